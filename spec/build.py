@@ -1,0 +1,127 @@
+"""Building blueprints into live objects through any Target, deterministically.
+
+Order of construction (so that cycles and immutable containers both work):
+
+1. every graph node is created empty, every Variable created;
+2. pytree containers are built from the highest index down, so each one's children exist
+   (pytree-to-pytree edges always point forward, see ``spec.blueprint``);
+3. graph node attributes are set in entry order (back edges are fine: every target exists).
+
+The same blueprint built twice through the same target gives two isomorphic, disjoint graphs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from spec.blueprint import Blueprint, Edge, Key, StaticValue, ToNode, ToStatic, ToVar, Unhashable, variable_value
+from spec.model import Model, NodeModel, NodeSlot, Slot, StaticSlot, VarModel, VarSlot, canonical, static_model
+from spec.target import Target
+
+__all__ = ["TYPE_NAMES", "Built", "blueprint_model", "build", "type_name"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """A built graph: the root, and the live object of every blueprint node and Variable."""
+
+    root: object
+    nodes: tuple[object, ...]
+    variables: tuple[object, ...]
+
+
+def build(t: Target, bp: Blueprint) -> Built:
+    """Return the live graph described by ``bp``, made of ``t``'s own objects."""
+    variables = tuple(t.new_variable(v) for v in bp.variables)
+    nodes: list[object] = [None] * len(bp.nodes)
+    for i, n in enumerate(bp.nodes):
+        if n.is_graph:
+            nodes[i] = t.new_graph_node(n.kind)
+
+    def value(e: Edge) -> object:
+        if isinstance(e, ToNode):
+            return nodes[e.index]
+        if isinstance(e, ToVar):
+            return variables[e.index]
+        assert isinstance(e, ToStatic)  # sanity check: Blueprint validation rules out the rest
+        return t.new_static(e.value)
+
+    for i in range(len(bp.nodes) - 1, -1, -1):
+        n = bp.nodes[i]
+        if not n.is_graph:
+            nodes[i] = t.new_pytree(n.kind, [(k, value(e)) for k, e in n.entries])
+    for i, n in enumerate(bp.nodes):
+        if n.is_graph:
+            for k, e in n.entries:
+                t.set_attr(nodes[i], k, value(e))
+    return Built(nodes[0], tuple(nodes), variables)
+
+
+TYPE_NAMES: dict[str, str] = {
+    "module": "Node",
+    "container": "Dict",
+    "list": "list",
+    "tuple": "tuple",
+    "dict": "dict",
+    "none": "NoneType",
+}
+"""The type name a target's observation reports for each blueprint kind (pytree field types are
+named ``NT_<fields>`` / ``DC_<fields>``)."""
+
+
+def type_name(kind: str, keys: tuple[object, ...]) -> str:
+    """Return the observed type name of a blueprint node of ``kind`` with entry ``keys``."""
+    if kind in TYPE_NAMES:
+        return TYPE_NAMES[kind]
+    prefix = "NT_" if kind == "namedtuple" else "DC_"
+    return prefix + "_".join(str(k) for k in keys)
+
+
+def blueprint_model(bp: Blueprint) -> Model:
+    """Return the model every target must observe after ``build(t, bp)`` (no target needed).
+
+    Strategies use it to simulate mutation programs; tests use it to check adapters build
+    faithfully.
+    """
+    nodes = []
+    for n in bp.nodes:
+        entries: list[tuple[Key, Slot]] = []
+        for k, e in n.entries:
+            if isinstance(e, ToNode):
+                entries.append((k, NodeSlot(e.index)))
+            elif isinstance(e, ToVar):
+                entries.append((k, VarSlot(e.index)))
+            else:
+                entries.append((k, StaticSlot(static_model(_static_value(e.value)))))
+        positional = n.kind in ("list", "tuple", "namedtuple", "dataclass", "none")
+        kind = "graph" if n.is_graph else "pytree"
+        nodes.append(NodeModel(kind, type_name(n.kind, tuple(k for k, _ in n.entries)), tuple(entries), positional))  # type: ignore[arg-type]
+    variables = []
+    for v in bp.variables:
+        value = np.ascontiguousarray(variable_value(v))
+        variables.append(VarModel(v.type, str(value.dtype), tuple(value.shape), value.tobytes(), v.metadata))
+    return _unshare_value_nodes(canonical(Model(tuple(nodes), tuple(variables))))
+
+
+def _static_value(value: StaticValue) -> object:
+    return set(value.items) if isinstance(value, Unhashable) else value
+
+
+def _unshare_value_nodes(m: Model) -> Model:
+    """Give every occurrence of a ``None`` / ``()`` node its own id, as observation does."""
+    if not any(n.type_name in ("NoneType", "tuple") and not n.entries for n in m.nodes):
+        return m
+    nodes = list(m.nodes)
+    out = []
+    for n in m.nodes:
+        entries = []
+        for k, s in n.entries:
+            if isinstance(s, NodeSlot) and nodes[s.id].type_name in ("NoneType", "tuple") and not nodes[s.id].entries:
+                nodes.append(nodes[s.id])
+                s = NodeSlot(len(nodes) - 1)
+            entries.append((k, s))
+        out.append(dataclasses.replace(n, entries=tuple(entries)))
+    out.extend(nodes[len(m.nodes):])
+    return canonical(Model(tuple(out), m.variables))

@@ -1,0 +1,227 @@
+"""Shared vocabulary of the law checkers: observe, compare, expect a failure, check atomicity.
+
+Every helper that finds a difference raises ``LawViolation`` with a message in one format::
+
+    <observed thing> at <path> is <found>, but should be <expected>
+
+so that a failure reads the same whichever law found it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+from spec.blueprint import Key
+from spec.build import Built, build
+from spec.errors import ERROR_KINDS, LawViolation, NotApplicable, SpecError
+from spec.laws._registry import Case
+from spec.model import Model, VarModel, diff, observe, observe_objects, path_str, render, var_model
+from spec.semantics import FlatState
+from spec.target import LeafView, Path, Target, Token
+
+__all__ = [
+    "DOCUMENTED_ERRORS",
+    "Snapshot",
+    "build_case",
+    "leaf_view_of",
+    "make_state",
+    "observe_root",
+    "states_of",
+    "expect_failure",
+    "flat_models",
+    "need",
+    "require",
+    "require_same_model",
+    "require_same_state",
+    "require_same_tokens",
+    "require_unchanged",
+    "snapshot",
+]
+
+DOCUMENTED_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, KeyError)
+"""The exception families a user-triggered error may belong to (the spec's error contract)."""
+UNDOCUMENTED_ERRORS: tuple[type[BaseException], ...] = (AssertionError, RecursionError, AttributeError)
+
+
+def need(t: Target, capability: str, why: str) -> None:
+    """Raise NotApplicable unless ``t`` declares ``capability``."""
+    if capability not in t.capabilities:
+        raise NotApplicable(f"{t.name} lacks capability {capability!r}: {why}")
+
+
+def require(condition: bool, message: str, *, expected: str | None = None, actual: str | None = None) -> None:
+    """Raise LawViolation(message) unless ``condition`` holds."""
+    if not condition:
+        raise LawViolation(message, expected=expected, actual=actual)
+
+
+def build_case(t: Target, case: Case) -> Built:
+    """Build the case's graph through ``t``; NotApplicable if ``t`` cannot build it."""
+    try:
+        return build(t, case.graph)
+    except NotApplicable:
+        raise
+    except Exception as e:  # the target cannot represent this blueprint: not a law failure
+        raise NotApplicable(f"{t.name} cannot build this graph: {type(e).__name__}: {e}") from e
+
+
+def flat_models(t: Target, state: object) -> FlatState:
+    """Return a target State as a flat state of models, in the State's own order."""
+    return tuple((tuple(p), var_model(t.leaf_view(leaf))) for p, leaf in t.flat_state(state))
+
+
+def require_same_model(expected: Model, actual: Model, what: str) -> None:
+    """Raise LawViolation naming the first differing path unless the models are equal."""
+    problem = diff(expected, actual, what=what)
+    if problem is not None:
+        raise LawViolation(f"{what}: {problem}", expected=render(expected), actual=render(actual))
+
+
+def _render_state(s: FlatState) -> str:
+    return "\n".join(f"{path_str(p)}: {v.describe()}" for p, v in s) or "(empty state)"
+
+
+def require_same_state(expected: FlatState, actual: FlatState, what: str, *, ordered: bool = False) -> None:
+    """Raise LawViolation unless two flat states hold the same leaves at the same paths.
+
+    With ``ordered`` the order of the entries must agree too.
+    """
+    e, a = dict(expected), dict(actual)
+    extra = [p for p in a if p not in e]
+    missing = [p for p in e if p not in a]
+    msg = None
+    if len(a) != len(actual):
+        msg = f"{what} holds a path twice"
+    elif missing:
+        msg = f"{what} at {path_str(missing[0])} is absent, but should be {e[missing[0]].describe()}"
+    elif extra:
+        msg = f"{what} at {path_str(extra[0])} is {a[extra[0]].describe()}, but should be absent"
+    else:
+        for p, v in e.items():
+            if a[p] != v:
+                msg = f"{what} at {path_str(p)} is {a[p].describe()}, but should be {v.describe()}"
+                break
+        if msg is None and ordered and [p for p, _ in expected] != [p for p, _ in actual]:
+            msg = (f"{what} lists its paths as {[path_str(p) for p, _ in actual]}, but should list "
+                   f"them as {[path_str(p) for p, _ in expected]}")
+    if msg is not None:
+        raise LawViolation(msg, expected=_render_state(expected), actual=_render_state(actual))
+
+
+def require_same_tokens(expected: Sequence[Token], actual: Sequence[Token], what: str) -> None:
+    """Raise LawViolation naming the first differing GraphDef token unless the streams agree."""
+    if tuple(expected) == tuple(actual):
+        return
+    i = next((i for i, (x, y) in enumerate(zip(expected, actual)) if x != y), min(len(expected), len(actual)))
+    found = actual[i] if i < len(actual) else "the end of the stream"
+    should = expected[i] if i < len(expected) else "the end of the stream"
+    raise LawViolation(
+        f"{what} token {i} is {found!r}, but should be {should!r}",
+        expected="\n".join(map(repr, expected)), actual="\n".join(map(repr, actual)))
+
+
+def expect_failure(run: Callable[[], object], expected: SpecError, what: str) -> BaseException:
+    """Run ``run`` and require it to raise a documented error; return that error.
+
+    Documented errors are ValueError, TypeError or KeyError subclasses (never AssertionError,
+    RecursionError or AttributeError), and the message must name the key at fault.
+    """
+    try:
+        result = run()
+    except UNDOCUMENTED_ERRORS as e:
+        raise LawViolation(
+            f"{what} raised {type(e).__name__}: {e}, but should raise a documented error "
+            f"({expected.kind}: {ERROR_KINDS[expected.kind]})") from e
+    except DOCUMENTED_ERRORS as e:
+        key = _last_key(expected.path)
+        if key is not None and repr(key) not in str(e) and str(key) not in str(e):
+            raise LawViolation(
+                f"{what} raised {type(e).__name__}: {e!s}, but its message should name "
+                f"{path_str(expected.path)} (at least the key {key!r})") from e
+        return e
+    except Exception as e:
+        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should raise a "
+                           f"ValueError, TypeError or KeyError ({expected.kind})") from e
+    raise LawViolation(f"{what} returned {result!r:.200}, but should fail: {expected}")
+
+
+def _last_key(path: Path) -> Key | None:
+    return path[-1] if path else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """The model of each object and the identity of every node and Variable in it."""
+
+    models: tuple[Model, ...]
+    identities: tuple[tuple[int, ...], ...]
+    keep: tuple[object, ...]
+
+
+def snapshot(t: Target, *roots: object) -> Snapshot:
+    """Record the models and object identities of graphs or states (for atomicity laws)."""
+    models, identities, keep = [], [], []
+    for root in roots:
+        if t.classify(root) in ("graph", "pytree"):
+            m, nodes, variables = observe_objects(t, root)
+            models.append(m)
+            identities.append(tuple(id(o) for o in (*nodes, *variables)))
+            keep.extend((*nodes, *variables))
+        else:  # a State: its leaves in order
+            leaves = t.flat_state(root)
+            models.append(_state_as_model(t, leaves))
+            identities.append(tuple(id(leaf) for _, leaf in leaves))
+            keep.extend(leaf for _, leaf in leaves)
+    return Snapshot(tuple(models), tuple(identities), tuple(keep))
+
+
+def _state_as_model(t: Target, leaves: list[tuple[Path, object]]) -> Model:
+    from spec.model import NodeModel, VarSlot
+
+    variables: list[VarModel] = [var_model(t.leaf_view(leaf)) for _, leaf in leaves]
+    entries = tuple((path_str(p), VarSlot(i)) for i, (p, _) in enumerate(leaves))
+    return Model((NodeModel("pytree", "State", entries, True),), tuple(variables))  # type: ignore[arg-type]
+
+
+def require_unchanged(t: Target, before: Snapshot, *roots: object, what: str) -> None:
+    """Raise LawViolation unless ``roots`` look exactly as in ``before`` (models and identities)."""
+    after = snapshot(t, *roots)
+    for i, (m0, m1) in enumerate(zip(before.models, after.models)):
+        problem = diff(m0, m1, what="input")
+        if problem is not None:
+            raise LawViolation(f"{what} changed input {i} before failing: {problem}",
+                               expected=render(m0), actual=render(m1))
+    for i, (ids0, ids1) in enumerate(zip(before.identities, after.identities)):
+        if ids0 != ids1:
+            raise LawViolation(f"{what} replaced objects of input {i} before failing "
+                               "(same values, different identities)")
+
+
+def observe_root(t: Target, x: object) -> Model:
+    """Return ``observe(t, x)``, turning a failure to observe into a law violation."""
+    try:
+        return observe(t, x)
+    except Exception as e:
+        raise LawViolation(f"the result cannot be observed: {type(e).__name__}: {e}") from e
+
+
+def leaf_view_of(v: VarModel) -> LeafView:
+    """Return a model leaf as a LeafView, to build target states with ``make_state``."""
+    return LeafView(v.type_name, v.value, v.metadata)
+
+
+def make_state(t: Target, flat: FlatState) -> object:
+    """Return a target State holding the leaves of a flat state of models."""
+    return t.make_state([(p, leaf_view_of(v)) for p, v in flat])
+
+
+def states_of(result: object, count: int) -> tuple[object, ...]:
+    """Return a ``state`` / ``pop`` / ``variables`` result as a tuple of ``count`` States."""
+    if count <= 1:
+        return (result,)
+    if not isinstance(result, tuple):
+        raise LawViolation(f"the result is a {type(result).__name__}, but should be a tuple of {count} States")
+    if len(result) != count:
+        raise LawViolation(f"the result has {len(result)} States, but should have {count}")
+    return result

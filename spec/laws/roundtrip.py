@@ -1,0 +1,135 @@
+"""ID and RT: split is deterministic and pure, and merge inverts it up to pytree rebuilding."""
+
+from __future__ import annotations
+
+from spec import semantics
+from spec.build import build
+from spec.laws._check import (
+    build_case,
+    flat_models,
+    observe_root,
+    require,
+    require_same_model,
+    require_same_state,
+    require_unchanged,
+    snapshot,
+)
+from spec.laws._registry import Case, law
+from spec.model import observe
+from spec.target import Capability, Target
+
+
+def _hashable_equal(a: object, b: object) -> bool:
+    try:
+        return hash(a) == hash(b)
+    except TypeError:
+        return True  # unhashable statics: equality is still required, hashing is ERR-6's business
+
+
+@law("ID-1")
+def split_is_deterministic(t: Target, case: Case) -> None:
+    """Splitting the same graph twice gives equal graphdefs and equal states.
+
+    Statement: gd1, s1 = split(x); gd2, s2 = split(x)  ⟹  gd1 == gd2 ∧ hash(gd1) == hash(gd2) ∧ model(s1) == model(s2)
+    Rationale: a GraphDef is a cache key for jax.jit; nondeterminism means retracing and wrong reuse.
+    Seed: graph.py split (holds).
+    """
+    x = build_case(t, case).root
+    gd1, s1 = t.split(x)
+    gd2, s2 = t.split(x)
+    require(gd1 == gd2, "graphdef(x) == graphdef(x) is False, but should be True")
+    require(_hashable_equal(gd1, gd2), "hash(graphdef(x)) differs between two splits of x")
+    require_same_state(flat_models(t, s1), flat_models(t, s2), "the second split's state", ordered=True)
+
+
+@law("ID-2")
+def split_does_not_change_the_graph(t: Target, case: Case) -> None:
+    """split, state and graphdef leave the graph and every object in it untouched.
+
+    Statement: model(x) and the identities of its nodes and Variables are the same before and after split(x), state(x), graphdef(x)
+    Rationale: reading a graph's state must never rewire or copy the graph itself.
+    Seed: graph.py flatten (holds).
+    """
+    x = build_case(t, case).root
+    before = snapshot(t, x)
+    t.split(x)
+    t.state(x)
+    t.graphdef(x)
+    require_unchanged(t, before, x, what="split / state / graphdef")
+
+
+@law("ID-3")
+def equal_graphs_have_equal_graphdefs(t: Target, case: Case) -> None:
+    """Two graphs built independently from one blueprint have equal graphdefs with equal hashes.
+
+    Statement: x1, x2 = build(g), build(g)  ⟹  graphdef(x1) == graphdef(x2) ∧ hash(graphdef(x1)) == hash(graphdef(x2))
+    Rationale: jit caches compiled code per GraphDef; equal structure must hit the same cache entry.
+    Seed: graph.py NodeDef (frozen dataclass equality; holds).
+    """
+    x1 = build_case(t, case).root
+    x2 = build(t, case.graph).root
+    gd1, gd2 = t.graphdef(x1), t.graphdef(x2)
+    require(gd1 == gd2, "graphdef(x1) == graphdef(x2) is False for two builds of one blueprint, but should be True")
+    require(_hashable_equal(gd1, gd2), "hash(graphdef(x1)) != hash(graphdef(x2)) for two builds of one blueprint")
+
+
+@law("RT-1")
+def roundtrip_rebuilds_the_graph(t: Target, case: Case) -> None:
+    """merge(*split(x)) is isomorphic to x, with every pytree container occurrence rebuilt.
+
+    Statement: model(merge(*split(x))) == semantics.rebuild(model(x))
+    Rationale: split/merge is the bridge across jax transforms; it must lose nothing but pytree aliasing.
+    Seed: graph.py split / merge (holds).
+    """
+    x = build_case(t, case).root
+    expected = semantics.rebuild(observe(t, x))
+    y = t.merge(*t.split(x))
+    require_same_model(expected, observe_root(t, y), "merge(*split(x))")
+
+
+@law("RT-2")
+def roundtrip_keeps_the_graphdef(t: Target, case: Case) -> None:
+    """A round trip keeps the graphdef.
+
+    Statement: graphdef(merge(*split(x))) == graphdef(x)
+    Rationale: a jitted step that merges and splits must return the structure it was given.
+    Seed: graph.py graphdef docstring (holds).
+    """
+    x = build_case(t, case).root
+    gd, s = t.split(x)
+    require(t.graphdef(t.merge(gd, s)) == gd, "graphdef(merge(gd, s)) == gd is False, but should be True")
+
+
+@law("RT-3", inputs=("graph", "exhaustive_filters"))
+def merging_parts_in_any_order_rebuilds_the_graph(t: Target, case: Case) -> None:
+    """Merging the parts of an exhaustive split, in any order, rebuilds the graph.
+
+    Statement: gd, *ss = split(x, *fs)  ⟹  model(merge(gd, *ss)) == model(merge(gd, *reversed(ss))) == semantics.rebuild(model(x))
+    Rationale: the parts of a partition are disjoint, so their order cannot matter.
+    Seed: graph.py merge / State.merge (holds).
+    """
+    x = build_case(t, case).root
+    expected = semantics.rebuild(observe(t, x))
+    filters = [t.make_filter(f) for f in case.filters]
+    gd, *parts = t.split(x, *filters)
+    require_same_model(expected, observe_root(t, t.merge(gd, *parts)), "merge(gd, *parts)")
+    require_same_model(expected, observe_root(t, t.merge(gd, *reversed(parts))), "merge(gd, *reversed(parts))")
+
+
+@law("RT-4", requires=(Capability.MERGE_COPIES_VARIABLES,))
+def merge_builds_new_objects(t: Target, case: Case) -> None:
+    """merge(*split(x)) shares no graph node and no Variable with x.
+
+    Statement: nodes(y) ∩ nodes(x) = ∅ ∧ variables(y) ∩ variables(x) = ∅  where y = merge(*split(x))
+    Rationale: with copying merge, a function of (graphdef, state) cannot reach into its caller's graph.
+    Seed: graph.py unflatten (holds; flax >= 0.11.2 shares Variables by default).
+    """
+    from spec.model import observe_objects
+
+    x = build_case(t, case).root
+    _, xn, xv = observe_objects(t, x)
+    _, yn, yv = observe_objects(t, t.merge(*t.split(x)))
+    shared_nodes = {id(o) for o in xn if t.classify(o) == "graph"} & {id(o) for o in yn}
+    shared_vars = {id(o) for o in xv} & {id(o) for o in yv}
+    require(not shared_nodes, f"merge(*split(x)) shares {len(shared_nodes)} graph node(s) with x, but should share none")
+    require(not shared_vars, f"merge(*split(x)) shares {len(shared_vars)} Variable(s) with x, but should share none")

@@ -1,0 +1,197 @@
+"""SHARE, CYC, PT and STAT: how sharing, cycles, pytree containers and statics survive a split."""
+
+from __future__ import annotations
+
+from spec import semantics
+
+from spec.laws._check import build_case, observe_root, require, require_same_tokens
+from spec.laws._registry import Case, law
+from spec.model import NodeSlot, VarSlot, aliasing, observe, observe_objects, path_str
+from spec.program import TRANSFORMS
+from spec.target import Path, Target
+
+
+def _resolve(t: Target, root: object, path: Path) -> object:
+    x = root
+    for key in path:
+        x = next(v for k, v in t.inspect(x).entries if k == key and type(k) is type(key))
+    return x
+
+
+def _aliases(t: Target, x: object) -> set[tuple[Path, ...]]:
+    """Return the alias classes of graph nodes and Variables of the graph at ``x``."""
+    m = observe(t, x)
+    return {paths for (kind, i), paths in aliasing(m).items()
+            if kind == "Variable" or m.nodes[i].kind == "graph"}
+
+
+@law("SHARE-1")
+def shared_variables_appear_once_in_the_state(t: Target, case: Case) -> None:
+    """A Variable reached by several paths appears once in the state, at its first path.
+
+    Statement: ∀ Variable v of x: |{p : state(x)[p] ≅ v}| = 1 ∧ that p = min_DFS(paths(v))
+    Rationale: tied weights must be one parameter for the optimizer, not two that drift apart.
+    Seed: graph.py _graph_flatten (LeafAttribute NodeRef for repeats; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    _, first = m.first_paths()
+    paths = [tuple(p) for p, _ in t.flat_state(t.state(x))]
+    for vid, p in first.items():
+        require(p in paths, f"state(x) has no entry at {path_str(p)}, the first path of a Variable")
+    require(len(paths) == len(first), f"state(x) has {len(paths)} entries, but x has {len(first)} distinct Variables")
+
+
+@law("SHARE-2")
+def roundtrip_keeps_aliasing(t: Target, case: Case) -> None:
+    """A round trip keeps exactly which paths reach the same graph node or Variable.
+
+    Statement: aliases(merge(*split(x))) == aliases(x)  (restricted to graph nodes and Variables)
+    Rationale: sharing is the reason NNX graphs are graphs and not trees.
+    Seed: graph.py NodeRef / index_ref (holds).
+    """
+    x = build_case(t, case).root
+    expected = _aliases(t, x)
+    actual = _aliases(t, t.merge(*t.split(x)))
+    lost = sorted(expected - actual)
+    gained = sorted(actual - expected)
+    require(not lost, f"after merge(*split(x)) the paths {[path_str(p) for p in lost[0]] if lost else ''} reach distinct objects, but should reach one")
+    require(not gained, f"after merge(*split(x)) the paths {[path_str(p) for p in gained[0]] if gained else ''} reach one object, but should not")
+
+
+@law("SHARE-3")
+def writes_through_one_alias_are_seen_through_all(t: Target, case: Case) -> None:
+    """After a round trip, writing a shared Variable through one path is seen through every path.
+
+    Statement: y = merge(*split(x)); v = y@p; v.value ← f(v.value)  ⟹  ∀ q ~ p: (y@q).value == f(v.value)
+    Rationale: aliasing must be real object identity, not equal copies.
+    Seed: graph.py unflatten (index_ref reuse; holds).
+    """
+    x = build_case(t, case).root
+    y = t.merge(*t.split(x))
+    m = observe(t, y)
+    for (kind, _), paths in aliasing(m).items():
+        if kind != "Variable":
+            continue
+        first = _resolve(t, y, paths[0])
+        t.set_value(first, TRANSFORMS["add_one"](t.get_value(first)))  # type: ignore[arg-type]
+        for q in paths[1:]:
+            require(_resolve(t, y, q) is first, f"y{path_str(q)} is not the Variable at y{path_str(paths[0])}, but should be")
+
+
+@law("CYC-1")
+def graphdef_closes_cycles_with_references(t: Target, case: Case) -> None:
+    """Splitting a cyclic graph terminates and every back edge is a reference in the graphdef.
+
+    Statement: tokens(graphdef(x)) == semantics.graphdef_tokens(model(x)), which holds ("ref", i) for every back edge
+    Rationale: a cycle must be encoded finitely, pointing to the node already numbered.
+    Seed: graph.py _graph_flatten (ref_index before children; holds).
+    """
+    if not case.graph.has_cycle:
+        return
+    x = build_case(t, case).root
+    expected = semantics.graphdef_tokens(observe(t, x))
+    require_same_tokens(expected, t.graphdef_tokens(t.graphdef(x)), "graphdef(x)")
+
+
+@law("CYC-2")
+def merge_restores_cycles(t: Target, case: Case) -> None:
+    """Every back edge of x is, after a round trip, an edge to the very ancestor object.
+
+    Statement: y = merge(*split(x)); ∀ back edge p → q of x: y@p is y@q
+    Rationale: self-references (parent pointers, recurrent cells) must come back as references.
+    Seed: graph.py _graph_unflatten (node registered before children; holds).
+    """
+    bp = case.graph
+    if not bp.has_cycle:
+        return
+    built = build_case(t, case)
+    m, nodes, _ = observe_objects(t, built.root)
+    node_paths, _ = m.first_paths()
+    y = t.merge(*t.split(built.root))
+    for path, slot, first in m.walk():
+        if isinstance(slot, NodeSlot) and not first and m.nodes[slot.id].kind == "graph":
+            target = node_paths[slot.id]
+            require(_resolve(t, y, path) is _resolve(t, y, target),
+                    f"y{path_str(path)} is not y{path_str(target)} after merge(*split(x)), but should be the same object")
+
+
+@law("PT-1")
+def pytree_containers_are_rebuilt_per_occurrence(t: Target, case: Case) -> None:
+    """After a round trip no pytree container is reached by two paths.
+
+    Statement: ∀ pytree container c of merge(*split(x)): |paths(c)| = 1  (None and () excepted)
+    Rationale: pytree nodes have no identity in the GraphDef; each occurrence is flattened anew.
+    Seed: graph.py _graph_flatten (index -1, never recorded; holds).
+    """
+    y = t.merge(*t.split(build_case(t, case).root))
+    m = observe_root(t, y)
+    for (kind, i), paths in aliasing(m).items():
+        require(kind == "Variable" or m.nodes[i].kind == "graph",
+                f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, but pytree containers must be rebuilt per occurrence")
+
+
+@law("PT-2")
+def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
+    """In the graphdef, pytree containers carry index -1 and graph nodes and Variables count 0, 1, 2, …
+
+    Statement: [i for ("node", "graph", _, i, _) or ("variable", _, _, i, _) in tokens(graphdef(x))] == 0, 1, …, n-1 ∧ pytree indices = -1
+    Rationale: only identity-tracked objects take part in the index space that NodeRefs point into.
+    Seed: graph.py _graph_flatten (holds).
+    """
+    tokens = t.graphdef_tokens(t.graphdef(build_case(t, case).root))
+    indices = [tok[3] for tok in tokens if tok[0] == "node" and tok[1] == "graph"]
+    indices += [tok[3] for tok in tokens if tok[0] == "variable"]
+    require(sorted(indices, key=repr) == list(range(len(indices))),  # type: ignore[arg-type]
+            f"graph node and Variable indices are {sorted(indices, key=repr)}, but should be 0..{len(indices) - 1}")
+    bad = [tok for tok in tokens if tok[0] == "node" and tok[1] == "pytree" and tok[3] != -1]
+    require(not bad, f"pytree node token {bad[0] if bad else ''} carries an index, but should carry -1")
+
+
+@law("PT-3")
+def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
+    """A Variable inside a pytree container reached twice is still one Variable after a round trip.
+
+    Statement: ∀ Variable v of x with |paths(v)| > 1: merge(*split(x))@p is merge(*split(x))@q for p, q ∈ paths(v)
+    Rationale: rebuilding a container must not duplicate the identity-tracked objects inside it.
+    Seed: graph.py _graph_flatten (Variables are recorded even inside pytrees; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    y = t.merge(*t.split(x))
+    for (kind, _), paths in aliasing(m).items():
+        if kind == "Variable":
+            first = _resolve(t, y, paths[0])
+            for q in paths[1:]:
+                require(_resolve(t, y, q) is first, f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one")
+
+
+@law("STAT-1")
+def statics_are_kept_by_reference(t: Target, case: Case) -> None:
+    """Static attribute values come back from a round trip as the very same objects.
+
+    Statement: ∀ static path p of x: merge(*split(x))@p is x@p
+    Rationale: statics live in the GraphDef and are re-attached, never copied.
+    Seed: graph.py StaticAttribute (holds).
+    """
+    x = build_case(t, case).root
+    y = t.merge(*t.split(x))
+    for path, slot, _ in observe(t, x).walk():
+        if not isinstance(slot, (NodeSlot, VarSlot)) and not isinstance(_resolve(t, x, path), (int, float, bool, str)):
+            require(_resolve(t, y, path) is _resolve(t, x, path), f"y{path_str(path)} is a copy of x{path_str(path)}, but should be the same object")
+
+
+@law("STAT-2")
+def statics_never_enter_the_state(t: Target, case: Case) -> None:
+    """The state holds Variables only: no static value and no path ending at a static attribute.
+
+    Statement: paths(state(x)) ⊆ {first paths of Variables of x}
+    Rationale: statics are structure, not data; putting them in the state would make them traced.
+    Seed: graph.py _graph_flatten (holds).
+    """
+    x = build_case(t, case).root
+    _, first = observe(t, x).first_paths()
+    allowed = set(first.values())
+    for p, _ in t.flat_state(t.state(x)):
+        require(tuple(p) in allowed, f"state(x) has an entry at {path_str(p)}, which is not the first path of a Variable")
+

@@ -1,0 +1,218 @@
+"""UPD and POP: in-place updates and removals, checked against the oracle, all-or-nothing."""
+
+from __future__ import annotations
+
+from spec import semantics
+from spec.errors import SpecError
+from spec.filters import TypeFilter
+from spec.laws._check import (
+    build_case,
+    expect_failure,
+    flat_models,
+    make_state,
+    need,
+    require,
+    require_same_model,
+    require_same_state,
+    require_unchanged,
+    snapshot,
+    states_of,
+)
+from spec.laws._registry import Case, law
+from spec.model import NodeSlot, VarModel, VarSlot, aliasing, observe, observe_objects, path_str
+from spec.semantics import FlatState
+from spec.target import Capability, Target
+
+
+def _transformed(flat: FlatState, fn: str = "add_one") -> FlatState:
+    return tuple((p, semantics.transformed(v, fn)) for p, v in flat)
+
+
+def _identities(t: Target, x: object) -> list[int]:
+    _, nodes, variables = observe_objects(t, x)
+    return [id(o) for o in nodes if t.classify(o) == "graph"] + [id(v) for v in variables]
+
+
+@law("UPD-1")
+def update_with_own_state_changes_nothing(t: Target, case: Case) -> None:
+    """Updating a graph with its own state changes nothing: values, structure and identities stay.
+
+    Statement: update(x, state(x))  ⟹  model(x) and the identities of its nodes and Variables unchanged
+    Rationale: the identity update is the base case every optimizer step relies on.
+    Seed: graph.py update (holds).
+    """
+    x = build_case(t, case).root
+    before = snapshot(t, x)
+    t.update(x, t.state(x))
+    require_unchanged(t, before, x, what="update(x, state(x))")
+
+
+@law("UPD-2")
+def update_applies_values_in_place(t: Target, case: Case) -> None:
+    """update(x, s) writes the state's values into x's existing Variables, keeping every identity.
+
+    Statement: update(x, s') with s' = f(state(x))  ⟹  model(x) == semantics.update(model(x), s') ∧ ids(x) unchanged
+    Rationale: references to a Variable held elsewhere (optimizers, tied weights) must see the update.
+    Seed: graph.py _graph_update_dynamic (holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    new = _transformed(semantics.state(m))
+    ids = _identities(t, x)
+    t.update(x, make_state(t, new))
+    require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, f(state(x)))")
+    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+
+
+@law("UPD-3", inputs=("graph", "exhaustive_filters"))
+def update_with_a_part_changes_only_that_part(t: Target, case: Case) -> None:
+    """Updating with one part of an exhaustive split changes exactly the leaves of that part.
+
+    Statement: _, *ss = split(x, *fs); update(x, f(ss[k]))  ⟹  model(x) == semantics.update(model(x), f(ss[k]))
+    Rationale: partial states (just the params, just the batch stats) are how training loops update.
+    Seed: graph.py update (holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    parts = semantics.split(m, case.filters)
+    k = max(range(len(parts)), key=lambda i: len(parts[i]))
+    new = _transformed(parts[k])
+    t.update(x, make_state(t, new))
+    require_same_model(semantics.update(m, new), observe(t, x), f"x after update(x, f(part {k}))")
+
+
+@law("UPD-4", inputs=("graph", "exhaustive_filters"))
+def update_with_several_states_merges_them(t: Target, case: Case) -> None:
+    """update(x, s1, s2, …) is update(x, s) with s the union of the states, later ones winning.
+
+    Statement: update(x, *f(ss))  ⟹  model(x) == semantics.update(model(x), merge_states(*f(ss)))
+    Rationale: several partial states must compose without order effects when they are disjoint.
+    Seed: graph.py update (State.merge first; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    parts = [_transformed(p) for p in semantics.split(m, case.filters)]
+    t.update(x, *(make_state(t, p) for p in parts))
+    require_same_model(semantics.update(m, *parts), observe(t, x), "x after update(x, *parts)")
+
+
+def _first_graph_node_path(t: Target, x: object) -> tuple[object, ...] | None:
+    m = observe(t, x)
+    if m.root.kind == "graph":
+        return ()
+    for path, slot, first in m.walk():
+        if first and isinstance(slot, NodeSlot) and m.nodes[slot.id].kind == "graph":
+            return path
+    return None
+
+
+@law("UPD-5")
+def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
+    """A state leaf at a key a graph node lacks becomes a new Variable of that node (never a stored state leaf).
+
+    Statement: update(x, {p + (k,): leaf}) with k ∉ keys(x@p)  ⟹  model(x) == semantics.update(model(x), …) ∧ x@p.k is a Variable
+    Rationale: sown intermediates and new caches enter the graph this way; a VariableState attribute would be a broken node.
+    Seed: graph.py _graph_update_dynamic (breaks: stores the VariableState itself as the attribute, D-6).
+    """
+    x = build_case(t, case).root
+    path = _first_graph_node_path(t, x)
+    if path is None:
+        return
+    m = observe(t, x)
+    leaf = VarModel("Param", "float32", (2,), b"\x00\x00\x80?\x00\x00\x00@", (("tag", "new"),))
+    new = (((*path, "zz_new"), leaf),)
+    t.update(x, make_state(t, new))  # type: ignore[arg-type]
+    require_same_model(semantics.update(m, new), observe(t, x), "x after update with a new key")  # type: ignore[arg-type]
+
+
+@law("UPD-6")
+def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
+    """A new key inside a pytree container is rejected (containers are immutable), and nothing changes.
+
+    Statement: x@p is a pytree container ∧ k ∉ keys(x@p)  ⟹  update(x, {p + (k,): leaf}) raises (immutable-node) ∧ x unchanged
+    Rationale: a list or tuple cannot grow a named attribute; silently dropping the leaf would lose data.
+    Seed: graph.py _graph_update_dynamic (holds; raises after applying earlier keys, D-2).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    paths = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "pytree"]
+    if m.root.kind == "pytree":
+        paths.insert(0, ())
+    if not paths:
+        return
+    leaf = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
+    where = (*paths[0], "zz_new")
+    good = _transformed(semantics.state(m))
+    state = make_state(t, (*good, (where, leaf)))
+    before = snapshot(t, x, state)
+    expect_failure(lambda: t.update(x, state), SpecError("immutable-node", where), "update(x, …)")
+    require_unchanged(t, before, x, state, what="update(x, …) with a key for a pytree container")
+
+
+@law("POP-1", requires=(Capability.POP,), inputs=("graph", "filters"))
+def pop_returns_and_removes_the_matched_variables(t: Target, case: Case) -> None:
+    """pop(x, *fs) returns the matched Variables grouped by first match and removes every reference to them.
+
+    Statement: pop(x, *fs) == semantics.pop(model(x), fs)[1] ∧ model(x) afterwards == semantics.pop(model(x), fs)[0]; all-or-nothing
+    Rationale: pop is how sown intermediates leave a module; anything left behind leaks into the next step.
+    Seed: graph.py pop (breaks on aliased Variables: only the first alias is removed, D-4).
+    """
+    need(t, Capability.POP, "pop() is not provided")
+    if not case.filters:
+        return
+    x = build_case(t, case).root
+    m = observe(t, x)
+    filters = [t.make_filter(f) for f in case.filters]
+    try:
+        m_after, groups = semantics.pop(m, case.filters)
+    except SpecError as e:
+        before = snapshot(t, x)
+        expect_failure(lambda: t.pop(x, *filters), e, "pop(x, *fs)")
+        require_unchanged(t, before, x, what="pop(x, *fs)")
+        return
+    result = states_of(t.pop(x, *filters), len(case.filters))
+    for i, (e, a) in enumerate(zip(groups, result)):
+        require_same_state(e, flat_models(t, a), f"pop(x, *fs)[{i}]")
+    require_same_model(m_after, observe(t, x), "x after pop(x, *fs)")
+
+
+@law("POP-2", requires=(Capability.POP,))
+def pop_removes_every_alias(t: Target, case: Case) -> None:
+    """Popping a Variable that several attributes share removes it from all of them.
+
+    Statement: v ∈ pop(x, type(v))  ⟹  no path of x reaches v afterwards
+    Rationale: a popped Variable that stays reachable through an alias is silently kept in the graph.
+    Seed: graph.py _graph_pop (breaks: only the first path is removed, D-4).
+    """
+    need(t, Capability.POP, "pop() is not provided")
+    x = build_case(t, case).root
+    m = observe(t, x)
+    shared = [vid for (kind, vid), _ in aliasing(m).items() if kind == "Variable"]
+    if not shared:
+        return
+    f = TypeFilter(m.variables[shared[0]].type_name)
+    try:
+        semantics.pop(m, (f,))
+    except SpecError:
+        return  # an alias sits in a pytree container: POP-1 checks that failure
+    popped = observe_objects(t, x)[2][shared[0]]
+    t.pop(x, t.make_filter(f))
+    remaining = observe_objects(t, x)
+    require(all(v is not popped for v in remaining[2]),
+            f"after pop(x, {f.type_name}) the popped Variable is still reachable at "
+            f"{[path_str(p) for p, s, _ in remaining[0].walk() if isinstance(s, VarSlot) and remaining[2][s.id] is popped]}")
+
+
+@law("POP-3", requires=(Capability.POP,))
+def pop_needs_a_filter(t: Target, case: Case) -> None:
+    """pop with no filter raises, and changes nothing.
+
+    Statement: pop(x) raises ValueError / TypeError ∧ x unchanged
+    Rationale: "pop nothing" is almost certainly a caller's mistake.
+    Seed: graph.py pop ("Expected at least one filter"; holds).
+    """
+    need(t, Capability.POP, "pop() is not provided")
+    x = build_case(t, case).root
+    before = snapshot(t, x)
+    expect_failure(lambda: t.pop(x), SpecError("no-filter"), "pop(x)")
+    require_unchanged(t, before, x, what="pop(x)")

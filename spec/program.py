@@ -1,0 +1,198 @@
+"""Mutation programs: sequences of edits to a live graph, as plain data.
+
+The same program runs on live objects through any Target (``run``, eagerly or inside ``jax.jit``
+on tracers) and on models through the oracle (``spec.semantics.program.apply``).  Every edit
+addresses a *graph node* by its path from the root (pytree containers are never edited in place)
+and is valid by construction: strategies draw programs by simulating them on the model.
+
+========================  ===============================================================
+edit                      meaning
+========================  ===============================================================
+``SetStatic``             ``node.key = value`` (add or replace with a static value)
+``AddVariable``           ``node.key = Variable(...)`` (add or replace)
+``AddNode``               ``node.key = <new empty module>``
+``DeleteAttr``            ``del node.key``
+``Alias``                 ``node.key = <object at source>`` (sharing; the source is a graph
+                          node or a Variable)
+``PointToAncestor``       ``node.key = <the node levels up>`` (a cycle; 0 is the node itself)
+``TransformValues``       every Variable's value ``v <- fn(v)`` (jit-safe, see ``TRANSFORMS``)
+========================  ===============================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Union
+
+from spec.blueprint import Key, StaticValue, VarSpec
+
+if TYPE_CHECKING:
+    from spec.target import Target
+
+__all__ = [
+    "TRANSFORMS",
+    "AddNode",
+    "AddVariable",
+    "Alias",
+    "DeleteAttr",
+    "Edit",
+    "PointToAncestor",
+    "Program",
+    "SetStatic",
+    "TransformValues",
+    "describe",
+    "run",
+]
+
+Path = tuple[Key, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class SetStatic:
+    node: Path
+    key: str
+    value: StaticValue
+
+
+@dataclasses.dataclass(frozen=True)
+class AddVariable:
+    node: Path
+    key: str
+    variable: VarSpec
+
+
+@dataclasses.dataclass(frozen=True)
+class AddNode:
+    node: Path
+    key: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DeleteAttr:
+    node: Path
+    key: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Alias:
+    node: Path
+    key: str
+    source: Path
+
+
+@dataclasses.dataclass(frozen=True)
+class PointToAncestor:
+    node: Path
+    key: str
+    levels: int
+
+
+@dataclasses.dataclass(frozen=True)
+class TransformValues:
+    fn: str
+
+
+Edit = Union[SetStatic, AddVariable, AddNode, DeleteAttr, Alias, PointToAncestor, TransformValues]
+Program = tuple[Edit, ...]
+
+
+class _Array:
+    """What a transform needs of a value: numpy arrays and jax arrays/tracers both qualify."""
+
+    dtype: object
+
+    def __add__(self, other: int) -> _Array: ...
+    def __mul__(self, other: int) -> _Array: ...
+    def __neg__(self) -> _Array: ...
+    def __invert__(self) -> _Array: ...
+
+
+def _is_bool(x: _Array) -> bool:
+    return str(x.dtype) == "bool"
+
+
+TRANSFORMS: dict[str, Callable[[_Array], _Array]] = {
+    "add_one": lambda x: ~x if _is_bool(x) else x + 1,
+    "double": lambda x: x if _is_bool(x) else x * 2,
+    "negate": lambda x: ~x if _is_bool(x) else -x,
+}
+"""Value transforms written with operators only, so they act alike on numpy and on tracers."""
+
+
+def _child(t: Target, node: object, key: Key) -> object:
+    for k, v in t.inspect(node).entries:
+        if k == key and type(k) is type(key):
+            return v
+    raise KeyError(key)
+
+
+def _resolve(t: Target, root: object, path: Path) -> object:
+    x = root
+    for key in path:
+        x = _child(t, x, key)
+    return x
+
+
+def _variables(t: Target, root: object) -> list[object]:
+    """Return every distinct Variable reachable from ``root`` (values are never read, so this
+    works on tracers inside ``jax.jit``)."""
+    seen: set[int] = set()
+    found: list[object] = []
+    stack = [root]
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        what = t.classify(x)
+        if what == "variable":
+            found.append(x)
+        elif what in ("graph", "pytree"):
+            stack.extend(v for _, v in t.inspect(x).entries)
+    return found
+
+
+def run(t: Target, root: object, program: Sequence[Edit]) -> None:
+    """Apply ``program`` to the live graph at ``root`` through ``t``'s plain attribute access."""
+    for edit in program:
+        if isinstance(edit, TransformValues):
+            fn = TRANSFORMS[edit.fn]
+            for v in _variables(t, root):
+                t.set_value(v, fn(t.get_value(v)))  # type: ignore[arg-type]
+            continue
+        node = _resolve(t, root, edit.node)
+        if isinstance(edit, SetStatic):
+            t.set_attr(node, edit.key, t.new_static(edit.value))
+        elif isinstance(edit, AddVariable):
+            t.set_attr(node, edit.key, t.new_variable(edit.variable))
+        elif isinstance(edit, AddNode):
+            t.set_attr(node, edit.key, t.new_graph_node("module"))
+        elif isinstance(edit, DeleteAttr):
+            t.del_attr(node, edit.key)
+        elif isinstance(edit, Alias):
+            t.set_attr(node, edit.key, _resolve(t, root, edit.source))
+        elif isinstance(edit, PointToAncestor):
+            t.set_attr(node, edit.key, _resolve(t, root, edit.node[: len(edit.node) - edit.levels]))
+
+
+def describe(edit: Edit) -> str:
+    """Return the edit as a line of Python over a graph called ``x``."""
+    def at(path: Path) -> str:
+        return "x" + "".join(f".{k}" if isinstance(k, str) else f"[{k!r}]" for k in path)
+
+    if isinstance(edit, TransformValues):
+        return f"for v in all_variables(x): v.value = {edit.fn}(v.value)"
+    target = f"{at(edit.node)}.{edit.key}"
+    if isinstance(edit, SetStatic):
+        return f"{target} = {edit.value!r}"
+    if isinstance(edit, AddVariable):
+        v = edit.variable
+        return f"{target} = nnx.{v.type}(values({v.shape}, {v.dtype!r}, seed={v.seed}))"
+    if isinstance(edit, AddNode):
+        return f"{target} = Node()"
+    if isinstance(edit, DeleteAttr):
+        return f"del {target}"
+    if isinstance(edit, Alias):
+        return f"{target} = {at(edit.source)}"
+    return f"{target} = {at(edit.node[: len(edit.node) - edit.levels])}"

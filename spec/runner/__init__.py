@@ -1,0 +1,1 @@
+"""The conformance runner: profiles, the pytest plugin, ``nnxspec`` commands, reports, vectors."""

@@ -1,0 +1,348 @@
+"""The Target protocol: the one interface through which the suite drives an implementation.
+
+A Target adapts one implementation of the NNX graph API (``reference``, a flax release, a user's
+fork).  It has four jobs:
+
+1. **Build** live objects of its own kinds from blueprints (``new_graph_node``, ``new_pytree``,
+   ``new_variable``, ``new_static``; the shared algorithm is ``spec.build.build``).
+2. **Observe** live objects by plain introspection (``inspect``, ``leaf_view``) - never through
+   its own ``split``, so a broken ``split`` cannot vouch for itself (``spec.model.observe``).
+3. **Operate**: the graph API itself (``split``, ``merge``, ``update``, ...), the contexts, and the
+   neutral conversions the laws need (``make_filter``, ``make_state``, ``flat_state``,
+   ``graphdef_tokens``).
+4. **Declare** ``name``, ``version`` and ``capabilities``: the features it provides and the semantic
+   variants it follows.  A law whose capability a target lacks is reported ``n/a``, never ``pass``.
+
+Targets are resolved by name (``reference``, ``flax``), through the entry-point group
+``nnxspec.targets``, or as ``module:attr`` (``resolve_target``).
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import importlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Literal, Protocol, Union
+
+import numpy as np
+
+from spec.blueprint import Key, MetaValue, StaticValue, VarSpec
+from spec.filters import FilterSpec
+
+__all__ = [
+    "Capability",
+    "LeafView",
+    "NodeView",
+    "Path",
+    "Target",
+    "TargetError",
+    "Token",
+    "resolve_target",
+]
+
+Path = tuple[Key, ...]
+Token = tuple[Union[str, int, float, bool, None, tuple[object, ...]], ...]
+"""One element of a canonical GraphDef token stream (see ``Target.graphdef_tokens``)."""
+
+
+class Capability:
+    """Names of capabilities a target may declare (plain strings, so adapters can add more)."""
+
+    STATE_LEAVES_ARE_COPIES = "state-leaves-are-copies"
+    """split / state return snapshots (VariableState) that are independent of the graph (seed)."""
+    STATE_LEAVES_ARE_LIVE = "state-leaves-are-live"
+    """split / state return the graph's live Variables (flax >= 0.11)."""
+    MERGE_COPIES_VARIABLES = "merge-copies-variables"
+    """merge builds new Variables, never sharing them with the state it was given."""
+    ARRAY_ATTRIBUTES_ARE_ERRORS = "array-attributes-are-errors"
+    """an array attribute (not wrapped in a Variable) makes split raise (seed)."""
+    ARRAY_ATTRIBUTES_ARE_LEAVES = "array-attributes-are-leaves"
+    """an array attribute is a state leaf (flax >= 0.10.5)."""
+    GENERIC_PYTREES = "generic-pytrees"
+    """registered JAX pytrees (namedtuples, dataclasses) are nodes."""
+    UPDATE_CONTEXT = "update-context"
+    """the four-call update-context protocol is available (natively or through the adapter)."""
+    UPDATE_CONTEXT_METHODS = "update-context-methods"
+    """``UpdateContext.split`` / ``.merge`` exist natively (flax <= 0.10)."""
+    SPLIT_MERGE_CONTEXT = "split-merge-context"
+    """``split_context`` / ``merge_context`` share references across several calls."""
+    CALL = "call"
+    """``call((graphdef, state))`` returns a proxy that runs a method purely."""
+    NODEDEF_APPLY = "nodedef-apply"
+    """``graphdef.apply(state)`` exists."""
+    BFLOAT16 = "bfloat16"
+    """bfloat16 Variable values round-trip."""
+    VARIABLES = "variables"
+    """``variables(node, *filters)`` exists."""
+    POP = "pop"
+    """``pop(node, *filters)`` exists."""
+    JIT = "jit"
+    """graphdefs are static and states are pytrees, so split / merge work across ``jax.jit``."""
+
+
+class TargetError(LookupError):
+    """A target could not be found or loaded; the message says where it looked."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeView:
+    """What introspection sees of one graph node or pytree container.
+
+    ``entries`` are the node's raw children in the target's own order; ``positional`` says the
+    canonical order is that order (lists, tuples, namedtuple and dataclass fields) rather than
+    sorted keys (modules, dicts).
+    """
+
+    kind: Literal["graph", "pytree"]
+    type_name: str
+    entries: tuple[tuple[Key, object], ...]
+    positional: bool
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LeafView:
+    """A Variable (or state leaf) as neutral values: type name, numpy value, metadata."""
+
+    type_name: str
+    value: np.ndarray
+    metadata: tuple[tuple[str, MetaValue], ...]
+
+
+class _Proxy(Protocol):
+    def __getattr__(self, name: str) -> _Proxy: ...
+    def __getitem__(self, key: Key) -> _Proxy: ...
+    def __call__(self, *args: object) -> tuple[object, tuple[object, ...]]: ...
+
+
+class Target(abc.ABC):
+    """Adapter base class; see the module docstring.  Graph API methods take and return the
+    target's own objects (typed ``object``); everything neutral is typed precisely."""
+
+    name: str = "target"
+    version: str = "unknown"
+    capabilities: frozenset[str] = frozenset()
+
+    # --- Building --------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def new_graph_node(self, kind: str) -> object:
+        """Return a new, empty graph node of blueprint kind ``module`` or ``container``."""
+
+    @abc.abstractmethod
+    def set_attr(self, node: object, key: Key, value: object) -> None:
+        """Set attribute ``key`` of graph node ``node`` (plain attribute assignment)."""
+
+    @abc.abstractmethod
+    def del_attr(self, node: object, key: Key) -> None:
+        """Delete attribute ``key`` of graph node ``node``."""
+
+    @abc.abstractmethod
+    def new_pytree(self, kind: str, entries: Sequence[tuple[Key, object]]) -> object:
+        """Return a pytree container of blueprint kind ``kind`` holding ``entries`` in order."""
+
+    @abc.abstractmethod
+    def new_variable(self, v: VarSpec) -> object:
+        """Return a new Variable of ``v.type`` holding ``variable_value(v)`` and its metadata."""
+
+    def new_static(self, value: StaticValue) -> object:
+        """Return the live static value for a blueprint static (a set for ``Unhashable``)."""
+        from spec.blueprint import Unhashable
+
+        if isinstance(value, Unhashable):
+            return set(value.items)
+        return value
+
+    # --- Observing -------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def classify(self, x: object) -> Literal["graph", "pytree", "variable", "static"]:
+        """Say what ``x`` is to this target: a graph node, a pytree node, a Variable or a leaf."""
+
+    @abc.abstractmethod
+    def inspect(self, x: object) -> NodeView:
+        """Return the raw children of a graph node or pytree container (internals filtered)."""
+
+    @abc.abstractmethod
+    def leaf_view(self, leaf: object) -> LeafView:
+        """Return a Variable, or a state leaf (VariableState or Variable), as neutral values."""
+
+    def get_value(self, variable: object) -> object:
+        """Return the raw (possibly traced) array held by a live Variable."""
+        return getattr(variable, "value")
+
+    def set_value(self, variable: object, value: object) -> None:
+        """Replace the array held by a live Variable, keeping its identity."""
+        setattr(variable, "value", value)
+
+    # --- Neutral conversions -----------------------------------------------------------------
+
+    @abc.abstractmethod
+    def make_filter(self, f: FilterSpec) -> object:
+        """Return the target's filter for the neutral filter term ``f``."""
+
+    @abc.abstractmethod
+    def flat_state(self, state: object) -> list[tuple[Path, object]]:
+        """Return the leaves of a State as ``(path, leaf)`` pairs, in the State's own order."""
+
+    @abc.abstractmethod
+    def make_state(self, items: Sequence[tuple[Path, LeafView | object]]) -> object:
+        """Return a target State holding ``items``: a LeafView becomes a state leaf of that type,
+        value and metadata; any other object is stored as given (a raw value)."""
+
+    @abc.abstractmethod
+    def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
+        """Return the GraphDef as a canonical pre-order token stream (``spec.semantics.tokens``)."""
+
+    # --- The graph API -----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        """``split(x, *filters)``: ``(graphdef, state, ...)``."""
+
+    @abc.abstractmethod
+    def merge(self, graphdef: object, state: object, *states: object) -> object:
+        """``merge(graphdef, state, *states)``."""
+
+    @abc.abstractmethod
+    def update(self, x: object, state: object, *states: object) -> None:
+        """``update(x, state, *states)``."""
+
+    @abc.abstractmethod
+    def state(self, x: object, *filters: object) -> object:
+        """``state(x, *filters)``: a State, or a tuple of States for 2+ filters."""
+
+    @abc.abstractmethod
+    def graphdef(self, x: object) -> object:
+        """``graphdef(x)``."""
+
+    @abc.abstractmethod
+    def clone(self, x: object) -> object:
+        """``clone(x)``."""
+
+    @abc.abstractmethod
+    def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
+        """``iter_graph(x)``, with the target's internal bookkeeping entries filtered out."""
+
+    def variables(self, x: object, *filters: object) -> object:
+        """``variables(x, *filters)``: live Variables; n/a without ``Capability.VARIABLES``."""
+        raise NotImplementedError(f"{self.name} does not provide variables()")
+
+    def pop(self, x: object, *filters: object) -> object:
+        """``pop(x, *filters)``; n/a without ``Capability.POP``."""
+        raise NotImplementedError(f"{self.name} does not provide pop()")
+
+    def call(self, graphdef_state: tuple[object, object]) -> _Proxy:
+        """``call((graphdef, state))``: a proxy whose calls return ``(out, (graphdef, state))``."""
+        raise NotImplementedError(f"{self.name} does not provide call()")
+
+    def apply(self, graphdef: object, state: object) -> _Proxy:
+        """``graphdef.apply(state)``; n/a without ``Capability.NODEDEF_APPLY``."""
+        raise NotImplementedError(f"{self.name} does not provide GraphDef.apply()")
+
+    # --- Contexts ----------------------------------------------------------------------------
+
+    def update_context(self, tag: str) -> AbstractContextManager[object]:
+        """``update_context(tag)`` as a context manager yielding the UpdateContext."""
+        raise NotImplementedError(f"{self.name} does not provide update_context()")
+
+    def update_context_decorator(self, tag: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
+        """``update_context(tag)`` used as a decorator."""
+        raise NotImplementedError(f"{self.name} does not provide update_context()")
+
+    def current_update_context(self, tag: str) -> object:
+        """``current_update_context(tag)``."""
+        raise NotImplementedError(f"{self.name} does not provide current_update_context()")
+
+    def ctx_split(self, ctx: object, x: object, *filters: object) -> tuple[object, ...]:
+        """Steps (1) and (3) of the update-context protocol: ``ctx.split(x, *filters)``."""
+        raise NotImplementedError(f"{self.name} does not provide UpdateContext.split")
+
+    def ctx_merge(self, ctx: object, graphdef: object, state: object, *states: object) -> object:
+        """Steps (2) and (4) of the update-context protocol: ``ctx.merge(graphdef, *states)``."""
+        raise NotImplementedError(f"{self.name} does not provide UpdateContext.merge")
+
+    def split_context(self, tag: str | None = None) -> AbstractContextManager[object]:
+        """``split_context(tag)``; yields an object for ``ctx_split``-like ``split_in``."""
+        raise NotImplementedError(f"{self.name} does not provide split_context()")
+
+    def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
+        """``merge_context(tag)`` (``inner`` is passed where the target needs it)."""
+        raise NotImplementedError(f"{self.name} does not provide merge_context()")
+
+    def split_in(self, split_ctx: object, x: object, *filters: object) -> tuple[object, ...]:
+        """``split_ctx.split(x, *filters)`` inside a ``split_context``."""
+        raise NotImplementedError(f"{self.name} does not provide SplitContext.split")
+
+    def merge_in(self, merge_ctx: object, graphdef: object, state: object, *states: object) -> object:
+        """``merge_ctx.merge(graphdef, *states)`` inside a ``merge_context``."""
+        raise NotImplementedError(f"{self.name} does not provide MergeContext.merge")
+
+    # --- Reproducers -------------------------------------------------------------------------
+
+    reproducer_import: str = "import reference as nnx"
+    """The import line a reproducer script for this target starts with."""
+
+    def reproducer_prelude(self) -> str:
+        """Return Python source that a reproducer starts with: imports, and the definitions of
+        ``Node`` (blueprint modules, with ``bump``), ``UserVariable``, ``namedtuple_type(fields)``,
+        ``dataclass_type(fields)`` and ``values(shape, dtype, seed)`` for this target."""
+        raise NotImplementedError(f"{self.name} cannot write reproducers")
+
+    def describe(self) -> str:
+        """Return ``name version`` for report headers."""
+        return f"{self.name} {self.version}"
+
+
+# --- Resolution --------------------------------------------------------------------------------
+
+BUILTIN_TARGETS: dict[str, str] = {
+    "reference": "spec.targets.reference:ReferenceTarget",
+    "flax": "spec.targets.flax:FlaxTarget",
+}
+
+
+def _load(spec: str) -> object:
+    module_name, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        raise TargetError(f"cannot import target module {module_name!r}: {e}") from e
+    obj: object = module
+    for part in attr.split(".") if attr else ():
+        try:
+            obj = getattr(obj, part)
+        except AttributeError as e:
+            raise TargetError(f"module {module_name!r} has no attribute {attr!r}") from e
+    return obj
+
+
+def _entry_point(name: str) -> str | None:
+    from importlib.metadata import entry_points
+
+    if sys.version_info >= (3, 10):
+        for ep in entry_points(group="nnxspec.targets"):
+            if ep.name == name:
+                return str(ep.value)
+    return None
+
+
+def resolve_target(name: str) -> Target:
+    """Return the target called ``name``: a built-in name, an ``nnxspec.targets`` entry point,
+    or ``module:attr`` naming a Target subclass, instance or zero-argument factory."""
+    spec = BUILTIN_TARGETS.get(name) or _entry_point(name) or (name if ":" in name else None)
+    if spec is None:
+        known = ", ".join(sorted(BUILTIN_TARGETS))
+        raise TargetError(
+            f"unknown target {name!r}: not a built-in ({known}), not an 'nnxspec.targets' entry "
+            "point, and not of the form 'module:attr'")
+    obj = _load(spec)
+    if isinstance(obj, Target):
+        return obj
+    if callable(obj):
+        made = obj()
+        if isinstance(made, Target):
+            return made
+    raise TargetError(f"{spec!r} is not a spec.target.Target, a Target subclass or a factory of one")

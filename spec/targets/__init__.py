@@ -1,0 +1,1 @@
+"""Targets shipped with nnxspec: ``reference`` (the default) and ``flax`` (imported lazily)."""

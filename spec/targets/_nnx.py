@@ -1,0 +1,438 @@
+"""A Target for any implementation shaped like the seed's ``nnx`` namespace.
+
+``NNXTarget`` drives a module object ``nnx`` that exports the seed's names (``split``, ``merge``,
+``Module``, ``Param``, ``State``, filters, contexts …).  The reference target is this class as is;
+flax targets subclass it and override what moved between releases.
+
+Blueprint kinds become: ``module`` -> a ``Node(nnx.Module)`` subclass defined here (with the
+``bump`` method of ``spec.semantics.bump``); ``container`` -> ``nnx.Dict``; ``list`` / ``tuple`` /
+``dict`` / ``None`` -> themselves; ``namedtuple`` / ``dataclass`` -> a namedtuple type or a
+``jax.tree_util.register_dataclass`` type per field tuple, cached so equal blueprints give equal
+types.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from types import ModuleType
+from typing import Any, Literal, cast
+
+import numpy as np
+
+from spec.blueprint import Key, VarSpec, variable_value
+from spec.filters import (
+    CALLABLES,
+    AllOf,
+    AnyOf,
+    CallableFilter,
+    Everything,
+    FilterSpec,
+    Invalid,
+    Literal as LiteralFilter,
+    NotOf,
+    Nothing,
+    OfType,
+    PathContains,
+    Seq,
+    TagFilter,
+    TypeFilter,
+    WithTag,
+)
+from spec.semantics import MODULE_TYPE_NAME
+from spec.target import Capability, LeafView, NodeView, Path, Target, Token
+
+__all__ = ["NNXTarget", "namedtuple_type", "dataclass_type"]
+
+_INTERNAL_PREFIXES = ("_object__", "_pytree__", "_graph_node__")
+
+
+@functools.lru_cache(maxsize=None)
+def namedtuple_type(fields: tuple[str, ...]) -> type:
+    """Return the namedtuple type used for blueprint ``namedtuple`` nodes with ``fields``."""
+    return collections.namedtuple("NT_" + "_".join(fields), fields)  # type: ignore[misc]
+
+
+@functools.lru_cache(maxsize=None)
+def dataclass_type(fields: tuple[str, ...]) -> type:
+    """Return the registered dataclass pytree type used for blueprint ``dataclass`` nodes."""
+    import jax
+
+    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
+    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
+    return cls
+
+
+@functools.lru_cache(maxsize=None)
+def _classes_for(nnx: ModuleType) -> tuple[type, type]:
+    """Return the ``Node`` module class and the ``UserVariable`` class for one ``nnx`` namespace.
+
+    Cached per namespace, so every target over it builds graphs of the same types (equal
+    blueprints must give equal graphdefs).
+    """
+
+    def bump(self: Any) -> int:
+        """Add one to every Variable held directly (logical not for booleans); return how many."""
+        from spec.program import TRANSFORMS
+
+        count = 0
+        for value in list(vars(self).values()):
+            if isinstance(value, nnx.Variable):
+                value.value = TRANSFORMS["add_one"](value.value)
+                count += 1
+        return count
+
+    node = type(MODULE_TYPE_NAME, (nnx.Module,), {"bump": bump, "__module__": __name__})
+    user_variable = type("UserVariable", (nnx.Param,), {"__module__": __name__})
+    return node, user_variable
+
+
+def _jnp_array(value: np.ndarray) -> object:
+    import jax.numpy as jnp
+
+    return jnp.asarray(value)
+
+
+class NNXTarget(Target):
+    """Adapter over a seed-shaped ``nnx`` module (see the module docstring)."""
+
+    capabilities = frozenset({
+        Capability.STATE_LEAVES_ARE_COPIES, Capability.MERGE_COPIES_VARIABLES,
+        Capability.ARRAY_ATTRIBUTES_ARE_ERRORS, Capability.GENERIC_PYTREES, Capability.UPDATE_CONTEXT,
+        Capability.UPDATE_CONTEXT_METHODS, Capability.SPLIT_MERGE_CONTEXT, Capability.CALL,
+        Capability.NODEDEF_APPLY, Capability.BFLOAT16, Capability.VARIABLES, Capability.POP,
+        Capability.JIT,
+    })
+
+    def __init__(self, nnx: ModuleType) -> None:
+        self.nnx = nnx
+        self.node_type, self.user_variable_type = _classes_for(nnx)
+
+    # --- Building -----------------------------------------------------------------------
+
+    def new_graph_node(self, kind: str) -> object:
+        return self.node_type() if kind == "module" else self.nnx.Dict()
+
+    def set_attr(self, node: object, key: Key, value: object) -> None:
+        setattr(node, str(key), value)
+
+    def del_attr(self, node: object, key: Key) -> None:
+        delattr(node, str(key))
+
+    def new_pytree(self, kind: str, entries: Sequence[tuple[Key, object]]) -> object:
+        values = [v for _, v in entries]
+        if kind == "list":
+            return values
+        if kind == "tuple":
+            return tuple(values)
+        if kind == "dict":
+            return dict(entries)
+        if kind == "none":
+            return None
+        fields = tuple(str(k) for k, _ in entries)
+        cls = namedtuple_type(fields) if kind == "namedtuple" else dataclass_type(fields)
+        return cls(*values)
+
+    def variable_type(self, name: str) -> type:
+        return self.user_variable_type if name == "UserVariable" else cast(type, getattr(self.nnx, name))
+
+    def new_variable(self, v: VarSpec) -> object:
+        return self.variable_type(v.type)(_jnp_array(variable_value(v)), **v.metadata_dict)
+
+    # --- Observing ----------------------------------------------------------------------
+
+    def classify(self, x: object) -> Literal["graph", "pytree", "variable", "static"]:
+        nnx = self.nnx
+        if isinstance(x, nnx.Variable):
+            return "variable"
+        if nnx.graph.is_graph_node(x):
+            return "graph"
+        if nnx.graph.is_node(x):
+            return "pytree"
+        return "static"
+
+    def module_attributes(self, x: object) -> list[tuple[Key, object]]:
+        """Return a graph node's own attributes (its ``vars()`` minus bookkeeping)."""
+        return [(k, v) for k, v in vars(x).items() if not k.startswith(_INTERNAL_PREFIXES)]
+
+    def inspect(self, x: object) -> NodeView:
+        if self.classify(x) == "graph":
+            return NodeView("graph", type(x).__name__, tuple(self.module_attributes(x)), False)
+        if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+            return NodeView("pytree", type(x).__name__, tuple(enumerate(x)), True)
+        if isinstance(x, dict):
+            return NodeView("pytree", type(x).__name__, tuple(x.items()), False)
+        if x is None:
+            return NodeView("pytree", "NoneType", (), True)
+        if hasattr(x, "_fields"):
+            fields = cast(tuple[str, ...], getattr(x, "_fields"))
+            return NodeView("pytree", type(x).__name__, tuple(zip(fields, cast(tuple[object, ...], x))), True)
+        if dataclasses.is_dataclass(x):
+            entries = tuple((f.name, getattr(x, f.name)) for f in dataclasses.fields(x))
+            return NodeView("pytree", type(x).__name__, entries, True)
+        return self.inspect_other(x)
+
+    def inspect_other(self, x: object) -> NodeView:
+        """Inspect a pytree node of a kind blueprints never build (e.g. a State attribute)."""
+        import jax
+
+        leaves = jax.tree_util.tree_flatten_with_path(x, is_leaf=lambda y: y is not x)[0]
+        entries = tuple((str(path[0]), value) for path, value in leaves)
+        return NodeView("pytree", type(x).__name__, entries, True)
+
+    def leaf_view(self, leaf: object) -> LeafView:
+        nnx = self.nnx
+        if isinstance(leaf, nnx.Variable):
+            metadata = dict(leaf.get_metadata())
+            return LeafView(type(leaf).__name__, np.asarray(leaf.raw_value), tuple(metadata.items()))
+        if isinstance(leaf, nnx.VariableState):
+            metadata = dict(leaf.get_metadata())
+            return LeafView(leaf.type.__name__, np.asarray(leaf.value), tuple(metadata.items()))
+        raise TypeError(f"{type(leaf).__name__} is not a Variable or a state leaf of {self.name}")
+
+    def get_value(self, variable: object) -> object:
+        return cast(Any, variable).value
+
+    def set_value(self, variable: object, value: object) -> None:
+        cast(Any, variable).value = value
+
+    # --- Neutral conversions ------------------------------------------------------------
+
+    def make_filter(self, f: FilterSpec) -> object:
+        nnx = self.nnx
+        if isinstance(f, TypeFilter):
+            return self.variable_type(f.type_name)
+        if isinstance(f, TagFilter):
+            return f.tag
+        if isinstance(f, LiteralFilter):
+            return {"...": ..., "true": True, "false": False, "none": None}[f.value]
+        if isinstance(f, CallableFilter):
+            predicate = CALLABLES[f.name]
+            return lambda path, _x: predicate(tuple(path))
+        if isinstance(f, Seq):
+            items = [self.make_filter(g) for g in f.items]
+            return items if f.form == "list" else tuple(items)
+        if isinstance(f, OfType):
+            return nnx.filterlib.OfType(self.variable_type(f.type_name))
+        if isinstance(f, WithTag):
+            return nnx.filterlib.WithTag(f.tag)
+        if isinstance(f, PathContains):
+            return nnx.PathContains(f.key)
+        if isinstance(f, AnyOf):
+            return nnx.Any(*(self.make_filter(g) for g in f.items))
+        if isinstance(f, AllOf):
+            return nnx.All(*(self.make_filter(g) for g in f.items))
+        if isinstance(f, NotOf):
+            return nnx.Not(self.make_filter(f.item))
+        if isinstance(f, Everything):
+            return nnx.Everything()
+        if isinstance(f, Nothing):
+            return nnx.Nothing()
+        assert isinstance(f, Invalid)  # sanity check: FilterSpec is a closed union
+        return {"int": 1, "float": 1.5, "object": object()}[f.form]
+
+    def flat_state(self, state: object) -> list[tuple[Path, object]]:
+        mapping = cast(Any, state).raw_mapping if hasattr(state, "raw_mapping") else state
+        out: list[tuple[Path, object]] = []
+        stack: list[tuple[Path, Iterator[tuple[Key, object]]]] = [((), iter(cast(Mapping[Key, object], mapping).items()))]
+        while stack:
+            path, items = stack[-1]
+            item = next(items, None)
+            if item is None:
+                stack.pop()
+                continue
+            key, value = item
+            if isinstance(value, Mapping) or hasattr(value, "raw_mapping"):
+                inner = cast(Any, value).raw_mapping if hasattr(value, "raw_mapping") else value
+                stack.append(((*path, key), iter(inner.items())))
+            else:
+                out.append(((*path, key), value))
+        return out
+
+    def make_leaf(self, view: LeafView) -> object:
+        """Return a state leaf (a VariableState) for a neutral leaf."""
+        cls = self.variable_type(view.type_name)
+        return self.nnx.VariableState(cls, _jnp_array(view.value), **dict(view.metadata))
+
+    def make_state(self, items: Sequence[tuple[Path, LeafView | object]]) -> object:
+        pairs = [(p, self.make_leaf(v) if isinstance(v, LeafView) else v) for p, v in items]
+        return self.nnx.State.from_flat_path(pairs)
+
+    def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
+        return tuple(nested_nodedef_tokens(self.nnx, graphdef))
+
+    # --- Graph API ----------------------------------------------------------------------
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        return cast(tuple[object, ...], self.nnx.split(x, *filters))
+
+    def merge(self, graphdef: object, state: object, *states: object) -> object:
+        return self.nnx.merge(graphdef, state, *states)
+
+    def update(self, x: object, state: object, *states: object) -> None:
+        self.nnx.update(x, state, *states)
+
+    def state(self, x: object, *filters: object) -> object:
+        return self.nnx.state(x, *filters)
+
+    def graphdef(self, x: object) -> object:
+        return self.nnx.graphdef(x)
+
+    def clone(self, x: object) -> object:
+        return self.nnx.clone(x)
+
+    def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
+        for path, value in self.nnx.iter_graph(x):
+            if not any(isinstance(k, str) and k.startswith(_INTERNAL_PREFIXES) for k in path):
+                yield tuple(path), value
+
+    def variables(self, x: object, *filters: object) -> object:
+        return self.nnx.variables(x, *filters)
+
+    def pop(self, x: object, *filters: object) -> object:
+        return self.nnx.pop(x, *filters)
+
+    def call(self, graphdef_state: tuple[object, object]) -> Any:
+        return self.nnx.call(graphdef_state)
+
+    def apply(self, graphdef: object, state: object) -> Any:
+        return cast(Any, graphdef).apply(state)
+
+    # --- Reproducers -------------------------------------------------------------------
+
+    def reproducer_prelude(self) -> str:
+        return PRELUDE.format(nnx_import=self.reproducer_import)
+
+    # --- Contexts -----------------------------------------------------------------------
+
+    def update_context(self, tag: str) -> AbstractContextManager[object]:
+        return cast(AbstractContextManager[object], self.nnx.update_context(tag))
+
+    def update_context_decorator(self, tag: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
+        return cast(Callable[[Callable[[], object]], Callable[[], object]], self.nnx.update_context(tag))
+
+    def current_update_context(self, tag: str) -> object:
+        return self.nnx.current_update_context(tag)
+
+    def ctx_split(self, ctx: object, x: object, *filters: object) -> tuple[object, ...]:
+        return cast(tuple[object, ...], cast(Any, ctx).split(x, *filters))
+
+    def ctx_merge(self, ctx: object, graphdef: object, state: object, *states: object) -> object:
+        return cast(Any, ctx).merge(graphdef, state, *states)
+
+    def split_context(self, tag: str | None = None) -> AbstractContextManager[object]:
+        return cast(AbstractContextManager[object], self.nnx.split_context(tag))
+
+    def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
+        return cast(AbstractContextManager[object], self.nnx.merge_context(tag))
+
+    def split_in(self, split_ctx: object, x: object, *filters: object) -> tuple[object, ...]:
+        return cast(tuple[object, ...], cast(Any, split_ctx).split(x, *filters))
+
+    def merge_in(self, merge_ctx: object, graphdef: object, state: object, *states: object) -> object:
+        return cast(Any, merge_ctx).merge(graphdef, state, *states)
+
+
+PRELUDE = '''{nnx_import}
+import collections
+import dataclasses
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+class Node(nnx.Module):
+    """A blueprint module: attributes are set one by one after construction."""
+
+    def bump(self):
+        count = 0
+        for value in list(vars(self).values()):
+            if isinstance(value, nnx.Variable):
+                value.value = ~value.value if value.value.dtype == bool else value.value + 1
+                count += 1
+        return count
+
+
+class UserVariable(nnx.Param):
+    pass
+
+
+@functools.lru_cache(maxsize=None)
+def namedtuple_type(fields):
+    return collections.namedtuple("NT_" + "_".join(fields), fields)
+
+
+@functools.lru_cache(maxsize=None)
+def dataclass_type(fields):
+    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
+    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
+    return cls
+
+
+def values(shape, dtype, seed):
+    """The deterministic value of a blueprint Variable: arange(size) + seed, in dtype."""
+    base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
+    if dtype == "bool":
+        return jnp.asarray((base % 2 == 1).reshape(shape))
+    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+'''
+
+
+# --- GraphDef encodings ------------------------------------------------------------------------
+
+
+def _type_name(nnx: ModuleType, nodedef: Any) -> str:
+    """Return the real type name of a NodeDef, looking through the generic-pytree marker."""
+    t = nodedef.type
+    if t.__name__ == "GenericPytree":
+        treedef = nodedef.metadata
+        node_data = treedef.node_data() if hasattr(treedef, "node_data") else None
+        if node_data is not None:
+            return str(node_data[0].__name__)
+    return str(t.__name__)
+
+
+def _metadata(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
+    from spec.model import _plain
+
+    return tuple(sorted((str(k), _plain(v)) for k, v in mapping.items()))
+
+
+def nested_nodedef_tokens(nnx: ModuleType, graphdef: object) -> Iterator[Token]:
+    """Yield the canonical tokens of a seed-style nested ``NodeDef`` (iteratively)."""
+    from spec.model import static_model
+
+    graph = nnx.graph
+    stack: list[Any] = [graphdef]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):  # a pre-rendered token
+            yield item
+            continue
+        if isinstance(item, graph.NodeRef):
+            yield ("ref", int(item.index))
+            continue
+        is_graph = nnx.graph.is_node_type(item.type) and item.type in graph.GRAPH_REGISTRY
+        kind = "graph" if is_graph else "pytree"
+        index = int(item.index) if is_graph else -1
+        yield ("node", kind, _type_name(nnx, item), index, len(item.attributes))
+        pending: list[Any] = []
+        for attr in item.attributes:
+            name = type(attr).__name__
+            if name == "StaticAttribute":
+                s = static_model(attr.value)
+                pending.append(("static", attr.key, s.type_name, s.text))
+            elif name == "SubGraphAttribute":
+                pending.append(("subgraph", attr.key))
+                pending.append(attr.value)
+            elif isinstance(attr.value, graph.NodeRef):
+                pending.append(("varref", attr.key, int(attr.value.index)))
+            else:
+                vd = attr.value
+                pending.append(("variable", attr.key, vd.type.__name__, int(vd.index), _metadata(vd.metadata)))
+        stack.extend(reversed(pending))
