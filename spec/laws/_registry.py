@@ -20,14 +20,14 @@ import json
 import re
 from collections.abc import Callable
 
-from spec.blueprint import Blueprint, from_data, to_data
+from spec.blueprint import Blueprint, NodeSpec, from_data, to_data
 from spec.codec import JSON, decode, encode
 from spec.errors import LawViolation
 from spec.filters import FilterSpec
 from spec.program import Program
 from spec.target import Target
 
-__all__ = ["AREAS", "INPUTS", "LAWS", "Case", "Law", "law", "law_by_id"]
+__all__ = ["AREAS", "FIXED_CASE", "INPUTS", "LAWS", "Case", "Law", "law", "law_by_id"]
 
 AREAS: dict[str, str] = {
     "ID": "identity and determinism",
@@ -106,6 +106,9 @@ class Case:
     def to_json(self) -> str:
         return json.dumps(self.to_data(), sort_keys=True)
 
+
+FIXED_CASE = Case(graph=Blueprint((NodeSpec("module"),)))
+"""The case handed to laws with built-in inputs (``inputs=()``); they ignore it."""
 
 Checker = Callable[[Target, Case], None]
 

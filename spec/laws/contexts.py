@@ -1,0 +1,288 @@
+"""CTX and UCTX: split/merge contexts and the four-call update-context protocol.
+
+The protocol (seed: ``update_context``), for a transform that runs ``inner`` on a graph::
+
+    (1) gd, s = ctx.split(x)          outside: remember outer objects by index
+    (2) y = ctx.merge(gd, s)          inside:  build the inner graph
+        inner(y)                      inside:  mutate it (values, statics, structure)
+    (3) gd', s' = ctx.split(y)        inside:  map inner objects back to outer indices
+    (4) z = ctx.merge(gd', s')        outside: update the outer objects in place
+
+The laws say: ``z is x``; ``x`` ends up exactly as if ``inner`` had run on it directly (pytree
+containers rebuilt); every outer object that survives keeps its identity; bookkeeping is dropped
+when the protocol ends and on exit; contexts are thread-local; calls out of order are rejected.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+from collections.abc import Callable
+
+from spec import semantics
+from spec.build import build
+from spec.errors import SpecError
+from spec.laws._check import build_case, expect_failure, need, observe_root, require, require_same_model
+from spec.laws._registry import Case, law
+from spec.model import NodeSlot, observe, observe_objects, path_str
+from spec.program import run
+from spec.target import Capability, Path, Target
+
+TAG = "nnxspec"
+
+
+def protocol(t: Target, ctx: object, x: object, inner: Callable[[object], None],
+             wrap: Callable[[Callable[[object, object], tuple[object, ...]]], Callable[[object, object], tuple[object, ...]]] | None = None) -> object:
+    """Run the four calls on ``x`` with ``inner`` applied to the inner graph; return step (4)'s result.
+
+    ``wrap`` may wrap the inside (steps 2-3), e.g. in ``jax.jit`` with a static graphdef.
+    """
+    gd, s = t.ctx_split(ctx, x)
+
+    def inside(gd: object, s: object) -> tuple[object, ...]:
+        y = t.ctx_merge(ctx, gd, s)
+        inner(y)
+        return t.ctx_split(ctx, y)
+
+    gd2, s2 = (wrap(inside) if wrap else inside)(gd, s)
+    return t.ctx_merge(ctx, gd2, s2)
+
+
+def _survivors(t: Target, x: object, case: Case) -> dict[Path, Path]:
+    """Return, for the graph after running the program directly, new first path -> original first
+    path of every graph node and Variable that existed before the program."""
+    m0, nodes0, vars0 = observe_objects(t, x)
+    first_nodes0, first_vars0 = m0.first_paths()
+    origin = {id(o): first_nodes0[i] for i, o in enumerate(nodes0) if t.classify(o) == "graph"}
+    origin.update({id(v): first_vars0[i] for i, v in enumerate(vars0)})
+    run(t, x, case.program)
+    m1, nodes1, vars1 = observe_objects(t, x)
+    first_nodes1, first_vars1 = m1.first_paths()
+    out = {first_nodes1[i]: origin[id(o)] for i, o in enumerate(nodes1) if id(o) in origin}
+    out.update({first_vars1[i]: origin[id(v)] for i, v in enumerate(vars1) if id(v) in origin})
+    return out
+
+
+def _resolve(t: Target, root: object, path: Path) -> object:
+    x = root
+    for key in path:
+        x = next(v for k, v in t.inspect(x).entries if k == key and type(k) is type(key))
+    return x
+
+
+@law("UCTX-1", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
+    """The four calls with nothing done inside return the very outer root, unchanged but for rebuilt pytree containers.
+
+    Statement: z = protocol(x, inner = id)  ⟹  z is x ∧ model(x) == semantics.rebuild(model(x₀))
+    Rationale: a transform that changes nothing must hand back the caller's own object.
+    Seed: graph.py update_context docstring (`assert m1 is m3`; holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    x = build_case(t, case).root
+    expected = semantics.rebuild(observe(t, x))
+    with t.update_context(TAG) as ctx:
+        z = protocol(t, ctx, x, lambda y: None)
+    require(z is x, "step (4) returned a new object, but should return the outer root x itself")
+    require_same_model(expected, observe_root(t, x), "x after the protocol")
+
+
+@law("UCTX-2", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
+def protocol_equals_direct_mutation(t: Target, case: Case) -> None:
+    """Whatever the inside does to the inner graph (values, statics, new nodes, deletions, new sharing, new cycles) happens to the outer graph.
+
+    Statement: protocol(x, inner = run(program))  ⟹  model(x) == semantics.rebuild(semantics.apply(model(x₀), program))
+    Rationale: this commuting square is what makes a lifted transform (nnx.jit) behave like plain Python.
+    Seed: graph.py UpdateContext (holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    x = build_case(t, case).root
+    expected = semantics.rebuild(semantics.apply(observe(t, x), case.program))
+    with t.update_context(TAG) as ctx:
+        protocol(t, ctx, x, lambda y: run(t, y, case.program))
+    require_same_model(expected, observe_root(t, x), "x after the protocol")
+
+
+@law("UCTX-3", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
+def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
+    """Every outer graph node and Variable that the inside keeps (even at a new path) is the same object afterwards.
+
+    Statement: ∀ object o of x₀ still in run(program, x₀) at first path p: x@p is o after the protocol
+    Rationale: optimizers and other holders of references into the model must stay attached.
+    Seed: graph.py UpdateContext.merge (index_ref_cache; holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    survivors = _survivors(t, build(t, case.graph).root, case)
+    x = build_case(t, case).root
+    m0, nodes0, vars0 = observe_objects(t, x)
+    first_nodes0, first_vars0 = m0.first_paths()
+    by_path = {first_nodes0[i]: o for i, o in enumerate(nodes0)}
+    by_path.update({first_vars0[i]: v for i, v in enumerate(vars0)})
+    with t.update_context(TAG) as ctx:
+        protocol(t, ctx, x, lambda y: run(t, y, case.program))
+    for new_path, old_path in survivors.items():
+        require(_resolve(t, x, new_path) is by_path[old_path],
+                f"x{path_str(new_path)} is a new object after the protocol, but should be the object that was at x{path_str(old_path)}")
+
+
+@law("UCTX-4", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def protocol_drops_its_references(t: Target, case: Case) -> None:
+    """Once the protocol is complete, and after the context exits (normally or by an exception), the context keeps no graph object alive.
+
+    Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x (weakref + gc)
+    Rationale: a long-lived context that pins old graphs leaks device memory step after step.
+    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-8).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    for exit_by_exception in (False, True):
+        x = build(t, case.graph).root
+        refs = [weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"]
+        ctx_holder: list[object] = []
+        try:
+            with t.update_context(TAG) as ctx:
+                ctx_holder.append(ctx)
+                protocol(t, ctx, x, lambda y: None)
+                del x
+                if exit_by_exception:
+                    raise _Exit
+        except _Exit:
+            pass
+        gc.collect()
+        alive = sum(r() is not None for r in refs)
+        require(alive == 0, f"{alive} graph node(s) of x are still alive after the context "
+                f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the context should hold none")
+        del ctx_holder
+
+
+class _Exit(Exception):
+    pass
+
+
+@law("UCTX-5", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def contexts_are_thread_local(t: Target, case: Case) -> None:
+    """An update context is visible only in the thread that entered it; each thread runs its own protocol.
+
+    Statement: with update_context(tag) in thread A: current_update_context(tag) raises in thread B ∧ B's own protocol works
+    Rationale: data loaders and multi-host drivers call transforms from several threads at once.
+    Seed: graph.py GraphContext(threading.local) (holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    outcome: dict[str, object] = {}
+
+    def other_thread() -> None:
+        try:
+            t.current_update_context(TAG)
+            outcome["seen"] = True
+        except (ValueError, KeyError, LookupError):
+            outcome["seen"] = False
+        x2 = build(t, case.graph).root
+        with t.update_context(TAG) as ctx2:
+            outcome["same"] = protocol(t, ctx2, x2, lambda y: None) is x2
+
+    with t.update_context(TAG):
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+    require(outcome.get("seen") is False, "another thread sees this thread's update context, but contexts should be thread-local")
+    require(outcome.get("same") is True, "a protocol in another thread did not return its own root")
+
+
+@law("UCTX-6", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
+    """A merge before any split, or a second outer split before the inner merge, raises a documented error.
+
+    Statement: ctx.merge(...) as the first call raises ∧ ctx.split(x); ctx.split(x) raises
+    Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the outer graph.
+    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split branch, D-9).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    x = build_case(t, case).root
+    gd, s = t.split(x)
+    with t.update_context(TAG) as ctx:
+        expect_failure(lambda: t.ctx_merge(ctx, gd, s), SpecError("context-order"), "ctx.merge before ctx.split")
+    with t.update_context(TAG) as ctx:
+        t.ctx_split(ctx, x)
+        expect_failure(lambda: t.ctx_split(ctx, x), SpecError("context-order"), "a second outer ctx.split")
+
+
+@law("UCTX-7", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
+def decorator_form_runs_the_protocol(t: Target, case: Case) -> None:
+    """update_context(tag) used as a decorator activates a context for the call, reachable with current_update_context.
+
+    Statement: @update_context(tag) g runs protocol(x, run(program)) via current_update_context(tag) ⟹ as UCTX-2
+    Rationale: the decorator is how library transforms wrap user functions.
+    Seed: graph.py update_context docstring, second example (holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    x = build_case(t, case).root
+    expected = semantics.rebuild(semantics.apply(observe(t, x), case.program))
+
+    def body() -> object:
+        return protocol(t, t.current_update_context(TAG), x, lambda y: run(t, y, case.program))
+
+    z = t.update_context_decorator(TAG)(body)()
+    require(z is x, "the decorated protocol returned a new object, but should return x")
+    require_same_model(expected, observe_root(t, x), "x after the decorated protocol")
+
+
+@law("UCTX-8", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def nested_contexts_stack(t: Target, case: Case) -> None:
+    """Nested contexts with one tag stack: the innermost is current, and the outer one is current again after it exits.
+
+    Statement: with ctx_a: with ctx_b: current(tag) is ctx_b; then current(tag) is ctx_a; after both, current(tag) raises
+    Rationale: a transform inside a transform of the same kind must find its own context.
+    Seed: graph.py UpdateContextManager (holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    with t.update_context(TAG) as outer:
+        with t.update_context(TAG) as inner:
+            require(t.current_update_context(TAG) is inner, "inside nested contexts the current one is not the innermost")
+        require(t.current_update_context(TAG) is outer, "after the inner context exits the outer one is not current again")
+    expect_failure(lambda: t.current_update_context(TAG), SpecError("no-context", ("nnxspec",)), "current_update_context after exit")
+
+
+@law("CTX-1", requires=(Capability.SPLIT_MERGE_CONTEXT,))
+def split_context_shares_references_across_splits(t: Target, case: Case) -> None:
+    """Within one split_context, splitting a graph node already split gives a bare reference and an empty state.
+
+    Statement: with split_context() as c: c.split(x); gd, s = c.split(x)  ⟹  tokens(gd) == (("ref", 0),) ∧ s is empty
+    Rationale: several arguments of one transform may share objects; each shared object must be encoded once.
+    Seed: graph.py SplitContext (holds).
+    """
+    need(t, Capability.SPLIT_MERGE_CONTEXT, "no split_context")
+    x = build_case(t, case).root
+    if observe(t, x).root.kind != "graph":
+        return
+    with t.split_context() as c:
+        t.split_in(c, x)
+        gd, s = t.split_in(c, x)
+    require(t.graphdef_tokens(gd) == (("ref", 0),), f"the second split in one context gives {t.graphdef_tokens(gd)!r}, but should give a reference to index 0")
+    require(not t.flat_state(s), "the second split in one context has a non-empty state")
+
+
+@law("CTX-2", requires=(Capability.SPLIT_MERGE_CONTEXT,))
+def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
+    """Splitting a graph and one of its inner graph nodes in one split_context, then merging both in one merge_context, gives back the inner node as part of the merged graph.
+
+    Statement: (a, b) = (x, x@p) split in one context and merged in one context  ⟹  merged(b) is merged(a)@p
+    Rationale: a transform's arguments that share objects must share them again on the other side.
+    Seed: graph.py MergeContext (holds).
+    """
+    need(t, Capability.SPLIT_MERGE_CONTEXT, "no merge_context")
+    x = build_case(t, case).root
+    m = observe(t, x)
+    inner = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "graph"]
+    if not inner:
+        return
+    p = inner[0]
+    with t.split_context() as c:
+        gd1, s1 = t.split_in(c, x)
+        gd2, s2 = t.split_in(c, _resolve(t, x, p))
+    with t.merge_context() as c2:
+        a = t.merge_in(c2, gd1, s1)
+        b = t.merge_in(c2, gd2, s2)
+    require(b is _resolve(t, a, p), f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object")
+
+
+
