@@ -100,7 +100,7 @@ def blueprint_model(bp: Blueprint) -> Model:
         nodes.append(NodeModel(kind, type_name(n.kind, tuple(k for k, _ in n.entries)), tuple(entries), positional))  # type: ignore[arg-type]
     variables = []
     for v in bp.variables:
-        value = np.ascontiguousarray(variable_value(v))
+        value = np.asarray(variable_value(v), order="C")
         variables.append(VarModel(v.type, str(value.dtype), tuple(value.shape), value.tobytes(), v.metadata))
     return _unshare_value_nodes(canonical(Model(tuple(nodes), tuple(variables))))
 

@@ -99,7 +99,7 @@ class VarModel:
 
 def var_model(view: LeafView) -> VarModel:
     """Return the model of a target's ``LeafView``."""
-    value = np.ascontiguousarray(np.asarray(view.value))
+    value = np.asarray(view.value, order="C")
     metadata = tuple(sorted((str(k), _plain(v)) for k, v in view.metadata))
     return VarModel(view.type_name, str(value.dtype), tuple(value.shape), value.tobytes(), metadata)
 

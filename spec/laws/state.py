@@ -196,12 +196,12 @@ def malformed_filters_are_rejected(t: Target, case: Case) -> None:
 def state_groups_by_first_match(t: Target, case: Case) -> None:
     """state(x, *fs) groups leaves by first match and drops the remainder; one State per filter (one for 0 or 1).
 
-    Statement: state(x, *fs) == semantics.state(model(x), fs), as a tuple iff |fs| >= 2
+    Statement: state(x, *fs) == semantics.state_groups(model(x), fs), as a tuple iff |fs| >= 2
     Rationale: state() is the non-exhaustive reader; it must agree with split() on what it keeps.
     Seed: graph.py state / State.filter (holds).
     """
     x = build_case(t, case).root
-    expected = semantics.state(observe(t, x), case.filters)
+    expected = semantics.state_groups(observe(t, x), case.filters)
     result = t.state(x, *(t.make_filter(f) for f in case.filters))
     for i, (e, a) in enumerate(zip(expected, states_of(result, len(case.filters)))):
         require_same_state(e, flat_models(t, a), f"state(x, *fs)[{i}]")
@@ -211,7 +211,7 @@ def state_groups_by_first_match(t: Target, case: Case) -> None:
 def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> None:
     """variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.
 
-    Statement: paths(variables(x, *fs)[i]) == paths(semantics.state(model(x), fs)[i]) ∧ leaf is x@p ∧ |result| = max(1, |fs|)
+    Statement: paths(variables(x, *fs)[i]) == paths(semantics.state_groups(model(x), fs)[i]) ∧ leaf is x@p ∧ |result| = max(1, |fs|)
     Rationale: variables() is state() without copying; the seed returned |fs| + 2 groups for 2+ filters (D-3).
     Seed: graph.py variables (breaks: arity 4 for two filters, paths from iter_graph).
     """
@@ -220,7 +220,7 @@ def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> No
     m, _, variables = observe_objects(t, x)
     _, first = m.first_paths()
     by_path = {p: variables[vid] for vid, p in first.items()}
-    expected = semantics.state(m, case.filters)
+    expected = semantics.state_groups(m, case.filters)
     result = t.variables(x, *(t.make_filter(f) for f in case.filters))
     for i, (e, a) in enumerate(zip(expected, states_of(result, len(case.filters)))):
         leaves = t.flat_state(a)

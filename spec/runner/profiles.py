@@ -7,15 +7,22 @@ profile        what it is for
 ``dev``        the default: a fast, randomised look at every law (the README's main command)
 ``ci``         deterministic (``derandomize``), no example database, failure blobs printed
 ``thorough``   >= 1,000 examples per law, ``target()`` pushing towards sharing, cycles, depth
-``exhaustive`` the bounded-exhaustive blueprint set (``strategies.all_blueprints``) per law
+``exhaustive`` the bounded-exhaustive blueprint set (``strategies.exhaustive_cases``) per law
 =============  ===============================================================================
+
+``register_profiles`` makes them available to plain Hypothesis tests as ``nnxspec-<name>``
+(``tests/conftest.py`` loads ``nnxspec-ci`` under CI, ``nnxspec-dev`` otherwise).  The runner does
+not rely on whichever profile is loaded: ``settings_for`` builds each law's settings from the
+Hypothesis ``default`` profile, the named profile, the law's example weight and the runner's own
+additions (one minimal failure per law; no health check on slow or often-rejected inputs, since
+a law may reject inputs its target cannot build).
 """
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, settings
 
-__all__ = ["PROFILES", "examples_for", "register_profiles"]
+__all__ = ["FLOORS", "PROFILES", "RUNNER_SETTINGS", "examples_for", "register_profiles", "settings_for"]
 
 PROFILES: dict[str, dict[str, object]] = {
     "dev": {"max_examples": 12, "deadline": None},
@@ -26,9 +33,19 @@ PROFILES: dict[str, dict[str, object]] = {
 }
 """Profile name -> hypothesis settings (``exhaustive`` replays an explicit input set instead)."""
 
+FLOORS: dict[str, int] = {"thorough": 1000}
+"""Profile name -> the fewest examples any law gets, whatever its weight."""
+
+RUNNER_SETTINGS: dict[str, object] = {
+    "report_multiple_bugs": False,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much,
+                              HealthCheck.data_too_large],
+}
+"""What the runner adds to every profile when it checks a law."""
+
 
 def register_profiles() -> None:
-    """Register every profile with Hypothesis under the name ``nnxspec-<profile>`` and plain."""
+    """Register every profile with Hypothesis under the name ``nnxspec-<profile>``."""
     for name, kwargs in PROFILES.items():
         settings.register_profile(f"nnxspec-{name}", **kwargs)  # type: ignore[arg-type]
 
@@ -36,4 +53,17 @@ def register_profiles() -> None:
 def examples_for(profile: str, weight: float) -> int:
     """Return the number of examples a law of relative ``weight`` gets under ``profile``."""
     base = int(PROFILES[profile]["max_examples"])  # type: ignore[call-overload]
-    return max(1, int(round(base * weight)))
+    return max(FLOORS.get(profile, 1), int(round(base * weight)))
+
+
+def settings_for(profile: str, weight: float = 1.0) -> settings:
+    """Return the Hypothesis settings for one law of ``weight`` under ``profile``."""
+    kwargs = dict(PROFILES[profile])
+    suppressed = list(kwargs.pop("suppress_health_check", []))  # type: ignore[call-overload]
+    for check in RUNNER_SETTINGS["suppress_health_check"]:  # type: ignore[attr-defined]
+        if check not in suppressed:
+            suppressed.append(check)
+    kwargs["max_examples"] = examples_for(profile, weight)
+    kwargs["report_multiple_bugs"] = RUNNER_SETTINGS["report_multiple_bugs"]
+    kwargs["suppress_health_check"] = suppressed
+    return settings(settings.get_profile("default"), **kwargs)  # type: ignore[arg-type]

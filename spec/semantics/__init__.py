@@ -19,7 +19,8 @@ from spec.semantics.merge import rebuild as rebuild
 from spec.semantics.partition import check_filters as check_filters
 from spec.semantics.partition import partition as partition
 from spec.semantics.partition import split as split
-from spec.semantics.partition import state as state
+from spec.semantics.partition import state_groups as state_groups
+from spec.semantics.flatten import state as state
 from spec.semantics.pop import pop as pop
 from spec.semantics.program import MODULE_TYPE_NAME as MODULE_TYPE_NAME
 from spec.semantics.program import apply as apply
@@ -47,6 +48,7 @@ __all__ = [
     "rebuild",
     "split",
     "state",
+    "state_groups",
     "transformed",
     "update",
 ]

@@ -20,7 +20,7 @@ from spec.filters import FilterSpec, first_match, has_invalid, misplaced_catch_a
 from spec.model import Model
 from spec.semantics.flatten import FlatState, flatten
 
-__all__ = ["check_filters", "partition", "split", "state"]
+__all__ = ["check_filters", "partition", "split", "state_groups"]
 
 
 def check_filters(filters: Sequence[FilterSpec], *, last_position_rule: bool = True) -> None:
@@ -56,7 +56,7 @@ def split(m: Model, filters: Sequence[FilterSpec]) -> tuple[FlatState, ...]:
     return groups
 
 
-def state(m: Model, filters: Sequence[FilterSpec]) -> tuple[FlatState, ...]:
+def state_groups(m: Model, filters: Sequence[FilterSpec]) -> tuple[FlatState, ...]:
     """Return the groups of ``state(x, *filters)`` (one group for zero or one filter)."""
     _, flat = flatten(m)
     if not filters:

@@ -37,13 +37,13 @@ MODULE_TYPE_NAME = "Node"
 def transformed(v: VarModel, fn: str) -> VarModel:
     """Return ``v`` with ``TRANSFORMS[fn]`` applied to its value."""
     value = np.asarray(TRANSFORMS[fn](v.value))  # type: ignore[arg-type]
-    value = np.ascontiguousarray(value.astype(v.value.dtype))
+    value = np.asarray(value.astype(v.value.dtype), order="C")
     return VarModel(v.type_name, v.dtype, v.shape, value.tobytes(), v.metadata)
 
 
 def _new_variable(spec_v: AddVariable) -> VarModel:
     v = spec_v.variable
-    value = np.ascontiguousarray(variable_value(v))
+    value = np.asarray(variable_value(v), order="C")
     return VarModel(v.type, str(value.dtype), tuple(value.shape), value.tobytes(), v.metadata)
 
 
