@@ -1,0 +1,221 @@
+"""Object, Module and Dict: Python objects that are graph nodes.
+
+Contract:
+
+- Every subclass of ``Object`` is registered as a graph node type when it is defined.
+- Its children are its instance attributes (``vars(obj)``), flattened in sorted
+  attribute-name order; private ``_x`` attributes are included. The bookkeeping
+  ``_object__state`` lives in a slot, so it is never an attribute of the graph.
+- Metadata is ``(type(obj), initializing)``; rebuilding uses ``object.__new__`` (no
+  ``__init__``) and fills ``vars`` directly, bypassing ``__setattr__``.
+- Attribute keys are ``str``; ``set_key`` / ``pop_key`` reject anything else.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from reference._filters import Filter, to_predicate
+from reference._registry import TRUSTED_KEYS, register_graph_node_type
+from reference._typing import Key, PathParts
+from reference._variables import Variable, VariableState
+from reference.errors import InvalidKeyError, NodeTypeError
+
+A = TypeVar("A")
+V = TypeVar("V", bound=Variable[Any])
+
+
+class ObjectState:
+    """Per-object bookkeeping kept outside the attributes (``initializing`` flag)."""
+
+    __slots__ = ("initializing",)
+
+    def __init__(self, initializing: bool = False) -> None:
+        self.initializing = initializing
+
+
+class Object:
+    """A Python object whose attributes form a graph node (see module docstring)."""
+
+    __slots__ = ("__dict__", "__weakref__", "_object__state")
+    _object__state: ObjectState
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        node = object.__new__(cls)
+        node._object__state = ObjectState()
+        return node
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_graph_node_type(
+            cls, _flatten, _set_key, _pop_key, _create_empty, _clear, _init, node_dict=_node_dict
+        )
+        TRUSTED_KEYS.add(cls)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        from reference._api import merge, split
+
+        graphdef, state = split(self)
+        return merge(copy.deepcopy(graphdef, memo), copy.deepcopy(state, memo))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{key}={_short_repr(value)}" for key, value in sorted(vars(self).items()) if not key.startswith("_")
+        )
+        return f"{type(self).__name__}({fields})"
+
+
+def _short_repr(value: Any) -> str:
+    # one level only: nested graph nodes are summarised, so deep graphs print fine
+    return f"{type(value).__name__}(...)" if isinstance(value, Object) else repr(value)
+
+
+def _flatten(node: Object) -> tuple[list[tuple[str, Any]], tuple[type, bool]]:
+    return sorted(node.__dict__.items()), (type(node), node._object__state.initializing)
+
+
+def _node_dict(node: Object) -> dict[str, Any]:
+    return node.__dict__
+
+
+def _check_key(node: Object, key: Key) -> str:
+    if type(key) is not str:
+        raise InvalidKeyError(
+            f"{key!r} for an attribute of {type(node).__name__}",
+            None,
+            f"expected a str attribute name, found {type(key).__name__}",
+        )
+    return key
+
+
+def _set_key(node: Object, key: Key, value: Any) -> None:
+    name = _check_key(node, key)
+    current = node.__dict__.get(name)
+    if isinstance(current, Variable) and type(value) is VariableState:
+        current.update_from_state(value)
+    else:
+        setattr(node, name, value)
+
+
+def _pop_key(node: Object, key: Key) -> Any:
+    return node.__dict__.pop(_check_key(node, key))
+
+
+def _create_empty(metadata: tuple[type[Object], bool]) -> Object:
+    cls, initializing = metadata
+    node = object.__new__(cls)
+    node._object__state = ObjectState(initializing)
+    return node
+
+
+def _clear(node: Object) -> None:
+    node.__dict__.clear()
+
+
+def _init(node: Object, items: Iterable[tuple[Key, Any]]) -> None:
+    node.__dict__.update(items)  # type: ignore[arg-type]
+
+
+class Module(Object):
+    """An Object with the conveniences of neural-network modules."""
+
+    __slots__ = ()
+
+    def sow(
+        self,
+        variable_type: type[V],
+        name: str,
+        value: A,
+        reduce_fn: Callable[[Any, A], Any] = lambda acc, x: (*acc, x),
+        init_fn: Callable[[], Any] = tuple,
+    ) -> None:
+        """Record ``value`` in the Variable ``name`` of type ``variable_type``.
+
+        A new Variable holds ``reduce_fn(init_fn(), value)``; an existing one is
+        replaced by ``reduce_fn(current, value)``. An existing attribute that is not a
+        ``variable_type`` raises ``NodeTypeError``.
+        """
+        current = vars(self).get(name)
+        if current is None:
+            setattr(self, name, variable_type(reduce_fn(init_fn(), value)))
+            return
+        if not isinstance(current, variable_type):
+            raise NodeTypeError(
+                f"sow into {name!r}",
+                (name,),
+                f"expected a {variable_type.__name__}, found {type(current).__name__}",
+            )
+        current.value = reduce_fn(current.value, value)
+
+    def iter_modules(self) -> Iterator[tuple[PathParts, Module]]:
+        """Yield ``(path, module)`` for every Module in the graph, post-order, root last."""
+        from reference._iter import iter_graph
+
+        for path, value in iter_graph(self):
+            if isinstance(value, Module):
+                yield path, value
+
+    def iter_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for the direct Module attributes, sorted by name."""
+        for name, value in sorted(vars(self).items()):
+            if isinstance(value, Module):
+                yield name, value
+
+    def set_attributes(self, *filters: Filter, raise_if_not_found: bool = True, **attributes: Any) -> None:
+        """Set ``attributes`` on every Module matching ``filters`` (default: all) that has them.
+
+        Raises:
+            InvalidKeyError: with ``raise_if_not_found``, an attribute no Module has.
+        """
+        predicate = to_predicate(list(filters) if filters else Module)
+        remaining = set(attributes)
+        for path, module in self.iter_modules():
+            if not predicate(path, module):
+                continue
+            for name, value in attributes.items():
+                if hasattr(module, name):
+                    remaining.discard(name)
+                    setattr(module, name, value)
+        if remaining and raise_if_not_found:
+            raise InvalidKeyError(
+                f"attributes {sorted(remaining)!r}", (), "expected at least one matching Module to have them"
+            )
+
+    def train(self, **attributes: Any) -> None:
+        """Set ``deterministic=False`` and ``use_running_average=False`` where present."""
+        self.set_attributes(deterministic=False, use_running_average=False, raise_if_not_found=False, **attributes)
+
+    def eval(self, **attributes: Any) -> None:
+        """Set ``deterministic=True`` and ``use_running_average=True`` where present."""
+        self.set_attributes(deterministic=True, use_running_average=True, raise_if_not_found=False, **attributes)
+
+
+class Dict(Module, Mapping[str, A]):
+    """A Module whose entries are its attributes: ``Dict(a=1)`` has ``d.a == d['a'] == 1``.
+
+    [Deviation D-11] ``len`` counts the entries only (the seed counted its
+    bookkeeping attribute too), and a missing entry raises ``KeyError``.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, *args: Mapping[str, A] | Iterable[tuple[str, A]], **kwargs: A) -> None:
+        for name, value in dict(*args, **kwargs).items():
+            setattr(self, name, value)
+
+    def __getitem__(self, key: str) -> A:
+        try:
+            return vars(self)[key]  # type: ignore[no-any-return]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value: A) -> None:
+        setattr(self, key, value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(vars(self))
+
+    def __len__(self) -> int:
+        return len(vars(self))

@@ -1,0 +1,431 @@
+"""``State``: a nested mapping of leaves (usually VariableStates), and its flat views.
+
+Contract:
+
+- A ``State`` wraps a nested ``dict``; sub-mappings are subtrees, anything else is a
+  leaf. ``s[k]`` returns a ``State`` *view* (no copy) for subtrees; ``raw_mapping`` is
+  the underlying dict.
+- Flat views list ``(path, leaf)`` in insertion order; empty sub-mappings contribute
+  nothing.
+- ``State`` is a jax pytree: children are the items sorted by key (``DictKey`` keys),
+  aux data is the sorted key tuple, so ``jax.tree_util.*_with_path`` works on it.
+- Every walk over a nested state here is iterative (explicit stacks), so states as deep
+  as the graphs they come from are fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+from reference._filters import Bucketer, Filter, check_filter_order, to_predicate
+from reference._jax import DictKey, register_keyed_pytree
+from reference._typing import MISSING, Key, PathParts
+from reference._variables import VariableState
+from reference.errors import (
+    InvalidKeyError,
+    NonExhaustiveFiltersError,
+    StateStructureError,
+)
+
+K = TypeVar("K", bound=Key)
+V = TypeVar("V")
+
+
+def _raw(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    return mapping._mapping if type(mapping) is State else mapping
+
+
+def _is_subtree(value: object) -> bool:
+    # dict and VariableState are by far the most common; check them by exact type
+    t = type(value)
+    if t is dict:
+        return True
+    if t is VariableState:
+        return False
+    return isinstance(value, Mapping)
+
+
+class _Frame:
+    """One level of a lazily built nested dict: the dict is created (and linked into
+    its parent) only when a leaf is written below it, so empty subtrees vanish."""
+
+    __slots__ = ("items", "key", "out", "parent")
+
+    def __init__(
+        self, items: Iterator[tuple[Any, Any]], out: dict[Any, Any] | None, parent: _Frame | None, key: Any
+    ) -> None:
+        self.items = items
+        self.out = out
+        self.parent = parent
+        self.key = key
+
+    def ensure(self) -> dict[Any, Any]:
+        """Return this level's dict, creating it and its missing ancestors."""
+        chain: list[_Frame] = []
+        frame: _Frame = self
+        while frame.out is None:
+            chain.append(frame)
+            frame = frame.parent  # type: ignore[assignment]  # the root always has out
+        out = frame.out
+        for frame in reversed(chain):
+            existing = out.get(frame.key, MISSING)
+            if existing is MISSING:
+                existing = out[frame.key] = {}
+            elif type(existing) is not dict:
+                raise StateStructureError(
+                    "a subtree below a leaf", frame.path(), f"found leaf {existing!r} there"
+                )
+            frame.out = out = existing
+        return out
+
+    def path(self) -> PathParts:
+        keys = []
+        frame: _Frame | None = self
+        while frame is not None and frame.parent is not None:
+            keys.append(frame.key)
+            frame = frame.parent
+        return tuple(reversed(keys))
+
+
+def iter_flat(mapping: Mapping[Any, Any]) -> Iterator[tuple[PathParts, Any]]:
+    """Yield ``(path, leaf)`` for every leaf of a nested mapping, in insertion order."""
+    stack = [iter(_raw(mapping).items())]
+    keys: list[Any] = []
+    while stack:
+        for key, value in stack[-1]:
+            if _is_subtree(value):
+                stack.append(iter(_raw(value).items()))
+                keys.append(key)
+                break
+            yield (*keys, key), value
+        else:
+            stack.pop()
+            if keys:
+                keys.pop()
+
+
+def from_flat(pairs: Iterable[tuple[PathParts, Any]]) -> dict[Any, Any]:
+    """Build a nested dict from ``(path, leaf)`` pairs, in order.
+
+    A later leaf replaces an earlier subtree at the same path; a path below an earlier
+    leaf raises ``StateStructureError``.
+    """
+    root: dict[Any, Any] = {}
+    for path, leaf in pairs:
+        if not path:
+            raise StateStructureError("a leaf with an empty path", (), "expected at least one key")
+        level = root
+        for depth in range(len(path) - 1):
+            key = path[depth]
+            nxt = level.get(key, MISSING)
+            if nxt is MISSING:
+                nxt = level[key] = {}
+            elif type(nxt) is not dict:
+                raise StateStructureError("a subtree below a leaf", path[: depth + 1], f"found leaf {nxt!r}")
+            level = nxt
+        level[path[-1]] = leaf
+    return root
+
+
+def merge_nested(mappings: Sequence[Mapping[Any, Any]]) -> dict[Any, Any]:
+    """Deep-merge nested mappings into a new nested dict; later leaves win.
+
+    Same result as merging the flat views with ``dict.update`` and rebuilding: empty
+    subtrees vanish, a leaf replaces a subtree, a subtree below a leaf raises.
+    The inputs are never mutated.
+    """
+    root: dict[Any, Any] = {}
+    for mapping in mappings:
+        stack = [_Frame(iter(_raw(mapping).items()), root, None, None)]
+        while stack:
+            frame = stack[-1]
+            for key, value in frame.items:
+                if _is_subtree(value):
+                    out = frame.out
+                    existing = None if out is None else out.get(key)
+                    sub = existing if type(existing) is dict else None
+                    stack.append(_Frame(iter(_raw(value).items()), sub, frame, key))
+                    break
+                out = frame.out if frame.out is not None else frame.ensure()
+                out[key] = value
+            else:
+                stack.pop()
+    return root
+
+
+def partition(mapping: Mapping[Any, Any], bucketer: Bucketer) -> list[dict[Any, Any]]:
+    """Split the leaves of a nested mapping into ``len(predicates) + 1`` nested dicts;
+    each leaf goes to its first matching predicate, the last dict is the remainder."""
+    n = len(bucketer.predicates) + 1
+    roots: list[dict[Any, Any]] = [{} for _ in range(n)]
+    top = iter(_raw(mapping).items())
+    # one iterator per level, and one lazily built output frame per level and bucket
+    stacks: list[tuple[Iterator[tuple[Any, Any]], list[_Frame]]] = [
+        (top, [_Frame(top, root, None, None) for root in roots])
+    ]
+    keys: list[Any] = []
+    while stacks:
+        items, level = stacks[-1]
+        for key, value in items:
+            if _is_subtree(value):
+                sub = iter(_raw(value).items())
+                stacks.append((sub, [_Frame(sub, None, parent, key) for parent in level]))
+                keys.append(key)
+                break
+            bucket = bucketer.cached(value)
+            if bucket is None:
+                bucket = bucketer.bucket((*keys, key), value)
+            frame = level[bucket]
+            (frame.out if frame.out is not None else frame.ensure())[key] = value
+        else:
+            stacks.pop()
+            if keys:
+                keys.pop()
+    return roots
+
+
+class FlatState(Sequence[tuple[PathParts, V]]):
+    """An immutable sequence of ``(path, leaf)`` pairs (``paths`` and ``leaves`` views)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[tuple[PathParts, V]]) -> None:
+        self._items = tuple(items)
+
+    @property
+    def paths(self) -> tuple[PathParts, ...]:
+        return tuple(path for path, _ in self._items)
+
+    @property
+    def leaves(self) -> tuple[V, ...]:
+        return tuple(leaf for _, leaf in self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[PathParts, V]: ...
+    @overload
+    def __getitem__(self, index: slice) -> FlatState[V]: ...
+    def __getitem__(self, index: int | slice) -> tuple[PathParts, V] | FlatState[V]:
+        if isinstance(index, slice):
+            return FlatState(self._items[index])
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"FlatState({list(self._items)!r})"
+
+
+class State(MutableMapping[K, Any], Generic[K, V]):
+    """A nested mapping from keys to leaves ``V`` (VariableStates for graph states).
+
+    ``State(mapping)`` copies the top level; a nested ``State`` value is stored as its
+    raw dict. ``State(d, _copy=False)`` wraps the dict ``d`` itself.
+    """
+
+    __slots__ = ("__orig_class__", "_mapping")
+
+    def __init__(
+        self, mapping: Mapping[K, Any] | Iterable[tuple[K, Any]] = (), /, *, _copy: bool = True
+    ) -> None:
+        if _copy:
+            source = dict(mapping)
+            data = {k: (v._mapping if type(v) is State else v) for k, v in source.items()}
+        else:
+            if type(mapping) is not dict:
+                raise StateStructureError(
+                    f"State(..., _copy=False) of a {type(mapping).__name__}", None, "expected a dict"
+                )
+            data = mapping
+        object.__setattr__(self, "_mapping", data)
+
+    @classmethod
+    def _wrap(cls, mapping: dict[Any, Any]) -> State[Any, Any]:
+        state: State[Any, Any] = object.__new__(State)
+        object.__setattr__(state, "_mapping", mapping)
+        return state
+
+    @property
+    def raw_mapping(self) -> dict[K, Any]:
+        """The underlying nested dict (not a copy)."""
+        return self._mapping
+
+    # --- mapping protocol ----------------------------------------------------
+
+    def __getitem__(self, key: K) -> State[K, V] | V:
+        value = self._mapping[key]
+        if _is_subtree(value):
+            return State._wrap(value if type(value) is dict else dict(value))  # type: ignore[return-value]
+        return value  # type: ignore[no-any-return]
+
+    def __setitem__(self, key: K, value: State[K, V] | V) -> None:
+        self._mapping[key] = value._mapping if type(value) is State else value
+
+    def __delitem__(self, key: K) -> None:
+        del self._mapping[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        return len(self._mapping)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("__") or key == "_mapping":
+            raise AttributeError(key)
+        try:
+            return self[key]  # type: ignore[index]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key == "__orig_class__":
+            object.__setattr__(self, key, value)
+        else:
+            self[key] = value  # type: ignore[index]
+
+    # --- flat views ------------------------------------------------------------
+
+    def flat_state(self) -> FlatState[V]:
+        """Return the ``(path, leaf)`` pairs in insertion order."""
+        return FlatState(iter_flat(self._mapping))
+
+    @classmethod
+    def from_flat_path(
+        cls, flat_state: Mapping[PathParts, V] | Iterable[tuple[PathParts, V]], /
+    ) -> State[Key, V]:
+        """Build a State from ``(path, leaf)`` pairs or a ``{path: leaf}`` mapping."""
+        pairs = flat_state.items() if isinstance(flat_state, Mapping) else flat_state
+        return State._wrap(from_flat(pairs))
+
+    def to_pure_dict(self) -> dict[Key, Any]:
+        """Return a nested dict of the leaves' values (``leaf.value`` where present)."""
+        return from_flat((path, getattr(leaf, "value", leaf)) for path, leaf in iter_flat(self._mapping))
+
+    # --- filtering -------------------------------------------------------------
+
+    @overload
+    def split(self, first: Filter, /) -> State[K, V]: ...
+    @overload
+    def split(self, first: Filter, second: Filter, /, *filters: Filter) -> tuple[State[K, V], ...]: ...
+    def split(self, first: Filter, /, *filters: Filter) -> State[K, V] | tuple[State[K, V], ...]:
+        """Partition into one State per filter; the filters must match every leaf.
+
+        Raises:
+            NonExhaustiveFiltersError: some leaf matches no filter.
+            FilterOrderError: ``...``/``True`` is not last.
+        """
+        parts = split_mapping(self._mapping, (first, *filters), exhaustive=True)
+        states = tuple(State._wrap(p) for p in parts)
+        return states[0] if len(states) == 1 else states  # type: ignore[return-value]
+
+    @overload
+    def filter(self, first: Filter, /) -> State[K, V]: ...
+    @overload
+    def filter(self, first: Filter, second: Filter, /, *filters: Filter) -> tuple[State[K, V], ...]: ...
+    def filter(self, first: Filter, /, *filters: Filter) -> State[K, V] | tuple[State[K, V], ...]:
+        """Like ``split`` but leaves that match no filter are dropped."""
+        parts = split_mapping(self._mapping, (first, *filters), exhaustive=False)
+        states = tuple(State._wrap(p) for p in parts)
+        return states[0] if len(states) == 1 else states  # type: ignore[return-value]
+
+    @staticmethod
+    def merge(state: Mapping[K, Any], /, *states: Mapping[K, Any]) -> State[K, Any]:
+        """Merge states; later leaves win at the same path. One State is returned as is."""
+        if not states:
+            return state if type(state) is State else State(state)
+        return State._wrap(merge_nested((state, *states)))
+
+    def __or__(self, other: Mapping[K, Any]) -> State[K, Any]:
+        return self if not other else State.merge(self, other)
+
+    def __sub__(self, other: Mapping[K, Any]) -> State[K, Any]:
+        drop = {path for path, _ in iter_flat(other)}
+        return State._wrap(from_flat((p, x) for p, x in iter_flat(self._mapping) if p not in drop))
+
+    def __repr__(self) -> str:
+        return state_repr(self._mapping)
+
+
+def split_mapping(
+    mapping: Mapping[Any, Any], filters: Sequence[Filter], *, exhaustive: bool
+) -> list[dict[Any, Any]]:
+    """Partition a nested mapping by ``filters`` (first match wins); see ``State.split``."""
+    check_filter_order(filters)
+    predicates = [to_predicate(f) for f in filters]
+    parts = partition(mapping, Bucketer(predicates))
+    rest = parts.pop()
+    if exhaustive and rest:
+        raise NonExhaustiveFiltersError(
+            "leaves matched by no filter",
+            next(iter_flat(rest))[0],
+            f"remainder: {state_repr(rest)}",
+            "use `...` as the last filter to match all remaining elements",
+        )
+    return parts
+
+
+def state_repr(mapping: Mapping[Any, Any]) -> str:
+    """Render a nested state in the seed's indented ``State({...})`` format, iteratively."""
+    lines = ["State({"]
+    stack = [(iter(_raw(mapping).items()), 1, True)]
+    while stack:
+        items, depth, first = stack.pop()
+        for key, value in items:
+            if not first:
+                lines[-1] += ","
+            first = False
+            pad = "  " * depth
+            if _is_subtree(value):
+                lines.append(f"{pad}{key!r}: {{")
+                stack.append((items, depth, False))
+                stack.append((iter(_raw(value).items()), depth + 1, True))
+                break
+            lines.extend(_leaf_lines(f"{pad}{key!r}: ", value, pad))
+        else:
+            if depth > 1:
+                lines.append("  " * (depth - 1) + "}")
+    if len(lines) == 1:
+        return "State({})"
+    lines.append("})")
+    return "\n".join(lines)
+
+
+def _leaf_lines(head: str, leaf: Any, pad: str) -> list[str]:
+    if type(leaf) is not VariableState:
+        return [head + repr(leaf)]
+    fields = [f"type={leaf.type.__name__}", f"value={leaf.value!r}"]
+    fields += [f"{k}={v!r}" for k, v in leaf.__dict__.items()]
+    body = [f"{pad}  {field}," for field in fields]
+    body[-1] = body[-1][:-1]
+    return [head + "VariableState(", *body, pad + ")"]
+
+
+def _sorted_items(state: State[Any, Any]) -> list[tuple[Any, Any]]:
+    try:
+        return sorted(state._mapping.items())
+    except TypeError as error:
+        raise InvalidKeyError(
+            f"keys {list(state._mapping)!r} of a State", None, f"expected mutually orderable keys: {error}"
+        ) from None
+
+
+def _flatten_with_keys(state: State[Any, Any]) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
+    items = _sorted_items(state)
+    return [(DictKey(k), v) for k, v in items], tuple(k for k, _ in items)
+
+
+def _flatten(state: State[Any, Any]) -> tuple[list[Any], tuple[Any, ...]]:
+    items = _sorted_items(state)
+    return [v for _, v in items], tuple(k for k, _ in items)
+
+
+def _unflatten(keys: tuple[Any, ...], children: Iterable[Any]) -> State[Any, Any]:
+    return State._wrap(dict(zip(keys, children)))
+
+
+register_keyed_pytree(State, _flatten_with_keys, _unflatten, _flatten)

@@ -1,0 +1,141 @@
+"""update: write a (nested) state into a live graph, in place, all or nothing.
+
+Contract (the seed's semantics), for each ``(key, value)`` of the state against the
+children of the current node:
+
+- key absent: pytree nodes raise ``ImmutableNodeError``; Objects need ``str`` keys
+  (``InvalidKeyError``); otherwise the value is set with the node's ``set_key`` — a
+  Variable value is copied first, and [Deviation D-6] a VariableState value becomes a
+  new Variable (the seed stored the VariableState itself as an attribute);
+- current child is a node: the value must be a mapping, and the update recurses;
+- current child is a Variable: a VariableState (or [Deviation D-6] a Variable) gives
+  the value and a copy of the metadata (the Variable keeps its type); any other value
+  becomes the raw value (the seed nested a Variable given here);
+- anything else (a static attribute): ``StateMismatchError``.
+
+Variable identities are preserved; a subgraph reached by two state paths is updated
+twice and the last write wins.
+
+[Deviation D-2] two phases: the whole state is checked and every write is planned
+first (later steps see the planned new keys through an overlay), then the writes are
+applied. A failing call changes nothing. [Deviation D-1] iterative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, GraphNodeImpl, NodeImpl, kind_of, node_impl
+from reference._state import State
+from reference._typing import MISSING
+from reference._variables import Variable, VariableState
+from reference.errors import ImmutableNodeError, InvalidKeyError, StateMismatchError
+
+_NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)
+# A frame is a list: [node, impl, children mapping, state items iterator, parent frame, key]
+_NODE, _IMPL, _CHILDREN, _ITEMS, _PARENT, _KEY = range(6)
+
+
+def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
+    """Update ``node`` in place from the nested mapping ``state`` (see module docstring)."""
+    root_impl = node_impl(node)
+    writes: list[tuple[Any, ...]] = []
+    overlay: dict[int, dict[Any, Any]] = {}  # id(node) -> planned new children
+    stack = [[node, root_impl, root_impl.node_dict(node), iter(_items(state, ())), None, None]]
+    while stack:
+        frame = stack[-1]
+        target, impl, children = frame[_NODE], frame[_IMPL], frame[_CHILDREN]
+        planned = overlay.get(id(target))
+        for key, value in frame[_ITEMS]:
+            if planned is not None and key in planned:
+                current = planned[key]
+            else:
+                current = children.get(key, MISSING)
+            if current is MISSING:
+                value = _new_child(target, impl, key, value, frame)
+                planned = overlay.setdefault(id(target), {})
+                planned[key] = value
+                writes.append((impl, target, key, value))
+                continue
+            kind = kind_of(current)
+            if kind == K_VARIABLE:
+                writes.append((None, current, None, value))
+            elif kind in _NODE_KINDS:
+                if type(value) is VariableState or isinstance(value, Variable):
+                    raise StateMismatchError(
+                        f"a {type(value).__name__} given for subgraph {key!r}",
+                        _path(frame, key),
+                        "expected a mapping of the subgraph's state",
+                    )
+                sub_impl = node_impl(current, _path(frame, key))
+                items = iter(_items(value, _path(frame, key)))
+                stack.append([current, sub_impl, sub_impl.node_dict(current), items, frame, key])
+                break
+            else:
+                raise StateMismatchError(
+                    f"static attribute {key!r}",
+                    _path(frame, key),
+                    f"expected a Variable or a subgraph to update, found static {type(current).__name__}",
+                    "static attributes live in the GraphDef; use an update context to change them",
+                )
+        else:
+            stack.pop()
+    _apply(writes)
+
+
+def _items(value: Any, path: tuple[Hashable, ...]) -> Any:
+    if type(value) is dict:
+        return value.items()
+    if type(value) is State:
+        return value.raw_mapping.items()
+    if isinstance(value, Mapping):
+        return value.items()
+    raise StateMismatchError(
+        f"a {type(value).__name__} given for a subgraph", path, "expected a mapping of the subgraph's state"
+    )
+
+
+def _path(frame: list[Any], *key: Any) -> tuple[Hashable, ...]:
+    keys = list(key)
+    while frame[_PARENT] is not None:
+        keys.append(frame[_KEY])
+        frame = frame[_PARENT]
+    return tuple(reversed(keys))
+
+
+def _new_child(target: Any, impl: NodeImpl, key: Any, value: Any, frame: list[Any]) -> Any:
+    """Check that ``key`` can be added to ``target``; return the value to store."""
+    if type(impl) is not GraphNodeImpl:
+        raise ImmutableNodeError(
+            f"new key {key!r} on a {type(target).__name__}",
+            _path(frame, key),
+            "expected an existing key: pytree nodes cannot gain keys",
+        )
+    from reference._object import Object  # late import: _object depends on this package
+
+    if isinstance(target, Object) and type(key) is not str:
+        raise InvalidKeyError(
+            f"{key!r} for a new attribute of {type(target).__name__}",
+            _path(frame, key),
+            f"expected a str attribute name, found {type(key).__name__}",
+        )
+    if type(value) is VariableState:
+        return value.to_variable()  # [Deviation D-6]
+    if isinstance(value, Variable):
+        return value.copy()
+    return value
+
+
+def _apply(writes: list[tuple[Any, ...]]) -> None:
+    """Apply the planned writes in order (Variables in place, new keys via set_key)."""
+    for impl, target, key, value in writes:
+        if impl is not None:
+            impl.set_key(target, key, value)
+        elif type(value) is VariableState:
+            target.update_from_state(value)
+        elif isinstance(value, Variable):  # [Deviation D-6] never nest a Variable
+            target.raw_value = value.raw_value
+            target.__dict__ = dict(value.__dict__)
+        else:
+            target.raw_value = value

@@ -1,0 +1,427 @@
+"""Variables (mutable, identity-tracked state cells) and VariableStates (their pytree snapshots).
+
+Contract:
+
+- A ``Variable`` holds ``raw_value`` and a mutable metadata dict. Any attribute that is
+  not ``value``/``raw_value`` is metadata: ``v.sharding = s`` stores it, ``v.sharding``
+  reads it. Unknown attributes fall through to the value (``v.shape``).
+- A ``VariableState`` holds ``type`` (the Variable class), ``value`` and its own metadata
+  dict. It is a jax pytree: its one child is ``value`` (key ``GetAttrKey('value')``), and
+  ``(type, tuple(metadata.items()))`` is its aux data. Equality is identity.
+- ``to_state`` / ``to_variable`` share the value object and copy the metadata dict.
+
+Why metadata lives in ``__dict__``: both classes are slotted for their core fields and
+use the instance ``__dict__`` *as* the metadata dict, so metadata reads and writes are
+plain attribute accesses and no ``__setattr__`` hook sits on the hot path.
+
+Metadata hooks passed as keyword arguments (``on_get_value``, ``on_set_value``,
+``on_create_value``, each ``(variable, value) -> value``) are applied by ``value``; like
+the seed, hooks defined as methods on a subclass are not called. The seed's
+``VariableMetadata`` / ``with_metadata`` initialisers and trace-level checks (always
+valid at the seed) are not part of this subset.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, cast
+
+from typing_extensions import Self
+
+from reference._jax import GetAttrKey, register_keyed_pytree
+from reference._typing import MISSING, A, Missing
+from reference.errors import VariableError
+
+
+class Variable(Generic[A]):
+    """A mutable cell for a value plus metadata; graphs track Variables by identity.
+
+    Args:
+        value: the initial value (passed through the ``on_create_value`` hook if given).
+        **metadata: metadata entries, e.g. ``sharding=...`` or hooks.
+    """
+
+    __slots__ = ("__dict__", "raw_value")
+    raw_value: A
+
+    def __init__(self, value: A, **metadata: Any) -> None:
+        self.__dict__.update(metadata)
+        hook = metadata.get("on_create_value")
+        self.raw_value = hook(self, value) if hook is not None else value
+
+    # --- value and metadata ------------------------------------------------
+
+    @property
+    def value(self) -> A:
+        """The value, passed through the ``on_get_value`` metadata hook if there is one."""
+        hook = self.__dict__.get("on_get_value")
+        return self.raw_value if hook is None else hook(self, self.raw_value)  # type: ignore[no-any-return]
+
+    @value.setter
+    def value(self, value: A) -> None:
+        if isinstance(value, Variable):
+            raise VariableError(
+                f"a {type(value).__name__} assigned to {type(self).__name__}.value",
+                None,
+                "expected a plain value, found a Variable",
+                "use `copy_from` to copy another Variable",
+            )
+        hook = self.__dict__.get("on_set_value")
+        self.raw_value = value if hook is None else hook(self, value)
+
+    @property
+    def _var_metadata(self) -> dict[str, Any]:
+        return self.__dict__
+
+    def get_metadata(self) -> dict[str, Any]:
+        """Return the live metadata dict."""
+        return self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: metadata lives in __dict__, so this
+        # is the fall-through to the value (``v.shape``). Guard the slot and dunders.
+        if name == "raw_value" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.value, name)
+
+    # --- conversions --------------------------------------------------------
+
+    def to_state(self) -> VariableState[A]:
+        """Return a VariableState sharing the value, with a copy of the metadata."""
+        state: VariableState[A] = object.__new__(VariableState)
+        state.type = type(self)
+        state.value = self.raw_value
+        state.__dict__.update(self.__dict__)
+        return state
+
+    def update_from_state(self, state: VariableState[A]) -> None:
+        """Take the value and a copy of the metadata of ``state`` (the type is kept)."""
+        self.raw_value = state.value
+        self.__dict__ = dict(state.__dict__)
+
+    def copy_from(self, other: Variable[A]) -> None:
+        """Copy the value and metadata of a Variable of the same type into this one."""
+        if type(other) is not type(self):
+            raise VariableError(
+                f"copy_from a {type(other).__name__} into a {type(self).__name__}",
+                None,
+                "expected the same Variable type",
+            )
+        self.raw_value = other.raw_value
+        self.__dict__.clear()
+        self.__dict__.update(other.__dict__)
+
+    def copy(self) -> Self:
+        """Return a new Variable of the same type, same value, copied metadata."""
+        new = object.__new__(type(self))
+        new.raw_value = self.raw_value
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def replace(self, value: A | Missing = MISSING, **metadata: Any) -> Self:
+        """Return a copy with ``value`` and/or metadata entries replaced.
+
+        [Deviation D-8] the source's metadata is never mutated (the seed shared and
+        updated the source's metadata dict).
+        """
+        if isinstance(value, Variable):
+            if type(value) is not type(self):
+                raise VariableError(
+                    f"replace a {type(self).__name__} by a {type(value).__name__}",
+                    None,
+                    "expected a Variable of the same type",
+                )
+            return value.replace(**metadata) if metadata else value  # type: ignore[return-value]
+        new = self.copy()
+        if not isinstance(value, Missing):
+            new.raw_value = value
+        new.__dict__.update(metadata)
+        return new
+
+    @classmethod
+    def from_metadata(cls, value: A, attributes: Any) -> Self:
+        """Create a Variable without calling ``__init__`` or hooks.
+
+        [Deviation D-8] the new Variable owns a *copy* of ``attributes`` (the seed used
+        the given mapping itself, so merging from pure dicts gave read-only metadata).
+        """
+        new = object.__new__(cls)
+        new.raw_value = value
+        new.__dict__.update(attributes)
+        return new
+
+    @classmethod
+    def state(cls, value: A, **metadata: Any) -> VariableState[A]:
+        """Shorthand for ``cls(value, **metadata).to_state()``."""
+        return cls(value, **metadata).to_state()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"raw_value": self.raw_value, "metadata": dict(self.__dict__)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.raw_value = state["raw_value"]
+        self.__dict__.update(state["metadata"])
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return False
+        other = cast("Variable[Any]", other)
+        same_value = self.raw_value is other.raw_value or bool(self.raw_value == other.raw_value)
+        return same_value and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cells compare by content
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        sep = ", " if fields else ""
+        return f"{type(self).__name__}(value={self.raw_value!r}{sep}{fields})"
+
+    # --- operators proxy to the value; in-place ones keep the Variable's identity ---
+
+    def __jax_array__(self) -> Any:
+        return self.value
+
+    def __len__(self) -> int:
+        return len(self.value)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.value)  # type: ignore[call-overload,no-any-return]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.value  # type: ignore[operator]
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.value[key]  # type: ignore[index]
+
+    def __setitem__(self, key: Any, item: Any) -> None:
+        self.value[key] = item  # type: ignore[index]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.value(*args, **kwargs)  # type: ignore[operator]
+
+    def _binary(self, op: Callable[[Any, Any], Any], other: Any) -> Any:
+        return op(self.value, other)
+
+    def _reflected(self, op: Callable[[Any, Any], Any], other: Any) -> Any:
+        return op(other, self.value)
+
+    def _inplace(self, op: Callable[[Any, Any], Any], other: Any) -> Self:
+        # numpy values are updated in place; jax values are replaced (identity kept)
+        self.value = op(self.value, other)
+        return self
+
+    def __add__(self, other: Any) -> Any:
+        return self._binary(operator.add, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return self._reflected(operator.add, other)
+
+    def __iadd__(self, other: Any) -> Self:
+        return self._inplace(operator.iadd, other)
+
+    def __sub__(self, other: Any) -> Any:
+        return self._binary(operator.sub, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return self._reflected(operator.sub, other)
+
+    def __isub__(self, other: Any) -> Self:
+        return self._inplace(operator.isub, other)
+
+    def __mul__(self, other: Any) -> Any:
+        return self._binary(operator.mul, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return self._reflected(operator.mul, other)
+
+    def __imul__(self, other: Any) -> Self:
+        return self._inplace(operator.imul, other)
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._binary(operator.truediv, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return self._reflected(operator.truediv, other)
+
+    def __itruediv__(self, other: Any) -> Self:
+        return self._inplace(operator.itruediv, other)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return self._binary(operator.floordiv, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return self._reflected(operator.floordiv, other)
+
+    def __mod__(self, other: Any) -> Any:
+        return self._binary(operator.mod, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return self._reflected(operator.mod, other)
+
+    def __pow__(self, other: Any) -> Any:
+        return self._binary(operator.pow, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return self._reflected(operator.pow, other)
+
+    def __matmul__(self, other: Any) -> Any:
+        return self._binary(operator.matmul, other)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return self._reflected(operator.matmul, other)
+
+    def __imatmul__(self, other: Any) -> Self:
+        return self._inplace(operator.imatmul, other)
+
+    def __and__(self, other: Any) -> Any:
+        return self._binary(operator.and_, other)
+
+    def __or__(self, other: Any) -> Any:
+        return self._binary(operator.or_, other)
+
+    def __xor__(self, other: Any) -> Any:
+        return self._binary(operator.xor, other)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._binary(operator.lt, other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._binary(operator.le, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._binary(operator.gt, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._binary(operator.ge, other)
+
+    def __neg__(self) -> Any:
+        return -self.value  # type: ignore[operator]
+
+    def __pos__(self) -> Any:
+        return +self.value  # type: ignore[operator]
+
+    def __abs__(self) -> Any:
+        return abs(self.value)  # type: ignore[arg-type]
+
+    def __invert__(self) -> Any:
+        return ~self.value  # type: ignore[operator]
+
+
+class Param(Variable[A]):
+    """A trainable parameter."""
+
+    __slots__ = ()
+
+
+class BatchStat(Variable[A]):
+    """A running statistic (e.g. BatchNorm mean / var)."""
+
+    __slots__ = ()
+
+
+class Cache(Variable[A]):
+    """A cache entry (e.g. attention key/value cache)."""
+
+    __slots__ = ()
+
+
+class Intermediate(Variable[A]):
+    """An intermediate value recorded with ``Module.sow``."""
+
+    __slots__ = ()
+
+
+class RngState(Variable[A]):
+    """Base of the RNG Variables; carries a ``tag`` metadata entry (the stream name).
+
+    Only the Variable types of the seed's RNG family are provided (``RngState``,
+    ``RngKey``, ``RngCount``); ``Rngs`` / ``RngStream`` objects are not.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, value: A, *, tag: str, **metadata: Any) -> None:
+        super().__init__(value, tag=tag, **metadata)
+
+
+class RngKey(RngState[A]):
+    """The key of an RNG stream."""
+
+    __slots__ = ()
+
+
+class RngCount(RngState[A]):
+    """The counter of an RNG stream."""
+
+    __slots__ = ()
+
+
+class VariableState(Generic[A]):
+    """An immutable-by-convention snapshot of a Variable: ``type``, ``value``, metadata.
+
+    A jax pytree with one child (``value``) and ``(type, tuple(metadata.items()))`` as
+    aux data, so metadata must be hashable under ``jax.jit``. Equality is identity.
+    """
+
+    __slots__ = ("__dict__", "type", "value")
+    type: builtins.type[Variable[A]]
+    value: A
+
+    def __init__(self, type: builtins.type[Variable[A]], value: A, /, **metadata: Any) -> None:
+        self.type = type
+        self.value = value
+        self.__dict__.update(metadata)
+
+    @property
+    def _var_metadata(self) -> dict[str, Any]:
+        return self.__dict__
+
+    def get_metadata(self) -> dict[str, Any]:
+        """Return the live metadata dict."""
+        return self.__dict__
+
+    def replace(self, value: A) -> VariableState[A]:
+        """Return a VariableState of the same type with ``value`` and copied metadata."""
+        return VariableState(self.type, value, **self.__dict__)
+
+    def to_variable(self) -> Variable[A]:
+        """Return a new Variable of ``type`` sharing the value, with copied metadata."""
+        variable = object.__new__(self.type)
+        variable.raw_value = self.value
+        variable.__dict__.update(self.__dict__)
+        return variable
+
+    def copy(self) -> VariableState[A]:
+        """Return a new VariableState with the same value and copied metadata."""
+        return VariableState(self.type, self.value, **self.__dict__)
+
+    def __repr__(self) -> str:
+        fields = "".join(f", {k}={v!r}" for k, v in self.__dict__.items())
+        return f"VariableState(type={self.type.__name__}, value={self.value!r}{fields})"
+
+
+def _state_flatten_with_keys(
+    x: VariableState[Any],
+) -> tuple[tuple[tuple[Any, Any]], tuple[Any, tuple[tuple[str, Any], ...]]]:
+    return ((GetAttrKey("value"), x.value),), (x.type, tuple(x.__dict__.items()))
+
+
+def _state_flatten(
+    x: VariableState[Any],
+) -> tuple[tuple[Any], tuple[Any, tuple[tuple[str, Any], ...]]]:
+    return (x.value,), (x.type, tuple(x.__dict__.items()))
+
+
+def _state_unflatten(
+    aux: tuple[type[Variable[Any]], tuple[tuple[str, Any], ...]], children: Any
+) -> VariableState[Any]:
+    state: VariableState[Any] = object.__new__(VariableState)
+    state.type = aux[0]
+    (state.value,) = children
+    state.__dict__.update(aux[1])
+    return state
+
+
+register_keyed_pytree(VariableState, _state_flatten_with_keys, _state_unflatten, _state_flatten)
