@@ -1,0 +1,56 @@
+"""Hypothesis strategies for nnxspec: blueprints, filters, mutation programs, law cases, the
+bounded-exhaustive input set, and reproducer scripts.
+
+Everything drawn is plain, frozen data (``spec.blueprint``, ``spec.filters``, ``spec.program``,
+``spec.laws.Case``) that shrinks, prints and serialises to JSON; targets build live objects from
+it (``spec.build``).  Bad arguments raise ``hypothesis.errors.InvalidArgument`` when a strategy is
+first drawn from, not when it is created.
+"""
+
+from strategies._cases import FILTER_INPUTS as FILTER_INPUTS
+from strategies._cases import cases as cases
+from strategies._cases import register_codec as register_codec
+from strategies._exhaustive import FIXED_FILTERS as FIXED_FILTERS
+from strategies._exhaustive import all_blueprints as all_blueprints
+from strategies._exhaustive import count_blueprints as count_blueprints
+from strategies._exhaustive import exhaustive_cases as exhaustive_cases
+from strategies._filters import bad_filter_tuples as bad_filter_tuples
+from strategies._filters import filter_tuples as filter_tuples
+from strategies._filters import filters as filters
+from strategies._filters import nonexhaustive_filter_tuples as nonexhaustive_filter_tuples
+from strategies._graphs import FEATURES as FEATURES
+from strategies._graphs import graph_features as graph_features
+from strategies._graphs import graphs as graphs
+from strategies._graphs import has_true_cycle as has_true_cycle
+from strategies._programs import EDIT_KINDS as EDIT_KINDS
+from strategies._programs import programs as programs
+from strategies._reproducers import filters_source as filters_source
+from strategies._reproducers import graph_source as graph_source
+from strategies._reproducers import program_source as program_source
+from strategies._reproducers import reproducer as reproducer
+from strategies._values import variable_specs as variable_specs
+
+__all__ = [
+    "EDIT_KINDS",
+    "FEATURES",
+    "FILTER_INPUTS",
+    "FIXED_FILTERS",
+    "all_blueprints",
+    "bad_filter_tuples",
+    "cases",
+    "count_blueprints",
+    "exhaustive_cases",
+    "filter_tuples",
+    "filters",
+    "filters_source",
+    "graph_features",
+    "graph_source",
+    "graphs",
+    "has_true_cycle",
+    "nonexhaustive_filter_tuples",
+    "program_source",
+    "programs",
+    "register_codec",
+    "reproducer",
+    "variable_specs",
+]

@@ -1,0 +1,99 @@
+"""``cases(inputs)``: one ``Case`` for a law, drawn for exactly the input kinds it names.
+
+This is what the runner calls per law (``spec.laws.INPUTS`` lists the kinds).  It also makes
+sure the spec's filter and program dataclasses are registered with ``spec.codec``, so every
+drawn Case round-trips through ``Case.to_data`` / ``Case.from_data``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import spec.filters
+import spec.program
+from spec.blueprint import DTYPES, Blueprint, Unhashable, VarSpec
+from spec.codec import register
+from spec.filters import FilterSpec
+from spec.laws._registry import INPUTS, Case
+from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_filter_tuples
+from strategies._graphs import graphs
+from strategies._programs import programs
+from strategies._validation import check_int, check_subset, lazy
+
+__all__ = ["FILTER_INPUTS", "cases", "register_codec"]
+
+FILTER_INPUTS: tuple[str, ...] = ("filters", "exhaustive_filters", "nonexhaustive_filters", "bad_filters")
+"""Input kinds that fill ``Case.filters`` (a law names at most one of them)."""
+
+
+def register_codec() -> None:
+    """Register the filter terms, program edits, ``VarSpec`` and ``Unhashable`` with
+    ``spec.codec`` (idempotent), so Cases holding them encode and decode."""
+    classes: list[type] = [VarSpec, Unhashable]
+    for module in (spec.filters, spec.program):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+                classes.append(obj)
+    register(*classes)
+
+
+register_codec()
+
+
+@st.composite
+def _cases(draw: st.DrawFn, inputs: tuple[str, ...], graph_strategy: st.SearchStrategy[Blueprint],
+           other_strategy: st.SearchStrategy[Blueprint], dtypes: tuple[str, ...], max_edits: int) -> Case:
+    graph = draw(graph_strategy)
+    filters: tuple[FilterSpec, ...] = ()
+    if "filters" in inputs:
+        filters = draw(filter_tuples())
+    elif "exhaustive_filters" in inputs:
+        filters = draw(filter_tuples(exhaustive=True))
+    elif "nonexhaustive_filters" in inputs:
+        filters = draw(nonexhaustive_filter_tuples(graph))
+    elif "bad_filters" in inputs:
+        filters = draw(bad_filter_tuples())
+    program = draw(programs(graph, max_edits=max_edits, dtypes=dtypes)) if "program" in inputs else ()
+    other = draw(other_strategy) if "other" in inputs else None
+    return Case(graph=graph, filters=filters, program=program, other=other)
+
+
+def cases(
+    inputs: Sequence[str],
+    *,
+    dtypes: Sequence[str] = DTYPES,
+    max_nodes: int = 8,
+    max_variables: int = 4,
+    max_edits: int = 4,
+) -> st.SearchStrategy[Case]:
+    """Return a strategy for ``Case``\\ s holding the input kinds ``inputs`` (``spec.laws.INPUTS``).
+
+    ``graph`` is always drawn (``graphs()``; root kind ``module`` if ``module_graph`` is named;
+    at least one Variable if ``nonexhaustive_filters`` is).  ``filters`` come from
+    ``filter_tuples()``, ``filter_tuples(exhaustive=True)``, ``nonexhaustive_filter_tuples(graph)``
+    or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``.
+    Kinds not named stay empty.  ``dtypes`` restricts every Variable (drop ``"bfloat16"`` for
+    targets without it).  Shrinks as its parts do, the graph first.
+    """
+    def define() -> st.SearchStrategy[Case]:
+        names = check_subset("inputs", inputs, INPUTS, non_empty=False)
+        named_filters = [n for n in names if n in FILTER_INPUTS]
+        if len(named_filters) > 1:
+            raise InvalidArgument(f"inputs={inputs!r} names {named_filters}, but a Case holds one filter tuple")
+        check_int("max_nodes", max_nodes, min_value=1)
+        check_int("max_variables", max_variables)
+        check_int("max_edits", max_edits)
+        checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
+        needs_leaf = "nonexhaustive_filters" in names
+        graph_strategy = graphs(
+            max_nodes=max_nodes, max_variables=max(max_variables, int(needs_leaf)), min_variables=int(needs_leaf),
+            dtypes=checked_dtypes, root_kinds=("module",) if "module_graph" in names else None)
+        other_strategy = graphs(max_nodes=max_nodes, max_variables=max_variables, dtypes=checked_dtypes)
+        return _cases(names, graph_strategy, other_strategy, checked_dtypes, max_edits)
+
+    return lazy(define)
