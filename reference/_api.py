@@ -7,9 +7,9 @@ Each function is a thin wrapper over one traversal (``_flatten``, ``_unflatten``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, overload
+from typing import Any, TypeAlias, overload
 
-from typing_extensions import TypeAlias, Unpack
+from typing_extensions import Unpack
 
 from reference._filters import Filter
 from reference._flatten import flatten_graph

@@ -14,7 +14,7 @@
   not run, so (4) may directly follow (1): the GraphDef's ``index_mapping`` (kept in
   the compiled output) tells them apart.
 
-[Deviation D-10] the protocol is checked: a call that does not fit the current step
+[Deviation D-11] the protocol is checked: a call that does not fit the current step
 (two outer splits, a merge before any split, a second inner merge, ...) raises
 ``ContextError`` instead of silently taking another branch. The reference maps are
 dropped when a round completes (after (4)) and when the context exits, also by an

@@ -14,7 +14,7 @@ list / tuple        ``Any(*filter)``
 
 Anything else raises ``FilterError`` (a ``TypeError``). In a sequence of filters,
 ``...`` and ``True`` may only be followed by more ``...`` / ``True``
-(``check_filter_order``); [Deviation D-9] the test uses ``is``, so ``1`` is not ``True``.
+(``check_filter_order``); [Deviation D-10] the test uses ``is``, so ``1`` is not ``True``.
 
 Predicates whose answer depends only on the leaf's type carry ``type_only = True``;
 bucketing caches their answer per Variable type (see ``Bucketer``).
@@ -27,18 +27,14 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from types import EllipsisType
 from typing import Any as AnyT
-from typing import ClassVar, Union
-
-from typing_extensions import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from reference._typing import Key, PathParts
 from reference._variables import Variable, VariableState
 from reference.errors import FilterError, FilterOrderError
 
 Predicate: TypeAlias = Callable[[PathParts, AnyT], bool]
-Filter: TypeAlias = Union[
-    builtins.type, str, Predicate, bool, EllipsisType, None, Sequence["Filter"]
-]
+Filter: TypeAlias = builtins.type | str | Predicate | bool | EllipsisType | None | Sequence["Filter"]
 
 
 def _is_type_only(predicate: Predicate) -> bool:
@@ -213,7 +209,7 @@ def to_predicate(filter: Filter) -> Predicate:
 def check_filter_order(filters: Sequence[Filter]) -> None:
     """Raise ``FilterOrderError`` if ``...`` / ``True`` is followed by another filter.
 
-    [Deviation D-9] identity test: ``1`` and ``1.0`` are not ``True``.
+    [Deviation D-10] identity test: ``1`` and ``1.0`` are not ``True``.
     """
     for i, f in enumerate(filters):
         if f is Ellipsis or f is True:

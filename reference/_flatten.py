@@ -22,7 +22,18 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from reference._graphdef import LEAF_DEF, LEAF_REF, NODE, STATIC, SUB, SUB_REF, GraphDef, NodeRef, nodedef_view
+from reference._gc import paused_gc
+from reference._graphdef import (
+    LEAF_DEF,
+    LEAF_REF,
+    NODE,
+    STATIC,
+    SUB,
+    SUB_REF,
+    GraphDef,
+    NodeRef,
+    nodedef_view,
+)
 from reference._jax import check_keys
 from reference._mappings import EMPTY_METADATA, HashableMapping, RefMap
 from reference._registry import (
@@ -73,6 +84,7 @@ def _ensure_out(frame: list[Any]) -> dict[Any, Any]:
     return out
 
 
+@paused_gc
 def flatten_graph(node: Any, ref_index: RefMap[Any, int] | None = None) -> tuple[GraphDef[Any], dict[Any, Any]]:
     """Flatten ``node`` into ``(graphdef, nested state dict)``.
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Union
 
 from reference._jax import register_static
 from reference._mappings import HashableMapping
-from reference._typing import Index, Key, Node, PathParts
+from reference._typing import Index, Key, Node
 from reference._variables import Variable
 from reference.errors import InternalError, UnhashableGraphDefError
 

@@ -80,7 +80,11 @@ def unflatten_generic(children: Sequence[tuple[Hashable, Any]], treedef: PyTreeD
 
 
 def check_keys(keys: list[Hashable], node: object) -> None:
-    """Raise ``InvalidKeyError`` unless ``keys`` are hashable and mutually orderable."""
+    """Raise ``InvalidKeyError`` unless ``keys`` are hashable and mutually orderable.
+
+    [Deviation D-8] the seed's key check could never fire (every object has
+    ``__hash__`` and ``__lt__`` attributes); states are pytrees whose keys jax sorts.
+    """
     try:
         for key in keys:
             hash(key)

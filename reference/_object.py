@@ -195,7 +195,7 @@ class Module(Object):
 class Dict(Module, Mapping[str, A]):
     """A Module whose entries are its attributes: ``Dict(a=1)`` has ``d.a == d['a'] == 1``.
 
-    [Deviation D-11] ``len`` counts the entries only (the seed counted its
+    [Deviation D-13] ``len`` counts the entries only (the seed counted its
     bookkeeping attribute too), and a missing entry raises ``KeyError``.
     """
 

@@ -19,13 +19,25 @@ from collections.abc import Hashable, Sequence
 from typing import Any
 
 from reference._filters import Bucketer, Filter, to_predicate
-from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, GraphNodeImpl, NodeImpl, impl_of, kind_of, node_impl
+from reference._gc import paused_gc
+from reference._registry import (
+    K_GENERIC,
+    K_GRAPH,
+    K_PYTREE,
+    K_VARIABLE,
+    GraphNodeImpl,
+    NodeImpl,
+    impl_of,
+    kind_of,
+    node_impl,
+)
 from reference._state import from_flat
 from reference.errors import GraphError, ImmutableNodeError
 
 _NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)
 
 
+@paused_gc
 def pop_graph(node: Any, filters: Sequence[Filter]) -> list[dict[Any, Any]]:
     """Pop the Variables of ``node`` matched by ``filters``; one nested dict per filter."""
     bucketer = Bucketer([to_predicate(f) for f in filters])

@@ -23,7 +23,13 @@ import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Final, Generic, TypeVar
 
-from reference._jax import ARRAY_TYPES, PyTreeDef, flatten_generic, is_generic_pytree, unflatten_generic
+from reference._jax import (
+    ARRAY_TYPES,
+    PyTreeDef,
+    flatten_generic,
+    is_generic_pytree,
+    unflatten_generic,
+)
 from reference._state import State
 from reference._typing import Key, Node
 from reference._variables import Variable, VariableState
@@ -85,6 +91,8 @@ class GenericPytree:
 GENERIC_IMPL: Final[PytreeNodeImpl[Any, Any, PyTreeDef]] = PytreeNodeImpl(
     GenericPytree, flatten_generic, unflatten_generic
 )
+# node type recorded in a GraphDef -> impl (both registries plus GenericPytree)
+IMPLS: dict[type, NodeImpl] = {GenericPytree: GENERIC_IMPL}
 
 # --- classification ---------------------------------------------------------
 
@@ -144,10 +152,7 @@ def impl_of(x: object, kind: int) -> NodeImpl:
 
 def impl_for_type(t: type) -> NodeImpl | None:
     """Return the impl for a node type recorded in a GraphDef, or None if unknown."""
-    if t is GenericPytree:
-        return GENERIC_IMPL
-    impl: NodeImpl | None = GRAPH_REGISTRY.get(t)
-    return impl if impl is not None else PYTREE_REGISTRY.get(t)
+    return IMPLS.get(t)
 
 
 def node_impl(x: object, path: Sequence[Hashable] = ()) -> NodeImpl:
@@ -214,7 +219,7 @@ def register_graph_node_type(
         RegistryError: ``type`` is already in either registry. [Deviation D-9]
     """
     _check_unregistered(type)
-    GRAPH_REGISTRY[type] = GraphNodeImpl(
+    GRAPH_REGISTRY[type] = IMPLS[type] = GraphNodeImpl(
         type, flatten, set_key, pop_key, create_empty, clear, init, node_dict
     )
     KIND[type] = K_GRAPH
@@ -231,7 +236,7 @@ def register_pytree_node_type(
         RegistryError: ``type`` is already in either registry. [Deviation D-9]
     """
     _check_unregistered(type)
-    PYTREE_REGISTRY[type] = PytreeNodeImpl(type, flatten, unflatten)
+    PYTREE_REGISTRY[type] = IMPLS[type] = PytreeNodeImpl(type, flatten, unflatten)
     KIND[type] = K_PYTREE
 
 
@@ -243,6 +248,7 @@ def _flatten_sequence(x: Sequence[Any]) -> tuple[list[tuple[int, Any]], None]:
 
 
 def _flatten_dict(x: dict[Any, Any]) -> tuple[list[tuple[Any, Any]], None]:
+    # [Deviation D-8] unorderable keys: a clear error naming the path (flatten adds it)
     try:
         return sorted(x.items()), None
     except TypeError as error:

@@ -8,9 +8,7 @@ node, because states are pytrees whose keys jax sorts.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Final, TypeVar
-
-from typing_extensions import TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 Key: TypeAlias = Hashable
 PathParts: TypeAlias = tuple[Key, ...]

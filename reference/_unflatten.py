@@ -8,7 +8,7 @@ Contract (the seed's semantics):
   (``unflatten``) at every occurrence and never registered.
 - A Variable is built from its state value: a VariableState gives a new Variable of the
   state's type (value shared, metadata copied); a raw value gives a Variable of the
-  GraphDef's type with [Deviation D-8] its own copy of the GraphDef's metadata;
+  GraphDef's type with [Deviation D-7] its own copy of the GraphDef's metadata;
   [Deviation D-6] a live Variable counts as its VariableState.
 - Static attributes are re-attached by reference; a state value for one is an error.
 - References read ``index_ref``; a state value given at a reference's key is ignored.
@@ -28,8 +28,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+from reference._gc import paused_gc
 from reference._graphdef import LEAF_DEF, STATIC, SUB, NodeDef, NodeRef, Token
-from reference._registry import GraphNodeImpl, impl_for_type
+from reference._registry import IMPLS, GraphNodeImpl
 from reference._state import State
 from reference._typing import MISSING
 from reference._variables import Variable, VariableState
@@ -48,6 +49,7 @@ _EMPTY: dict[Any, Any] = {}
 _REMAINING, _CHILDREN, _STATE, _CONSUMED, _HDR, _IMPL, _NODE, _KEY, _REUSED = range(9)
 
 
+@paused_gc
 def unflatten_graph(
     graphdef: NodeDef[Any] | NodeRef[Any],
     state: Mapping[Any, Any],
@@ -67,7 +69,7 @@ def unflatten_graph(
         raise NodeTypeError(
             f"a {type(graphdef).__name__} given as a GraphDef", (), "expected a NodeDef or NodeRef"
         )
-    mapping = _as_mapping(state, ())
+    mapping = _as_mapping(state, [], None) if type(state) is not dict else state
     commits: list[tuple[Any, ...]] | None = None if index_ref_cache is None else []
     size_before = len(index_ref)
     try:
@@ -81,7 +83,8 @@ def unflatten_graph(
     return node
 
 
-def _as_mapping(value: Any, path: tuple[Hashable, ...]) -> Mapping[Any, Any]:
+def _as_mapping(value: Any, stack: list[list[Any]], key: Any) -> Mapping[Any, Any]:
+    """The state given for the subgraph at ``key`` below the top of ``stack``, as a mapping."""
     t = type(value)
     if t is dict:
         return value  # type: ignore[no-any-return]
@@ -91,32 +94,43 @@ def _as_mapping(value: Any, path: tuple[Hashable, ...]) -> Mapping[Any, Any]:
         return value
     raise StateMismatchError(
         f"a {t.__name__} given for a subgraph",
-        path,
+        _path(stack, key),
         "expected a mapping of the subgraph's state",
     )
 
 
+def _path(stack: list[list[Any]], *key: Any) -> tuple[Hashable, ...]:
+    """The path of the top frame of ``stack`` (plus ``key``); the root frame has no key."""
+    if not stack:
+        return ()
+    return (*(frame[_KEY] for frame in stack[1:]), *key)
+
+
 def _open(
     ops: tuple[Token, ...], pos: int, state: Mapping[Any, Any], key: Any,
-    index_ref: dict[int, Any], cache: Mapping[int, Any] | None, path: Any,
+    index_ref: dict[int, Any], cache: Mapping[int, Any] | None, stack: list[list[Any]],
 ) -> list[Any]:
     """Start building the node whose header is at ``pos``: return its frame."""
     header = ops[pos]
     node_type, index = header[1], header[2]
-    impl = impl_for_type(node_type)
+    impl = IMPLS.get(node_type)
     if impl is None:
         raise NodeTypeError(
-            f"node type {getattr(node_type, '__name__', node_type)}", path(), "expected a registered node type"
+            f"node type {getattr(node_type, '__name__', node_type)}",
+            _path(stack, key) if stack else (),
+            "expected a registered node type",
         )
     node, reused = None, False
     if type(impl) is GraphNodeImpl:
         if index in index_ref:
-            raise DuplicateIndexError(f"index {index}", path(), "expected each GraphDef index to be built once")
+            raise DuplicateIndexError(
+                f"index {index}", _path(stack, key) if stack else (), "expected each GraphDef index to be built once"
+            )
         if cache is not None and index in cache:
             node, reused = cache[index], True
             if type(node) is not node_type:
                 raise NodeTypeError(
-                    f"reused node for index {index}", path(),
+                    f"reused node for index {index}", _path(stack, key) if stack else (),
                     f"expected {node_type.__name__}, found {type(node).__name__}",
                 )
         else:
@@ -131,12 +145,9 @@ def _build(
 ) -> Any:
     # One loop for the whole graph; long because a call per token would dominate the
     # cost of merge. Branches are ordered by frequency.
+    shared = bool(index_ref)  # index_ref came with entries: a Variable may already exist
     stack: list[list[Any]] = []
-
-    def path(*key: Any) -> tuple[Hashable, ...]:
-        return (*(frame[_KEY] for frame in stack[1:]), *key)
-
-    stack.append(_open(ops, start, state, None, index_ref, cache, path))
+    stack.append(_open(ops, start, state, None, index_ref, cache, stack))
     pos = start + 1
     new = object.__new__
     ref_get = index_ref.get
@@ -151,36 +162,36 @@ def _build(
             tag, key = token[0], token[1]
             if tag == LEAF_DEF:
                 value = get(key, MISSING)
-                existing = ref_get(token[3], MISSING)
-                if existing is not MISSING:
+                if shared and token[3] in index_ref:
                     consumed += value is not MISSING
-                    children.append((key, existing))
+                    children.append((key, index_ref[token[3]]))
                     continue
                 if value is MISSING:
                     raise MissingKeyError(
-                        f"{key!r}", path(key), f"expected the state of a {token[2].__name__}, found no entry"
+                        f"{key!r}", _path(stack, key), f"expected the state of a {token[2].__name__}, found no entry"
                     )
                 consumed += 1
                 t = type(value)
                 if cache is not None and token[3] in cache:
-                    variable = _reuse_variable(cache[token[3]], value, commits, path(key))  # type: ignore[arg-type]
-                elif t is VariableState or isinstance(value, Variable):
-                    variable = new(value.type if t is VariableState else t)
-                    variable.raw_value = value.value if t is VariableState else value.raw_value
-                    metadata = value.__dict__
-                    if metadata:
-                        variable.__dict__.update(metadata)
+                    variable = _reuse_variable(cache[token[3]], value, commits, _path(stack, key))  # type: ignore[arg-type]
+                elif t is VariableState:
+                    variable = new(value.type)
+                    variable.raw_value = value.value
+                    if value.__dict__:
+                        variable.__dict__.update(value.__dict__)
+                elif isinstance(value, Variable):  # [Deviation D-6] a Variable counts as its state
+                    variable = value.to_state().to_variable()
                 else:
                     variable = new(token[2])
                     variable.raw_value = value
                     if token[4]:
-                        variable.__dict__.update(token[4])
+                        variable.__dict__.update(token[4])  # [Deviation D-7] a copy
                 index_ref[token[3]] = variable
                 children.append((key, variable))
             elif tag == STATIC:
                 if key in st:
                     raise StateMismatchError(
-                        f"state for static attribute {key!r}", path(key),
+                        f"state for static attribute {key!r}", _path(stack, key),
                         f"expected no state entry, found {get(key)!r}", "static attributes live in the GraphDef",
                     )
                 children.append((key, token[2]))
@@ -190,27 +201,22 @@ def _build(
                     sub = _EMPTY
                 else:
                     consumed += 1
-                    if type(value) is VariableState or isinstance(value, Variable):
-                        raise StateMismatchError(
-                            f"a {type(value).__name__} given for subgraph {key!r}", path(key),
-                            "expected a mapping of the subgraph's state",
-                        )
-                    sub = _as_mapping(value, path(key))
+                    sub = value if type(value) is dict else _as_mapping(value, stack, key)
                 frame[0], frame[3] = remaining, consumed
-                stack.append(_open(ops, pos, sub, key, index_ref, cache, lambda k=key: path(k)))
+                stack.append(_open(ops, pos, sub, key, index_ref, cache, stack))
                 pos += 1
                 break
             else:  # SUB_REF or LEAF_REF
                 target = ref_get(token[3], MISSING)
                 if target is MISSING:
                     raise DanglingReferenceError(
-                        f"a reference to index {token[3]}", path(key), "expected an index built earlier"
+                        f"a reference to index {token[3]}", _path(stack, key), "expected an index built earlier"
                     )
                 consumed += key in st
                 children.append((key, target))
         else:
             if consumed != len(st):
-                raise _unknown_keys(ops, frame[_HDR], st, path())
+                raise _unknown_keys(ops, frame[_HDR], st, _path(stack))
             node = _finish(frame, ops, commits)
             stack.pop()
             if not stack:

@@ -26,7 +26,20 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, GraphNodeImpl, NodeImpl, kind_of, node_impl
+from reference._gc import paused_gc
+from reference._registry import (
+    K_DYNAMIC,
+    K_GENERIC,
+    K_GRAPH,
+    K_PYTREE,
+    K_VARIABLE,
+    KIND,
+    GraphNodeImpl,
+    NodeImpl,
+    impl_of,
+    kind_of,
+    node_impl,
+)
 from reference._state import State
 from reference._typing import MISSING
 from reference._variables import Variable, VariableState
@@ -37,12 +50,15 @@ _NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)
 _NODE, _IMPL, _CHILDREN, _ITEMS, _PARENT, _KEY = range(6)
 
 
+@paused_gc
 def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
     """Update ``node`` in place from the nested mapping ``state`` (see module docstring)."""
     root_impl = node_impl(node)
     writes: list[tuple[Any, ...]] = []
     overlay: dict[int, dict[Any, Any]] = {}  # id(node) -> planned new children
-    stack = [[node, root_impl, root_impl.node_dict(node), iter(_items(state, ())), None, None]]
+    kind_get = KIND.get
+    stack: list[list[Any]] = [[node, root_impl, root_impl.node_dict(node), None, None, None]]
+    stack[0][_ITEMS] = iter(_items(state, stack[0], None))
     while stack:
         frame = stack[-1]
         target, impl, children = frame[_NODE], frame[_IMPL], frame[_CHILDREN]
@@ -58,19 +74,18 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
                 planned[key] = value
                 writes.append((impl, target, key, value))
                 continue
-            kind = kind_of(current)
+            kind = kind_get(type(current))
+            if kind is None or kind == K_DYNAMIC:
+                kind = kind_of(current)
             if kind == K_VARIABLE:
                 writes.append((None, current, None, value))
             elif kind in _NODE_KINDS:
-                if type(value) is VariableState or isinstance(value, Variable):
-                    raise StateMismatchError(
-                        f"a {type(value).__name__} given for subgraph {key!r}",
-                        _path(frame, key),
-                        "expected a mapping of the subgraph's state",
-                    )
-                sub_impl = node_impl(current, _path(frame, key))
-                items = iter(_items(value, _path(frame, key)))
-                stack.append([current, sub_impl, sub_impl.node_dict(current), items, frame, key])
+                if type(value) is dict:
+                    items = value.items()
+                else:
+                    items = _items(value, frame, key)
+                sub_impl = impl_of(current, kind)
+                stack.append([current, sub_impl, sub_impl.node_dict(current), iter(items), frame, key])
                 break
             else:
                 raise StateMismatchError(
@@ -84,15 +99,17 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
     _apply(writes)
 
 
-def _items(value: Any, path: tuple[Hashable, ...]) -> Any:
+def _items(value: Any, frame: list[Any], key: Any) -> Any:
+    """The items of a state mapping given for the subgraph at ``key`` of ``frame``."""
     if type(value) is dict:
         return value.items()
     if type(value) is State:
         return value.raw_mapping.items()
     if isinstance(value, Mapping):
         return value.items()
+    where = _path(frame, key) if key is not None else ()
     raise StateMismatchError(
-        f"a {type(value).__name__} given for a subgraph", path, "expected a mapping of the subgraph's state"
+        f"a {type(value).__name__} given for a subgraph", where, "expected a mapping of the subgraph's state"
     )
 
 
@@ -132,10 +149,11 @@ def _apply(writes: list[tuple[Any, ...]]) -> None:
     for impl, target, key, value in writes:
         if impl is not None:
             impl.set_key(target, key, value)
-        elif type(value) is VariableState:
-            target.update_from_state(value)
-        elif isinstance(value, Variable):  # [Deviation D-6] never nest a Variable
-            target.raw_value = value.raw_value
-            target.__dict__ = dict(value.__dict__)
+        elif type(value) is VariableState or isinstance(value, Variable):
+            # [Deviation D-6] a Variable counts as its state: it is never nested
+            target.raw_value = value.value if type(value) is VariableState else value.raw_value
+            metadata = value.__dict__
+            if metadata or target.__dict__:
+                target.__dict__ = dict(metadata)
         else:
             target.raw_value = value

@@ -123,7 +123,7 @@ class Variable(Generic[A]):
     def replace(self, value: A | Missing = MISSING, **metadata: Any) -> Self:
         """Return a copy with ``value`` and/or metadata entries replaced.
 
-        [Deviation D-8] the source's metadata is never mutated (the seed shared and
+        [Deviation D-7] the source's metadata is never mutated (the seed shared and
         updated the source's metadata dict).
         """
         if isinstance(value, Variable):
@@ -144,7 +144,7 @@ class Variable(Generic[A]):
     def from_metadata(cls, value: A, attributes: Any) -> Self:
         """Create a Variable without calling ``__init__`` or hooks.
 
-        [Deviation D-8] the new Variable owns a *copy* of ``attributes`` (the seed used
+        [Deviation D-7] the new Variable owns a *copy* of ``attributes`` (the seed used
         the given mapping itself, so merging from pure dicts gave read-only metadata).
         """
         new = object.__new__(cls)

@@ -14,6 +14,10 @@ The prefix is lowercase and stable (each class documents its own), the path is
 rendered as ``'a/0/b'`` (keys joined by ``/``) and the root as ``<root>``.
 :class:`InternalError` is the only error outside the family: it means "this cannot
 happen; it is an nnxspec bug" and is never raised on valid or invalid input.
+
+[Deviation D-14] where the seed raised ``RuntimeError``, ``AssertionError``,
+``AttributeError`` or a bare ``KeyError`` on user input, the reference raises one of
+these documented classes.
 """
 
 from __future__ import annotations
