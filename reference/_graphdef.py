@@ -54,21 +54,21 @@ class GraphDef(Generic[Node]):
 
     __slots__ = ()
 
-    @property
-    def type(self) -> type[Node]:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # declared for the type checker; subclasses provide them
 
-    @property
-    def index(self) -> int:
-        raise NotImplementedError
+        @property
+        def type(self) -> type[Node]: ...
+
+        @property
+        def index(self) -> int: ...
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class NodeRef(GraphDef[Node]):
     """A reference to the node or Variable with ``index`` (an earlier occurrence)."""
 
-    type: type[Node]  # type: ignore[assignment]
-    index: int  # type: ignore[assignment]
+    type: type[Node]
+    index: int
 
     def __repr__(self) -> str:
         return f"NodeRef(type={_name(self.type)}, index={self.index})"

@@ -246,6 +246,9 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         object.__setattr__(state, "_mapping", mapping)
         return state
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (State._wrap, (self._mapping,))
+
     @property
     def raw_mapping(self) -> dict[K, Any]:
         """The underlying nested dict (not a copy)."""
