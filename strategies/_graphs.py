@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import random
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -38,6 +39,7 @@ from spec.blueprint import (
     Edge,
     Key,
     NodeSpec,
+    StaticValue,
     ToNode,
     ToStatic,
     ToVar,
@@ -45,7 +47,7 @@ from spec.blueprint import (
     VarSpec,
 )
 from strategies._validation import check_bool, check_int, check_sizes, check_subset, lazy
-from strategies._values import identifier_keys, integers, static_values, variable_specs
+from strategies._values import KEY_POOL, integers, static_values, variable_specs
 
 __all__ = ["FEATURES", "graph_features", "graphs", "has_true_cycle"]
 
@@ -60,7 +62,7 @@ FEATURES: tuple[str, ...] = (
 _CHILD_WEIGHTS: dict[str, int] = {
     "module": 4, "container": 1, "list": 1, "tuple": 1, "dict": 1, "none": 1, "namedtuple": 1, "dataclass": 1,
 }
-_ROOT_WEIGHTS: dict[str, int] = {**_CHILD_WEIGHTS, "module": 6, "none": 0}
+_ROOT_WEIGHTS: dict[str, int] = {**_CHILD_WEIGHTS, "module": 10, "container": 2, "none": 0}
 _GENERIC = ("namedtuple", "dataclass")
 
 
@@ -125,28 +127,52 @@ def _weighted(kinds: Sequence[str], weights: dict[str, int]) -> tuple[str, ...]:
     return tuple(k for k in ordered for _ in range(max(weights[k], 1)))
 
 
-_BOOLEANS = st.booleans()
-_STATIC_LISTS = st.lists(static_values(), max_size=2)
+_NO_STATICS: st.SearchStrategy[list[StaticValue]] = st.just([])
+_RAW = integers(0, 63)
+"""A choice among a varying number of options, read modulo their count: 0 picks the first, and
+the choice stays valid when the shrinker deletes nodes or Variables before it."""
+_PAIR = st.tuples(_RAW, _RAW)
+_MAYBE_PAIR = st.one_of(st.none(), _PAIR)
+
+
+def _mod(items: Sequence[T], raw: int) -> T:
+    return items[raw % len(items)]
+
+
+_NodeGene = tuple[str, int, list[StaticValue], int, int]  # kind, parent, statics, shuffle, keys
+_VarGene = tuple[VarSpec, int]  # the Variable, its owner
+_Pair = tuple[int, int] | None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Genes:
+    """Every choice of a blueprint but its keys, each an independent list element or option, so
+    the shrinker can delete a node, a Variable or an extra edge without disturbing the rest."""
+
+    root: tuple[str, list[StaticValue], int, int]
+    nodes: list[_NodeGene]
+    variables: list[_VarGene]
+    shared_variable: _Pair
+    shared_node: _Pair
+    cycle: _Pair
+    extra: list[tuple[int, int]]
 
 
 @functools.cache
-def _sampled(items: tuple[str, ...]) -> st.SearchStrategy[str]:
-    return st.sampled_from(items)
-
-
-@functools.cache
-def _permutations(count: int) -> st.SearchStrategy[list[int]]:
-    return st.permutations(range(count))
-
-
-@functools.cache
-def _int_keys(count: int) -> st.SearchStrategy[list[int]]:
-    return st.lists(integers(0, max(9, 2 * count)), min_size=count, max_size=count, unique=True)
-
-
-def _pick(draw: st.DrawFn, items: Sequence[T]) -> T:
-    """Draw an item of ``items``, shrinking towards the first."""
-    return items[draw(integers(0, len(items) - 1))]
+def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
+    statics = st.lists(static_values(), max_size=2) if p.statics else _NO_STATICS
+    node = st.tuples(st.sampled_from(p.child_kinds), _RAW, statics, _RAW, _RAW)
+    variable = st.tuples(variable_specs(p.dtypes), _RAW)
+    return st.builds(
+        _Genes,
+        root=st.tuples(st.sampled_from(p.root_kinds), statics, _RAW, _RAW),
+        nodes=st.lists(node, min_size=p.min_nodes - 1, max_size=p.max_nodes - 1),
+        variables=st.lists(variable, min_size=p.min_variables, max_size=p.max_variables),
+        shared_variable=_MAYBE_PAIR if p.sharing else st.none(),
+        shared_node=_MAYBE_PAIR if p.sharing else st.none(),
+        cycle=_MAYBE_PAIR if p.cycles else st.none(),
+        extra=st.lists(_PAIR, max_size=2) if p.sharing else st.just([]),
+    )
 
 
 def _depth(edges: list[list[Edge]]) -> int:
@@ -166,68 +192,93 @@ def _add_edge(p: _Params, edges: list[list[Edge]], source: int, edge: Edge) -> N
         edges[source].pop()
 
 
-def _extra_edges(draw: st.DrawFn, p: _Params, kinds: list[str], parent: list[int], edges: list[list[Edge]], n_vars: int) -> None:
+def _tree(p: _Params, g: _Genes) -> tuple[list[str], list[int], list[list[Edge]]]:
+    """Return the node kinds, the spanning-tree parents and the tree edges."""
+    kinds = [g.root[0]] + [kind for kind, _, _, _, _ in g.nodes]
+    parent, level = [-1] * len(kinds), [0] * len(kinds)
+    edges: list[list[Edge]] = [[] for _ in kinds]
+    for i, (_, raw, _, _, _) in enumerate(g.nodes, start=1):
+        j = _mod([j for j in range(i) if kinds[j] != "none" and (p.max_depth is None or level[j] < p.max_depth)], raw)
+        parent[i], level[i] = j, level[j] + 1
+        edges[j].append(ToNode(i))
+    return kinds, parent, edges
+
+
+def _cycle_targets(p: _Params, kinds: list[str], parent: list[int], source: int) -> list[int]:
+    """Return the graph-node ancestors of ``source`` (itself first) a back edge may point to."""
+    out, j = [], source
+    while j >= 0:
+        if kinds[j] in GRAPH_KINDS and (p.sharing or j == 0):
+            out.append(j)
+        j = parent[j]
+    return out
+
+
+def _complete(p: _Params, g: _Genes) -> _Genes:
+    """Give a "shared Variable" or "shared graph node" choice something to share: a scalar
+    Variable owned by the root, or a module child of the root, if the graph has none and the
+    size bounds allow it (so these features do not depend on drawing a Variable or a module)."""
+    if g.shared_variable is not None and not g.variables and p.max_variables > 0:
+        g = dataclasses.replace(g, variables=[(VarSpec(dtype=p.dtypes[0]), 0)])
+    has_graph_child = any(kind in GRAPH_KINDS for kind, _, _, _, _ in g.nodes)
+    if g.shared_node is not None and not has_graph_child and len(g.nodes) < p.max_nodes - 1:
+        g = dataclasses.replace(g, nodes=[*g.nodes, ("module", 0, [], 0, 0)])
+    return g
+
+
+def _extra_edges(p: _Params, g: _Genes, kinds: list[str], parent: list[int], edges: list[list[Edge]]) -> None:
     """Add the sharing and cycle edges of step 4 of the module docstring."""
-    n = len(kinds)
+    n, n_vars = len(kinds), len(g.variables)
     holders = [j for j in range(n) if kinds[j] != "none"]
-    if p.sharing and n_vars and draw(_BOOLEANS):
-        _add_edge(p, edges, _pick(draw, holders), ToVar(draw(integers(0, n_vars - 1))))
+    if g.shared_variable is not None and n_vars:
+        _add_edge(p, edges, _mod(holders, g.shared_variable[0]), ToVar(g.shared_variable[1] % n_vars))
     graph_children = [i for i in range(1, n) if kinds[i] in GRAPH_KINDS]
-    if p.sharing and graph_children and draw(_BOOLEANS):
-        target = _pick(draw, graph_children)
-        _add_edge(p, edges, _pick(draw, [j for j in holders if j < target or p.cycles]), ToNode(target))
-    if p.cycles and draw(_BOOLEANS):
-        source = _pick(draw, holders)
-        ancestors, j = [], source
-        while j >= 0:
-            if kinds[j] in GRAPH_KINDS and (p.sharing or j == 0):
-                ancestors.append(j)
-            j = parent[j]
-        if ancestors:
-            edges[source].append(ToNode(_pick(draw, ancestors)))
-    for _ in range(draw(integers(0, 2)) if p.sharing else 0):
-        source = _pick(draw, holders)
+    if g.shared_node is not None and graph_children:
+        target = _mod(graph_children, g.shared_node[0])
+        _add_edge(p, edges, _mod([j for j in holders if j < target or p.cycles], g.shared_node[1]), ToNode(target))
+    if g.cycle is not None:
+        closable = {j: _cycle_targets(p, kinds, parent, j) for j in holders}
+        sources = [j for j in holders if closable[j]]
+        if sources:
+            source = _mod(sources, g.cycle[0])
+            edges[source].append(ToNode(_mod(closable[source], g.cycle[1])))
+    for raw_source, raw_target in g.extra:
+        source = _mod(holders, raw_source)
         options: list[Edge] = [ToVar(v) for v in range(n_vars)]
         options += [ToNode(k) for k in range(source + 1, n)]
         options += [ToNode(k) for k in range(source + 1) if p.cycles and kinds[k] in GRAPH_KINDS]
         if options:
-            _add_edge(p, edges, source, _pick(draw, options))
+            _add_edge(p, edges, source, _mod(options, raw_target))
 
 
-def _keys(draw: st.DrawFn, kind: str, count: int) -> list[Key]:
-    """Draw ``count`` keys valid for a node of ``kind``."""
+def _keys(kind: str, count: int, raw: int) -> list[Key]:
+    """Return ``count`` keys valid for a node of ``kind``, chosen by ``raw`` (0: ``a, b, c, ...``;
+    odd for a dict: int keys).  Keys never need a draw of their own, so the shrinker may change a
+    node's kind or entries without shifting any later choice."""
     if kind in ("list", "tuple"):
         return list(range(count))
-    if kind == "dict" and count and draw(_BOOLEANS):
-        return list(draw(_int_keys(count)))
-    return list(draw(identifier_keys(count)))
+    if kind == "dict" and raw % 2:
+        return list(random.Random(raw).sample(range(max(10, 2 * count)), count))
+    pool: list[Key] = list(KEY_POOL) if count <= len(KEY_POOL) else [*KEY_POOL, *(f"k{i}" for i in range(count))]
+    return list(pool[:count] if raw == 0 else random.Random(raw).sample(pool, count))
 
 
-@st.composite
-def _blueprints(draw: st.DrawFn, p: _Params) -> Blueprint:
-    n = draw(integers(p.min_nodes, p.max_nodes))
-    kinds = [draw(_sampled(p.root_kinds))] + [draw(_sampled(p.child_kinds)) for _ in range(1, n)]
-    edges: list[list[Edge]] = [[] for _ in range(n)]
-    parent, level = [-1] * n, [0] * n
-    for i in range(1, n):
-        j = _pick(draw, [j for j in range(i) if kinds[j] != "none" and (p.max_depth is None or level[j] < p.max_depth)])
-        parent[i], level[i] = j, level[j] + 1
-        edges[j].append(ToNode(i))
-    holders = [j for j in range(n) if kinds[j] != "none"]
-    variables: list[VarSpec] = []
-    for v in range(draw(integers(p.min_variables, p.max_variables))):
-        variables.append(draw(variable_specs(p.dtypes)))
-        edges[_pick(draw, holders)].append(ToVar(v))
-    _extra_edges(draw, p, kinds, parent, edges, len(variables))
+def _blueprint(p: _Params, g: _Genes) -> Blueprint:
+    g = _complete(p, g)
+    kinds, parent, edges = _tree(p, g)
+    holders = [j for j in range(len(kinds)) if kinds[j] != "none"]
+    for v, (_, owner) in enumerate(g.variables):
+        edges[_mod(holders, owner)].append(ToVar(v))
+    _extra_edges(p, g, kinds, parent, edges)
+    leaves = [g.root[1:]] + [(statics, shuffle, keys) for _, _, statics, shuffle, keys in g.nodes]
     nodes = []
-    for i, kind in enumerate(kinds):
-        own: list[Edge] = edges[i]
-        if p.statics and kind != "none":
-            own = own + [ToStatic(s) for s in draw(_STATIC_LISTS)]
-        if len(own) > 1:
-            own = [own[k] for k in draw(_permutations(len(own)))]
-        nodes.append(NodeSpec(kind, tuple(zip(_keys(draw, kind, len(own)), own, strict=True))))
-    bp = Blueprint(tuple(nodes), tuple(variables))
+    for kind, own, (statics, shuffle, keys) in zip(kinds, edges, leaves, strict=True):
+        own = own + [ToStatic(s) for s in statics] if kind != "none" else own
+        if shuffle:
+            random.Random(shuffle).shuffle(own)
+        nodes.append(NodeSpec(kind, tuple(zip(_keys(kind, len(own), keys), own, strict=True))))
+    variables = tuple(v for v, _ in g.variables)
+    bp = Blueprint(tuple(nodes), variables)
     for feature in sorted(graph_features(bp)):
         event(f"graphs: {feature}")
     return bp
@@ -290,7 +341,7 @@ def graphs(
             upper = 1
         p = _Params(min_nodes, upper, min_variables, max_variables, sharing, cycles, statics,
                     checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS))
-        return _blueprints(p)
+        return _genes(p).map(functools.partial(_blueprint, p))
 
     return lazy(define)
 

@@ -18,7 +18,6 @@ __all__ = [
     "META_NAMES",
     "TAGS",
     "VARIABLE_TYPE_ORDER",
-    "identifier_keys",
     "integers",
     "metadata",
     "static_values",
@@ -47,13 +46,6 @@ def integers(min_value: int, max_value: int) -> st.SearchStrategy[int]:
     """``st.integers``, built once per bounds (building and validating strategies on every draw
     costs more than drawing from them)."""
     return st.integers(min_value, max_value)
-
-
-@functools.cache
-def identifier_keys(count: int) -> st.SearchStrategy[list[str]]:
-    """Draw ``count`` distinct identifier keys; shrinks towards ``a, b, c, ...``."""
-    pool = KEY_POOL if count <= len(KEY_POOL) else KEY_POOL + tuple(f"k{i}" for i in range(count))
-    return st.lists(st.sampled_from(pool), min_size=count, max_size=count, unique=True)
 
 
 _SCALARS: st.SearchStrategy[MetaValue] = st.one_of(
