@@ -29,7 +29,9 @@ GraphState: TypeAlias = State[Key, VariableState[Any]]
 PureState: TypeAlias = tuple[GraphDef[A], GraphState]
 
 
-def flatten(node: Node, /, ref_index: RefMap[Any, int] | None = None) -> tuple[GraphDef[Node], GraphState]:
+def flatten(
+    node: Node, /, ref_index: RefMap[Any, int] | None = None
+) -> tuple[GraphDef[Node], GraphState]:
     """Flatten a graph node into a ``(graphdef, state)`` pair.
 
     Args:
@@ -43,7 +45,7 @@ def flatten(node: Node, /, ref_index: RefMap[Any, int] | None = None) -> tuple[G
 
 def unflatten(
     graphdef: GraphDef[Node],
-    state: Mapping[Key, Any],
+    state: Mapping[Any, Any],
     /,
     *,
     index_ref: dict[int, Any] | None = None,
@@ -64,7 +66,9 @@ def unflatten(
     return node
 
 
-def _states(state: dict[Any, Any], filters: tuple[Filter, ...], exhaustive: bool) -> list[GraphState]:
+def _states(
+    state: dict[Any, Any], filters: tuple[Filter, ...], exhaustive: bool
+) -> list[GraphState]:
     if not filters:
         return [State._wrap(state)]
     return [State._wrap(part) for part in split_mapping(state, filters, exhaustive=exhaustive)]
@@ -76,8 +80,18 @@ def split(node: Node, /) -> tuple[GraphDef[Node], GraphState]: ...
 def split(node: Node, first: Filter, /) -> tuple[GraphDef[Node], GraphState]: ...
 @overload
 def split(
-    node: Node, first: Filter, second: Filter, /, *filters: Filter
-) -> tuple[GraphDef[Node], GraphState, Unpack[tuple[GraphState, ...]]]: ...
+    node: Node, first: Filter, second: Filter, /
+) -> tuple[GraphDef[Node], GraphState, GraphState]: ...
+@overload
+def split(
+    node: Node, first: Filter, second: Filter, third: Filter, /
+) -> tuple[GraphDef[Node], GraphState, GraphState, GraphState]: ...
+@overload
+def split(
+    node: Node, first: Filter, second: Filter, third: Filter, fourth: Filter, /, *filters: Filter
+) -> tuple[
+    GraphDef[Node], GraphState, GraphState, GraphState, GraphState, Unpack[tuple[GraphState, ...]]
+]: ...
 def split(node: Node, *filters: Filter) -> tuple[GraphDef[Node], Unpack[tuple[GraphState, ...]]]:
     """Split a graph node into a GraphDef and one State per filter (one State if none).
 
@@ -99,7 +113,9 @@ def split(node: Node, *filters: Filter) -> tuple[GraphDef[Node], Unpack[tuple[Gr
     return (graphdef, *_states(state, filters, exhaustive=True))
 
 
-def merge(graphdef: GraphDef[Node], state: Mapping[Key, Any], /, *states: Mapping[Key, Any]) -> Node:
+def merge(
+    graphdef: GraphDef[Node], state: Mapping[Any, Any], /, *states: Mapping[Any, Any]
+) -> Node:
     """The inverse of ``split``: a new graph from a GraphDef and its State(s).
 
     Later states override earlier ones at the same path. Plain nested dicts of raw
@@ -108,7 +124,7 @@ def merge(graphdef: GraphDef[Node], state: Mapping[Key, Any], /, *states: Mappin
     return unflatten(graphdef, State.merge(state, *states))
 
 
-def update(node: object, state: Mapping[Key, Any], /, *states: Mapping[Key, Any]) -> None:
+def update(node: object, state: Mapping[Any, Any], /, *states: Mapping[Any, Any]) -> None:
     """Update ``node`` in place from one or more states; atomic (all or nothing)."""
     update_graph(node, State.merge(state, *states) if states else state)
 
@@ -118,7 +134,9 @@ def state(node: object, /) -> GraphState: ...
 @overload
 def state(node: object, first: Filter, /) -> GraphState: ...
 @overload
-def state(node: object, first: Filter, second: Filter, /, *filters: Filter) -> tuple[GraphState, ...]: ...
+def state(
+    node: object, first: Filter, second: Filter, /, *filters: Filter
+) -> tuple[GraphState, ...]: ...
 def state(node: object, *filters: Filter) -> GraphState | tuple[GraphState, ...]:
     """Like ``split`` without the GraphDef, and leaves matching no filter are dropped."""
     _, flat = flatten_graph(node)
@@ -134,16 +152,22 @@ def variables(node: object, first: Filter, /) -> State[Key, Variable[Any]]: ...
 def variables(
     node: object, first: Filter, second: Filter, /, *filters: Filter
 ) -> tuple[State[Key, Variable[Any]], ...]: ...
-def variables(node: object, *filters: Filter) -> State[Key, Variable[Any]] | tuple[State[Key, Variable[Any]], ...]:
+def variables(
+    node: object, *filters: Filter
+) -> State[Key, Variable[Any]] | tuple[State[Key, Variable[Any]], ...]:
     """Like ``state`` but holding the live Variable objects (not copies).
 
     [Deviation D-3] one State per filter (the seed returned four for two filters);
     each Variable appears once, at its first path, exactly as in ``state``.
     """
-    nested = from_flat((path, v) for path, v in iter_graph(node) if isinstance(v, Variable) and path)
-    parts = [State._wrap(nested)] if not filters else [
-        State._wrap(part) for part in split_mapping(nested, filters, exhaustive=False)
-    ]
+    nested = from_flat(
+        (path, v) for path, v in iter_graph(node) if isinstance(v, Variable) and path
+    )
+    parts = (
+        [State._wrap(nested)]
+        if not filters
+        else [State._wrap(part) for part in split_mapping(nested, filters, exhaustive=False)]
+    )
     return parts[0] if len(filters) < 2 else tuple(parts)
 
 
@@ -155,7 +179,9 @@ def graphdef(node: Node, /) -> GraphDef[Node]:
 @overload
 def pop(node: object, filter: Filter, /) -> GraphState: ...
 @overload
-def pop(node: object, filter: Filter, filter2: Filter, /, *filters: Filter) -> tuple[GraphState, ...]: ...
+def pop(
+    node: object, filter: Filter, filter2: Filter, /, *filters: Filter
+) -> tuple[GraphState, ...]: ...
 def pop(node: object, *filters: Filter) -> GraphState | tuple[GraphState, ...]:
     """Remove the Variables matching the filters from ``node``; return them as States.
 
@@ -171,17 +197,22 @@ def pop(node: object, *filters: Filter) -> GraphState | tuple[GraphState, ...]:
 def clone(node: Node) -> Node:
     """A copy of ``node``: new graph nodes, Variables and containers; same static values."""
     graphdef, state = flatten_graph(node)
-    return unflatten(graphdef, state)
+    new: Node = unflatten_graph(graphdef, state)
+    return new
 
 
-def call(graphdef_state: tuple[GraphDef[A], GraphState], /) -> ApplyCaller[tuple[GraphDef[A], GraphState]]:
+def call(
+    graphdef_state: tuple[GraphDef[A], GraphState], /
+) -> ApplyCaller[tuple[GraphDef[A], GraphState]]:
     """A proxy that merges, calls a method, and returns ``(out, split(node))``.
 
     ``call((graphdef, state)).layer[0].method(x)`` merges the pair, calls
     ``node.layer[0].method(x)`` and returns its output with the new split.
     """
 
-    def pure_caller(accessor: DelayedAccessor, *args: Any, **kwargs: Any) -> tuple[Any, tuple[GraphDef[A], GraphState]]:
+    def pure_caller(
+        accessor: DelayedAccessor, *args: Any, **kwargs: Any
+    ) -> tuple[Any, tuple[GraphDef[A], GraphState]]:
         node = merge(*graphdef_state)
         out = accessor(node)(*args, **kwargs)
         return out, split(node)

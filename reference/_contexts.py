@@ -39,7 +39,7 @@ from reference._graphdef import GraphDef, NodeDef, with_index_mapping
 from reference._jax import register_static
 from reference._mappings import RefMap, compose_mapping, compose_mapping_reversed
 from reference._state import State
-from reference._typing import A, Key
+from reference._typing import A
 from reference._unflatten import unflatten_graph
 from reference.errors import ContextError
 
@@ -91,11 +91,14 @@ class UpdateContext:
     def _fail(self, call: str) -> ContextError:
         if self._closed:
             return ContextError(
-                f"{call} on the closed update context {self.tag!r}", None,
-                "expected an active context", "call it inside the `with update_context(...)` block",
+                f"{call} on the closed update context {self.tag!r}",
+                None,
+                "expected an active context",
+                "call it inside the `with update_context(...)` block",
             )
         return ContextError(
-            f"{call} out of order in update context {self.tag!r}", None,
+            f"{call} out of order in update context {self.tag!r}",
+            None,
             f"expected {_EXPECTED[self._step]}",
             "the protocol is: outer split, inner merge, inner split, outer merge",
         )
@@ -130,9 +133,28 @@ class UpdateContext:
     def split(self, node: A, first: Filter, /) -> tuple[GraphDef[A], GraphState]: ...
     @overload
     def split(
-        self, node: A, first: Filter, second: Filter, /, *filters: Filter
-    ) -> tuple[GraphDef[A], GraphState, Unpack[tuple[GraphState, ...]]]: ...
-    def split(self, node: A, *filters: Filter) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:
+        self, node: A, first: Filter, second: Filter, /
+    ) -> tuple[GraphDef[A], GraphState, GraphState]: ...
+    @overload
+    def split(
+        self, node: A, first: Filter, second: Filter, third: Filter, /
+    ) -> tuple[GraphDef[A], GraphState, GraphState, GraphState]: ...
+    @overload
+    def split(
+        self,
+        node: A,
+        first: Filter,
+        second: Filter,
+        third: Filter,
+        fourth: Filter,
+        /,
+        *filters: Filter,
+    ) -> tuple[
+        GraphDef[A], GraphState, GraphState, GraphState, GraphState, Unpack[tuple[GraphState, ...]]
+    ]: ...
+    def split(
+        self, node: A, *filters: Filter
+    ) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:
         """Split like ``split``: step (1) outside the transform or (3) inside it."""
         if self._closed or self._step not in (_FRESH, _MERGED_IN):
             raise self._fail("split")
@@ -140,22 +162,34 @@ class UpdateContext:
         graphdef, state = flatten_graph(node, ref_index)
         states = _states(state, filters, exhaustive=True)
         if self._step == _MERGED_IN and type(graphdef) is NodeDef:
-            graphdef = with_index_mapping(graphdef, compose_mapping(cast(dict[int, Any], self.index_ref), ref_index))
+            graphdef = with_index_mapping(
+                graphdef, compose_mapping(cast(dict[int, Any], self.index_ref), ref_index)
+            )
         self.flatten_end(ref_index)
         return (graphdef, *states)
 
-    def merge(self, graphdef: GraphDef[A], state: Mapping[Key, Any], *states: Mapping[Key, Any]) -> A:
+    def merge(
+        self, graphdef: GraphDef[A], state: Mapping[Any, Any], *states: Mapping[Any, Any]
+    ) -> A:
         """Merge like ``merge``: step (2) inside the transform or (4) outside it."""
         if type(graphdef) is not NodeDef:
             raise ContextError(
-                f"a {type(graphdef).__name__} given to UpdateContext.merge", None, "expected a NodeDef"
+                f"a {type(graphdef).__name__} given to UpdateContext.merge",
+                None,
+                "expected a NodeDef",
             )
         outer = graphdef.index_mapping is not None
-        if self._closed or self._step not in (_SPLIT_OUT, _SPLIT_IN) or (self._step == _SPLIT_IN and not outer):
+        if (
+            self._closed
+            or self._step not in (_SPLIT_OUT, _SPLIT_IN)
+            or (self._step == _SPLIT_IN and not outer)
+        ):
             raise self._fail("merge")
         cache = None
-        if outer:
-            cache = compose_mapping_reversed(cast(RefMap[Any, int], self.ref_index), graphdef.index_mapping)  # type: ignore[arg-type]
+        if graphdef.index_mapping is not None:
+            cache = compose_mapping_reversed(
+                cast(RefMap[Any, int], self.ref_index), graphdef.index_mapping
+            )
         index_ref: dict[int, Any] = {}
         node: A = unflatten_graph(graphdef, State.merge(state, *states), index_ref, cache)
         self.unflatten_end(index_ref, outer=outer)
@@ -181,7 +215,9 @@ class UpdateContextManager:
     def __exit__(self, *exc_info: object) -> None:
         stack = GRAPH_CONTEXT.update_context_stacks.get(self.tag)
         if not stack:
-            raise ContextError(f"exit of update context {self.tag!r}", None, "expected it to be active")
+            raise ContextError(
+                f"exit of update context {self.tag!r}", None, "expected it to be active"
+            )
         stack.pop().close()
         if not stack:
             del GRAPH_CONTEXT.update_context_stacks[self.tag]
@@ -221,7 +257,9 @@ def current_update_context(tag: str) -> UpdateContext:
     """Return the innermost active UpdateContext for ``tag`` (``ContextError`` if none)."""
     stack = GRAPH_CONTEXT.update_context_stacks.get(tag)
     if not stack:
-        raise ContextError(f"no update context for tag {tag!r}", None, "expected an active `update_context(tag)`")
+        raise ContextError(
+            f"no update context for tag {tag!r}", None, "expected an active `update_context(tag)`"
+        )
     return stack[-1]
 
 
@@ -240,12 +278,33 @@ class SplitContext:
     def split(self, node: A, first: Filter, /) -> tuple[GraphDef[A], GraphState]: ...
     @overload
     def split(
-        self, node: A, first: Filter, second: Filter, /, *filters: Filter
-    ) -> tuple[GraphDef[A], GraphState, Unpack[tuple[GraphState, ...]]]: ...
-    def split(self, node: A, *filters: Filter) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:
+        self, node: A, first: Filter, second: Filter, /
+    ) -> tuple[GraphDef[A], GraphState, GraphState]: ...
+    @overload
+    def split(
+        self, node: A, first: Filter, second: Filter, third: Filter, /
+    ) -> tuple[GraphDef[A], GraphState, GraphState, GraphState]: ...
+    @overload
+    def split(
+        self,
+        node: A,
+        first: Filter,
+        second: Filter,
+        third: Filter,
+        fourth: Filter,
+        /,
+        *filters: Filter,
+    ) -> tuple[
+        GraphDef[A], GraphState, GraphState, GraphState, GraphState, Unpack[tuple[GraphState, ...]]
+    ]: ...
+    def split(
+        self, node: A, *filters: Filter
+    ) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:
         """Split ``node``; objects seen by earlier splits of this context become NodeRefs."""
         if self.ref_index is None:
-            raise ContextError("split on a closed split context", None, "expected an active split_context")
+            raise ContextError(
+                "split on a closed split context", None, "expected an active split_context"
+            )
         ctx = current_update_context(self.ctxtag) if self.ctxtag is not None else None
         graphdef, state = flatten_graph(node, self.ref_index)
         states = _states(state, filters, exhaustive=True)
@@ -278,10 +337,14 @@ class MergeContext:
         self.index_ref: dict[int, Any] | None = index_ref
         self.outer = False  # did a merge reuse outer objects (step 4)?
 
-    def merge(self, graphdef: GraphDef[A], state: Mapping[Key, Any], /, *states: Mapping[Key, Any]) -> A:
+    def merge(
+        self, graphdef: GraphDef[A], state: Mapping[Any, Any], /, *states: Mapping[Any, Any]
+    ) -> A:
         """Merge; a NodeRef GraphDef returns the object an earlier merge built."""
         if self.index_ref is None:
-            raise ContextError("merge on a closed merge context", None, "expected an active merge_context")
+            raise ContextError(
+                "merge on a closed merge context", None, "expected an active merge_context"
+            )
         ctx = current_update_context(self.ctxtag) if self.ctxtag is not None else None
         cache = None
         if ctx is not None and type(graphdef) is NodeDef and graphdef.index_mapping is not None:

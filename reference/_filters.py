@@ -34,7 +34,9 @@ from reference._variables import Variable, VariableState
 from reference.errors import FilterError, FilterOrderError
 
 Predicate: TypeAlias = Callable[[PathParts, AnyT], bool]
-Filter: TypeAlias = builtins.type | str | Predicate | bool | EllipsisType | None | Sequence["Filter"]
+Filter: TypeAlias = (
+    builtins.type | str | Predicate | bool | EllipsisType | Sequence["Filter"] | None
+)
 
 
 def _is_type_only(predicate: Predicate) -> bool:
@@ -115,7 +117,11 @@ class _Combinator:
         self.type_only = all(_is_type_only(p) for p in self.predicates)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.predicates == other.predicates  # type: ignore[attr-defined]
+        return (
+            isinstance(other, _Combinator)
+            and type(other) is type(self)
+            and self.predicates == other.predicates
+        )
 
     def __hash__(self) -> int:
         return hash((type(self), self.predicates))

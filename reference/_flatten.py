@@ -30,7 +30,7 @@ from reference._graphdef import (
     STATIC,
     SUB,
     SUB_REF,
-    GraphDef,
+    NodeDef,
     NodeRef,
     nodedef_view,
 )
@@ -85,7 +85,9 @@ def _ensure_out(frame: list[Any]) -> dict[Any, Any]:
 
 
 @paused_gc
-def flatten_graph(node: Any, ref_index: RefMap[Any, int] | None = None) -> tuple[GraphDef[Any], dict[Any, Any]]:
+def flatten_graph(
+    node: Any, ref_index: RefMap[Any, int] | None = None
+) -> tuple[NodeDef[Any] | NodeRef[Any], dict[Any, Any]]:
     """Flatten ``node`` into ``(graphdef, nested state dict)``.
 
     ``ref_index`` maps already-seen objects to indices; it is extended in place, and a
@@ -107,7 +109,9 @@ def flatten_graph(node: Any, ref_index: RefMap[Any, int] | None = None) -> tuple
     return nodedef_view(tuple(ops)), holder.get(None, {})
 
 
-def _run(virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], keep: dict[int, Any]) -> None:
+def _run(
+    virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], keep: dict[int, Any]
+) -> None:
     # One loop for the whole graph; long because splitting it would add a call per
     # child on the hottest path of the library. Branches are ordered by frequency.
     append = ops.append
@@ -176,7 +180,9 @@ def _run(virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], ke
                 items, metadata = _children(value, kind, frame, key)
                 append((SUB, key))
                 header = len(ops)
-                append((NODE, t if kind == K_PYTREE else GenericPytree, -1, metadata, len(items), 0))
+                append(
+                    (NODE, t if kind == K_PYTREE else GenericPytree, -1, metadata, len(items), 0)
+                )
                 if items:
                     on_path.add(vid)
                     stack.append([iter(items), header, None, frame, key, vid])
@@ -201,7 +207,11 @@ def _run(virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], ke
 def _children(value: Any, kind: int, frame: list[Any], key: Any) -> tuple[Any, Any]:
     """Call the node's flatten hook; validate keys of untrusted node types."""
     t = type(value)
-    impl = GRAPH_REGISTRY[t] if kind == K_GRAPH else (PYTREE_REGISTRY[t] if kind == K_PYTREE else impl_of(value, kind))
+    impl = (
+        GRAPH_REGISTRY[t]
+        if kind == K_GRAPH
+        else (PYTREE_REGISTRY[t] if kind == K_PYTREE else impl_of(value, kind))
+    )
     try:
         items, metadata = impl.flatten(value)
         if kind != K_GENERIC and t not in TRUSTED_KEYS:

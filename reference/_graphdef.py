@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Generic, Union
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias
 
 from reference._jax import register_static
 from reference._mappings import HashableMapping
@@ -83,7 +83,9 @@ class VariableDef:
     metadata: HashableMapping[str, Any]
 
     def __repr__(self) -> str:
-        return f"VariableDef(type={_name(self.type)}, index={self.index}, metadata={self.metadata!r})"
+        return (
+            f"VariableDef(type={_name(self.type)}, index={self.index}, metadata={self.metadata!r})"
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ class LeafAttribute:
     value: VariableDef | NodeRef[Any]
 
 
-Attribute = Union[SubGraphAttribute, StaticAttribute, LeafAttribute]
+Attribute: TypeAlias = SubGraphAttribute | StaticAttribute | LeafAttribute
 
 
 class NodeDef(GraphDef[Node]):
@@ -227,7 +229,10 @@ class NodeDef(GraphDef[Node]):
 
 
 def _init_view(
-    view: NodeDef[Any], ops: tuple[Token, ...], start: int, index_mapping: HashableMapping[Index, Index] | None
+    view: NodeDef[Any],
+    ops: tuple[Token, ...],
+    start: int,
+    index_mapping: HashableMapping[Index, Index] | None,
 ) -> None:
     setter = object.__setattr__
     setter(view, "_ops", ops)
@@ -239,7 +244,9 @@ def _init_view(
 
 
 def nodedef_view(
-    ops: tuple[Token, ...], start: int = 0, index_mapping: HashableMapping[Index, Index] | None = None
+    ops: tuple[Token, ...],
+    start: int = 0,
+    index_mapping: HashableMapping[Index, Index] | None = None,
 ) -> NodeDef[Any]:
     """Return a NodeDef over ``ops`` whose header is at ``start`` (no copying)."""
     view: NodeDef[Any] = object.__new__(NodeDef)
@@ -252,7 +259,9 @@ def with_index_mapping(nodedef: NodeDef[Node], mapping: Mapping[Index, Index]) -
     return nodedef_view(nodedef._ops, nodedef._start, HashableMapping(mapping))
 
 
-def _rebuild(ops: tuple[Token, ...], index_mapping: HashableMapping[Index, Index] | None) -> NodeDef[Any]:
+def _rebuild(
+    ops: tuple[Token, ...], index_mapping: HashableMapping[Index, Index] | None
+) -> NodeDef[Any]:
     return nodedef_view(ops, 0, index_mapping)
 
 
@@ -269,7 +278,9 @@ def _name(t: object) -> str:
 # --- nested view <-> tokens --------------------------------------------------
 
 
-def _compile(type: type[Any], index: int, attributes: Sequence[Attribute], metadata: Any) -> tuple[Token, ...]:
+def _compile(
+    type: type[Any], index: int, attributes: Sequence[Attribute], metadata: Any
+) -> tuple[Token, ...]:
     """Encode a node given by nested attribute objects as tokens (children are copied in)."""
     ops: list[Token] = [(NODE, type, index, metadata, len(attributes), 0)]
     for attribute in attributes:
@@ -277,7 +288,9 @@ def _compile(type: type[Any], index: int, attributes: Sequence[Attribute], metad
         if kind is StaticAttribute:
             ops.append((STATIC, key, value))
         elif isinstance(value, NodeRef):
-            ops.append((SUB_REF if kind is SubGraphAttribute else LEAF_REF, key, value.type, value.index))
+            ops.append(
+                (SUB_REF if kind is SubGraphAttribute else LEAF_REF, key, value.type, value.index)
+            )
         elif kind is LeafAttribute and isinstance(value, VariableDef):
             ops.append((LEAF_DEF, key, value.type, value.index, value.metadata))
         elif kind is SubGraphAttribute and isinstance(value, NodeDef):

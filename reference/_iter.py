@@ -42,7 +42,9 @@ def iter_graph(node: Any, /) -> Iterator[tuple[PathParts, Any]]:
         return
     seen: dict[int, Any] = {id(node): node} if kind == K_GRAPH else {}
     on_path = {id(node)} if kind != K_GRAPH else set()
-    stack = [(node, (), iter(_children(node, kind, ())), kind != K_GRAPH)]
+    stack: list[tuple[Any, PathParts, Iterator[tuple[Any, Any]], bool]] = [
+        (node, (), iter(_children(node, kind, ())), kind != K_GRAPH)
+    ]
     while stack:
         parent, path, items, is_pytree = stack[-1]
         for key, value in items:
@@ -59,13 +61,16 @@ def iter_graph(node: Any, /) -> Iterator[tuple[PathParts, Any]]:
                 continue
             elif id(value) in on_path:
                 raise PytreeCycleError(
-                    f"a {type(value).__name__} that contains itself", (*path, key),
+                    f"a {type(value).__name__} that contains itself",
+                    (*path, key),
                     "expected pytree containers to form a tree",
                 )
             else:
                 on_path.add(id(value))
             child_path = (*path, key)
-            stack.append((value, child_path, iter(_children(value, kind, child_path)), kind != K_GRAPH))
+            stack.append(
+                (value, child_path, iter(_children(value, kind, child_path)), kind != K_GRAPH)
+            )
             break
         else:
             stack.pop()

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import jax
 import jax.tree_util as jtu
 import numpy as np
+from jax.tree_util import PyTreeDef as PyTreeDef
 
 from reference.errors import InvalidKeyError
 
@@ -23,7 +24,6 @@ T = TypeVar("T")
 ARRAY_TYPES: tuple[type, ...] = (jax.Array, np.ndarray)
 DictKey = jtu.DictKey
 GetAttrKey = jtu.GetAttrKey
-PyTreeDef = jtu.PyTreeDef
 
 
 def register_static(cls: type[T]) -> type[T]:
@@ -51,14 +51,16 @@ def is_generic_pytree(x: object) -> bool:
     return not jtu.all_leaves((x,))
 
 
-def _key_of(entry: object) -> Hashable:
+def _key_of(entry: Any) -> Hashable:
     if type(entry) is jtu.SequenceKey:
-        return entry.idx
+        idx: int = entry.idx
+        return idx
     if type(entry) is jtu.DictKey or type(entry) is jtu.FlattenedIndexKey:
         key: Hashable = entry.key
         return key
     if type(entry) is jtu.GetAttrKey:
-        return entry.name
+        name: str = entry.name
+        return name
     return str(entry)
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, overload
+
+from typing_extensions import TypeVar
 
 from reference._filters import Filter, to_predicate
 from reference._registry import TRUSTED_KEYS, register_graph_node_type
@@ -25,6 +27,7 @@ from reference.errors import InvalidKeyError, NodeTypeError
 
 A = TypeVar("A")
 V = TypeVar("V", bound=Variable[Any])
+E = TypeVar("E", default=Any)  # Dict entries; ``Dict({})`` is a ``Dict[Any]``
 
 
 class ObjectState:
@@ -62,7 +65,9 @@ class Object:
 
     def __repr__(self) -> str:
         fields = ", ".join(
-            f"{key}={_short_repr(value)}" for key, value in sorted(vars(self).items()) if not key.startswith("_")
+            f"{key}={_short_repr(value)}"
+            for key, value in sorted(vars(self).items())
+            if not key.startswith("_")
         )
         return f"{type(self).__name__}({fields})"
 
@@ -163,7 +168,9 @@ class Module(Object):
             if isinstance(value, Module):
                 yield name, value
 
-    def set_attributes(self, *filters: Filter, raise_if_not_found: bool = True, **attributes: Any) -> None:
+    def set_attributes(
+        self, *filters: Filter, raise_if_not_found: bool = True, **attributes: Any
+    ) -> None:
         """Set ``attributes`` on every Module matching ``filters`` (default: all) that has them.
 
         Raises:
@@ -180,19 +187,25 @@ class Module(Object):
                     setattr(module, name, value)
         if remaining and raise_if_not_found:
             raise InvalidKeyError(
-                f"attributes {sorted(remaining)!r}", (), "expected at least one matching Module to have them"
+                f"attributes {sorted(remaining)!r}",
+                (),
+                "expected at least one matching Module to have them",
             )
 
     def train(self, **attributes: Any) -> None:
         """Set ``deterministic=False`` and ``use_running_average=False`` where present."""
-        self.set_attributes(deterministic=False, use_running_average=False, raise_if_not_found=False, **attributes)
+        self.set_attributes(
+            deterministic=False, use_running_average=False, raise_if_not_found=False, **attributes
+        )
 
     def eval(self, **attributes: Any) -> None:
         """Set ``deterministic=True`` and ``use_running_average=True`` where present."""
-        self.set_attributes(deterministic=True, use_running_average=True, raise_if_not_found=False, **attributes)
+        self.set_attributes(
+            deterministic=True, use_running_average=True, raise_if_not_found=False, **attributes
+        )
 
 
-class Dict(Module, Mapping[str, A]):
+class Dict(Module, Mapping[str, E]):
     """A Module whose entries are its attributes: ``Dict(a=1)`` has ``d.a == d['a'] == 1``.
 
     [Deviation D-13] ``len`` counts the entries only (the seed counted its
@@ -201,17 +214,28 @@ class Dict(Module, Mapping[str, A]):
 
     __slots__ = ()
 
-    def __init__(self, *args: Mapping[str, A] | Iterable[tuple[str, A]], **kwargs: A) -> None:
-        for name, value in dict(*args, **kwargs).items():
+    @overload
+    def __init__(self, entries: Mapping[str, E], /, **kwargs: E) -> None: ...
+    @overload
+    def __init__(self, entries: Iterable[tuple[str, E]], /, **kwargs: E) -> None: ...
+    @overload
+    def __init__(self, /, **kwargs: E) -> None: ...
+    def __init__(self, entries: Any = (), /, **kwargs: Any) -> None:
+        for name, value in dict(entries, **kwargs).items():
             setattr(self, name, value)
 
-    def __getitem__(self, key: str) -> A:
+    if TYPE_CHECKING:  # entries are plain attributes; this only tells the type checker
+
+        def __getattr__(self, name: str) -> E: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def __getitem__(self, key: str) -> E:
         try:
             return vars(self)[key]  # type: ignore[no-any-return]
         except KeyError:
             raise KeyError(key) from None
 
-    def __setitem__(self, key: str, value: A) -> None:
+    def __setitem__(self, key: str, value: E) -> None:
         setattr(self, key, value)
 
     def __iter__(self) -> Iterator[str]:

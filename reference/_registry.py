@@ -54,9 +54,9 @@ class GraphNodeImpl(Generic[Node, Leaf, AuxData]):
     create_empty: Callable[[AuxData], Node]
     clear: Callable[[Node], None]
     init: Callable[[Node, Iterable[tuple[Key, Leaf]]], None]
-    get_node_dict: Callable[[Node], Mapping[Key, Leaf]] | None = None
+    get_node_dict: Callable[[Node], Mapping[Any, Leaf]] | None = None
 
-    def node_dict(self, node: Node) -> Mapping[Key, Leaf]:
+    def node_dict(self, node: Node) -> Mapping[Any, Leaf]:
         """Return the node's children as a mapping."""
         if self.get_node_dict is not None:
             return self.get_node_dict(node)
@@ -211,7 +211,7 @@ def register_graph_node_type(
     clear: Callable[[Node], None],
     init: Callable[[Node, Iterable[tuple[Key, Leaf]]], None],
     *,
-    node_dict: Callable[[Node], Mapping[Key, Leaf]] | None = None,
+    node_dict: Callable[[Node], Mapping[Any, Leaf]] | None = None,
 ) -> None:
     """Register ``type`` as a graph node type (see ``GraphNodeImpl``).
 

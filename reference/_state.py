@@ -30,6 +30,7 @@ from reference.errors import (
 
 K = TypeVar("K", bound=Key)
 V = TypeVar("V")
+PathT = TypeVar("PathT", bound=PathParts)
 
 
 def _raw(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -53,7 +54,11 @@ class _Frame:
     __slots__ = ("items", "key", "out", "parent")
 
     def __init__(
-        self, items: Iterator[tuple[Any, Any]], out: dict[Any, Any] | None, parent: _Frame | None, key: Any
+        self,
+        items: Iterator[tuple[Any, Any]],
+        out: dict[Any, Any] | None,
+        parent: _Frame | None,
+        key: Any,
     ) -> None:
         self.items = items
         self.out = out
@@ -122,7 +127,9 @@ def from_flat(pairs: Iterable[tuple[PathParts, Any]]) -> dict[Any, Any]:
             if nxt is MISSING:
                 nxt = level[key] = {}
             elif type(nxt) is not dict:
-                raise StateStructureError("a subtree below a leaf", path[: depth + 1], f"found leaf {nxt!r}")
+                raise StateStructureError(
+                    "a subtree below a leaf", path[: depth + 1], f"found leaf {nxt!r}"
+                )
             level = nxt
         level[path[-1]] = leaf
     return root
@@ -225,6 +232,7 @@ class State(MutableMapping[K, Any], Generic[K, V]):
     """
 
     __slots__ = ("__orig_class__", "_mapping")
+    _mapping: dict[Any, Any]
 
     def __init__(
         self, mapping: Mapping[K, Any] | Iterable[tuple[K, Any]] = (), /, *, _copy: bool = True
@@ -235,7 +243,9 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         else:
             if type(mapping) is not dict:
                 raise StateStructureError(
-                    f"State(..., _copy=False) of a {type(mapping).__name__}", None, "expected a dict"
+                    f"State(..., _copy=False) of a {type(mapping).__name__}",
+                    None,
+                    "expected a dict",
                 )
             data = mapping
         object.__setattr__(self, "_mapping", data)
@@ -259,7 +269,7 @@ class State(MutableMapping[K, Any], Generic[K, V]):
     def __getitem__(self, key: K) -> State[K, V] | V:
         value = self._mapping[key]
         if _is_subtree(value):
-            return State._wrap(value if type(value) is dict else dict(value))  # type: ignore[return-value]
+            return State._wrap(value if type(value) is dict else dict(value))
         return value  # type: ignore[no-any-return]
 
     def __setitem__(self, key: K, value: State[K, V] | V) -> None:
@@ -297,9 +307,15 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         """Return the ``(path, leaf)`` pairs in insertion order."""
         return FlatState(iter_flat(self._mapping))
 
+    @overload
+    @classmethod
+    def from_flat_path(cls, flat_state: Mapping[PathT, V], /) -> State[Key, V]: ...
+    @overload
+    @classmethod
+    def from_flat_path(cls, flat_state: Iterable[tuple[PathT, V]], /) -> State[Key, V]: ...
     @classmethod
     def from_flat_path(
-        cls, flat_state: Mapping[PathParts, V] | Iterable[tuple[PathParts, V]], /
+        cls, flat_state: Mapping[PathT, V] | Iterable[tuple[PathT, V]], /
     ) -> State[Key, V]:
         """Build a State from ``(path, leaf)`` pairs or a ``{path: leaf}`` mapping."""
         pairs = flat_state.items() if isinstance(flat_state, Mapping) else flat_state
@@ -307,14 +323,18 @@ class State(MutableMapping[K, Any], Generic[K, V]):
 
     def to_pure_dict(self) -> dict[Key, Any]:
         """Return a nested dict of the leaves' values (``leaf.value`` where present)."""
-        return from_flat((path, getattr(leaf, "value", leaf)) for path, leaf in iter_flat(self._mapping))
+        return from_flat(
+            (path, getattr(leaf, "value", leaf)) for path, leaf in iter_flat(self._mapping)
+        )
 
     # --- filtering -------------------------------------------------------------
 
     @overload
     def split(self, first: Filter, /) -> State[K, V]: ...
     @overload
-    def split(self, first: Filter, second: Filter, /, *filters: Filter) -> tuple[State[K, V], ...]: ...
+    def split(
+        self, first: Filter, second: Filter, /, *filters: Filter
+    ) -> tuple[State[K, V], ...]: ...
     def split(self, first: Filter, /, *filters: Filter) -> State[K, V] | tuple[State[K, V], ...]:
         """Partition into one State per filter; the filters must match every leaf.
 
@@ -324,17 +344,19 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         """
         parts = split_mapping(self._mapping, (first, *filters), exhaustive=True)
         states = tuple(State._wrap(p) for p in parts)
-        return states[0] if len(states) == 1 else states  # type: ignore[return-value]
+        return states[0] if len(states) == 1 else states
 
     @overload
     def filter(self, first: Filter, /) -> State[K, V]: ...
     @overload
-    def filter(self, first: Filter, second: Filter, /, *filters: Filter) -> tuple[State[K, V], ...]: ...
+    def filter(
+        self, first: Filter, second: Filter, /, *filters: Filter
+    ) -> tuple[State[K, V], ...]: ...
     def filter(self, first: Filter, /, *filters: Filter) -> State[K, V] | tuple[State[K, V], ...]:
         """Like ``split`` but leaves that match no filter are dropped."""
         parts = split_mapping(self._mapping, (first, *filters), exhaustive=False)
         states = tuple(State._wrap(p) for p in parts)
-        return states[0] if len(states) == 1 else states  # type: ignore[return-value]
+        return states[0] if len(states) == 1 else states
 
     @staticmethod
     def merge(state: Mapping[K, Any], /, *states: Mapping[K, Any]) -> State[K, Any]:
@@ -413,7 +435,9 @@ def _sorted_items(state: State[Any, Any]) -> list[tuple[Any, Any]]:
         return sorted(state._mapping.items())
     except TypeError as error:
         raise InvalidKeyError(
-            f"keys {list(state._mapping)!r} of a State", None, f"expected mutually orderable keys: {error}"
+            f"keys {list(state._mapping)!r} of a State",
+            None,
+            f"expected mutually orderable keys: {error}",
         ) from None
 
 
@@ -428,7 +452,7 @@ def _flatten(state: State[Any, Any]) -> tuple[list[Any], tuple[Any, ...]]:
 
 
 def _unflatten(keys: tuple[Any, ...], children: Iterable[Any]) -> State[Any, Any]:
-    return State._wrap(dict(zip(keys, children)))
+    return State._wrap(dict(zip(keys, children, strict=True)))
 
 
 register_keyed_pytree(State, _flatten_with_keys, _unflatten, _flatten)

@@ -62,7 +62,9 @@ def unflatten_graph(
     if type(graphdef) is NodeRef:
         if graphdef.index not in index_ref:
             raise DanglingReferenceError(
-                f"a root NodeRef to index {graphdef.index}", (), "expected an index built by an earlier merge"
+                f"a root NodeRef to index {graphdef.index}",
+                (),
+                "expected an index built by an earlier merge",
             )
         return index_ref[graphdef.index]
     if type(graphdef) is not NodeDef:
@@ -107,8 +109,13 @@ def _path(stack: list[list[Any]], *key: Any) -> tuple[Hashable, ...]:
 
 
 def _open(
-    ops: tuple[Token, ...], pos: int, state: Mapping[Any, Any], key: Any,
-    index_ref: dict[int, Any], cache: Mapping[int, Any] | None, stack: list[list[Any]],
+    ops: tuple[Token, ...],
+    pos: int,
+    state: Mapping[Any, Any],
+    key: Any,
+    index_ref: dict[int, Any],
+    cache: Mapping[int, Any] | None,
+    stack: list[list[Any]],
 ) -> list[Any]:
     """Start building the node whose header is at ``pos``: return its frame."""
     header = ops[pos]
@@ -124,13 +131,16 @@ def _open(
     if type(impl) is GraphNodeImpl:
         if index in index_ref:
             raise DuplicateIndexError(
-                f"index {index}", _path(stack, key) if stack else (), "expected each GraphDef index to be built once"
+                f"index {index}",
+                _path(stack, key) if stack else (),
+                "expected each GraphDef index to be built once",
             )
         if cache is not None and index in cache:
             node, reused = cache[index], True
             if type(node) is not node_type:
                 raise NodeTypeError(
-                    f"reused node for index {index}", _path(stack, key) if stack else (),
+                    f"reused node for index {index}",
+                    _path(stack, key) if stack else (),
                     f"expected {node_type.__name__}, found {type(node).__name__}",
                 )
         else:
@@ -140,8 +150,12 @@ def _open(
 
 
 def _build(
-    ops: tuple[Token, ...], start: int, state: Mapping[Any, Any],
-    index_ref: dict[int, Any], cache: Mapping[int, Any] | None, commits: list[tuple[Any, ...]] | None,
+    ops: tuple[Token, ...],
+    start: int,
+    state: Mapping[Any, Any],
+    index_ref: dict[int, Any],
+    cache: Mapping[int, Any] | None,
+    commits: list[tuple[Any, ...]] | None,
 ) -> Any:
     # One loop for the whole graph; long because a call per token would dominate the
     # cost of merge. Branches are ordered by frequency.
@@ -168,7 +182,9 @@ def _build(
                     continue
                 if value is MISSING:
                     raise MissingKeyError(
-                        f"{key!r}", _path(stack, key), f"expected the state of a {token[2].__name__}, found no entry"
+                        f"{key!r}",
+                        _path(stack, key),
+                        f"expected the state of a {token[2].__name__}, found no entry",
                     )
                 consumed += 1
                 t = type(value)
@@ -191,12 +207,15 @@ def _build(
             elif tag == STATIC:
                 if key in st:
                     raise StateMismatchError(
-                        f"state for static attribute {key!r}", _path(stack, key),
-                        f"expected no state entry, found {get(key)!r}", "static attributes live in the GraphDef",
+                        f"state for static attribute {key!r}",
+                        _path(stack, key),
+                        f"expected no state entry, found {get(key)!r}",
+                        "static attributes live in the GraphDef",
                     )
                 children.append((key, token[2]))
             elif tag == SUB:
                 value = get(key, MISSING)
+                sub: Mapping[Any, Any]
                 if value is MISSING:
                     sub = _EMPTY
                 else:
@@ -210,7 +229,9 @@ def _build(
                 target = ref_get(token[3], MISSING)
                 if target is MISSING:
                     raise DanglingReferenceError(
-                        f"a reference to index {token[3]}", _path(stack, key), "expected an index built earlier"
+                        f"a reference to index {token[3]}",
+                        _path(stack, key),
+                        "expected an index built earlier",
                     )
                 consumed += key in st
                 children.append((key, target))
@@ -241,7 +262,9 @@ def _reuse_variable(
 ) -> Variable[Any]:
     if not isinstance(variable, Variable):
         raise NodeTypeError(
-            "reused object for a Variable", path, f"expected a Variable, found {type(variable).__name__}"
+            "reused object for a Variable",
+            path,
+            f"expected a Variable, found {type(variable).__name__}",
         )
     commits.append((None, variable, value))
     return variable
@@ -252,7 +275,9 @@ def _commit(commits: list[tuple[Any, ...]]) -> None:
     for impl, target, payload, *reused in commits:
         if impl is None:
             if type(payload) is VariableState or isinstance(payload, Variable):
-                target.raw_value = payload.value if type(payload) is VariableState else payload.raw_value
+                target.raw_value = (
+                    payload.raw_value if isinstance(payload, Variable) else payload.value
+                )
                 target.__dict__ = dict(payload.__dict__)
             else:
                 target.raw_value = payload
@@ -273,8 +298,8 @@ def _unknown_keys(
     unknown = [key for key in state if key not in known]
     node_type = ops[header][1]
     return UnknownKeyError(
-        f"{unknown!r}", path,
+        f"{unknown!r}",
+        path,
         f"expected only attributes of {getattr(node_type, '__name__', node_type)} ({sorted(map(repr, known))}), "
         f"found extra keys",
     )
-

@@ -85,7 +85,9 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
                 else:
                     items = _items(value, frame, key)
                 sub_impl = impl_of(current, kind)
-                stack.append([current, sub_impl, sub_impl.node_dict(current), iter(items), frame, key])
+                stack.append(
+                    [current, sub_impl, sub_impl.node_dict(current), iter(items), frame, key]
+                )
                 break
             else:
                 raise StateMismatchError(
@@ -109,7 +111,9 @@ def _items(value: Any, frame: list[Any], key: Any) -> Any:
         return value.items()
     where = _path(frame, key) if key is not None else ()
     raise StateMismatchError(
-        f"a {type(value).__name__} given for a subgraph", where, "expected a mapping of the subgraph's state"
+        f"a {type(value).__name__} given for a subgraph",
+        where,
+        "expected a mapping of the subgraph's state",
     )
 
 
@@ -151,7 +155,7 @@ def _apply(writes: list[tuple[Any, ...]]) -> None:
             impl.set_key(target, key, value)
         elif type(value) is VariableState or isinstance(value, Variable):
             # [Deviation D-6] a Variable counts as its state: it is never nested
-            target.raw_value = value.value if type(value) is VariableState else value.raw_value
+            target.raw_value = value.raw_value if isinstance(value, Variable) else value.value
             metadata = value.__dict__
             if metadata or target.__dict__:
                 target.__dict__ = dict(metadata)

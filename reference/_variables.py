@@ -26,7 +26,7 @@ from __future__ import annotations
 import builtins
 import operator
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, cast
+from typing import TYPE_CHECKING, Any, Generic, cast
 
 from typing_extensions import Self
 
@@ -57,7 +57,7 @@ class Variable(Generic[A]):
     def value(self) -> A:
         """The value, passed through the ``on_get_value`` metadata hook if there is one."""
         hook = self.__dict__.get("on_get_value")
-        return self.raw_value if hook is None else hook(self, self.raw_value)  # type: ignore[no-any-return]
+        return self.raw_value if hook is None else hook(self, self.raw_value)
 
     @value.setter
     def value(self, value: A) -> None:
@@ -78,6 +78,10 @@ class Variable(Generic[A]):
     def get_metadata(self) -> dict[str, Any]:
         """Return the live metadata dict."""
         return self.__dict__
+
+    if TYPE_CHECKING:  # metadata is set as attributes: tell the type checker
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: metadata lives in __dict__, so this
@@ -381,6 +385,11 @@ class VariableState(Generic[A]):
     def get_metadata(self) -> dict[str, Any]:
         """Return the live metadata dict."""
         return self.__dict__
+
+    if TYPE_CHECKING:  # metadata entries are attributes: tell the type checker
+
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def replace(self, value: A) -> VariableState[A]:
         """Return a VariableState of the same type with ``value`` and copied metadata."""

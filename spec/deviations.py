@@ -58,7 +58,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ),
         reproducer=(
             "m = nnx.Dict(a=nnx.Param(1), b=2); exec(\"try: nnx.update(m, {'a': 10, 'b': 3})\\n"
-            "except ValueError: pass\"); print(m.a.value)  # 10: half-applied"
+            'except ValueError: pass"); print(m.a.value)  # 10: half-applied'
         ),
         reference=(
             "update, merge and pop check everything and plan every write first, then commit; "
@@ -195,7 +195,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ),
         reproducer=(
             "exec(\"with nnx.update_context('t') as ctx:\\n ctx.split(nnx.Dict()); "
-            "ctx.split(nnx.Dict())\")  # no error"
+            'ctx.split(nnx.Dict())")  # no error'
         ),
         reference=(
             "Out-of-order calls (two outer splits, a merge before any split, a second inner merge, "

@@ -124,3 +124,22 @@ def ring(size: int) -> Chain:
         node = node.next
     node.next = head
     return head
+
+
+def D(*entries: Any, **kwargs: Any) -> nnx.Dict[Any]:
+    """An ``nnx.Dict`` typed ``Dict[Any]`` (its entries are of mixed types)."""
+    return nnx.Dict(*entries, **kwargs)
+
+
+def sub(state: nnx.State[Any, Any], *keys: Any) -> nnx.State[Any, Any]:
+    """The sub-State at ``keys`` (checked to be a State, for the type checker)."""
+    for key in keys:
+        value = state[key]
+        assert isinstance(value, nnx.State), f"{key!r} is a leaf"
+        state = value
+    return state
+
+
+def leaf(state: nnx.State[Any, Any], *keys: Any) -> Any:
+    """The leaf at ``keys``."""
+    return sub(state, *keys[:-1])[keys[-1]]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from refmodels import Chain, chain, ring
+from refmodels import Chain, D, chain, leaf, ring
 
 import reference as nnx
 from reference import errors
@@ -62,7 +62,7 @@ def test_d1_pytree_cycle_is_an_error_not_a_hang() -> None:
     cyclic: list[Any] = [nnx.Param(1)]
     cyclic.append(cyclic)
     with pytest.raises(errors.PytreeCycleError, match=r"^pytree cycle: .* at 'l/1'"):
-        nnx.split(nnx.Dict(l=cyclic))
+        nnx.split(D(l=cyclic))
 
 
 # --- D-2: atomic update / merge / pop ---------------------------------------------
@@ -73,28 +73,30 @@ def _snapshot(node: nnx.Dict[Any]) -> list[tuple[Any, ...]]:
 
 
 def test_d2_failing_update_changes_nothing() -> None:
-    m = nnx.Dict(a=nnx.Param(1), b=2, c=nnx.Dict(x=nnx.Param(3)))
+    m = D(a=nnx.Param(1), b=2, c=D(x=nnx.Param(3)))
     before = _snapshot(m)
     new_state = {"a": 10, "c": {"x": 30, "y": 5}, "b": 3}  # 'b' is static: fails last
     frozen = copy.deepcopy(new_state)
-    with pytest.raises(errors.StateMismatchError, match=r"^state mismatch: static attribute 'b' at 'b'"):
+    with pytest.raises(
+        errors.StateMismatchError, match=r"^state mismatch: static attribute 'b' at 'b'"
+    ):
         nnx.update(m, new_state)
     assert _snapshot(m) == before and not hasattr(m.c, "y")
     assert new_state == frozen
 
 
 def test_d2_failing_merge_leaves_inputs_and_index_ref_unchanged() -> None:
-    graphdef, state = nnx.split(nnx.Dict(a=nnx.Param(1), b=nnx.Dict(c=nnx.Param(2))))
-    raw = {"a": state["a"], "b": {"c": state["b"]["c"], "zzz": 1}}  # unknown key, found last
+    graphdef, state = nnx.split(D(a=nnx.Param(1), b=D(c=nnx.Param(2))))
+    raw = {"a": state["a"], "b": {"c": leaf(state, "b", "c"), "zzz": 1}}  # unknown key, found last
     with nnx.merge_context() as ctx:
         with pytest.raises(errors.UnknownKeyError, match=r"^unknown key: \['zzz'\] at 'b'"):
             ctx.merge(graphdef, raw)
         assert ctx.index_ref == {}
-    assert raw["b"] == {"c": state["b"]["c"], "zzz": 1}
+    assert raw["b"] == {"c": leaf(state, "b", "c"), "zzz": 1}
 
 
 def test_d2_failing_outer_merge_leaves_the_outer_graph_unchanged() -> None:
-    m1 = nnx.Dict(a=nnx.Param(1), s=1)
+    m1 = D(a=nnx.Param(1), s=1)
     with nnx.update_context("atomic") as ctx:
         graphdef, state = ctx.split(m1)
         m2 = ctx.merge(graphdef, state)
@@ -112,7 +114,7 @@ def test_d2_failing_outer_merge_leaves_the_outer_graph_unchanged() -> None:
 
 def test_d2_failing_pop_changes_nothing() -> None:
     shared = nnx.Param(1)
-    m = nnx.Dict(a=nnx.Param(0), b=shared, l=[shared])  # 'l' holds it in a list: immutable
+    m = D(a=nnx.Param(0), b=shared, l=[shared])  # 'l' holds it in a list: immutable
     before = _snapshot(m)
     with pytest.raises(errors.ImmutableNodeError, match=r"^immutable node: .* at 'l/0'"):
         nnx.pop(m, nnx.Param)
@@ -124,9 +126,9 @@ def test_d2_failing_pop_changes_nothing() -> None:
 
 def test_d3_variables_returns_one_state_per_filter_with_state_paths() -> None:
     shared = nnx.Param(1)
-    m = nnx.Dict(z=shared, a=nnx.Dict(s=shared), b=nnx.BatchStat(2), c=nnx.Cache(3))
+    m = D(z=shared, a=D(s=shared), b=nnx.BatchStat(2), c=nnx.Cache(3))
     params, stats = nnx.variables(m, nnx.Param, nnx.BatchStat)
-    assert params["a"]["s"] is shared and "z" not in params  # type: ignore[index]
+    assert leaf(params, "a", "s") is shared and "z" not in params
     assert stats["b"] is m.b
     live = [path for path, _ in nnx.variables(m).flat_state()]
     copies = [path for path, _ in nnx.state(m).flat_state()]
@@ -138,7 +140,7 @@ def test_d3_variables_returns_one_state_per_filter_with_state_paths() -> None:
 
 def test_d4_pop_removes_every_reference() -> None:
     v = nnx.Param(1)
-    m = nnx.Dict(a=v, b=v, sub=nnx.Dict(c=v), keep=nnx.BatchStat(0))
+    m = D(a=v, b=v, sub=D(c=v), keep=nnx.BatchStat(0))
     popped = nnx.pop(m, nnx.Param)
     assert [path for path, _ in popped.flat_state()] == [("a",)]
     assert not hasattr(m, "a") and not hasattr(m, "b") and not hasattr(m.sub, "c")
@@ -150,8 +152,8 @@ def test_d4_pop_removes_every_reference() -> None:
 
 def test_d5_iter_graph_yields_containers_every_time_and_nodes_once() -> None:
     v = nnx.Param(1)
-    inner = nnx.Dict(v=v)
-    m = nnx.Dict(a=None, b=None, c=(), d=(), e=inner, f=inner, g=v)
+    inner = D(v=v)
+    m = D(a=None, b=None, c=(), d=(), e=inner, f=inner, g=v)
     paths = [path for path, _ in nnx.iter_graph(m)]
     assert paths == [("a",), ("b",), ("c",), ("d",), ("e", "v"), ("e",), ()]
 
@@ -160,14 +162,14 @@ def test_d5_iter_graph_yields_containers_every_time_and_nodes_once() -> None:
 
 
 def test_d6_update_new_key_with_variable_state_creates_a_variable() -> None:
-    m = nnx.Dict()
+    m = D()
     nnx.update(m, {"x": nnx.VariableState(nnx.Param, 1, tag="t")})
     assert type(m.x) is nnx.Param and m.x.value == 1 and m.x.tag == "t"
 
 
 def test_d6_update_with_live_variables_never_nests() -> None:
-    m = nnx.Dict(a=nnx.Param(1))
-    source = nnx.Dict(a=nnx.Param(2, note="n"))
+    m = D(a=nnx.Param(1))
+    source = D(a=nnx.Param(2, note="n"))
     identity = id(m.a)
     nnx.update(m, nnx.variables(source))
     assert id(m.a) == identity and m.a.raw_value == 2 and m.a.note == "n"
@@ -180,7 +182,7 @@ def test_d6_update_with_live_variables_never_nests() -> None:
 
 
 def test_d7_merge_from_pure_dict_gives_own_mutable_metadata() -> None:
-    graphdef, _ = nnx.split(nnx.Dict(a=nnx.Param(1, tag="x")))
+    graphdef, _ = nnx.split(D(a=nnx.Param(1, tag="x")))
     m1 = nnx.merge(graphdef, {"a": 1})
     m2 = nnx.merge(graphdef, {"a": 2})
     m1.a.foo = 1
@@ -200,7 +202,7 @@ def test_d7_replace_never_mutates_the_source() -> None:
 
 
 def test_d8_unorderable_keys_raise_naming_the_path() -> None:
-    m = nnx.Dict(d={1: nnx.Param(1), "a": nnx.Param(2)})
+    m = D(d={1: nnx.Param(1), "a": nnx.Param(2)})
     with pytest.raises(errors.InvalidKeyError, match=r"^invalid key: .* at 'd'") as info:
         nnx.split(m)
     assert isinstance(info.value, TypeError) and isinstance(info.value, KeyError)
@@ -208,7 +210,7 @@ def test_d8_unorderable_keys_raise_naming_the_path() -> None:
 
 def test_d8_object_keys_must_be_str() -> None:
     with pytest.raises(errors.InvalidKeyError, match=r"^invalid key: 3 .* at '3'"):
-        nnx.update(nnx.Dict(), {3: 1})
+        nnx.update(D(), {3: 1})
 
 
 # --- D-9: one registry per type ----------------------------------------------------------------
@@ -222,7 +224,13 @@ def test_d9_a_type_lives_in_one_registry() -> None:
         nnx.register_pytree_node_type(Registered, lambda x: ((), None), lambda c, m: Registered())
     with pytest.raises(errors.RegistryError):
         nnx.register_graph_node_type(
-            list, lambda x: ([], None), lambda *a: None, lambda *a: None, lambda m: [], lambda x: None, lambda *a: None
+            list,
+            lambda x: ([], None),
+            lambda *a: None,
+            lambda *a: None,
+            lambda m: [],
+            lambda x: None,
+            lambda *a: None,
         )
 
 
@@ -230,11 +238,13 @@ def test_d9_a_type_lives_in_one_registry() -> None:
 
 
 def test_d10_one_is_not_true() -> None:
-    m = nnx.Dict(a=nnx.Param(1))
+    m = D(a=nnx.Param(1))
     with pytest.raises(errors.FilterError, match=r"^invalid filter: 1 of type int") as info:
         nnx.split(m, 1, nnx.Param)  # type: ignore[call-overload]
     assert isinstance(info.value, TypeError)
-    with pytest.raises(errors.FilterOrderError, match=r"^filter order: Ellipsis at index 0 followed by 1"):
+    with pytest.raises(
+        errors.FilterOrderError, match=r"^filter order: Ellipsis at index 0 followed by 1"
+    ):
         nnx.split(m, ..., 1)  # type: ignore[call-overload]
     _, everything, again = nnx.split(m, True, ...)
     assert list(everything) == ["a"] and not again
@@ -242,7 +252,7 @@ def test_d10_one_is_not_true() -> None:
 
 def test_d10_invalid_filter_is_a_type_error() -> None:
     with pytest.raises(errors.FilterError, match=r"^invalid filter: 1.5 of type float"):
-        nnx.state(nnx.Dict(a=nnx.Param(1)), 1.5)  # type: ignore[call-overload]
+        nnx.state(D(a=nnx.Param(1)), 1.5)  # type: ignore[call-overload]
 
 
 # --- D-11: update context protocol --------------------------------------------------------------------
@@ -250,39 +260,49 @@ def test_d10_invalid_filter_is_a_type_error() -> None:
 
 def test_d11_two_outer_splits_are_rejected() -> None:
     with nnx.update_context("twice") as ctx:
-        ctx.split(nnx.Dict())
-        with pytest.raises(errors.ContextError, match=r"^context: split out of order .*; expected an inner merge"):
-            ctx.split(nnx.Dict())
+        ctx.split(D())
+        with pytest.raises(
+            errors.ContextError, match=r"^context: split out of order .*; expected an inner merge"
+        ):
+            ctx.split(D())
 
 
 def test_d11_merge_before_split_is_rejected() -> None:
-    graphdef, state = nnx.split(nnx.Dict())
+    graphdef, state = nnx.split(D())
     with nnx.update_context("early") as ctx:
-        with pytest.raises(errors.ContextError, match=r"^context: merge out of order .*; expected an outer split"):
+        with pytest.raises(
+            errors.ContextError, match=r"^context: merge out of order .*; expected an outer split"
+        ):
             ctx.merge(graphdef, state)
 
 
+def _has_maps(ctx: nnx.UpdateContext) -> tuple[bool, bool]:
+    return ctx.ref_index is not None, ctx.index_ref is not None
+
+
 def test_d11_maps_are_dropped_when_complete_and_on_exit() -> None:
-    m1 = nnx.Dict(a=nnx.Param(1))
+    m1 = D(a=nnx.Param(1))
     with nnx.update_context("drop") as ctx:
         graphdef, state = ctx.split(m1)
-        assert ctx.ref_index is not None
+        assert _has_maps(ctx) == (True, False)
         m2 = ctx.merge(graphdef, state)
-        assert ctx.index_ref is not None
+        assert _has_maps(ctx) == (True, True)
         graphdef, state = ctx.split(m2)
-        assert ctx.index_ref is None
+        assert _has_maps(ctx) == (True, False)
         ctx.merge(graphdef, state)
-        assert ctx.ref_index is None and ctx.index_ref is None
+        assert _has_maps(ctx) == (False, False)
         ctx.split(m1)  # a new round may start
-        assert ctx.ref_index is not None
-    assert ctx.ref_index is None
-    with pytest.raises(errors.ContextError, match=r"^context: split on the closed update context 'drop'"):
+        assert _has_maps(ctx) == (True, False)
+    assert _has_maps(ctx) == (False, False)
+    with pytest.raises(
+        errors.ContextError, match=r"^context: split on the closed update context 'drop'"
+    ):
         ctx.split(m1)
 
 
 def test_d11_maps_are_dropped_on_exit_by_exception() -> None:
     with pytest.raises(RuntimeError, match="boom"), nnx.update_context("boom") as ctx:
-        ctx.split(nnx.Dict(a=nnx.Param(1)))
+        ctx.split(D(a=nnx.Param(1)))
         raise RuntimeError("boom")
     assert ctx.ref_index is None and ctx.index_ref is None
     with pytest.raises(errors.ContextError, match=r"^context: no update context for tag 'boom'"):
@@ -293,8 +313,10 @@ def test_d11_maps_are_dropped_on_exit_by_exception() -> None:
 
 
 def test_d12_unhashable_static_fails_at_hash_naming_the_path() -> None:
-    graphdef, _ = nnx.split(nnx.Dict(sub=nnx.Dict(s={1})))
-    with pytest.raises(errors.UnhashableGraphDefError, match=r"^unhashable static: static attribute at 'sub/s'") as info:
+    graphdef, _ = nnx.split(D(sub=D(s={1})))
+    with pytest.raises(
+        errors.UnhashableGraphDefError, match=r"^unhashable static: static attribute at 'sub/s'"
+    ) as info:
         hash(graphdef)
     assert isinstance(info.value, TypeError)
 
@@ -307,7 +329,7 @@ def test_d12_hash_is_cached_and_mixed_keys_hash() -> None:
             calls.append(1)
             return 7
 
-    graphdef = nnx.graphdef(nnx.Dict(s=CountingStatic()))
+    graphdef = nnx.graphdef(D(s=CountingStatic()))
     assert hash(graphdef) == hash(graphdef) and len(calls) == 1
     assert hash(nnx.HashableMapping({1: 1, "a": 2})) == hash(nnx.HashableMapping({"a": 2, 1: 1}))
 
@@ -316,27 +338,29 @@ def test_d12_hash_is_cached_and_mixed_keys_hash() -> None:
 
 
 def test_d13_dict_len_counts_entries_and_missing_is_key_error() -> None:
-    d = nnx.Dict(a=1, b=nnx.Param(2))
+    d = D(a=1, b=nnx.Param(2))
     assert len(d) == 2 and sorted(d) == ["a", "b"] and "a" in d and "z" not in d
     with pytest.raises(KeyError):
         d["z"]
 
 
 def test_d14_splitting_a_variable_is_a_documented_error() -> None:
-    with pytest.raises(errors.NotANodeError, match=r"^not a node: .* at <root>; .*found a Variable"):
+    with pytest.raises(
+        errors.NotANodeError, match=r"^not a node: .* at <root>; .*found a Variable"
+    ):
         nnx.split(nnx.Param(1))
     with pytest.raises(errors.ArrayLeafError, match=r"^array leaf: a ndarray attribute at 'x'"):
-        nnx.split(nnx.Dict(x=np.zeros(3)))
+        nnx.split(D(x=np.zeros(3)))
 
 
 def test_d15_nested_state_views_merge() -> None:
-    graphdef, state = nnx.split(nnx.Dict(a=nnx.Dict(b=nnx.Param(1))))
+    graphdef, state = nnx.split(D(a=D(b=nnx.Param(1))))
     merged = nnx.merge(graphdef, {"a": state["a"]})
     assert merged.a.b.value == 1
     assert nnx.State({"a": state["a"]}).raw_mapping["a"] is state.raw_mapping["a"]
 
 
 def test_d16_of_type_matches_variables_by_class_only() -> None:
-    m = nnx.Dict(v=nnx.Variable(types.SimpleNamespace(type=nnx.Param)), p=nnx.Param(1))
+    m = D(v=nnx.Variable(types.SimpleNamespace(type=nnx.Param)), p=nnx.Param(1))
     assert list(nnx.variables(m, nnx.Param)) == ["p"]
     assert list(nnx.state(m, nnx.Param)) == ["p"]

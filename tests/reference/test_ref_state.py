@@ -8,23 +8,27 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import pytest
+from refmodels import D
 
 import reference as nnx
 
 
 def _state() -> nnx.GraphState:
-    model = nnx.Dict(
-        a=nnx.Param(1, tag="p"), b=nnx.Dict(c=nnx.BatchStat(2), d=nnx.Cache(3)), e=nnx.RngKey(4, tag="rng")
+    model = D(
+        a=nnx.Param(1, tag="p"),
+        b=D(c=nnx.BatchStat(2), d=nnx.Cache(3)),
+        e=nnx.RngKey(4, tag="rng"),
     )
     return nnx.state(model)
 
 
 def test_state_mapping_views_and_raw_mapping() -> None:
     state = _state()
-    sub = state["b"]
-    assert isinstance(sub, nnx.State)
-    sub["z"] = 1  # views write through
-    assert state.raw_mapping["b"]["z"] == 1
+    view = state["b"]
+    assert isinstance(view, nnx.State)
+    view.raw_mapping["z"] = 1  # views share the dict
+    view["y"] = nnx.VariableState(nnx.Param, 2)  # and write through
+    assert state.raw_mapping["b"]["z"] == 1 and state.raw_mapping["b"]["y"].value == 2
     assert state.b is not None and "b" in state and len(state) == 3
     assert not hasattr(state, "missing")
 
@@ -42,7 +46,11 @@ def test_flat_state_and_from_flat_path_round_trip() -> None:
 def test_split_and_filter() -> None:
     state = _state()
     params, rest = state.split(nnx.Param, ...)
-    assert list(params) == ["a"] and [p for p, _ in rest.flat_state()] == [("b", "c"), ("b", "d"), ("e",)]
+    assert list(params) == ["a"] and [p for p, _ in rest.flat_state()] == [
+        ("b", "c"),
+        ("b", "d"),
+        ("e",),
+    ]
     stats = state.filter(nnx.BatchStat)
     assert [p for p, _ in stats.flat_state()] == [("b", "c")]
     by_tag, by_path, by_not = state.filter("rng", nnx.PathContains("d"), nnx.Not(nnx.Param))
@@ -60,11 +68,13 @@ def test_filter_predicates() -> None:
     assert nnx.Everything() == nnx.Everything() and nnx.Nothing() == nnx.to_predicate(None)
     assert nnx.to_predicate(False) == nnx.Nothing() and nnx.to_predicate(...) == nnx.Everything()
     assert nnx.PathIn(("a",))(("a",), v) and not nnx.PathIn(("a",))(("b",), v)
-    assert nnx.Any(nnx.Param) == nnx.Any(nnx.Param) and hash(nnx.Not(nnx.Param)) == hash(nnx.Not(nnx.Param))
+    assert nnx.Any(nnx.Param) == nnx.Any(nnx.Param) and hash(nnx.Not(nnx.Param)) == hash(
+        nnx.Not(nnx.Param)
+    )
 
 
 def test_merge_later_states_win_and_empty_subtrees_vanish() -> None:
-    first = nnx.State({"a": 1, "b": {"c": 2}, "e": {}})
+    first: nnx.State[str, int] = nnx.State({"a": 1, "b": {"c": 2}, "e": {}})
     second = {"b": {"c": 3, "d": 4}, "f": {"g": {}}}
     merged = nnx.State.merge(first, second)
     assert merged.raw_mapping == {"a": 1, "b": {"c": 3, "d": 4}}
@@ -83,21 +93,26 @@ def test_state_is_a_keyed_pytree() -> None:
 
 
 def test_state_repr_and_pure_dict() -> None:
-    state = nnx.state(nnx.Dict(a=nnx.Param(1)))
+    state = nnx.state(D(a=nnx.Param(1)))
     assert repr(state) == "State({\n  'a': VariableState(\n    type=Param,\n    value=1\n  )\n})"
     assert repr(nnx.State({})) == "State({})"
     assert _state().to_pure_dict() == {"a": 1, "b": {"c": 2, "d": 3}, "e": 4}
 
 
 def test_state_pickles() -> None:
-    state = nnx.State({"a": {"b": 1}})
+    state: nnx.State[str, int] = nnx.State({"a": {"b": 1}})
     again = pickle.loads(pickle.dumps(state))
     assert again.raw_mapping == {"a": {"b": 1}}
 
 
 def test_variable_value_metadata_and_operators() -> None:
     calls: list[Any] = []
-    v = nnx.Param(jnp.ones(2), sharding=None, on_get_value=lambda var, x: calls.append(x) or x)
+
+    def on_get_value(variable: nnx.Variable[Any], value: Any) -> Any:
+        calls.append(value)
+        return value
+
+    v = nnx.Param(jnp.ones(2), sharding=None, on_get_value=on_get_value)
     assert v.sharding is None and v.shape == (2,) and len(calls) == 1
     v.note = "n"
     assert v.get_metadata()["note"] == "n"
