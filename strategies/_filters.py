@@ -72,25 +72,31 @@ def _combinations(inner: st.SearchStrategy[FilterSpec]) -> st.SearchStrategy[Fil
 
 
 @functools.cache
-def _terms(max_leaves: int, catch_alls: bool) -> st.SearchStrategy[FilterSpec]:
-    return st.recursive(_base_terms(catch_alls), _combinations, max_leaves=max_leaves)
+def _terms(max_depth: int, catch_alls: bool) -> st.SearchStrategy[FilterSpec]:
+    """Terms nested at most ``max_depth`` deep; at every level half the draws are basic terms
+    (``st.recursive`` would make nearly all of them combinators)."""
+    inner = _base_terms(True)
+    for _ in range(max_depth - 1):
+        inner = st.one_of(_base_terms(True), _combinations(inner))
+    if max_depth == 0:
+        return _base_terms(catch_alls)
+    return st.one_of(_base_terms(catch_alls), _combinations(inner))
 
 
-def filters(*, max_leaves: int = 4, catch_alls: bool = True) -> st.SearchStrategy[FilterSpec]:
+def filters(*, max_depth: int = 2, catch_alls: bool = True) -> st.SearchStrategy[FilterSpec]:
     """Return a strategy for one valid filter term of any form of ``spec.filters``.
 
     Forms: Variable types, tag strings, the literals ``...`` / ``True`` / ``False`` / ``None``
     (``catch_alls=False`` leaves out ``...`` and ``True`` at the top level; they may still occur
     nested), named callables, ``OfType``, ``WithTag``, ``PathContains``, ``Everything``,
-    ``Nothing``, and, nested up to ``max_leaves`` basic terms, lists, tuples, ``Any``, ``All``
-    and ``Not``.  Never ``Invalid``.  Shrinks towards ``nnx.Param``.
+    ``Nothing``, and lists, tuples, ``Any``, ``All`` and ``Not`` of up to three terms, nested up
+    to ``max_depth`` levels.  Never ``Invalid``.  About half the terms are basic ones.  Shrinks
+    towards ``nnx.Param``.
     """
     def define() -> st.SearchStrategy[FilterSpec]:
-        check_int("max_leaves", max_leaves, min_value=1)
+        check_int("max_depth", max_depth)
         check_bool("catch_alls", catch_alls)
-        if catch_alls:
-            return _terms(max_leaves, True)
-        return st.one_of(_base_terms(False), _combinations(_terms(max_leaves, True)))
+        return _terms(max_depth, catch_alls)
 
     return lazy(define)
 

@@ -9,12 +9,14 @@ faithful target, eagerly or inside ``jax.jit``.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from spec.blueprint import DTYPES, Blueprint
+from spec.blueprint import DTYPES, Blueprint, StaticValue, VarSpec
 from spec.build import blueprint_model
 from spec.model import Model, NodeSlot
 from spec.program import (
@@ -41,24 +43,38 @@ EDIT_KINDS: tuple[str, ...] = (
 )
 """Edit kinds in shrink order (simplest first)."""
 
-_KINDS = st.sampled_from(EDIT_KINDS)
-_BOOLEANS = st.booleans()
-_TRANSFORMS = st.sampled_from(sorted(TRANSFORMS))
+_RAW = integers(0, 63)
+"""A choice among a varying number of options, read modulo their count (0 picks the first)."""
 
 
-def _graph_node_paths(m: Model) -> list[tuple[Path, int]]:
-    """Return ``(first path, node id)`` of every reachable graph node, root first."""
+@dataclasses.dataclass(frozen=True)
+class _Gene:
+    """Every choice of one edit, drawn whether the edit needs it or not, so the shrinker can
+    delete an edit (or change its kind) without shifting the choices of the edits after it."""
+
+    kind: str
+    node: int
+    key: int
+    replace: bool
+    source: int
+    value: StaticValue
+    variable: VarSpec
+    fn: str
+
+
+def _graph_node_paths(m: Model) -> list[Path]:
+    """Return the first path of every reachable graph node, root first."""
     nodes, _ = m.first_paths()
-    return sorted(((p, i) for i, p in nodes.items() if m.nodes[i].kind == "graph"), key=lambda pi: pi[1])
+    return [nodes[i] for i in sorted(nodes) if m.nodes[i].kind == "graph"]
 
 
-def _key(draw: st.DrawFn, m: Model, node: int, *, existing: bool) -> str:
-    """Draw an existing string key of ``node`` or a new one; new keys shrink towards ``a``."""
+def _key(m: Model, node: int, raw: int, *, existing: bool) -> str:
+    """Return an existing string key of ``node`` or a new one (raw 0: the first / ``a``)."""
     keys = [k for k in m.nodes[node].keys if isinstance(k, str)]
     if existing:
-        return keys[draw(integers(0, len(keys) - 1))]
+        return keys[raw % len(keys)]
     free = [k for k in KEY_POOL if k not in keys] or [f"k{len(keys)}"]
-    return free[draw(integers(0, len(free) - 1))]
+    return free[raw % len(free)]
 
 
 def _ancestor_levels(m: Model, path: Path) -> list[int]:
@@ -71,40 +87,48 @@ def _ancestor_levels(m: Model, path: Path) -> list[int]:
     return out
 
 
-def _edit(draw: st.DrawFn, m: Model, dtypes: tuple[str, ...]) -> Edit:
-    kind = draw(_KINDS)
+def _edit(m: Model, g: _Gene) -> Edit:
+    """Return the edit ``g`` stands for on the graph modelled by ``m`` (valid by construction)."""
     targets = _graph_node_paths(m)
-    if kind == "TransformValues" or not targets:
-        return TransformValues(draw(_TRANSFORMS))
-    path, node = targets[draw(integers(0, len(targets) - 1))]
-    has_keys = any(isinstance(k, str) for k in m.nodes[node].keys)
-    replace = has_keys and draw(_BOOLEANS)
-    if kind == "DeleteAttr" and has_keys:
-        return DeleteAttr(path, _key(draw, m, node, existing=True))
-    key = _key(draw, m, node, existing=replace)
-    if kind == "AddVariable":
-        return AddVariable(path, key, draw(variable_specs(dtypes)))
-    if kind == "AddNode":
+    if g.kind == "TransformValues" or not targets:
+        return TransformValues(g.fn)
+    path = targets[g.node % len(targets)]
+    slot = m.resolve(path)
+    assert isinstance(slot, NodeSlot)  # sanity check: targets are node paths
+    has_keys = any(isinstance(k, str) for k in m.nodes[slot.id].keys)
+    if g.kind == "DeleteAttr" and has_keys:
+        return DeleteAttr(path, _key(m, slot.id, g.key, existing=True))
+    key = _key(m, slot.id, g.key, existing=has_keys and g.replace)
+    if g.kind == "AddVariable":
+        return AddVariable(path, key, g.variable)
+    if g.kind == "AddNode":
         return AddNode(path, key)
-    if kind == "Alias":
+    if g.kind == "Alias":
         _, var_paths = m.first_paths()
-        sources = [p for p, _ in targets] + [var_paths[v] for v in sorted(var_paths)]
-        return Alias(path, key, sources[draw(integers(0, len(sources) - 1))])
-    if kind == "PointToAncestor":
+        sources = targets + [var_paths[v] for v in sorted(var_paths)]
+        return Alias(path, key, sources[g.source % len(sources)])
+    if g.kind == "PointToAncestor":
         levels = _ancestor_levels(m, path)
-        return PointToAncestor(path, key, levels[draw(integers(0, len(levels) - 1))])
-    return SetStatic(path, key, draw(static_values()))
+        return PointToAncestor(path, key, levels[g.source % len(levels)])
+    return SetStatic(path, key, g.value)
 
 
-@st.composite
-def _programs(draw: st.DrawFn, graph: Blueprint, max_edits: int, dtypes: tuple[str, ...]) -> Program:
+def _program(graph: Blueprint, genes: list[_Gene]) -> Program:
     m = blueprint_model(graph)
     edits: list[Edit] = []
-    for _ in range(draw(integers(0, max_edits))):
-        edit = _edit(draw, m, dtypes)
+    for g in genes:
+        edit = _edit(m, g)
         m = apply(m, (edit,))  # raises if the edit were invalid: a bug in this strategy
         edits.append(edit)
     return tuple(edits)
+
+
+@functools.cache
+def _genes(max_edits: int, dtypes: tuple[str, ...]) -> st.SearchStrategy[list[_Gene]]:
+    gene = st.builds(
+        _Gene, kind=st.sampled_from(EDIT_KINDS), node=_RAW, key=_RAW, replace=st.booleans(), source=_RAW,
+        value=static_values(), variable=variable_specs(dtypes), fn=st.sampled_from(sorted(TRANSFORMS)))
+    return st.lists(gene, max_size=max_edits)
 
 
 def programs(graph: Blueprint, *, max_edits: int = 4, dtypes: Sequence[str] = DTYPES) -> st.SearchStrategy[Program]:
@@ -119,6 +143,6 @@ def programs(graph: Blueprint, *, max_edits: int = 4, dtypes: Sequence[str] = DT
         if not isinstance(graph, Blueprint):
             raise InvalidArgument(f"graph={graph!r} must be a Blueprint")
         check_int("max_edits", max_edits)
-        return _programs(graph, max_edits, check_subset("dtypes", dtypes, DTYPES))
+        return _genes(max_edits, check_subset("dtypes", dtypes, DTYPES)).map(functools.partial(_program, graph))
 
     return lazy(define)

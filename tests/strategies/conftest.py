@@ -20,7 +20,7 @@ def reference_or_skip() -> Target:
         pytest.skip(f"the reference target is not importable yet ({type(e).__name__}: {e})")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def reference_target() -> Target:
     """The reference target (skips the test while ``import reference`` fails)."""
     return reference_or_skip()

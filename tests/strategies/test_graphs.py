@@ -8,7 +8,16 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from spec.blueprint import GRAPH_KINDS, PYTREE_KINDS, Blueprint, ToNode, ToStatic, ToVar, Unhashable, validate
+from spec.blueprint import (
+    GRAPH_KINDS,
+    PYTREE_KINDS,
+    Blueprint,
+    ToNode,
+    ToStatic,
+    ToVar,
+    Unhashable,
+    validate,
+)
 from spec.build import blueprint_model
 from strategies import FEATURES, graph_features, graphs, has_true_cycle
 
