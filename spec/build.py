@@ -16,6 +16,8 @@ import dataclasses
 
 import numpy as np
 
+from spec._gc import paused_gc
+
 from spec.blueprint import Blueprint, Edge, Key, StaticValue, ToNode, ToStatic, ToVar, Unhashable, variable_value
 from spec.model import Model, NodeModel, NodeSlot, Slot, StaticSlot, VarModel, VarSlot, canonical, static_model
 from spec.target import Target
@@ -32,6 +34,7 @@ class Built:
     variables: tuple[object, ...]
 
 
+@paused_gc
 def build(t: Target, bp: Blueprint) -> Built:
     """Return the live graph described by ``bp``, made of ``t``'s own objects."""
     variables = tuple(t.new_variable(v) for v in bp.variables)
@@ -79,6 +82,7 @@ def type_name(kind: str, keys: tuple[object, ...]) -> str:
     return prefix + "_".join(str(k) for k in keys)
 
 
+@paused_gc
 def blueprint_model(bp: Blueprint) -> Model:
     """Return the model every target must observe after ``build(t, bp)`` (no target needed).
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from spec.blueprint import Blueprint, NodeSpec, from_data, to_data
 from spec.codec import JSON, decode, encode
-from spec.errors import LawViolation
+from spec.errors import LawViolation, NotApplicable
 from spec.filters import FilterSpec
 from spec.program import Program
 from spec.target import Target
@@ -71,7 +71,9 @@ INPUTS: dict[str, str] = {
 class Case:
     """One input of a law: a graph and, as the law needs, filters, a program, a second graph.
 
-    ``backend`` is set for per-backend laws.  Cases serialise to JSON exactly (vectors).
+    ``backend`` is set for per-backend laws; ``scale`` shrinks the built-in inputs of the
+    robustness laws (the ``dev`` profile checks them at a tenth of their size).  Cases serialise
+    to JSON exactly (vectors).
     """
 
     graph: Blueprint
@@ -79,6 +81,7 @@ class Case:
     program: Program = ()
     other: Blueprint | None = None
     backend: str | None = None
+    scale: float = 1.0
 
     def to_data(self) -> dict[str, JSON]:
         return {
@@ -87,6 +90,7 @@ class Case:
             "program": encode(self.program),
             "other": to_data(self.other) if self.other is not None else None,  # type: ignore[dict-item]
             "backend": self.backend,
+            "scale": self.scale,
         }
 
     @staticmethod
@@ -95,12 +99,14 @@ class Case:
         program = decode(d.get("program", {"$tuple": []}))
         other = d.get("other")
         backend = d.get("backend")
+        scale = d.get("scale", 1.0)
         return Case(
             graph=from_data(d["graph"]),
             filters=filters,  # type: ignore[arg-type]
             program=program,  # type: ignore[arg-type]
             other=from_data(other) if other is not None else None,
             backend=backend if isinstance(backend, str) else None,
+            scale=float(scale) if isinstance(scale, (int, float)) else 1.0,
         )
 
     def to_json(self) -> str:
@@ -139,7 +145,13 @@ class Law:
         return self.id.split("-")[0]
 
     def run(self, t: Target, case: Case) -> None:
-        """Check the law on ``case``; a LawViolation is stamped with this law's id and target."""
+        """Check the law on ``case``; a LawViolation is stamped with this law's id and target.
+
+        Raises NotApplicable when ``t`` lacks a required capability.
+        """
+        missing = sorted(self.requires - t.capabilities)
+        if missing:
+            raise NotApplicable(f"{t.name} lacks {', '.join(missing)}")
         try:
             self.check(t, case)
         except LawViolation as e:

@@ -24,16 +24,30 @@ Token grammar (pre-order; the target's ``graphdef_tokens`` must produce the same
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Union
 
+from spec._gc import paused_gc
 from spec.blueprint import Key
 from spec.model import Model, NodeSlot, StaticSlot, VarModel, VarSlot
 from spec.target import Path, Token
 
-__all__ = ["FlatState", "flatten", "graphdef_tokens", "state"]
+__all__ = ["Cell", "FlatState", "flatten", "graphdef_tokens", "spell", "state"]
 
 FlatState = tuple[tuple[Path, VarModel], ...]
+Cell = Union[tuple["Cell", Key], None]
+"""A path as a chain of ``(parent, key)`` cells; ``None`` is the root."""
 
 
+def spell(cell: Cell) -> Path:
+    """Return the path a chain of cells stands for."""
+    keys: list[Key] = []
+    while cell is not None:
+        cell, key = cell
+        keys.append(key)
+    return tuple(reversed(keys))
+
+
+@paused_gc
 def flatten(m: Model) -> tuple[tuple[Token, ...], FlatState]:
     """Return the GraphDef tokens and the flat state ``split`` must produce for ``m``."""
     tokens: list[Token] = []
@@ -53,9 +67,11 @@ def flatten(m: Model) -> tuple[tuple[Token, ...], FlatState]:
         tokens.append(("node", n.kind, n.type_name, index, len(n.entries)))
         return iter(n.entries)
 
-    stack: list[tuple[Path, Iterator[tuple[Key, object]]]] = [((), open_node(0))]
+    # Paths are kept as (parent, key) cells and spelled out only for state entries, so a deep
+    # graph costs O(size), not O(depth * size).
+    stack: list[tuple[Cell, Iterator[tuple[Key, object]]]] = [(None, open_node(0))]
     while stack:
-        path, entries = stack[-1]
+        cell, entries = stack[-1]
         item = next(entries, None)
         if item is None:
             stack.pop()
@@ -71,13 +87,13 @@ def flatten(m: Model) -> tuple[tuple[Token, ...], FlatState]:
                 v = m.variables[slot.id]
                 tokens.append(("variable", key, v.type_name, counter, v.metadata))
                 counter += 1
-                flat.append(((*path, key), v))
+                flat.append((spell((cell, key)), v))
         elif isinstance(slot, NodeSlot):
             tokens.append(("subgraph", key))
             if slot.id in index_of_node:
                 tokens.append(("ref", index_of_node[slot.id]))
             else:
-                stack.append(((*path, key), open_node(slot.id)))
+                stack.append(((cell, key), open_node(slot.id)))
     return tuple(tokens), tuple(flat)
 
 

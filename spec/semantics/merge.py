@@ -22,10 +22,11 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Union
 
+from spec._gc import paused_gc
 from spec.blueprint import Key, MetaValue
 from spec.errors import SpecError
 from spec.model import Model, NodeModel, NodeSlot, Slot, StaticModel, StaticSlot, VarModel, VarSlot, canonical
-from spec.semantics.flatten import FlatState, flatten
+from spec.semantics.flatten import Cell, FlatState, flatten, spell
 from spec.target import Path, Token
 
 __all__ = ["RawLeaf", "StateLeaf", "clone", "merge", "merge_states", "nest", "rebuild"]
@@ -92,9 +93,9 @@ class _Builder:
         if head[0] != "node":
             raise SpecError("missing-key", (), "the root of a GraphDef must be a node, not a reference")
         # Work items: (node id, remaining attributes, path, sub-mapping, entries so far, consumed keys)
-        root = self._open(head, ())
-        stack: list[tuple[int, int, Path, Nested, list[tuple[Key, Slot]], set[Key]]] = [
-            (root, int(head[4]), (), state, [], set())  # type: ignore[arg-type]
+        root = self._open(head)
+        stack: list[tuple[int, int, Cell, Nested, list[tuple[Key, Slot]], set[Key]]] = [
+            (root, int(head[4]), None, state, [], set())  # type: ignore[arg-type]
         ]
         while stack:
             node_id, remaining, path, sub, entries, used = stack[-1]
@@ -108,7 +109,7 @@ class _Builder:
                 stack.append(child)
         return Model(tuple(n for n in self.nodes if n is not None), tuple(self.variables))
 
-    def _open(self, head: Token, path: Path) -> int:
+    def _open(self, head: Token) -> int:
         _, kind, type_name, index, _n = head
         self.nodes.append(NodeModel(kind, type_name, (), positional=kind == "pytree" and type_name != "dict"))  # type: ignore[arg-type]
         node_id = len(self.nodes) - 1
@@ -116,28 +117,28 @@ class _Builder:
             self.node_by_index[int(index)] = node_id  # type: ignore[arg-type]
         return node_id
 
-    def _close(self, node_id: int, entries: list[tuple[Key, Slot]], *, path: Path, sub: Nested, used: set[Key]) -> None:
+    def _close(self, node_id: int, entries: list[tuple[Key, Slot]], *, path: Cell, sub: Nested, used: set[Key]) -> None:
         unknown = [k for k in sub if k not in used]
         if unknown:
             key = sorted(unknown, key=repr)[0]
-            raise SpecError("unknown-key", (*path, key), f"no attribute {key!r} in the GraphDef")
+            raise SpecError("unknown-key", spell((path, key)), f"no attribute {key!r} in the GraphDef")
         n = self.nodes[node_id]
         assert n is not None  # sanity check
         self.nodes[node_id] = dataclasses.replace(n, entries=tuple(entries))
 
-    def _attribute(self, path: Path, sub: Nested, entries: list[tuple[Key, Slot]], used: set[Key]
-                   ) -> tuple[int, int, Path, Nested, list[tuple[Key, Slot]], set[Key]] | None:
+    def _attribute(self, path: Cell, sub: Nested, entries: list[tuple[Key, Slot]], used: set[Key]
+                   ) -> tuple[int, int, Cell, Nested, list[tuple[Key, Slot]], set[Key]] | None:
         token = self.next()
         tag, key = token[0], token[1]
         assert isinstance(key, (str, int))  # sanity check
-        where = (*path, key)
+        cell: Cell = (path, key)
         present = key in sub
         value = sub.get(key)
         if present:
             used.add(key)
         if tag == "static":
             if present:
-                raise SpecError("static-in-state", where, "static attributes live in the GraphDef")
+                raise SpecError("static-in-state", spell(cell), "static attributes live in the GraphDef")
             entries.append((key, StaticSlot(StaticModel(str(token[2]), str(token[3])))))
             return None
         if tag == "varref":
@@ -145,9 +146,9 @@ class _Builder:
             return None
         if tag == "variable":
             if not present:
-                raise SpecError("missing-key", where, "a Variable of the GraphDef has no state leaf")
+                raise SpecError("missing-key", spell(cell), "a Variable of the GraphDef has no state leaf")
             if isinstance(value, dict):
-                raise SpecError("subgraph-for-leaf", where, "a mapping stands where a Variable belongs")
+                raise SpecError("subgraph-for-leaf", spell(cell), "a mapping stands where a Variable belongs")
             assert isinstance(value, (VarModel, RawLeaf))  # sanity check
             v = value if isinstance(value, VarModel) else value.typed(str(token[2]), token[4])  # type: ignore[arg-type]
             self.var_by_index[int(token[3])] = len(self.variables)  # type: ignore[arg-type]
@@ -156,17 +157,18 @@ class _Builder:
             return None
         assert tag == "subgraph"  # sanity check
         if present and not isinstance(value, dict):
-            raise SpecError("leaf-for-subgraph", where, "a state leaf stands where a subgraph belongs")
+            raise SpecError("leaf-for-subgraph", spell(cell), "a state leaf stands where a subgraph belongs")
         head = self.next()
         if head[0] == "ref":
             entries.append((key, NodeSlot(self.node_by_index[int(head[1])])))  # type: ignore[arg-type]
             return None
-        child = self._open(head, where)
+        child = self._open(head)
         entries.append((key, NodeSlot(child)))
         sub_state: Nested = value if isinstance(value, dict) else {}
-        return (child, int(head[4]), where, sub_state, [], set())  # type: ignore[arg-type]
+        return (child, int(head[4]), cell, sub_state, [], set())  # type: ignore[arg-type]
 
 
+@paused_gc
 def merge(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
     """Return the model of ``merge(graphdef, *states)``; raise ``SpecError`` where it must fail."""
     return canonical(_Builder(tokens).build(nest(merge_states(*states))))

@@ -96,6 +96,16 @@ def _jnp_array(value: np.ndarray) -> object:
     return jnp.asarray(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def blueprint_array(shape: tuple[int, ...], dtype: str, seed: int) -> object:
+    """Return the jax array of a blueprint Variable's value, shared between equal specs.
+
+    Arrays are immutable, so sharing one between Variables changes nothing observable, and it
+    saves a device transfer per Variable (100,000 of them in the robustness laws).
+    """
+    return _jnp_array(variable_value(VarSpec(shape=shape, dtype=dtype, seed=seed)))
+
+
 class NNXTarget(Target):
     """Adapter over a seed-shaped ``nnx`` module (see the module docstring)."""
 
@@ -109,6 +119,7 @@ class NNXTarget(Target):
 
     def __init__(self, nnx: ModuleType) -> None:
         self.nnx = nnx
+        self.graph_ns: Any = getattr(nnx, "graph", nnx)  # flax keeps the graph API in nnx.graph
         self.node_type, self.user_variable_type = _classes_for(nnx)
 
     # --- Building -----------------------------------------------------------------------
@@ -140,7 +151,7 @@ class NNXTarget(Target):
         return self.user_variable_type if name == "UserVariable" else cast(type, getattr(self.nnx, name))
 
     def new_variable(self, v: VarSpec) -> object:
-        return self.variable_type(v.type)(_jnp_array(variable_value(v)), **v.metadata_dict)
+        return self.variable_type(v.type)(blueprint_array(v.shape, v.dtype, v.seed), **v.metadata_dict)
 
     # --- Observing ----------------------------------------------------------------------
 
@@ -148,9 +159,9 @@ class NNXTarget(Target):
         nnx = self.nnx
         if isinstance(x, nnx.Variable):
             return "variable"
-        if nnx.graph.is_graph_node(x):
+        if self.graph_ns.is_graph_node(x):
             return "graph"
-        if nnx.graph.is_node(x):
+        if self.graph_ns.is_node(x):
             return "pytree"
         return "static"
 
@@ -235,21 +246,28 @@ class NNXTarget(Target):
         return {"int": 1, "float": 1.5, "object": object()}[f.form]
 
     def flat_state(self, state: object) -> list[tuple[Path, object]]:
-        mapping = cast(Any, state).raw_mapping if hasattr(state, "raw_mapping") else state
+        from spec.semantics.flatten import Cell, spell
+
+        def inner(value: object) -> Mapping[Key, object] | None:
+            if hasattr(value, "raw_mapping"):
+                return cast(Mapping[Key, object], cast(Any, value).raw_mapping)
+            return value if isinstance(value, Mapping) else None
+
         out: list[tuple[Path, object]] = []
-        stack: list[tuple[Path, Iterator[tuple[Key, object]]]] = [((), iter(cast(Mapping[Key, object], mapping).items()))]
+        # paths as (parent, key) cells: a 100,000-deep state must not cost O(depth^2)
+        stack: list[tuple[Cell, Iterator[tuple[Key, object]]]] = [(None, iter(inner(state).items()))]  # type: ignore[union-attr]
         while stack:
-            path, items = stack[-1]
+            cell, items = stack[-1]
             item = next(items, None)
             if item is None:
                 stack.pop()
                 continue
             key, value = item
-            if isinstance(value, Mapping) or hasattr(value, "raw_mapping"):
-                inner = cast(Any, value).raw_mapping if hasattr(value, "raw_mapping") else value
-                stack.append(((*path, key), iter(inner.items())))
+            mapping = inner(value)
+            if mapping is not None:
+                stack.append(((cell, key), iter(mapping.items())))
             else:
-                out.append(((*path, key), value))
+                out.append((spell((cell, key)), value))
         return out
 
     def make_leaf(self, view: LeafView) -> object:
@@ -262,7 +280,7 @@ class NNXTarget(Target):
         return self.nnx.State.from_flat_path(pairs)
 
     def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
-        return tuple(nested_nodedef_tokens(self.nnx, graphdef))
+        return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
 
     # --- Graph API ----------------------------------------------------------------------
 
@@ -403,11 +421,14 @@ def _metadata(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
     return tuple(sorted((str(k), _plain(v)) for k, v in mapping.items()))
 
 
-def nested_nodedef_tokens(nnx: ModuleType, graphdef: object) -> Iterator[Token]:
-    """Yield the canonical tokens of a seed-style nested ``NodeDef`` (iteratively)."""
+def nested_nodedef_tokens(nnx: ModuleType, graph: Any, graphdef: object) -> Iterator[Token]:
+    """Yield the canonical tokens of a seed-style nested ``NodeDef`` (iteratively).
+
+    A node is a graph node iff its type is an ``nnx.Object`` subclass (all registered graph node
+    types blueprints use are); anything else is a pytree node.
+    """
     from spec.model import static_model
 
-    graph = nnx.graph
     stack: list[Any] = [graphdef]
     while stack:
         item = stack.pop()
@@ -417,7 +438,7 @@ def nested_nodedef_tokens(nnx: ModuleType, graphdef: object) -> Iterator[Token]:
         if isinstance(item, graph.NodeRef):
             yield ("ref", int(item.index))
             continue
-        is_graph = nnx.graph.is_node_type(item.type) and item.type in graph.GRAPH_REGISTRY
+        is_graph = isinstance(item.type, type) and issubclass(item.type, nnx.Object)
         kind = "graph" if is_graph else "pytree"
         index = int(item.index) if is_graph else -1
         yield ("node", kind, _type_name(nnx, item), index, len(item.attributes))

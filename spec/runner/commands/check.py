@@ -1,0 +1,107 @@
+"""``nnxspec check``: run the conformance suite through pytest and print the results table.
+
+The suite runs in this process through ``pytest.main`` on ``spec.runner.suite`` (with xdist for
+``-n``), isolated from any project configuration (``-c`` an empty file).  pytest shows the
+progress; then this command prints the table (law, area, backend, status, examples, seconds)
+and the closing line ``N passed, N failed`` (``, N skipped`` for n/a; xfailed / xpassed when
+any).  Exit status 0 iff nothing failed unexpectedly (5 when ``-k`` selects no law).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from spec.runner import report
+from spec.runner.commands import Command, register
+from spec.runner.profiles import PROFILES
+
+__all__ = ["pytest_arguments", "run"]
+
+
+def _configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", help="reference (default), flax, an nnxspec.targets entry point, or module:attr")
+    p.add_argument("--profile", choices=tuple(PROFILES), help="Hypothesis profile (default: dev)")
+    p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, results.md and vectors to DIR")
+    p.add_argument("-n", dest="workers", metavar="N", help="run on N xdist workers ('auto' for one per core)")
+    p.add_argument("-k", dest="keyword", metavar="EXPR",
+                   help="select laws by pytest keyword expression, e.g. '[RT-1]' or 'JIT- or BE-'")
+    p.add_argument("--expect", type=Path, metavar="FILE", help="the target's expectations file (TOML)")
+    p.add_argument("--backends", metavar="B", help="comma-separated jax backends (default: all present, cpu included)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="one line per law while running")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after '--': more pytest arguments")
+
+
+def _plugin_installed() -> bool:
+    return any(ep.name == "nnxspec" for ep in entry_points(group="pytest11"))
+
+
+def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
+    """Return the pytest command line that ``nnxspec check`` runs."""
+    import spec
+
+    root = Path(spec.__file__).resolve().parent.parent
+    out = ["--pyargs", "spec.runner.suite", "-c", os.devnull, "--rootdir", str(root),
+           "-p", "no:cacheprovider", "--tb=short", "--nnxspec-summary=none",
+           "--nnxspec-report", str(report_dir)]
+    if not _plugin_installed():
+        out[0:0] = ["-p", "spec.runner.plugin"]
+    for option, value in (("target", args.target), ("profile", args.profile),
+                          ("backends", args.backends), ("expect", args.expect)):
+        if value is not None:
+            out += [f"--nnxspec-{option}", str(value)]
+    if args.keyword:
+        out += ["-k", args.keyword]
+    if args.workers not in (None, "0"):
+        out += ["-n", str(args.workers)]
+    out += ["-v"] * args.verbose
+    extra = list(args.pytest_args or [])
+    return out + (extra[1:] if extra[:1] == ["--"] else extra)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pytest
+
+    if args.workers not in (None, "0"):
+        try:
+            import xdist  # noqa: F401
+        except ImportError:
+            print("nnxspec check: -n needs pytest-xdist (pip install pytest-xdist)")
+            return 4
+    folder = args.report if args.report is not None else Path(tempfile.mkdtemp(prefix="nnxspec-report-"))
+    status = int(pytest.main(pytest_arguments(args, folder)))
+    if not (folder / "results.json").is_file():
+        print(f"nnxspec check: the run wrote no results (pytest exit status {status})")
+        return status or 3
+    results = report.read(folder)
+    print()
+    print(f"nnxspec check: {results.target} {results.target_version} · profile {results.profile} · "
+          f"backends {', '.join(results.backends)} · jax {results.jax}")
+    if results.records:
+        print(report.table(results))
+    for warning in results.warnings:
+        print(f"warning: {warning}")
+    failed = any(r.status == "fail" for r in results.records)
+    if failed:
+        where = folder if args.report is not None else f"{folder} (a temporary folder: use --report DIR to choose)"
+        print(f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay PATH'")
+    elif args.report is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(report.closing_line(results.records))
+    if status == 5 or not results.records:
+        print("nnxspec check: no law was selected")
+        return 5
+    return 1 if failed or status not in (0, 5) else 0
+
+
+register(Command(
+    name="check",
+    help="run the conformance suite against a target and print the results table",
+    description=__doc__ or "",
+    configure=_configure,
+    run=run,
+))

@@ -1,0 +1,215 @@
+"""Checking one law against one target: draw or enumerate cases, run the law, tell the verdict.
+
+``run_law(law, target, profile, backend)`` is what one suite test does; it knows nothing of
+pytest, so the CLI, the meta tests and other tools can call it directly.
+
+* **Inputs.**  A law with inputs draws ``Case``s from ``strategies.cases(law.inputs)`` under
+  ``profiles.settings_for(profile, law.examples)``; the ``exhaustive`` profile instead walks
+  ``strategies.exhaustive_cases(law.inputs)`` in order.  A *fixed* law (``law.inputs == ()``)
+  checks its own built-in input: it runs once on ``fixed_case()`` (an empty module graph, which
+  such a law ignores apart from ``case.backend``).
+* **Backends.**  A per-backend law gets ``case.backend`` set and runs entirely under
+  ``jax.default_device`` of that backend's first device; a backend that jax does not have here
+  makes the law ``n/a``.
+* **Not applicable.**  Missing capabilities (``law.requires``) make the law ``n/a`` before any
+  case is drawn.  A ``NotApplicable`` raised for one example rejects that example
+  (``hypothesis.reject``), so Hypothesis looks for inputs the law does apply to; if the first
+  ``NA_PROBE`` examples are all n/a and none has run, the law is ``n/a`` with the most common
+  reason (so a law that is n/a everywhere costs ``NA_PROBE`` examples, not Hypothesis's
+  rejection limit).  A law n/a on some examples and checked on others is judged on the others.
+* **Failures.**  Hypothesis shrinks a failure and replays the minimal example last; the engine
+  remembers the last failing case, so ``Outcome.case`` is the minimal one.
+* **Counting.**  ``Outcome.examples`` counts the law runs that reached a verdict (passed or
+  failed), shrinking included; rejected (n/a) examples are not counted.
+* **Thorough.**  Under the ``thorough`` profile every drawn case calls ``hypothesis.target``
+  with its sharing, cycles and depth, pushing the search towards the interesting graphs.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import dataclasses
+import time
+import unittest
+from collections.abc import Iterable, Iterator
+from typing import Literal, Protocol
+
+from spec.blueprint import Blueprint, NodeSpec
+from spec.errors import NotApplicable
+from spec.laws import Case, Law
+from spec.runner import inputs
+from spec.runner.config import backend_devices
+from spec.runner.profiles import settings_for
+from spec.target import Target
+
+__all__ = ["NA_PROBE", "Outcome", "Verdict", "check_case", "device_scope", "fixed_case", "run_law"]
+
+Verdict = Literal["pass", "fail", "n/a"]
+NA_PROBE = 10
+"""How many n/a examples, with no checked one, make a whole law n/a."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """A law's verdict on a target: how many examples ran, how long it took, why it was n/a,
+    and for a failure the minimal failing case and the error it raised."""
+
+    verdict: Verdict
+    examples: int
+    seconds: float
+    reason: str | None = None
+    case: Case | None = None
+    error: BaseException | None = None
+
+
+def fixed_case(backend: str | None = None) -> Case:
+    """The case a fixed law (no inputs) runs on: an empty module graph."""
+    return Case(graph=Blueprint(nodes=(NodeSpec("module"),)), backend=backend)
+
+
+@contextlib.contextmanager
+def device_scope(backend: str | None) -> Iterator[None]:
+    """Run the body on ``backend``'s first device (no-op for ``None``); NotApplicable when jax
+    has no such backend here."""
+    if backend is None:
+        yield
+        return
+    devices = backend_devices(backend)
+    if not devices:
+        raise NotApplicable(f"backend {backend!r} is not available here")
+    import jax
+
+    with jax.default_device(devices[0]):
+        yield
+
+
+def check_case(law: Law, t: Target, case: Case) -> tuple[Verdict, str | None, BaseException | None]:
+    """Run ``law`` once on ``case``: ``(verdict, n/a reason, error)``."""
+    try:
+        missing = sorted(law.requires - t.capabilities)
+        if missing:
+            raise NotApplicable(_missing_text(t, missing))
+        with device_scope(case.backend):
+            law.run(t, case)
+    except NotApplicable as e:
+        return "n/a", e.reason, None
+    except Exception as e:
+        return "fail", None, e
+    return "pass", None, None
+
+
+def _missing_text(t: Target, missing: list[str]) -> str:
+    return f"{t.name} lacks {'capability' if len(missing) == 1 else 'capabilities'} {', '.join(missing)}"
+
+
+class _AllNotApplicable(unittest.SkipTest):
+    """Raised inside a Hypothesis test to stop it: the law is n/a on every example seen."""
+
+
+@dataclasses.dataclass
+class _Tally:
+    examples: int = 0
+    reasons: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+    failing: Case | None = None
+
+    @property
+    def reason(self) -> str:
+        if not self.reasons:
+            return "no input applies"
+        (reason, count), = self.reasons.most_common(1)
+        total = sum(self.reasons.values())
+        return reason if count == total else f"{reason} (and {total - count} other n/a examples)"
+
+
+def run_law(law: Law, t: Target, profile: str = "dev", backend: str | None = None) -> Outcome:
+    """Check ``law`` on ``t`` under ``profile`` (on ``backend`` for a per-backend law)."""
+    start = time.perf_counter()
+    tally = _Tally()
+
+    def outcome(verdict: Verdict, reason: str | None = None, error: BaseException | None = None) -> Outcome:
+        case = tally.failing if verdict == "fail" else None
+        return Outcome(verdict, tally.examples, time.perf_counter() - start, reason, case, error)
+
+    missing = sorted(law.requires - t.capabilities)
+    if missing:
+        return outcome("n/a", _missing_text(t, missing))
+    if backend is not None and not backend_devices(backend):
+        return outcome("n/a", f"backend {backend!r} is not available here")
+    if law.fixed:
+        return _iterate(law, t, [fixed_case(backend)], tally, outcome)
+    if profile == "exhaustive":
+        return _iterate(law, t, (_on(c, backend) for c in inputs.exhaustive_cases(law.inputs)), tally, outcome)
+    return _hypothesis(law, t, profile, backend, tally, outcome)
+
+
+def _on(case: Case, backend: str | None) -> Case:
+    return case if backend is None else dataclasses.replace(case, backend=backend)
+
+
+def _iterate(law: Law, t: Target, cases: Iterable[Case], tally: _Tally, outcome: _Make) -> Outcome:
+    for case in cases:
+        verdict, reason, error = check_case(law, t, case)
+        if verdict == "n/a":
+            tally.reasons[reason or "n/a"] += 1
+            continue
+        tally.examples += 1
+        if verdict == "fail":
+            tally.failing = case
+            return outcome("fail", error=error)
+    if tally.examples == 0:
+        return outcome("n/a", tally.reason)
+    return outcome("pass")
+
+
+def _aim(case: Case) -> None:
+    from hypothesis import target
+
+    g = case.graph
+    target(float(g.has_shared_variable) + float(g.has_shared_graph_node), label="sharing")
+    target(float(g.has_cycle), label="cycles")
+    target(float(g.depth()), label="depth")
+
+
+def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _Tally,
+                outcome: _Make) -> Outcome:
+    from hypothesis import errors, given, reject
+
+    def body(case: Case) -> None:
+        case = _on(case, backend)
+        if profile == "thorough":
+            _aim(case)
+        verdict, reason, error = check_case(law, t, case)
+        if verdict == "n/a":
+            tally.reasons[reason or "n/a"] += 1
+            if tally.examples == 0 and sum(tally.reasons.values()) >= NA_PROBE:
+                raise _AllNotApplicable(tally.reason)
+            reject()
+        tally.examples += 1
+        if error is not None:
+            tally.failing = case
+            raise error
+
+    # Each law (and backend) gets its own example-database key, although ``body`` is one function.
+    body._hypothesis_internal_add_digest = f"{law.id}@{backend}".encode()  # type: ignore[attr-defined]
+    test = given(inputs.cases(law.inputs))(settings_for(profile, law.examples)(body))
+    try:
+        test()
+    except _AllNotApplicable as e:
+        return outcome("n/a", str(e))
+    except (errors.Unsatisfiable, errors.FailedHealthCheck) as e:
+        if tally.examples == 0:
+            return outcome("n/a", tally.reason)
+        return outcome("fail", error=e)
+    except Exception as e:
+        return outcome("fail", error=e)
+    if tally.examples == 0:
+        return outcome("n/a", tally.reason)
+    return outcome("pass")
+
+
+class _Make(Protocol):
+    """The type of ``run_law``'s ``outcome`` helper (for the helpers it is passed to)."""
+
+    def __call__(self, verdict: Verdict, reason: str | None = None,
+                 error: BaseException | None = None) -> Outcome: ...

@@ -1,0 +1,216 @@
+"""nnxspec's pytest plugin (entry point ``pytest11: nnxspec``).
+
+Inert unless asked: it only adds its options, and does nothing else unless ``--nnxspec-target``
+is given, ``NNXSPEC_TARGET`` is set, or the suite module (``spec.runner.suite``) is named on the
+command line.  When active it resolves the target (a usage error if it cannot), loads the
+expectations, prints a report header (target and version, jax / jaxlib / numpy / hypothesis
+versions, backends and their devices, profile), marks expected failures, collects every suite
+test's ``LawRecord`` (on the xdist controller, from the reports the workers send) and at the end
+prints the results table and writes the report folder (``spec.runner.report``).
+
+Options (see ``spec.runner.config`` for the environment variables and defaults)::
+
+    --nnxspec-target T      reference | flax | an nnxspec.targets entry point | module:attr
+    --nnxspec-profile P     dev | ci | thorough | exhaustive
+    --nnxspec-backends B    comma-separated, e.g. cpu,gpu
+    --nnxspec-report DIR    write results.json, results.md and failure vectors to DIR
+    --nnxspec-expect FILE   the target's expectations (TOML, see spec.runner.expectations)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+import pytest
+
+from spec.codec import JSON
+from spec.laws import LAWS, Law
+from spec.runner import expectations as expectations_mod
+from spec.runner import inputs, report
+from spec.runner.config import ENV, RunConfig, describe_backends, versions
+from spec.runner.engine import Outcome
+from spec.runner.expectations import Expectation, Expectations
+from spec.runner.records import PROPERTY, LawRecord
+from spec.runner.vectors import make_vector
+from spec.target import Target, TargetError, resolve_target
+
+__all__ = ["RunState", "is_active", "run_state"]
+
+_OPTIONS = ("target", "profile", "backends", "report", "expect")
+_SUITE_ARG = re.compile(r"(^|[/\\.])spec[/\\.]runner[/\\.]suite(\.py)?($|::)")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("nnxspec", "nnxspec conformance suite")
+    group.addoption("--nnxspec-target", default=None, metavar="T",
+                    help=f"target to check: reference, flax, an entry point or module:attr (env {ENV['target']})")
+    group.addoption("--nnxspec-profile", default=None, metavar="P",
+                    help=f"dev (default), ci, thorough or exhaustive (env {ENV['profile']})")
+    group.addoption("--nnxspec-backends", default=None, metavar="B",
+                    help=f"comma-separated jax backends; default: every platform of jax.devices(), plus cpu (env {ENV['backends']})")
+    group.addoption("--nnxspec-report", default=None, metavar="DIR",
+                    help=f"write results.json, results.md and failure vectors to DIR (env {ENV['report']})")
+    group.addoption("--nnxspec-expect", default=None, metavar="FILE",
+                    help=f"expectations file (TOML) of the target's known failures (env {ENV['expect']})")
+    group.addoption("--nnxspec-summary", default="table", choices=("table", "none"),
+                    help="print the results table at the end (nnxspec check prints its own)")
+
+
+def is_active(config: pytest.Config) -> bool:
+    """True when this run asked for the suite (see the module docstring)."""
+    if config.getoption("nnxspec_target", None) is not None or os.environ.get(ENV["target"]):
+        return True
+    return any(_SUITE_ARG.search(str(a)) for a in config.args)
+
+
+@dataclasses.dataclass
+class RunState:
+    """What one process of a run knows: settings, target, expectations, and (controller) the
+    records collected so far."""
+
+    config: RunConfig
+    target: Target
+    expectations: Expectations
+    records: list[LawRecord] = dataclasses.field(default_factory=list)
+
+    def vector(self, law: Law, outcome: Outcome, *, expected: Expectation | None) -> Mapping[str, JSON] | None:
+        """Return the failure vector of a failed law (None when there is no failing case)."""
+        if outcome.case is None or outcome.error is None:
+            return None
+        script = inputs.reproducer(outcome.case, law, self.target, self.config.target)
+        v = versions()
+        found: dict[str, JSON] = {"profile": self.config.profile, "hypothesis": v["hypothesis"], "jax": v["jax"]}
+        return make_vector(law, self.target, self.config.target, outcome.case, outcome.error,
+                           reason=expected.reason if expected else None,
+                           link=expected.link if expected else None, found=found, reproducer=script)
+
+
+_KEY = pytest.StashKey[RunState]()
+
+
+def _options(config: pytest.Config) -> dict[str, str | None]:
+    return {name: config.getoption(f"nnxspec_{name}", None) for name in _OPTIONS}
+
+
+def run_state(config: pytest.Config) -> RunState:
+    """Return this run's state, starting it on first use (also without the plugin registered)."""
+    state = config.stash.get(_KEY, None)
+    if state is None:
+        state = _start(config)
+        config.stash[_KEY] = state
+    return state
+
+
+def _start(config: pytest.Config) -> RunState:
+    try:
+        run = RunConfig.resolve(_options(config))
+    except ValueError as e:
+        raise pytest.UsageError(f"nnxspec: {e}") from e
+    try:
+        target = resolve_target(run.target)
+    except TargetError as e:
+        raise pytest.UsageError(f"nnxspec: {e}") from e
+    path = run.expect or expectations_mod.default_path(target.name)
+    try:
+        expect = expectations_mod.load(path)
+    except expectations_mod.ExpectationsError as e:
+        raise pytest.UsageError(f"nnxspec: {e}") from e
+    return RunState(dataclasses.replace(run, expect=path), target, expect)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if is_active(config):
+        config.stash[_KEY] = _start(config)
+        config.pluginmanager.register(_ActiveRun(config), "nnxspec-active-run")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+_NODE_ID = re.compile(r"::test_law\[([A-Z]+-[0-9]+)(?:-([a-z0-9_]+))?\]$")
+
+
+class _ActiveRun:
+    """The hooks of an active run (registered by ``pytest_configure``)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @property
+    def state(self) -> RunState:
+        return run_state(self.config)
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        s = self.state
+        v = versions()
+        lines = [
+            f"nnxspec: target {s.target.describe()} ({s.config.target}) · profile {s.config.profile}",
+            f"nnxspec: jax {v['jax']} · jaxlib {v['jaxlib']} · numpy {v['numpy']} · hypothesis {v['hypothesis']} · python {v['python']}",
+            f"nnxspec: backends {describe_backends(s.config.backends)}",
+        ]
+        if s.config.expect is not None:
+            lines.append(f"nnxspec: expectations {s.config.expect} ({len(s.expectations.entries)} entries)")
+        return lines
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        for item in items:
+            callspec = getattr(item, "callspec", None)
+            suite_item = callspec.params.get("nnxspec_item") if callspec is not None else None
+            if suite_item is None:
+                continue
+            item.extra_keyword_matches.add(suite_item.law.split("-")[0])
+            expected = self.state.expectations.lookup(suite_item.law, suite_item.backend)
+            if expected is not None:
+                reason = expected.reason + (f" ({expected.link})" if expected.link else "")
+                item.add_marker(pytest.mark.xfail(reason=reason or "expected to fail", strict=False))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if _is_worker(self.config):
+            return
+        texts = [str(v) for k, v in report.user_properties if k == PROPERTY]
+        if texts and report.when == "call":
+            self.state.records.append(LawRecord.from_json(texts[-1]))
+        elif report.failed and report.when in ("setup", "teardown"):
+            self._record_error(report)
+
+    def _record_error(self, report: pytest.TestReport) -> None:
+        m = _NODE_ID.search(report.nodeid)
+        if m is None:
+            return
+        law_id, backend = m.group(1), m.group(2)
+        area = next((law.area for law in LAWS if law.id == law_id), "?")
+        status: Literal["fail"] = "fail"
+        self.state.records.append(LawRecord(law_id, area, backend, status, 0, report.duration,
+                                            reason=f"error in {report.when}"))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if _is_worker(self.config) or self.state.config.report is None:
+            return
+        report.write(self.state.config.report, self.results())
+
+    def results(self) -> report.Results:
+        s = self.state
+        return report.Results(
+            target=s.target.name, target_version=s.target.version, jax=versions()["jax"],
+            backends=s.config.backends, profile=s.config.profile,
+            records=report.ordered(s.records, s.config.backends),
+            warnings=tuple(s.expectations.warnings(LAWS)),
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if _is_worker(self.config):
+            return
+        results = self.results()
+        if self.config.getoption("nnxspec_summary", "table") == "table" and results.records:
+            terminalreporter.section("nnxspec results")
+            for line in report.table(results).splitlines():
+                terminalreporter.write_line(line)
+        for warning in results.warnings:
+            terminalreporter.write_line(f"nnxspec warning: {warning}", yellow=True)
