@@ -17,9 +17,28 @@ import dataclasses
 import numpy as np
 
 from spec._gc import paused_gc
-
-from spec.blueprint import Blueprint, Edge, Key, StaticValue, ToNode, ToStatic, ToVar, Unhashable, variable_value
-from spec.model import Model, NodeModel, NodeSlot, Slot, StaticSlot, VarModel, VarSlot, canonical, static_model
+from spec.blueprint import (
+    Blueprint,
+    Edge,
+    Key,
+    StaticValue,
+    ToNode,
+    ToStatic,
+    ToVar,
+    Unhashable,
+    variable_value,
+)
+from spec.model import (
+    Model,
+    NodeModel,
+    NodeSlot,
+    Slot,
+    StaticSlot,
+    VarModel,
+    VarSlot,
+    canonical,
+    static_model,
+)
 from spec.target import Target
 
 __all__ = ["TYPE_NAMES", "Built", "blueprint_model", "build", "type_name"]

@@ -83,7 +83,7 @@ class VarModel:
         if self.dtype == "bfloat16":
             import ml_dtypes
 
-            dtype: np.dtype[object] = np.dtype(ml_dtypes.bfloat16)
+            dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16)
         else:
             dtype = np.dtype(self.dtype)
         return np.frombuffer(self.data, dtype=dtype).reshape(self.shape)
@@ -98,7 +98,7 @@ class VarModel:
         return f"{self.type_name}({self.dtype}{list(self.shape)} {body}{meta})"
 
 
-_DTYPE_NAMES: dict[np.dtype[object], str] = {}
+_DTYPE_NAMES: dict[np.dtype[np.generic], str] = {}
 
 
 def var_model(view: LeafView) -> VarModel:

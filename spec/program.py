@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Protocol, Union
 
 from spec.blueprint import Key, StaticValue, VarSpec
 
@@ -97,13 +97,13 @@ Edit = Union[SetStatic, AddVariable, AddNode, DeleteAttr, Alias, PointToAncestor
 Program = tuple[Edit, ...]
 
 
-class _Array:
+class _Array(Protocol):
     """What a transform needs of a value: numpy arrays and jax arrays/tracers both qualify."""
 
-    dtype: object
-
-    def __add__(self, other: int) -> _Array: ...
-    def __mul__(self, other: int) -> _Array: ...
+    @property
+    def dtype(self) -> object: ...
+    def __add__(self, other: int, /) -> _Array: ...
+    def __mul__(self, other: int, /) -> _Array: ...
     def __neg__(self) -> _Array: ...
     def __invert__(self) -> _Array: ...
 

@@ -22,10 +22,9 @@ from __future__ import annotations
 import abc
 import dataclasses
 import importlib
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Literal, Protocol, Union
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 
@@ -44,7 +43,7 @@ __all__ = [
 ]
 
 Path = tuple[Key, ...]
-Token = tuple[Union[str, int, float, bool, None, tuple[object, ...]], ...]
+Token = tuple[str | int | float | bool | tuple[object, ...] | None, ...]
 """One element of a canonical GraphDef token stream (see ``Target.graphdef_tokens``)."""
 
 
@@ -171,11 +170,11 @@ class Target(abc.ABC):
 
     def get_value(self, variable: object) -> object:
         """Return the raw (possibly traced) array held by a live Variable."""
-        return getattr(variable, "value")
+        return cast(Any, variable).value
 
     def set_value(self, variable: object, value: object) -> None:
         """Replace the array held by a live Variable, keeping its identity."""
-        setattr(variable, "value", value)
+        cast(Any, variable).value = value
 
     # --- Neutral conversions -----------------------------------------------------------------
 
@@ -322,10 +321,9 @@ def _load(spec: str) -> object:
 def _entry_point(name: str) -> str | None:
     from importlib.metadata import entry_points
 
-    if sys.version_info >= (3, 10):
-        for ep in entry_points(group="nnxspec.targets"):
-            if ep.name == name:
-                return str(ep.value)
+    for ep in entry_points(group="nnxspec.targets"):
+        if ep.name == name:
+            return str(ep.value)
     return None
 
 

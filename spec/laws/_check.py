@@ -24,19 +24,19 @@ __all__ = [
     "DOCUMENTED_ERRORS",
     "Snapshot",
     "build_case",
-    "leaf_view_of",
-    "make_state",
-    "observe_root",
-    "states_of",
     "expect_failure",
     "flat_models",
+    "leaf_view_of",
+    "make_state",
     "need",
+    "observe_root",
     "require",
     "require_same_model",
     "require_same_state",
     "require_same_tokens",
     "require_unchanged",
     "snapshot",
+    "states_of",
 ]
 
 DOCUMENTED_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, KeyError)
@@ -161,7 +161,9 @@ class Snapshot:
 
 def snapshot(t: Target, *roots: object) -> Snapshot:
     """Record the models and object identities of graphs or states (for atomicity laws)."""
-    models, identities, keep = [], [], []
+    models: list[Model] = []
+    identities: list[tuple[int, ...]] = []
+    keep: list[object] = []
     for root in roots:
         if t.classify(root) in ("graph", "pytree"):
             m, nodes, variables = observe_objects(t, root)
@@ -181,7 +183,7 @@ def _state_as_model(t: Target, leaves: list[tuple[Path, object]]) -> Model:
 
     variables: list[VarModel] = [var_model(t.leaf_view(leaf)) for _, leaf in leaves]
     entries = tuple((path_str(p), VarSlot(i)) for i, (p, _) in enumerate(leaves))
-    return Model((NodeModel("pytree", "State", entries, True),), tuple(variables))  # type: ignore[arg-type]
+    return Model((NodeModel("pytree", "State", entries, True),), tuple(variables))
 
 
 def require_unchanged(t: Target, before: Snapshot, *roots: object, what: str) -> None:

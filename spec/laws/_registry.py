@@ -85,10 +85,10 @@ class Case:
 
     def to_data(self) -> dict[str, JSON]:
         return {
-            "graph": to_data(self.graph),  # type: ignore[dict-item]
+            "graph": to_data(self.graph),
             "filters": encode(self.filters),
             "program": encode(self.program),
-            "other": to_data(self.other) if self.other is not None else None,  # type: ignore[dict-item]
+            "other": to_data(self.other) if self.other is not None else None,
             "backend": self.backend,
             "scale": self.scale,
         }

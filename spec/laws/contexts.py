@@ -23,7 +23,14 @@ from collections.abc import Callable
 from spec import semantics
 from spec.build import build
 from spec.errors import SpecError
-from spec.laws._check import build_case, expect_failure, need, observe_root, require, require_same_model
+from spec.laws._check import (
+    build_case,
+    expect_failure,
+    need,
+    observe_root,
+    require,
+    require_same_model,
+)
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, observe, observe_objects, path_str
 from spec.program import run

@@ -15,7 +15,15 @@ from typing import Any
 from spec import semantics
 from spec.build import build
 from spec.errors import NotApplicable
-from spec.laws._check import build_case, flat_models, need, observe_root, require, require_same_model, require_same_state
+from spec.laws._check import (
+    build_case,
+    flat_models,
+    need,
+    observe_root,
+    require,
+    require_same_model,
+    require_same_state,
+)
 from spec.laws._registry import Case, law
 from spec.laws.contexts import TAG, protocol
 from spec.model import observe

@@ -25,10 +25,10 @@ WIDTH = 100_000
 @functools.lru_cache(maxsize=4)
 def chain(depth: int) -> Blueprint:
     """Return a chain of ``depth`` modules, each with a static ``level``; the last holds a Param."""
-    nodes = tuple(
-        NodeSpec("module", (("child", ToNode(i + 1)), ("level", ToStatic(i % 10))))
-        for i in range(depth - 1)
-    ) + (NodeSpec("module", (("p", ToVar(0)),)),)
+    nodes = (
+        *(NodeSpec("module", (("child", ToNode(i + 1)), ("level", ToStatic(i % 10)))) for i in range(depth - 1)),
+        NodeSpec("module", (("p", ToVar(0)),)),
+    )
     return Blueprint(nodes, (VarSpec(shape=(2,)),))
 
 

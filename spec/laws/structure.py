@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from spec import semantics
-
 from spec.laws._check import build_case, observe_root, require, require_same_tokens
 from spec.laws._registry import Case, law
-from spec.model import NodeSlot, VarSlot, aliasing, observe, observe_objects, path_str
+from spec.model import NodeSlot, VarSlot, aliasing, observe, path_str
 from spec.program import TRANSFORMS
 from spec.target import Path, Target
 
@@ -37,7 +36,7 @@ def shared_variables_appear_once_in_the_state(t: Target, case: Case) -> None:
     m = observe(t, x)
     _, first = m.first_paths()
     paths = [tuple(p) for p, _ in t.flat_state(t.state(x))]
-    for vid, p in first.items():
+    for p in first.values():
         require(p in paths, f"state(x) has no entry at {path_str(p)}, the first path of a Variable")
     require(len(paths) == len(first), f"state(x) has {len(paths)} entries, but x has {len(first)} distinct Variables")
 
@@ -106,7 +105,7 @@ def merge_restores_cycles(t: Target, case: Case) -> None:
     if not bp.has_cycle:
         return
     built = build_case(t, case)
-    m, nodes, _ = observe_objects(t, built.root)
+    m = observe(t, built.root)
     node_paths, _ = m.first_paths()
     y = t.merge(*t.split(built.root))
     for path, slot, first in m.walk():
@@ -142,7 +141,7 @@ def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
     tokens = t.graphdef_tokens(t.graphdef(build_case(t, case).root))
     indices = [tok[3] for tok in tokens if tok[0] == "node" and tok[1] == "graph"]
     indices += [tok[3] for tok in tokens if tok[0] == "variable"]
-    require(sorted(indices, key=repr) == list(range(len(indices))),  # type: ignore[arg-type]
+    require(sorted(indices, key=repr) == list(range(len(indices))),
             f"graph node and Variable indices are {sorted(indices, key=repr)}, but should be 0..{len(indices) - 1}")
     bad = [tok for tok in tokens if tok[0] == "node" and tok[1] == "pytree" and tok[3] != -1]
     require(not bad, f"pytree node token {bad[0] if bad else ''} carries an index, but should carry -1")

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from spec import semantics
-from spec.laws._check import build_case, flat_models, need, observe_root, require, require_same_model, require_same_state
+from spec.laws._check import (
+    build_case,
+    flat_models,
+    need,
+    observe_root,
+    require,
+    require_same_model,
+    require_same_state,
+)
 from spec.laws._registry import Case, law
 from spec.model import Model, NodeSlot, observe, observe_objects, path_str
 from spec.program import TRANSFORMS
@@ -120,8 +128,10 @@ def _navigate(proxy: Any, m: Model, path: Path) -> Any:
     """Follow ``path`` on a call proxy: item access into dicts and sequences, attributes elsewhere."""
     node = m.root
     for key in path:
-        by_item = node.type_name in ("dict", "list", "tuple") or not isinstance(key, str)
-        proxy = proxy[key] if by_item else getattr(proxy, key)
+        if node.type_name in ("dict", "list", "tuple") or not isinstance(key, str):
+            proxy = proxy[key]
+        else:
+            proxy = getattr(proxy, key)
         slot = node.get(key)
         if isinstance(slot, NodeSlot):
             node = m.nodes[slot.id]

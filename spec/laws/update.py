@@ -171,8 +171,8 @@ def pop_returns_and_removes_the_matched_variables(t: Target, case: Case) -> None
         require_unchanged(t, before, x, what="pop(x, *fs)")
         return
     result = states_of(t.pop(x, *filters), len(case.filters))
-    for i, (e, a) in enumerate(zip(groups, result)):
-        require_same_state(e, flat_models(t, a), f"pop(x, *fs)[{i}]")
+    for i, (group, a) in enumerate(zip(groups, result)):
+        require_same_state(group, flat_models(t, a), f"pop(x, *fs)[{i}]")
     require_same_model(m_after, observe(t, x), "x after pop(x, *fs)")
 
 

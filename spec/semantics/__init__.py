@@ -8,6 +8,7 @@ Functions carry the API's own names, so a law reads ``semantics.split(m, fs)`` n
 from spec.semantics.flatten import FlatState as FlatState
 from spec.semantics.flatten import flatten as flatten
 from spec.semantics.flatten import graphdef_tokens as graphdef_tokens
+from spec.semantics.flatten import state as state
 from spec.semantics.iteration import Item as Item
 from spec.semantics.iteration import iter_graph as iter_graph
 from spec.semantics.merge import RawLeaf as RawLeaf
@@ -20,7 +21,6 @@ from spec.semantics.partition import check_filters as check_filters
 from spec.semantics.partition import partition as partition
 from spec.semantics.partition import split as split
 from spec.semantics.partition import state_groups as state_groups
-from spec.semantics.flatten import state as state
 from spec.semantics.pop import pop as pop
 from spec.semantics.program import MODULE_TYPE_NAME as MODULE_TYPE_NAME
 from spec.semantics.program import apply as apply

@@ -25,7 +25,17 @@ from typing import Union
 from spec._gc import paused_gc
 from spec.blueprint import Key, MetaValue
 from spec.errors import SpecError
-from spec.model import Model, NodeModel, NodeSlot, Slot, StaticModel, StaticSlot, VarModel, VarSlot, canonical
+from spec.model import (
+    Model,
+    NodeModel,
+    NodeSlot,
+    Slot,
+    StaticModel,
+    StaticSlot,
+    VarModel,
+    VarSlot,
+    canonical,
+)
 from spec.semantics.flatten import Cell, FlatState, flatten, spell
 from spec.target import Path, Token
 

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 
 from spec.errors import SpecError
 from spec.filters import FilterSpec, first_match, has_invalid, misplaced_catch_all
-from spec.model import Model
+from spec.model import Model, VarModel
 from spec.semantics.flatten import FlatState, flatten
+from spec.target import Path
 
 __all__ = ["check_filters", "partition", "split", "state_groups"]
 
@@ -37,12 +38,12 @@ def partition(flat: FlatState, filters: Sequence[FilterSpec], *, last_position_r
               ) -> tuple[tuple[FlatState, ...], FlatState]:
     """Return one group per filter (first match wins) and the remainder."""
     check_filters(filters, last_position_rule=last_position_rule)
-    groups: list[list[tuple[tuple[object, ...], object]]] = [[] for _ in filters]
-    rest = []
+    groups: list[list[tuple[Path, VarModel]]] = [[] for _ in filters]
+    rest: list[tuple[Path, VarModel]] = []
     for path, v in flat:
         i = first_match(filters, path, v.type_name, v.metadata_dict)
         (rest if i is None else groups[i]).append((path, v))
-    return tuple(tuple(g) for g in groups), tuple(rest)  # type: ignore[misc]
+    return tuple(tuple(g) for g in groups), tuple(rest)
 
 
 def split(m: Model, filters: Sequence[FilterSpec]) -> tuple[FlatState, ...]:

@@ -28,7 +28,7 @@ from spec.program import (
 from spec.semantics.mutable import Draft
 from spec.target import Path
 
-__all__ = ["apply", "bump", "transformed", "MODULE_TYPE_NAME"]
+__all__ = ["MODULE_TYPE_NAME", "apply", "bump", "transformed"]
 
 MODULE_TYPE_NAME = "Node"
 """The class name every target gives to blueprint nodes of kind ``module``."""
@@ -36,7 +36,7 @@ MODULE_TYPE_NAME = "Node"
 
 def transformed(v: VarModel, fn: str) -> VarModel:
     """Return ``v`` with ``TRANSFORMS[fn]`` applied to its value."""
-    value = np.asarray(TRANSFORMS[fn](v.value))  # type: ignore[arg-type]
+    value = np.asarray(TRANSFORMS[fn](v.value))
     value = np.asarray(value.astype(v.value.dtype), order="C")
     return VarModel(v.type_name, v.dtype, v.shape, value.tobytes(), v.metadata)
 

@@ -18,11 +18,12 @@ winning.  If any step fails, nothing changes (the oracle works on a ``Draft``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+from spec.blueprint import Key
 from spec.errors import SpecError
 from spec.model import Model, NodeSlot, StaticSlot, VarModel, VarSlot
-from spec.semantics.merge import RawLeaf, StateLeaf, merge_states, nest
+from spec.semantics.merge import Nested, RawLeaf, StateLeaf, merge_states, nest
 from spec.semantics.mutable import Draft
 from spec.target import Path
 
@@ -40,7 +41,9 @@ def _set_leaf(d: Draft, var_id: int, leaf: StateLeaf) -> None:
 def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
     """Return the model of ``x`` after ``update(x, *states)``; raise SpecError where it must fail."""
     d = Draft(m)
-    stack = [(0, (), iter(nest(merge_states(*states)).items()))]
+    stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [
+        (0, (), iter(nest(merge_states(*states)).items()))
+    ]
     while stack:
         node_id, path, items = stack[-1]
         item = next(items, None)

@@ -32,9 +32,8 @@ from spec.filters import (
     Everything,
     FilterSpec,
     Invalid,
-    Literal as LiteralFilter,
-    NotOf,
     Nothing,
+    NotOf,
     OfType,
     PathContains,
     Seq,
@@ -42,21 +41,24 @@ from spec.filters import (
     TypeFilter,
     WithTag,
 )
+from spec.filters import (
+    Literal as LiteralFilter,
+)
 from spec.semantics import MODULE_TYPE_NAME
 from spec.target import Capability, LeafView, NodeView, Path, Target, Token
 
-__all__ = ["NNXTarget", "namedtuple_type", "dataclass_type"]
+__all__ = ["NNXTarget", "dataclass_type", "namedtuple_type"]
 
 _INTERNAL_PREFIXES = ("_object__", "_pytree__", "_graph_node__")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def namedtuple_type(fields: tuple[str, ...]) -> type:
     """Return the namedtuple type used for blueprint ``namedtuple`` nodes with ``fields``."""
-    return collections.namedtuple("NT_" + "_".join(fields), fields)  # type: ignore[misc]
+    return collections.namedtuple("NT_" + "_".join(fields), fields)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def dataclass_type(fields: tuple[str, ...]) -> type:
     """Return the registered dataclass pytree type used for blueprint ``dataclass`` nodes."""
     import jax
@@ -66,7 +68,7 @@ def dataclass_type(fields: tuple[str, ...]) -> type:
     return cls
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _classes_for(nnx: ModuleType) -> tuple[type, type]:
     """Return the ``Node`` module class and the ``UserVariable`` class for one ``nnx`` namespace.
 
@@ -179,7 +181,7 @@ class NNXTarget(Target):
         if x is None:
             return NodeView("pytree", "NoneType", (), True)
         if hasattr(x, "_fields"):
-            fields = cast(tuple[str, ...], getattr(x, "_fields"))
+            fields = cast(tuple[str, ...], x._fields)
             return NodeView("pytree", type(x).__name__, tuple(zip(fields, cast(tuple[object, ...], x))), True)
         if dataclasses.is_dataclass(x):
             entries = tuple((f.name, getattr(x, f.name)) for f in dataclasses.fields(x))

@@ -10,7 +10,15 @@ from spec.build import blueprint_model
 from spec.errors import SpecError
 from spec.filters import Literal, OfType, PathContains, TagFilter, TypeFilter
 from spec.model import NodeSlot, VarSlot, aliasing, diff, path_str
-from spec.program import AddNode, AddVariable, Alias, DeleteAttr, PointToAncestor, SetStatic, TransformValues
+from spec.program import (
+    AddNode,
+    AddVariable,
+    Alias,
+    DeleteAttr,
+    PointToAncestor,
+    SetStatic,
+    TransformValues,
+)
 from spec.semantics import RawLeaf
 
 P = VarSpec("Param", (2,), "float32", 0)
