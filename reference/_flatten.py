@@ -13,8 +13,8 @@ Contract (the seed's semantics):
 - An array attribute raises ``ArrayLeafError``; any other non-node value is static.
 
 [Deviation D-1] no recursion: an explicit stack of frames, each holding its children
-iterator; a frame's state dict is created (and linked into its parent's) only when the
-first Variable below it is found, so no path tuple is ever built on the hot path.
+iterator and its state dict (linked into the parent's dict, and unlinked again if it
+ends up empty), so no path tuple is ever built on the hot path.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ from reference._variables import VariableState
 from reference.errors import ArrayLeafError, GraphError, PytreeCycleError
 
 # A frame is a list (cheaper than an object here):
-# [children iterator, header position in ops, state dict or None, parent frame, key, pytree id]
+# [children iterator, header position in ops, state dict, parent frame, key, pytree id]
+# A frame's state dict is linked into its parent's when the frame is pushed, and unlinked
+# when it is popped empty, so subtrees without Variables get no entry.
 _IT, _HDR, _OUT, _PARENT, _KEY, _PYTREE_ID = range(6)
 
 
@@ -69,19 +71,6 @@ def _frame_path(frame: list[Any], *key: Any) -> tuple[Hashable, ...]:
         keys.append(frame[_KEY])
         frame = frame[_PARENT]
     return tuple(reversed(keys))
-
-
-def _ensure_out(frame: list[Any]) -> dict[Any, Any]:
-    """Create the state dict of ``frame`` and of its ancestors that lack one."""
-    chain = []
-    while frame[_OUT] is None:
-        chain.append(frame)
-        frame = frame[_PARENT]
-    out: dict[Any, Any] = frame[_OUT]
-    for link in reversed(chain):
-        out[link[_KEY]] = out = {}
-        link[_OUT] = out
-    return out
 
 
 @paused_gc
@@ -116,10 +105,13 @@ def _run(
     # child on the hottest path of the library. Branches are ordered by frequency.
     append = ops.append
     kind_get = KIND.get
+    graph_get = GRAPH_REGISTRY.__getitem__
+    trusted = TRUSTED_KEYS
     ids_get = ids.get
     new = object.__new__
     counter = len(ids)
     on_path: set[int] = set()  # pytree containers on the current path (cycle guard)
+    out: dict[Any, Any]
     stack = [virtual]
     while stack:
         frame = stack[-1]
@@ -146,10 +138,7 @@ def _run(
                 else:
                     append((LEAF_DEF, key, t, counter, EMPTY_METADATA))
                 counter += 1
-                out = frame[_OUT]
-                if out is None:
-                    out = _ensure_out(frame)
-                out[key] = state
+                frame[_OUT][key] = state
             elif kind == K_STATIC:
                 append((STATIC, key, value))
             elif kind == K_GRAPH:
@@ -158,7 +147,13 @@ def _run(
                 if index is not None:
                     append((SUB_REF, key, t, index))
                     continue
-                items, metadata = _children(value, kind, frame, key)
+                impl = graph_get(t)
+                try:
+                    items, metadata = impl.flatten(value)
+                except GraphError as error:
+                    raise error.at(_frame_path(frame, key)) from None
+                if t not in trusted:
+                    _check_keys(items, value, frame, key)
                 ids[vid] = counter
                 keep[vid] = value
                 append((SUB, key))
@@ -166,7 +161,8 @@ def _run(
                 append((NODE, t, counter, metadata, len(items), 0))
                 counter += 1
                 if items:
-                    stack.append([iter(items), header, None, frame, key, 0])
+                    frame[_OUT][key] = out = {}
+                    stack.append([iter(items), header, out, frame, key, 0])
                     break
             elif kind == K_PYTREE or kind == K_GENERIC:
                 vid = id(value)
@@ -185,7 +181,8 @@ def _run(
                 )
                 if items:
                     on_path.add(vid)
-                    stack.append([iter(items), header, None, frame, key, vid])
+                    frame[_OUT][key] = out = {}
+                    stack.append([iter(items), header, out, frame, key, vid])
                     break
             else:  # K_ARRAY, the only kind left
                 raise ArrayLeafError(
@@ -200,8 +197,17 @@ def _run(
             if header is not None:
                 h = ops[header]
                 ops[header] = (NODE, h[1], h[2], h[3], h[4], len(ops) - header - 1)
+                if not frame[_OUT]:  # no Variable below: no state entry
+                    del frame[_PARENT][_OUT][frame[_KEY]]
                 if frame[_PYTREE_ID]:
                     on_path.discard(frame[_PYTREE_ID])
+
+
+def _check_keys(items: Any, value: Any, frame: list[Any], key: Any) -> None:
+    try:
+        check_keys([k for k, _ in items], value)
+    except GraphError as error:
+        raise error.at(_frame_path(frame, key)) from None
 
 
 def _children(value: Any, kind: int, frame: list[Any], key: Any) -> tuple[Any, Any]:

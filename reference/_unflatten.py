@@ -238,23 +238,17 @@ def _build(
         else:
             if consumed != len(st):
                 raise _unknown_keys(ops, frame[_HDR], st, _path(stack))
-            node = _finish(frame, ops, commits)
+            node = frame[_NODE]
+            if node is None:  # a pytree: built from its children
+                node = frame[_IMPL].unflatten(children, ops[frame[_HDR]][3])
+            elif commits is None:
+                frame[_IMPL].init(node, children)
+            else:  # reused objects change only once everything is built
+                commits.append((frame[_IMPL], node, children, frame[_REUSED]))
             stack.pop()
             if not stack:
                 return node
             stack[-1][_CHILDREN].append((frame[_KEY], node))
-
-
-def _finish(frame: list[Any], ops: tuple[Token, ...], commits: list[tuple[Any, ...]] | None) -> Any:
-    """Fill a graph node with its children (or defer it), or build a pytree node."""
-    impl, node, children = frame[_IMPL], frame[_NODE], frame[_CHILDREN]
-    if node is None:
-        return impl.unflatten(children, ops[frame[_HDR]][3])
-    if commits is None:
-        impl.init(node, children)
-    else:
-        commits.append((impl, node, children, frame[_REUSED]))
-    return node
 
 
 def _reuse_variable(
