@@ -16,9 +16,10 @@ from reference._flatten import flatten_graph
 from reference._graphdef import GraphDef, NodeDef, NodeRef
 from reference._iter import iter_graph
 from reference._mappings import RefMap
+from reference._nested import from_flat
 from reference._pop import pop_graph
 from reference._proxy import ApplyCaller, CallableProxy, DelayedAccessor
-from reference._state import State, from_flat, split_mapping
+from reference._state import State, split_mapping
 from reference._typing import A, Key, Node
 from reference._unflatten import unflatten_graph
 from reference._update import update_graph

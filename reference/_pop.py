@@ -20,6 +20,7 @@ from typing import Any
 
 from reference._filters import Bucketer, Filter, to_predicate
 from reference._gc import paused_gc
+from reference._nested import from_flat
 from reference._registry import (
     K_GENERIC,
     K_GRAPH,
@@ -31,7 +32,6 @@ from reference._registry import (
     kind_of,
     node_impl,
 )
-from reference._state import from_flat
 from reference.errors import GraphError, ImmutableNodeError
 
 _NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)

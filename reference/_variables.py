@@ -24,18 +24,17 @@ valid at the seed) are not part of this subset.
 from __future__ import annotations
 
 import builtins
-import operator
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, cast
 
 from typing_extensions import Self
 
 from reference._jax import GetAttrKey, register_keyed_pytree
+from reference._operators import ValueOperators
 from reference._typing import MISSING, A, Missing
 from reference.errors import VariableError
 
 
-class Variable(Generic[A]):
+class Variable(ValueOperators, Generic[A]):
     """A mutable cell for a value plus metadata; graphs track Variables by identity.
 
     Args:
@@ -181,136 +180,6 @@ class Variable(Generic[A]):
         fields = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
         sep = ", " if fields else ""
         return f"{type(self).__name__}(value={self.raw_value!r}{sep}{fields})"
-
-    # --- operators proxy to the value; in-place ones keep the Variable's identity ---
-
-    def __jax_array__(self) -> Any:
-        return self.value
-
-    def __len__(self) -> int:
-        return len(self.value)  # type: ignore[arg-type]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.value)  # type: ignore[call-overload,no-any-return]
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.value  # type: ignore[operator]
-
-    def __getitem__(self, key: Any) -> Any:
-        return self.value[key]  # type: ignore[index]
-
-    def __setitem__(self, key: Any, item: Any) -> None:
-        self.value[key] = item  # type: ignore[index]
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.value(*args, **kwargs)  # type: ignore[operator]
-
-    def _binary(self, op: Callable[[Any, Any], Any], other: Any) -> Any:
-        return op(self.value, other)
-
-    def _reflected(self, op: Callable[[Any, Any], Any], other: Any) -> Any:
-        return op(other, self.value)
-
-    def _inplace(self, op: Callable[[Any, Any], Any], other: Any) -> Self:
-        # numpy values are updated in place; jax values are replaced (identity kept)
-        self.value = op(self.value, other)
-        return self
-
-    def __add__(self, other: Any) -> Any:
-        return self._binary(operator.add, other)
-
-    def __radd__(self, other: Any) -> Any:
-        return self._reflected(operator.add, other)
-
-    def __iadd__(self, other: Any) -> Self:
-        return self._inplace(operator.iadd, other)
-
-    def __sub__(self, other: Any) -> Any:
-        return self._binary(operator.sub, other)
-
-    def __rsub__(self, other: Any) -> Any:
-        return self._reflected(operator.sub, other)
-
-    def __isub__(self, other: Any) -> Self:
-        return self._inplace(operator.isub, other)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._binary(operator.mul, other)
-
-    def __rmul__(self, other: Any) -> Any:
-        return self._reflected(operator.mul, other)
-
-    def __imul__(self, other: Any) -> Self:
-        return self._inplace(operator.imul, other)
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._binary(operator.truediv, other)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return self._reflected(operator.truediv, other)
-
-    def __itruediv__(self, other: Any) -> Self:
-        return self._inplace(operator.itruediv, other)
-
-    def __floordiv__(self, other: Any) -> Any:
-        return self._binary(operator.floordiv, other)
-
-    def __rfloordiv__(self, other: Any) -> Any:
-        return self._reflected(operator.floordiv, other)
-
-    def __mod__(self, other: Any) -> Any:
-        return self._binary(operator.mod, other)
-
-    def __rmod__(self, other: Any) -> Any:
-        return self._reflected(operator.mod, other)
-
-    def __pow__(self, other: Any) -> Any:
-        return self._binary(operator.pow, other)
-
-    def __rpow__(self, other: Any) -> Any:
-        return self._reflected(operator.pow, other)
-
-    def __matmul__(self, other: Any) -> Any:
-        return self._binary(operator.matmul, other)
-
-    def __rmatmul__(self, other: Any) -> Any:
-        return self._reflected(operator.matmul, other)
-
-    def __imatmul__(self, other: Any) -> Self:
-        return self._inplace(operator.imatmul, other)
-
-    def __and__(self, other: Any) -> Any:
-        return self._binary(operator.and_, other)
-
-    def __or__(self, other: Any) -> Any:
-        return self._binary(operator.or_, other)
-
-    def __xor__(self, other: Any) -> Any:
-        return self._binary(operator.xor, other)
-
-    def __lt__(self, other: Any) -> Any:
-        return self._binary(operator.lt, other)
-
-    def __le__(self, other: Any) -> Any:
-        return self._binary(operator.le, other)
-
-    def __gt__(self, other: Any) -> Any:
-        return self._binary(operator.gt, other)
-
-    def __ge__(self, other: Any) -> Any:
-        return self._binary(operator.ge, other)
-
-    def __neg__(self) -> Any:
-        return -self.value  # type: ignore[operator]
-
-    def __pos__(self) -> Any:
-        return +self.value  # type: ignore[operator]
-
-    def __abs__(self) -> Any:
-        return abs(self.value)  # type: ignore[arg-type]
-
-    def __invert__(self) -> Any:
-        return ~self.value  # type: ignore[operator]
 
 
 class Param(Variable[A]):
