@@ -7,7 +7,8 @@ pytest, so the CLI, the meta tests and other tools can call it directly.
   ``profiles.settings_for(profile, law.examples)``; the ``exhaustive`` profile instead walks
   ``strategies.exhaustive_cases(law.inputs)`` in order.  A *fixed* law (``law.inputs == ()``)
   checks its own built-in input: it runs once on ``fixed_case()`` (an empty module graph, which
-  such a law ignores apart from ``case.backend``).
+  such a law ignores apart from ``case.backend`` and ``case.scale``, the size factor of its
+  built-in input: ``profiles.FIXED_SCALE``, a tenth under ``dev``).
 * **Backends.**  A per-backend law gets ``case.backend`` set and runs entirely under
   ``jax.default_device`` of that backend's first device; a backend that jax does not have here
   makes the law ``n/a``.
@@ -40,7 +41,7 @@ from spec.errors import NotApplicable
 from spec.laws import Case, Law
 from spec.runner import inputs
 from spec.runner.config import backend_devices
-from spec.runner.profiles import settings_for
+from spec.runner.profiles import FIXED_SCALE, settings_for
 from spec.target import Target
 
 __all__ = ["NA_PROBE", "Outcome", "Verdict", "check_case", "device_scope", "fixed_case", "run_law"]
@@ -63,9 +64,11 @@ class Outcome:
     error: BaseException | None = None
 
 
-def fixed_case(backend: str | None = None) -> Case:
-    """The case a fixed law (no inputs) runs on: an empty module graph."""
-    return Case(graph=Blueprint(nodes=(NodeSpec("module"),)), backend=backend)
+def fixed_case(backend: str | None = None, profile: str = "ci") -> Case:
+    """The case a fixed law (no inputs) runs on: an empty module graph, at the profile's
+    ``FIXED_SCALE`` (the size factor of a fixed law's own built-in input)."""
+    return Case(graph=Blueprint(nodes=(NodeSpec("module"),)), backend=backend,
+                scale=FIXED_SCALE.get(profile, 1.0))
 
 
 @contextlib.contextmanager
@@ -137,7 +140,7 @@ def run_law(law: Law, t: Target, profile: str = "dev", backend: str | None = Non
     if backend is not None and not backend_devices(backend):
         return outcome("n/a", f"backend {backend!r} is not available here")
     if law.fixed:
-        return _iterate(law, t, [fixed_case(backend)], tally, outcome)
+        return _iterate(law, t, [fixed_case(backend, profile)], tally, outcome)
     if profile == "exhaustive":
         return _iterate(law, t, (_on(c, backend) for c in inputs.exhaustive_cases(law.inputs)), tally, outcome)
     return _hypothesis(law, t, profile, backend, tally, outcome)

@@ -87,7 +87,8 @@ def closing_line(records: Iterable[LawRecord]) -> str:
     """``N passed, N failed`` then ``, N skipped`` (n/a), ``, N xfailed``, ``, N xpassed`` if any."""
     c = counts(records)
     line = f"{c['pass']} passed, {c['fail']} failed"
-    for status, word in (("n/a", "skipped"), ("xfail", "xfailed"), ("xpass", "xpassed")):
+    more: tuple[tuple[Status, str], ...] = (("n/a", "skipped"), ("xfail", "xfailed"), ("xpass", "xpassed"))
+    for status, word in more:
         if c[status]:
             line += f", {c[status]} {word}"
     return line

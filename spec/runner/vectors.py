@@ -117,8 +117,8 @@ def make_vector(law: Law, t: Target, target_spec: str, case: Case, error: BaseEx
         "expect": expect,
         "reason": reason,
         "link": link,
-        "case": case.to_data(),  # type: ignore[dict-item]
-        "failure": failure_data(error),  # type: ignore[dict-item]
+        "case": case.to_data(),
+        "failure": failure_data(error),
         "reproducer": reproducer,
         "found": dict(found or {}),
     }

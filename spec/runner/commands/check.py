@@ -46,7 +46,8 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
 
     root = Path(spec.__file__).resolve().parent.parent
     out = ["--pyargs", "spec.runner.suite", "-c", os.devnull, "--rootdir", str(root),
-           "-p", "no:cacheprovider", "--tb=short", "--nnxspec-summary=none",
+           "-p", "no:cacheprovider", "--tb=short",
+           "-W", "ignore::pytest.PytestAssertRewriteWarning", "--nnxspec-summary=none",
            "--nnxspec-report", str(report_dir)]
     if not _plugin_installed():
         out[0:0] = ["-p", "spec.runner.plugin"]
@@ -67,9 +68,9 @@ def run(args: argparse.Namespace) -> int:
     import pytest
 
     if args.workers not in (None, "0"):
-        try:
-            import xdist  # noqa: F401
-        except ImportError:
+        from importlib.util import find_spec
+
+        if find_spec("xdist") is None:
             print("nnxspec check: -n needs pytest-xdist (pip install pytest-xdist)")
             return 4
     folder = args.report if args.report is not None else Path(tempfile.mkdtemp(prefix="nnxspec-report-"))
