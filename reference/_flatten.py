@@ -60,6 +60,7 @@ from reference.errors import ArrayLeafError, GraphError, PytreeCycleError
 # A frame's state dict is linked into its parent's when the frame is pushed, and unlinked
 # when it is popped empty, so subtrees without Variables get no entry.
 _IT, _HDR, _OUT, _PARENT, _KEY, _PYTREE_ID = range(6)
+_NONE_HEADER = (NODE, type(None), -1, None, 0, 0)
 
 
 def _frame_path(frame: list[Any], *key: Any) -> tuple[Hashable, ...]:
@@ -164,6 +165,9 @@ def _run(
                     frame[_OUT][key] = out = {}
                     stack.append([iter(items), header, out, frame, key, 0])
                     break
+            elif value is None:  # common (optional submodules): no hook call, no frame
+                append((SUB, key))
+                append(_NONE_HEADER)
             elif kind == K_PYTREE or kind == K_GENERIC:
                 vid = id(value)
                 if vid in on_path:

@@ -28,6 +28,7 @@ import dataclasses
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias
 
+from reference._gc import paused_gc
 from reference._jax import register_static
 from reference._mappings import HashableMapping
 from reference._typing import Index, Key, Node
@@ -384,21 +385,23 @@ def _unhashable_error(ops: tuple[Token, ...], error: TypeError) -> UnhashableGra
     return UnhashableGraphDefError("index_mapping", None, f"expected a hashable value: {error}")
 
 
+@paused_gc
 def render_tokens(ops: Sequence[Token], index_mapping: object = None) -> str:
     """Render tokens as a nested ``NodeDef(...)`` expression, on one line, iteratively."""
     parts: list[str] = []
     stack: list[list[Any]] = []  # open nodes: [remaining attributes, metadata, index_mapping]
+    text = _ReprCache()
     for token in ops:
         tag = token[0]
         if tag == SUB:
             parts.append(f"SubGraphAttribute(key={token[1]!r}, value=")
             continue
         if tag == NODE:
-            parts.append(f"NodeDef(type={_name(token[1])}, index={token[2]}, attributes=(")
+            parts.append(f"NodeDef(type={text.name(token[1])}, index={token[2]}, attributes=(")
             stack.append([token[4], token[3], None if stack else index_mapping])
             completed = False
         else:
-            parts.append(_render_leaf(token))
+            parts.append(_render_leaf(token, text))
             completed = True
         while stack:
             top = stack[-1]
@@ -409,21 +412,46 @@ def render_tokens(ops: Sequence[Token], index_mapping: object = None) -> str:
                     parts.append(", ")
                 break
             stack.pop()
-            parts.append(f"), metadata={top[1]!r}, index_mapping={top[2]!r})")
+            parts.append(f"), metadata={text.repr(top[1])}, index_mapping={top[2]!r})")
             if stack:
                 parts.append(")")  # closes the SubGraphAttribute holding this node
             completed = True
     return "".join(parts)
 
 
-def _render_leaf(token: Token) -> str:
+class _ReprCache:
+    """Reprs and names of the objects a rendering meets again and again (types,
+    metadata), computed once per object. Objects stay alive during the rendering, so
+    their ids are stable."""
+
+    def __init__(self) -> None:
+        self._reprs: dict[int, str] = {}
+        self._names: dict[int, str] = {}
+
+    def repr(self, x: object) -> str:
+        text = self._reprs.get(id(x))
+        if text is None:
+            text = self._reprs[id(x)] = repr(x)
+        return text
+
+    def name(self, t: object) -> str:
+        text = self._names.get(id(t))
+        if text is None:
+            text = self._names[id(t)] = _name(t)
+        return text
+
+
+def _render_leaf(token: Token, text: _ReprCache) -> str:
     tag, key = token[0], token[1]
     if tag == STATIC:
         return f"StaticAttribute(key={key!r}, value={token[2]!r})"
     if tag == LEAF_DEF:
-        return f"LeafAttribute(key={key!r}, value={VariableDef(token[2], token[3], token[4])!r})"
+        variable_def = (
+            f"type={text.name(token[2])}, index={token[3]}, metadata={text.repr(token[4])}"
+        )
+        return f"LeafAttribute(key={key!r}, value=VariableDef({variable_def}))"
     kind = "LeafAttribute" if tag == LEAF_REF else "SubGraphAttribute"
-    return f"{kind}(key={key!r}, value={NodeRef(token[2], token[3])!r})"
+    return f"{kind}(key={key!r}, value=NodeRef(type={text.name(token[2])}, index={token[3]}))"
 
 
 register_static(NodeRef)

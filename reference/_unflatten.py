@@ -44,6 +44,7 @@ from reference.errors import (
 )
 
 _EMPTY: dict[Any, Any] = {}
+_NONE_TYPE = type(None)
 # A frame is a list: [remaining attributes, children, state, consumed keys, header position,
 #                     impl, graph node or None, key in parent, reused from the cache]
 _REMAINING, _CHILDREN, _STATE, _CONSUMED, _HDR, _IMPL, _NODE, _KEY, _REUSED = range(9)
@@ -217,6 +218,10 @@ def _build(
                 value = get(key, MISSING)
                 sub: Mapping[Any, Any]
                 if value is MISSING:
+                    if ops[pos][1] is _NONE_TYPE:  # common: no frame for None
+                        children.append((key, None))
+                        pos += 1
+                        continue
                     sub = _EMPTY
                 else:
                     consumed += 1

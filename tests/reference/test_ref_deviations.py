@@ -34,7 +34,7 @@ def test_d1_deep_chain_split_merge_update_clone_and_graphdef() -> None:
     assert _last(cloned).w.value == DEEP - 1 and _last(cloned) is not _last(merged)
     # GraphDef equality, hash and repr of a 100,000-deep NodeDef do not recurse
     other = nnx.graphdef(cloned)
-    assert graphdef == other and hash(graphdef) == hash(other)
+    assert other is not graphdef and other == graphdef and hash(other) == hash(graphdef)
     text = repr(graphdef)
     assert text.startswith("NodeDef(type=Chain, index=0,")
     assert text.count("NodeDef(") == DEEP + 1  # the last `next` is None
