@@ -89,10 +89,8 @@ def split(
 ) -> tuple[GraphDef[Node], GraphState, GraphState, GraphState]: ...
 @overload
 def split(
-    node: Node, first: Filter, second: Filter, third: Filter, fourth: Filter, /, *filters: Filter
-) -> tuple[
-    GraphDef[Node], GraphState, GraphState, GraphState, GraphState, Unpack[tuple[GraphState, ...]]
-]: ...
+    node: Node, /, *filters: Filter
+) -> tuple[GraphDef[Node], GraphState, Unpack[tuple[GraphState, ...]]]: ...
 def split(node: Node, *filters: Filter) -> tuple[GraphDef[Node], Unpack[tuple[GraphState, ...]]]:
     """Split a graph node into a GraphDef and one State per filter (one State if none).
 

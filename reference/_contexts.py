@@ -141,17 +141,8 @@ class UpdateContext:
     ) -> tuple[GraphDef[A], GraphState, GraphState, GraphState]: ...
     @overload
     def split(
-        self,
-        node: A,
-        first: Filter,
-        second: Filter,
-        third: Filter,
-        fourth: Filter,
-        /,
-        *filters: Filter,
-    ) -> tuple[
-        GraphDef[A], GraphState, GraphState, GraphState, GraphState, Unpack[tuple[GraphState, ...]]
-    ]: ...
+        self, node: A, /, *filters: Filter
+    ) -> tuple[GraphDef[A], GraphState, Unpack[tuple[GraphState, ...]]]: ...
     def split(
         self, node: A, *filters: Filter
     ) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:
@@ -286,17 +277,8 @@ class SplitContext:
     ) -> tuple[GraphDef[A], GraphState, GraphState, GraphState]: ...
     @overload
     def split(
-        self,
-        node: A,
-        first: Filter,
-        second: Filter,
-        third: Filter,
-        fourth: Filter,
-        /,
-        *filters: Filter,
-    ) -> tuple[
-        GraphDef[A], GraphState, GraphState, GraphState, GraphState, Unpack[tuple[GraphState, ...]]
-    ]: ...
+        self, node: A, /, *filters: Filter
+    ) -> tuple[GraphDef[A], GraphState, Unpack[tuple[GraphState, ...]]]: ...
     def split(
         self, node: A, *filters: Filter
     ) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:

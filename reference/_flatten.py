@@ -53,7 +53,7 @@ from reference._registry import (
     node_impl,
 )
 from reference._variables import VariableState
-from reference.errors import ArrayLeafError, GraphError, PytreeCycleError
+from reference.errors import ArrayLeafError, GraphError, GraphTypeError, PytreeCycleError
 
 # A frame is a list (cheaper than an object here):
 # [children iterator, header position in ops, state dict, parent frame, key, pytree id]
@@ -85,6 +85,10 @@ def flatten_graph(
     """
     if ref_index is None:
         ref_index = RefMap()
+    elif type(ref_index) is not RefMap:
+        raise GraphTypeError(
+            f"ref_index of type {type(ref_index).__name__}", None, "expected a RefMap (identity-keyed)"
+        )
     ids, keep = ref_index._index, ref_index._keys
     node_impl(node)  # raises NotANodeError for Variables, arrays and statics
     if type(node) in GRAPH_REGISTRY and id(node) in ids:

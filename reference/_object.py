@@ -142,10 +142,10 @@ class Module(Object):
         replaced by ``reduce_fn(current, value)``. An existing attribute that is not a
         ``variable_type`` raises ``NodeTypeError``.
         """
-        current = vars(self).get(name)
-        if current is None:
+        if name not in vars(self):
             setattr(self, name, variable_type(reduce_fn(init_fn(), value)))
             return
+        current = vars(self)[name]
         if not isinstance(current, variable_type):
             raise NodeTypeError(
                 f"sow into {name!r}",
