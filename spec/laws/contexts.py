@@ -139,7 +139,7 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
 
     Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x (weakref + gc)
     Rationale: a long-lived context that pins old graphs leaks device memory step after step.
-    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-8).
+    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-11).
     """
     need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     for exit_by_exception in (False, True):
@@ -201,7 +201,7 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
 
     Statement: ctx.merge(...) as the first call raises ∧ ctx.split(x); ctx.split(x) raises
     Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the outer graph.
-    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split branch, D-9).
+    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split branch, D-11).
     """
     need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     x = build_case(t, case).root

@@ -145,7 +145,7 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
 
     Statement: x@p = set()  ⟹  gd = graphdef(x) succeeds ∧ hash(gd) raises TypeError mentioning p's key
     Rationale: the error must point at the attribute to fix, not at jit's cache internals.
-    Seed: graph.py NodeDef hash (breaks: the TypeError names no attribute, D-10).
+    Seed: graph.py NodeDef hash (breaks: the TypeError names no attribute, D-12).
     """
     found = _first_graph_node(t, build_case(t, case).root)
     if found is None:

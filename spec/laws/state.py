@@ -176,7 +176,7 @@ def malformed_filters_are_rejected(t: Target, case: Case) -> None:
 
     Statement: misplaced(fs) ∨ invalid(fs)  ⟹  split(x, *fs) and state(x, *fs) raise ValueError / TypeError
     Rationale: `...` means "everything else"; a filter after it can never match, which is a bug in the caller.
-    Seed: filterlib.filters_to_predicates (holds, but the seed treats the integer 1 as True: D-7).
+    Seed: filterlib.filters_to_predicates (holds, but the seed treats the integer 1 as True: D-10).
     """
     x = build_case(t, case).root
     try:
