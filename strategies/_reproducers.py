@@ -24,7 +24,18 @@ from spec.blueprint import (
     VarSpec,
 )
 from spec.build import blueprint_model
-from spec.filters import AllOf, AnyOf, CallableFilter, FilterSpec, NotOf, Seq, describe
+from spec.filters import (
+    AllOf,
+    AnyOf,
+    CallableFilter,
+    FilterSpec,
+    NotOf,
+    OfType,
+    Seq,
+    TypeFilter,
+    WithTag,
+    describe,
+)
 from spec.laws._registry import Case, Law
 from spec.model import Model, NodeSlot
 from spec.program import (
@@ -156,16 +167,35 @@ def _callables(f: FilterSpec) -> set[str]:
     return set()
 
 
+def _describe(f: FilterSpec) -> str:
+    """``spec.filters.describe``, but ``OfType`` / ``WithTag`` as ``nnx.OfType`` / ``nnx.WithTag``:
+    flax exports both at the top of ``nnx`` as well as in ``nnx.filterlib``, and ``reference``
+    only at the top."""
+    if isinstance(f, OfType):
+        return f"nnx.OfType({describe(TypeFilter(f.type_name))})"
+    if isinstance(f, WithTag):
+        return f"nnx.WithTag({f.tag!r})"
+    if isinstance(f, Seq):
+        inner = ", ".join(_describe(g) for g in f.items)
+        return f"[{inner}]" if f.form == "list" else f"({inner}{',' if len(f.items) == 1 else ''})"
+    if isinstance(f, (AnyOf, AllOf)):
+        return f"nnx.{'Any' if isinstance(f, AnyOf) else 'All'}({', '.join(_describe(g) for g in f.items)})"
+    if isinstance(f, NotOf):
+        return f"nnx.Not({_describe(f.item)})"
+    return describe(f)
+
+
 def filters_source(filters: Sequence[FilterSpec], *, name: str = "fs") -> str:
-    """Return Python that binds the filter tuple to ``name`` (``spec.filters.describe`` per term),
-    defining ``CALLABLES`` first if a callable filter is used."""
+    """Return Python that binds the filter tuple to ``name`` (``spec.filters.describe`` per term,
+    with ``OfType`` / ``WithTag`` taken from the top of ``nnx``), defining ``CALLABLES`` first if a
+    callable filter is used."""
     used = sorted(set().union(*(_callables(f) for f in filters)))
     lines = []
     if used:
         lines.append("CALLABLES = {")
         lines += [f"    {n!r}: {CALLABLE_SOURCES[n]}," for n in used]
         lines.append("}")
-    lines.append(f"{name} = {describe(Seq('tuple', tuple(filters)))}")
+    lines.append(f"{name} = {_describe(Seq('tuple', tuple(filters)))}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,74 @@
+"""cases(): one Case per law input set, valid for every kind and exact through JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spec.filters as F
+from spec.build import blueprint_model
+from spec.laws import INPUTS, LAWS, Case
+from spec.semantics import apply, check_filters, flatten, partition
+from strategies import cases
+
+FAST = settings(max_examples=30, deadline=None, derandomize=True, database=None)
+KIND_SETS = [
+    ("graph",), ("module_graph",), ("graph", "filters"), ("graph", "exhaustive_filters"),
+    ("graph", "nonexhaustive_filters"), ("graph", "bad_filters"), ("graph", "program"), ("graph", "other"),
+    ("module_graph", "exhaustive_filters", "program", "other"), (),
+]
+
+
+def _check(kinds: tuple[str, ...], case: Case) -> None:
+    assert Case.from_data(case.to_data()) == case
+    assert Case.from_data(json.loads(case.to_json())) == case
+    if "module_graph" in kinds:
+        assert case.graph.nodes[0].kind == "module"
+    if not any(k.endswith("filters") for k in kinds):
+        assert case.filters == ()
+    if "filters" in kinds:
+        check_filters(case.filters)
+    if "exhaustive_filters" in kinds:
+        check_filters(case.filters)
+        assert F.is_catch_all(case.filters[-1])
+    if "nonexhaustive_filters" in kinds:
+        assert partition(flatten(blueprint_model(case.graph))[1], case.filters)[1]
+    if "bad_filters" in kinds:
+        assert (F.misplaced_catch_all(case.filters) is not None) != any(F.has_invalid(f) for f in case.filters)
+    if "program" in kinds:
+        apply(blueprint_model(case.graph), case.program)
+    else:
+        assert case.program == ()
+    assert (case.other is not None) == ("other" in kinds)
+
+
+@pytest.mark.parametrize("kinds", KIND_SETS, ids=lambda k: "+".join(k) or "none")
+def test_cases_hold_valid_inputs_of_the_named_kinds(kinds: tuple[str, ...]) -> None:
+    @FAST
+    @given(cases(kinds))
+    def check(case: Case) -> None:
+        _check(kinds, case)
+
+    check()
+
+
+def test_every_input_kind_is_covered() -> None:
+    assert {k for kinds in KIND_SETS for k in kinds} == set(INPUTS)
+
+
+@settings(FAST, max_examples=len(LAWS))
+@given(st.sampled_from([law for law in LAWS if law.inputs]).flatmap(lambda law: st.tuples(st.just(law.inputs), cases(law.inputs))))
+def test_cases_for_the_registered_laws(drawn: tuple[tuple[str, ...], Case]) -> None:
+    _check(*drawn)
+
+
+@FAST
+@given(cases(("graph", "program"), dtypes=("int32",), max_nodes=2, max_variables=1, max_edits=1))
+def test_case_size_arguments(case: Case) -> None:
+    assert len(case.graph.nodes) <= 3  # two nodes, plus one a sharing choice may add
+    assert len(case.program) <= 1
+    for v in case.graph.variables:
+        assert v.dtype == "int32"
