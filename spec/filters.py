@@ -40,6 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Literal as TLiteral
 from typing import Union
 
+from spec import codec as _codec
 from spec.blueprint import VARIABLE_TYPES, Key, MetaValue
 
 __all__ = [
@@ -231,9 +232,9 @@ def describe(f: FilterSpec) -> str:
         inner = ", ".join(describe(g) for g in f.items)
         return f"[{inner}]" if f.form == "list" else f"({inner}{',' if len(f.items) == 1 else ''})"
     if isinstance(f, OfType):
-        return f"nnx.filterlib.OfType({describe(TypeFilter(f.type_name))})"
+        return f"nnx.OfType({describe(TypeFilter(f.type_name))})"
     if isinstance(f, WithTag):
-        return f"nnx.filterlib.WithTag({f.tag!r})"
+        return f"nnx.WithTag({f.tag!r})"
     if isinstance(f, PathContains):
         return f"nnx.PathContains({f.key!r})"
     if isinstance(f, AnyOf):
@@ -247,3 +248,7 @@ def describe(f: FilterSpec) -> str:
     if isinstance(f, Nothing):
         return "nnx.Nothing()"
     return {"int": "1", "float": "1.5", "object": "object()"}[f.form]
+
+
+_codec.register(TypeFilter, TagFilter, Literal, CallableFilter, Seq, OfType, WithTag, PathContains,
+                AnyOf, AllOf, NotOf, Everything, Nothing, Invalid)

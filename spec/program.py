@@ -25,7 +25,8 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, Union
 
-from spec.blueprint import Key, StaticValue, VarSpec
+from spec import codec as _codec
+from spec.blueprint import Key, StaticValue, Unhashable, VarSpec
 
 if TYPE_CHECKING:
     from spec.target import Target
@@ -95,6 +96,9 @@ class TransformValues:
 
 Edit = Union[SetStatic, AddVariable, AddNode, DeleteAttr, Alias, PointToAncestor, TransformValues]
 Program = tuple[Edit, ...]
+
+_codec.register(SetStatic, AddVariable, AddNode, DeleteAttr, Alias, PointToAncestor, TransformValues,
+                VarSpec, Unhashable)
 
 
 class _Array(Protocol):

@@ -16,7 +16,17 @@ from spec.blueprint import Key
 from spec.build import Built, build
 from spec.errors import ERROR_KINDS, LawViolation, NotApplicable, SpecError
 from spec.laws._registry import Case
-from spec.model import Model, VarModel, diff, observe, observe_objects, path_str, render, var_model
+from spec.model import (
+    Model,
+    NodeSlot,
+    VarModel,
+    diff,
+    observe,
+    observe_objects,
+    path_str,
+    render,
+    var_model,
+)
 from spec.semantics import FlatState
 from spec.target import LeafView, Path, Target, Token
 
@@ -26,6 +36,7 @@ __all__ = [
     "build_case",
     "expect_failure",
     "flat_models",
+    "fresh_key",
     "leaf_view_of",
     "make_state",
     "need",
@@ -206,6 +217,25 @@ def observe_root(t: Target, x: object) -> Model:
         return observe(t, x)
     except Exception as e:
         raise LawViolation(f"the result cannot be observed: {type(e).__name__}: {e}") from e
+
+
+def fresh_key(m: Model, path: Path, name: str) -> Key:
+    """Return a key absent from the node at ``path`` and of the kind its keys have: an int past
+    the last position for int-keyed containers (lists, tuples, int dicts), else ``name``.
+
+    Mixing int and str keys in one mapping is itself an error (keys must be orderable), which
+    would hide the failure a law means to provoke.
+    """
+    node = m.root
+    for key in path:
+        slot = node.get(key)
+        assert isinstance(slot, NodeSlot)  # sanity check: the path leads through nodes
+        node = m.nodes[slot.id]
+    keys = node.keys
+    int_keyed = node.type_name in ("list", "tuple") or (bool(keys) and all(isinstance(k, int) for k in keys))
+    if int_keyed:
+        return max((k for k in keys if isinstance(k, int)), default=-1) + 1
+    return name
 
 
 def leaf_view_of(v: VarModel) -> LeafView:

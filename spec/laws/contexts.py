@@ -142,24 +142,25 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
     Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-11).
     """
     need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    refs: dict[bool, list[weakref.ref[object]]] = {}
+    contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
     for exit_by_exception in (False, True):
         x = build(t, case.graph).root
-        refs = [weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"]
-        ctx_holder: list[object] = []
+        refs[exit_by_exception] = [weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"]
         try:
             with t.update_context(TAG) as ctx:
-                ctx_holder.append(ctx)
+                contexts.append(ctx)
                 protocol(t, ctx, x, lambda y: None)
                 del x
                 if exit_by_exception:
                     raise _Exit
         except _Exit:
             pass
-        gc.collect()
-        alive = sum(r() is not None for r in refs)
+    gc.collect()  # once: graphs with cycles need the cyclic collector, and it is slow
+    for exit_by_exception, weak in refs.items():
+        alive = sum(r() is not None for r in weak)
         require(alive == 0, f"{alive} graph node(s) of x are still alive after the context "
                 f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the context should hold none")
-        del ctx_holder
 
 
 class _Exit(Exception):

@@ -9,6 +9,7 @@ from spec.errors import SpecError
 from spec.laws._check import (
     build_case,
     expect_failure,
+    fresh_key,
     make_state,
     need,
     observe_root,
@@ -62,12 +63,13 @@ def merge_rejects_a_missing_leaf(t: Target, case: Case) -> None:
 def merge_rejects_an_unknown_leaf(t: Target, case: Case) -> None:
     """merge with a state holding a leaf at a key the graphdef does not know raises, naming the key.
 
-    Statement: merge(gd, state(x) ∪ {("zz_extra",): leaf})  raises (unknown-key) ∧ inputs unchanged
+    Statement: merge(gd, state(x) ∪ {(k,): leaf}) with k a new root key  raises (unknown-key) ∧ inputs unchanged
     Rationale: an unexpected leaf means state and graphdef do not belong together.
     Seed: graph.py _graph_unflatten ("Unknown keys"; holds).
     """
-    _, gd, tokens, flat = _split(t, case)
-    _merge_must_match_oracle(t, gd, tokens, (*flat, (("zz_extra",), _LEAF)), "merge(gd, state with an extra leaf)")
+    m, gd, tokens, flat = _split(t, case)
+    extra = (fresh_key(m, (), "zz_extra"),)
+    _merge_must_match_oracle(t, gd, tokens, (*flat, (extra, _LEAF)), "merge(gd, state with an extra leaf)")
 
 
 @law("ERR-3")
@@ -78,10 +80,10 @@ def merge_matches_leaves_by_key_not_position(t: Target, case: Case) -> None:
     Rationale: positional matching silently loads parameters into the wrong place.
     Seed: graph.py _graph_unflatten (holds; flax >= 0.10.6 merges positionally).
     """
-    _, gd, tokens, flat = _split(t, case)
+    m, gd, tokens, flat = _split(t, case)
     if flat:
         (path, leaf), rest = flat[-1], flat[:-1]
-        renamed: Path = (*path[:-1], "zz_renamed")
+        renamed: Path = (*path[:-1], fresh_key(m, path[:-1], "zz_renamed"))
         _merge_must_match_oracle(t, gd, tokens, (*rest, (renamed, leaf)), "merge(gd, state with a renamed key)")
 
 
@@ -152,8 +154,13 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
         return
     node, _ = found
     t.set_attr(node, "zz_unhashable", {1, 2})
+    unhashable = {p[-1] for p, s, _ in observe(t, node).walk()
+                  if isinstance(s, StaticSlot) and s.value.type_name in ("set", "frozenset", "list", "dict")}
     gd = t.graphdef(node)
-    expect_failure(lambda: hash(gd), SpecError("unhashable-static", ("zz_unhashable",)), "hash(graphdef(x))")
+    error = expect_failure(lambda: hash(gd), SpecError("unhashable-static"), "hash(graphdef(x))")
+    require(isinstance(error, TypeError), f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError")
+    require(any(repr(k) in str(error) or str(k) in str(error) for k in unhashable),
+            f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}")
 
 
 @law("ERR-7", requires=(Capability.ARRAY_ATTRIBUTES_ARE_ERRORS,))

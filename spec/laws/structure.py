@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spec import semantics
+from spec.errors import LawViolation
 from spec.laws._check import build_case, observe_root, require, require_same_tokens
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, VarSlot, aliasing, observe, path_str
@@ -126,8 +127,9 @@ def pytree_containers_are_rebuilt_per_occurrence(t: Target, case: Case) -> None:
     y = t.merge(*t.split(build_case(t, case).root))
     m = observe_root(t, y)
     for (kind, i), paths in aliasing(m).items():
-        require(kind == "Variable" or m.nodes[i].kind == "graph",
-                f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, but pytree containers must be rebuilt per occurrence")
+        if kind == "node" and m.nodes[i].kind == "pytree":
+            raise LawViolation(f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, "
+                               "but pytree containers must be rebuilt per occurrence")
 
 
 @law("PT-2")

@@ -9,6 +9,7 @@ from spec.laws._check import (
     build_case,
     expect_failure,
     flat_models,
+    fresh_key,
     make_state,
     need,
     require,
@@ -141,7 +142,7 @@ def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
     if not paths:
         return
     leaf = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
-    where = (*paths[0], "zz_new")
+    where = (*paths[0], fresh_key(m, paths[0], "zz_new"))
     good = _transformed(semantics.state(m))
     state = make_state(t, (*good, (where, leaf)))
     before = snapshot(t, x, state)

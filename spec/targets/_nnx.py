@@ -229,9 +229,9 @@ class NNXTarget(Target):
             items = [self.make_filter(g) for g in f.items]
             return items if f.form == "list" else tuple(items)
         if isinstance(f, OfType):
-            return nnx.filterlib.OfType(self.variable_type(f.type_name))
+            return nnx.OfType(self.variable_type(f.type_name))
         if isinstance(f, WithTag):
-            return nnx.filterlib.WithTag(f.tag)
+            return nnx.WithTag(f.tag)
         if isinstance(f, PathContains):
             return nnx.PathContains(f.key)
         if isinstance(f, AnyOf):
