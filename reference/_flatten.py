@@ -87,7 +87,9 @@ def flatten_graph(
         ref_index = RefMap()
     elif type(ref_index) is not RefMap:
         raise GraphTypeError(
-            f"ref_index of type {type(ref_index).__name__}", None, "expected a RefMap (identity-keyed)"
+            f"ref_index of type {type(ref_index).__name__}",
+            None,
+            "expected a RefMap (identity-keyed)",
         )
     ids, keep = ref_index._index, ref_index._keys
     node_impl(node)  # raises NotANodeError for Variables, arrays and statics
