@@ -132,6 +132,12 @@ _RAW = integers(0, 63)
 """A choice among a varying number of options, read modulo their count: 0 picks the first, and
 the choice stays valid when the shrinker deletes nodes or Variables before it."""
 _PAIR = st.tuples(_RAW, _RAW)
+_SET_ITEMS = st.lists(integers(0, 3), max_size=2, unique=True)
+_NO_SET: st.SearchStrategy[tuple[int, int, list[int]]] = st.just((0, 0, []))
+UNHASHABLE_ONE_IN = 8
+"""About one graph in this many gets an unhashable static (a set): enough for the laws about
+them, rare enough that the laws needing a hashable graphdef (jit) are rarely vacuous."""
+_UNHASHABLE_CHANCE = st.sampled_from(range(UNHASHABLE_ONE_IN))
 _MAYBE_PAIR = st.one_of(st.none(), _PAIR)
 
 
@@ -156,11 +162,12 @@ class _Genes:
     shared_node: _Pair
     cycle: _Pair
     extra: list[tuple[int, int]]
+    unhashable: tuple[int, int, list[int]]
 
 
 @functools.cache
 def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
-    statics = st.lists(static_values(), max_size=2) if p.statics else _NO_STATICS
+    statics = st.lists(static_values(unhashable=False), max_size=2) if p.statics else _NO_STATICS
     node = st.tuples(st.sampled_from(p.child_kinds), _RAW, statics, _RAW, _RAW)
     variable = st.tuples(variable_specs(p.dtypes), _RAW)
     return st.builds(
@@ -172,6 +179,7 @@ def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
         shared_node=_MAYBE_PAIR if p.sharing else st.none(),
         cycle=_MAYBE_PAIR if p.cycles else st.none(),
         extra=st.lists(_PAIR, max_size=2) if p.sharing else st.just([]),
+        unhashable=st.tuples(_UNHASHABLE_CHANCE, _RAW, _SET_ITEMS) if p.statics else _NO_SET,
     )
 
 
@@ -270,6 +278,9 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
     for v, (_, owner) in enumerate(g.variables):
         edges[_mod(holders, owner)].append(ToVar(v))
     _extra_edges(p, g, kinds, parent, edges)
+    chance, where, items = g.unhashable
+    if chance == UNHASHABLE_ONE_IN - 1:
+        edges[_mod(holders, where)].append(ToStatic(Unhashable(tuple(sorted(items)))))
     leaves = [g.root[1:]] + [(statics, shuffle, keys) for _, _, statics, shuffle, keys in g.nodes]
     nodes = []
     for kind, own, (statics, shuffle, keys) in zip(kinds, edges, leaves, strict=True):

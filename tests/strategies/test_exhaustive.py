@@ -58,7 +58,7 @@ def test_every_graph_of_a_small_scope_is_found() -> None:
 
     from spec.blueprint import BlueprintError, NodeSpec, ToVar, VarSpec
 
-    targets = [ToNode(0), ToNode(1), ToVar(0)]
+    targets: list[ToNode | ToVar] = [ToNode(0), ToNode(1), ToVar(0)]
     models = set()
     for n, m in itertools.product((1, 2), (0, 1)):
         options = [t for t in targets if not (isinstance(t, ToNode) and t.index >= n) and not (isinstance(t, ToVar) and not m)]

@@ -16,7 +16,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import spec.filters as F
-from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, Unhashable, VarSpec
+from spec.blueprint import Blueprint, Key, NodeSpec, ToNode, ToStatic, ToVar, Unhashable, VarSpec
 from spec.build import blueprint_model
 from spec.laws import Case, law_by_id
 from spec.laws._registry import Law
@@ -67,7 +67,7 @@ FAKE_LAW = Law(id="ST-999", area="state contents", title="a fake law for reprodu
                check=lambda t, case: None, repro=STEP)
 
 
-def _expected(case: Case) -> tuple[Model, list[list[tuple[object, ...]]], Model | None]:
+def _expected(case: Case) -> tuple[Model, list[list[tuple[Key, ...]]], Model | None]:
     m = apply(blueprint_model(case.graph), case.program)
     groups = state_groups(m, case.filters)
     paths = [sorted((p for p, _ in g), key=repr) for g in groups]
