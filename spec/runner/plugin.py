@@ -38,10 +38,21 @@ from spec.runner.records import PROPERTY, LawRecord
 from spec.runner.vectors import make_vector
 from spec.target import Target, TargetError, resolve_target
 
-__all__ = ["RunState", "is_active", "run_state"]
+__all__ = ["RunState", "is_active", "load_arguments", "run_state"]
 
 _OPTIONS = ("target", "profile", "backends", "report", "expect")
 _SUITE_ARG = re.compile(r"(^|[/\\.])spec[/\\.]runner[/\\.]suite(\.py)?($|::)")
+
+
+def load_arguments() -> list[str]:
+    """Return the pytest arguments that load this plugin: none when the ``pytest11`` entry point
+    (an installed nnxspec) already does, else ``-p spec.runner.plugin`` (naming it twice is an
+    error in pytest)."""
+    from importlib.metadata import entry_points
+
+    if any(ep.name == "nnxspec" for ep in entry_points(group="pytest11")):
+        return []
+    return ["-p", "spec.runner.plugin"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

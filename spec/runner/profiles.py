@@ -14,8 +14,9 @@ profile        what it is for
 (``tests/conftest.py`` loads ``nnxspec-ci`` under CI, ``nnxspec-dev`` otherwise).  The runner does
 not rely on whichever profile is loaded: ``settings_for`` builds each law's settings from the
 Hypothesis ``default`` profile, the named profile, the law's example weight and the runner's own
-additions (one minimal failure per law; no health check on slow or often-rejected inputs, since
-a law may reject inputs its target cannot build).
+additions: one minimal failure per law; no ``explain`` phase (it re-runs a failing law many times
+to annotate the report; the vector's diff already says what differs); no health check on slow
+or often-rejected inputs, since a law may reject inputs its target cannot build.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ FIXED_SCALE: dict[str, float] = {"dev": 0.1}
 
 RUNNER_SETTINGS: dict[str, object] = {
     "report_multiple_bugs": False,
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much,
                               HealthCheck.data_too_large],
 }
@@ -71,5 +73,6 @@ def settings_for(profile: str, weight: float = 1.0) -> settings:
             suppressed.append(check)
     kwargs["max_examples"] = examples_for(profile, weight)
     kwargs["report_multiple_bugs"] = RUNNER_SETTINGS["report_multiple_bugs"]
+    kwargs["phases"] = RUNNER_SETTINGS["phases"]
     kwargs["suppress_health_check"] = suppressed
     return settings(settings.get_profile("default"), **kwargs)  # type: ignore[arg-type]

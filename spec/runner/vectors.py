@@ -172,6 +172,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is for everyone to read
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -223,7 +224,8 @@ def replay(v: Vector, t: Target, target_spec: str | None = None) -> Replay:
     own = (target_spec or t.name) in (v.target_spec, v.target_name)
     expected: tuple[Verdict, ...] = (v.expect,) if own else ("pass", "n/a")
     if error is not None:
-        detail = f"{type(error).__name__}: {error}"
+        first = (error.diff if isinstance(error, LawViolation) else str(error)).splitlines()
+        detail = f"{type(error).__name__}: {first[0] if first else ''}"
     else:
         detail = reason or ""
     return Replay(v, t.describe(), outcome, expected, detail)

@@ -13,11 +13,11 @@ import argparse
 import os
 import shutil
 import tempfile
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from spec.runner import report
 from spec.runner.commands import Command, register
+from spec.runner.plugin import load_arguments
 from spec.runner.profiles import PROFILES
 
 __all__ = ["pytest_arguments", "run"]
@@ -36,10 +36,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after '--': more pytest arguments")
 
 
-def _plugin_installed() -> bool:
-    return any(ep.name == "nnxspec" for ep in entry_points(group="pytest11"))
-
-
 def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
     """Return the pytest command line that ``nnxspec check`` runs."""
     import spec
@@ -49,8 +45,7 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
            "-p", "no:cacheprovider", "--tb=short",
            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--nnxspec-summary=none",
            "--nnxspec-report", str(report_dir)]
-    if not _plugin_installed():
-        out[0:0] = ["-p", "spec.runner.plugin"]
+    out[0:0] = load_arguments()
     for option, value in (("target", args.target), ("profile", args.profile),
                           ("backends", args.backends), ("expect", args.expect)):
         if value is not None:

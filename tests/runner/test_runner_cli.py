@@ -1,0 +1,165 @@
+"""``nnxspec`` end to end: check (on the broken toy and on the reference), the report, vectors,
+replay, show and laws.
+
+The check runs are subprocesses (``python -m spec.runner``), as a user runs them.  The toy run
+uses the derandomized ``ci`` profile, so what it finds is the same on every run.  The full
+dev-profile check of the reference runs only with ``NNXSPEC_SLOW=1`` (it takes about a minute).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nnxspec_toys import SPEC, BrokenToy
+
+from spec.runner import cli, vectors
+from spec.runner.records import schema_errors
+from spec.targets.reference import ReferenceTarget
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+
+def nnxspec(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m spec.runner ARGS`` from the repository root, the toys importable."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}
+    env.pop("NNXSPEC_TARGET", None)
+    return subprocess.run([sys.executable, "-m", "spec.runner", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    done: subprocess.CompletedProcess[str]
+    report: Path
+    results: dict[str, object]
+
+    def status(self, law: str) -> str:
+        laws = self.results["laws"]
+        assert isinstance(laws, list)
+        return str(next(e["status"] for e in laws if e["id"] == law))
+
+
+EXPECT = '''# the toy's known failures
+[CL-1]
+reason = "the toy cannot clone"
+link = "https://example.org/toy/1"
+
+[RT-1]
+reason = "a stale entry: RT-1 passes on the toy"
+
+["NOPE-7"]
+reason = "matches no law"
+'''
+
+
+@pytest.fixture(scope="module")
+def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    folder = tmp_path_factory.mktemp("toy")
+    expect = folder / "toy.toml"
+    expect.write_text(EXPECT, encoding="utf-8")
+    done = nnxspec("check", "--target", SPEC, "--profile", "ci", "--report", str(folder / "report"),
+                   "--expect", str(expect), "-k", "[ST-1] or [CL-1] or [RT-1] or [ST-5]")
+    results = folder / "report" / "results.json"
+    assert results.is_file(), done.stdout + done.stderr
+    return Run(done, folder / "report", json.loads(results.read_text(encoding="utf-8")))
+
+
+def test_the_toy_fails_the_expected_laws(toy_run: Run) -> None:
+    assert toy_run.done.returncode == 1, toy_run.done.stdout
+    assert [toy_run.status(x) for x in ("RT-1", "ST-1", "ST-5", "CL-1")] == ["xpass", "fail", "n/a", "xfail"]
+    lines = toy_run.done.stdout.splitlines()
+    assert lines[-1] == "0 passed, 1 failed, 1 skipped, 1 xfailed, 1 xpassed"
+    assert "nnxspec: target toy-broken 1 (nnxspec_toys:BrokenToy) · profile ci" in toy_run.done.stdout
+
+
+def test_an_expectation_matching_nothing_warns(toy_run: Run) -> None:
+    assert "warning: expectation 'NOPE-7'" in toy_run.done.stdout
+    assert "matches no law" in toy_run.done.stdout
+
+
+def test_results_json_has_exactly_the_schema(toy_run: Run) -> None:
+    assert schema_errors(toy_run.results) == []
+    assert toy_run.results["target"] == "toy-broken" and toy_run.results["profile"] == "ci"
+    assert (toy_run.report / "results.md").read_text(encoding="utf-8").startswith("# nnxspec results: toy-broken 1")
+
+
+def test_every_failure_leaves_a_vector_and_a_reproducer(toy_run: Run) -> None:
+    st1 = vectors.load(toy_run.report / "vectors" / "ST-1.json")
+    cl1 = vectors.load(toy_run.report / "vectors" / "CL-1.json")
+    assert (toy_run.report / "vectors" / "ST-1.py").is_file()
+    assert st1.law == "ST-1" and st1.target_spec == SPEC and st1.expect == "fail"
+    assert len(st1.case.graph.variables) == 1  # shrunk to the smallest graph that shows the defect
+    failure = st1.data["failure"]
+    assert isinstance(failure, dict) and failure["kind"] == "violation"
+    assert failure["diff"] and failure["expected"] and failure["actual"]
+    failure = cl1.data["failure"]
+    assert isinstance(failure, dict) and failure["kind"] == "error" and failure["type"] == "RuntimeError"
+    assert "toy-broken: clone" in str(failure["traceback"])
+    assert cl1.data["reason"] == "the toy cannot clone"  # from the expectation
+    assert not (toy_run.report / "vectors" / "RT-1.json").exists()
+
+
+def test_a_vector_fails_on_the_toy_and_passes_on_the_reference(toy_run: Run) -> None:
+    v = vectors.load(toy_run.report / "vectors" / "ST-1.json")
+    on_toy = vectors.replay(v, BrokenToy(), SPEC)
+    assert (on_toy.outcome, on_toy.ok) == ("fail", True)
+    on_reference = vectors.replay(v, ReferenceTarget(), "reference")
+    assert (on_reference.outcome, on_reference.ok) == ("pass", True)
+
+
+def test_replay_command(toy_run: Run, tmp_path: Path) -> None:
+    done = nnxspec("replay", str(toy_run.report / "vectors"), "--keep", str(tmp_path))
+    assert done.returncode == 0, done.stdout
+    assert "2 as expected, 0 unexpected" in done.stdout
+    kept = sorted(p.name for p in (tmp_path / "toy-broken").glob("*.json"))
+    assert [k.split("-")[0] + "-" + k.split("-")[1] for k in kept] == ["CL-1", "ST-1"]
+    done = nnxspec("replay", str(toy_run.report / "vectors" / "ST-1.json"), "--target", "reference")
+    assert done.returncode == 0 and "ok   ST-1 on reference" in done.stdout, done.stdout
+
+
+def test_show_prints_the_graph_and_writes_dot(toy_run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["show", str(toy_run.report / "vectors" / "ST-1.json"), "--dot", str(tmp_path / "g.dot")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ST-1: ")
+    assert "graph:\n  Node (graph)\n    a: Param(float32[] 0." in out
+    assert "failure (LawViolation):" in out
+    assert (tmp_path / "g.dot").read_text(encoding="utf-8").startswith("digraph nnxspec {")
+
+
+def test_laws_command_lists_and_renders(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["laws"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].split()[:3] == ["id", "area", "title"]
+    assert listing[1].startswith("ID-1 ")
+    assert cli.main(["laws", "--markdown"]) == 0
+    assert capsys.readouterr().out.startswith("# nnxspec: the specification")
+
+
+def test_check_on_the_reference_with_two_workers(tmp_path: Path) -> None:
+    done = nnxspec("check", "-n", "2", "-k", "ID- or [RT-1] or [ST-5]", "--report", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "4 passed, 0 failed, 1 skipped"
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert schema_errors(results) == []
+    assert [e["id"] for e in results["laws"]] == ["ID-1", "ID-2", "ID-3", "RT-1", "ST-5"]
+
+
+def test_a_usage_error_names_the_unknown_target() -> None:
+    done = nnxspec("check", "--target", "no-such-target", "-k", "[RT-1]")
+    assert done.returncode != 0
+    assert "unknown target 'no-such-target'" in done.stdout + done.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("NNXSPEC_SLOW"), reason="the full check takes a minute: set NNXSPEC_SLOW=1")
+def test_the_full_dev_check_of_the_reference_passes(tmp_path: Path) -> None:
+    done = nnxspec("check", "--report", str(tmp_path))
+    assert done.returncode == 0, done.stdout[-5000:]
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert {e["status"] for e in results["laws"]} <= {"pass", "n/a"}

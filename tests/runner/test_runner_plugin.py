@@ -1,0 +1,53 @@
+"""The pytest plugin is inert unless asked, and prints its header when it is."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from spec.runner.plugin import load_arguments
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PLAIN_TEST = """
+def test_plain():
+    assert 1 + 1 == 2
+"""
+
+
+def run_pytest(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_plain.py").write_text(PLAIN_TEST, encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NNXSPEC_")}
+    environ["PYTHONPATH"] = str(ROOT)
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *load_arguments(), "-p", "no:cacheprovider",
+         "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path / "test_plain.py"), *args],
+        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_the_plugin_does_nothing_in_an_ordinary_run(tmp_path: Path) -> None:
+    done = run_pytest(tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert not [line for line in done.stdout.splitlines() if line.startswith("nnxspec")]
+    assert "nnxspec results" not in done.stdout
+    assert "1 passed" in done.stdout
+
+
+def test_the_target_option_activates_it(tmp_path: Path) -> None:
+    done = run_pytest(tmp_path, "--nnxspec-target", "reference", "--nnxspec-backends", "cpu")
+    assert done.returncode == 0, done.stdout
+    header = [line for line in done.stdout.splitlines() if line.startswith("nnxspec: ")]
+    assert header[0].startswith("nnxspec: target reference ")
+    assert header[0].endswith("· profile dev")
+    assert header[1].startswith("nnxspec: jax ") and "jaxlib" in header[1] and "numpy" in header[1]
+    assert "hypothesis" in header[1]
+    assert header[2].startswith("nnxspec: backends cpu [")
+
+
+def test_the_environment_activates_it_and_a_bad_profile_is_a_usage_error(tmp_path: Path) -> None:
+    done = run_pytest(tmp_path, env={"NNXSPEC_TARGET": "reference", "NNXSPEC_PROFILE": "nope"})
+    assert done.returncode == 4
+    assert "unknown profile 'nope'" in done.stderr
