@@ -62,6 +62,9 @@ class Capability:
     """an array attribute is a state leaf (flax >= 0.10.5)."""
     GENERIC_PYTREES = "generic-pytrees"
     """registered JAX pytrees (namedtuples, dataclasses) are nodes."""
+    PYTREE_CHILDREN_SORTED = "pytree-children-sorted"
+    """the children of generic pytrees (namedtuple / dataclass fields) are flattened in sorted key
+    order, not field order (flax >= 0.11): the target's canonical order for them is sorted."""
     UPDATE_CONTEXT = "update-context"
     """the four-call update-context protocol is available (natively or through the adapter)."""
     UPDATE_CONTEXT_METHODS = "update-context-methods"

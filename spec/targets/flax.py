@@ -1,0 +1,550 @@
+"""The ``flax`` target: the installed ``flax.nnx`` release, driven through the seed-shaped adapter.
+
+flax is imported lazily (when ``FlaxTarget()`` is constructed) and is never a dependency of
+nnxspec.  Everything that differs between flax releases is declared in one place, ``CHANGES``: a
+table of the releases that changed something the suite can see, each entry giving the capabilities
+gained or lost (the semantic variants the laws are scoped by, see ``spec.target.Capability``) and
+the adapter's behaviour switches (how the API is spelled).  ``profile_for(version)`` folds the
+table up to a version; nothing else in this module looks at version numbers.
+
+Genuine divergences from the spec (positional merge, the depth ceiling, non-atomic update and
+pop, ...) are deliberately *not* capabilities: the laws must fail on them.  They are listed in
+``DIVERGENCES`` for the reports, and triaged in ``spec/targets/expectations/flax-<version>.toml``.
+
+Only flax 0.10.3, 0.11.2 and 0.12.8 were run (``VERIFIED``); the boundaries between them come
+from the flax changelog and commit history (see ``notes/flax-versions.md``).
+
+The adapter tests flax's *default* behaviour: ``merge`` is called without ``copy=``, ``clone``
+without ``variables=`` / ``arrays=``.  On flax >= 0.12.5 graph mode and graph updates are pinned on
+(``flax.config``) when the target is constructed, so a future default flip cannot change results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib
+import re
+import types
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from types import ModuleType
+from typing import Any, Literal, cast
+
+import numpy as np
+
+from spec.errors import NotApplicable
+from spec.semantics import MODULE_TYPE_NAME
+from spec.target import Capability, LeafView, NodeView, Path, Token
+from spec.targets._nnx import (
+    NNXTarget,
+    _jnp_array,
+    _metadata,
+    nested_nodedef_tokens,
+)
+
+__all__ = [
+    "CHANGES",
+    "DIVERGENCES",
+    "VERIFIED",
+    "Behaviour",
+    "Change",
+    "FlaxTarget",
+    "Profile",
+    "flat_graphdef_tokens",
+    "parse_version",
+    "profile_for",
+]
+
+Version = tuple[int, int, int]
+
+_INTERNAL_PREFIXES = ("_object__", "_pytree__", "_graph_node__")
+"""Prefixes of the bookkeeping attributes flax keeps in modules (``_pytree__state``, ...), filtered
+from graphdefs as the seed-shaped adapter filters them from introspection and iter_graph."""
+
+
+def parse_version(text: str) -> Version:
+    """Return the ``(major, minor, patch)`` of a version string such as ``0.12.8`` or ``0.13.0.dev1``."""
+    parts = [int(p) for p in re.findall(r"\d+", text.split("+")[0])[:3]]
+    while len(parts) < 3:
+        parts.append(0)
+    return parts[0], parts[1], parts[2]
+
+
+# --- The version table ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Behaviour:
+    """How the adapter spells the API of one flax release (switches, not semantics)."""
+
+    flat_graphdef: bool = False
+    """GraphDef is the flat ``(nodes, attributes, num_leaves)`` encoding (else nested NodeDefs)."""
+    graph_module: str = "flax.nnx.graph"
+    """The module holding NodeDef / NodeRef / VariableDef / is_graph_node / is_node."""
+    pytree_keyword: bool = False
+    """Module classes take ``pytree=``; blueprint classes are defined with ``pytree=False``."""
+    state_leaves: Literal["VariableState", "Variable"] = "VariableState"
+    """What split / state return as leaves, and what the adapter builds for ``make_state``."""
+    state_functions: bool = False
+    """Build States with ``nnx.from_flat_state`` (``State.from_flat_path`` warns from 0.11)."""
+    accessors: Literal["value", "get_value"] = "value"
+    """Read / write Variable values with ``.value`` or with ``get_value()`` / ``set_value()``
+    (``.value`` raises a DeprecationWarning on 0.12)."""
+    required_metadata: frozenset[str] = frozenset()
+    """Metadata keys flax adds to every Variable (stripped from leaves and VariableDefs)."""
+    container: Literal["native", "pytree-false-subclass", "absent"] = "native"
+    """The blueprint ``container`` kind: ``nnx.Dict`` itself, a ``pytree=False`` subclass of it
+    (0.12's ``nnx.Dict`` is a pytree=True module that rejects plain lists of Variables), or none."""
+    context_methods: bool = True
+    """``UpdateContext.split`` / ``.merge`` exist; else the protocol runs through
+    ``split_context(tag)`` / ``merge_context(tag, inner=...)``."""
+    merge_context_inner: bool = False
+    """``merge_context(tag, inner)`` needs ``inner`` (0.11+)."""
+    graph_mode_flags: bool = False
+    """``flax.config`` has ``nnx_graph_mode`` / ``nnx_graph_updates``; both are pinned on."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One flax release's visible changes: capabilities gained / lost, switches set."""
+
+    since: Version
+    what: str
+    gain: frozenset[str] = frozenset()
+    lose: frozenset[str] = frozenset()
+    switches: tuple[tuple[str, object], ...] = ()
+
+
+BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities
+"""flax 0.10.3 (the seed's era) provides everything the seed-shaped adapter declares."""
+
+CHANGES: tuple[Change, ...] = (
+    Change((0, 10, 5), "raw array attributes are state leaves, no longer an error (PR #4612)",
+           gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),
+           lose=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_ERRORS})),
+    Change((0, 10, 6), "flat GraphDef encoding (PR #4630)",
+           switches=(("flat_graphdef", True),)),
+    Change((0, 11, 0), "VariableState removed: split/state/pop return the live Variables (PR #4800); "
+                       "UpdateContext.split/merge removed, merge_context(tag, inner); Module(pytree=...); "
+                       "generic pytree children flattened in sorted key order; no nnx.Dict",
+           gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE, Capability.PYTREE_CHILDREN_SORTED}),
+           lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES, Capability.UPDATE_CONTEXT_METHODS}),
+           switches=(("state_leaves", "Variable"), ("state_functions", True), ("pytree_keyword", True),
+                     ("context_methods", False), ("merge_context_inner", True), ("container", "absent"))),
+    Change((0, 11, 2), "merge reuses the state's Variables by default (copy=False, PR #4912)",
+           lose=frozenset({Capability.MERGE_COPIES_VARIABLES})),
+    Change((0, 12, 0), "nnx.Dict returns, as a pytree=True module (PR #4897)",
+           switches=(("container", "pytree-false-subclass"),)),
+    Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata hijax/ref/eager_sharding",
+           switches=(("accessors", "get_value"),
+                     ("required_metadata", frozenset({"hijax", "ref", "eager_sharding"})))),
+    Change((0, 12, 5), "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on)",
+           switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True))),
+)
+"""Every flax release after 0.10.3 that changed something the suite sees, oldest first."""
+
+DIVERGENCES: tuple[tuple[Version, Version | None, str], ...] = (
+    ((0, 0, 0), None, "recursion-depth ceiling: split ~990, merge/clone ~490 nested graph nodes (ROB-1, ROB-2)"),
+    ((0, 0, 0), None, "update and pop are not atomic: earlier keys are applied before the error"),
+    ((0, 0, 0), None, "pop removes only the first path of an aliased Variable"),
+    ((0, 0, 0), (0, 11, 0), "variables(x, f1, f2) returns 4 States (VAR-1)"),
+    ((0, 0, 0), (0, 12, 1), "iter_graph yields an aliased Variable at every path (IT-1)"),
+    ((0, 10, 6), None, "merge matches state leaves by position, not by key (ERR-3, ERR-10)"),
+)
+"""Known genuine divergences from the spec, ``(first, first fixed or None, what)``, for reports;
+they are not capabilities (the laws fail on them) and are triaged in the expectation files."""
+
+VERIFIED: tuple[Version, ...] = ((0, 10, 3), (0, 11, 2), (0, 12, 8))
+"""The releases this table was checked against by running the suite."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """What the table says about one flax version."""
+
+    version: Version
+    capabilities: frozenset[str]
+    behaviour: Behaviour
+    changes: tuple[Change, ...]
+
+
+def profile_for(version: Version) -> Profile:
+    """Return the capabilities and behaviour switches of flax ``version`` (see ``CHANGES``)."""
+    caps = set(BASE_CAPABILITIES)
+    switches: dict[str, object] = {}
+    applied = []
+    for change in CHANGES:
+        if change.since <= version:
+            caps -= change.lose
+            caps |= change.gain
+            switches.update(change.switches)
+            applied.append(change)
+    return Profile(version, frozenset(caps), Behaviour(**switches), tuple(applied))  # type: ignore[arg-type]
+
+
+# --- Classes built per flax namespace ------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Classes:
+    node: type
+    user_variable: type
+    container: type | None
+
+
+def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool) -> type:
+    kwds: dict[str, object] = {"pytree": False} if pytree_false else {}
+
+    def body(ns: dict[str, object]) -> None:
+        ns.update(namespace)
+        ns["__module__"] = __name__
+        ns["__qualname__"] = name
+
+    return types.new_class(name, (base,), kwds, body)
+
+
+@functools.cache
+def _classes_for(nnx: ModuleType, b: Behaviour) -> _Classes:
+    """Return the blueprint classes for one flax namespace (cached, so equal blueprints give
+    equal types and equal graphdefs)."""
+    get, put = _accessors(nnx, b)
+
+    def bump(self: Any) -> int:
+        """Add one to every Variable held directly (logical not for booleans); return how many."""
+        from spec.program import TRANSFORMS
+
+        count = 0
+        for value in list(vars(self).values()):
+            if isinstance(value, nnx.Variable):
+                put(value, TRANSFORMS["add_one"](get(value)))  # type: ignore[arg-type]
+                count += 1
+        return count
+
+    node = _new_class(MODULE_TYPE_NAME, nnx.Module, {"bump": bump}, b.pytree_keyword)
+    user_variable = _new_class("UserVariable", nnx.Param, {}, False)
+    container: type | None
+    if b.container == "native":
+        container = cast(type, nnx.Dict)
+    elif b.container == "pytree-false-subclass":
+        container = _new_class("Dict", nnx.Dict, {}, True)
+    else:
+        container = None
+    return _Classes(node, user_variable, container)
+
+
+def _accessors(nnx: ModuleType, b: Behaviour) -> tuple[Callable[[Any], object], Callable[[Any, object], None]]:
+    if b.accessors == "get_value":
+        def get(v: Any) -> object:
+            return v.get_value()
+
+        def put(v: Any, value: object) -> None:
+            v.set_value(value)
+    else:
+        def get(v: Any) -> object:
+            return v.value
+
+        def put(v: Any, value: object) -> None:
+            v.value = value
+    return get, put
+
+
+# --- The flat GraphDef encoding ------------------------------------------------------------------
+
+
+def _real_type_name(nodedef: Any) -> str:
+    t = nodedef.type
+    if t.__name__ == "GenericPytree":
+        treedef = getattr(nodedef.metadata, "treedef", nodedef.metadata)
+        node_data = treedef.node_data() if hasattr(treedef, "node_data") else None
+        if node_data is not None:
+            return str(node_data[0].__name__)
+    return str(t.__name__)
+
+
+def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+    """Return the canonical tokens (``spec.semantics.flatten``) of a flat flax GraphDef.
+
+    ``g`` is flax's graph module.  Attributes are interleaved in pre-order: a NodeDef owns the
+    next ``num_attributes`` entries of ``graphdef.attributes``, and each ``NodeAttr`` takes the
+    next entry of ``graphdef.nodes``.  flax's bookkeeping attributes (``_pytree__*``) and their
+    subtrees are consumed but not emitted; ``required`` metadata keys are dropped.  A node with an
+    index is a graph node; pytree nodes (index None) get index -1.  A raw-array attribute gives an
+    ``("array", key)`` token, which the spec's grammar does not have (blueprints never build one).
+    Iterative, so deep graphdefs cost no recursion.
+    """
+    from spec.model import static_model
+
+    nodes = graphdef.nodes
+    attributes = graphdef.attributes
+    var_indices = {n.index for n in nodes if isinstance(n, g.VariableDef)}
+    leaf_attr = tuple(getattr(g, n) for n in ("LeafAttr", "ArrayAttr", "MutableArrayAttr") if hasattr(g, n))
+    out: list[Token] = []
+    root = nodes[0]
+    if isinstance(root, g.NodeRef):
+        return (("ref", int(root.index)),)
+    if isinstance(root, g.VariableDef):
+        return (("variable", None, root.type.__name__, int(root.index), _metadata_without(root.metadata, required)),)
+
+    # frame: [placeholder position or -1, nodedef, attributes left, kept count]
+    def open_node(nd: Any, emit: bool) -> list[Any]:
+        pos = -1
+        if emit:
+            pos = len(out)
+            out.append(("?",))
+        return [pos, nd, int(nd.num_attributes), 0]
+
+    next_node = 1
+    next_attr = 0
+    stack = [open_node(root, True)]
+    while stack:
+        frame = stack[-1]
+        pos, nd, left, kept = frame
+        if left == 0:
+            stack.pop()
+            if pos >= 0:
+                is_graph = nd.index is not None
+                out[pos] = ("node", "graph" if is_graph else "pytree", _real_type_name(nd),
+                            int(nd.index) if is_graph else -1, kept)
+            continue
+        frame[2] = left - 1
+        key, attr = attributes[next_attr]
+        next_attr += 1
+        keep = pos >= 0 and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES))
+        if keep:
+            frame[3] = kept + 1
+        if isinstance(attr, g.Static):
+            if keep:
+                s = static_model(attr.value)
+                out.append(("static", key, s.type_name, s.text))
+        elif leaf_attr and isinstance(attr, leaf_attr):
+            if keep:
+                out.append(("array", key))
+        elif isinstance(attr, g.NodeAttr):
+            child = nodes[next_node]
+            next_node += 1
+            if isinstance(child, g.NodeRef):
+                if keep:
+                    if child.index in var_indices:
+                        out.append(("varref", key, int(child.index)))
+                    else:
+                        out += [("subgraph", key), ("ref", int(child.index))]
+            elif isinstance(child, g.VariableDef):
+                if keep:
+                    out.append(("variable", key, child.type.__name__, int(child.index),
+                                _metadata_without(child.metadata, required)))
+            elif isinstance(child, g.NodeDef):
+                if keep:
+                    out.append(("subgraph", key))
+                stack.append(open_node(child, keep))
+            elif keep:
+                out.append(("unknown", key, type(child).__name__))
+        else:
+            raise TypeError(f"unknown GraphDef attribute {attr!r} at key {key!r}")
+    return tuple(out)
+
+
+def _metadata_without(metadata: Any, required: frozenset[str]) -> tuple[tuple[str, object], ...]:
+    return _metadata({k: v for k, v in dict(metadata or {}).items() if k not in required})
+
+
+# --- The target ----------------------------------------------------------------------------------
+
+
+class FlaxTarget(NNXTarget):
+    """The installed flax release (see the module docstring)."""
+
+    name = "flax"
+    reproducer_import = "from flax import nnx"
+
+    def __init__(self) -> None:
+        try:
+            import flax
+            from flax import nnx
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "the 'flax' target needs flax installed; create an environment with "
+                "'nnxspec env flax==0.12.8 DIR'") from e
+        self.version = str(flax.__version__)
+        self.profile = profile_for(parse_version(self.version))
+        self.capabilities = self.profile.capabilities
+        self.behaviour = b = self.profile.behaviour
+        self.nnx = nnx
+        self.graph_ns: Any = importlib.import_module(b.graph_module)
+        classes = _classes_for(nnx, b)
+        self.node_type = classes.node
+        self.user_variable_type = classes.user_variable
+        self.container_type = classes.container
+        self._get, self._put = _accessors(nnx, b)
+        if b.graph_mode_flags:
+            flax.config.update("nnx_graph_mode", True)
+            flax.config.update("nnx_graph_updates", True)
+
+    # --- Building -----------------------------------------------------------------------
+
+    def new_graph_node(self, kind: str) -> object:
+        if kind == "module":
+            return self.node_type()
+        if self.container_type is None:
+            raise NotApplicable(f"flax {self.version} has no nnx.Dict for blueprint 'container' nodes")
+        return self.container_type()
+
+    # --- Observing ----------------------------------------------------------------------
+
+    def inspect(self, x: object) -> NodeView:
+        if isinstance(x, self.nnx.State):
+            # a State's raw children, unsorted: jax's flatten of a State sorts its keys and fails
+            # on the int / str mixes the error laws build (that is merge's business to reject)
+            return NodeView("pytree", "State", tuple(cast(Any, x).raw_mapping.items()), False)
+        view = super().inspect(x)
+        if (Capability.PYTREE_CHILDREN_SORTED in self.capabilities and view.kind == "pytree"
+                and (hasattr(x, "_fields") or dataclasses.is_dataclass(x))):
+            # the declared variant: namedtuple / dataclass children in sorted key order
+            return NodeView(view.kind, view.type_name, view.entries, False)
+        return view
+
+    def _metadata_of(self, leaf: Any) -> tuple[tuple[str, object], ...]:
+        required = self.behaviour.required_metadata
+        return tuple((k, v) for k, v in dict(leaf.get_metadata()).items() if k not in required)
+
+    def leaf_view(self, leaf: object) -> LeafView:
+        nnx = self.nnx
+        if isinstance(leaf, nnx.Variable):
+            value = self._get(leaf) if self.behaviour.accessors == "get_value" else cast(Any, leaf).raw_value
+            return LeafView(type(leaf).__name__, np.asarray(value), self._metadata_of(leaf))  # type: ignore[arg-type]
+        if self.behaviour.state_leaves == "VariableState" and isinstance(leaf, nnx.VariableState):
+            state_leaf = cast(Any, leaf)
+            return LeafView(state_leaf.type.__name__, np.asarray(state_leaf.value), self._metadata_of(state_leaf))  # type: ignore[arg-type]
+        raise TypeError(f"{type(leaf).__name__} is not a Variable or a state leaf of flax {self.version}")
+
+    def get_value(self, variable: object) -> object:
+        return self._get(variable)
+
+    def set_value(self, variable: object, value: object) -> None:
+        self._put(variable, value)
+
+    # --- Neutral conversions ------------------------------------------------------------
+
+    def make_leaf(self, view: LeafView) -> object:
+        if self.behaviour.state_leaves == "VariableState":
+            return super().make_leaf(view)
+        cls = self.variable_type(view.type_name)
+        return cls(_jnp_array(view.value), **dict(view.metadata))
+
+    def make_state(self, items: Sequence[tuple[Path, LeafView | object]]) -> object:
+        if not self.behaviour.state_functions:
+            return super().make_state(items)
+        pairs = [(tuple(p), self.make_leaf(v) if isinstance(v, LeafView) else v) for p, v in items]
+        return self.nnx.from_flat_state(pairs)
+
+    def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
+        if self.behaviour.flat_graphdef:
+            return flat_graphdef_tokens(self.graph_ns, graphdef, self.behaviour.required_metadata)
+        return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
+
+    # --- Contexts -----------------------------------------------------------------------
+
+    def ctx_split(self, ctx: object, x: object, *filters: object) -> tuple[object, ...]:
+        if self.behaviour.context_methods:
+            return super().ctx_split(ctx, x, *filters)
+        with self.nnx.split_context(cast(Any, ctx).tag) as c:
+            return cast(tuple[object, ...], c.split(x, *filters))
+
+    def ctx_merge(self, ctx: object, graphdef: object, state: object, *states: object) -> object:
+        if self.behaviour.context_methods:
+            return super().ctx_merge(ctx, graphdef, state, *states)
+        # The seed told steps (2) and (4) apart by the graphdef: only the inner split (3) stamps
+        # the outer indices (flax >= 0.10.4: NodeDef.outer_index) into it.
+        root = cast(Any, graphdef).nodes[0]
+        inner = getattr(root, "outer_index", None) is None
+        with self.nnx.merge_context(cast(Any, ctx).tag, inner) as c:
+            return c.merge(graphdef, state, *states)
+
+    def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
+        if self.behaviour.merge_context_inner and tag is not None:
+            return cast(AbstractContextManager[object], self.nnx.merge_context(tag, inner))
+        return cast(AbstractContextManager[object], self.nnx.merge_context(tag))
+
+    # --- Reproducers --------------------------------------------------------------------
+
+    def reproducer_prelude(self) -> str:
+        b = self.behaviour
+        pin = ('flax.config.update("nnx_graph_mode", True)\nflax.config.update("nnx_graph_updates", True)\n'
+               if b.graph_mode_flags else "")
+        if b.accessors == "get_value":
+            bump = "value.set_value(~value.get_value() if value.get_value().dtype == bool else value.get_value() + 1)"
+        else:
+            bump = "value.value = ~value.value if value.value.dtype == bool else value.value + 1"
+        container = ""
+        if b.container == "pytree-false-subclass":
+            container = _CONTAINER_PRELUDE
+        elif b.container == "absent":
+            container = f"# flax {self.version} has no nnx.Dict: nnxspec builds no 'container' node here\n"
+        return _PRELUDE.format(
+            version=self.version, pin=pin, node_bases="nnx.Module, pytree=False" if b.pytree_keyword else "nnx.Module",
+            bump=bump, container=container)
+
+
+_PRELUDE = '''# flax {version}: the classes nnxspec's flax target builds blueprints with
+import collections
+import dataclasses
+import functools
+import types
+
+import flax
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+{pin}
+
+class Node({node_bases}):
+    """A blueprint module: attributes are set one by one after construction."""
+
+    def bump(self):
+        count = 0
+        for value in list(vars(self).values()):
+            if isinstance(value, nnx.Variable):
+                {bump}
+                count += 1
+        return count
+
+
+class UserVariable(nnx.Param):
+    pass
+
+
+{container}
+
+@functools.lru_cache(maxsize=None)
+def namedtuple_type(fields):
+    return collections.namedtuple("NT_" + "_".join(fields), fields)
+
+
+@functools.lru_cache(maxsize=None)
+def dataclass_type(fields):
+    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
+    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
+    return cls
+
+
+def values(shape, dtype, seed):
+    """The deterministic value of a blueprint Variable: arange(size) + seed, in dtype."""
+    base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
+    if dtype == "bool":
+        return jnp.asarray((base % 2 == 1).reshape(shape))
+    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+'''
+
+_CONTAINER_PRELUDE = '''class Dict(nnx.Dict, pytree=False):
+    """Blueprint 'container' nodes: nnx.Dict without the pytree=True data/static checks."""
+
+
+# The graph below spells containers nnx.Dict(); point that name at the Dict above without
+# changing flax itself.
+_flax_nnx = nnx
+nnx = types.ModuleType("nnx", "flax.nnx, with Dict = the pytree=False subclass above")
+vars(nnx).update(vars(_flax_nnx))
+nnx.Dict = Dict
+'''
