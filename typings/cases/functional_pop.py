@@ -1,0 +1,29 @@
+"""pop: at least one filter; a State for one filter, a tuple of States for 2+.
+
+Without a filter the call is rejected (the seed raises at run time; there is no 0-filter
+overload), as is a non-filter.
+"""
+
+from __future__ import annotations
+
+import nnx_under_test as nnx
+from typing_extensions import assert_type
+
+
+class Model(nnx.Module):
+    def __init__(self) -> None:
+        self.w = nnx.Param(1.0)
+        self.c = nnx.Cache(0)
+        self.i = nnx.Intermediate(0)
+
+
+m = Model()
+
+assert_type(nnx.pop(m, nnx.Cache), nnx.GraphState)
+assert_type(nnx.pop(m, nnx.Cache, nnx.Intermediate), tuple[nnx.GraphState, ...])
+caches, intermediates = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # accept
+assert_type(caches, nnx.GraphState)
+
+nnx.pop(m)  # type: ignore[call-overload]
+nnx.pop(m, 0)  # type: ignore[call-overload]
+popped: nnx.GraphState = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # type: ignore[assignment]
