@@ -9,7 +9,6 @@ first drawn from, not when it is created.
 
 from strategies._cases import FILTER_INPUTS as FILTER_INPUTS
 from strategies._cases import cases as cases
-from strategies._cases import register_codec as register_codec
 from strategies._exhaustive import FIXED_FILTERS as FIXED_FILTERS
 from strategies._exhaustive import all_blueprints as all_blueprints
 from strategies._exhaustive import count_blueprints as count_blueprints
@@ -50,7 +49,6 @@ __all__ = [
     "nonexhaustive_filter_tuples",
     "program_source",
     "programs",
-    "register_codec",
     "reproducer",
     "variable_specs",
 ]

@@ -1,22 +1,17 @@
 """``cases(inputs)``: one ``Case`` for a law, drawn for exactly the input kinds it names.
 
-This is what the runner calls per law (``spec.laws.INPUTS`` lists the kinds).  It also makes
-sure the spec's filter and program dataclasses are registered with ``spec.codec``, so every
-drawn Case round-trips through ``Case.to_data`` / ``Case.from_data``.
+This is what the runner calls per law (``spec.laws.INPUTS`` lists the kinds).  Every drawn Case
+round-trips exactly through ``Case.to_data`` / ``Case.from_data`` (JSON vectors).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-import spec.filters
-import spec.program
-from spec.blueprint import DTYPES, Blueprint, Unhashable, VarSpec
-from spec.codec import register
+from spec.blueprint import DTYPES, Blueprint
 from spec.filters import FilterSpec
 from spec.laws._registry import INPUTS, Case
 from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_filter_tuples
@@ -24,25 +19,10 @@ from strategies._graphs import graphs
 from strategies._programs import programs
 from strategies._validation import check_int, check_subset, lazy
 
-__all__ = ["FILTER_INPUTS", "cases", "register_codec"]
+__all__ = ["FILTER_INPUTS", "cases"]
 
 FILTER_INPUTS: tuple[str, ...] = ("filters", "exhaustive_filters", "nonexhaustive_filters", "bad_filters")
 """Input kinds that fill ``Case.filters`` (a law names at most one of them)."""
-
-
-def register_codec() -> None:
-    """Register the filter terms, program edits, ``VarSpec`` and ``Unhashable`` with
-    ``spec.codec`` (idempotent), so Cases holding them encode and decode."""
-    classes: list[type] = [VarSpec, Unhashable]
-    for module in (spec.filters, spec.program):
-        for name in module.__all__:
-            obj = getattr(module, name)
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj):
-                classes.append(obj)
-    register(*classes)
-
-
-register_codec()
 
 
 @st.composite

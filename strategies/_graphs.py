@@ -1,22 +1,25 @@
 """``graphs()``: index-based random blueprints with sharing, cycles, pytree containers and statics.
 
-How a blueprint is drawn (every step is a separate, shrinkable choice):
+How a blueprint is drawn.  All choices are drawn first, as independent *genes* (list elements
+and optional parts), and then read into a graph; an index among a varying number of options is
+read modulo their count.  So the shrinker can delete a node, a Variable or an extra edge, or make
+a node kind simpler, without shifting any other choice, and counterexamples come out small.
 
-1. the number of nodes ``n``, then each node's kind (node 0, the root, first);
-2. a spanning tree: each node ``i > 0`` gets a parent ``j < i`` (a forward edge), so every node
-   is reachable; parents shrink towards the root;
-3. the Variables, each with one owner node (so every Variable is used);
-4. on request of a boolean each: one more edge to a Variable (a *shared Variable*), one more edge
-   to a non-root graph node (a *shared graph node*), and one back edge from a node to one of its
-   graph-node ancestors in the spanning tree (a *cycle*, possibly a self-loop); then up to two
-   extra edges of any valid sort;
-5. static attributes, the order of each node's entries, and its keys (identifiers for modules,
-   containers, namedtuples and dataclasses; ``0..k-1`` for lists and tuples; all-str or all-int
-   for dicts).
+1. the root's kind, then a list of further nodes, each with its kind and a parent among the
+   earlier nodes (a forward edge of the spanning tree, so every node is reachable);
+2. a list of Variables, each with one owner node (so every Variable is used);
+3. each two times in three: one more edge to a Variable (a *shared Variable*), one more edge to a
+   non-root graph node (a *shared graph node*), and one back edge from a node to one of its
+   graph-node ancestors in the spanning tree (a *cycle*, possibly a self-loop); a shared
+   Variable or node is created if there is none; then up to two extra edges of any valid sort;
+4. per node up to two static attributes (ints, bools, short strings, floats), an order of its
+   entries and its keys (identifiers for modules, containers, namedtuples and dataclasses;
+   ``0..k-1`` for lists and tuples; all-str or all-int for dicts); in about one graph in eight,
+   one unhashable static (a set).
 
-Every choice shrinks towards "less": fewer nodes, the root as parent, no Variables, booleans
-False (no sharing, no cycle), no statics, entries in drawn order, keys ``a, b, c``, and the
-simplest node kind (``module``) and Variable (``Param``, shape ``()``, seed 0, no metadata).
+Every choice shrinks towards "less": fewer nodes, Variables and edges, the root as parent, no
+sharing, no cycle, no statics, entries in drawn order, keys ``a, b, c``, and the simplest node
+kind (``module``) and Variable (``Param``, shape ``()``, seed 0, no metadata).
 """
 
 from __future__ import annotations
@@ -138,7 +141,8 @@ UNHASHABLE_ONE_IN = 8
 """About one graph in this many gets an unhashable static (a set): enough for the laws about
 them, rare enough that the laws needing a hashable graphdef (jit) are rarely vacuous."""
 _UNHASHABLE_CHANCE = st.sampled_from(range(UNHASHABLE_ONE_IN))
-_MAYBE_PAIR = st.one_of(st.none(), _PAIR)
+_MAYBE_PAIR = st.tuples(st.sampled_from((False, True, True)), _RAW, _RAW).map(lambda t: t[1:] if t[0] else None)
+"""A pair two times in three, else None (what it shrinks to)."""
 
 
 def _mod(items: Sequence[T], raw: int) -> T:
@@ -325,10 +329,12 @@ def graphs(
         max_depth: the longest forward-edge path from the root, or None for no limit.
         root_kinds: the node kinds the root may have (default: every allowed kind but ``none``).
 
-    About 50% of examples have a shared Variable, a shared graph node, a cycle and a pytree
-    container each (``hypothesis.event`` records them as ``graphs: <feature>``).  Examples
-    shrink towards a single empty module, then fewer nodes, edges and Variables, no sharing,
-    no cycles, no pytree containers, scalar ``Param`` Variables and small values and seeds.
+    With the defaults about half the examples have a shared Variable, a shared graph node and a
+    cycle each, and about three quarters a pytree container (measured over 500 examples:
+    50-57%, 53-55%, 45-49%, 75-83%); ``hypothesis.event`` records each feature as
+    ``graphs: <feature>``.  Examples shrink towards a single empty module, then fewer nodes,
+    edges and Variables, no sharing, no cycles, no pytree containers, scalar ``Param``
+    Variables and small values and seeds.
     """
     def define() -> st.SearchStrategy[Blueprint]:
         check_int("min_nodes", min_nodes, min_value=1)

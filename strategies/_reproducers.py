@@ -50,7 +50,6 @@ from spec.program import (
 )
 from spec.semantics import apply
 from spec.target import Path, Target
-from strategies._cases import register_codec
 
 __all__ = ["CALLABLE_SOURCES", "TRANSFORM_SOURCES", "filters_source", "graph_source", "program_source", "reproducer"]
 
@@ -271,7 +270,6 @@ def _fallback(case: Case, law: Law, t: Target) -> str:
     return (
         "# this law has no plain-API step: replay it through nnxspec\n"
         "import json\n\n"
-        "import strategies  # noqa: F401  (registers the filter and program classes with spec.codec)\n"
         "from spec.laws import Case, law_by_id\n"
         "from spec.target import resolve_target\n\n"
         f"CASE = Case.from_data(json.loads({data!r}))\n"
@@ -295,6 +293,3 @@ def reproducer(case: Case, law: Law, target: Target) -> str:
     step = law.repro.strip() + "\n" if law.repro is not None else _fallback(case, law, target)
     parts.append(f"\n# --- the step of {law.id} ---\n" + step)
     return "".join(parts)
-
-
-register_codec()
