@@ -11,8 +11,8 @@ profile            ``--nnxspec-profile``   ``NNXSPEC_PROFILE`` ``dev``
 backends           ``--nnxspec-backends``  ``NNXSPEC_BACKENDS`` every platform of ``jax.devices()``
                                                                plus ``cpu``
 report folder      ``--nnxspec-report``    ``NNXSPEC_REPORT``  none
-expectations       ``--nnxspec-expect``    ``NNXSPEC_EXPECT``  ``spec/runner/expectations/<target
-                                                               name>.toml`` when it exists
+expectations       ``--nnxspec-expect``    ``NNXSPEC_EXPECT``  ``spec/runner/known_failures/
+                                                               <name>[-<version>].toml`` if any
 =================  ======================  ==================  ===============================
 """
 

@@ -199,7 +199,9 @@ def load(path: Path | None) -> Expectations:
     return parse(text, str(path))
 
 
-def default_path(target_name: str) -> Path | None:
-    """The expectations shipped for a target, ``spec/runner/expectations/<name>.toml``, if any."""
-    path = Path(__file__).with_name("expectations") / f"{target_name}.toml"
-    return path if path.is_file() else None
+def default_path(target_name: str, target_version: str = "") -> Path | None:
+    """The expectations shipped for a target: ``spec/runner/known_failures/<name>-<version>.toml``,
+    else ``<name>.toml``; None when neither exists."""
+    folder = Path(__file__).with_name("known_failures")
+    names = ([f"{target_name}-{target_version}.toml"] if target_version else []) + [f"{target_name}.toml"]
+    return next((folder / n for n in names if (folder / n).is_file()), None)

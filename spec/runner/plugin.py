@@ -2,7 +2,9 @@
 
 Inert unless asked: it only adds its options, and does nothing else unless ``--nnxspec-target``
 is given, ``NNXSPEC_TARGET`` is set, or the suite module (``spec.runner.suite``) is named on the
-command line.  When active it resolves the target (a usage error if it cannot), loads the
+command line.  ``--nnxspec-target`` also adds the suite to what pytest collects, so
+``pytest --nnxspec-target flax`` runs it.  When active it resolves the target (a usage error if
+it cannot), loads the
 expectations, prints a report header (target and version, jax / jaxlib / numpy / hypothesis
 versions, backends and their devices, profile), marks expected failures, collects every suite
 test's ``LawRecord`` (on the xdist controller, from the reports the workers send) and at the end
@@ -14,7 +16,8 @@ Options (see ``spec.runner.config`` for the environment variables and defaults):
     --nnxspec-profile P     dev | ci | thorough | exhaustive
     --nnxspec-backends B    comma-separated, e.g. cpu,gpu
     --nnxspec-report DIR    write results.json, results.md and failure vectors to DIR
-    --nnxspec-expect FILE   the target's expectations (TOML, see spec.runner.expectations)
+    --nnxspec-expect FILE   the target's expectations (TOML, see spec.runner.expectations);
+                            default: spec/runner/known_failures/<name>[-<version>].toml if shipped
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ def _start(config: pytest.Config) -> RunState:
         target = resolve_target(run.target)
     except TargetError as e:
         raise pytest.UsageError(f"nnxspec: {e}") from e
-    path = run.expect or expectations_mod.default_path(target.name)
+    path = run.expect or expectations_mod.default_path(target.name, target.version)
     try:
         expect = expectations_mod.load(path)
     except expectations_mod.ExpectationsError as e:
@@ -138,6 +141,21 @@ def pytest_configure(config: pytest.Config) -> None:
     if is_active(config):
         config.stash[_KEY] = _start(config)
         config.pluginmanager.register(_ActiveRun(config), "nnxspec-active-run")
+        if config.getoption("nnxspec_target", None) is not None and not _names_suite(config):
+            config.args.append(_suite_path())
+
+
+def _names_suite(config: pytest.Config) -> bool:
+    return any(_SUITE_ARG.search(str(a)) or (str(a).endswith("suite.py") and "runner" in str(a))
+               for a in config.args)
+
+
+def _suite_path() -> str:
+    from importlib.util import find_spec
+
+    found = find_spec("spec.runner.suite")
+    assert found is not None and found.origin is not None  # sanity check: it is a module of ours
+    return found.origin
 
 
 def _is_worker(config: pytest.Config) -> bool:

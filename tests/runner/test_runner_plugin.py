@@ -36,9 +36,15 @@ def test_the_plugin_does_nothing_in_an_ordinary_run(tmp_path: Path) -> None:
     assert "1 passed" in done.stdout
 
 
-def test_the_target_option_activates_it(tmp_path: Path) -> None:
-    done = run_pytest(tmp_path, "--nnxspec-target", "reference", "--nnxspec-backends", "cpu")
+def test_the_target_option_activates_it_and_adds_the_suite(tmp_path: Path) -> None:
+    done = run_pytest(tmp_path, "--nnxspec-target", "reference", "--nnxspec-backends", "cpu",
+                      "-k", "plain or [RT-1]")
     assert done.returncode == 0, done.stdout
+    assert "2 passed" in done.stdout  # the plain test and the suite's RT-1
+    table = done.stdout.split("nnxspec results")[1].splitlines()
+    rows = [line.split() for line in table if line.startswith(("law ", "RT-1 "))]
+    assert [r[:6] for r in rows] == [["law", "area", "backend", "status", "examples", "seconds"],
+                                     ["RT-1", "round", "trip", "-", "pass", "12"]]
     header = [line for line in done.stdout.splitlines() if line.startswith("nnxspec: ")]
     assert header[0].startswith("nnxspec: target reference ")
     assert header[0].endswith("· profile dev")
