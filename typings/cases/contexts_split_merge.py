@@ -1,5 +1,5 @@
-"""split_context / merge_context: context managers giving a SplitContext / MergeContext whose
-split / merge are typed like ``split`` / ``merge``."""
+"""split_context / merge_context: context managers (optionally tagged) giving a SplitContext /
+MergeContext whose split / merge are typed like ``split`` / ``merge``."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ m = Model()
 
 with nnx.split_context() as split_ctx:
     assert_type(split_ctx, nnx.SplitContext)
-    assert_type(split_ctx.split(m), tuple[nnx.GraphDef[Model], nnx.GraphState])
-    assert_type(split_ctx.split(m, nnx.Param), tuple[nnx.GraphDef[Model], nnx.GraphState])
-    graphdef, *states = split_ctx.split(m, nnx.Param, ...)  # accept
+    graphdef, state = split_ctx.split(m)  # accept
     assert_type(graphdef, nnx.GraphDef[Model])
-    params, rest = states[0], states[1]
+    as_state: nnx.GraphState = state  # accept
+    graphdef2, *states = split_ctx.split(m, nnx.Param, ...)  # accept
+    assert_type(graphdef2, nnx.GraphDef[Model])
     g0, s0, t0 = split_ctx.split(m)  # type: ignore[misc]
     split_ctx.split(m, 1)  # type: ignore[call-overload]
 
@@ -30,9 +30,9 @@ with nnx.split_context("tag") as tagged:
 
 with nnx.merge_context() as merge_ctx:
     assert_type(merge_ctx, nnx.MergeContext)
-    assert_type(merge_ctx.merge(graphdef, params, rest), Model)
+    assert_type(merge_ctx.merge(graphdef2, states[0], states[1]), Model)
     merge_ctx.merge(graphdef)  # type: ignore[call-arg]
-    merge_ctx.merge(params, graphdef)  # type: ignore[arg-type]
+    merge_ctx.merge(state, graphdef)  # type: ignore[arg-type]
 
 with nnx.merge_context("tag") as tagged_merge:
     assert_type(tagged_merge, nnx.MergeContext)

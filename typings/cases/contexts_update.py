@@ -1,6 +1,6 @@
 """update_context: a context manager giving an UpdateContext, and a decorator keeping the
 decorated function's type; the UpdateContext's split / merge are typed like ``split`` /
-``merge``, and ``current_update_context`` returns it.
+``merge``, ``current_update_context`` returns it, and its bookkeeping methods are typed.
 """
 
 from __future__ import annotations
@@ -23,16 +23,15 @@ with nnx.update_context("example") as ctx:
     assert_type(ctx, nnx.UpdateContext)
     assert_type(ctx.tag, str)
     assert_type(nnx.current_update_context("example"), nnx.UpdateContext)
-    assert_type(ctx.split(m), tuple[nnx.GraphDef[Model], nnx.GraphState])
-    assert_type(ctx.split(m, ...), tuple[nnx.GraphDef[Model], nnx.GraphState])
-    graphdef, *states = ctx.split(m, nnx.Param, ...)  # accept
+    graphdef, state = ctx.split(m)  # accept
     assert_type(graphdef, nnx.GraphDef[Model])
-    params, rest = states[0], states[1]
-    assert_type(rest, nnx.GraphState)
-    assert_type(ctx.merge(graphdef, params, rest), Model)
+    as_state: nnx.GraphState = state  # accept
+    graphdef2, *states = ctx.split(m, nnx.Param, ...)  # accept
+    assert_type(graphdef2, nnx.GraphDef[Model])
+    assert_type(ctx.merge(graphdef2, states[0], states[1]), Model)
     g0, s0, t0 = ctx.split(m)  # type: ignore[misc]
     ctx.merge(graphdef)  # type: ignore[call-arg]
-    ctx.merge(params, graphdef)  # type: ignore[arg-type]
+    ctx.merge(state, graphdef)  # type: ignore[arg-type]
     ctx.split(m, 1)  # type: ignore[call-overload]
 
 
@@ -47,6 +46,6 @@ assert_type(nnx.update_context("t"), nnx.UpdateContextManager)
 nnx.update_context()  # type: ignore[call-arg]
 
 
-def uses_index_maps(ctx: nnx.UpdateContext, ref_index: nnx.RefMap[Any, int], index_ref: dict[int, Any]) -> None:
+def bookkeeping(ctx: nnx.UpdateContext, ref_index: nnx.RefMap[Any, int], index_ref: dict[int, Any]) -> None:
     assert_type(ctx.flatten_end(ref_index), None)
     assert_type(ctx.unflatten_end(index_ref), None)

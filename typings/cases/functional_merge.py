@@ -24,11 +24,10 @@ class Sub(Model): ...
 m = Model()
 graphdef, state = nnx.split(m)
 graphdef2, *parts = nnx.split(m, nnx.Param, ...)
-params, rest = parts[0], parts[1]
 pure: dict[str, Any] = {"w": 1.0, "n": 0}
 
 assert_type(nnx.merge(graphdef, state), Model)
-assert_type(nnx.merge(graphdef2, params, rest), Model)
+assert_type(nnx.merge(graphdef2, parts[0], parts[1]), Model)
 assert_type(nnx.merge(graphdef, pure), Model)
 assert_type(nnx.merge(*nnx.split(m)), Model)
 assert_type(nnx.merge(*nnx.split(m, nnx.Param, ...)), Model)

@@ -1,6 +1,6 @@
 """graphdef, clone, flatten, unflatten, iter_graph: the node type flows through.
 
-(``graphdef(m)`` returning ``GraphDef[M]`` is in ``precision_graphdef.py``.)
+(``graphdef(m)`` returning ``GraphDef[M]`` is ``precision_graphdef.py``.)
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ m = Model()
 
 assert_type(nnx.clone(m), Model)
 assert_type(nnx.clone([m]), list[Model])
-assert_type(nnx.flatten(m), tuple[nnx.GraphDef[Model], nnx.GraphState])
-assert_type(nnx.flatten(m, nnx.RefMap()), tuple[nnx.GraphDef[Model], nnx.GraphState])
-graphdef, state = nnx.flatten(m)
+graphdef, state = nnx.flatten(m)  # accept
+assert_type(graphdef, nnx.GraphDef[Model])
+as_state: nnx.GraphState = state  # accept
+assert_type(nnx.flatten(m, nnx.RefMap())[0], nnx.GraphDef[Model])
 assert_type(nnx.unflatten(graphdef, state), Model)
 assert_type(nnx.unflatten(graphdef, state, index_ref={}), Model)
 assert_type(nnx.iter_graph(m), Iterator[tuple[nnx.PathParts, Any]])
-for path, _value in nnx.iter_graph(m):
-    assert_type(path, nnx.PathParts)
 
 nnx.unflatten(graphdef)  # type: ignore[call-arg]
 nnx.unflatten(graphdef, state, {})  # type: ignore[call-arg]
+nnx.clone()  # type: ignore[call-arg]

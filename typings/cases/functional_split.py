@@ -1,8 +1,9 @@
-"""split: a GraphDef generic in the node type, then one State per filter (one if none).
+"""split: a ``GraphDef[M]`` first, then one State per filter (one if none).
 
-Seed-level claims: 0 and 1 filter give exactly ``(GraphDef[M], GraphState)``; 2+ filters
-give a GraphDef[M] then GraphStates. (Exact arities for 2 and 3 filters, which plain
-unpacking needs, and ``split(m, *filters)`` are in ``precision_split.py``.)
+Shape claims at the seed's precision: 0 and 1 filter give exactly a pair; 2+ filters give a
+GraphDef[M] then States. Each State must be usable as a GraphState (assignable; the exact
+State type is ``state_types.py``). Exact arities for 2 and 3 filters, which plain unpacking
+needs, and ``split(m, *filters)`` are ``precision_split.py``.
 """
 
 from __future__ import annotations
@@ -19,29 +20,28 @@ class Model(nnx.Module):
 
 m = Model()
 
-# 0 and 1 filter: exactly a pair.
-assert_type(nnx.split(m), tuple[nnx.GraphDef[Model], nnx.GraphState])
-assert_type(nnx.split(m, ...), tuple[nnx.GraphDef[Model], nnx.GraphState])
-assert_type(nnx.split(m, nnx.Param), tuple[nnx.GraphDef[Model], nnx.GraphState])
-
-graphdef, state = nnx.split(m)
+# 0 and 1 filter: exactly a pair (plain unpacking needs a fixed length).
+graphdef, state = nnx.split(m)  # accept
 assert_type(graphdef, nnx.GraphDef[Model])
-assert_type(state, nnx.GraphState)
+as_state: nnx.GraphState = state  # accept
+graphdef1, state1 = nnx.split(m, nnx.Param)  # accept
+assert_type(graphdef1, nnx.GraphDef[Model])
+graphdef_all, state_all = nnx.split(m, ...)  # accept
+assert_type(graphdef_all, nnx.GraphDef[Model])
 
 # 2+ filters: a GraphDef then States.
 assert_type(nnx.split(m, nnx.Param, ...)[0], nnx.GraphDef[Model])
-assert_type(nnx.split(m, nnx.Param, ...)[1], nnx.GraphState)
-assert_type(nnx.split(m, nnx.Param, nnx.BatchStat, ...)[-1], nnx.GraphState)
+as_state2: nnx.GraphState = nnx.split(m, nnx.Param, ...)[1]  # accept
 assert_type(nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", nnx.Nothing(), ...)[0], nnx.GraphDef[Model])
-first, *states = nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", ...)
+first, *states = nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", ...)  # accept
 assert_type(first, nnx.GraphDef[Model])
-assert_type(states, list[nnx.GraphState])
+as_states: list[nnx.GraphState] = states  # accept
 
 # Unpacking the wrong arity is rejected.
 g0, s0, t0 = nnx.split(m)  # type: ignore[misc]
 g1, s1, t1 = nnx.split(m, nnx.Param)  # type: ignore[misc]
 g2, s2 = nnx.split(m, nnx.Param, ...)  # type: ignore[misc]
 
-# A split's State is not a GraphDef, and the GraphDef is not of another node type.
+# The State is not a GraphDef, and the GraphDef is not of another node type.
 wrong_state: nnx.GraphDef[Model] = nnx.split(m)[1]  # type: ignore[assignment]
 wrong_node: nnx.GraphDef[int] = nnx.split(m)[0]  # type: ignore[assignment]

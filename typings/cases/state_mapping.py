@@ -1,4 +1,4 @@
-"""State is a mutable mapping with filter / split / merge, keeping its key and leaf types."""
+"""State is a mutable mapping with filter / split / merge that keep its key and leaf types."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class Model(nnx.Module):
 
 
 m = Model()
-state = nnx.state(m)
+state: nnx.GraphState = nnx.state(m)  # accept
 
 as_mapping: Mapping[nnx.Key, Any] = state  # accept
 as_mutable: MutableMapping[nnx.Key, Any] = state  # accept

@@ -1,7 +1,8 @@
 """Variable is generic in its value: ``Param(1.0)`` is a ``Param[float]``.
 
 The value's type flows through ``value``, ``to_state`` / ``VariableState`` and back;
-assigning a value of another type is rejected.
+assigning a value of another type, or a Variable where a VariableState is expected, is
+rejected.
 """
 
 from __future__ import annotations
