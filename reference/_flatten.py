@@ -56,10 +56,12 @@ from reference._variables import VariableState
 from reference.errors import ArrayLeafError, GraphError, GraphTypeError, PytreeCycleError
 
 # A frame is a list (cheaper than an object here):
-# [children iterator, header position in ops, state dict, parent frame, key, pytree id]
+# [children iterator, header position in ops, state dict, parent frame, key, guard]
+# where guard is the pytree's id for a pytree frame, and for a graph-node frame the
+# cycle-guard set of the enclosing pytrees (restored when the frame is popped).
 # A frame's state dict is linked into its parent's when the frame is pushed, and unlinked
 # when it is popped empty, so subtrees without Variables get no entry.
-_IT, _HDR, _OUT, _PARENT, _KEY, _PYTREE_ID = range(6)
+_IT, _HDR, _OUT, _PARENT, _KEY, _GUARD = range(6)
 _NONE_HEADER = (NODE, type(None), -1, None, 0, 0)
 
 
@@ -117,7 +119,10 @@ def _run(
     ids_get = ids.get
     new = object.__new__
     counter = len(ids)
-    on_path: set[int] = set()  # pytree containers on the current path (cycle guard)
+    # Cycle guard: the pytree containers on the current path since the last graph node.
+    # A container met again *below a graph node* is fine (that node becomes a reference
+    # on the next round); met again with only containers in between, it never ends.
+    on_path: set[int] = set()
     out: dict[Any, Any]
     stack = [virtual]
     while stack:
@@ -169,7 +174,8 @@ def _run(
                 counter += 1
                 if items:
                     frame[_OUT][key] = out = {}
-                    stack.append([iter(items), header, out, frame, key, 0])
+                    stack.append([iter(items), header, out, frame, key, on_path])
+                    on_path = set()
                     break
             elif value is None:  # common (optional submodules): no hook call, no frame
                 append((SUB, key))
@@ -209,8 +215,11 @@ def _run(
                 ops[header] = (NODE, h[1], h[2], h[3], h[4], len(ops) - header - 1)
                 if not frame[_OUT]:  # no Variable below: no state entry
                     del frame[_PARENT][_OUT][frame[_KEY]]
-                if frame[_PYTREE_ID]:
-                    on_path.discard(frame[_PYTREE_ID])
+                guard = frame[_GUARD]
+                if type(guard) is int:
+                    on_path.discard(guard)
+                else:
+                    on_path = guard
 
 
 def _check_keys(items: Any, value: Any, frame: list[Any], key: Any) -> None:

@@ -41,12 +41,14 @@ def iter_graph(node: Any, /) -> Iterator[tuple[PathParts, Any]]:
         yield (), node
         return
     seen: dict[int, Any] = {id(node): node} if kind == K_GRAPH else {}
-    on_path = {id(node)} if kind != K_GRAPH else set()
-    stack: list[tuple[Any, PathParts, Iterator[tuple[Any, Any]], bool]] = [
-        (node, (), iter(_children(node, kind, ())), kind != K_GRAPH)
+    # pytree containers on the path since the last graph node (see _flatten's guard);
+    # a graph-node entry keeps the enclosing set, restored when it is popped
+    on_path: set[int] = {id(node)} if kind != K_GRAPH else set()
+    stack: list[tuple[Any, PathParts, Iterator[tuple[Any, Any]], set[int] | None]] = [
+        (node, (), iter(_children(node, kind, ())), None if kind != K_GRAPH else set())
     ]
     while stack:
-        parent, path, items, is_pytree = stack[-1]
+        parent, path, items, guard = stack[-1]
         for key, value in items:
             kind = kind_of(value)
             if kind == K_VARIABLE or kind == K_GRAPH:
@@ -65,17 +67,21 @@ def iter_graph(node: Any, /) -> Iterator[tuple[PathParts, Any]]:
                     (*path, key),
                     "expected pytree containers to form a tree",
                 )
+            child_path = (*path, key)
+            children = iter(_children(value, kind, child_path))
+            if kind == K_GRAPH:
+                stack.append((value, child_path, children, on_path))
+                on_path = set()
             else:
                 on_path.add(id(value))
-            child_path = (*path, key)
-            stack.append(
-                (value, child_path, iter(_children(value, kind, child_path)), kind != K_GRAPH)
-            )
+                stack.append((value, child_path, children, None))
             break
         else:
             stack.pop()
-            if is_pytree:
+            if guard is None:
                 on_path.discard(id(parent))
+            else:
+                on_path = guard
             yield path, parent
 
 

@@ -45,6 +45,7 @@ def pop_graph(node: Any, filters: Sequence[Filter]) -> list[dict[Any, Any]]:
     seen: dict[int, Any] = {id(node): node}  # nodes and Variables; values keep them alive
     found: dict[int, list[Any]] = {}  # id(variable) -> [variable, bucket, first path, occurrences]
     keys: list[Hashable] = []
+    counter = 0  # occurrence number, in traversal order
     stack = [(node_impl(node), node, iter(_children(node, node_impl(node), keys)))]
     while stack:
         impl, parent, items = stack[-1]
@@ -54,7 +55,9 @@ def pop_graph(node: Any, filters: Sequence[Filter]) -> list[dict[Any, Any]]:
                 entry = found.get(id(value))
                 if entry is None:
                     entry = found[id(value)] = _classify(bucketer, value, keys, key)
-                entry[3].append((impl, parent, key, (*keys, key) if entry[1] < n else None))
+                path = (*keys, key) if entry[1] < n else None
+                entry[3].append((counter, impl, parent, key, path))
+                counter += 1
             elif kind in _NODE_KINDS and id(value) not in seen:
                 seen[id(value)] = value
                 child_impl = impl_of(value, kind)
@@ -88,17 +91,23 @@ def _classify(bucketer: Bucketer, variable: Any, keys: list[Hashable], key: Any)
 
 def _commit(found: dict[int, list[Any]], n: int) -> list[dict[Any, Any]]:
     popped = [entry for entry in found.values() if entry[1] < n]
-    for _, _, _, occurrences in popped:
-        for impl, parent, key, path in occurrences:
-            if type(impl) is not GraphNodeImpl:
-                raise ImmutableNodeError(
-                    f"key {key!r} popped from a {type(parent).__name__}",
-                    path,
-                    "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
-                )
+    # check every occurrence first, in traversal order, so the first offending one is named
+    blocked = [
+        (order, key, parent, path)
+        for _, _, _, occurrences in popped
+        for order, impl, parent, key, path in occurrences
+        if type(impl) is not GraphNodeImpl
+    ]
+    if blocked:
+        _, key, parent, path = min(blocked, key=lambda item: item[0])
+        raise ImmutableNodeError(
+            f"key {key!r} popped from a {type(parent).__name__}",
+            path,
+            "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
+        )
     pairs: list[list[tuple[Any, Any]]] = [[] for _ in range(n)]
     for variable, bucket, path, occurrences in popped:
-        for impl, parent, key, _ in occurrences:
+        for _, impl, parent, key, _ in occurrences:
             impl.pop_key(parent, key)
         pairs[bucket].append((path, variable.to_state()))
     return [from_flat(p) for p in pairs]

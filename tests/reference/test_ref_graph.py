@@ -286,3 +286,26 @@ def test_register_graph_node_type_for_a_custom_class() -> None:
     nnx.update(new, {"q": 2})
     assert new.items["q"] == 2
     assert leaf(nnx.pop(new, nnx.Param), "p").value == 1
+
+
+def test_a_container_reached_again_below_a_graph_node_is_not_a_cycle_error() -> None:
+    inner = D()
+    shared: list[Any] = [inner, nnx.Param(1)]
+    inner.back = shared  # list -> Dict -> the same list: the Dict becomes a reference
+    x = D(a=shared, b=inner)
+    graphdef, state = nnx.split(x)
+    y = nnx.merge(graphdef, state)
+    assert y.a[0] is y.b and y.b.back[0] is y.b and y.b.back is not y.a  # containers are copied
+    assert y.a[1] is y.b.back[1]
+    paths = [path for path, _ in nnx.iter_graph(x)]
+    assert paths[-3:] == [("a", 0), ("a",), ()] and ("a", 0, "back", 1) in paths
+
+
+def test_pop_names_the_first_blocked_occurrence_in_traversal_order() -> None:
+    first, second = nnx.Param(0), nnx.Param(1)
+    x: list[Any] = [D(a=second), first, second]  # 'first' sits in the list before the 2nd 'second'
+    with pytest.raises(
+        errors.ImmutableNodeError, match=r"^immutable node: key 1 popped from a list at '1'"
+    ):
+        nnx.pop(x, nnx.Param)
+    assert x[0].a is second
