@@ -93,9 +93,13 @@ def _classes_for(nnx: ModuleType) -> tuple[type, type]:
 
 
 def _jnp_array(value: np.ndarray) -> object:
+    import jax
     import jax.numpy as jnp
 
-    return jnp.asarray(value)
+    # a concrete array even while jax.jit traces (a program adding a Variable inside jit): under
+    # a trace jnp.asarray gives a tracer, which blueprint_array's cache would leak into later calls
+    with jax.ensure_compile_time_eval():
+        return jnp.asarray(value)
 
 
 @functools.lru_cache(maxsize=4096)
