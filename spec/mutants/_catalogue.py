@@ -1,0 +1,907 @@
+"""The hand-written mutants: bugs an implementer of the NNX graph API plausibly makes.
+
+Each mutant is a ``Mutant``: a name, a one-line description, the mechanism that applies it, and
+the laws expected to kill it.  Mechanisms:
+
+* ``monkeypatch``: ``install(p)`` replaces private functions, methods or registry hooks of
+  ``reference`` through a ``Patcher`` (reversible, in this process only, nothing on disk);
+* ``wrapper``: a subclass of ``ReferenceTarget`` overrides adapter methods; nothing is patched.
+
+The installers below are grouped by the part of the API they break.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from typing import Any, Literal
+
+from spec.mutants._flatten import Bugs, flatten, flatten_recursive
+from spec.mutants._helpers import MISSING, attribute_tokens, child, parent_of, resolve, state_leaves
+from spec.mutants._patch import Patcher
+from spec.targets.reference import ReferenceTarget
+
+__all__ = ["MUTANTS", "Mutant"]
+
+Installer = Callable[[Patcher], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+    """One hand-written mutant of the reference (see the module docstring)."""
+
+    name: str
+    description: str
+    mechanism: Literal["monkeypatch", "wrapper"]
+    expected: tuple[str, ...]
+    install: Installer | None = None
+    wrapper: type[ReferenceTarget] | None = None
+
+
+def _wrap(p: Patcher, module: str, name: str, make: Callable[[Any], Any]) -> None:
+    """Replace ``module.name`` everywhere by ``make(original)``."""
+    import importlib
+
+    original = getattr(importlib.import_module(module), name)
+    p.replace(module, name, make(original))
+
+
+# --- flatten (split / state / graphdef) ------------------------------------------------------
+
+
+def _flatten_with(**bugs: Any) -> Installer:
+    def install(p: Patcher) -> None:
+        chosen = Bugs(**bugs)
+
+        def flatten_graph(node: Any, ref_index: Any = None) -> tuple[Any, dict[Any, Any]]:
+            return flatten(node, ref_index, chosen)
+
+        p.replace("reference._flatten", "flatten_graph", flatten_graph)
+
+    return install
+
+
+def _recursive_flatten(p: Patcher) -> None:
+    p.replace("reference._flatten", "flatten_graph", flatten_recursive)
+
+
+def _attributes_in_insertion_order(p: Patcher) -> None:
+    from reference import _object
+
+    original = _object._flatten
+
+    def _flatten(node: Any) -> tuple[list[tuple[str, Any]], tuple[type, bool]]:
+        return list(node.__dict__.items()), (type(node), node._object__state.initializing)
+
+    p.replace_hook("flatten", original, _flatten)
+    p.replace("reference._object", "_flatten", _flatten)
+
+
+def _dict_keys_in_insertion_order(p: Patcher) -> None:
+    from reference import _registry
+
+    original = _registry._flatten_dict
+
+    def _flatten_dict(x: dict[Any, Any]) -> tuple[list[tuple[Any, Any]], None]:
+        return list(x.items()), None
+
+    p.replace_hook("flatten", original, _flatten_dict)
+    p.replace("reference._registry", "_flatten_dict", _flatten_dict)
+
+
+# --- unflatten (merge / clone) -----------------------------------------------------------------
+
+
+def _unflatten_preprocess(fix: Callable[[Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]]) -> Installer:
+    """A mutant that rewrites the flat state before the (correct) unflatten sees it."""
+
+    def install(p: Patcher) -> None:
+        def make(original: Any) -> Any:
+            def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+                from reference._state import from_flat
+
+                leaves = state_leaves(state)
+                fixed = fix(graphdef, leaves)
+                if fixed is not leaves:
+                    state = from_flat(fixed)
+                return original(graphdef, state, index_ref, index_ref_cache)
+
+            return unflatten_graph
+
+        _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+    return install
+
+
+def _tags(graphdef: Any) -> dict[tuple[Hashable, ...], tuple[Any, ...]]:
+    return dict(attribute_tokens(graphdef))
+
+
+def _by_position(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+    from reference._graphdef import LEAF_DEF
+
+    expected = [p for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF]
+    if len(expected) != len(leaves) or not expected:
+        return leaves
+    return [(p, leaf) for p, (_, leaf) in zip(expected, leaves)]
+
+
+def _drop_unknown(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+    known = _tags(graphdef)
+    kept = [(p, leaf) for p, leaf in leaves if p in known]
+    return leaves if len(kept) == len(leaves) else kept
+
+
+def _invent_missing(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+    import numpy as np
+
+    from reference._graphdef import LEAF_DEF
+    from reference._variables import VariableState
+
+    have = {p for p, _ in leaves}
+    missing = [(p, VariableState(tok[2], np.zeros((), np.float32), **dict(tok[4])))
+               for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF and p not in have]
+    return [*leaves, *missing] if missing else leaves
+
+
+def _drop_at(tag_name: str) -> Callable[[Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]]:
+    def fix(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+        from reference import _graphdef
+
+        tag = getattr(_graphdef, tag_name)
+        tags = _tags(graphdef)
+        kept = [(p, leaf) for p, leaf in leaves if not (p in tags and tags[p][0] == tag)]
+        return leaves if len(kept) == len(leaves) else kept
+
+    return fix
+
+
+def _merge_reuses_live_variables(p: Patcher) -> None:
+    from reference._graphdef import LEAF_DEF
+    from reference._variables import Variable
+
+    _flatten_with(live_leaves=True)(p)
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            index_ref = {} if index_ref is None else index_ref
+            leaves = dict(state_leaves(state))
+            for path, tok in attribute_tokens(graphdef):
+                leaf = leaves.get(path)
+                if tok[0] == LEAF_DEF and isinstance(leaf, Variable) and tok[3] not in index_ref:
+                    index_ref[tok[3]] = leaf  # "already built": the live Variable is used as is
+            return original(graphdef, state, index_ref, index_ref_cache)
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _cycles_registered_late(p: Patcher) -> None:
+    from reference import _object
+
+    pending: dict[int, tuple[dict[int, Any], int]] = {}
+
+    def make_open(original: Any) -> Any:
+        def _open(ops: Any, pos: int, state: Any, key: Any, index_ref: dict[int, Any], cache: Any, stack: Any) -> Any:
+            frame = original(ops, pos, state, key, index_ref, cache, stack)
+            node, reused = frame[6], frame[8]
+            if node is not None and not reused:
+                index = ops[pos][2]
+                del index_ref[index]  # registered only once its children are built
+                pending[id(node)] = (index_ref, index)
+            return frame
+
+        return _open
+
+    original_init = _object._init
+
+    def _init(node: Any, items: Any) -> None:
+        entry = pending.pop(id(node), None)
+        if entry is not None:
+            entry[0][entry[1]] = node
+        original_init(node, items)
+
+    _wrap(p, "reference._unflatten", "_open", make_open)
+    p.replace_hook("init", original_init, _init)
+    p.replace("reference._object", "_init", _init)
+    p.on_undo(pending.clear)
+
+
+def _clone_shares_variables(p: Patcher) -> None:
+    from reference import _api
+    from reference._mappings import RefMap
+    from reference._variables import Variable
+
+    def clone(node: Any) -> Any:
+        ref_index: Any = RefMap()
+        graphdef, state = _api.flatten_graph(node, ref_index)
+        index_ref = {i: obj for obj, i in ref_index.items() if isinstance(obj, Variable)}
+        return _api.unflatten_graph(graphdef, state, index_ref)
+
+    p.replace("reference._api", "clone", clone)
+
+
+# --- update ----------------------------------------------------------------------------------
+
+
+def _update_wrapper(body: Callable[[Any, Any, Any], None]) -> Installer:
+    def install(p: Patcher) -> None:
+        _wrap(p, "reference._update", "update_graph",
+              lambda original: lambda node, state: body(original, node, state))
+
+    return install
+
+
+def _only_one_alias(original: Any, node: Any, state: Any) -> None:
+    from reference._object import Object
+    from reference._variables import Variable
+
+    replaced: list[tuple[Any, Any, Any]] = []
+    for path, _ in state_leaves(state):
+        parent = parent_of(node, path)
+        current = child(parent, path[-1]) if parent is not MISSING else MISSING
+        if isinstance(parent, Object) and isinstance(current, Variable):
+            vars(parent)[path[-1]] = current.copy()  # the write lands in a copy at this path only
+            replaced.append((parent, path[-1], current))
+    try:
+        original(node, state)
+    except Exception:
+        for parent, key, variable in replaced:
+            vars(parent)[key] = variable
+        raise
+
+
+def _non_atomic(original: Any, node: Any, state: Any) -> None:
+    from reference._state import from_flat
+    from reference._variables import Variable
+
+    try:
+        original(node, state)
+    except Exception:
+        good = [(p, leaf) for p, leaf in state_leaves(state) if isinstance(resolve(node, p), Variable)]
+        if good:
+            original(node, from_flat(good))  # the writes before the bad key had already happened
+        raise
+
+
+def _drop_new_keys(pytrees: bool) -> Callable[[Any, Any, Any], None]:
+    def body(original: Any, node: Any, state: Any) -> None:
+        from reference._object import Object
+        from reference._state import from_flat
+
+        leaves = state_leaves(state)
+        kept = []
+        for path, leaf in leaves:
+            parent = parent_of(node, path)
+            new_key = parent is not MISSING and child(parent, path[-1]) is MISSING
+            if new_key and isinstance(parent, Object) != pytrees:
+                continue
+            kept.append((path, leaf))
+        original(node, state if len(kept) == len(leaves) else from_flat(kept))
+
+    return body
+
+
+def _update_stores_variablestate(p: Patcher) -> None:
+    from reference._variables import VariableState
+
+    def make(original: Any) -> Any:
+        def _new_child(target: Any, impl: Any, key: Any, value: Any, frame: Any) -> Any:
+            made = original(target, impl, key, value, frame)
+            return value if type(value) is VariableState else made
+
+        return _new_child
+
+    _wrap(p, "reference._update", "_new_child", make)
+
+
+def _update_keeps_old_metadata(p: Patcher) -> None:
+    from reference._variables import Variable, VariableState
+
+    def _apply(writes: list[tuple[Any, ...]]) -> None:
+        for impl, target, key, value in writes:
+            if impl is not None:
+                impl.set_key(target, key, value)
+            elif type(value) is VariableState or isinstance(value, Variable):
+                target.raw_value = value.raw_value if isinstance(value, Variable) else value.value
+            else:
+                target.raw_value = value
+
+    p.replace("reference._update", "_apply", _apply)
+
+
+# --- pop -------------------------------------------------------------------------------------
+
+
+def _pop_commit(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference._registry import GraphNodeImpl
+        from reference._state import from_flat
+        from reference.errors import ImmutableNodeError
+
+        def _commit(found: dict[int, list[Any]], n: int) -> list[dict[Any, Any]]:
+            popped = [entry for entry in found.values() if entry[1] < n]
+            if variant != "non_atomic":
+                for _, _, _, occurrences in popped:
+                    for impl, parent, key, path in occurrences:
+                        if type(impl) is not GraphNodeImpl:
+                            raise ImmutableNodeError(f"key {key!r} popped from a {type(parent).__name__}", path,
+                                                     "expected the Variable to be held by graph nodes only")
+            pairs: list[list[tuple[Any, Any]]] = [[] for _ in range(n)]
+            for variable, bucket, path, occurrences in popped:
+                chosen = occurrences[:1] if variant == "first_alias" else occurrences
+                for impl, parent, key, at in chosen:
+                    if variant == "keep":
+                        break
+                    if type(impl) is not GraphNodeImpl:
+                        raise ImmutableNodeError(f"key {key!r} popped from a {type(parent).__name__}", at,
+                                                 "expected the Variable to be held by graph nodes only")
+                    impl.pop_key(parent, key)
+                pairs[bucket].append((path, variable.to_state()))
+            return [from_flat(q) for q in pairs]
+
+        p.replace("reference._pop", "_commit", _commit)
+
+    return install
+
+
+def _pop_without_filter(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def pop(node: Any, *filters: Any) -> Any:
+            return original(node, *(filters or (...,)))
+
+        return pop
+
+    _wrap(p, "reference._api", "pop", make)
+
+
+# --- iter_graph and variables ------------------------------------------------------------------
+
+
+def _iter_graph(*, repeat_variables: bool = False, pre_order: bool = False, dedupe_pytrees: bool = False) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, impl_of, kind_of
+
+        node_kinds = (K_GRAPH, K_PYTREE, K_GENERIC)
+
+        def iter_graph(node: Any, /) -> Iterator[tuple[tuple[Hashable, ...], Any]]:
+            kind = kind_of(node)
+            if kind not in node_kinds:
+                yield (), node
+                return
+            seen: set[int] = {id(node)}
+            if pre_order:
+                yield (), node
+            stack: list[tuple[Any, tuple[Hashable, ...], Iterator[tuple[Any, Any]]]] = [
+                (node, (), iter(impl_of(node, kind).flatten(node)[0]))]
+            while stack:
+                parent, path, items = stack[-1]
+                for key, value in items:
+                    kind = kind_of(value)
+                    at = (*path, key)
+                    if kind == K_VARIABLE:
+                        if id(value) in seen and not repeat_variables:
+                            continue
+                        seen.add(id(value))
+                        yield at, value
+                        continue
+                    if kind not in node_kinds:
+                        yield at, value
+                        continue
+                    if (kind == K_GRAPH or dedupe_pytrees) and id(value) in seen:
+                        continue
+                    seen.add(id(value))
+                    if pre_order:
+                        yield at, value
+                    stack.append((value, at, iter(impl_of(value, kind).flatten(value)[0])))
+                    break
+                else:
+                    stack.pop()
+                    if not pre_order:
+                        yield path, parent
+
+        p.replace("reference._iter", "iter_graph", iter_graph)
+
+    return install
+
+
+def _variables(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference import _api
+        from reference._state import State
+
+        def make(original: Any) -> Any:
+            def variables(node: Any, *filters: Any) -> Any:
+                if variant == "copies":
+                    return _api.state(node, *filters)
+                result = original(node, *filters)
+                if len(filters) >= 2:  # the seed's arity: one extra group per filter pair
+                    return (*result, State({}), State({}))
+                return result
+
+            return variables
+
+        _wrap(p, "reference._api", "variables", make)
+
+    return install
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _bucket(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference._filters import Bucketer, Everything
+
+        def bucket(self: Any, path: Any, leaf: Any) -> int:
+            found = len(self.predicates)
+            for i, predicate in enumerate(self.predicates):
+                if variant == "catch_all_first" and isinstance(predicate, Everything):
+                    return i
+            for i, predicate in enumerate(self.predicates):
+                if predicate(path, leaf):
+                    found = i
+                    if variant != "last_wins":
+                        return i
+            return found
+
+        p.set_attr(Bucketer, "bucket", bucket)
+
+    return install
+
+
+def _is_one(f: Any) -> bool:
+    return type(f) in (int, float) and f == 1
+
+
+def _one_is_true(p: Patcher) -> None:
+    from reference._filters import Everything
+
+    def make_predicate(original: Any) -> Any:
+        def to_predicate(f: Any) -> Any:
+            return Everything() if _is_one(f) else original(f)
+
+        return to_predicate
+
+    def make_order(original: Any) -> Any:
+        def check_filter_order(filters: Sequence[Any]) -> None:
+            original([True if _is_one(f) else f for f in filters])
+
+        return check_filter_order
+
+    _wrap(p, "reference._filters", "to_predicate", make_predicate)
+    _wrap(p, "reference._filters", "check_filter_order", make_order)
+
+
+def _order_unchecked(p: Patcher) -> None:
+    def check_filter_order(filters: Sequence[Any]) -> None:
+        return None
+
+    p.replace("reference._filters", "check_filter_order", check_filter_order)
+
+
+def _nonexhaustive_silent(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def split_mapping(mapping: Any, filters: Any, *, exhaustive: bool) -> Any:
+            return original(mapping, filters, exhaustive=False)
+
+        return split_mapping
+
+    _wrap(p, "reference._state", "split_mapping", make)
+
+
+def _filter_call(cls_name: str, call: Callable[[Any, Any, Any], bool]) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference import _filters
+
+        p.set_attr(getattr(_filters, cls_name), "__call__", call)
+
+    return install
+
+
+def _path_contains_last(self: Any, path: Any, x: Any) -> bool:
+    return bool(path) and path[-1] == self.key
+
+
+def _of_type_exact(self: Any, path: Any, x: Any) -> bool:
+    from reference._variables import Variable
+
+    if isinstance(x, Variable):
+        return type(x) is self.type
+    return getattr(x, "type", None) is self.type or type(x) is self.type
+
+
+def _all_as_any(self: Any, path: Any, x: Any) -> bool:
+    return any(p(path, x) for p in self.predicates)
+
+
+# --- the update-context protocol ----------------------------------------------------------------
+
+
+def _maps_not_cleared(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    def unflatten_end(self: Any, index_ref: Any, *, outer: bool = False) -> None:
+        if self._closed or self._step not in (c._SPLIT_OUT, c._SPLIT_IN):
+            raise self._fail("merge")
+        if outer or self._step == c._SPLIT_IN:
+            self.index_ref, self._step = index_ref, c._FRESH  # the seed: ref_index is never cleared
+        else:
+            self.index_ref, self._step = index_ref, c._MERGED_IN
+
+    def close(self: Any) -> None:
+        self._closed = True
+
+    p.set_attr(c.UpdateContext, "unflatten_end", unflatten_end)
+    p.set_attr(c.UpdateContext, "close", close)
+
+
+def _thread_global(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    shared = types.SimpleNamespace(update_context_stacks={}, ref_index_stack=[], index_ref_stack=[])
+    p.set_attr(c, "GRAPH_CONTEXT", shared)
+
+
+def _order_unchecked_context(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    def split(self: Any, node: Any, *filters: Any) -> Any:
+        from reference._mappings import RefMap
+
+        ref_index: Any = RefMap()
+        graphdef, state = c.flatten_graph(node, ref_index)
+        states = c._states(state, filters, exhaustive=True)
+        if self._step == c._MERGED_IN and type(graphdef) is c.NodeDef:
+            graphdef = c.with_index_mapping(graphdef, c.compose_mapping(self.index_ref, ref_index))
+            self.index_ref, self._step = None, c._SPLIT_IN
+        else:  # any other step: taken as an outer split
+            self.ref_index, self._step = ref_index, c._SPLIT_OUT
+        return (graphdef, *states)
+
+    def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
+        outer = getattr(graphdef, "index_mapping", None) is not None
+        cache = None
+        if outer and self.ref_index is not None:
+            cache = c.compose_mapping_reversed(self.ref_index, graphdef.index_mapping)
+        index_ref: dict[int, Any] = {}
+        node = c.unflatten_graph(graphdef, c.State.merge(state, *states), index_ref, cache)
+        if outer:
+            self.ref_index = self.index_ref = None
+            self._step = c._FRESH
+        else:
+            self.index_ref, self._step = index_ref, c._MERGED_IN
+        return node
+
+    p.set_attr(c.UpdateContext, "split", split)
+    p.set_attr(c.UpdateContext, "merge", merge)
+
+
+def _step4_new_objects(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    original = c.UpdateContext.merge
+
+    def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
+        if getattr(graphdef, "index_mapping", None) is None:
+            return original(self, graphdef, state, *states)
+        node = c.unflatten_graph(graphdef, c.State.merge(state, *states), {}, None)  # no reuse
+        self.unflatten_end({}, outer=True)
+        return node
+
+    p.set_attr(c.UpdateContext, "merge", merge)
+
+
+def _commit_variant(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference._registry import K_STATIC, kind_of
+        from reference._variables import Variable, VariableState
+
+        def value_of(payload: Any) -> Any:
+            if type(payload) is VariableState or isinstance(payload, Variable):
+                return payload.raw_value if isinstance(payload, Variable) else payload.value
+            return payload
+
+        def _commit(commits: list[tuple[Any, ...]]) -> None:
+            for impl, target, payload, *reused in commits:
+                if impl is None:
+                    value = value_of(payload)
+                    if variant == "wrong_device":
+                        import jax
+
+                        if isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer):
+                            value = jax.device_put(value, jax.devices()[-1])
+                    target.raw_value = value
+                    if type(payload) is VariableState or isinstance(payload, Variable):
+                        target.__dict__ = dict(payload.__dict__)
+                    continue
+                if reused[0]:
+                    if variant == "drop_statics":
+                        payload = [(k, v) for k, v in payload if kind_of(v) != K_STATIC]
+                    elif variant == "drop_new_attributes":
+                        before = set(impl.node_dict(target))
+                        payload = [(k, v) for k, v in payload if k in before]
+                    if variant != "no_clear":
+                        impl.clear(target)
+                impl.init(target, payload)
+
+        p.replace("reference._unflatten", "_commit", _commit)
+
+    return install
+
+
+def _step4_new_variables(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def _reuse_variable(variable: Any, value: Any, commits: Any, path: Any) -> Any:
+            return original(variable.copy() if hasattr(variable, "copy") else variable, value, commits, path)
+
+        return _reuse_variable
+
+    _wrap(p, "reference._unflatten", "_reuse_variable", make)
+
+
+def _cache_by_outer_index(p: Patcher) -> None:
+    def compose_mapping_reversed(map_ab: Any, map_bc: Any, /) -> dict[Any, Any]:
+        return {b: a for a, b in map_ab.items() if b in map_bc}  # keyed by the outer index
+
+    p.replace("reference._mappings", "compose_mapping_reversed", compose_mapping_reversed)
+
+
+def _current_context_autocreate(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    def make(original: Any) -> Any:
+        def current_update_context(tag: str) -> Any:
+            stack = c.GRAPH_CONTEXT.update_context_stacks.get(tag)
+            return stack[-1] if stack else c.UpdateContext(tag)
+
+        return current_update_context
+
+    _wrap(p, "reference._contexts", "current_update_context", make)
+
+
+# --- GraphDef --------------------------------------------------------------------------------
+
+
+def _graphdef_eq(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference import _graphdef as g
+
+        def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
+            if variant == "ignore_metadata":
+                return tuple(t[:4] if t[0] == g.LEAF_DEF else t for t in tokens)
+            return tuple(t[:2] if t[0] == g.STATIC else t for t in tokens)
+
+        def __hash__(self: Any) -> int:
+            try:
+                return hash((view(self.tokens()), self.index_mapping))
+            except TypeError as error:
+                raise g._unhashable_error(self.tokens(), error) from None
+
+        def __eq__(self: Any, other: object) -> bool:
+            if type(other) is not g.NodeDef:
+                return False
+            if variant == "hash_ignores_statics":  # a "fast" equality: equal hashes
+                return hash(self) == hash(other)
+            return bool(self.index_mapping == other.index_mapping and view(self.tokens()) == view(other.tokens()))
+
+        p.set_attr(g.NodeDef, "__hash__", __hash__)
+        p.set_attr(g.NodeDef, "__eq__", __eq__)
+
+    return install
+
+
+def _unhashable_unnamed(p: Patcher) -> None:
+    def _unhashable_error(ops: Any, error: TypeError) -> TypeError:
+        return TypeError(f"GraphDef is not hashable: {error}")
+
+    p.replace("reference._graphdef", "_unhashable_error", _unhashable_error)
+
+
+# --- call / apply, State.merge -----------------------------------------------------------------
+
+
+def _call_mutates_input(p: Patcher) -> None:
+    from reference import _api
+    from reference._proxy import CallableProxy
+
+    def call(graphdef_state: Any, /) -> Any:
+        def pure_caller(accessor: Any, *args: Any, **kwargs: Any) -> Any:
+            node = _api.merge(*graphdef_state)
+            out = accessor(node)(*args, **kwargs)
+            graphdef, state = _api.split(node)
+            new = dict(state_leaves(state))
+            for path, leaf in state_leaves(graphdef_state[1]):  # writes the result back
+                if path in new and hasattr(leaf, "value"):
+                    leaf.value = new[path].value
+            return out, (graphdef, state)
+
+        return CallableProxy(pure_caller)
+
+    p.replace("reference._api", "call", call)
+
+
+def _apply_returns_input(p: Patcher) -> None:
+    from reference import _api
+    from reference._graphdef import NodeDef
+    from reference._proxy import CallableProxy, DelayedAccessor
+
+    def apply(self: Any, state: Any, *states: Any) -> Any:
+        def _apply(accessor: Any, *args: Any, **kwargs: Any) -> Any:
+            module = _api.merge(self, state, *states)
+            out = accessor(module)(*args, **kwargs)
+            return out, (self, state)  # the inputs, not the new split
+
+        return CallableProxy(_apply, DelayedAccessor())
+
+    p.set_attr(NodeDef, "apply", apply)
+
+
+def _merge_first_wins(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def merge_nested(mappings: Sequence[Any]) -> dict[Any, Any]:
+            return original(list(reversed(mappings)))  # type: ignore[no-any-return]
+
+        return merge_nested
+
+    _wrap(p, "reference._state", "merge_nested", make)
+
+
+# --- wrappers (adapter overrides) --------------------------------------------------------------
+
+
+class _StateIgnoresSingleFilter(ReferenceTarget):
+    def state(self, x: object, *filters: object) -> object:
+        return super().state(x) if len(filters) == 1 else super().state(x, *filters)
+
+
+class _GraphdefWithIndexMapping(ReferenceTarget):
+    def graphdef(self, x: object) -> object:
+        from reference._graphdef import with_index_mapping
+
+        return with_index_mapping(super().graphdef(x), {})  # type: ignore[arg-type]
+
+
+def _m(name: str, description: str, expected: str, install: Installer) -> Mutant:
+    return Mutant(name, description, "monkeypatch", tuple(expected.split()), install=install)
+
+
+def _w(name: str, description: str, expected: str, wrapper: type[ReferenceTarget]) -> Mutant:
+    return Mutant(name, description, "wrapper", tuple(expected.split()), wrapper=wrapper)
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    # flatten
+    _m("forget_noderef", "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
+       "SHARE-1 ST-1 SHARE-2 GD-2", _flatten_with(forget_variable_refs=True)),
+    _m("last_path_naming", "a shared Variable's state entry is named by its last path, not its first",
+       "SHARE-1 ST-1 RT-1", _flatten_with(last_path=True)),
+    _m("pytree_cached", "pytree containers are numbered and referenced like graph nodes (aliased)",
+       "PT-2 GD-2 RT-1", _flatten_with(cache_pytrees=True)),
+    _m("index_off_by_one", "GraphDef indices start at 1 instead of 0",
+       "PT-2 GD-2", _flatten_with(first_index=1)),
+    _m("arrays_static", "an array attribute becomes a static attribute instead of an error",
+       "ERR-7", _flatten_with(arrays_are_static=True)),
+    _m("statics_copied", "static values are copied into the GraphDef instead of kept by reference",
+       "STAT-1", _flatten_with(copy_statics=True)),
+    _m("state_leaves_live", "state / split return the live Variables instead of snapshots",
+       "ST-4", _flatten_with(live_leaves=True)),
+    _m("recursive_flatten", "flatten recurses (one Python frame per level): a depth ceiling",
+       "ROB-1 ROB-2", _recursive_flatten),
+    _m("attributes_insertion_order", "module attributes flatten in insertion order instead of sorted order",
+       "GD-2 ST-2", _attributes_in_insertion_order),
+    _m("dict_keys_insertion_order", "dict keys flatten in insertion order instead of sorted order",
+       "GD-2 ST-2", _dict_keys_in_insertion_order),
+    # merge / clone
+    _m("merge_reuses_live_variables", "split returns live Variables and merge reuses them instead of copying",
+       "RT-4 CL-2 ST-4", _merge_reuses_live_variables),
+    _m("merge_by_position", "merge matches state leaves to the GraphDef by position, not by key",
+       "ERR-3 ERR-10", _unflatten_preprocess(_by_position)),
+    _m("merge_ignores_unknown_keys", "merge silently drops state entries the GraphDef does not know",
+       "ERR-2", _unflatten_preprocess(_drop_unknown)),
+    _m("merge_invents_missing_leaves", "merge fills a missing Variable with zeros instead of failing",
+       "ERR-1", _unflatten_preprocess(_invent_missing)),
+    _m("merge_ignores_static_state", "merge silently ignores a state entry at a static attribute",
+       "ERR-4", _unflatten_preprocess(_drop_at("STATIC"))),
+    _m("merge_ignores_leaf_for_subgraph", "merge silently ignores a leaf standing where a subgraph belongs",
+       "ERR-5", _unflatten_preprocess(_drop_at("SUB"))),
+    _m("cycles_registered_late", "merge registers a graph node only after its children are built",
+       "CYC-2 RT-1 CL-1", _cycles_registered_late),
+    _m("clone_shares_variables", "clone reuses the original Variables (index map seeded from the split)",
+       "CL-2", _clone_shares_variables),
+    # update
+    _m("update_only_one_alias", "update replaces the Variable at the state's path instead of writing in place",
+       "UPD-1 UPD-2", _update_wrapper(_only_one_alias)),
+    _m("update_non_atomic", "update applies the valid leaves before raising for a bad one",
+       "ERR-9 UPD-6", _update_wrapper(_non_atomic)),
+    _m("update_drops_new_keys", "update silently ignores leaves at keys a graph node lacks",
+       "UPD-5", _update_wrapper(_drop_new_keys(pytrees=False))),
+    _m("update_pytree_new_key_silent", "update silently ignores leaves at keys a pytree container lacks",
+       "UPD-6", _update_wrapper(_drop_new_keys(pytrees=True))),
+    _m("update_stores_variablestate", "update stores a new leaf's VariableState itself as the attribute",
+       "UPD-5", _update_stores_variablestate),
+    _m("update_keeps_old_metadata", "update writes a leaf's value but keeps the Variable's old metadata",
+       "UPD-7", _update_keeps_old_metadata),
+    # pop
+    _m("pop_first_alias_only", "pop removes a shared Variable from its first attribute only",
+       "POP-2 POP-1", _pop_commit("first_alias")),
+    _m("pop_keeps_variables", "pop returns the matched Variables but leaves them in the graph",
+       "POP-1 POP-2", _pop_commit("keep")),
+    _m("pop_non_atomic", "pop removes Variables one by one and fails midway on a pytree container",
+       "POP-1", _pop_commit("non_atomic")),
+    _m("pop_without_filter", "pop with no filter pops everything instead of raising",
+       "POP-3", _pop_without_filter),
+    # iter_graph, variables
+    _m("iter_graph_repeats_variables", "iter_graph yields a shared Variable at every path",
+       "IT-1 VAR-1", _iter_graph(repeat_variables=True)),
+    _m("iter_graph_pre_order", "iter_graph yields a node before its children (pre-order)",
+       "IT-1", _iter_graph(pre_order=True)),
+    _m("iter_graph_dedupes_pytrees", "iter_graph yields a pytree container (None, ()) only once per identity",
+       "IT-1", _iter_graph(dedupe_pytrees=True)),
+    _m("variables_n_plus_2", "variables() returns n + 2 groups for n >= 2 filters",
+       "VAR-1", _variables("n_plus_2")),
+    _m("variables_returns_copies", "variables() returns VariableState copies instead of the live Variables",
+       "VAR-1", _variables("copies")),
+    # filters
+    _m("catch_all_matches_first", "`...` / True takes every leaf before the filters in front of it are tried",
+       "FLT-1 FLT-4", _bucket("catch_all_first")),
+    _m("last_filter_wins", "a leaf goes to the last matching filter instead of the first",
+       "FLT-1 FLT-4", _bucket("last_wins")),
+    _m("one_is_true", "the integer 1 counts as True (a catch-all) in filters",
+       "FLT-3", _one_is_true),
+    _m("catch_all_order_unchecked", "a filter after `...` / True is accepted (and never matches)",
+       "FLT-3", _order_unchecked),
+    _m("nonexhaustive_split_silent", "split drops the leaves no filter matches instead of raising",
+       "FLT-2", _nonexhaustive_silent),
+    _m("path_contains_last_key_only", "PathContains(k) only looks at the last key of the path",
+       "FLT-1 FLT-4", _filter_call("PathContains", _path_contains_last)),
+    _m("oftype_exact_type", "OfType / type filters match the exact type, not subclasses",
+       "FLT-1 FLT-4", _filter_call("OfType", _of_type_exact)),
+    _m("all_acts_as_any", "All(f, g) matches when any of its filters matches",
+       "FLT-1 FLT-4", _filter_call("All", _all_as_any)),
+    # contexts
+    _m("context_maps_not_cleared", "the update context keeps its reference maps after step (4) and on exit",
+       "UCTX-4", _maps_not_cleared),
+    _m("thread_global_contexts", "the update-context stacks are global instead of thread-local",
+       "UCTX-5", _thread_global),
+    _m("context_order_unchecked", "out-of-order update-context calls silently take another branch",
+       "UCTX-6", _order_unchecked_context),
+    _m("step4_new_outer_objects", "step (4) builds new outer objects instead of reusing the outer ones",
+       "UCTX-1 UCTX-2 UCTX-3 UCTX-7 JIT-3", _step4_new_objects),
+    _m("step4_loses_statics", "step (4) drops static attributes when it re-initialises a reused node",
+       "UCTX-1 UCTX-2 UCTX-7 JIT-3", _commit_variant("drop_statics")),
+    _m("step4_no_clear", "step (4) does not clear a reused node, so deleted attributes survive",
+       "UCTX-2 UCTX-7 JIT-3", _commit_variant("no_clear")),
+    _m("step4_drops_new_attributes", "step (4) drops attributes created inside the transform",
+       "UCTX-2 UCTX-7 JIT-3", _commit_variant("drop_new_attributes")),
+    _m("step4_new_variables", "step (4) replaces reused Variables by new ones (same values, new identity)",
+       "UCTX-3", _step4_new_variables),
+    _m("step4_cache_by_outer_index", "step (4) reuses the outer object with the same index, ignoring the index mapping",
+       "UCTX-2 UCTX-3", _cache_by_outer_index),
+    _m("step4_wrong_device", "step (4) commits values to the last device instead of leaving them where they are",
+       "BE-2", _commit_variant("wrong_device")),
+    _m("current_context_autocreate", "current_update_context makes a new context when none is active",
+       "ERR-8 UCTX-8", _current_context_autocreate),
+    # GraphDef
+    _m("graphdef_eq_ignores_metadata", "GraphDef equality and hash ignore Variable metadata",
+       "GD-3 JIT-2", _graphdef_eq("ignore_metadata")),
+    _m("hash_ignores_statics", "the GraphDef hash ignores static values and equality compares hashes",
+       "GD-3 JIT-2", _graphdef_eq("hash_ignores_statics")),
+    _m("unhashable_error_unnamed", "hashing a GraphDef with an unhashable static names no attribute",
+       "ERR-6", _unhashable_unnamed),
+    # call, apply, State.merge
+    _m("call_mutates_input_state", "call writes the new values back into the state it was given",
+       "CALL-1", _call_mutates_input),
+    _m("apply_returns_input_state", "GraphDef.apply returns the state it was given instead of the new split",
+       "CALL-2", _apply_returns_input),
+    _m("merge_first_state_wins", "merging several states keeps the first leaf at a path, not the last",
+       "RT-5", _merge_first_wins),
+    # wrappers
+    _w("state_ignores_single_filter", "state(x, f) with one filter ignores the filter",
+       "FLT-4", _StateIgnoresSingleFilter),
+    _w("graphdef_with_index_mapping", "graphdef(x) carries an (empty) index mapping that split's does not",
+       "GD-1 RT-2", _GraphdefWithIndexMapping),
+)
+"""Every hand-written mutant, in catalogue order."""

@@ -1,0 +1,90 @@
+"""Installing a mutant into the running process: reversible monkeypatches of ``reference``.
+
+A ``Patcher`` records every change it makes, so ``undo`` puts the reference back exactly as it
+was (tests install a mutant, check a law, and undo it).  Three kinds of change:
+
+* ``replace(module, name, new)``: replace a module-level function (or other object) *everywhere
+  it was imported*: every ``reference`` module (and ``reference`` itself) whose attribute is the
+  very same object gets ``new``, so ``from reference._flatten import flatten_graph`` in another
+  module is patched too.
+* ``set_attr(owner, name, new)``: replace one attribute of a class or object (methods, globals
+  holding instances).
+* ``replace_hook(field, original, new)``: replace a node-type hook (``flatten``, ``init`` ...) in
+  every registry entry that holds ``original``; entries registered while the patch is installed
+  are fixed up by ``undo`` too.
+
+Nothing is written to disk; everything is undone by ``undo`` or dies with the process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Patcher"]
+
+_MISSING = object()
+
+
+def _reference_modules() -> list[Any]:
+    import reference  # noqa: F401  (makes sure the package and its modules are loaded)
+
+    return [m for name, m in list(sys.modules.items())
+            if m is not None and (name == "reference" or name.startswith("reference."))]
+
+
+class Patcher:
+    """A log of reversible changes to the ``reference`` package (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._undo: list[Callable[[], None]] = []
+
+    def set_attr(self, owner: object, name: str, new: object) -> None:
+        """Set ``owner.name = new``, remembering the old value (or its absence)."""
+        old = owner.__dict__.get(name, _MISSING) if isinstance(owner, type) else getattr(owner, name, _MISSING)
+        setattr(owner, name, new)
+
+        def undo() -> None:
+            if old is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, old)
+
+        self._undo.append(undo)
+
+    def replace(self, module: str, name: str, new: object) -> object:
+        """Replace ``module.name`` in every reference module that holds the same object; return
+        the original (so the mutant can call it)."""
+        original = getattr(sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"]), name)
+        for m in _reference_modules():
+            for attr, value in list(vars(m).items()):
+                if value is original:
+                    self.set_attr(m, attr, new)
+        return original
+
+    def replace_hook(self, field: str, original: Callable[..., Any], new: Callable[..., Any]) -> None:
+        """Replace the ``field`` hook of every registered graph / pytree node type holding
+        ``original`` by ``new`` (the registries hold frozen impl records: they are rebuilt)."""
+        from reference import _registry
+
+        registries = (_registry.GRAPH_REGISTRY, _registry.PYTREE_REGISTRY, _registry.IMPLS)
+
+        def swap(frm: object, to: object) -> None:
+            for registry in registries:
+                for t, impl in list(registry.items()):
+                    if getattr(impl, field, None) is frm:
+                        registry[t] = dataclasses.replace(impl, **{field: to})  # type: ignore[call-overload]
+
+        swap(original, new)
+        self._undo.append(lambda: swap(new, original))
+
+    def on_undo(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` when the patches are undone (for caches a mutant fills)."""
+        self._undo.append(fn)
+
+    def undo(self) -> None:
+        """Undo every change, last first."""
+        while self._undo:
+            self._undo.pop()()
