@@ -7,6 +7,7 @@ from spec.build import build
 from spec.laws._check import (
     build_case,
     flat_models,
+    make_state,
     observe_root,
     require,
     require_same_model,
@@ -133,3 +134,20 @@ def merge_builds_new_objects(t: Target, case: Case) -> None:
     shared_vars = {id(o) for o in xv} & {id(o) for o in yv}
     require(not shared_nodes, f"merge(*split(x)) shares {len(shared_nodes)} graph node(s) with x, but should share none")
     require(not shared_vars, f"merge(*split(x)) shares {len(shared_vars)} Variable(s) with x, but should share none")
+
+
+@law("RT-5")
+def later_states_win_in_merge(t: Target, case: Case) -> None:
+    """merge(gd, s, s2) with two states at the same paths takes the later state's leaves.
+
+    Statement: gd, s = split(x); s2 = f(s)  ⟹  model(merge(gd, s, s2)) == semantics.merge(tokens(x), semantics.merge_states(s, s2))
+    Rationale: merge(gd, params, new_params) is how fresh values override stale ones; the first state winning silently loses the update.
+    Seed: graph.py merge / State.merge (later states override earlier ones; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    tokens, flat = semantics.flatten(m)
+    newer = tuple((p, semantics.transformed(v, "add_one")) for p, v in flat)
+    gd, s = t.split(x)
+    expected = semantics.merge(tokens, semantics.merge_states(flat, newer))
+    require_same_model(expected, observe_root(t, t.merge(gd, s, make_state(t, newer))), "merge(gd, s, f(s))")

@@ -17,7 +17,7 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import observe, observe_objects, path_str
+from spec.model import NodeSlot, observe, observe_objects, path_str
 from spec.program import TRANSFORMS
 from spec.target import Capability, Target
 
@@ -247,3 +247,61 @@ def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
     require(equal == same, f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but should be {same}")
 
 
+
+
+def _first_graph_node_of(t: Target, x: object) -> object | None:
+    """Return the first graph node of ``x`` in canonical order (the root if it is one)."""
+    m = observe(t, x)
+    if m.root.kind == "graph":
+        return x
+    for path, slot, first in m.walk():
+        if first and isinstance(slot, NodeSlot) and m.nodes[slot.id].kind == "graph":
+            node = x
+            for key in path:
+                node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
+            return node
+    return None
+
+
+@law("GD-4")
+def graphdefs_see_statics_and_metadata(t: Target, case: Case) -> None:
+    """Two graphs that differ only in one static value, or only in one Variable's metadata, have unequal graphdefs.
+
+    Statement: y = x with x@p.k = s₁ vs s₂ ≠ s₁ (or a Variable with metadata m₁ vs m₂ ≠ m₁)  ⟹  graphdef(x) != graphdef(y)
+    Rationale: statics and metadata are baked into traced code; a graphdef blind to them lets jit reuse code compiled for other values.
+    Seed: graph.py NodeDef / StaticAttribute / VariableDef equality (holds).
+    """
+    from spec.blueprint import VarSpec
+    from spec.build import build
+
+    x = build_case(t, case).root
+    y = build(t, case.graph).root
+    nx, ny = _first_graph_node_of(t, x), _first_graph_node_of(t, y)
+    if nx is None or ny is None:
+        return
+    t.set_attr(nx, "zz_static", 1)
+    t.set_attr(ny, "zz_static", 2)
+    require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose static zz_static is 1 and 2, but they should differ")
+    t.set_attr(ny, "zz_static", 1)
+    t.set_attr(nx, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "one"),))))
+    t.set_attr(ny, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "two"),))))
+    require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and 'two', but they should differ")
+
+
+@law("FLT-5", inputs=("graph",))
+def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
+    """PathContains(k) takes exactly the leaves with k anywhere on their path, for every key k of the state's paths.
+
+    Statement: ∀ k ∈ keys(paths(state(x))): state(x, PathContains(k)) == semantics.state_groups(model(x), (PathContains(k),))[0]
+    Rationale: selecting a submodule's parameters by name (PathContains('encoder')) must reach leaves at any depth below it.
+    Seed: filterlib.PathContains (`self.key in path`; holds).
+    """
+    from spec.filters import PathContains
+
+    x = build_case(t, case).root
+    m = observe(t, x)
+    keys = sorted({k for p, _ in semantics.state(m) for k in p}, key=repr)
+    for k in keys:
+        f = PathContains(k)
+        expected = semantics.state_groups(m, (f,))[0]
+        require_same_state(expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, PathContains({k!r}))")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from spec import semantics
 from spec.errors import SpecError
 from spec.filters import TypeFilter
@@ -217,3 +219,21 @@ def pop_needs_a_filter(t: Target, case: Case) -> None:
     before = snapshot(t, x)
     expect_failure(lambda: t.pop(x), SpecError("no-filter"), "pop(x)")
     require_unchanged(t, before, x, what="pop(x)")
+
+
+@law("UPD-7")
+def update_applies_metadata(t: Target, case: Case) -> None:
+    """update(x, s) gives each updated Variable the leaf's metadata as well as its value, keeping every identity.
+
+    Statement: update(x, s') with s' = state(x) with new values and metadata  ⟹  model(x) == semantics.update(model(x), s') ∧ ids(x) unchanged
+    Rationale: a state leaf is a whole Variable snapshot; metadata it carries (sharding, tags) must reach the graph, not only the value.
+    Seed: graph.py _graph_update_dynamic (Variable.update_from_state copies the metadata; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    new = tuple((p, dataclasses.replace(v, metadata=tuple(sorted({**dict(v.metadata), "note": "updated"}.items()))))
+                for p, v in _transformed(semantics.state(m)))
+    ids = _identities(t, x)
+    t.update(x, make_state(t, new))
+    require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, state with new metadata)")
+    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")

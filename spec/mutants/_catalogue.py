@@ -856,7 +856,7 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("nonexhaustive_split_silent", "split drops the leaves no filter matches instead of raising",
        "FLT-2", _nonexhaustive_silent),
     _m("path_contains_last_key_only", "PathContains(k) only looks at the last key of the path",
-       "FLT-1 FLT-4", _filter_call("PathContains", _path_contains_last)),
+       "FLT-5", _filter_call("PathContains", _path_contains_last)),
     _m("oftype_exact_type", "OfType / type filters match the exact type, not subclasses",
        "FLT-1 FLT-4", _filter_call("OfType", _of_type_exact)),
     _m("all_acts_as_any", "All(f, g) matches when any of its filters matches",
@@ -886,9 +886,9 @@ MUTANTS: tuple[Mutant, ...] = (
        "ERR-8 UCTX-8", _current_context_autocreate),
     # GraphDef
     _m("graphdef_eq_ignores_metadata", "GraphDef equality and hash ignore Variable metadata",
-       "GD-3 JIT-2", _graphdef_eq("ignore_metadata")),
+       "GD-4", _graphdef_eq("ignore_metadata")),
     _m("hash_ignores_statics", "the GraphDef hash ignores static values and equality compares hashes",
-       "GD-3 JIT-2", _graphdef_eq("hash_ignores_statics")),
+       "GD-4", _graphdef_eq("hash_ignores_statics")),
     _m("unhashable_error_unnamed", "hashing a GraphDef with an unhashable static names no attribute",
        "ERR-6", _unhashable_unnamed),
     # call, apply, State.merge
