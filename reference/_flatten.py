@@ -85,30 +85,41 @@ def flatten_graph(
     ``ref_index`` maps already-seen objects to indices; it is extended in place, and a
     root already in it yields ``NodeRef`` with an empty state.
     """
-    if ref_index is None:
-        ref_index = RefMap()
-    elif type(ref_index) is not RefMap:
+    if ref_index is not None and type(ref_index) is not RefMap:
         raise GraphTypeError(
             f"ref_index of type {type(ref_index).__name__}",
             None,
             "expected a RefMap (identity-keyed)",
         )
-    ids, keep = ref_index._index, ref_index._keys
+    # id -> index of every graph node and Variable met. Without a RefMap from the
+    # caller a plain dict will do: the objects are kept alive by `alive` (a list is far
+    # kinder to the CPU caches than a second id-keyed dict on graphs of 100k+ objects).
+    ids: dict[int, int] = {} if ref_index is None else ref_index._index
     node_impl(node)  # raises NotANodeError for Variables, arrays and statics
     if type(node) in GRAPH_REGISTRY and id(node) in ids:
         return NodeRef(type(node), ids[id(node)]), {}
     holder: dict[Any, Any] = {}
     ops: list[tuple[Any, ...]] = []
+    alive: list[Any] = []
     # the virtual frame yields the root as its only child, so the root goes through
     # the same code as every other node; its (SUB, None) token is dropped at the end
     virtual: list[Any] = [iter(((None, node),)), None, holder, None, None, 0]
-    _run(virtual, ops, ids, keep)
+    try:
+        _run(virtual, ops, ids, alive)
+    except BaseException:
+        for obj in alive:  # leave the caller's RefMap as it was
+            del ids[id(obj)]
+        raise
+    if ref_index is not None:
+        keys = ref_index._keys
+        for obj in alive:
+            keys[id(obj)] = obj
     del ops[0]
     return nodedef_view(tuple(ops)), holder.get(None, {})
 
 
 def _run(
-    virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], keep: dict[int, Any]
+    virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], alive: list[Any]
 ) -> None:
     # One loop for the whole graph; long because splitting it would add a call per
     # child on the hottest path of the library. Branches are ordered by frequency.
@@ -117,6 +128,7 @@ def _run(
     graph_get = GRAPH_REGISTRY.__getitem__
     trusted = TRUSTED_KEYS
     ids_get = ids.get
+    keep = alive.append
     new = object.__new__
     counter = len(ids)
     # Cycle guard: the pytree containers on the current path since the last graph node.
@@ -139,7 +151,7 @@ def _run(
                     append((LEAF_REF, key, t, index))
                     continue
                 ids[vid] = counter
-                keep[vid] = value
+                keep(value)
                 state = new(VariableState)
                 state.type = t
                 state.value = value.raw_value
@@ -167,7 +179,7 @@ def _run(
                 if t not in trusted:
                     _check_keys(items, value, frame, key)
                 ids[vid] = counter
-                keep[vid] = value
+                keep(value)
                 append((SUB, key))
                 header = len(ops)
                 append((NODE, t, counter, metadata, len(items), 0))
