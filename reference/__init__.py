@@ -82,6 +82,8 @@ from reference._variables import RngState as RngState
 from reference._variables import Variable as Variable
 from reference._variables import VariableState as VariableState
 
+__version__ = "0.1.0"
+
 __all__ = [
     "MISSING",
     "All",

@@ -309,3 +309,14 @@ def test_pop_names_the_first_blocked_occurrence_in_traversal_order() -> None:
     ):
         nnx.pop(x, nnx.Param)
     assert x[0].a is second
+
+
+def test_failing_flatten_leaves_a_shared_ref_index_unchanged() -> None:
+    ref_index: nnx.RefMap[Any, int] = nnx.RefMap()
+    good = D(v=nnx.Param(1))
+    nnx.flatten(good, ref_index)
+    before = list(ref_index.items())
+    with pytest.raises(errors.ArrayLeafError):
+        nnx.flatten(D(a=nnx.Param(2), b=D(), z=np.zeros(2)), ref_index)
+    assert list(ref_index.items()) == before
+    assert ref_index[good] == 0 and ref_index[good.v] == 1
