@@ -20,6 +20,7 @@ from typing import Any, Literal
 from spec.mutants._flatten import Bugs, flatten, flatten_recursive
 from spec.mutants._helpers import MISSING, attribute_tokens, child, parent_of, resolve, state_leaves
 from spec.mutants._patch import Patcher
+from spec.target import Path
 from spec.targets.reference import ReferenceTarget
 
 __all__ = ["MUTANTS", "Mutant"]
@@ -221,6 +222,93 @@ def _clone_shares_variables(p: Patcher) -> None:
         return _api.unflatten_graph(graphdef, state, index_ref)
 
     p.replace("reference._api", "clone", clone)
+
+
+def _back_refs_become_fresh_nodes(p: Patcher) -> None:
+    from reference._graphdef import NodeDef, NodeRef, SubGraphAttribute
+
+    def rebuild(nodedef: Any, ancestors: dict[int, Any], fresh: list[int]) -> Any:
+        ancestors = {**ancestors, nodedef.index: nodedef.metadata} if nodedef.index >= 0 else ancestors
+        attributes = []
+        for a in nodedef.attributes:
+            if isinstance(a, SubGraphAttribute) and isinstance(a.value, NodeRef) and a.value.index in ancestors:
+                fresh[0] += 1  # a back reference becomes a new, empty node of the same type
+                a = SubGraphAttribute(a.key, NodeDef(a.value.type, fresh[0], (), ancestors[a.value.index]))
+            elif isinstance(a, SubGraphAttribute) and isinstance(a.value, NodeDef):
+                a = SubGraphAttribute(a.key, rebuild(a.value, ancestors, fresh))
+            attributes.append(a)
+        return NodeDef(nodedef.type, nodedef.index, tuple(attributes), nodedef.metadata, nodedef.index_mapping)
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            if type(graphdef) is NodeDef:
+                graphdef = rebuild(graphdef, {}, [10**6])  # fresh indices far above the real ones
+            return original(graphdef, state, index_ref, index_ref_cache)
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _merge_aliases_equal_containers(p: Patcher) -> None:
+    from reference._object import Object
+
+    def signature(value: Any) -> tuple[Any, ...] | None:
+        if type(value) not in (list, dict, tuple) or not value:
+            return None
+        items = sorted(value.items(), key=repr) if type(value) is dict else list(enumerate(value))
+        return (type(value), tuple((k, id(v)) for k, v in items))
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            node = original(graphdef, state, index_ref, index_ref_cache)
+            if index_ref_cache is None:
+                seen_nodes: set[int] = set()
+                cache: dict[tuple[Any, ...], Any] = {}
+                todo = [node]
+                while todo:  # one rebuilt container per equal content: hash-consing
+                    x = todo.pop()
+                    if not isinstance(x, Object) or id(x) in seen_nodes:
+                        continue
+                    seen_nodes.add(id(x))
+                    for key, value in sorted(vars(x).items()):
+                        sig = signature(value)
+                        if sig is not None:
+                            vars(x)[key] = cache.setdefault(sig, value)
+                        todo.append(value)
+            return node
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _split_context_fresh_refmap(p: Patcher) -> None:
+    from reference import _contexts as c
+    from reference._mappings import RefMap
+
+    original = c.SplitContext.split
+
+    def split(self: Any, node: Any, *filters: Any) -> Any:
+        if self.ref_index is not None:
+            self.ref_index = RefMap()  # each split starts a new index space
+        return original(self, node, *filters)
+
+    p.set_attr(c.SplitContext, "split", split)
+
+
+def _merge_context_ref_copies(p: Patcher) -> None:
+    from reference import _api
+    from reference import _contexts as c
+    from reference._graphdef import NodeRef
+
+    original = c.MergeContext.merge
+
+    def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
+        node = original(self, graphdef, state, *states)
+        return _api.clone(node) if type(graphdef) is NodeRef else node  # a copy of the referenced node
+
+    p.set_attr(c.MergeContext, "merge", merge)
 
 
 # --- update ----------------------------------------------------------------------------------
@@ -764,6 +852,64 @@ class _GraphdefWithIndexMapping(ReferenceTarget):
         return with_index_mapping(super().graphdef(x), {})  # type: ignore[arg-type]
 
 
+class _SplitCachesOnNode(ReferenceTarget):
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        out = super().split(x, *filters)
+        if self.classify(x) == "graph":
+            self.set_attr(x, "zz_graphdef_cache", 0)  # a cached marker left on the node
+        return out
+
+
+class _SplitNondeterministic(ReferenceTarget):
+    calls = 0
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        from reference._graphdef import NodeDef, with_index_mapping
+
+        gd, *states = super().split(x, *filters)
+        type(self).calls += 1
+        if type(gd) is NodeDef:  # a fresh "trace id" in every graphdef
+            gd = with_index_mapping(gd, {-1: type(self).calls})
+        return (gd, *states)
+
+
+class _GraphdefIdentityStamp(ReferenceTarget):
+    def graphdef(self, x: object) -> object:
+        from reference._graphdef import NodeDef, with_index_mapping
+
+        gd = super().graphdef(x)
+        return with_index_mapping(gd, {-1: id(x)}) if type(gd) is NodeDef else gd
+
+
+class _StateReversed(ReferenceTarget):
+    def state(self, x: object, *filters: object) -> object:
+        result = super().state(x, *filters)
+
+        def rev(s: object) -> object:
+            return self.make_state(list(reversed(self.flat_state(s))))
+
+        return tuple(rev(s) for s in result) if isinstance(result, tuple) else rev(result)
+
+
+class _IterGraphCopies(ReferenceTarget):
+    def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
+        for path, value in super().iter_graph(x):
+            yield path, (value.copy() if self.classify(value) == "variable" else value)  # type: ignore[attr-defined]
+
+
+class _SizeCapped(ReferenceTarget):
+    MAX_DEPTH = 64
+    MAX_LEAVES = 512
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        gd, *states = super().split(x, *filters)
+        capped = []
+        for s in states:
+            flat = [(p, v) for p, v in self.flat_state(s) if len(p) <= self.MAX_DEPTH]
+            capped.append(self.make_state(flat[: self.MAX_LEAVES]))
+        return (gd, *capped)
+
+
 def _m(name: str, description: str, expected: str, install: Installer) -> Mutant:
     return Mutant(name, description, "monkeypatch", tuple(expected.split()), install=install)
 
@@ -809,6 +955,10 @@ MUTANTS: tuple[Mutant, ...] = (
        "ERR-5", _unflatten_preprocess(_drop_at("SUB"))),
     _m("cycles_registered_late", "merge registers a graph node only after its children are built",
        "CYC-2 RT-1 CL-1", _cycles_registered_late),
+    _m("back_refs_become_fresh_nodes", "merge builds a new empty node for a reference to an ancestor (cycles become copies)",
+       "CYC-2 RT-1 CL-1", _back_refs_become_fresh_nodes),
+    _m("merge_aliases_equal_containers", "merge reuses one rebuilt container for containers with equal contents",
+       "PT-1", _merge_aliases_equal_containers),
     _m("clone_shares_variables", "clone reuses the original Variables (index map seeded from the split)",
        "CL-2", _clone_shares_variables),
     # update
@@ -862,6 +1012,10 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("all_acts_as_any", "All(f, g) matches when any of its filters matches",
        "FLT-1 FLT-4", _filter_call("All", _all_as_any)),
     # contexts
+    _m("split_context_fresh_refmap", "split_context starts a new index space for every split",
+       "CTX-1", _split_context_fresh_refmap),
+    _m("merge_context_ref_copies", "merging a bare reference in a merge_context gives a copy of the node",
+       "CTX-2", _merge_context_ref_copies),
     _m("context_maps_not_cleared", "the update context keeps its reference maps after step (4) and on exit",
        "UCTX-4", _maps_not_cleared),
     _m("thread_global_contexts", "the update-context stacks are global instead of thread-local",
@@ -903,5 +1057,17 @@ MUTANTS: tuple[Mutant, ...] = (
        "FLT-4", _StateIgnoresSingleFilter),
     _w("graphdef_with_index_mapping", "graphdef(x) carries an (empty) index mapping that split's does not",
        "GD-1 RT-2", _GraphdefWithIndexMapping),
+    _w("split_caches_on_node", "split leaves a cache attribute on the node it splits",
+       "ID-2", _SplitCachesOnNode),
+    _w("split_nondeterministic", "split stamps a fresh trace id into every graphdef",
+       "ID-1", _SplitNondeterministic),
+    _w("graphdef_identity_stamp", "graphdef(x) depends on the identity of x",
+       "ID-3", _GraphdefIdentityStamp),
+    _w("state_order_differs_from_split", "state(x) lists its leaves in another order than split(x)",
+       "ST-3 ST-2", _StateReversed),
+    _w("iter_graph_yields_copies", "iter_graph yields copies of the Variables instead of the live ones",
+       "IT-2", _IterGraphCopies),
+    _w("size_capped_flatten", "split silently drops leaves deeper than 64 levels or beyond the 512th",
+       "ROB-1 ROB-2 ROB-3", _SizeCapped),
 )
 """Every hand-written mutant, in catalogue order."""
