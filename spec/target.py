@@ -56,10 +56,18 @@ class Capability:
     """split / state return the graph's live Variables (flax >= 0.11)."""
     MERGE_COPIES_VARIABLES = "merge-copies-variables"
     """merge builds new Variables, never sharing them with the state it was given."""
+    MERGE_REUSES_VARIABLES = "merge-reuses-variables"
+    """merge builds the graph around the state's own Variable objects (flax >= 0.11.2 by default,
+    ``copy=False``): a method run on the result writes into the state it was given."""
     ARRAY_ATTRIBUTES_ARE_ERRORS = "array-attributes-are-errors"
     """an array attribute (not wrapped in a Variable) makes split raise (seed)."""
     ARRAY_ATTRIBUTES_ARE_LEAVES = "array-attributes-are-leaves"
     """an array attribute is a state leaf (flax >= 0.10.5)."""
+    PYTREE_CONTAINERS_ARE_IMMUTABLE = "pytree-containers-are-immutable"
+    """update and pop never add or remove keys of a pytree container: they raise (seed)."""
+    PYTREE_DICTS_ARE_MUTABLE = "pytree-dicts-are-mutable"
+    """update adds keys to, and pop removes entries from, plain ``dict`` containers in place
+    (flax >= 0.11.1); other pytree containers stay immutable."""
     GENERIC_PYTREES = "generic-pytrees"
     """registered JAX pytrees (namedtuples, dataclasses) are nodes."""
     PYTREE_CHILDREN_SORTED = "pytree-children-sorted"

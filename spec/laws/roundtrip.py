@@ -151,3 +151,26 @@ def later_states_win_in_merge(t: Target, case: Case) -> None:
     gd, s = t.split(x)
     expected = semantics.merge(tokens, semantics.merge_states(flat, newer))
     require_same_model(expected, observe_root(t, t.merge(gd, s, make_state(t, newer))), "merge(gd, s, f(s))")
+
+
+@law("RT-6", requires=(Capability.MERGE_REUSES_VARIABLES,))
+def merge_reuses_the_states_variables(t: Target, case: Case) -> None:
+    """merge(gd, s) builds the graph around the state's own Variables: the Variable at each state path is that leaf.
+
+    Statement: gd, s = split(x); y = merge(gd, s)  ⟹  ∀ (p, leaf) ∈ s: y@p is leaf ∧ model(y) == semantics.rebuild(model(x))
+    Rationale: the variant of RT-4 (flax >= 0.11.2 merges with copy=False): a function of (graphdef, state) writes into the state it was given.
+    Seed: not in the seed (flax 0.11.2, PR #4912).
+    """
+    from spec.model import observe_objects
+
+    x = build_case(t, case).root
+    expected = semantics.rebuild(observe(t, x))
+    gd, s = t.split(x)
+    y = t.merge(gd, s)
+    m, _, variables = observe_objects(t, y)
+    require_same_model(expected, m, "merge(gd, s)")
+    _, first = m.first_paths()
+    by_path = {p: variables[vid] for vid, p in first.items()}
+    for p, leaf in t.flat_state(s):
+        require(by_path.get(tuple(p)) is leaf, f"merge(gd, s) holds at {tuple(p)!r} a Variable that is not the state's leaf, but should reuse it")
+

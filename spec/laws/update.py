@@ -128,7 +128,7 @@ def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
     require_same_model(semantics.update(m, new), observe(t, x), "x after update with a new key")  # type: ignore[arg-type]
 
 
-@law("UPD-6")
+@law("UPD-6", requires=(Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE,))
 def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
     """A new key inside a pytree container is rejected (containers are immutable), and nothing changes.
 
@@ -136,6 +136,10 @@ def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
     Rationale: a list or tuple cannot grow a named attribute; silently dropping the leaf would lose data.
     Seed: graph.py _graph_update_dynamic (holds; raises after applying earlier keys, D-2).
     """
+    _update_with_a_new_container_key(t, case, mutable_dicts=False)
+
+
+def _update_with_a_new_container_key(t: Target, case: Case, *, mutable_dicts: bool) -> None:
     x = build_case(t, case).root
     m = observe(t, x)
     paths = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "pytree"]
@@ -147,12 +151,29 @@ def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
     where = (*paths[0], fresh_key(m, paths[0], "zz_new"))
     good = _transformed(semantics.state(m))
     state = make_state(t, (*good, (where, leaf)))
-    before = snapshot(t, x, state)
-    expect_failure(lambda: t.update(x, state), SpecError("immutable-node", where), "update(x, …)")
-    require_unchanged(t, before, x, state, what="update(x, …) with a key for a pytree container")
+    try:
+        expected = semantics.update(m, (*good, (where, leaf)), mutable_dicts=mutable_dicts)
+    except SpecError as e:
+        before = snapshot(t, x, state)
+        expect_failure(lambda: t.update(x, state), e, "update(x, …)")
+        require_unchanged(t, before, x, state, what="update(x, …) with a key for a pytree container")
+        return
+    t.update(x, state)
+    require_same_model(expected, observe(t, x), "x after update(x, …) with a new key in a dict")
 
 
-@law("POP-1", requires=(Capability.POP,), inputs=("graph", "filters"))
+@law("UPD-8", requires=(Capability.PYTREE_DICTS_ARE_MUTABLE,))
+def update_adds_keys_to_dicts_only(t: Target, case: Case) -> None:
+    """A new key inside a plain dict container is added in place as a new Variable; inside any other pytree container it is rejected and nothing changes.
+
+    Statement: x@p a dict  ⟹  model(x) after update(x, f(state(x)) ∪ {p + (k,): leaf}) == semantics.update(…, mutable_dicts=True); otherwise as UPD-6
+    Rationale: the variant of UPD-6 for targets whose update writes into plain dicts (flax >= 0.11.1).
+    Seed: not in the seed (flax 0.11.1, b5f67688: update / pop work on dicts).
+    """
+    _update_with_a_new_container_key(t, case, mutable_dicts=True)
+
+
+@law("POP-1", requires=(Capability.POP, Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE), inputs=("graph", "filters"))
 def pop_returns_and_removes_the_matched_variables(t: Target, case: Case) -> None:
     """pop(x, *fs) returns the matched Variables grouped by first match and removes every reference to them.
 
@@ -161,13 +182,17 @@ def pop_returns_and_removes_the_matched_variables(t: Target, case: Case) -> None
     Seed: graph.py pop (breaks on aliased Variables: only the first alias is removed, D-4).
     """
     need(t, Capability.POP, "pop() is not provided")
+    _pop_matches_the_oracle(t, case, mutable_dicts=False)
+
+
+def _pop_matches_the_oracle(t: Target, case: Case, *, mutable_dicts: bool) -> None:
     if not case.filters:
         return
     x = build_case(t, case).root
     m = observe(t, x)
     filters = [t.make_filter(f) for f in case.filters]
     try:
-        m_after, groups = semantics.pop(m, case.filters)
+        m_after, groups = semantics.pop(m, case.filters, mutable_dicts=mutable_dicts)
     except SpecError as e:
         before = snapshot(t, x)
         expect_failure(lambda: t.pop(x, *filters), e, "pop(x, *fs)")
@@ -237,3 +262,15 @@ def update_applies_metadata(t: Target, case: Case) -> None:
     t.update(x, make_state(t, new))
     require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, state with new metadata)")
     require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+
+
+@law("POP-4", requires=(Capability.POP, Capability.PYTREE_DICTS_ARE_MUTABLE), inputs=("graph", "filters"))
+def pop_also_removes_dict_entries(t: Target, case: Case) -> None:
+    """pop(x, *fs) behaves as in POP-1, except that entries of plain dict containers are removed in place.
+
+    Statement: as POP-1, with semantics.pop(model(x), fs, mutable_dicts=True)
+    Rationale: the variant of POP-1 for targets whose pop removes dict entries (flax >= 0.11.1).
+    Seed: not in the seed (flax 0.11.1, b5f67688: update / pop work on dicts).
+    """
+    need(t, Capability.POP, "pop() is not provided")
+    _pop_matches_the_oracle(t, case, mutable_dicts=True)

@@ -5,6 +5,8 @@ Seed: ``graph.py pop / _graph_pop``, with deviation D-4 (every alias is removed)
 filter that matches; matched Variables are returned (one state per filter) and *every* entry that
 holds one is removed.  An entry inside a pytree container cannot be removed
 (``immutable-node``), and then nothing is removed at all.  No filter at all is ``no-filter``.
+With ``mutable_dicts`` (the variant of targets declaring ``pytree-dicts-are-mutable``, flax >=
+0.11.1) entries of plain ``dict`` containers are removed in place like attributes.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from spec.semantics.partition import partition
 __all__ = ["pop"]
 
 
-def pop(m: Model, filters: Sequence[FilterSpec]) -> tuple[Model, tuple[FlatState, ...]]:
+def pop(m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool = False
+        ) -> tuple[Model, tuple[FlatState, ...]]:
     """Return the model after ``pop`` and the popped states; raise SpecError where it must fail.
 
     ``pop`` checks each filter but not the last-position rule (seed: ``to_predicate`` per filter).
@@ -38,7 +41,7 @@ def pop(m: Model, filters: Sequence[FilterSpec]) -> tuple[Model, tuple[FlatState
     for path, slot, _ in m.walk():
         if isinstance(slot, VarSlot) and slot.id in popped:
             parent = d.node_at(path[:-1])
-            if d.nodes[parent].kind == "pytree":
+            if d.nodes[parent].kind == "pytree" and not (mutable_dicts and d.nodes[parent].type_name == "dict"):
                 raise SpecError("immutable-node", path, f"cannot pop from a {d.nodes[parent].type_name}")
             removals.append((parent, path[-1]))
     for parent, key in removals:

@@ -13,7 +13,9 @@ of each level, against the node reached so far:
 * it holds a static value: ``not-a-variable``.
 
 A shared Variable or subgraph reached by several state paths is updated at each, the last one
-winning.  If any step fails, nothing changes (the oracle works on a ``Draft``).
+winning.  If any step fails, nothing changes (the oracle works on a ``Draft``).  With
+``mutable_dicts`` (the variant of targets declaring ``pytree-dicts-are-mutable``, flax >= 0.11.1)
+a plain ``dict`` container takes new keys like a graph node.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _set_leaf(d: Draft, var_id: int, leaf: StateLeaf) -> None:
         d.variables[var_id] = VarModel(old.type_name, leaf.dtype, leaf.shape, leaf.data, leaf.metadata)
 
 
-def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
+def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False) -> Model:
     """Return the model of ``x`` after ``update(x, *states)``; raise SpecError where it must fail."""
     d = Draft(m)
     stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [
@@ -55,7 +57,7 @@ def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
         where: Path = (*path, key)
         current = node.entries.get(key)
         if current is None:
-            if node.kind == "pytree":
+            if node.kind == "pytree" and not (mutable_dicts and node.type_name == "dict"):
                 raise SpecError("immutable-node", where, f"cannot add a key to a {node.type_name}")
             if not isinstance(value, VarModel):
                 raise SpecError("unknown-key", where, "only a typed state leaf can create an attribute")

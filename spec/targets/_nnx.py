@@ -117,7 +117,8 @@ class NNXTarget(Target):
 
     capabilities = frozenset({
         Capability.STATE_LEAVES_ARE_COPIES, Capability.MERGE_COPIES_VARIABLES,
-        Capability.ARRAY_ATTRIBUTES_ARE_ERRORS, Capability.GENERIC_PYTREES, Capability.UPDATE_CONTEXT,
+        Capability.ARRAY_ATTRIBUTES_ARE_ERRORS, Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE,
+        Capability.GENERIC_PYTREES, Capability.UPDATE_CONTEXT,
         Capability.UPDATE_CONTEXT_METHODS, Capability.SPLIT_MERGE_CONTEXT, Capability.CALL,
         Capability.NODEDEF_APPLY, Capability.BFLOAT16, Capability.VARIABLES, Capability.POP,
         Capability.JIT,

@@ -35,7 +35,7 @@ import numpy as np
 
 from spec.errors import NotApplicable
 from spec.semantics import MODULE_TYPE_NAME
-from spec.target import Capability, LeafView, NodeView, Path, Token
+from spec.target import Capability, LeafView, NodeView, Path, TargetError, Token
 from spec.targets._nnx import (
     NNXTarget,
     _jnp_array,
@@ -132,7 +132,11 @@ CHANGES: tuple[Change, ...] = (
            lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES, Capability.UPDATE_CONTEXT_METHODS}),
            switches=(("state_leaves", "Variable"), ("state_functions", True), ("pytree_keyword", True),
                      ("context_methods", False), ("merge_context_inner", True), ("container", "absent"))),
+    Change((0, 11, 1), "update and pop work on plain dicts (b5f67688): dict containers are mutable",
+           gain=frozenset({Capability.PYTREE_DICTS_ARE_MUTABLE}),
+           lose=frozenset({Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE})),
     Change((0, 11, 2), "merge reuses the state's Variables by default (copy=False, PR #4912)",
+           gain=frozenset({Capability.MERGE_REUSES_VARIABLES}),
            lose=frozenset({Capability.MERGE_COPIES_VARIABLES})),
     Change((0, 12, 0), "nnx.Dict returns, as a pytree=True module (PR #4897)",
            switches=(("container", "pytree-false-subclass"),)),
@@ -361,9 +365,9 @@ class FlaxTarget(NNXTarget):
         try:
             import flax
             from flax import nnx
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "the 'flax' target needs flax installed; create an environment with "
+        except ImportError as e:
+            raise TargetError(
+                f"the 'flax' target needs flax installed ({e}); create an environment with "
                 "'nnxspec env flax==0.12.8 DIR'") from e
         self.version = str(flax.__version__)
         self.profile = profile_for(parse_version(self.version))
