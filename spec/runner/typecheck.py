@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -283,17 +284,23 @@ class Expectation:
 
 
 def expectations(path: Path) -> dict[int, Expectation]:
-    """The checks of a case file: ``# type: ignore[...]`` lines (reject), ``assert_type``
-    and ``# accept`` lines (accept)."""
+    """The checks of a case file: lines with a ``# type: ignore[...]`` comment (reject), and
+    lines calling ``assert_type`` or carrying a ``# accept`` comment (accept)."""
     out: dict[int, Expectation] = {}
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        code = text.split("#", 1)[0]
-        m = _IGNORE.search(text)
-        if m:
-            codes = tuple(c.strip() for c in (m.group(1) or "").split(",") if c.strip())
-            out[number] = Expectation("reject", codes)
-        elif "assert_type(" in code or _ACCEPT.search(text):
-            out[number] = Expectation("accept")
+    with path.open("rb") as f:
+        tokens = list(tokenize.tokenize(f.readline))
+    for tok, nxt in zip(tokens, [*tokens[1:], None]):
+        line = tok.start[0]
+        if tok.type == tokenize.COMMENT:
+            m = _IGNORE.search(tok.string)
+            if m:
+                codes = tuple(c.strip() for c in (m.group(1) or "").split(",") if c.strip())
+                out[line] = Expectation("reject", codes)
+            elif _ACCEPT.search(tok.string) and line not in out:
+                out[line] = Expectation("accept")
+        elif (tok.type == tokenize.NAME and tok.string == "assert_type" and nxt is not None
+              and nxt.string == "(" and line not in out):
+            out[line] = Expectation("accept")
     return out
 
 
@@ -367,6 +374,7 @@ class Run:
     setup_errors: list[str]
     seconds: float
     command: str = ""
+    mypy_status: int = 0  # mypy's own exit status (0: `mypy --strict` is clean)
 
     @property
     def passed(self) -> bool:
@@ -500,7 +508,7 @@ def run_cases(
     versions = dict(found.versions)
     label = _label(target, versions)
     return Run(target.name, label, versions, missing, derived, results, setup,
-               time.monotonic() - started)
+               time.monotonic() - started, mypy_status=proc.returncode)
 
 
 def _label(target: Target, versions: Mapping[str, str | None]) -> str:

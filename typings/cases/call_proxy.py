@@ -28,7 +28,7 @@ class Model(nnx.Module):
 
 m = Model()
 pair = nnx.split(m)
-Pair = tuple[nnx.GraphDef[Model], nnx.GraphState]
+Pair = tuple[nnx.GraphDef[Model], nnx.State[Any, Any]]
 
 proxy: nnx.ApplyCaller[Pair] = nnx.call(pair)  # accept
 method: nnx.ApplyCaller[Pair] = nnx.call(pair).increment  # accept
@@ -36,7 +36,7 @@ nested: nnx.ApplyCaller[Pair] = nnx.call(pair).layers[0].increment  # accept
 out, (graphdef, state) = nnx.call(pair).increment()  # accept
 assert_type(out, Any)
 assert_type(graphdef, nnx.GraphDef[Model])
-as_state: nnx.GraphState = state  # accept
+as_state: nnx.State[Any, Any] = state  # accept
 assert_type(nnx.merge(*nnx.call(pair)(2.0)[1]), Model)
 
 nnx.call(pair[0])  # type: ignore[arg-type]

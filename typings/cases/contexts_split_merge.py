@@ -3,6 +3,8 @@ MergeContext whose split / merge are typed like ``split`` / ``merge``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import nnx_under_test as nnx
 from typing_extensions import assert_type
 
@@ -19,7 +21,7 @@ with nnx.split_context() as split_ctx:
     assert_type(split_ctx, nnx.SplitContext)
     graphdef, state = split_ctx.split(m)  # accept
     assert_type(graphdef, nnx.GraphDef[Model])
-    as_state: nnx.GraphState = state  # accept
+    as_state: nnx.State[Any, Any] = state  # accept
     graphdef2, *states = split_ctx.split(m, nnx.Param, ...)  # accept
     assert_type(graphdef2, nnx.GraphDef[Model])
     g0, s0, t0 = split_ctx.split(m)  # type: ignore[misc]

@@ -25,7 +25,7 @@ with nnx.update_context("example") as ctx:
     assert_type(nnx.current_update_context("example"), nnx.UpdateContext)
     graphdef, state = ctx.split(m)  # accept
     assert_type(graphdef, nnx.GraphDef[Model])
-    as_state: nnx.GraphState = state  # accept
+    as_state: nnx.State[Any, Any] = state  # accept
     graphdef2, *states = ctx.split(m, nnx.Param, ...)  # accept
     assert_type(graphdef2, nnx.GraphDef[Model])
     assert_type(ctx.merge(graphdef2, states[0], states[1]), Model)

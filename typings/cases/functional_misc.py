@@ -23,7 +23,7 @@ assert_type(nnx.clone(m), Model)
 assert_type(nnx.clone([m]), list[Model])
 graphdef, state = nnx.flatten(m)  # accept
 assert_type(graphdef, nnx.GraphDef[Model])
-as_state: nnx.GraphState = state  # accept
+as_state: nnx.State[Any, Any] = state  # accept
 assert_type(nnx.flatten(m, nnx.RefMap())[0], nnx.GraphDef[Model])
 assert_type(nnx.unflatten(graphdef, state), Model)
 assert_type(nnx.unflatten(graphdef, state, index_ref={}), Model)

@@ -6,6 +6,8 @@ overload), as is a non-filter or using the 2+ tuple as a State.
 
 from __future__ import annotations
 
+from typing import Any
+
 import nnx_under_test as nnx
 
 
@@ -18,10 +20,10 @@ class Model(nnx.Module):
 
 m = Model()
 
-one: nnx.GraphState = nnx.pop(m, nnx.Cache)  # accept
-several: tuple[nnx.GraphState, ...] = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # accept
+one: nnx.State[Any, Any] = nnx.pop(m, nnx.Cache)  # accept
+several: tuple[nnx.State[Any, Any], ...] = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # accept
 caches, intermediates = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # accept
 
 nnx.pop(m)  # type: ignore[call-overload]
 nnx.pop(m, 0)  # type: ignore[call-overload]
-popped: nnx.GraphState = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # type: ignore[assignment]
+popped: nnx.State[Any, Any] = nnx.pop(m, nnx.Cache, nnx.Intermediate)  # type: ignore[assignment]

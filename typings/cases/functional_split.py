@@ -1,12 +1,14 @@
 """split: a ``GraphDef[M]`` first, then one State per filter (one if none).
 
 Shape claims at the seed's precision: 0 and 1 filter give exactly a pair; 2+ filters give a
-GraphDef[M] then States. Each State must be usable as a GraphState (assignable; the exact
-State type is ``state_types.py``). Exact arities for 2 and 3 filters, which plain unpacking
+GraphDef[M] then States (``State[Any, Any]`` here: the exact State type is
+``state_types.py``, so that a target with other State parameters fails there only). Exact arities for 2 and 3 filters, which plain unpacking
 needs, and ``split(m, *filters)`` are ``precision_split.py``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import nnx_under_test as nnx
 from typing_extensions import assert_type
@@ -23,7 +25,7 @@ m = Model()
 # 0 and 1 filter: exactly a pair (plain unpacking needs a fixed length).
 graphdef, state = nnx.split(m)  # accept
 assert_type(graphdef, nnx.GraphDef[Model])
-as_state: nnx.GraphState = state  # accept
+as_state: nnx.State[Any, Any] = state  # accept
 graphdef1, state1 = nnx.split(m, nnx.Param)  # accept
 assert_type(graphdef1, nnx.GraphDef[Model])
 graphdef_all, state_all = nnx.split(m, ...)  # accept
@@ -31,11 +33,11 @@ assert_type(graphdef_all, nnx.GraphDef[Model])
 
 # 2+ filters: a GraphDef then States.
 assert_type(nnx.split(m, nnx.Param, ...)[0], nnx.GraphDef[Model])
-as_state2: nnx.GraphState = nnx.split(m, nnx.Param, ...)[1]  # accept
+as_state2: nnx.State[Any, Any] = nnx.split(m, nnx.Param, ...)[1]  # accept
 assert_type(nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", nnx.Nothing(), ...)[0], nnx.GraphDef[Model])
 first, *states = nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", ...)  # accept
 assert_type(first, nnx.GraphDef[Model])
-as_states: list[nnx.GraphState] = states  # accept
+as_states: list[nnx.State[Any, Any]] = states  # accept
 
 # Unpacking the wrong arity is rejected.
 g0, s0, t0 = nnx.split(m)  # type: ignore[misc]

@@ -5,13 +5,12 @@ including the exact split arities of ``precision_split.py`` (``SplitFn``).
 ``typings/conformance/check_reference.py`` is the same check written against ``reference``.
 """
 
-# ruff: noqa: F841 (each assignment is the check)
-
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 import nnx_under_test as nnx
+
 from nnx_contract import protocols as p
 
 M = TypeVar("M")
