@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from nnx_contract.protocols import GraphAPI, MergeContextAPI, SplitContextAPI, UpdateContextAPI
-
 import reference as impl
+
+from nnx_contract.protocols import GraphAPI, MergeContextAPI, SplitContextAPI, UpdateContextAPI
 
 M = TypeVar("M")
 

@@ -17,8 +17,9 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar, overload
 
-from nnx_contract import ApplyCaller, Filter, PathParts
 from typing_extensions import Unpack
+
+from nnx_contract import ApplyCaller, Filter, PathParts
 
 M = TypeVar("M")
 GD = TypeVar("GD")
