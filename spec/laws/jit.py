@@ -80,7 +80,9 @@ def jitted_roundtrip_equals_eager(t: Target, case: Case) -> None:
         return  # an unhashable static attribute; ERR-6 covers it
     gd2, s2 = _jit_static_graphdef(lambda gd, s: t.split(t.merge(gd, s)))(gd, s)
     require(gd2 == gd, "the graphdef returned from jit differs from the one passed in")
-    require_same_state(flat_models(t, s), flat_models(t, s2), "the state returned from jit", ordered=True)
+    # unordered: jax rebuilds mapping pytrees with sorted keys, so a State that crossed jit may list
+    # namedtuple fields sorted; leaf order inside a mapping is not part of its value (ST-2 covers split)
+    require_same_state(flat_models(t, s), flat_models(t, s2), "the state returned from jit")
     require_same_model(semantics.rebuild(observe(t, x)), observe_root(t, t.merge(gd2, s2)), "merge of jit's output")
 
 
