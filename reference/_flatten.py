@@ -23,17 +23,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from reference._gc import paused_gc
-from reference._graphdef import (
-    LEAF_DEF,
-    LEAF_REF,
-    NODE,
-    STATIC,
-    SUB,
-    SUB_REF,
-    NodeDef,
-    NodeRef,
-    nodedef_view,
-)
+from reference._graphdef import NodeDef, NodeRef, nodedef_view
 from reference._jax import check_keys
 from reference._mappings import EMPTY_METADATA, HashableMapping, RefMap
 from reference._registry import (
@@ -52,6 +42,7 @@ from reference._registry import (
     kind_of,
     node_impl,
 )
+from reference._tokens import LEAF_DEF, LEAF_REF, NODE, STATIC, SUB, SUB_REF
 from reference._variables import VariableState
 from reference.errors import ArrayLeafError, GraphError, GraphTypeError, PytreeCycleError
 

@@ -29,9 +29,10 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from reference._gc import paused_gc
-from reference._graphdef import LEAF_DEF, STATIC, SUB, NodeDef, NodeRef, Token
+from reference._graphdef import NodeDef, NodeRef
 from reference._registry import IMPLS, GraphNodeImpl
 from reference._state import State
+from reference._tokens import LEAF_DEF, STATIC, SUB, Token
 from reference._typing import MISSING
 from reference._variables import Variable, VariableState
 from reference.errors import (
