@@ -74,7 +74,7 @@ DERIVED = {
 FALLBACK = {
     "Key": "_Hashable",
     "PathParts": "tuple[Key, ...]",
-    "Predicate": "_Callable[[PathParts, _Any], bool]",
+    "Predicate": "_Callable[[tuple[_Any, ...], _Any], bool]",
     "Filter": (
         "type[_Any] | str | Predicate | bool | _EllipsisType | None"
         ' | tuple["Filter", ...] | list["Filter"]'
