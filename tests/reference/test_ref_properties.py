@@ -84,7 +84,7 @@ def shape(root: nnx.Dict[Any]) -> list[tuple[Any, ...]]:
     return picture
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(graph_plans())
 def test_round_trip_is_isomorphic_and_fresh(plan: GraphPlan) -> None:
     x = build(plan)
@@ -98,7 +98,7 @@ def test_round_trip_is_isomorphic_and_fresh(plan: GraphPlan) -> None:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(graph_plans())
 def test_state_has_one_entry_per_variable_at_its_first_path(plan: GraphPlan) -> None:
     x = build(plan)
@@ -108,7 +108,7 @@ def test_state_has_one_entry_per_variable_at_its_first_path(plan: GraphPlan) -> 
     assert [p for p, _ in nnx.variables(x).flat_state()] == list(flat.paths)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(graph_plans())
 def test_update_with_own_state_is_identity(plan: GraphPlan) -> None:
     x = build(plan)
@@ -118,7 +118,7 @@ def test_update_with_own_state_is_identity(plan: GraphPlan) -> None:
     assert shape(x) == before and [id(v) for _, v in nnx.iter_graph(x)] == ids
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(graph_plans())
 def test_split_partitions_and_pop_removes(plan: GraphPlan) -> None:
     x = build(plan)
@@ -133,7 +133,7 @@ def test_split_partitions_and_pop_removes(plan: GraphPlan) -> None:
     assert not any(isinstance(v, nnx.Param) for _, v in nnx.iter_graph(x))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(graph_plans())
 def test_nested_view_rebuilds_the_same_tokens(plan: GraphPlan) -> None:
     graphdef = nnx.graphdef(build(plan))
