@@ -320,3 +320,38 @@ def test_failing_flatten_leaves_a_shared_ref_index_unchanged() -> None:
         nnx.flatten(D(a=nnx.Param(2), b=D(), z=np.zeros(2)), ref_index)
     assert list(ref_index.items()) == before
     assert ref_index[good] == 0 and ref_index[good.v] == 1
+
+
+class Marker:
+    """A static value with identity equality."""
+
+
+def test_deepcopy_keeps_sharing_and_copies_statics() -> None:
+    import copy
+
+    shared = nnx.Param(jnp.ones(2))
+    x = D(a=shared, b=D(c=shared), s=frozenset({1}), k=Marker())
+    y = copy.deepcopy(x)
+    assert y.a is y.b.c and y.a is not x.a and y.s == x.s
+    assert type(y.k) is Marker and y.k is not x.k  # unlike clone, deepcopy copies statics
+    assert nnx.clone(x).k is x.k
+
+
+def test_concurrent_splits_and_merges_in_threads() -> None:
+    import threading
+
+    results: list[bool] = []
+
+    def work(seed: int) -> None:
+        model = MLP(3, rngs=Rngs(seed))
+        for _ in range(20):
+            graphdef, state = nnx.split(model)
+            model = nnx.merge(graphdef, state)
+        results.append(nnx.graphdef(model) == graphdef)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 4
