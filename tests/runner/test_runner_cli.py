@@ -143,7 +143,7 @@ def test_laws_command_lists_and_renders(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_check_on_the_reference_with_two_workers(tmp_path: Path) -> None:
-    done = nnxspec("check", "-n", "2", "-k", "ID- or [RT-1] or [ST-5]", "--report", str(tmp_path))
+    done = nnxspec("check", "-n", "2", "--profile", "ci", "-k", "ID- or [RT-1] or [ST-5]", "--report", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "4 passed, 0 failed, 1 skipped"
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))

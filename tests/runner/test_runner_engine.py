@@ -51,9 +51,9 @@ def test_a_violation_is_shrunk_to_one_variable(toy: Target) -> None:
 
 
 def test_laws_the_toy_does_not_break_pass(toy: Target) -> None:
-    outcome = run_law(law_by_id("RT-1"), toy, "dev")
+    outcome = run_law(law_by_id("RT-1"), toy, "ci")
     assert (outcome.verdict, outcome.error) == ("pass", None)
-    assert outcome.examples == profiles.examples_for("dev", 1.0)
+    assert outcome.examples == profiles.examples_for("ci", 1.0)
 
 
 def test_a_missing_capability_is_na_before_drawing(reference: Target) -> None:
@@ -79,7 +79,7 @@ def test_a_law_na_on_some_examples_is_judged_on_the_others(reference: Target) ->
         if not case.graph.variables:
             raise NotApplicable("no Variable")
 
-    outcome = run_law(fake_law(check), reference, "dev")
+    outcome = run_law(fake_law(check), reference, "ci")
     assert outcome.verdict == "pass" and outcome.examples >= 1
 
 

@@ -38,16 +38,16 @@ def test_the_plugin_does_nothing_in_an_ordinary_run(tmp_path: Path) -> None:
 
 def test_the_target_option_activates_it_and_adds_the_suite(tmp_path: Path) -> None:
     done = run_pytest(tmp_path, "--nnxspec-target", "reference", "--nnxspec-backends", "cpu",
-                      "-k", "plain or [RT-1]")
+                      "--nnxspec-profile", "ci", "-k", "plain or [RT-1]")
     assert done.returncode == 0, done.stdout
     assert "2 passed" in done.stdout  # the plain test and the suite's RT-1
     table = done.stdout.split("nnxspec results")[1].splitlines()
     rows = [line.split() for line in table if line.startswith(("law ", "RT-1 "))]
     assert [r[:6] for r in rows] == [["law", "area", "backend", "status", "examples", "seconds"],
-                                     ["RT-1", "round", "trip", "-", "pass", "12"]]
+                                     ["RT-1", "round", "trip", "-", "pass", "40"]]
     header = [line for line in done.stdout.splitlines() if line.startswith("nnxspec: ")]
     assert header[0].startswith("nnxspec: target reference ")
-    assert header[0].endswith("· profile dev")
+    assert header[0].endswith("· profile ci")
     assert header[1].startswith("nnxspec: jax ") and "jaxlib" in header[1] and "numpy" in header[1]
     assert "hypothesis" in header[1]
     assert header[2].startswith("nnxspec: backends cpu [")
