@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 
+# Many tiny arrays per test, and one process per xdist worker: on a GPU machine each worker would
+# otherwise reserve most of the device memory for itself.
+os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+
 from hypothesis import settings
 
 from spec.runner.profiles import register_profiles
