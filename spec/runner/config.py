@@ -25,8 +25,6 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from spec.runner.profiles import PROFILES
-
 __all__ = [
     "DEFAULT_PROFILE",
     "DEFAULT_TARGET",
@@ -63,6 +61,8 @@ class RunConfig:
     expect: Path | None = None
 
     def __post_init__(self) -> None:
+        from spec.runner.profiles import PROFILES
+
         if self.profile not in PROFILES:
             raise ValueError(
                 f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
@@ -83,9 +83,11 @@ class RunConfig:
         backends = pick("backends")
         report = pick("report")
         expect = pick("expect")
+        profile = pick("profile") or DEFAULT_PROFILE
+        RunConfig(profile=profile)  # validates the profile before jax is imported for backends
         return RunConfig(
             target=pick("target") or DEFAULT_TARGET,
-            profile=pick("profile") or DEFAULT_PROFILE,
+            profile=profile,
             backends=parse_backends(backends) if backends else default_backends(),
             report=Path(report) if report else None,
             expect=Path(expect) if expect else None,

@@ -26,20 +26,20 @@ import dataclasses
 import os
 import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from spec.codec import JSON
-from spec.laws import LAWS, Law
-from spec.runner import expectations as expectations_mod
-from spec.runner import inputs, report
-from spec.runner.config import ENV, RunConfig, describe_backends, versions
-from spec.runner.engine import Outcome
-from spec.runner.expectations import Expectation, Expectations
+from spec.runner.config import ENV, RunConfig
 from spec.runner.records import PROPERTY, LawRecord
-from spec.runner.vectors import make_vector
-from spec.target import Target, TargetError, resolve_target
+
+if TYPE_CHECKING:  # the rest is imported when a run is active: an inert plugin stays cheap
+    from spec.codec import JSON
+    from spec.laws import Law
+    from spec.runner import report
+    from spec.runner.engine import Outcome
+    from spec.runner.expectations import Expectation, Expectations
+    from spec.target import Target
 
 __all__ = ["RunState", "is_active", "load_arguments", "run_state"]
 
@@ -93,6 +93,10 @@ class RunState:
 
     def vector(self, law: Law, outcome: Outcome, *, expected: Expectation | None) -> Mapping[str, JSON] | None:
         """Return the failure vector of a failed law (None when there is no failing case)."""
+        from spec.runner import inputs
+        from spec.runner.config import versions
+        from spec.runner.vectors import make_vector
+
         if outcome.case is None or outcome.error is None:
             return None
         script = inputs.reproducer(outcome.case, law, self.target, self.config.target)
@@ -120,6 +124,9 @@ def run_state(config: pytest.Config) -> RunState:
 
 
 def _start(config: pytest.Config) -> RunState:
+    from spec.runner import expectations as expectations_mod
+    from spec.target import TargetError, resolve_target
+
     try:
         run = RunConfig.resolve(_options(config))
     except ValueError as e:
@@ -176,6 +183,8 @@ class _ActiveRun:
         return run_state(self.config)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        from spec.runner.config import describe_backends, versions
+
         s = self.state
         v = versions()
         lines = [
@@ -212,6 +221,8 @@ class _ActiveRun:
         m = _NODE_ID.search(report.nodeid)
         if m is None:
             return
+        from spec.laws import LAWS
+
         law_id, backend = m.group(1), m.group(2)
         area = next((law.area for law in LAWS if law.id == law_id), "?")
         status: Literal["fail"] = "fail"
@@ -220,11 +231,17 @@ class _ActiveRun:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        from spec.runner import report
+
         if _is_worker(self.config) or self.state.config.report is None:
             return
         report.write(self.state.config.report, self.results())
 
     def results(self) -> report.Results:
+        from spec.laws import LAWS
+        from spec.runner import report
+        from spec.runner.config import versions
+
         s = self.state
         return report.Results(
             target=s.target.name, target_version=s.target.version, jax=versions()["jax"],
@@ -234,6 +251,8 @@ class _ActiveRun:
         )
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        from spec.runner import report
+
         if _is_worker(self.config):
             return
         results = self.results()

@@ -10,8 +10,8 @@
 Both defects show on the smallest inputs, so Hypothesis finds and shrinks them in few examples.
 
 ``split`` and ``merge`` are untouched, so the round-trip laws (RT-1, ID-1) still pass.  The
-target is named ``toy-broken`` and resolved as ``nnxspec_toys:BrokenToy`` (this folder must be
-on ``sys.path``: pytest puts it there for the tests in it).
+target is named ``toy-broken`` and resolved as ``tests.runner.nnxspec_toys:BrokenToy`` (from the
+repository root, as ``python -m pytest`` and ``python -m spec.runner`` run there).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from spec.targets.reference import ReferenceTarget
 
 __all__ = ["FAILS", "PASSES", "SPEC", "BrokenToy"]
 
-SPEC = "nnxspec_toys:BrokenToy"
+SPEC = "tests.runner.nnxspec_toys:BrokenToy"
 FAILS = ("ST-1", "SHARE-1", "CL-1")
 """Laws the toy must fail (drawn inputs find the defects within a few examples)."""
 PASSES = ("RT-1", "ID-1")

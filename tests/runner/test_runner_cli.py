@@ -16,19 +16,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from nnxspec_toys import SPEC, BrokenToy
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock, each xdist worker may run the toy check itself
+    fcntl = None  # type: ignore[assignment]
 
 from spec.runner import cli, vectors
 from spec.runner.records import schema_errors
 from spec.targets.reference import ReferenceTarget
+from tests.runner.nnxspec_toys import SPEC, BrokenToy
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
 
 
 def nnxspec(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m spec.runner ARGS`` from the repository root, the toys importable."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}
+    """Run ``python -m spec.runner ARGS`` from the repository root (the toys importable)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("NNXSPEC_TARGET", None)
     return subprocess.run([sys.executable, "-m", "spec.runner", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
@@ -36,7 +40,8 @@ def nnxspec(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str
 
 @dataclasses.dataclass(frozen=True)
 class Run:
-    done: subprocess.CompletedProcess[str]
+    returncode: int
+    stdout: str
     report: Path
     results: dict[str, object]
 
@@ -59,29 +64,48 @@ reason = "matches no law"
 '''
 
 
-@pytest.fixture(scope="module")
-def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    folder = tmp_path_factory.mktemp("toy")
+def _toy_check(folder: Path) -> None:
     expect = folder / "toy.toml"
     expect.write_text(EXPECT, encoding="utf-8")
     done = nnxspec("check", "--target", SPEC, "--profile", "ci", "--report", str(folder / "report"),
                    "--expect", str(expect), "-k", "[ST-1] or [CL-1] or [RT-1] or [ST-5]")
+    (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
+    (folder / "stderr.txt").write_text(done.stderr, encoding="utf-8")
+    (folder / "returncode.txt").write_text(str(done.returncode), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The toy check, run once per test session even under xdist (the workers share a folder and
+    take turns through a lock; the first one runs it)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "nnxspec-toy-run"
+    with open(root / "nnxspec-toy-run.lock", "w", encoding="utf-8") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "returncode.txt").is_file():
+            folder.mkdir(exist_ok=True)
+            _toy_check(folder)
+    stdout = (folder / "stdout.txt").read_text(encoding="utf-8")
     results = folder / "report" / "results.json"
-    assert results.is_file(), done.stdout + done.stderr
-    return Run(done, folder / "report", json.loads(results.read_text(encoding="utf-8")))
+    assert results.is_file(), stdout + (folder / "stderr.txt").read_text(encoding="utf-8")
+    return Run(int((folder / "returncode.txt").read_text()), stdout, folder / "report",
+               json.loads(results.read_text(encoding="utf-8")))
 
 
 def test_the_toy_fails_the_expected_laws(toy_run: Run) -> None:
-    assert toy_run.done.returncode == 1, toy_run.done.stdout
+    assert toy_run.returncode == 1, toy_run.stdout
     assert [toy_run.status(x) for x in ("RT-1", "ST-1", "ST-5", "CL-1")] == ["xpass", "fail", "n/a", "xfail"]
-    lines = toy_run.done.stdout.splitlines()
+    lines = toy_run.stdout.splitlines()
     assert lines[-1] == "0 passed, 1 failed, 1 skipped, 1 xfailed, 1 xpassed"
-    assert "nnxspec: target toy-broken 1 (nnxspec_toys:BrokenToy) · profile ci" in toy_run.done.stdout
+    assert f"nnxspec: target toy-broken 1 ({SPEC}) · profile ci" in toy_run.stdout
 
 
 def test_an_expectation_matching_nothing_warns(toy_run: Run) -> None:
-    assert "warning: expectation 'NOPE-7'" in toy_run.done.stdout
-    assert "matches no law" in toy_run.done.stdout
+    assert "warning: expectation 'NOPE-7'" in toy_run.stdout
+    assert "matches no law" in toy_run.stdout
 
 
 def test_results_json_has_exactly_the_schema(toy_run: Run) -> None:
@@ -143,12 +167,13 @@ def test_laws_command_lists_and_renders(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_check_on_the_reference_with_two_workers(tmp_path: Path) -> None:
-    done = nnxspec("check", "-n", "2", "--profile", "ci", "-k", "ID- or [RT-1] or [ST-5]", "--report", str(tmp_path))
+    done = nnxspec("check", "-n", "2", "--profile", "ci", "-k", "[ID-3] or [RT-2] or [ST-5]", "--report", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "4 passed, 0 failed, 1 skipped"
+    assert done.stdout.splitlines()[-1] == "2 passed, 0 failed, 1 skipped"
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert schema_errors(results) == []
-    assert [e["id"] for e in results["laws"]] == ["ID-1", "ID-2", "ID-3", "RT-1", "ST-5"]
+    assert [e["id"] for e in results["laws"]] == ["ID-3", "RT-2", "ST-5"]
+    assert "gw0" in done.stdout or "2 workers" in done.stdout
 
 
 def test_a_usage_error_names_the_unknown_target() -> None:

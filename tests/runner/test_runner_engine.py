@@ -6,13 +6,13 @@ import dataclasses
 
 import hypothesis
 import pytest
-from nnxspec_toys import BrokenToy
 
 from spec.errors import LawViolation, NotApplicable
 from spec.laws import Case, Law, law_by_id
 from spec.runner import engine, profiles
 from spec.runner.engine import NA_PROBE, fixed_case, run_law
 from spec.target import Target
+from tests.runner.nnxspec_toys import BrokenToy
 
 
 @pytest.fixture(scope="module")
