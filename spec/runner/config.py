@@ -11,7 +11,7 @@ profile            ``--nnxspec-profile``   ``NNXSPEC_PROFILE`` ``dev``
 backends           ``--nnxspec-backends``  ``NNXSPEC_BACKENDS`` every platform of ``jax.devices()``
                                                                plus ``cpu``
 report folder      ``--nnxspec-report``    ``NNXSPEC_REPORT``  none
-expectations       ``--nnxspec-expect``    ``NNXSPEC_EXPECT``  ``spec/runner/known_failures/
+expectations       ``--nnxspec-expect``    ``NNXSPEC_EXPECT``  ``spec/targets/expectations/
                                                                <name>[-<version>].toml`` if any
 =================  ======================  ==================  ===============================
 """

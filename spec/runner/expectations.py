@@ -200,8 +200,10 @@ def load(path: Path | None) -> Expectations:
 
 
 def default_path(target_name: str, target_version: str = "") -> Path | None:
-    """The expectations shipped for a target: ``spec/runner/known_failures/<name>-<version>.toml``,
-    else ``<name>.toml``; None when neither exists."""
-    folder = Path(__file__).with_name("known_failures")
+    """The expectations shipped for a target (``spec/targets/expectations``):
+    ``<name>-<version>.toml``, else ``<name>.toml``; None when neither exists."""
+    import spec.targets
+
+    folder = Path(spec.targets.__file__).with_name("expectations")
     names = ([f"{target_name}-{target_version}.toml"] if target_version else []) + [f"{target_name}.toml"]
     return next((folder / n for n in names if (folder / n).is_file()), None)

@@ -17,7 +17,7 @@ Options (see ``spec.runner.config`` for the environment variables and defaults):
     --nnxspec-backends B    comma-separated, e.g. cpu,gpu
     --nnxspec-report DIR    write results.json, results.md and failure vectors to DIR
     --nnxspec-expect FILE   the target's expectations (TOML, see spec.runner.expectations);
-                            default: spec/runner/known_failures/<name>[-<version>].toml if shipped
+                            default: spec/targets/expectations/<name>[-<version>].toml if shipped
 """
 
 from __future__ import annotations

@@ -89,3 +89,17 @@ def test_verdicts_become_xfail_and_xpass_only_when_expected() -> None:
     assert final_status("pass", True) == "xpass"
     assert final_status("n/a", True) == "n/a"
     assert [final_status(v, False) for v in ("pass", "fail", "n/a")] == ["pass", "fail", "n/a"]
+
+
+def test_shipped_expectations_are_found_and_match_laws() -> None:
+    import spec.targets
+
+    folder = Path(spec.targets.__file__).with_name("expectations")
+    shipped = sorted(folder.glob("*.toml"))
+    for path in shipped:
+        name, _, version = path.stem.partition("-")
+        assert expectations.default_path(name, version) == path
+        e = expectations.load(path)
+        assert e.entries, f"{path} has no entries"
+        assert e.warnings(LAWS) == [], f"{path} has entries that match no law"
+    assert expectations.default_path("no-such-target", "1") is None

@@ -41,8 +41,14 @@ def _case_text(case: Case) -> list[str]:
         lines += [f"  {describe_edit(e)}" for e in case.program]
     if case.other is not None:
         lines += ["other graph:", *("  " + line for line in render(blueprint_model(case.other)).splitlines())]
+    hostile = getattr(case, "hostile", ())  # robustness laws' hostile operations (spec.hostile)
+    if hostile:
+        lines.append("hostile:")
+        lines += [f"  {h!r}" for h in hostile]
     if case.backend:
         lines.append(f"backend: {case.backend}")
+    if case.scale != 1.0:
+        lines.append(f"scale: {case.scale:g}")
     return lines
 
 
