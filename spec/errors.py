@@ -32,6 +32,10 @@ ERROR_KINDS: dict[str, str] = {
     "context-order": "update-context calls out of order",
     "unhashable-static": "a static attribute cannot be hashed",
     "array-attribute": "an array stored as a plain attribute",
+    "invalid-key": "a key that cannot be ordered with its siblings, or a non-str attribute name",
+    "pytree-cycle": "a pytree container that contains itself with no graph node in between",
+    "not-a-node": "the graph API called on something that is not a graph node or pytree",
+    "noderef-root": "a GraphDef whose root is a reference to a node built elsewhere",
 }
 """Every documented failure, by stable kind."""
 

@@ -16,6 +16,7 @@ from spec.filters import FilterSpec
 from spec.laws._registry import INPUTS, Case
 from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_filter_tuples
 from strategies._graphs import graphs
+from strategies._hostile import HOSTILE_INPUTS, hostile_inputs
 from strategies._programs import programs
 from strategies._validation import check_int, check_subset, lazy
 
@@ -40,7 +41,8 @@ def _cases(draw: st.DrawFn, inputs: tuple[str, ...], graph_strategy: st.SearchSt
         filters = draw(bad_filter_tuples())
     program = draw(programs(graph, max_edits=max_edits, dtypes=dtypes)) if "program" in inputs else ()
     other = draw(other_strategy) if "other" in inputs else None
-    return Case(graph=graph, filters=filters, program=program, other=other)
+    hostile = tuple(draw(hostile_inputs(kind, graph)) for kind in HOSTILE_INPUTS if kind in inputs)
+    return Case(graph=graph, filters=filters, program=program, other=other, hostile=hostile)
 
 
 def cases(
@@ -56,7 +58,8 @@ def cases(
     ``graph`` is always drawn (``graphs()``; root kind ``module`` if ``module_graph`` is named;
     at least one Variable if ``nonexhaustive_filters`` is).  ``filters`` come from
     ``filter_tuples()``, ``filter_tuples(exhaustive=True)``, ``nonexhaustive_filter_tuples(graph)``
-    or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``.
+    or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``;
+    ``hostile`` holds one operation per hostile kind named (``strategies.hostile_inputs``).
     Kinds not named stay empty.  ``dtypes`` restricts every Variable (drop ``"bfloat16"`` for
     targets without it).  Shrinks as its parts do, the graph first.
     """

@@ -5,6 +5,7 @@
 
 from spec.laws import contexts as _contexts  # noqa: F401  (registers UCTX, CTX)
 from spec.laws import errors as _errors  # noqa: F401  (registers ERR)
+from spec.laws import hostile as _hostile  # noqa: F401  (registers ROB-8..ROB-12: hostile inputs)
 from spec.laws import jit as _jit  # noqa: F401  (registers JIT, BE)
 from spec.laws import robustness as _robustness  # noqa: F401  (registers ROB)
 from spec.laws import roundtrip as _roundtrip  # noqa: F401  (registers ID, RT)

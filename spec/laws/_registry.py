@@ -24,6 +24,7 @@ from spec.blueprint import Blueprint, NodeSpec, from_data, to_data
 from spec.codec import JSON, decode, encode
 from spec.errors import LawViolation, NotApplicable
 from spec.filters import FilterSpec
+from spec.hostile import Hostile
 from spec.program import Program
 from spec.target import Target
 
@@ -63,6 +64,10 @@ INPUTS: dict[str, str] = {
     "bad_filters": "filters with a misplaced `...`/True or a term that is not a filter",
     "program": "a mutation program valid for the graph",
     "other": "a second graph blueprint",
+    "hostile_state": "a state for merge / update with missing, extra, renamed, misplaced or odd keys (spec.hostile)",
+    "hostile_graph": "a graph made hostile: an array or unhashable attribute, odd dict keys, a self-containing pytree, a non-node root",
+    "hostile_filters": "an operation (split / state / variables / pop / SplitContext.split) with any filters, bad ones included",
+    "hostile_calls": "a sequence of update-context calls in any order (after exit, with a NodeRef GraphDef)",
 }
 """Input kinds a law may quantify over."""
 
@@ -72,8 +77,10 @@ class Case:
     """One input of a law: a graph and, as the law needs, filters, a program, a second graph.
 
     ``backend`` is set for per-backend laws; ``scale`` shrinks the built-in inputs of the
-    robustness laws (the ``dev`` profile checks them at a tenth of their size).  Cases serialise
-    to JSON exactly (vectors).
+    robustness laws (the ``dev`` profile checks them at a tenth of their size); ``hostile`` holds
+    the hostile operations of the robustness laws (``spec.hostile``).  Cases serialise to JSON
+    exactly (vectors); ``hostile`` is written only when it is not empty, so older vectors and
+    their JSON stay as they were.
     """
 
     graph: Blueprint
@@ -82,9 +89,10 @@ class Case:
     other: Blueprint | None = None
     backend: str | None = None
     scale: float = 1.0
+    hostile: tuple[Hostile, ...] = ()
 
     def to_data(self) -> dict[str, JSON]:
-        return {
+        data: dict[str, JSON] = {
             "graph": to_data(self.graph),
             "filters": encode(self.filters),
             "program": encode(self.program),
@@ -92,6 +100,9 @@ class Case:
             "backend": self.backend,
             "scale": self.scale,
         }
+        if self.hostile:
+            data["hostile"] = encode(self.hostile)
+        return data
 
     @staticmethod
     def from_data(d: dict[str, JSON]) -> Case:
@@ -100,6 +111,7 @@ class Case:
         other = d.get("other")
         backend = d.get("backend")
         scale = d.get("scale", 1.0)
+        hostile = decode(d.get("hostile", {"$tuple": []}))
         return Case(
             graph=from_data(d["graph"]),
             filters=filters,  # type: ignore[arg-type]
@@ -107,6 +119,7 @@ class Case:
             other=from_data(other) if other is not None else None,
             backend=backend if isinstance(backend, str) else None,
             scale=float(scale) if isinstance(scale, (int, float)) else 1.0,
+            hostile=hostile,  # type: ignore[arg-type]
         )
 
     def to_json(self) -> str:

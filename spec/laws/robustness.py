@@ -8,14 +8,27 @@ inputs linear in size while every traversal still has to go all the way down.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
+import sys
+import threading
+import time
+import tracemalloc
+import weakref
+from collections.abc import Callable
 
+from spec import semantics
 from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, VarSpec
-from spec.build import build
-from spec.laws._check import flat_models, require, require_same_model
+from spec.build import blueprint_model, build
+from spec.errors import LawViolation
+from spec.filters import TypeFilter
+from spec.laws._check import flat_models, need, require, require_same_model
 from spec.laws._registry import Case, law
-from spec.model import observe
-from spec.target import Target
+from spec.laws.contexts import TAG
+from spec.model import Model, observe, observe_objects
+from spec.program import SetStatic, TransformValues, run
+from spec.target import Capability, Target
 
 DEPTH = 100_000
 RING = 10_000
@@ -104,3 +117,268 @@ def wide_modules_round_trip(t: Target, case: Case) -> None:
     """
     width = _scaled(WIDTH, case)
     _survives_every_operation(t, wide(width), f"a module with {width} attributes")
+
+
+def _chain_without_param(depth: int) -> Blueprint:
+    bp = chain(depth)
+    return Blueprint((*bp.nodes[:-1], NodeSpec("module")))
+
+
+def _ring_without_params(size: int) -> Blueprint:
+    return Blueprint(tuple(NodeSpec("module", (("next", ToNode((i + 1) % size)),)) for i in range(size)))
+
+
+@law("ROB-4", requires=(Capability.POP,), inputs=(), examples=0.01)
+def pop_and_iter_graph_have_no_depth_ceiling(t: Target, case: Case) -> None:
+    """iter_graph reaches the bottom of a 100,000-deep chain and the end of a 10,000-node ring lazily, and pop removes every Param of the chain, the ring and a 100,000-attribute module.
+
+    Statement: first(iter_graph(chain(d))) = (("child",)·(d-1) + ("p",), v) ∧ ∀ g ∈ {chain, ring, wide}: pop(g, Param) has |vars(g)| leaves ∧ model(g) == model(g without Variables)
+    Rationale: pop and iter_graph are traversals too; a recursive one hits the same depth limit (iter_graph in full is quadratic in output on a chain, so only its first item is asked for).
+    Seed: graph.py _graph_pop, iter_graph (break: RecursionError, D-1; pop keeps aliases, D-4).
+    """
+    need(t, Capability.POP, "pop() is not provided")
+    depth, size, width = _scaled(DEPTH, case), _scaled(RING, case), _scaled(WIDTH, case)
+    param = TypeFilter("Param")
+    shapes = (
+        (chain(depth), _chain_without_param(depth), f"a {depth}-deep chain", ("child",) * (depth - 1) + ("p",)),
+        (ring(size), _ring_without_params(size), f"a {size}-node ring", ("next",) * (size - 1)),
+        (wide(width), Blueprint((NodeSpec("module"),)), f"a module with {width} attributes", ("a0",)),
+    )
+    for bp, emptied, what, first_path in shapes:
+        x = build(t, bp).root
+        path, _ = next(iter(t.iter_graph(x)))
+        require(tuple(path) == first_path, f"the first item of iter_graph({what}) is at a path of length {len(path)}, "
+                f"but should be at {'.'.join(map(str, first_path[-3:]))} ({len(first_path)} keys)")
+        popped = t.pop(x, t.make_filter(param))
+        count = len(t.flat_state(popped))
+        require(count == len(bp.variables), f"pop({what}, Param) returned {count} leaves, but should return {len(bp.variables)}")
+        require_same_model(blueprint_model(emptied), observe(t, x), f"{what} after pop(x, Param)")
+
+
+# --- threads -------------------------------------------------------------------------------------
+
+THREADS = 8
+ITERATIONS = 1_000
+SHARED_TAG = "nnxspec-shared"
+
+
+@functools.lru_cache(maxsize=1)
+def busy_graph() -> Blueprint:
+    """A small graph with every feature the threads and memory laws exercise: a shared Variable,
+    a cycle through a submodule, a list and a dict container, statics (``marker`` among them)."""
+    return Blueprint((
+        NodeSpec("module", (("p", ToVar(0)), ("sub", ToNode(1)), ("items", ToNode(2)), ("table", ToNode(3)),
+                            ("marker", ToStatic(0)))),
+        NodeSpec("module", (("q", ToVar(1)), ("shared", ToVar(0)), ("parent", ToNode(0)))),
+        NodeSpec("list", ((0, ToVar(2)), (1, ToStatic("s")))),
+        NodeSpec("dict", (("a", ToVar(3)), ("b", ToNode(1)))),
+    ), (VarSpec(shape=(2,)), VarSpec(seed=3), VarSpec(type="BatchStat", seed=5), VarSpec(seed=7, metadata=(("tag", "red"),))))
+
+
+def _marker(t: Target, x: object) -> object:
+    return next((v for k, v in t.inspect(x).entries if k == "marker"), None)
+
+
+def _looked_up(t: Target, tag: str, ctx: object, x: object, inner: Callable[[object], None], where: str) -> None:
+    """The protocol as a transform runs it: every step finds its context with
+    ``current_update_context(tag)``, which must be this thread's own ``ctx``."""
+    def current() -> object:
+        found = t.current_update_context(tag)
+        require(found is ctx, f"{where}: current_update_context({tag!r}) returned another thread's context")
+        return found
+
+    gd, s = t.ctx_split(current(), x)
+    y = t.ctx_merge(current(), gd, s)
+    inner(y)
+    gd, s = t.ctx_split(current(), y)
+    require(t.ctx_merge(current(), gd, s) is x, f"{where}: the outer merge did not return this thread's x")
+
+
+def _thread_body(t: Target, i: int, iterations: int, start: threading.Barrier, stop: threading.Event,
+                 expected_after: Callable[[int, int], Model]) -> None:
+    """Thread ``i``: split / merge its own graph and run the protocol under its own tag and the
+    shared tag, checking after every iteration that only its own changes arrived."""
+    x = build(t, busy_graph()).root
+    own_tag = f"nnxspec-thread-{i}"
+    start.wait(timeout=60)
+    for k in range(iterations):
+        if stop.is_set():
+            return
+        marker = i * 1_000_000 + k
+        gd, s = t.split(x)
+        y = t.merge(gd, s)
+        require(_marker(t, y) == _marker(t, x), f"thread {i}, iteration {k}: merge(*split(x)) has marker "
+                f"{_marker(t, y)!r}, but x has {_marker(t, x)!r}")
+        with t.update_context(own_tag) as own:
+            with t.update_context(SHARED_TAG) as shared:
+                _looked_up(t, SHARED_TAG, shared, x, lambda y: t.set_attr(y, "marker", marker), f"thread {i}, iteration {k}")  # noqa: B023
+            _looked_up(t, own_tag, own, x, lambda y: run(t, y, (TransformValues("add_one"),)), f"thread {i}, iteration {k}")
+        require(_marker(t, x) == marker, f"thread {i}, iteration {k}: x.marker is {_marker(t, x)!r} after its own "
+                f"protocol, but should be {marker} (another thread's change arrived?)")
+        if k % 100 == 0 or k == iterations - 1:
+            require_same_model(expected_after(marker, k + 1), observe(t, x), f"thread {i}'s x after {k + 1} iterations")
+
+
+@law("ROB-5", requires=(Capability.UPDATE_CONTEXT,), inputs=(), examples=0.01)
+def threads_do_not_cross_talk(t: Target, case: Case) -> None:
+    """8 threads, each running 1,000 iterations of split / merge and of the update-context protocol under its own tag and under one tag they all share, see only their own changes and never fail.
+
+    Statement: ∀ thread i, iteration k: marker(xᵢ) = (i, k) ∧ values(xᵢ) = values₀ + k + 1 ∧ no call raises (contexts are per thread)
+    Rationale: data loaders, multi-host drivers and servers call transforms from several threads; a context shared by accident mixes their models.
+    Seed: graph.py GraphContext(threading.local) (holds).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    iterations = max(10, int(ITERATIONS * case.scale))
+    m0 = observe(t, build(t, busy_graph()).root)
+    bumps: dict[int, Model] = {}
+
+    def expected_after(marker: int, bumped: int) -> Model:
+        if bumped not in bumps:  # values after `bumped` add_one steps; shared between threads
+            bumps[bumped] = semantics.apply(m0, (TransformValues("add_one"),) * bumped)
+        return semantics.apply(bumps[bumped], (SetStatic((), "marker", marker),))
+
+    start, stop = threading.Barrier(THREADS), threading.Event()
+    errors: list[tuple[int, BaseException]] = []
+
+    def body(i: int) -> None:
+        try:
+            _thread_body(t, i, iterations, start, stop, expected_after)
+        except BaseException as e:  # any failure of any thread is the law's failure
+            errors.append((i, e))
+            stop.set()
+
+    workers = [threading.Thread(target=body, args=(i,), daemon=True, name=f"nnxspec-{i}") for i in range(THREADS)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads every few bytecodes: races show up, not just in theory
+    try:
+        for w in workers:
+            w.start()
+        deadline = time.monotonic() + 600
+        for w in workers:
+            w.join(timeout=max(0.0, deadline - time.monotonic()))
+    finally:
+        sys.setswitchinterval(interval)
+    stuck = [w.name for w in workers if w.is_alive()]
+    stop.set()
+    require(not stuck, f"threads {stuck} did not finish {iterations} iterations within 600 s (a deadlock?)")
+    if errors:
+        i, e = errors[0]
+        if isinstance(e, LawViolation):
+            raise e
+        raise LawViolation(f"thread {i} raised {type(e).__name__}: {e}") from e
+
+
+# --- leaks ---------------------------------------------------------------------------------------
+
+
+class _Exit(Exception):
+    pass
+
+
+def _weak(t: Target, x: object) -> list[weakref.ref[object]]:
+    """Weak references to every graph node and Variable of ``x`` (objects that take none skipped)."""
+    _, nodes, variables = observe_objects(t, x)
+    out = []
+    for o in (*nodes, *variables):
+        if t.classify(o) in ("graph", "variable"):
+            with contextlib.suppress(TypeError):
+                out.append(weakref.ref(o))
+    return out
+
+
+def _partial_protocol(t: Target, bp: Blueprint, steps: int, by_exception: bool, weak: list[weakref.ref[object]],
+                      contexts: list[object]) -> None:
+    """Run the first ``steps`` calls of the protocol and one out-of-order call, then leave the
+    context normally or by an exception; every object made is watched through ``weak``."""
+    x = build(t, bp).root
+    weak.extend(_weak(t, x))
+    with contextlib.suppress(_Exit), t.update_context(TAG) as ctx:
+        contexts.append(ctx)
+        gd, s = t.ctx_split(ctx, x)
+        if steps >= 2:
+            y = t.ctx_merge(ctx, gd, s)
+            weak.extend(_weak(t, y))
+            if steps >= 3:
+                t.ctx_split(ctx, y)
+        with contextlib.suppress(Exception):  # out of order (ROB-12 checks that it fails)
+            t.ctx_split(ctx, x)
+        del x
+        if by_exception:
+            raise _Exit
+
+
+def _contexts_by_exception(t: Target, bp: Blueprint, weak: list[weakref.ref[object]], contexts: list[object]) -> None:
+    """Split in a split_context and merge in a merge_context, each left by an exception."""
+    x = build(t, bp).root
+    weak.extend(_weak(t, x))
+    gd, s = t.split(x)
+    with contextlib.suppress(_Exit), t.split_context() as c:
+        contexts.append(c)
+        t.split_in(c, x)
+        raise _Exit
+    with contextlib.suppress(_Exit), t.merge_context() as c:
+        contexts.append(c)
+        weak.extend(_weak(t, t.merge_in(c, gd, s)))
+        raise _Exit
+
+
+@law("ROB-6", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def contexts_left_early_keep_nothing_alive(t: Target, case: Case) -> None:
+    """An update context left after step (1), (2) or (3), normally or by an exception, and after a rejected call, keeps no graph node or Variable of the outer or the inner graph alive; nor do split and merge contexts left by an exception.
+
+    Statement: after exit at any step (by return or raise): ∀ node or Variable o of x and of the inner graph: o is collectable once the caller drops it (weakref + gc)
+    Rationale: a transform that raises half-way (a NaN check, a shape error) must not pin the model it was given; UCTX-4 covers the complete protocol.
+    Seed: graph.py update_context (deletes its maps on exit; holds on exit, but keeps them after (4), D-11).
+    """
+    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
+    weak: list[weakref.ref[object]] = []
+    contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
+    for steps in (1, 2, 3):
+        for by_exception in (False, True):
+            _partial_protocol(t, case.graph, steps, by_exception, weak, contexts)
+    if Capability.SPLIT_MERGE_CONTEXT in t.capabilities:
+        _contexts_by_exception(t, case.graph, weak, contexts)
+    gc.collect()
+    alive = [r() for r in weak if r() is not None]
+    require(not alive, f"{len(alive)} graph node(s) or Variable(s) ({', '.join(sorted({type(o).__name__ for o in alive}))}) "
+            "are still alive after contexts left early and every graph was dropped, but contexts should hold none")
+
+
+# --- memory --------------------------------------------------------------------------------------
+
+MEMORY_ITERATIONS = 10_000
+MEMORY_LIMIT = 32 * 1024
+"""Bytes the traced heap may grow over the measured split / merge iterations (see ROB-7)."""
+
+
+def _split_merge(t: Target, x: object, n: int) -> None:
+    for _ in range(n):
+        gd, s = t.split(x)
+        t.merge(gd, s)
+
+
+@law("ROB-7", inputs=(), examples=0.01)
+def repeated_split_merge_does_not_grow_memory(t: Target, case: Case) -> None:
+    """10,000 split / merge round trips of one graph (after a tenth as many to warm caches) leave the Python heap at most 32 KiB larger, and the graph as it was.
+
+    Statement: n = 10_000: traced(after n × merge(*split(x))) − traced(before) ≤ 32 KiB ∧ model(x) unchanged
+    Rationale: a training loop splits and merges every step; anything kept per call (a cache keyed by id, a growing registry) is a leak. The limit is 16 × the growth measured on the reference and flax (< 2 KiB, the measurement's own objects), and below what one leaked small object per call (≥ 33 bytes × 1,000 calls in the dev profile's tenth) adds.
+    Seed: graph.py split / merge (holds).
+    """
+    n = max(1_000, int(MEMORY_ITERATIONS * case.scale))
+    x = build(t, busy_graph()).root
+    expected = observe(t, x)
+    _split_merge(t, x, max(100, n // 10))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        _split_merge(t, x, n)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - base
+        top = tracemalloc.take_snapshot().statistics("lineno")[:3] if grown > MEMORY_LIMIT else []
+    finally:
+        tracemalloc.stop()
+    require(grown <= MEMORY_LIMIT, f"{n} split / merge round trips grew the traced heap by {grown:,} bytes, "
+            f"more than {MEMORY_LIMIT:,} (largest: {'; '.join(str(s) for s in top)})")
+    require_same_model(expected, observe(t, x), f"x after {n} split / merge round trips")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Union
+from typing import Union, cast
 
 from spec._gc import paused_gc
 from spec.blueprint import Key, MetaValue
@@ -139,8 +139,8 @@ class _Builder:
     def _attribute(self, path: Cell, sub: Nested, entries: list[tuple[Key, Slot]], used: set[Key]
                    ) -> tuple[int, int, Cell, Nested, list[tuple[Key, Slot]], set[Key]] | None:
         token = self.next()
-        tag, key = token[0], token[1]
-        assert isinstance(key, (str, int))  # sanity check
+        tag = token[0]
+        key = cast(Key, token[1])  # str or int in blueprints; any hashable in hostile states
         cell: Cell = (path, key)
         present = key in sub
         value = sub.get(key)

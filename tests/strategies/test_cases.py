@@ -19,6 +19,8 @@ KIND_SETS = [
     ("graph",), ("module_graph",), ("graph", "filters"), ("graph", "exhaustive_filters"),
     ("graph", "nonexhaustive_filters"), ("graph", "bad_filters"), ("graph", "program"), ("graph", "other"),
     ("module_graph", "exhaustive_filters", "program", "other"), (),
+    ("graph", "other", "hostile_state"), ("module_graph", "hostile_graph"), ("graph", "hostile_filters"),
+    ("module_graph", "hostile_calls"),
 ]
 
 

@@ -1,0 +1,176 @@
+"""The oracle for hostile inputs: what merge / update must do with any state, which graphs the
+graph API must reject, and which update-context calls are out of order.
+
+Pure functions, like the rest of ``spec.semantics``; the hostile operations themselves are
+described in ``spec.hostile``.
+
+* ``merge``: the plain oracle (``semantics.merge``), and a GraphDef whose root is a ``ref``
+  (a bare NodeRef, meaningful only inside the context that made it) is ``noderef-root``.
+* ``update``: the plain oracle, and a new attribute of a graph node needs a ``str`` name
+  (``invalid-key``; seed: ``setattr`` takes names only).
+* ``keys_fault``: the keys of one mapping must be mutually orderable (``invalid-key``; seed: jax
+  sorts dict keys, D-8).
+* ``graph_fault``: an array attribute (``array-attribute``, where arrays are not leaves), a
+  pytree container that contains itself (``pytree-cycle``), a root that is not a node
+  (``not-a-node``); an unhashable static is no fault of split (only ``hash(graphdef)`` fails).
+* ``protocol_steps``: the update-context protocol as a state machine (below).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+
+from spec.blueprint import Key
+from spec.errors import SpecError
+from spec.model import Model, NodeSlot, VarModel
+from spec.semantics.merge import Nested, StateLeaf, merge_states, nest
+from spec.semantics.merge import merge as plain_merge
+from spec.semantics.update import update as plain_update
+from spec.target import Path, Token
+
+__all__ = [
+    "FRESH",
+    "MERGED_IN",
+    "SPLIT_IN",
+    "SPLIT_OUT",
+    "Step",
+    "graph_fault",
+    "keys_fault",
+    "merge",
+    "protocol_steps",
+    "update",
+]
+
+
+def merge(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
+    """Return the model of ``merge(graphdef, *states)`` for any states; raise SpecError where it
+    must fail (``semantics.merge``, plus ``noderef-root``)."""
+    if tokens and tokens[0][0] == "ref":
+        raise SpecError("noderef-root", (), "a GraphDef whose root is a NodeRef can only be merged in the context that made it")
+    return plain_merge(tokens, *states)
+
+
+def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
+    """Return the model of ``x`` after ``update(x, *states)`` for any states; raise SpecError where
+    it must fail (``semantics.update``, plus ``invalid-key`` for a non-str new attribute name)."""
+    nested = nest(merge_states(*states))
+    stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [(0, (), iter(nested.items()))]
+    while stack:
+        node_id, path, items = stack[-1]
+        item = next(items, None)
+        if item is None:
+            stack.pop()
+            continue
+        key, value = item
+        node = m.nodes[node_id]
+        current = node.get(key) if type(key) in (str, int) else _loose_get(node.entries, key)
+        if current is None:
+            if node.kind == "graph" and isinstance(value, VarModel) and type(key) is not str:
+                raise SpecError("invalid-key", (*path, key), f"an attribute name must be a str, not {type(key).__name__}")
+        elif isinstance(current, NodeSlot) and isinstance(value, dict):
+            stack.append((current.id, (*path, key), iter(value.items())))
+    return plain_update(m, *states)
+
+
+def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
+    """Return the slot a dict lookup with ``key`` finds (``True`` finds ``1``, as in Python)."""
+    for k, slot in entries:
+        if k == key:
+            return slot
+    return None
+
+
+def keys_fault(keys: Sequence[object], path: Path) -> SpecError | None:
+    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be sorted."""
+    try:
+        sorted(keys)  # type: ignore[type-var]  # orderability is what is being checked
+    except TypeError as e:
+        return SpecError("invalid-key", path, f"keys {list(keys)!r} cannot be ordered: {e}")
+    return None
+
+
+def graph_fault(kind: str, path: Path, *, arrays_are_errors: bool = True) -> SpecError | None:
+    """Return the error split / state / graphdef / clone must raise for a graph with a hostile
+    part of ``kind`` at ``path`` (``ArrayAttribute`` -> ``array``, ...), or None if it is fine.
+
+    ``arrays_are_errors`` is the target's variant (``Capability.ARRAY_ATTRIBUTES_ARE_ERRORS``).
+    """
+    if kind == "array":
+        return SpecError("array-attribute", path, "wrap arrays in a Variable") if arrays_are_errors else None
+    if kind == "cycle":
+        return SpecError("pytree-cycle", path, "a pytree container contains itself")
+    if kind == "root":
+        return SpecError("not-a-node", (), "the root is not a graph node or pytree")
+    return None
+
+
+# --- the update-context protocol as a state machine ------------------------------------------------
+
+FRESH, SPLIT_OUT, MERGED_IN, SPLIT_IN = "fresh", "split-out", "merged-in", "split-in"
+"""Phases: no round begun (or the last one complete), after (1), after (2), after (3)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """The oracle's verdict on one call of a ``ContextCalls`` sequence.
+
+    ``role`` is what a successful call is (``outer-split``, ``inner-merge``, ``inner-split``,
+    ``outer-merge``, ``exit``, ``current``); ``error`` is set where the call must fail; ``graph``
+    says which graph the call acts on (``outer`` or ``inner``); ``mapped`` says whether the pair
+    a merge uses carries outer indices (it came from an inner split).
+    """
+
+    call: str
+    role: str | None
+    error: SpecError | None
+    phase: str
+    graph: str
+    mapped: bool
+
+
+def protocol_steps(calls: Sequence[str], tag: str = "nnxspec") -> list[Step]:
+    """Say what each call of an update-context call sequence must do (seed: ``UpdateContext``,
+    with deviation D-11: the protocol is checked).
+
+    One round is (1) outer split, (2) inner merge, (3) inner split, (4) outer merge; then a new
+    round may begin.  A split is (1) in phase ``fresh`` and (3) after (2); a merge is (2) after
+    (1) with a pair that carries no outer indices, and (4) after (3) with the pair (3) returned.
+    Any other call is ``context-order``, and so is every call after ``exit``; a rejected call
+    changes nothing (the phase stays).  ``merge_ref`` (a NodeRef GraphDef) is ``noderef-root``.
+    ``current`` is ``no-context`` after ``exit``.  A second ``exit`` does nothing.
+    """
+    phase, closed, mapped = FRESH, False, False
+    out: list[Step] = []
+    for call in calls:
+        graph = "inner" if phase in (MERGED_IN, SPLIT_IN) else "outer"
+        role: str | None = None
+        error: SpecError | None = None
+        uses = mapped if call == "merge" else False
+        if call == "exit":
+            role, closed = "exit", True
+        elif call == "current":
+            if closed:
+                error = SpecError("no-context", (tag,), "the context has exited")
+            else:
+                role = "current"
+        elif closed:
+            error = SpecError("context-order", (), f"{call} on an update context that has exited")
+        elif call == "merge_ref":
+            error = SpecError("noderef-root", (), "UpdateContext.merge needs a GraphDef whose root is a node")
+        elif call == "split":
+            if phase == FRESH:
+                role, phase, mapped = "outer-split", SPLIT_OUT, False
+            elif phase == MERGED_IN:
+                role, phase, mapped = "inner-split", SPLIT_IN, True
+            else:
+                error = SpecError("context-order", (), f"split in phase {phase}")
+        else:  # merge, merge_plain
+            if phase == SPLIT_OUT and not uses:
+                role, phase = "inner-merge", MERGED_IN
+            elif phase in (SPLIT_OUT, SPLIT_IN) and uses:
+                role, phase = "outer-merge", FRESH
+            else:
+                error = SpecError("context-order", (), f"{call} in phase {phase}")
+        out.append(Step(call, role, error, phase, graph, uses))
+    return out
