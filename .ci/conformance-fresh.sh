@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
-# Freshness of the committed flax conformance results (called from .ci/run).
+# Freshness of the committed conformance results (called from .ci/run).
 #
-# For each flax release of the table: rebuild its environment with `nnxspec env flax==V DIR`
-# (the known-good jax pin, nnxspec from this checkout), rerun the `ci` profile with the release's
-# expectation file, and fail when any law's status differs from results/flax-V/results.json
-# (statuses only: not timings, example counts or counterexamples).  Also runs the flax target's
-# own tests inside each environment, and checks that CONFORMANCE.md is what `nnxspec conformance`
-# generates from the committed results.  The two releases run side by side.
+#   1. results/typing.md is what `nnxspec typecheck --section` renders from the recorded typing
+#      results, and CONFORMANCE.md is what `nnxspec conformance` generates from results/;
+#   2. for each flax release (0.10.3, 0.12.8): rebuild its environment with `nnxspec env flax==V`
+#      (the known-good jax pin; nnxspec from this checkout, built once as a wheel), rerun the `ci`
+#      profile with the release's expectation file, run tests/targets inside it; the reference's
+#      `ci` run goes alongside, in this environment;
+#   3. fail when any law's status differs from the committed results/<run>/results.json (statuses
+#      only: not timings, example counts or counterexamples), or when a step fails.
+#
+# NNXSPEC_FRESH_UPDATE=1 instead copies the new runs into results/ and regenerates typing.md and
+# CONFORMANCE.md (commit them afterwards; run it on a clean checkout).
 #
 # Environment: PYTHON (an interpreter with nnxspec's dependencies; default .venv/bin/python, else
 # python3), NNXSPEC_FRESH_DIR (work folder; default a temporary one, removed afterwards),
-# NNXSPEC_FRESH_VERSIONS (default "0.10.3 0.12.8"), NNXSPEC_FRESH_SERIAL=1 (one after the other).
-# To refresh the committed results instead, see results/README.md.
+# NNXSPEC_FRESH_VERSIONS (default "0.10.3 0.12.8"), NNXSPEC_FRESH_REFERENCE=0 (skip the reference
+# run), NNXSPEC_FRESH_SERIAL=1 (runs one after the other instead of side by side).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
-  if [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY=python3; fi
+  if [ -x .venv/bin/python ]; then PY=$ROOT/.venv/bin/python; else PY=python3; fi
 fi
 VERSIONS=${NNXSPEC_FRESH_VERSIONS:-0.10.3 0.12.8}
+UPDATE=${NNXSPEC_FRESH_UPDATE:-0}
 if [ -n "${NNXSPEC_FRESH_DIR:-}" ]; then
   WORK=$NNXSPEC_FRESH_DIR; mkdir -p "$WORK"
 else
@@ -29,54 +35,94 @@ fi
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 start=$(date +%s)
 fail=0
-
 say() { echo "[conformance-fresh $(( $(date +%s) - start ))s] $*"; }
+nnxspec() { "$PY" -m spec.runner "$@"; }
 
-# 1. CONFORMANCE.md is generated from the committed results (cheap, no flax needed).
-if ! "$PY" -m spec.runner conformance results/reference results/flax-0.10.3 results/flax-0.12.8 \
-     --section results/typing.md --check CONFORMANCE.md; then
-  fail=1
+RUNS=()
+[ "${NNXSPEC_FRESH_REFERENCE:-1}" = 1 ] && RUNS+=(reference)
+for v in $VERSIONS; do RUNS+=("flax-$v"); done
+
+if [ "$UPDATE" = 1 ] && [ -n "$(git status --porcelain -- spec reference strategies pyproject.toml 2>/dev/null)" ]; then
+  say "warning: uncommitted changes in spec/ reference/ strategies/ go into the new results"
 fi
 
-# 2. Environments, one at a time (pip builds nnxspec in this checkout's build/ folder).
-for v in $VERSIONS; do
-  say "building the flax $v environment"
-  if ! "$PY" -m spec.runner env "flax==$v" "$WORK/flax-$v" --clear > "$WORK/env-$v.log" 2>&1; then
-    tail -30 "$WORK/env-$v.log"; say "FAILED: could not build the flax $v environment"; exit 1
+# 1. Generated files (cheap, no flax needed).
+if [ "$UPDATE" != 1 ]; then
+  if ! nnxspec typecheck --section | cmp -s - results/typing.md; then
+    say "FAILED: results/typing.md is stale: nnxspec typecheck --section > results/typing.md"; fail=1
   fi
-done
+  if ! nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 \
+       --section results/typing.md --check CONFORMANCE.md; then
+    fail=1
+  fi
+fi
 
-# 3. The ci profile and the target tests in each environment, side by side.
-run_one() {
-  local v=$1 env="$WORK/flax-$1" out="$WORK/results-flax-$1"
-  rm -rf "$out"
-  (cd "$WORK" && env -u PYTHONPATH "$env/bin/nnxspec" check --target flax --profile ci \
-      --expect "$ROOT/spec/targets/expectations/flax-$v.toml" --report "$out") > "$WORK/check-$v.log" 2>&1
-  (cd "$ROOT" && env -u PYTHONPATH "$env/bin/python" -m pytest -q -p no:cacheprovider tests/targets) \
-      > "$WORK/tests-$v.log" 2>&1
-  echo $? > "$WORK/tests-$v.rc"
-}
+# 2. nnxspec as a wheel, then the flax environments side by side.
+say "building the nnxspec wheel"
+if ! "$PY" -m pip wheel -q --no-deps -w "$WORK/wheel" "$ROOT" > "$WORK/wheel.log" 2>&1; then
+  tail -20 "$WORK/wheel.log"; say "FAILED: could not build nnxspec"; exit 1
+fi
+WHEEL=$(ls "$WORK"/wheel/nnxspec-*.whl | head -1)
 pids=()
 for v in $VERSIONS; do
-  say "checking flax $v (ci profile)"
-  if [ "${NNXSPEC_FRESH_SERIAL:-0}" = 1 ]; then run_one "$v"; else run_one "$v" & pids+=($!); fi
+  say "building the flax $v environment"
+  nnxspec env "flax==$v" "$WORK/flax-$v" --clear --source "$WHEEL" > "$WORK/env-$v.log" 2>&1 &
+  pids+=($!)
+done
+i=0
+for v in $VERSIONS; do
+  if ! wait "${pids[$i]}"; then tail -30 "$WORK/env-$v.log"; say "FAILED: the flax $v environment"; exit 1; fi
+  i=$((i + 1))
+done
+say "environments ready"
+
+# 3. The ci runs (and the target tests inside each flax environment).
+run_one() {
+  local run=$1 out="$WORK/results-$1" v=${1#flax-}
+  rm -rf "$out"
+  if [ "$run" = reference ]; then
+    (cd "$WORK" && "$PY" -m spec.runner check --target reference --profile ci --report "$out") \
+        > "$WORK/check-$run.log" 2>&1
+    return
+  fi
+  (cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/nnxspec" check --target flax --profile ci \
+      --expect "$ROOT/spec/targets/expectations/flax-$v.toml" --report "$out") > "$WORK/check-$run.log" 2>&1
+  (cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/python" -m pytest -q -p no:cacheprovider \
+      -c "$ROOT/pyproject.toml" --rootdir "$ROOT" "$ROOT/tests/targets") > "$WORK/tests-$run.log" 2>&1
+  echo $? > "$WORK/tests-$run.rc"
+}
+pids=()
+for run in "${RUNS[@]}"; do
+  say "checking $run (ci profile)"
+  if [ "${NNXSPEC_FRESH_SERIAL:-0}" = 1 ]; then run_one "$run"; else run_one "$run" & pids+=($!); fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
+say "runs done"
 
-# 4. Compare statuses with the committed results.
-for v in $VERSIONS; do
-  tail -3 "$WORK/check-$v.log"
-  if [ ! -f "$WORK/results-flax-$v/results.json" ]; then
-    tail -40 "$WORK/check-$v.log"; say "FAILED: flax $v wrote no results"; fail=1; continue
+# 4. Compare (or update).
+for run in "${RUNS[@]}"; do
+  echo "--- $run: $(tail -1 "$WORK/check-$run.log")"
+  if [ ! -f "$WORK/results-$run/results.json" ]; then
+    tail -40 "$WORK/check-$run.log"; say "FAILED: $run wrote no results"; fail=1; continue
   fi
-  if ! "$PY" -m spec.runner conformance --compare "results/flax-$v" "$WORK/results-flax-$v"; then
-    say "FAILED: results/flax-$v is stale (regenerate it: see results/README.md)"; fail=1
+  if [ -f "$WORK/tests-$run.rc" ]; then
+    if [ "$(cat "$WORK/tests-$run.rc")" != 0 ]; then
+      tail -30 "$WORK/tests-$run.log"; say "FAILED: tests/targets in the $run environment"; fail=1
+    else
+      say "tests/targets in $run: $(tail -1 "$WORK/tests-$run.log")"
+    fi
   fi
-  if [ "$(cat "$WORK/tests-$v.rc")" != 0 ]; then
-    tail -30 "$WORK/tests-$v.log"; say "FAILED: tests/targets in the flax $v environment"; fail=1
-  else
-    say "tests/targets in flax $v: $(tail -1 "$WORK/tests-$v.log")"
+  if [ "$UPDATE" = 1 ]; then
+    rm -rf "results/$run" && cp -r "$WORK/results-$run" "results/$run"
+  elif ! nnxspec conformance --compare "results/$run" "$WORK/results-$run"; then
+    say "FAILED: results/$run is stale (refresh: NNXSPEC_FRESH_UPDATE=1 .ci/conformance-fresh.sh)"; fail=1
   fi
 done
+if [ "$UPDATE" = 1 ]; then
+  nnxspec typecheck --section > results/typing.md
+  nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 \
+      --section results/typing.md --output CONFORMANCE.md || fail=1
+  say "results/ and CONFORMANCE.md updated: review and commit them"
+fi
 say "done (exit $fail)"
 exit $fail

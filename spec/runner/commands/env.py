@@ -10,7 +10,9 @@ and writes ``DIR/nnxspec-env.json``.  Afterwards::
     DIR/bin/nnxspec check --target flax --expect spec/targets/expectations/flax-VERSION.toml
 
 ``--jax`` overrides the pin (for a release without one), ``--clear`` empties an existing ``DIR``
-first, ``--editable`` installs the checkout in development mode, ``--dry-run`` prints the commands.
+first, ``--editable`` installs the checkout in development mode, ``--source`` names another
+checkout or a built nnxspec wheel (so several environments can be built at once without sharing
+the checkout's ``build/`` folder), ``--dry-run`` prints the commands.
 Known pins: flax 0.10.3 <-> jax 0.4.38, flax 0.11.2 <-> jax 0.7.1, flax 0.12.8 <-> jax 0.10.2.
 """
 
@@ -85,7 +87,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, metavar="DIR", help="the environment to create")
     p.add_argument("--jax", metavar="VERSION", help="jax / jaxlib release (default: the known-good pin)")
     p.add_argument("--python", default=sys.executable, help="interpreter for the venv (default: this one)")
-    p.add_argument("--source", type=Path, help="nnxspec checkout to install (default: the one running)")
+    p.add_argument("--source", type=Path,
+                   help="nnxspec checkout (or a built nnxspec wheel) to install (default: the running checkout)")
     p.add_argument("--clear", action="store_true", help="empty DIR first if it exists")
     p.add_argument("--editable", action="store_true", help="install the checkout with pip -e")
     p.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
@@ -103,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"nnxspec env: no known-good jax pin for flax {flax} (known: {known}); pass --jax VERSION")
         return 2
     source = args.source or checkout_root()
-    if source is None or not (Path(source) / "pyproject.toml").is_file():
+    wheel = source is not None and Path(source).suffix == ".whl" and Path(source).is_file()
+    if source is None or not (wheel or (Path(source) / "pyproject.toml").is_file()):
         print("nnxspec env: no nnxspec checkout to install (this copy is installed); pass --source PATH")
         return 2
     folder: Path = args.folder.resolve()
