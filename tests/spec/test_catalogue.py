@@ -45,3 +45,12 @@ def test_inputs_and_capabilities_are_known() -> None:
 def test_catalogue_order_follows_areas() -> None:
     order = [list(AREAS).index(law.prefix) for law in LAWS]
     assert order == sorted(order)
+
+
+def test_deviations_cite_existing_laws() -> None:
+    from spec.deviations import DEVIATIONS
+
+    ids = {law.id for law in LAWS}
+    assert [d.id for d in DEVIATIONS] == [f"D-{i}" for i in range(1, len(DEVIATIONS) + 1)]
+    for d in DEVIATIONS:
+        assert set(d.laws) <= ids, (d.id, set(d.laws) - ids)
