@@ -403,34 +403,62 @@ def _update_keeps_old_metadata(p: Patcher) -> None:
 # --- pop -------------------------------------------------------------------------------------
 
 
-def _pop_commit(variant: str) -> Installer:
+def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
+    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``
+    in traversal order (each node visited once, children in flatten order)."""
+    from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, impl_of, kind_of
+
+    found: dict[int, tuple[Any, list[tuple[Any, Any, bool]]]] = {}
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        x = stack.pop()
+        kind = kind_of(x)
+        children = impl_of(x, kind).flatten(x)[0]
+        for key, value in children:
+            k = kind_of(value)
+            if k == K_VARIABLE:
+                found.setdefault(id(value), (value, []))[1].append((x, key, kind == K_GRAPH))
+        for _, value in reversed(list(children)):
+            if kind_of(value) in (K_GRAPH, K_PYTREE, K_GENERIC) and id(value) not in seen:
+                seen.add(id(value))
+                stack.append(value)
+    return found
+
+
+def _pop_variant(variant: str) -> Installer:
+    """pop mutants written around the correct ``pop_graph``: the graph is put back partly."""
+
     def install(p: Patcher) -> None:
-        from reference._registry import GraphNodeImpl
-        from reference._state import from_flat
-        from reference.errors import ImmutableNodeError
+        from reference._filters import Bucketer, to_predicate
 
-        def _commit(found: dict[int, list[Any]], n: int) -> list[dict[Any, Any]]:
-            popped = [entry for entry in found.values() if entry[1] < n]
-            if variant != "non_atomic":
-                for _, _, _, occurrences in popped:
-                    for impl, parent, key, path in occurrences:
-                        if type(impl) is not GraphNodeImpl:
-                            raise ImmutableNodeError(f"key {key!r} popped from a {type(parent).__name__}", path,
-                                                     "expected the Variable to be held by graph nodes only")
-            pairs: list[list[tuple[Any, Any]]] = [[] for _ in range(n)]
-            for variable, bucket, path, occurrences in popped:
-                chosen = occurrences[:1] if variant == "first_alias" else occurrences
-                for impl, parent, key, at in chosen:
-                    if variant == "keep":
-                        break
-                    if type(impl) is not GraphNodeImpl:
-                        raise ImmutableNodeError(f"key {key!r} popped from a {type(parent).__name__}", at,
-                                                 "expected the Variable to be held by graph nodes only")
-                    impl.pop_key(parent, key)
-                pairs[bucket].append((path, variable.to_state()))
-            return [from_flat(q) for q in pairs]
+        def make(original: Any) -> Any:
+            def pop_graph(node: Any, filters: Any) -> Any:
+                before = _occurrences(node)
+                try:
+                    result = original(node, filters)
+                except Exception:
+                    if variant == "non_atomic":  # what could be popped was popped before the error
+                        bucketer = Bucketer([to_predicate(f) for f in filters])
+                        for variable, places in before.values():
+                            if bucketer.bucket((), variable) < len(filters):
+                                for parent, key, is_graph in places:
+                                    if is_graph:
+                                        vars(parent).pop(key, None)
+                    raise
+                after = _occurrences(node)
+                for vid, (variable, places) in before.items():
+                    if vid in after:
+                        continue
+                    put_back = places[1:] if variant == "first_alias" else places if variant == "keep" else []
+                    for parent, key, is_graph in put_back:
+                        if is_graph:
+                            vars(parent)[key] = variable
+                return result
 
-        p.replace("reference._pop", "_commit", _commit)
+            return pop_graph
+
+        _wrap(p, "reference._pop", "pop_graph", make)
 
     return install
 
@@ -766,7 +794,8 @@ def _graphdef_eq(variant: str) -> Installer:
             try:
                 return hash((view(self.tokens()), self.index_mapping))
             except TypeError as error:
-                raise g._unhashable_error(self.tokens(), error) from None
+                search = getattr(g, "unhashable_error", None) or getattr(g, "_unhashable_error")
+                raise search(self.tokens(), error) from None
 
         def __eq__(self: Any, other: object) -> bool:
             if type(other) is not g.NodeDef:
@@ -782,10 +811,15 @@ def _graphdef_eq(variant: str) -> Installer:
 
 
 def _unhashable_unnamed(p: Patcher) -> None:
+    from reference import _graphdef
+
     def _unhashable_error(ops: Any, error: TypeError) -> TypeError:
         return TypeError(f"GraphDef is not hashable: {error}")
 
-    p.replace("reference._graphdef", "_unhashable_error", _unhashable_error)
+    if hasattr(_graphdef, "unhashable_error"):  # the search lives in reference._tokens
+        p.replace("reference._tokens", "unhashable_error", _unhashable_error)
+    else:
+        p.replace("reference._graphdef", "_unhashable_error", _unhashable_error)
 
 
 # --- call / apply, State.merge -----------------------------------------------------------------
@@ -976,11 +1010,11 @@ MUTANTS: tuple[Mutant, ...] = (
        "UPD-7", _update_keeps_old_metadata),
     # pop
     _m("pop_first_alias_only", "pop removes a shared Variable from its first attribute only",
-       "POP-2 POP-1", _pop_commit("first_alias")),
+       "POP-2 POP-1", _pop_variant("first_alias")),
     _m("pop_keeps_variables", "pop returns the matched Variables but leaves them in the graph",
-       "POP-1 POP-2", _pop_commit("keep")),
+       "POP-1 POP-2", _pop_variant("keep")),
     _m("pop_non_atomic", "pop removes Variables one by one and fails midway on a pytree container",
-       "POP-1", _pop_commit("non_atomic")),
+       "POP-1", _pop_variant("non_atomic")),
     _m("pop_without_filter", "pop with no filter pops everything instead of raising",
        "POP-3", _pop_without_filter),
     # iter_graph, variables

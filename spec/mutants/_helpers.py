@@ -12,13 +12,23 @@ MISSING = object()
 
 def attribute_tokens(graphdef: Any) -> Iterator[tuple[tuple[Hashable, ...], tuple[Any, ...]]]:
     """Yield ``(path, token)`` for every attribute token of a reference ``NodeDef``."""
-    from reference._graphdef import NODE, NodeDef, walk
+    import importlib
 
+    from reference._graphdef import NODE, NodeDef
+
+    tokens = importlib.import_module("reference._tokens") if _has("reference._tokens") else None
+    walk = getattr(tokens, "walk", None) or getattr(importlib.import_module("reference._graphdef"), "walk")
     if type(graphdef) is not NodeDef:
         return
     for token, keys in walk(graphdef.tokens()):
         if token[0] != NODE:
             yield (*keys, token[1]), token
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def state_leaves(state: Mapping[Any, Any]) -> list[tuple[tuple[Hashable, ...], Any]]:

@@ -71,14 +71,22 @@ class Patcher:
 
         registries = (_registry.GRAPH_REGISTRY, _registry.PYTREE_REGISTRY, _registry.IMPLS)
 
-        def swap(frm: object, to: object) -> None:
-            for registry in registries:
-                for t, impl in list(registry.items()):
-                    if getattr(impl, field, None) is frm:
-                        registry[t] = dataclasses.replace(impl, **{field: to})  # type: ignore[call-overload]
+        saved: list[tuple[dict[type, Any], type, object]] = []
+        for registry in registries:
+            for t, impl in list(registry.items()):
+                if getattr(impl, field, None) is original:
+                    saved.append((registry, t, impl))
+                    registry[t] = dataclasses.replace(impl, **{field: new})
 
-        swap(original, new)
-        self._undo.append(lambda: swap(new, original))
+        def undo() -> None:
+            for registry, t, impl in saved:  # the very records that were there
+                registry[t] = impl
+            for registry in registries:  # types registered while the patch was installed
+                for t, impl in list(registry.items()):
+                    if getattr(impl, field, None) is new:
+                        registry[t] = dataclasses.replace(impl, **{field: original})
+
+        self._undo.append(undo)
 
     def on_undo(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` when the patches are undone (for caches a mutant fills)."""

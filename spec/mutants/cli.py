@@ -12,7 +12,7 @@ there too is a baseline failure (reported, never counted as a kill).  Per mutant
 prints killed / survived, the killing laws with the examples each took (``results.json``'s
 ``examples``: examples run until the failure, shrinking included) and whether an expected law
 was among them; then the closing line ``N killed, N survived``.  Exit status 0 iff every mutant
-selected was killed.  ``--json FILE`` writes the summary (``spec/mutants/results/hand.json`` is
+selected was killed.  ``--json FILE`` writes the summary (``spec/mutants/hand.json`` is
 the committed one, rendered into ``spec/mutants/RESULTS.md`` by ``python -m spec.mutants.report``).
 
 Subprocesses see two CPU devices (``--xla_force_host_platform_device_count=2``) unless XLA_FLAGS
@@ -47,6 +47,8 @@ class Killer:
     seconds: float
     genuine: bool
     message: str
+    kind: str = "violation"
+    """``violation`` (the law's checker found a difference) or ``error`` (an exception escaped)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,14 +127,15 @@ def _judge(folder: Path, entries: list[dict[str, Any]]) -> list[Killer]:
     for e in entries:
         if e["status"] != "fail":
             continue
-        genuine, message = True, ""
+        genuine, message, kind = True, "", "violation"
         vector = folder / e["counterexample"] if e.get("counterexample") else None
         if vector is not None and vector.is_file():
             data = json.loads(vector.read_text(encoding="utf-8"))
             message = str(data.get("failure", {}).get("message", ""))[:300]
+            kind = str(data.get("failure", {}).get("kind", "violation"))
             verdict, _, _ = check_case(law_by_id(e["id"]), reference, Case.from_data(data["case"]))
             genuine = verdict != "fail"
-        killers.append(Killer(e["id"], int(e["examples"]), float(e["seconds"]), genuine, message))
+        killers.append(Killer(e["id"], int(e["examples"]), float(e["seconds"]), genuine, message, kind))
     return killers
 
 
@@ -169,7 +172,7 @@ def _line(r: MutantResult) -> str:
     genuine = [k for k in r.killers if k.genuine]
     baseline = [k for k in r.killers if not k.genuine]
     if genuine:
-        laws = ", ".join(f"{k.law} ({k.examples} ex)" for k in genuine)
+        laws = ", ".join(f"{k.law} ({k.examples} ex{'' if k.kind == 'violation' else ', ' + k.kind})" for k in genuine)
         note = "" if r.killed_by_expected else f"  [expected {' '.join(r.expected)}]"
         text = f"killed    {r.name}: {laws}{note}"
     else:

@@ -1,0 +1,111 @@
+"""Every law's checker on concrete examples: one that passes and one that fails (issue 3).
+
+The examples are frozen JSON under ``tests/spec/law_examples/<LAW>.json`` (found once with
+Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::
+
+    {"law": "SHARE-1",
+     "pass": [{"target": "reference", "case": <Case.to_data()>}],
+     "fail": [{"target": "mutant:forget_noderef", "case": <Case.to_data()>, "message": "..."}]}
+
+A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``spec.mutants``, installed
+for the one check and undone) or ``toy:<name>`` (a deliberately broken or capability-declaring
+adapter defined below, for laws the reference cannot show alone).  A passing example must pass;
+a failing one must raise ``LawViolation`` from the law's own checker (not a crash).  The last
+test fails when a law has no example of either kind, so a new law needs both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spec.errors import LawViolation
+from spec.laws import LAWS, Case, law_by_id
+from spec.target import Capability, Target
+from spec.targets.reference import ReferenceTarget
+
+EXAMPLES = Path(__file__).with_name("law_examples")
+
+
+class LiveStateToy(ReferenceTarget):
+    """Declares the flax >= 0.11 variant (live state leaves) and keeps it: ``state`` returns
+    the live Variables (the reference's ``variables``)."""
+
+    name = "toy-live-state"
+    capabilities = (ReferenceTarget.capabilities - {Capability.STATE_LEAVES_ARE_COPIES}) | {
+        Capability.STATE_LEAVES_ARE_LIVE}
+
+    def state(self, x: object, *filters: object) -> object:
+        return self.variables(x, *filters)
+
+
+class ClaimsLiveToy(ReferenceTarget):
+    """Declares live state leaves but returns snapshots (a mis-declared adapter)."""
+
+    name = "toy-claims-live"
+    capabilities = ReferenceTarget.capabilities | {Capability.STATE_LEAVES_ARE_LIVE}
+
+
+TOYS: dict[str, type[ReferenceTarget]] = {"live_state": LiveStateToy, "claims_live": ClaimsLiveToy}
+
+
+@contextlib.contextmanager
+def target(spec: str) -> Iterator[Target]:
+    """Yield the target named ``spec`` (see the module docstring); undo a mutant afterwards."""
+    if spec == "reference":
+        yield ReferenceTarget()
+        return
+    kind, _, name = spec.partition(":")
+    if kind == "toy":
+        yield TOYS[name]()
+        return
+    assert kind == "mutant", spec  # sanity check: the example files name one of three kinds
+    from spec.mutants import installed, mutant_by_name
+
+    with installed(mutant_by_name(name)) as t:
+        yield t
+
+
+def load_examples() -> dict[str, dict[str, Any]]:
+    """Return the example file of every law, by law id."""
+    out = {}
+    for path in sorted(EXAMPLES.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out[data["law"]] = data
+    return out
+
+
+def _params() -> list[Any]:
+    params = []
+    for law_id, data in load_examples().items():
+        for kind in ("pass", "fail"):
+            for i, example in enumerate(data.get(kind, [])):
+                params.append(pytest.param(law_id, kind, example, id=f"{law_id}-{kind}-{i}"))
+    return params
+
+
+@pytest.mark.parametrize(("law_id", "kind", "example"), _params())
+def test_law_example(law_id: str, kind: str, example: dict[str, Any]) -> None:
+    law = law_by_id(law_id)
+    case = Case.from_data(example["case"])
+    with target(example["target"]) as t:
+        if kind == "pass":
+            law.run(t, case)
+        else:
+            with pytest.raises(LawViolation) as raised:
+                law.run(t, case)
+            assert raised.value.law_id == law_id
+
+
+def test_every_law_has_a_passing_and_a_failing_example() -> None:
+    examples = load_examples()
+    missing = [f"{law.id} ({kind})" for law in LAWS for kind in ("pass", "fail")
+               if not examples.get(law.id, {}).get(kind)]
+    assert not missing, f"laws without examples: {', '.join(missing)}; run tests/spec/law_examples/generate.py"
+    unknown = sorted(set(examples) - {law.id for law in LAWS})
+    assert not unknown, f"examples for unknown laws: {unknown}"
