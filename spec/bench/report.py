@@ -1,0 +1,364 @@
+"""Tables for ``nnxspec bench``: Markdown rendered from the JSON results, nothing typed by hand.
+
+Derived figures:
+
+* **s+m+u**: the sum of the medians of ``split``, ``merge`` and ``update`` (issue 8's headline).
+* **per Variable**: a time divided by the graph's state leaves (its distinct Variables).
+* **×first**: a target's time over the first target's, on the same shape and operation (so
+  ``×4.0`` in a flax column means flax took four times as long as the first target).
+* **floor**: ``jax.tree_util`` flatten + unflatten of the same state as a nested dict of
+  arrays, timed in each target's own environment (its own jax), the floor for any traversal.
+
+The goals of issue 8 are checked for the first target against every other whose label has one
+(``GOALS``): ``s+m+u`` at least that many times faster, within ``FLOOR_GOAL`` of its floor,
+time per Variable flat across the ``wide`` sizes (``SCALING_GOAL``), hashing flat after the
+first call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from spec.bench.ops import OPS
+from spec.bench.shapes import SCALING
+
+__all__ = ["FLOOR_GOAL", "GOALS", "SCALING_GOAL", "fmt_us", "markdown", "median", "smu"]
+
+Results = dict[str, Any]
+
+GOALS: tuple[tuple[str, float], ...] = (("flax 0.12.", 3.0), ("flax 0.10.", 1.5))
+"""Label prefix -> how many times faster than that target the first target's s+m+u should be."""
+FLOOR_GOAL = 4.0
+"""s+m+u should be within this factor of jax's flatten + unflatten of the same state."""
+SCALING_GOAL = 1.5
+"""Largest over smallest time per Variable across the ``wide`` sizes."""
+HASH_GOAL = 2.0
+"""Largest over smallest later-call hash time across shapes (O(1): flat in the graph's size)."""
+
+SMU = ("split", "merge", "update")
+
+
+def fmt_us(x: float | None) -> str:
+    """A time in µs with about three significant digits (``1,234``, ``12.3``, ``0.123``)."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    if x >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3f}"
+
+
+def _ratio(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
+        return "–"
+    return f"×{x:.1f}" if x >= 10 else f"×{x:.2f}"
+
+
+def labels(results: Results) -> list[str]:
+    return [str(t["label"]) for t in results["targets"]]
+
+
+def median(shape: Results, op: str, label: str) -> float | None:
+    """The median µs of ``op`` for ``label`` on ``shape``, or None (error, skipped, absent)."""
+    found = shape["ops"].get(op, {}).get(label, {})
+    value = found.get("median_us")
+    return float(value) if value is not None else None
+
+
+def failure(shape: Results, op: str, label: str) -> str | None:
+    """The error (type name) or skip note of ``op``, or None if it has a time."""
+    found = shape["ops"].get(op, {}).get(label)
+    if found is None:
+        return None
+    if "error" in found:
+        return str(found["error"])
+    if "skipped" in found:
+        return "skipped"
+    return None
+
+
+def smu(shape: Results, label: str) -> float | None:
+    """split + merge + update (sum of medians), or None if one of them has no time."""
+    parts = [median(shape, op, label) for op in SMU]
+    return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+
+
+def _smu_failure(shape: Results, label: str) -> str:
+    for op in SMU:
+        why = failure(shape, op, label)
+        if why is not None:
+            return why
+    return "–"
+
+
+def _per_var(x: float | None, shape: Results) -> float | None:
+    leaves = shape.get("leaves")
+    return None if x is None or not leaves else x / float(leaves)
+
+
+def goal_for(label: str) -> float | None:
+    """The speed-up the first target should have over ``label`` (``GOALS``), if any."""
+    return next((g for prefix, g in GOALS if label.startswith(prefix)), None)
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None) -> list[str]:
+    align = align or ["l"] + ["r"] * (len(header) - 1)
+    marks = {"l": ":---", "r": "---:", "c": ":---:"}
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _yes(ok: bool) -> str:
+    return "**met**" if ok else "**missed**"
+
+
+# --- Sections ------------------------------------------------------------------------------------
+
+
+def _machine(results: Results) -> list[str]:
+    m = results["machine"]
+    out = [f"- **CPU**: {m.get('cpu', '?')}, {m.get('cpu_count', '?')} cores"
+           + (f", {m['memory_gib']} GiB memory" if "memory_gib" in m else ""),
+           f"- **OS**: {m.get('platform', '?')}"]
+    if "load_before" in m:
+        after = m.get("load_after")
+        out.append(f"- **load average** (1, 5, 15 min) at the start: {', '.join(map(str, m['load_before']))}"
+                   + (f"; at the end: {', '.join(map(str, after))}" if after else ""))
+    out.append(f"- **run**: started {results['started']}, took {results.get('seconds', '?')} s")
+    out.append("")
+    rows = [[str(t["label"]), str(t["python"]), str(t["jax"]), str(t["jaxlib"]), str(t.get("flax") or "–"),
+             f"`{t['spec']}`"] for t in results["targets"]]
+    out += _table(["target", "python", "jax", "jaxlib", "flax", "spec"], rows, ["l"] * 6)
+    return out
+
+
+def _method(results: Results) -> list[str]:
+    s = results["settings"]
+    return [
+        f"Every target runs in its own worker process; for each shape and operation every worker is "
+        f"calibrated (a warm-up call, then how many back-to-back calls make one sample last at least "
+        f"{s['min_sample'] * 1e3:g} ms), then asked for samples round-robin over up to {s['rounds']} "
+        f"rounds with the order rotated each round, so noise falls on all targets alike. About "
+        f"{s['budget']:g} s of samples per target and operation, at least {s['min_samples']} and at most "
+        f"{s['max_samples']} samples; the tables give **medians** in µs per call. `gc.collect()` runs "
+        f"before every sample; the cyclic collector is **{s['gc']}** during samples (an implementation "
+        f"that pauses it itself keeps that advantage). jit operations are skipped above "
+        f"{s['jit_max_leaves']:,} state leaves. µs/Var divides by the state's leaves (distinct Variables).",
+        "",
+        "Operations: " + "; ".join(f"`{name}`: {OPS[name].doc}" for name in s["ops"] if name in OPS) + ".",
+    ]
+
+
+def _goals(results: Results) -> list[str]:
+    names = labels(results)
+    first, others = names[0], names[1:]
+    shapes = results["shapes"]
+    out: list[str] = [f"Goals for **{first}** (issue 8 §2).", ""]
+    header = ["shape", "Variables", f"{first} s+m+u µs"]
+    for label in others:
+        g = goal_for(label)
+        header += [f"{label} s+m+u µs", f"speed-up{f' (goal ≥{g:g}×)' if g else ''}"]
+    header += ["floor µs", f"s+m+u / floor (aim ≤{FLOOR_GOAL:g}×)"]
+    rows = []
+    verdicts: dict[str, bool] = {}
+    for shape in shapes:
+        mine = smu(shape, first)
+        row = [shape["name"], f"{shape.get('leaves', '?'):,}" if "leaves" in shape else "?",
+               fmt_us(mine) if mine is not None else _smu_failure(shape, first)]
+        for label in others:
+            theirs = smu(shape, label)
+            g = goal_for(label)
+            if theirs is None:
+                why = _smu_failure(shape, label)
+                row += [why, "met (fails)" if g and mine is not None and why != "–" else "–"]
+                if g and mine is not None:
+                    verdicts[f"{label}"] = verdicts.get(label, True)
+                continue
+            row.append(fmt_us(theirs))
+            if mine is None:
+                row.append("–")
+                continue
+            speedup = theirs / mine
+            ok = g is None or speedup >= g
+            if g:
+                verdicts[label] = verdicts.get(label, True) and ok
+            row.append(f"{_ratio(speedup)}{'' if g is None else (' ✓' if ok else ' ✗')}")
+        floor = median(shape, "tree", first)
+        row.append(fmt_us(floor) if floor is not None else (failure(shape, "tree", first) or "–"))
+        if mine is not None and floor:
+            within = mine / floor
+            verdicts["floor"] = verdicts.get("floor", True) and within <= FLOOR_GOAL
+            row.append(f"{_ratio(within)}{' ✓' if within <= FLOOR_GOAL else ' ✗'}")
+        else:
+            row.append("–")
+        rows.append(row)
+    out += _table(header, rows)
+    out.append("")
+    for label in others:
+        g = goal_for(label)
+        if g and label in verdicts:
+            out.append(f"- split + merge + update ≥ {g:g}× faster than {label} on every shape: "
+                       f"{_yes(verdicts[label])}")
+    if "floor" in verdicts:
+        out.append(f"- within {FLOOR_GOAL:g}× of jax's flatten + unflatten of the same state, where jax can "
+                   f"flatten it: {_yes(verdicts['floor'])}")
+    out += _scaling_verdict(results, first)
+    out += _hash_verdict(results, first)
+    return out
+
+
+def _scaling_verdict(results: Results, label: str) -> list[str]:
+    per = [(s["name"], _per_var(smu(s, label), s)) for s in results["shapes"] if s["name"] in SCALING]
+    found = [(n, x) for n, x in per if x is not None]
+    if len(found) < 2:
+        return []
+    lo, hi = min(x for _, x in found), max(x for _, x in found)
+    spread = ", ".join(f"{n} {fmt_us(x)}" for n, x in found)
+    return [f"- time per Variable of s+m+u flat within {SCALING_GOAL:g}× from {found[0][0]} to {found[-1][0]}: "
+            f"{_yes(hi / lo <= SCALING_GOAL)} (max / min {hi / lo:.2f}; µs/Var: {spread})"]
+
+
+def _hash_verdict(results: Results, label: str) -> list[str]:
+    found = [(s["name"], median(s, "hash", label), median(s, "hash-first", label)) for s in results["shapes"]]
+    later = [(n, x, f) for n, x, f in found if x is not None]
+    if len(later) < 2:
+        return []
+    lo, hi = min(x for _, x, _ in later), max(x for _, x, _ in later)
+    biggest = max(later, key=lambda item: next(int(s.get("leaves", 0)) for s in results["shapes"] if s["name"] == item[0]))
+    first = f"first call {fmt_us(biggest[2])} µs" if biggest[2] is not None else "first call –"
+    return [f"- graphdef hashing O(1) after the first call (later calls within {HASH_GOAL:g}× across shapes): "
+            f"{_yes(hi / lo <= HASH_GOAL)} (later calls {fmt_us(lo)}–{fmt_us(hi)} µs; on {biggest[0]}: "
+            f"{first}, later {fmt_us(biggest[1])} µs)"]
+
+
+def _smu_table(results: Results) -> list[str]:
+    names = labels(results)
+    header = ["shape", "Variables"]
+    for i, label in enumerate(names):
+        header += [f"{label} µs", f"{label} µs/Var"] + ([f"{label} ×first"] if i else [])
+        header.append(f"{label} / floor")
+    rows = []
+    for shape in results["shapes"]:
+        row = [shape["name"], f"{shape.get('leaves', 0):,}"]
+        base = smu(shape, names[0])
+        for i, label in enumerate(names):
+            x = smu(shape, label)
+            row += [fmt_us(x) if x is not None else _smu_failure(shape, label), fmt_us(_per_var(x, shape))]
+            if i:
+                row.append(_ratio(x / base) if x is not None and base else "–")
+            floor = median(shape, "tree", label)
+            row.append(_ratio(x / floor) if x is not None and floor else "–")
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _shape_table(results: Results, shape: Results) -> list[str]:
+    names = labels(results)
+    header = ["operation"]
+    for i, label in enumerate(names):
+        header += [f"{label} µs", "µs/Var"] + (["×first"] if i else [])
+    rows = []
+    ops = [op for op in results["settings"]["ops"] if op in shape["ops"]]
+    for op in [*ops, "s+m+u"]:
+        row = [f"`{op}`" if op != "s+m+u" else "**split + merge + update**"]
+        base = smu(shape, names[0]) if op == "s+m+u" else median(shape, op, names[0])
+        for i, label in enumerate(names):
+            x = smu(shape, label) if op == "s+m+u" else median(shape, op, label)
+            why = _smu_failure(shape, label) if op == "s+m+u" else (failure(shape, op, label) or "–")
+            row += [fmt_us(x) if x is not None else why, fmt_us(_per_var(x, shape))]
+            if i:
+                row.append(_ratio(x / base) if x is not None and base else "–")
+        rows.append(row)
+    out = [f"### {shape['name']} ({shape.get('leaves', 0):,} Variables, state {shape.get('depth', '?')} deep)", ""]
+    out += _table(header, rows)
+    notes = _notes(shape, names)
+    if notes:
+        out += ["", *notes]
+    return out
+
+
+def _notes(shape: Results, names: Sequence[str]) -> list[str]:
+    seen: dict[str, list[str]] = {}
+    for op, by_label in shape["ops"].items():
+        for label in names:
+            found = by_label.get(label, {})
+            text = found.get("message") or found.get("skipped")
+            if text:
+                seen.setdefault(f"{label}: {found.get('error', 'skipped')}: {text}", []).append(op)
+    return [f"- {what} ({', '.join(f'`{op}`' for op in ops)})" for what, ops in seen.items()]
+
+
+def _memory(results: Results) -> list[str]:
+    names = labels(results)
+    rows = []
+    for shape in results["shapes"]:
+        if not shape.get("memory"):
+            continue
+        row = [shape["name"], f"{shape.get('leaves', 0):,}"]
+        for label in names:
+            m = shape["memory"].get(label, {})
+            if "peak_bytes" in m:
+                row += [f"{m['peak_bytes'] / 2**20:,.2f}", f"{m['retained_bytes'] / 2**20:,.2f}",
+                        f"{m['peak_bytes'] / max(1, shape.get('leaves', 1)):,.0f}"]
+            else:
+                row += [str(m.get("error", "–")), "–", "–"]
+        rows.append(row)
+    if not rows:
+        return []
+    header = ["shape", "Variables"]
+    for label in names:
+        header += [f"{label} peak MiB", f"{label} kept MiB", f"{label} peak B/Var"]
+    return ["## Peak memory of split", "",
+            "tracemalloc: the peak of Python allocations during one `split(root)` over what was allocated "
+            "before it, and what the result (graphdef and state) keeps.", "", *_table(header, rows)]
+
+
+def _scaling(results: Results, plot: str | None) -> list[str]:
+    names = labels(results)
+    shapes = [s for s in results["shapes"] if s["name"] in SCALING]
+    if len(shapes) < 2:
+        return []
+    header = ["operation"] + [f"{label}: " + " / ".join(s["name"].removeprefix("wide-") for s in shapes)
+                              for label in names]
+    rows = []
+    for op in [*SMU, "s+m+u", "tree"]:
+        row = [op if op != "s+m+u" else "**s+m+u**"]
+        for label in names:
+            xs = [_per_var(smu(s, label) if op == "s+m+u" else median(s, op, label), s) for s in shapes]
+            have = [x for x in xs if x is not None]
+            spread = f" (max/min {max(have) / min(have):.2f})" if len(have) > 1 else ""
+            row.append(" / ".join(fmt_us(x) for x in xs) + spread)
+        rows.append(row)
+    out = ["## Scaling: µs per Variable on wide graphs", "",
+           "The wide graph at each size (thousands of Variable attributes, 10% shared); "
+           "µs per Variable, with the largest over the smallest.", "", *_table(header, rows)]
+    if plot:
+        out += ["", f"![time per Variable against graph size]({plot})"]
+    return out
+
+
+def markdown(results: Results, *, plot: str | None = None, title: str = "Benchmarks") -> str:
+    """Render the whole report (``plot``: the image path to link, relative to the Markdown file)."""
+    out = [f"# {title}", "",
+           "Generated by `nnxspec bench`; do not edit by hand, rerun the command:", "",
+           f"    {results.get('command') or 'nnxspec bench'}", "",
+           "## Machine", "", *_machine(results), "",
+           "## Method", "", *_method(results), "",
+           "## Goals", "", *_goals(results), "",
+           "## split + merge + update", "", *_smu_table(results), ""]
+    scaling = _scaling(results, plot)
+    if scaling:
+        out += [*scaling, ""]
+    memory = _memory(results)
+    if memory:
+        out += [*memory, ""]
+    out += ["## Every operation, per shape", ""]
+    for shape in results["shapes"]:
+        out += [*_shape_table(results, shape), ""]
+    return "\n".join(out).rstrip() + "\n"
