@@ -18,7 +18,15 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, Literal
 
 from spec.mutants._flatten import Bugs, flatten, flatten_recursive
-from spec.mutants._helpers import MISSING, attribute_tokens, child, parent_of, resolve, state_leaves
+from spec.mutants._helpers import (
+    MISSING,
+    attribute_tokens,
+    child,
+    parent_of,
+    ref,
+    resolve,
+    state_leaves,
+)
 from spec.mutants._patch import Patcher
 from spec.target import Path
 from spec.targets.reference import ReferenceTarget
@@ -100,8 +108,7 @@ def _unflatten_preprocess(fix: Callable[[Any, list[tuple[tuple[Hashable, ...], A
     def install(p: Patcher) -> None:
         def make(original: Any) -> Any:
             def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
-                from reference._state import from_flat
-
+                from_flat = ref("reference._state").from_flat
                 leaves = state_leaves(state)
                 fixed = fix(graphdef, leaves)
                 if fixed is not leaves:
@@ -120,8 +127,7 @@ def _tags(graphdef: Any) -> dict[tuple[Hashable, ...], tuple[Any, ...]]:
 
 
 def _by_position(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
-    from reference._graphdef import LEAF_DEF
-
+    LEAF_DEF = ref("reference._graphdef").LEAF_DEF
     expected = [p for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF]
     if len(expected) != len(leaves) or not expected:
         return leaves
@@ -137,9 +143,9 @@ def _drop_unknown(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]])
 def _invent_missing(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
     import numpy as np
 
-    from reference._graphdef import LEAF_DEF
     from reference._variables import VariableState
 
+    LEAF_DEF = ref("reference._graphdef").LEAF_DEF
     have = {p for p, _ in leaves}
     missing = [(p, VariableState(tok[2], np.zeros((), np.float32), **dict(tok[4])))
                for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF and p not in have]
@@ -159,9 +165,9 @@ def _drop_at(tag_name: str) -> Callable[[Any, list[tuple[tuple[Hashable, ...], A
 
 
 def _merge_reuses_live_variables(p: Patcher) -> None:
-    from reference._graphdef import LEAF_DEF
     from reference._variables import Variable
 
+    LEAF_DEF = ref("reference._graphdef").LEAF_DEF
     _flatten_with(live_leaves=True)(p)
 
     def make(original: Any) -> Any:
@@ -211,9 +217,10 @@ def _cycles_registered_late(p: Patcher) -> None:
 
 
 def _clone_shares_variables(p: Patcher) -> None:
-    from reference import _api
     from reference._mappings import RefMap
     from reference._variables import Variable
+
+    _api = ref("reference._api")
 
     def clone(node: Any) -> Any:
         ref_index: Any = RefMap()
@@ -331,7 +338,7 @@ def _only_one_alias(original: Any, node: Any, state: Any) -> None:
         parent = parent_of(node, path)
         current = child(parent, path[-1]) if parent is not MISSING else MISSING
         if isinstance(parent, Object) and isinstance(current, Variable):
-            vars(parent)[path[-1]] = current.copy()  # the write lands in a copy at this path only
+            vars(parent)[str(path[-1])] = current.copy()  # the write lands in a copy at this path only
             replaced.append((parent, path[-1], current))
     try:
         original(node, state)
@@ -342,9 +349,9 @@ def _only_one_alias(original: Any, node: Any, state: Any) -> None:
 
 
 def _non_atomic(original: Any, node: Any, state: Any) -> None:
-    from reference._state import from_flat
     from reference._variables import Variable
 
+    from_flat = ref("reference._state").from_flat
     try:
         original(node, state)
     except Exception:
@@ -357,8 +364,8 @@ def _non_atomic(original: Any, node: Any, state: Any) -> None:
 def _drop_new_keys(pytrees: bool) -> Callable[[Any, Any, Any], None]:
     def body(original: Any, node: Any, state: Any) -> None:
         from reference._object import Object
-        from reference._state import from_flat
 
+        from_flat = ref("reference._state").from_flat
         leaves = state_leaves(state)
         kept = []
         for path, leaf in leaves:
@@ -662,7 +669,7 @@ def _thread_global(p: Patcher) -> None:
 
 
 def _order_unchecked_context(p: Patcher) -> None:
-    from reference import _contexts as c
+    c = ref("reference._contexts")
 
     def split(self: Any, node: Any, *filters: Any) -> Any:
         from reference._mappings import RefMap
@@ -696,8 +703,7 @@ def _order_unchecked_context(p: Patcher) -> None:
 
 
 def _step4_new_objects(p: Patcher) -> None:
-    from reference import _contexts as c
-
+    c = ref("reference._contexts")
     original = c.UpdateContext.merge
 
     def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
@@ -783,7 +789,7 @@ def _current_context_autocreate(p: Patcher) -> None:
 
 def _graphdef_eq(variant: str) -> Installer:
     def install(p: Patcher) -> None:
-        from reference import _graphdef as g
+        g = ref("reference._graphdef")
 
         def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
             if variant == "ignore_metadata":
@@ -794,10 +800,10 @@ def _graphdef_eq(variant: str) -> Installer:
             try:
                 return hash((view(self.tokens()), self.index_mapping))
             except TypeError as error:
-                search = getattr(g, "unhashable_error", None) or getattr(g, "_unhashable_error")
+                search = getattr(g, "unhashable_error", None) or g._unhashable_error
                 raise search(self.tokens(), error) from None
 
-        def __eq__(self: Any, other: object) -> bool:
+        def __eq__(self: Any, other: Any) -> bool:
             if type(other) is not g.NodeDef:
                 return False
             if variant == "hash_ignores_statics":  # a "fast" equality: equal hashes
@@ -826,8 +832,9 @@ def _unhashable_unnamed(p: Patcher) -> None:
 
 
 def _call_mutates_input(p: Patcher) -> None:
-    from reference import _api
     from reference._proxy import CallableProxy
+
+    _api = ref("reference._api")
 
     def call(graphdef_state: Any, /) -> Any:
         def pure_caller(accessor: Any, *args: Any, **kwargs: Any) -> Any:
@@ -929,6 +936,16 @@ class _IterGraphCopies(ReferenceTarget):
     def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
         for path, value in super().iter_graph(x):
             yield path, (value.copy() if self.classify(value) == "variable" else value)  # type: ignore[attr-defined]
+
+
+_LEAKED: list[object] = []
+
+
+class _SplitLeaksGraphdefs(ReferenceTarget):
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        out = super().split(x, *filters)
+        _LEAKED.append(out)  # a "cache" of every split that is never evicted
+        return out
 
 
 class _SizeCapped(ReferenceTarget):
@@ -1101,6 +1118,8 @@ MUTANTS: tuple[Mutant, ...] = (
        "ST-3 ST-2", _StateReversed),
     _w("iter_graph_yields_copies", "iter_graph yields copies of the Variables instead of the live ones",
        "IT-2", _IterGraphCopies),
+    _w("split_leaks_graphdefs", "split keeps every result in a cache that is never evicted",
+       "ROB-7", _SplitLeaksGraphdefs),
     _w("size_capped_flatten", "split silently drops leaves deeper than 64 levels or beyond the 512th",
        "ROB-1 ROB-2 ROB-3", _SizeCapped),
 )

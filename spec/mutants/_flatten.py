@@ -16,6 +16,8 @@ import dataclasses
 from collections.abc import Hashable
 from typing import Any
 
+from spec.mutants._helpers import ref
+
 __all__ = ["Bugs", "flatten", "flatten_recursive"]
 
 
@@ -49,11 +51,11 @@ def _path(frame: list[Any], *key: Hashable) -> tuple[Hashable, ...]:
 
 def _prune(state: dict[Any, Any]) -> None:
     """Remove empty sub-dicts (bottom up, iteratively)."""
-    stack: list[tuple[dict[Any, Any], Any, dict[Any, Any]]] = []
-    todo = [(None, None, state)]
+    stack: list[tuple[Any, Any, dict[Any, Any]]] = []
+    todo: list[tuple[Any, Any, dict[Any, Any]]] = [(None, None, state)]
     while todo:
         parent, key, d = todo.pop()
-        stack.append((parent, key, d))  # type: ignore[arg-type]
+        stack.append((parent, key, d))
         todo.extend((d, k, v) for k, v in d.items() if type(v) is dict)
     for parent, key, d in reversed(stack):
         if parent is not None and not d:
@@ -63,12 +65,12 @@ def _prune(state: dict[Any, Any]) -> None:
 def flatten(node: Any, ref_index: Any = None, bugs: Bugs | None = None) -> tuple[Any, dict[Any, Any]]:
     """``reference._flatten.flatten_graph`` with ``bugs`` (see the module docstring)."""
     bugs = bugs if bugs is not None else Bugs()
-    from reference import _graphdef as g
-    from reference import _registry as r
     from reference._jax import check_keys
     from reference._mappings import EMPTY_METADATA, HashableMapping, RefMap
     from reference._variables import VariableState
     from reference.errors import ArrayLeafError, GraphError, PytreeCycleError
+
+    g, r = ref("reference._graphdef"), ref("reference._registry")
 
     if ref_index is None:
         ref_index = RefMap()
@@ -150,7 +152,8 @@ def flatten(node: Any, ref_index: Any = None, bugs: Bugs | None = None) -> tuple
                 node_type = t if kind != r.K_GENERIC else r.GenericPytree
                 ops.append((g.NODE, node_type, index, metadata, len(items), 0))
                 if items:
-                    frame[2][key] = out = {}
+                    out: dict[Any, Any] = {}
+                    frame[2][key] = out
                     if is_graph:  # the cycle guard restarts below a graph node
                         stack.append([iter(items), header, out, frame, key, on_path])
                         on_path = set()
@@ -180,11 +183,11 @@ def flatten(node: Any, ref_index: Any = None, bugs: Bugs | None = None) -> tuple
 
 def flatten_recursive(node: Any, ref_index: Any = None) -> tuple[Any, dict[Any, Any]]:
     """The textbook recursive flatten (one Python frame per level of the graph)."""
-    from reference import _graphdef as g
-    from reference import _registry as r
     from reference._mappings import EMPTY_METADATA, HashableMapping, RefMap
     from reference._variables import VariableState
     from reference.errors import ArrayLeafError
+
+    g, r = ref("reference._graphdef"), ref("reference._registry")
 
     if ref_index is None:
         ref_index = RefMap()

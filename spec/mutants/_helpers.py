@@ -5,19 +5,26 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["MISSING", "attribute_tokens", "child", "parent_of", "resolve", "state_leaves"]
+__all__ = ["MISSING", "attribute_tokens", "child", "parent_of", "ref", "resolve", "state_leaves"]
 
 MISSING = object()
+
+
+def ref(module: str) -> Any:
+    """Return the module ``module`` untyped: mutants reach into the reference's private names."""
+    import importlib
+
+    return importlib.import_module(module)
 
 
 def attribute_tokens(graphdef: Any) -> Iterator[tuple[tuple[Hashable, ...], tuple[Any, ...]]]:
     """Yield ``(path, token)`` for every attribute token of a reference ``NodeDef``."""
     import importlib
 
-    from reference._graphdef import NODE, NodeDef
-
+    g = ref("reference._graphdef")
+    NODE, NodeDef = g.NODE, g.NodeDef
     tokens = importlib.import_module("reference._tokens") if _has("reference._tokens") else None
-    walk = getattr(tokens, "walk", None) or getattr(importlib.import_module("reference._graphdef"), "walk")
+    walk = getattr(tokens, "walk", None) or importlib.import_module("reference._graphdef").walk
     if type(graphdef) is not NodeDef:
         return
     for token, keys in walk(graphdef.tokens()):
@@ -33,9 +40,7 @@ def _has(module: str) -> bool:
 
 def state_leaves(state: Mapping[Any, Any]) -> list[tuple[tuple[Hashable, ...], Any]]:
     """Return the ``(path, leaf)`` pairs of a nested state (State or dict), in order."""
-    from reference._state import iter_flat
-
-    return list(iter_flat(state))
+    return list(ref("reference._state").iter_flat(state))
 
 
 def child(node: Any, key: Hashable) -> Any:

@@ -69,7 +69,7 @@ class Patcher:
         ``original`` by ``new`` (the registries hold frozen impl records: they are rebuilt)."""
         from reference import _registry
 
-        registries = (_registry.GRAPH_REGISTRY, _registry.PYTREE_REGISTRY, _registry.IMPLS)
+        registries: tuple[dict[type, Any], ...] = (_registry.GRAPH_REGISTRY, _registry.PYTREE_REGISTRY, _registry.IMPLS)
 
         saved: list[tuple[dict[type, Any], type, object]] = []
         for registry in registries:

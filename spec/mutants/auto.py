@@ -48,7 +48,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MODULES", "Mutation", "apply_mutation", "mutations", "main"]
+__all__ = ["MODULES", "Mutation", "apply_mutation", "main", "mutations"]
 
 MODULES: tuple[str, ...] = ("reference._flatten", "reference._unflatten", "reference._update", "reference._pop")
 
@@ -156,7 +156,8 @@ def _mutate(node: ast.AST, operator: str, detail: Any) -> ast.AST:
         return new.operand
     elif operator == "const":
         assert isinstance(new, ast.Constant)
-        new.value = (not new.value) if isinstance(new.value, bool) else new.value + 1
+        value: Any = new.value
+        new.value = (not value) if isinstance(value, bool) else value + 1
     elif operator == "arith":
         assert isinstance(new, ast.BinOp)
         new.op = ast.Sub() if isinstance(new.op, ast.Add) else ast.Add()
@@ -226,7 +227,7 @@ class _LawTimeout(BaseException):
 
 
 LAW_TIMEOUT = 60
-SCAN_PROFILE = {"max_examples": 6, "deadline": None, "derandomize": True, "database": None}
+SCAN_PROFILE: dict[str, object] = {"max_examples": 6, "deadline": None, "derandomize": True, "database": None}
 """``--profile scan``: six derandomized examples per law, the automated pass's quick look."""
 
 
@@ -238,7 +239,7 @@ def _worker(profile: str) -> None:
     from spec.runner.engine import check_case, run_law
     from spec.targets.reference import ReferenceTarget
 
-    profiles.PROFILES.setdefault("scan", SCAN_PROFILE)  # this worker process only
+    profiles.PROFILES.setdefault("scan", dict(SCAN_PROFILE))  # this worker process only
     if hasattr(profiles, "FIXED_SCALE"):
         profiles.FIXED_SCALE.setdefault("scan", 0.1)  # the robustness laws at a tenth of their size
 
@@ -363,7 +364,7 @@ def run(ms: Sequence[Mutation], laws: dict[str, list[str]], workers: int, worker
                 new = _Worker(worker_args)
                 pool[pool.index(w)] = new
                 if todo:
-                    ne_send(w, todo.pop(0))
+                    _send(new, todo.pop(0))
     for w in pool:
         w.kill()
     return [results[m.key] for m in ms]
@@ -383,6 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=600.0)
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--list", action="store_true", help="list the mutations and stop")
+    p.add_argument("--resume", action="store_true", help="skip the mutations already in --log")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     from spec.laws import LAWS
@@ -407,8 +409,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{len(ms)} mutations")
         return 0
     start = time.perf_counter()
-    results = run(ms, laws, args.workers, ["--profile", args.profile], args.timeout,
-                  Path(args.log) if args.log else None)
+    done: dict[str, dict[str, Any]] = {}
+    if args.resume and args.log and Path(args.log).is_file():
+        for line in Path(args.log).read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            done[r["key"]] = r
+    fresh = run([m for m in ms if m.key not in done], laws, args.workers, ["--profile", args.profile],
+                args.timeout, Path(args.log) if args.log else None)
+    by_key = {**done, **{r["key"]: r for r in fresh}}
+    results = [by_key[m.key] for m in ms]
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

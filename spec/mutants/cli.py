@@ -204,9 +204,20 @@ def run(args: argparse.Namespace) -> int:
     killed = sum(r.killed for r in ordered)
     survived = len(ordered) - killed
     if args.json:
-        doc = {"profile": args.profile, "full": args.full, "seconds": round(time.perf_counter() - start, 1),
-               "killed": killed, "survived": survived, "mutants": [r.to_json() for r in ordered]}
-        Path(args.json).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        rows = [r.to_json() for r in ordered]
+        seconds = round(time.perf_counter() - start, 1)
+        path = Path(args.json)
+        if args.update and path.is_file():  # keep the other mutants' results from an earlier run
+            old = json.loads(path.read_text(encoding="utf-8"))
+            mine = {r["name"] for r in rows}
+            order = [m.name for m in MUTANTS]
+            rows = sorted([r for r in old["mutants"] if r["name"] not in mine and r["name"] in order] + rows,
+                          key=lambda r: order.index(r["name"]))
+            seconds += float(old.get("seconds", 0.0))
+        doc = {"profile": args.profile, "full": args.full, "seconds": seconds,
+               "killed": sum(r["status"] == "killed" for r in rows),
+               "survived": sum(r["status"] != "killed" for r in rows), "mutants": rows}
+        path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{killed} killed, {survived} survived")
     return 0 if survived == 0 else 1
 
@@ -215,6 +226,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="ci", help="Hypothesis profile of each run (default: ci)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run only these mutants")
     p.add_argument("--json", metavar="FILE", help="write the JSON summary to FILE")
+    p.add_argument("--update", action="store_true",
+                   help="with --json: replace only the mutants run now in an existing summary")
     p.add_argument("-n", dest="workers", type=int, default=1, metavar="N", help="mutants run at once (default 1)")
     p.add_argument("--full", action="store_true", help="run every law on every mutant, not only until a kill")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per phase of one mutant")

@@ -114,10 +114,10 @@ def render() -> str:
     ]
     hand = _load("hand.json")
     if hand is not None:
-        lines += _hand(hand) + [""]
+        lines += [*_hand(hand), ""]
     auto = _load("auto.json")
     if auto is not None:
-        lines += _auto(auto, _load("triage.json") or {}) + [""]
+        lines += [*_auto(auto, _load("triage.json") or {}), ""]
     return "\n".join(lines)
 
 

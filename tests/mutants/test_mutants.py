@@ -73,16 +73,18 @@ def test_install_and_undo_restore_the_reference(name: str) -> None:
 
 
 def test_patcher_replaces_every_import() -> None:
-    from reference import _api, _flatten
+    import importlib
 
-    original = _flatten.flatten_graph
+    api, flat = importlib.import_module("reference._api"), importlib.import_module("reference._flatten")
+    original = flat.flatten_graph
     p = Patcher()
     p.replace("reference._flatten", "flatten_graph", len)
     try:
-        assert _api.flatten_graph is len and _flatten.flatten_graph is len
+        assert api.flatten_graph is len
+        assert flat.flatten_graph is len
     finally:
         p.undo()
-    assert _api.flatten_graph is original
+    assert api.flatten_graph is original
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
