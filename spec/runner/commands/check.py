@@ -53,7 +53,7 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
     if args.keyword:
         out += ["-k", args.keyword]
     if args.workers not in (None, "0"):
-        out += ["-n", str(args.workers)]
+        out += ["-n", str(args.workers), "--dist", "worksteal"]  # a few laws take most of the time
     out += ["-v"] * args.verbose
     extra = list(args.pytest_args or [])
     return out + (extra[1:] if extra[:1] == ["--"] else extra)
