@@ -242,7 +242,8 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
         require_same_tokens(gd_tokens, t.graphdef_tokens(gd), f"the GraphDef after a failed {what}")
         return
     assert expected is not None  # sanity check: no verdict means a model
-    _same_model(expected, lambda: observe_root(t, t.merge(gd, *states)), what)
+    result = t.merge(gd, *states)
+    _same_model(expected, lambda: observe_root(t, result), what)
     inputs.require_unchanged(what)
 
 
@@ -390,8 +391,9 @@ def _round_trips(t: Target, x: object, what: str) -> None:
     gd, s = t.split(x)
     require_same_tokens(tokens, t.graphdef_tokens(gd), f"the GraphDef of split(x) with {what}")
     require_same_state(flat, flat_models(t, s), f"split(x)[1] with {what}")
-    _same_model(semantics.rebuild(m), lambda: observe_root(t, t.merge(gd, s)), f"merge(*split(x)) with {what}")
-    _same_model(semantics.clone(m), lambda: observe_root(t, t.clone(x)), f"clone(x) with {what}")
+    merged, cloned = t.merge(gd, s), t.clone(x)
+    _same_model(semantics.rebuild(m), lambda: observe_root(t, merged), f"merge(*split(x)) with {what}")
+    _same_model(semantics.clone(m), lambda: observe_root(t, cloned), f"clone(x) with {what}")
     _same_model(m, lambda: observe(t, x), f"x after split / merge / clone with {what}")
     unhashable = {p[-1] for p, slot, _ in m.walk()
                   if isinstance(slot, StaticSlot) and slot.value.type_name in ("set", "frozenset", "list", "dict")}
