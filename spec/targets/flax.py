@@ -8,8 +8,18 @@ the adapter's behaviour switches (how the API is spelled).  ``profile_for(versio
 table up to a version; nothing else in this module looks at version numbers.
 
 Genuine divergences from the spec (positional merge, the depth ceiling, non-atomic update and
-pop, ...) are deliberately *not* capabilities: the laws must fail on them.  They are listed in
-``DIVERGENCES`` for the reports, and triaged in ``spec/targets/expectations/flax-<version>.toml``.
+pop, ...) are deliberately *not* capabilities: the laws must fail on them.  Each is triaged, with
+its committed vector, in ``spec/targets/expectations/flax-<version>.toml``.
+
+What the adapter does per release (``Behaviour``): ``Node`` / ``Dict`` classes defined with
+``pytree=False`` (0.11+; 0.12's ``nnx.Dict`` is replaced by a ``pytree=False`` subclass, 0.11 has
+none, so blueprint containers are n/a there); Variable values through ``get_value`` /
+``set_value`` (0.12, where ``.value`` warns); state leaves built as ``VariableState`` (0.10) or
+Variables (0.11+) and States through ``from_flat_state``; the fixed Variable metadata
+``hijax`` / ``ref`` / ``eager_sharding`` and the ``_pytree__*`` bookkeeping filtered out; the
+nested (0.10) or flat (0.10.6+) GraphDef turned into the canonical token stream; and on 0.11+,
+where ``UpdateContext.split`` / ``.merge`` are gone, the four protocol steps run through
+``split_context(tag)`` / ``merge_context(tag, inner)``.
 
 Only flax 0.10.3, 0.11.2 and 0.12.8 were run (``VERIFIED``); the boundaries between them come
 from the flax changelog and commit history (see ``notes/flax-versions.md``).
@@ -45,7 +55,6 @@ from spec.targets._nnx import (
 
 __all__ = [
     "CHANGES",
-    "DIVERGENCES",
     "VERIFIED",
     "Behaviour",
     "Change",
@@ -147,17 +156,6 @@ CHANGES: tuple[Change, ...] = (
            switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True))),
 )
 """Every flax release after 0.10.3 that changed something the suite sees, oldest first."""
-
-DIVERGENCES: tuple[tuple[Version, Version | None, str], ...] = (
-    ((0, 0, 0), None, "recursion-depth ceiling: split ~990, merge/clone ~490 nested graph nodes (ROB-1, ROB-2)"),
-    ((0, 0, 0), None, "update and pop are not atomic: earlier keys are applied before the error"),
-    ((0, 0, 0), None, "pop removes only the first path of an aliased Variable"),
-    ((0, 0, 0), (0, 11, 0), "variables(x, f1, f2) returns 4 States (VAR-1)"),
-    ((0, 0, 0), (0, 12, 1), "iter_graph yields an aliased Variable at every path (IT-1)"),
-    ((0, 10, 6), None, "merge matches state leaves by position, not by key (ERR-3, ERR-10)"),
-)
-"""Known genuine divergences from the spec, ``(first, first fixed or None, what)``, for reports;
-they are not capabilities (the laws fail on them) and are triaged in the expectation files."""
 
 VERIFIED: tuple[Version, ...] = ((0, 10, 3), (0, 11, 2), (0, 12, 8))
 """The releases this table was checked against by running the suite."""

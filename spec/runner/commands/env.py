@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -70,7 +71,7 @@ def commands(flax: str, jax: str, folder: Path, source: Path, *, python: str, cl
              editable: bool) -> list[list[str]]:
     """Return the commands that build the environment (the constraints file is written first)."""
     venv = [python, "-m", "venv", *(["--clear"] if clear else []), str(folder)]
-    pip = [str(_bin(folder, "python")), "-m", "pip", "install", "--disable-pip-version-check",
+    pip = [str(_bin(folder, "python")), "-m", "pip", "install", "--disable-pip-version-check", "--no-compile",
            "-c", str(folder / "nnxspec-constraints.txt"),
            f"flax=={flax}", f"jax=={jax}", f"jaxlib=={jax}",
            *(["-e", str(source)] if editable else [str(source)])]
@@ -124,21 +125,27 @@ def run(args: argparse.Namespace) -> int:
         return 0
     start = time.monotonic()
     venv, pip = cmds
+    # pip and the check must see the new environment only: a PYTHONPATH naming a checkout (with
+    # its nnxspec.egg-info) makes pip believe nnxspec is installed already
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PIP_USER")}
     print("+ " + shlex.join(venv), flush=True)
-    if subprocess.call(venv) != 0:
+    if subprocess.call(venv, env=clean) != 0:
         print("nnxspec env: creating the virtual environment failed")
         return 1
     (folder / "nnxspec-constraints.txt").write_text(constraints, encoding="utf-8")
     print("+ " + shlex.join(pip), flush=True)
-    if subprocess.call(pip) != 0:
+    if subprocess.call(pip, env=clean) != 0:
         print("nnxspec env: pip failed (see above)")
         return 1
-    out = subprocess.run([str(_bin(folder, "python")), "-c", _CHECK], capture_output=True, text=True)
+    out = subprocess.run([str(_bin(folder, "python")), "-c", _CHECK], capture_output=True, text=True,
+                         env=clean, cwd=folder)
     if out.returncode != 0:
         print(f"nnxspec env: the environment does not import flax / jax / nnxspec:\n{out.stderr}")
         return 1
     found = json.loads(out.stdout.strip().splitlines()[-1])
     wrong = [f"{k} {found[k]} (wanted {v})" for k, v in (("flax", flax), ("jax", jax), ("jaxlib", jax)) if found[k] != v]
+    if not Path(found["spec"]).resolve().is_relative_to(folder) and not args.editable:
+        wrong.append(f"nnxspec imported from {found['spec']}, outside the environment")
     if wrong:
         print(f"nnxspec env: wrong versions installed: {', '.join(wrong)}")
         return 1
