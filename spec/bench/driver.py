@@ -104,8 +104,8 @@ class Settings:
     min_samples: int = 3
     max_samples: int = 60
     gc: str = "enabled"
-    """The cyclic collector during a sample: ``enabled`` (as users run) or ``disabled``;
-    ``gc.collect()`` runs before every sample either way."""
+    """The cyclic collector during samples: ``enabled`` (as users run) or ``disabled``; the
+    built graph is frozen (``gc.freeze``) and ``gc.collect()`` runs before each batch either way."""
     jit_max_leaves: int = 4096
     """The jit operations are skipped on graphs with more state leaves (compiling an XLA program
     of 14k arguments took about two minutes on the benchmark box)."""
@@ -329,7 +329,7 @@ def run(targets: Sequence[TargetSpec], settings: Settings, *, command: str = "",
             while label in labels:  # the same target twice (two venvs of one release)
                 label += "'"
             labels.append(label)
-            results["targets"].append({"spec": w.spec.text, **info})
+            results["targets"].append({"spec": w.spec.text, **info, "label": label})
             progress(f"target {label}: python {info['python']}, jax {info['jax']} ({w.spec.python})")
         for shape in settings.shapes:
             results["shapes"].append(_run_shape(workers, labels, shape, settings, progress))

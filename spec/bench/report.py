@@ -146,9 +146,11 @@ def _method(results: Results) -> list[str]:
         f"{s['min_sample'] * 1e3:g} ms), then asked for samples round-robin over up to {s['rounds']} "
         f"rounds with the order rotated each round, so noise falls on all targets alike. About "
         f"{s['budget']:g} s of samples per target and operation, at least {s['min_samples']} and at most "
-        f"{s['max_samples']} samples; the tables give **medians** in µs per call. `gc.collect()` runs "
-        f"before every sample; the cyclic collector is **{s['gc']}** during samples (an implementation "
-        f"that pauses it itself keeps that advantage). jit operations are skipped above "
+        f"{s['max_samples']} samples; the tables give **medians** in µs per call. Garbage collection: "
+        f"after building a graph each worker freezes what is alive (`gc.freeze()`: imports and the graph), "
+        f"runs `gc.collect()` before each batch of samples, and leaves the collector **{s['gc']}** during "
+        f"samples, so a collection scans what the operation allocated (an implementation that pauses the "
+        f"collector itself keeps that advantage). jit operations are skipped above "
         f"{s['jit_max_leaves']:,} state leaves. µs/Var divides by the state's leaves (distinct Variables).",
         "",
         "Operations: " + "; ".join(f"`{name}`: {OPS[name].doc}" for name in s["ops"] if name in OPS) + ".",
