@@ -146,10 +146,10 @@ def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
     Seed: graph.py _graph_flatten (holds).
     """
     tokens = t.graphdef_tokens(t.graphdef(build_case(t, case).root))
-    indices = [tok[3] for tok in tokens if tok[0] == "node" and tok[1] == "graph"]
-    indices += [tok[3] for tok in tokens if tok[0] == "variable"]
-    require(sorted(indices, key=repr) == list(range(len(indices))),
-            f"graph node and Variable indices are {sorted(indices, key=repr)}, but should be 0..{len(indices) - 1}")
+    # in token (pre-order) order: a new graph node or Variable takes the next number
+    indices = [tok[3] for tok in tokens if (tok[0] == "node" and tok[1] == "graph") or tok[0] == "variable"]
+    require(indices == list(range(len(indices))),
+            f"graph node and Variable indices in pre-order are {indices}, but should be 0..{len(indices) - 1} in order")
     bad = [tok for tok in tokens if tok[0] == "node" and tok[1] == "pytree" and tok[3] != -1]
     require(not bad, f"pytree node token {bad[0] if bad else ''} carries an index, but should carry -1")
 
