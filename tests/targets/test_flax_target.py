@@ -21,10 +21,26 @@ from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, Unhasha
 from spec.build import blueprint_model, build
 from spec.laws._check import flat_models
 from spec.model import Model, canonical, diff, observe, observe_objects
-from spec.program import AddNode, AddVariable, Alias, DeleteAttr, PointToAncestor, SetStatic, TransformValues, run
+from spec.program import (
+    AddNode,
+    AddVariable,
+    Alias,
+    DeleteAttr,
+    PointToAncestor,
+    SetStatic,
+    TransformValues,
+    run,
+)
 from spec.runner.vectors import find, load, replay
 from spec.target import Capability, Target, resolve_target
-from spec.targets.flax import BASE_CAPABILITIES, CHANGES, VERIFIED, Behaviour, parse_version, profile_for
+from spec.targets.flax import (
+    BASE_CAPABILITIES,
+    CHANGES,
+    VERIFIED,
+    Behaviour,
+    parse_version,
+    profile_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
