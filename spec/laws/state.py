@@ -305,3 +305,23 @@ def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
         f = PathContains(k)
         expected = semantics.state_groups(m, (f,))[0]
         require_same_state(expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, PathContains({k!r}))")
+
+
+@law("FLT-6", inputs=("graph",))
+def type_filters_match_subclasses(t: Target, case: Case) -> None:
+    """A type filter (the class itself, or OfType) takes exactly the leaves of that type or a subclass, for every Variable type.
+
+    Statement: ∀ T ∈ VARIABLE_TYPES, f ∈ {T, OfType(T)}: state(x, f) == semantics.state_groups(model(x), (f,))[0]
+    Rationale: nnx.Param must select user subclasses of Param too; an exact-type test silently drops them from optimizers.
+    Seed: filterlib.OfType (isinstance / issubclass; holds).
+    """
+    from spec.blueprint import VARIABLE_TYPES
+    from spec.filters import FilterSpec, OfType, TypeFilter
+
+    x = build_case(t, case).root
+    m = observe(t, x)
+    for name in VARIABLE_TYPES:
+        filters: tuple[FilterSpec, ...] = (TypeFilter(name), OfType(name))
+        for f in filters:
+            expected = semantics.state_groups(m, (f,))[0]
+            require_same_state(expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, {type(f).__name__}({name}))")

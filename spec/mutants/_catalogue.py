@@ -1059,7 +1059,7 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("path_contains_last_key_only", "PathContains(k) only looks at the last key of the path",
        "FLT-5", _filter_call("PathContains", _path_contains_last)),
     _m("oftype_exact_type", "OfType / type filters match the exact type, not subclasses",
-       "FLT-1 FLT-4", _filter_call("OfType", _of_type_exact)),
+       "FLT-6 FLT-1 FLT-4", _filter_call("OfType", _of_type_exact)),
     _m("all_acts_as_any", "All(f, g) matches when any of its filters matches",
        "FLT-1 FLT-4", _filter_call("All", _all_as_any)),
     # contexts
