@@ -90,9 +90,10 @@ def _names(error: BaseException, key: object) -> bool:
 
 def _expect_documented(run: Callable[[], object], verdict: SpecError, faults: Sequence[Path], what: str) -> BaseException:
     """Run ``run`` and require a documented error (``expect_failure``'s families) whose message
-    names the last key of the oracle's path or of a path the hostile edit touched: with several
-    faults in one input the target may report another one first.  A fault of the whole input (a
-    NodeRef or non-node root, a call out of order) has no path and needs no name."""
+    names the last key of a place at fault: the oracle's path, any other fault of the input
+    (``merge_faults`` / ``update_faults``) or a path the hostile edit touched (with several faults
+    the target may report another one first).  A fault of the whole input (a NodeRef or non-node
+    root, a call out of order) has no path and needs no name."""
     try:
         result = run()
     except UNDOCUMENTED_ERRORS as e:
@@ -232,6 +233,7 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     inputs = _Inputs(t, [g for g in (x, y) if g is not None], states)
     gd_tokens = t.graphdef_tokens(gd)
     if verdict is not None:
+        touched = (*touched, *(e.path for e in oracle.merge_faults(tokens, *parts)))
         _expect_documented(lambda: t.merge(gd, *states), verdict, touched, what)
         if op.graphdef == "noderef":
             def in_context() -> object:
@@ -279,6 +281,7 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
         return
     inputs = _Inputs(t, [g for g in (x, y) if g is not None], states)
     if verdict is not None:
+        touched = (*touched, *(e.path for e in oracle.update_faults(m, *parts)))
         _expect_documented(lambda: t.update(x, *states), verdict, touched, what)
         inputs.require_unchanged(what)
         return

@@ -13,13 +13,15 @@ described in ``spec.hostile``.
 * ``graph_fault``: an array attribute (``array-attribute``, where arrays are not leaves), a
   pytree container that contains itself (``pytree-cycle``), a root that is not a node
   (``not-a-node``); an unhashable static is no fault of split (only ``hash(graphdef)`` fails).
+* ``merge_faults`` / ``update_faults``: every fault of a hostile input, not only the first (a
+  target may find another one first; each is a place its message may name).
 * ``protocol_steps``: the update-context protocol as a state machine (below).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from spec.blueprint import Key
 from spec.errors import SpecError
@@ -38,8 +40,10 @@ __all__ = [
     "graph_fault",
     "keys_fault",
     "merge",
+    "merge_faults",
     "protocol_steps",
     "update",
+    "update_faults",
 ]
 
 
@@ -71,6 +75,51 @@ def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
         elif isinstance(current, NodeSlot) and isinstance(value, dict):
             stack.append((current.id, (*path, key), iter(value.items())))
     return plain_update(m, *states)
+
+
+_FILLER = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
+_DROPPED = ("unknown-key", "static-in-state", "leaf-for-subgraph", "not-a-variable", "immutable-node", "invalid-key")
+
+
+def _repaired(flat: list[tuple[Path, StateLeaf]], e: SpecError) -> list[tuple[Path, StateLeaf]] | None:
+    """Return ``flat`` with the fault ``e`` removed (its entries dropped, a missing leaf or a leaf
+    for a mapping supplied), or None if it cannot be repaired."""
+    p = e.path
+    kept = [(q, v) for q, v in flat if q[: len(p)] != p]
+    if e.kind in _DROPPED:
+        return kept
+    if e.kind in ("subgraph-for-leaf", "missing-key"):
+        return [*kept, (p, _FILLER)]
+    return None
+
+
+def _faults(check: Callable[[list[tuple[Path, StateLeaf]]], object], states: Sequence[Sequence[tuple[Path, StateLeaf]]],
+            limit: int) -> list[SpecError]:
+    flat: list[tuple[Path, StateLeaf]] | None = list(merge_states(*states))
+    found: list[SpecError] = []
+    while flat is not None and len(found) < limit:
+        try:
+            check(flat)
+            break
+        except SpecError as e:
+            found.append(e)
+            flat = _repaired(flat, e) if e.path else None
+    return found
+
+
+def merge_faults(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]], limit: int = 1000) -> list[SpecError]:
+    """Return every fault of ``merge(graphdef, *states)``, in the oracle's order: the first error,
+    then the first error once that one is repaired, and so on (empty if the merge succeeds).
+
+    A target with several faults in its input may report any of them first; each is a place at
+    fault its message may name.
+    """
+    return _faults(lambda flat: merge(tokens, flat), states, limit)
+
+
+def update_faults(m: Model, *states: Sequence[tuple[Path, StateLeaf]], limit: int = 1000) -> list[SpecError]:
+    """Return every fault of ``update(x, *states)`` (see ``merge_faults``)."""
+    return _faults(lambda flat: update(m, flat), states, limit)
 
 
 def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:

@@ -182,3 +182,12 @@ def test_update_rejects_a_mapping_for_a_variable(reference: Target) -> None:
 @pytest.mark.parametrize("edits", [(RawValue(0), RenameKey(0)), (MappingForLeaf(0), RenameKey(0))], ids=["raw", "mapping"])
 def test_update_rejects_an_untyped_value_at_a_new_key(reference: Target, edits: tuple[Any, ...]) -> None:
     law_by_id("ROB-9").run(reference, _case(HostileState(edits), graph=LEAF_GRAPH))
+
+
+@pytest.mark.xfail(strict=True, reason="reference merge ignores a state leaf at a path where the GraphDef has a "
+                   "reference to a node built earlier; the seed and the oracle say leaf-for-subgraph")
+def test_merge_rejects_a_leaf_at_a_shared_subgraphs_second_path(reference: Target) -> None:
+    shared = Blueprint((NodeSpec("module", (("a", ToNode(1)), ("b", ToNode(1)))), NodeSpec("module")))
+    leaf_at_b = Blueprint((NodeSpec("module", (("b", ToVar(0)),)),), (VarSpec(),))
+    case = Case(graph=shared, other=leaf_at_b, hostile=(HostileState((), source="other"),))
+    law_by_id("ROB-8").run(reference, case)

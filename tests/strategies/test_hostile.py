@@ -40,7 +40,7 @@ from spec.hostile import (
 )
 from spec.laws import Case
 from spec.semantics import hostile as oracle
-from spec.semantics import state
+from spec.semantics import flatten, state
 from spec.semantics.merge import RawLeaf
 from strategies import (
     HOSTILE_INPUTS,
@@ -250,3 +250,14 @@ def test_update_rejects_a_non_str_attribute_name_and_merge_a_noderef_root() -> N
     with pytest.raises(SpecError) as e:
         oracle.merge((("ref", 0),), ())
     assert e.value.kind == "noderef-root"
+
+
+def test_faults_lists_every_place_at_fault_in_the_oracles_order() -> None:
+    m = blueprint_model(TREE)
+    entries, _ = corrupt(m, state(m), (DropLeaf(0), ExtraLeaf(0), LeafForStatic(0)))
+    tokens = flatten(m)[0]
+    faults = oracle.merge_faults(tokens, entries)
+    assert [(e.kind, e.path) for e in faults] == [
+        ("missing-key", ("a", "c")), ("static-in-state", ("s",)), ("unknown-key", ("zz_extra",))]
+    assert oracle.merge_faults(tokens, state(m)) == []
+    assert [e.kind for e in oracle.update_faults(m, entries)] == ["not-a-variable"]
