@@ -39,8 +39,8 @@ from spec.hostile import (
     split_parts,
 )
 from spec.laws import Case
-from spec.semantics import hostile as oracle
 from spec.semantics import flatten, state
+from spec.semantics import hostile as oracle
 from spec.semantics.merge import RawLeaf
 from strategies import (
     HOSTILE_INPUTS,
