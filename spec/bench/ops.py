@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from spec.build import build
 from spec.target import Target
 
-__all__ = ["OPS", "Graph", "Op", "new_graph", "state_depth", "tree_floor_input"]
+__all__ = ["OPS", "Graph", "Op", "new_graph", "py_flatten", "py_unflatten", "state_depth", "tree_floor_input"]
 
 
 @dataclasses.dataclass
@@ -100,18 +100,38 @@ def _guard_depth(g: Graph, what: str) -> None:
 
 
 def tree_floor_input(g: Graph) -> dict[Any, Any]:
-    """The graph's state as a nested dict of raw arrays (same paths, same leaves)."""
+    """The graph's state as a nested dict of raw arrays (same paths, same leaves).
+
+    Walks the State's mappings iteratively with one stack, so a 100,000-deep state costs
+    linear time (spelling each leaf's full path would be quadratic).
+    """
     t = g.target
-    nnx = g.nnx
+    variable_type = g.nnx.Variable
     _, state = g.split()
-    nested: dict[Any, Any] = {}
-    for path, leaf in t.flat_state(state):
-        value = t.get_value(leaf) if isinstance(leaf, nnx.Variable) else leaf.value  # type: ignore[attr-defined]
-        here = nested
-        for key in path[:-1]:
-            here = here.setdefault(key, {})
-        here[path[-1]] = value
-    return nested
+
+    def mapping(value: object) -> Mapping[Any, Any] | None:
+        if hasattr(value, "raw_mapping"):  # a State (reference, flax)
+            return cast(Mapping[Any, Any], cast(Any, value).raw_mapping)
+        return value if isinstance(value, Mapping) else None
+
+    def leaf(value: Any) -> object:
+        return t.get_value(value) if isinstance(value, variable_type) else value.value
+
+    root: dict[Any, Any] = {}
+    top = mapping(state)
+    assert top is not None  # sanity check: split returns a State
+    stack: list[tuple[Mapping[Any, Any], dict[Any, Any]]] = [(top, root)]
+    while stack:
+        source, target = stack.pop()
+        for key, value in source.items():
+            inner = mapping(value)
+            if inner is None:
+                target[key] = leaf(value)
+            else:
+                child: dict[Any, Any] = {}
+                target[key] = child
+                stack.append((inner, child))
+    return root
 
 
 # --- The operations ----------------------------------------------------------------------------
@@ -207,6 +227,59 @@ def _tree(g: Graph) -> Callable[[], object]:
     return flatten_unflatten
 
 
+def py_flatten(tree: dict[Any, Any]) -> tuple[list[object], list[list[Any] | None]]:
+    """Flatten nested dicts like ``jax.tree_util``, in pure Python (iteratively): the leaves in
+    sorted-key depth-first order, and the structure (each dict's sorted keys, None per leaf)."""
+    leaves: list[object] = []
+    structure: list[list[Any] | None] = []
+    stack: list[object] = [tree]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            keys = sorted(node)
+            structure.append(keys)
+            stack.extend(node[k] for k in reversed(keys))
+        else:
+            structure.append(None)
+            leaves.append(node)
+    return leaves, structure
+
+
+def py_unflatten(structure: list[list[Any] | None], leaves: list[object]) -> dict[Any, Any]:
+    """The inverse of ``py_flatten``: rebuild the nested dicts around ``leaves``."""
+    next_leaf = iter(leaves).__next__
+    root: dict[Any, Any] = {}
+    keys = structure[0]
+    assert keys is not None  # sanity check: states are dicts at the top
+    stack: list[tuple[dict[Any, Any], list[Any], int]] = [(root, keys, 0)]
+    position = 1
+    while stack:
+        target, keys, done = stack[-1]
+        if done == len(keys):
+            stack.pop()
+            continue
+        stack[-1] = (target, keys, done + 1)
+        entry = structure[position]
+        position += 1
+        if entry is None:
+            target[keys[done]] = next_leaf()
+        else:
+            child: dict[Any, Any] = {}
+            target[keys[done]] = child
+            stack.append((child, entry, 0))
+    return root
+
+
+def _py_tree(g: Graph) -> Callable[[], object]:
+    nested = tree_floor_input(g)
+
+    def flatten_unflatten() -> object:
+        leaves, structure = py_flatten(nested)
+        return py_unflatten(structure, leaves)
+
+    return flatten_unflatten
+
+
 @dataclasses.dataclass(frozen=True)
 class Op:
     """One timed operation: how to make the zero-argument call, and whether each call needs
@@ -231,5 +304,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     Op("jit", "the same jitted round trip, later calls (steady state)", _jit),
     Op("tree", "jax.tree_util flatten + unflatten of the state as a nested dict of arrays (the floor)",
        _tree),
+    Op("py-tree", "the same flatten + unflatten in pure Python, iteratively (the interpreter's floor)",
+       _py_tree),
 )}
 """Every operation, in table order."""
