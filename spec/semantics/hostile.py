@@ -55,9 +55,10 @@ def merge(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]]) ->
     return plain_merge(tokens, *states)
 
 
-def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
+def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False) -> Model:
     """Return the model of ``x`` after ``update(x, *states)`` for any states; raise SpecError where
-    it must fail (``semantics.update``, plus ``invalid-key`` for a non-str new attribute name)."""
+    it must fail (``semantics.update``, plus ``invalid-key`` for a non-str new attribute name;
+    ``mutable_dicts`` is the variant of targets declaring ``pytree-dicts-are-mutable``)."""
     nested = nest(merge_states(*states))
     stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [(0, (), iter(nested.items()))]
     while stack:
@@ -74,7 +75,7 @@ def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
                 raise SpecError("invalid-key", (*path, key), f"an attribute name must be a str, not {type(key).__name__}")
         elif isinstance(current, NodeSlot) and isinstance(value, dict):
             stack.append((current.id, (*path, key), iter(value.items())))
-    return plain_update(m, *states)
+    return plain_update(m, *states, mutable_dicts=mutable_dicts)
 
 
 _FILLER = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
@@ -117,9 +118,10 @@ def merge_faults(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLea
     return _faults(lambda flat: merge(tokens, flat), states, limit)
 
 
-def update_faults(m: Model, *states: Sequence[tuple[Path, StateLeaf]], limit: int = 1000) -> list[SpecError]:
+def update_faults(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False,
+                  limit: int = 1000) -> list[SpecError]:
     """Return every fault of ``update(x, *states)`` (see ``merge_faults``)."""
-    return _faults(lambda flat: update(m, flat), states, limit)
+    return _faults(lambda flat: update(m, flat, mutable_dicts=mutable_dicts), states, limit)
 
 
 def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
