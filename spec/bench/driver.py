@@ -376,5 +376,9 @@ def _brief(result: Reply) -> str:
 
 
 def command_line(argv: Sequence[str]) -> str:
-    """The command as a user would type it."""
-    return "nnxspec bench " + shlex.join(argv)
+    """The command as it was typed: ``nnxspec bench ...`` from the console script, else
+    ``PYTHON -m spec.runner bench ...`` (the interpreter relative to the working directory)."""
+    if Path(sys.argv[0]).name == "nnxspec":
+        return "nnxspec bench " + shlex.join(argv)
+    python = os.path.relpath(sys.executable) if not os.path.relpath(sys.executable).startswith("..") else sys.executable
+    return f"{python} -m spec.runner bench " + shlex.join(argv)

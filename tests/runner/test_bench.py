@@ -17,7 +17,7 @@ import pytest
 
 from spec.bench import driver, plot, report, shapes
 from spec.bench.driver import Settings, TargetSpec, WorkerDied, WorkerProcess, parse_targets
-from spec.bench.ops import OPS, state_depth
+from spec.bench.ops import OPS, py_flatten, py_unflatten, state_depth
 from spec.bench.worker import Worker, serve
 from spec.blueprint import ToNode, ToVar
 from spec.runner import cli
@@ -263,3 +263,17 @@ def test_checkout_is_on_the_worker_path() -> None:
     root = driver._checkout_root()
     assert root is not None and (root / "spec" / "bench" / "worker.py").is_file()
     assert os.path.samefile(root, Path(__file__).resolve().parents[2])
+
+
+def test_python_floor_matches_jax() -> None:
+    import jax
+
+    tree = {"b": {"x": 1, "a": {"z": 2, "y": 3}}, "a": 4, "c": {"d": {"e": {"f": 5}}}}
+    leaves, structure = py_flatten(tree)
+    assert leaves == jax.tree_util.tree_leaves(tree)
+    assert py_unflatten(structure, leaves) == tree
+    deep: dict[str, Any] = {"p": 0}
+    for i in range(1, 5000):  # far deeper than jax (or recursion) could go
+        deep = {"c": deep, "p": i}
+    leaves, structure = py_flatten(deep)
+    assert len(leaves) == 5000 and py_flatten(py_unflatten(structure, leaves)) == (leaves, structure)
