@@ -11,7 +11,10 @@ Contract (the seed's semantics):
   GraphDef's type with [Deviation D-7] its own copy of the GraphDef's metadata;
   [Deviation D-6] a live Variable counts as its VariableState.
 - Static attributes are re-attached by reference; a state value for one is an error.
-- References read ``index_ref``; a state value given at a reference's key is ignored.
+- References read ``index_ref``; a state value given at a reference's key is ignored,
+  except that a leaf where a subgraph reference stands is an error, as in the seed.
+- [Deviation D-17] a mapping where the GraphDef has a Variable is an error (the seed
+  made it the new Variable's value).
 - Missing state for a Variable, leftover state keys and values of the wrong shape are
   errors (``reference.errors``), each naming its path.
 
@@ -32,7 +35,7 @@ from reference._gc import paused_gc
 from reference._graphdef import NodeDef, NodeRef
 from reference._registry import IMPLS, GraphNodeImpl
 from reference._state import State
-from reference._tokens import LEAF_DEF, STATIC, SUB, Token
+from reference._tokens import LEAF_DEF, STATIC, SUB, SUB_REF, Token
 from reference._typing import MISSING
 from reference._variables import Variable, VariableState
 from reference.errors import (
@@ -41,6 +44,7 @@ from reference.errors import (
     MissingKeyError,
     NodeTypeError,
     StateMismatchError,
+    StateStructureError,
     UnknownKeyError,
 )
 
@@ -100,6 +104,16 @@ def _as_mapping(value: Any, stack: list[list[Any]], key: Any) -> Mapping[Any, An
         f"a {t.__name__} given for a subgraph",
         _path(stack, key),
         "expected a mapping of the subgraph's state",
+    )
+
+
+def _mapping_for_variable(value: Any, path: tuple[Hashable, ...]) -> StateStructureError:
+    """The error for a mapping given where the GraphDef has a Variable."""
+    return StateStructureError(
+        f"a {type(value).__name__} given for a Variable",
+        path,
+        "expected a state leaf (a VariableState or a raw value), found a mapping",
+        "the state and the GraphDef disagree about the structure here",
     )
 
 
@@ -190,6 +204,8 @@ def _build(
                     )
                 consumed += 1
                 t = type(value)
+                if t is not VariableState and (t is dict or isinstance(value, Mapping)):
+                    raise _mapping_for_variable(value, _path(stack, key))  # [Deviation D-17]
                 if cache is not None and token[3] in cache:
                     variable = _reuse_variable(cache[token[3]], value, commits, _path(stack, key))  # type: ignore[arg-type]
                 elif t is VariableState:
@@ -239,7 +255,10 @@ def _build(
                         _path(stack, key),
                         "expected an index built earlier",
                     )
-                consumed += key in st
+                if key in st:
+                    consumed += 1
+                    if tag == SUB_REF:  # the seed checks the value before following the reference
+                        _as_mapping(st[key], stack, key)
                 children.append((key, target))
         else:
             if consumed != len(st):

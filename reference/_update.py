@@ -7,10 +7,12 @@ children of the current node:
   (``InvalidKeyError``); otherwise the value is set with the node's ``set_key`` — a
   Variable value is copied first, and [Deviation D-6] a VariableState value becomes a
   new Variable (the seed stored the VariableState itself as an attribute);
+  [Deviation D-18] any other value (a raw array, a mapping) is an ``UnknownKeyError``;
 - current child is a node: the value must be a mapping, and the update recurses;
 - current child is a Variable: a VariableState (or [Deviation D-6] a Variable) gives
-  the value and a copy of the metadata (the Variable keeps its type); any other value
-  becomes the raw value (the seed nested a Variable given here);
+  the value and a copy of the metadata (the Variable keeps its type); [Deviation D-17]
+  a mapping is a ``StateStructureError``; any other value becomes the raw value (the
+  seed nested a Variable given here);
 - anything else (a static attribute): ``StateMismatchError``.
 
 Variable identities are preserved; a subgraph reached by two state paths is updated
@@ -43,7 +45,13 @@ from reference._registry import (
 from reference._state import State
 from reference._typing import MISSING
 from reference._variables import Variable, VariableState
-from reference.errors import ImmutableNodeError, InvalidKeyError, StateMismatchError
+from reference.errors import (
+    ImmutableNodeError,
+    InvalidKeyError,
+    StateMismatchError,
+    StateStructureError,
+    UnknownKeyError,
+)
 
 _NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)
 # A frame is a list: [node, impl, children mapping, state items iterator, parent frame, key]
@@ -78,6 +86,13 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
             if kind is None or kind == K_DYNAMIC:
                 kind = kind_of(current)
             if kind == K_VARIABLE:
+                if type(value) is dict or isinstance(value, Mapping):  # [Deviation D-17]
+                    raise StateStructureError(
+                        f"a {type(value).__name__} given for Variable {key!r}",
+                        _path(frame, key),
+                        "expected a state leaf (a VariableState or a raw value), found a mapping",
+                        "the seed stored the mapping as the Variable's value",
+                    )
                 writes.append((None, current, None, value))
             elif kind in _NODE_KINDS:
                 if type(value) is dict:
@@ -145,7 +160,15 @@ def _new_child(target: Any, impl: NodeImpl, key: Any, value: Any, frame: list[An
         return value.to_variable()  # [Deviation D-6]
     if isinstance(value, Variable):
         return value.copy()
-    return value
+    # [Deviation D-18] a raw value or a mapping cannot create an attribute: the seed stored it
+    # as a plain attribute (an array there breaks the next split; a mapping of states is junk)
+    raise UnknownKeyError(
+        f"{key!r}",
+        _path(frame, key),
+        f"expected an existing attribute, or a state leaf (VariableState) for a new one; "
+        f"found a {type(value).__name__}",
+        "add new Variables with a VariableState (e.g. Param.state(value)) or set the attribute directly",
+    )
 
 
 def _apply(writes: list[tuple[Any, ...]]) -> None:

@@ -281,4 +281,36 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "their .type. This also lets filtering cache its answer per Variable type."
         ),
     ),
+    Deviation(
+        id="D-17",
+        title="A mapping where a Variable belongs is an error",
+        flax_0_10_3=(
+            "update and merge given a mapping (a dict or a State) at a Variable's path store the "
+            "mapping itself as the Variable's value, silently corrupting it."
+        ),
+        reproducer=(
+            "m = nnx.Dict(a=nnx.Param(1)); nnx.update(m, {'a': {'x': 2}}); "
+            "print(type(m.a.value))  # <class 'dict'>"
+        ),
+        reference=(
+            "update and merge raise StateStructureError naming the path; nothing changes "
+            "(the spec's subgraph-for-leaf)."
+        ),
+        laws=("ROB-8", "ROB-9"),
+    ),
+    Deviation(
+        id="D-18",
+        title="update creates attributes only from state leaves",
+        flax_0_10_3=(
+            "update with a new key whose value is a raw value or a mapping stores it as a plain "
+            "attribute: an array there makes the next split raise, a mapping of VariableStates "
+            "becomes a pytree of states inside the graph."
+        ),
+        reproducer="m = nnx.Dict(a=nnx.Param(1)); nnx.update(m, {'new': 5}); print(m.new)  # 5",
+        reference=(
+            "A new key needs a VariableState (it becomes a new Variable, D-6) or a Variable (a "
+            "copy); anything else raises UnknownKeyError naming the path, and nothing changes."
+        ),
+        laws=("ROB-9",),
+    ),
 )

@@ -196,8 +196,8 @@ def test_update_keeps_identities_and_reaches_lists_and_dicts() -> None:
 
 def test_update_adds_new_attributes_to_graph_nodes_only() -> None:
     x = D(sub=D(), l=[1])
-    nnx.update(x, {"sub": {"new": nnx.Param(5), "static": 7}})
-    assert x.sub.new.value == 5 and x.sub.static == 7
+    nnx.update(x, {"sub": {"new": nnx.Param(5), "other": nnx.BatchStat.state(7)}})
+    assert x.sub.new.value == 5 and type(x.sub.other) is nnx.BatchStat and x.sub.other.value == 7
     with pytest.raises(
         errors.ImmutableNodeError, match=r"^immutable node: new key 1 on a list at 'l/1'"
     ):
@@ -283,8 +283,8 @@ def test_register_graph_node_type_for_a_custom_class() -> None:
     graphdef, state = nnx.split(box)
     new = nnx.merge(graphdef, state)
     assert new.items["me"] is new and new.items["p"].value == 1
-    nnx.update(new, {"q": 2})
-    assert new.items["q"] == 2
+    nnx.update(new, {"q": nnx.Param.state(2)})
+    assert new.items["q"].value == 2
     assert leaf(nnx.pop(new, nnx.Param), "p").value == 1
 
 

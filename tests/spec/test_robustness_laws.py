@@ -160,32 +160,24 @@ def test_the_thread_law_scales_with_the_case() -> None:
     law_by_id("ROB-5").run(ReferenceTarget(), dataclasses.replace(case))
 
 
-# --- the reference's open deviations from the oracle (report: issue 9) ---------------------------
+# --- hostile states the seed accepted and the spec rejects (deviations D-17, D-18) ---------------
 
 LEAF_GRAPH = Blueprint((NodeSpec("module", (("a", ToVar(0)),)),), (VarSpec(),))
 
 
-@pytest.mark.xfail(strict=True, reason="reference merge takes a mapping where a Variable belongs as the Variable's "
-                   "raw value (seed behaviour); the oracle says subgraph-for-leaf")
 def test_merge_rejects_a_mapping_for_a_variable(reference: Target) -> None:
     law_by_id("ROB-8").run(reference, _case(HostileState((MappingForLeaf(0),)), graph=LEAF_GRAPH))
 
 
-@pytest.mark.xfail(strict=True, reason="reference update takes a mapping where a Variable is as its raw value "
-                   "(seed behaviour); the oracle says subgraph-for-leaf")
 def test_update_rejects_a_mapping_for_a_variable(reference: Target) -> None:
     law_by_id("ROB-9").run(reference, _case(HostileState((MappingForLeaf(0),)), graph=LEAF_GRAPH))
 
 
-@pytest.mark.xfail(strict=True, reason="reference update stores a raw array or a mapping at a new key as a plain "
-                   "attribute (seed behaviour; later splits raise ArrayLeafError); the oracle says unknown-key")
 @pytest.mark.parametrize("edits", [(RawValue(0), RenameKey(0)), (MappingForLeaf(0), RenameKey(0))], ids=["raw", "mapping"])
 def test_update_rejects_an_untyped_value_at_a_new_key(reference: Target, edits: tuple[Any, ...]) -> None:
     law_by_id("ROB-9").run(reference, _case(HostileState(edits), graph=LEAF_GRAPH))
 
 
-@pytest.mark.xfail(strict=True, reason="reference merge ignores a state leaf at a path where the GraphDef has a "
-                   "reference to a node built earlier; the seed and the oracle say leaf-for-subgraph")
 def test_merge_rejects_a_leaf_at_a_shared_subgraphs_second_path(reference: Target) -> None:
     shared = Blueprint((NodeSpec("module", (("a", ToNode(1)), ("b", ToNode(1)))), NodeSpec("module")))
     leaf_at_b = Blueprint((NodeSpec("module", (("b", ToVar(0)),)),), (VarSpec(),))
