@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import jax.numpy as jnp
-from refmodels import D, Linear, Rngs
 
 import reference as nnx
+from tests.reference.refmodels import D, Linear, Rngs
 
 
 def test_refmap_is_identity_keyed_and_ordered() -> None:

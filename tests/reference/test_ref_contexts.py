@@ -8,10 +8,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import pytest
-from refmodels import D
 
 import reference as nnx
 from reference import errors
+from tests.reference.refmodels import D
 
 
 def test_split_and_merge_contexts_share_references() -> None:

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from refmodels import Chain, D, chain, leaf, ring
 
 import reference as nnx
 from reference import errors
+from tests.reference.refmodels import Chain, D, chain, leaf, ring
 
 # --- D-1: no depth ceiling ----------------------------------------------------------
 
@@ -369,7 +369,7 @@ def test_d16_of_type_matches_variables_by_class_only() -> None:
 
 def test_d17_a_mapping_for_a_variable_is_rejected_by_update_and_merge() -> None:
     m = D(a=nnx.Param(1))
-    graphdef, state = nnx.split(m)
+    graphdef = nnx.graphdef(m)
     with pytest.raises(errors.StateStructureError, match=r"^state structure: a dict given for Variable 'a' at 'a'"):
         nnx.update(m, {"a": {"x": 2}})
     with pytest.raises(errors.StateStructureError, match=r"^state structure: a dict given for a Variable at 'a'"):
@@ -389,6 +389,6 @@ def test_d18_update_creates_attributes_only_from_state_leaves() -> None:
 
 def test_a_leaf_where_a_subgraph_reference_stands_is_rejected_as_in_the_seed() -> None:
     sub = D()
-    graphdef, state = nnx.split(D(a=sub, b=sub))
+    graphdef = nnx.graphdef(D(a=sub, b=sub))
     with pytest.raises(errors.StateMismatchError, match=r"given for a subgraph at 'b'"):
         nnx.merge(graphdef, {"b": nnx.Param.state(1)})

@@ -9,10 +9,10 @@ from typing import Any
 
 import jax.numpy as jnp
 import pytest
-from refmodels import D
 
 import reference as nnx
 from reference import errors
+from tests.reference.refmodels import D
 
 
 def _raises(

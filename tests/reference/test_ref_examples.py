@@ -6,9 +6,9 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-from refmodels import BatchNorm, Linear, Rngs, StatefulLinear
 
 import reference as nnx
+from tests.reference.refmodels import BatchNorm, Linear, Rngs, StatefulLinear
 
 
 class Foo(nnx.Module):

@@ -10,10 +10,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from refmodels import MLP, Chain, D, Linear, Rngs, leaf, ring
 
 import reference as nnx
 from reference import errors
+from tests.reference.refmodels import MLP, Chain, D, Linear, Rngs, leaf, ring
 
 Point = collections.namedtuple("Point", ["x", "y"])
 

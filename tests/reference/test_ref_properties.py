@@ -13,9 +13,9 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from refmodels import D
 
 import reference as nnx
+from tests.reference.refmodels import D
 
 VARIABLE_TYPES = (nnx.Param, nnx.BatchStat, nnx.Intermediate)
 

@@ -8,9 +8,9 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import pytest
-from refmodels import D
 
 import reference as nnx
+from tests.reference.refmodels import D
 
 
 def _state() -> nnx.GraphState:
