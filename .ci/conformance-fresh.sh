@@ -6,7 +6,8 @@
 #   2. for each flax release (0.10.3, 0.12.8): rebuild its environment with `nnxspec env flax==V`
 #      (the known-good jax pin; nnxspec from this checkout, built once as a wheel), rerun the `ci`
 #      profile with the release's expectation file, run tests/targets inside it (the releases side
-#      by side); then the reference's `ci` run, in this environment;
+#      by side, each under a data-size limit of NNXSPEC_FRESH_MEMORY_KB, default 8 GB); then the
+#      reference's `ci` run, in this environment;
 #   3. fail when any law's status differs from the committed results/<run>/results.json (statuses
 #      only: not timings, example counts or counterexamples), or when a step fails.
 #
@@ -85,7 +86,10 @@ run_one() {
         > "$WORK/check-$run.log" 2>&1
     return
   fi
-  (cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/nnxspec" check --target flax --profile ci \
+  # a memory cap, so a law that runs away fails with MemoryError instead of the OOM killer taking
+  # the whole run (flax's traversals of the 100,000-node inputs of the robustness laws)
+  (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"
+   cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/nnxspec" check --target flax --profile ci \
       --expect "$ROOT/spec/targets/expectations/flax-$v.toml" --report "$out") > "$WORK/check-$run.log" 2>&1
   (cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/python" -m pytest -q -p no:cacheprovider \
       -c "$ROOT/pyproject.toml" --rootdir "$ROOT" "$ROOT/tests/targets") > "$WORK/tests-$run.log" 2>&1
