@@ -325,3 +325,24 @@ def type_filters_match_subclasses(t: Target, case: Case) -> None:
         for f in filters:
             expected = semantics.state_groups(m, (f,))[0]
             require_same_state(expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, {type(f).__name__}({name}))")
+
+
+@law("FLT-7", inputs=("graph",))
+def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
+    """The integer 1 is not a filter and not a catch-all, alone, after another filter or before `...`: split and state reject it.
+
+    Statement: ∀ fs ∈ {(1,), (Param, 1), (1, ...)}: split(x, *fs) and state(x, *fs) raise ValueError / TypeError
+    Rationale: `1 == True` in Python; an implementation testing `f == True` silently turns a stray 1 into "everything else".
+    Seed: filterlib.to_predicate (breaks: the seed tests `filter == True`, so 1 is a catch-all, D-10).
+    """
+    from spec.filters import Invalid, Literal, TypeFilter
+
+    x = build_case(t, case).root
+    one = Invalid("int")
+    for fs in ((one,), (TypeFilter("Param"), one), (one, Literal("..."))):
+        try:
+            filters = [t.make_filter(f) for f in fs]
+        except (TypeError, ValueError):
+            continue  # rejected while the filter is built: also a rejection
+        expect_failure(lambda: t.split(x, *filters), SpecError("invalid-filter"), f"split(x, {', '.join(map(repr, fs))})")
+        expect_failure(lambda: t.state(x, *filters), SpecError("invalid-filter"), f"state(x, {', '.join(map(repr, fs))})")

@@ -1051,7 +1051,7 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("last_filter_wins", "a leaf goes to the last matching filter instead of the first",
        "FLT-1 FLT-4", _bucket("last_wins")),
     _m("one_is_true", "the integer 1 counts as True (a catch-all) in filters",
-       "FLT-3", _one_is_true),
+       "FLT-7 FLT-3", _one_is_true),
     _m("catch_all_order_unchecked", "a filter after `...` / True is accepted (and never matches)",
        "FLT-3", _order_unchecked),
     _m("nonexhaustive_split_silent", "split drops the leaves no filter matches instead of raising",

@@ -385,6 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--list", action="store_true", help="list the mutations and stop")
     p.add_argument("--resume", action="store_true", help="skip the mutations already in --log")
+    p.add_argument("--collect", action="store_true",
+                   help="run nothing: write --json from --log (mutations not in it are 'not run')")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     from spec.laws import LAWS
@@ -408,22 +410,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{m.key}  {m.before!r} -> {m.after!r}")
         print(f"{len(ms)} mutations")
         return 0
-    start = time.perf_counter()
     done: dict[str, dict[str, Any]] = {}
     if args.resume and args.log and Path(args.log).is_file():
         for line in Path(args.log).read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
             done[r["key"]] = r
-    fresh = run([m for m in ms if m.key not in done], laws, args.workers, ["--profile", args.profile],
-                args.timeout, Path(args.log) if args.log else None)
+    if args.collect:
+        fresh = [{**dataclasses.asdict(m), "key": m.key, "status": "not run", "law": None}
+                 for m in ms if m.key not in done]
+    else:
+        fresh = run([m for m in ms if m.key not in done], laws, args.workers, ["--profile", args.profile],
+                    args.timeout, Path(args.log) if args.log else None)
     by_key = {**done, **{r["key"]: r for r in fresh}}
     results = [by_key[m.key] for m in ms]
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     if args.json:
+        seconds = sum(float(r.get("seconds") or 0.0) for r in results)  # worker time, all runs
         doc = {"profile": args.profile, "laws": laws, "modules": args.modules, "counts": counts,
-               "seconds": round(time.perf_counter() - start, 1), "mutants": results}
+               "seconds": round(seconds, 1), "mutants": results}
         Path(args.json).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     return 0

@@ -79,14 +79,18 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"`python -m spec.mutants.auto --profile {doc['profile']}` over {', '.join(f'`{m}`' for m in doc['modules'])}: "
         f"{len(mutants)} AST mutants (comparison, boolean, `not`, constant, `+`/`-`, `break`/`continue` "
         f"and statement-deletion operators), each run against its module's law subset "
-        f"until a genuine failure; {doc['seconds']:.0f} s.",
+        f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of worker time.  "
+        "*incompetent*: the mutated module does not load; *not run*: left when the session's time ran out.",
         "",
-        "| module | mutants | killed | survived | incompetent |",
-        "| --- | --- | --- | --- | --- |",
+        "| module | mutants | killed | survived | incompetent | not run |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for module, c in sorted(by_module.items()):
-        lines.append(f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} |")
-    lines.append(f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} |")
+        lines.append(f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |")
+    lines.append(f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |")
+    run_total = len(mutants) - counts["not run"] - counts["incompetent"]
+    lines += ["", f"Kill rate over the mutants run (incompetent ones excluded): "
+                  f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%."]
     survivors = [r for r in mutants if r["status"] == "survived"]
     verdicts = Counter(triage.get(r["key"], {}).get("verdict", "untriaged") for r in survivors)
     lines += [

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import pytest
 
 from spec.errors import LawViolation
 from spec.laws import LAWS, Case, law_by_id
+from spec.mutants import Patcher
 from spec.target import Capability, Target
 from spec.targets.reference import ReferenceTarget
 
@@ -70,13 +71,63 @@ class ClaimsLiveReuseToy(ReferenceTarget):
     capabilities = (ReferenceTarget.capabilities - _SEED) | _FLAX_11
 
 
-TOYS: dict[str, tuple[type[ReferenceTarget], str | None]] = {
+class MutableDictsToy(ReferenceTarget):
+    """Declares the flax >= 0.11.1 variant where update and pop write into plain dicts; run with
+    an ``update`` patch that adds a new dict key as a Variable before the reference's update."""
+
+    name = "toy-mutable-dicts"
+    capabilities = (ReferenceTarget.capabilities - {Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE}) | {
+        Capability.PYTREE_DICTS_ARE_MUTABLE}
+
+
+def _dict_keys(add: bool) -> Callable[[Patcher], None]:
+    """An ``update_graph`` patch: a leaf at a key a plain dict lacks is added to the dict as a
+    new Variable (``add``), or silently dropped (the broken toy)."""
+
+    def install(p: Patcher) -> None:
+        from spec.mutants._helpers import MISSING, child, parent_of, ref, state_leaves
+
+        update = ref("reference._update")
+        original = update.update_graph
+
+        def update_graph(node: Any, state: Any) -> None:
+            leaves = state_leaves(state)
+            kept = []
+            for path, leaf in leaves:
+                parent = parent_of(node, path)
+                if type(parent) is dict and child(parent, path[-1]) is MISSING:
+                    if add:
+                        parent[path[-1]] = leaf.to_variable()
+                    continue
+                kept.append((path, leaf))
+            original(node, ref("reference._state").from_flat(kept))
+
+        p.replace("reference._update", "update_graph", update_graph)
+
+    return install
+
+
+def _with_mutant(name: str) -> Callable[[Patcher], None]:
+    from spec.mutants import mutant_by_name
+
+    def install(p: Patcher) -> None:
+        m = mutant_by_name(name)
+        assert m.install is not None  # sanity check: only monkeypatch mutants are named here
+        m.install(p)
+
+    return install
+
+
+TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] = {
     "live_state": (LiveStateToy, None),
     "claims_live": (ClaimsLiveToy, None),
-    "live_reuse": (LiveReuseToy, "merge_reuses_live_variables"),
+    "live_reuse": (LiveReuseToy, _with_mutant("merge_reuses_live_variables")),
     "claims_live_reuse": (ClaimsLiveReuseToy, None),
+    "mutable_dicts": (MutableDictsToy, _dict_keys(add=True)),
+    "dict_keys_dropped": (MutableDictsToy, _dict_keys(add=False)),
+    "mutable_dicts_pop_keeps": (MutableDictsToy, _with_mutant("pop_keeps_variables")),
 }
-"""Toy name -> (adapter class, mutant installed while it is used)."""
+"""Toy name -> (adapter class, patches installed while it is used)."""
 
 
 @contextlib.contextmanager
@@ -89,12 +140,14 @@ def target(spec: str) -> Iterator[Target]:
         return
     kind, _, name = spec.partition(":")
     if kind == "toy":
-        cls, mutant = TOYS[name]
-        if mutant is None:
+        cls, install = TOYS[name]
+        p = Patcher()
+        try:
+            if install is not None:
+                install(p)
             yield cls()
-        else:
-            with installed(mutant_by_name(mutant)):
-                yield cls()
+        finally:
+            p.undo()
         return
     assert kind == "mutant", spec  # sanity check: the example files name one of three kinds
     with installed(mutant_by_name(name)) as t:

@@ -32,7 +32,7 @@ from spec.laws import FIXED_CASE, LAWS, Case, Law  # noqa: E402
 from spec.mutants import MUTANTS  # noqa: E402
 
 PASS_TARGETS = {"ST-5": "toy:live_state", "RT-6": "toy:live_reuse", "CALL-3": "toy:live_reuse",
-                "CALL-4": "toy:live_reuse"}
+                "CALL-4": "toy:live_reuse", "UPD-8": "toy:mutable_dicts", "POP-4": "toy:mutable_dicts"}
 FAIL_TARGETS = {
     "RT-1": ["mutant:forget_noderef"], "RT-3": ["mutant:forget_noderef"], "PT-3": ["mutant:forget_noderef"],
     "STAT-2": ["mutant:forget_noderef"], "JIT-1": ["mutant:forget_noderef"], "BE-1": ["mutant:forget_noderef"],
@@ -45,13 +45,14 @@ FAIL_TARGETS = {
     "ROB-3": ["mutant:size_capped_flatten"],
     "RT-6": ["toy:claims_live_reuse"], "CALL-3": ["toy:claims_live_reuse"], "CALL-4": ["toy:claims_live_reuse"],
     "ROB-4": ["mutant:pop_keeps_variables", "mutant:iter_graph_pre_order"],
-    "ROB-5": ["mutant:thread_global_contexts"], "ROB-6": ["mutant:context_maps_not_cleared"],
+    "ROB-5": ["mutant:step4_new_outer_objects"], "ROB-6": ["mutant:context_maps_not_cleared"],
     "ROB-7": ["mutant:split_leaks_graphdefs"],
     "ROB-8": ["mutant:merge_ignores_unknown_keys", "mutant:merge_by_position", "mutant:merge_invents_missing_leaves"],
     "ROB-9": ["mutant:update_non_atomic", "mutant:update_drops_new_keys"],
     "ROB-10": ["mutant:arrays_static", "mutant:unhashable_error_unnamed"],
     "ROB-11": ["mutant:one_is_true", "mutant:catch_all_order_unchecked", "mutant:nonexhaustive_split_silent"],
     "ROB-12": ["mutant:context_order_unchecked"],
+    "UPD-8": ["toy:dict_keys_dropped"], "POP-4": ["toy:mutable_dicts_pop_keeps"],
 }
 SCALES = {"ROB-1": 0.01, "ROB-2": 0.02, "ROB-3": 0.01, "ROB-4": 0.01, "ROB-5": 0.01, "ROB-7": 0.01}
 
