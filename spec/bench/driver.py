@@ -8,7 +8,8 @@ workers for samples **round-robin**, a few samples per worker per round and the 
 every round, so that machine noise (this project's benchmark box is a shared 2-core VM) falls
 on all targets alike and the ratios are taken side by side.
 
-A worker that dies (a C stack overflow, an out-of-memory kill) or overruns ``timeout`` is
+Every shape starts with fresh worker processes, so each graph is timed in a heap that holds
+nothing left over from the shapes before.  A worker that dies (a C stack overflow, an out-of-memory kill) or overruns ``timeout`` is
 recorded as such for that operation and restarted for the next one.
 """
 
@@ -310,6 +311,8 @@ def machine_info() -> Reply:
         pass
     if hasattr(os, "getloadavg"):
         info["load_before"] = [round(x, 2) for x in os.getloadavg()]
+    if hasattr(os, "nice"):
+        info["niceness"] = os.nice(0)  # the workers inherit it
     return info
 
 
@@ -347,6 +350,8 @@ def _run_shape(workers: Sequence[WorkerProcess], labels: Sequence[str], shape: s
     s = parse_shape(shape)
     entry: Reply = {"name": s.name, "family": s.family, "size": s.size, "build": {}, "ops": {}, "memory": {}}
     for w, label in zip(workers, labels):
+        # a fresh process per shape: each target times a graph in a heap that holds nothing else
+        w.close()
         reply = _ask(w, {"cmd": "build", "shape": shape})
         entry["build"][label] = reply
         if reply.get("ok"):

@@ -55,9 +55,11 @@ def plot(results: dict[str, Any], path: Path) -> str | None:
             if xs:
                 ax.plot(xs, ys, marker="o", label=label)
                 drawn = True
-        floor_xs, floor_ys = _series(results, labels(results)[0], "tree")
-        if floor_xs:
-            ax.plot(floor_xs, floor_ys, linestyle="--", color="grey", label="jax tree flatten + unflatten")
+        for floor, style, name in (("tree", "--", "jax tree flatten + unflatten (C++)"),
+                                   ("py-tree", ":", "the same in pure Python")):
+            floor_xs, floor_ys = _series(results, labels(results)[0], floor)
+            if floor_xs:
+                ax.plot(floor_xs, floor_ys, linestyle=style, color="grey", label=name)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(title, fontsize=10)

@@ -131,6 +131,9 @@ def _machine(results: Results) -> list[str]:
         after = m.get("load_after")
         out.append(f"- **load average** (1, 5, 15 min) at the start: {', '.join(map(str, m['load_before']))}"
                    + (f"; at the end: {', '.join(map(str, after))}" if after else ""))
+    if m.get("niceness"):
+        out.append(f"- **niceness** of the benchmark processes: {m['niceness']} (other processes on the "
+                   f"machine at 0)")
     out.append(f"- **run**: started {results['started']}, took {results.get('seconds', '?')} s")
     out.append("")
     rows = [[str(t["label"]), str(t["python"]), str(t["jax"]), str(t["jaxlib"]), str(t.get("flax") or "–"),
@@ -142,7 +145,7 @@ def _machine(results: Results) -> list[str]:
 def _method(results: Results) -> list[str]:
     s = results["settings"]
     return [
-        f"Every target runs in its own worker process; for each shape and operation every worker is "
+        f"Every target runs in its own worker process, started afresh for each shape; for each shape and operation every worker is "
         f"calibrated (a warm-up call, then how many back-to-back calls make one sample last at least "
         f"{s['min_sample'] * 1e3:g} ms), then asked for samples round-robin over up to {s['rounds']} "
         f"rounds with the order rotated each round, so noise falls on all targets alike. About "
