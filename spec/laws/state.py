@@ -344,5 +344,6 @@ def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
             filters = [t.make_filter(f) for f in fs]
         except (TypeError, ValueError):
             continue  # rejected while the filter is built: also a rejection
-        expect_failure(lambda: t.split(x, *filters), SpecError("invalid-filter"), f"split(x, {', '.join(map(repr, fs))})")
-        expect_failure(lambda: t.state(x, *filters), SpecError("invalid-filter"), f"state(x, {', '.join(map(repr, fs))})")
+        what = ", ".join(map(repr, fs))
+        expect_failure(lambda fs=filters: t.split(x, *fs), SpecError("invalid-filter"), f"split(x, {what})")  # type: ignore[misc]
+        expect_failure(lambda fs=filters: t.state(x, *fs), SpecError("invalid-filter"), f"state(x, {what})")  # type: ignore[misc]

@@ -185,10 +185,30 @@ def mutations(module: str) -> list[Mutation]:
     return out
 
 
+def _locate(m: Mutation, tree: ast.AST) -> int:
+    """Return the index of ``m``'s point in the module's *current* source: the point with the
+    same operator and text nearest to ``m.line`` (the source may have changed since ``m`` was
+    listed); ValueError if the current source has no such point."""
+    best: tuple[int, int] | None = None
+    for i, (node, operator, detail) in enumerate(_points(tree)):
+        if operator != m.operator:
+            continue
+        if ast.unparse(node).splitlines()[0][:80] != m.before:
+            continue
+        if ast.unparse(_mutate(node, operator, detail)).splitlines()[0][:80] != m.after:
+            continue
+        distance = abs(getattr(node, "lineno", 0) - m.line) + abs(getattr(node, "col_offset", 0) - m.col)
+        if best is None or distance < best[0]:
+            best = (distance, i)
+    if best is None:
+        raise ValueError(f"{m.key}: the current source of {m.module} has no {m.before!r} -> {m.after!r}")
+    return best[1]
+
+
 def apply_mutation(m: Mutation) -> str:
-    """Return ``m.module``'s source with mutation ``m`` applied."""
+    """Return ``m.module``'s source with mutation ``m`` applied (located in the current source)."""
     tree = ast.parse(_source(m.module))
-    node, operator, detail = list(_points(tree))[m.index]
+    node, operator, detail = list(_points(tree))[_locate(m, tree)]
     replacement = _mutate(node, operator, detail)
 
     class Swap(ast.NodeTransformer):
