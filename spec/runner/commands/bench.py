@@ -2,8 +2,8 @@
 
 Times ``split``, ``merge``, ``update``, ``clone``, ``state``, graphdef hashing (a new GraphDef's
 first hash, then later hashes of the same one), a jitted ``split(merge(graphdef, state))`` round
-trip (first call with tracing, then steady state), and the floor: ``jax.tree_util`` flatten +
-unflatten of the same state.  Shapes: MLP-shaped models (``mlp-10``, ``mlp-50``), wide graphs
+trip (first call with tracing, then steady state), and two floors: ``jax.tree_util`` flatten +
+unflatten of the same state (C++), and the same written in pure Python.  Shapes: MLP-shaped models (``mlp-10``, ``mlp-50``), wide graphs
 of 1k to 256k Variables with 10% sharing (``wide-16k`` ...), a 100,000-deep chain and a
 1,000-node ring.  Each target runs in its own worker process, in its own environment
 (``flax@/path/to/venv``), and the workers are sampled round-robin (``spec.bench.driver``).
