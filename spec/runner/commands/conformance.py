@@ -190,8 +190,10 @@ def render(columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (
                 reason, link = _vector_reason(c, e)
                 if e["status"] == "fail" and not reason:
                     reason = "not triaged: an unexpected failure"
-                shown = f"[{_SHOWN[str(e['status'])]}]({_link(c, e, base)})" if _link(c, e, base) else _SHOWN[str(e["status"])]
-                lines.append(f"| {_key(e)} | {shown} | {_md(reason)} | {_md(link)} |")
+                vector = _link(c, e, base)
+                shown = f"[{_SHOWN[str(e['status'])]}]({vector})" if vector else _SHOWN[str(e["status"])]
+                tracked = "the vector" if link and link == vector else _md(link)
+                lines.append(f"| {_key(e)} | {shown} | {_md(reason)} | {tracked} |")
             lines.append("")
         if na:
             lines += ["| law | n/a because |", "|---|---|"]
