@@ -113,7 +113,8 @@ def jit_traces_once_per_structure(t: Target, case: Case) -> None:
     jf(gdx, sx)
     jf(gdy, sy)
     require(len(traces) == 1, f"changing only Variable values retraced: {len(traces)} traces, but should be 1")
-    changed = semantics.graphdef_tokens(observe(t, x)) != semantics.graphdef_tokens(observe(t, z))
+    changed = semantics.structure(semantics.graphdef_tokens(observe(t, x))) != semantics.structure(
+        semantics.graphdef_tokens(observe(t, z)))
     jf(gdz, sz)
     require(len(traces) == 1 + changed, f"{len(traces)} traces after a program that {'changes' if changed else 'keeps'} the structure, but should be {1 + changed}")
 

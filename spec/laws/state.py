@@ -230,9 +230,9 @@ def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> No
             require(leaf is by_path.get(tuple(p)), f"variables(x, *fs)[{i}] at {path_str(p)} is not x's live Variable")
 @law("GD-3", inputs=("graph", "program"))
 def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
-    """Two graphdefs are equal exactly when their structures (tokens) are: values do not count, statics, sharing and metadata do.
+    """Two graphdefs are equal exactly when their structures (tokens) are: values do not count, statics (by ==), sharing and metadata do.
 
-    Statement: y = run(program, x')  ⟹  (graphdef(x) == graphdef(y)) ⇔ (semantics.graphdef_tokens(model(x)) == semantics.graphdef_tokens(model(y)))
+    Statement: y = run(program, x')  ⟹  (graphdef(x) == graphdef(y)) ⇔ (structure(tokens(model(x))) == structure(tokens(model(y))))
     Rationale: over-sensitive graphdefs retrace jit; under-sensitive ones reuse stale compiled code.
     Seed: graph.py NodeDef equality (holds).
     """
@@ -242,7 +242,8 @@ def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     y = build(t, case.graph).root
     run(t, y, case.program)
-    same = semantics.graphdef_tokens(observe(t, x)) == semantics.graphdef_tokens(observe(t, y))
+    same = semantics.structure(semantics.graphdef_tokens(observe(t, x))) == semantics.structure(
+        semantics.graphdef_tokens(observe(t, y)))
     equal = t.graphdef(x) == t.graphdef(y)
     require(equal == same, f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but should be {same}")
 

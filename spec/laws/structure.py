@@ -65,23 +65,33 @@ def roundtrip_keeps_aliasing(t: Target, case: Case) -> None:
 
 
 @law("SHARE-3")
-def writes_through_one_alias_are_seen_through_all(t: Target, case: Case) -> None:
-    """After a round trip, writing a shared Variable through one path is seen through every path.
+def a_write_reaches_exactly_its_aliases(t: Target, case: Case) -> None:
+    """After a round trip, writing a Variable through one path changes it at every path that reached it in x, and nowhere else.
 
-    Statement: y = merge(*split(x)); v = y@p; v.value ← f(v.value)  ⟹  ∀ q ~ p: (y@q).value == f(v.value)
-    Rationale: aliasing must be real object identity, not equal copies.
+    Statement: y = merge(*split(x)); y@p.value ← f(y@p.value)  ⟹  ∀ q: y@q.value changed ⇔ q ~ p in x
+    Rationale: aliasing must be real object identity, and distinct Variables must not share storage.
     Seed: graph.py unflatten (index_ref reuse; holds).
     """
     x = build_case(t, case).root
+    m = observe(t, x)
+    _, first = m.first_paths()
     y = t.merge(*t.split(x))
-    m = observe(t, y)
-    for (kind, _), paths in aliasing(m).items():
-        if kind != "Variable":
-            continue
-        first = _resolve(t, y, paths[0])
-        t.set_value(first, TRANSFORMS["add_one"](t.get_value(first)))  # type: ignore[arg-type]
-        for q in paths[1:]:
-            require(_resolve(t, y, q) is first, f"y{path_str(q)} is not the Variable at y{path_str(paths[0])}, but should be")
+    before = observe(t, y)
+    for vid, p in first.items():
+        written = _resolve(t, y, p)
+        t.set_value(written, TRANSFORMS["add_one"](t.get_value(written)))  # type: ignore[arg-type]
+        after = observe(t, y)
+        for path, slot, _ in m.walk():
+            if isinstance(slot, VarSlot):
+                old = before.resolve(path)
+                new = after.resolve(path)
+                assert isinstance(old, VarSlot) and isinstance(new, VarSlot)  # sanity check: same structure
+                changed = before.variables[old.id] != after.variables[new.id]
+                should = slot.id == vid
+                require(changed == should, f"after writing y{path_str(p)}, y{path_str(path)} "
+                        f"{'changed' if changed else 'did not change'}, but it should "
+                        f"{'' if should else 'not '}change: in x it {'is' if should else 'is not'} the same Variable")
+        before = after
 
 
 @law("CYC-1")

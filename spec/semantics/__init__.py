@@ -9,6 +9,7 @@ from spec.semantics.flatten import FlatState as FlatState
 from spec.semantics.flatten import flatten as flatten
 from spec.semantics.flatten import graphdef_tokens as graphdef_tokens
 from spec.semantics.flatten import state as state
+from spec.semantics.flatten import structure as structure
 from spec.semantics.iteration import Item as Item
 from spec.semantics.iteration import iter_graph as iter_graph
 from spec.semantics.merge import RawLeaf as RawLeaf
@@ -49,6 +50,7 @@ __all__ = [
     "split",
     "state",
     "state_groups",
+    "structure",
     "transformed",
     "update",
 ]

@@ -23,6 +23,7 @@ Token grammar (pre-order; the target's ``graphdef_tokens`` must produce the same
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import Union
 
@@ -31,7 +32,7 @@ from spec.blueprint import Key
 from spec.model import Model, NodeSlot, StaticSlot, VarModel, VarSlot
 from spec.target import Path, Token
 
-__all__ = ["Cell", "FlatState", "flatten", "graphdef_tokens", "spell", "state"]
+__all__ = ["Cell", "FlatState", "flatten", "graphdef_tokens", "spell", "state", "structure"]
 
 FlatState = tuple[tuple[Path, VarModel], ...]
 Cell = Union[tuple["Cell", Key], None]
@@ -95,6 +96,19 @@ def flatten(m: Model) -> tuple[tuple[Token, ...], FlatState]:
             else:
                 stack.append(((cell, key), open_node(slot.id)))
     return tuple(tokens), tuple(flat)
+
+
+def structure(tokens: tuple[Token, ...]) -> tuple[object, ...]:
+    """Return ``tokens`` with each static value as the Python value it renders (for bool, int,
+    float and str), so that two structures compare as their graphdefs must: statics by ``==``
+    (``1 == True == 1.0``, as jax compares static arguments), everything else exactly."""
+    out: list[object] = []
+    for token in tokens:
+        if token[0] == "static" and token[2] in ("bool", "int", "float", "str"):
+            out.append(("static", token[1], ast.literal_eval(str(token[3]))))
+        else:
+            out.append(token)
+    return tuple(out)
 
 
 def graphdef_tokens(m: Model) -> tuple[Token, ...]:

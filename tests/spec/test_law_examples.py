@@ -185,11 +185,7 @@ def test_law_example(law_id: str, kind: str, example: dict[str, Any]) -> None:
             assert raised.value.law_id == law_id
 
 
-WITHOUT_EXAMPLES: dict[str, str] = {
-    "SHARE-3 fail": "vacuous as written: it takes the alias classes from merge's own result, which "
-                    "observation builds by identity, so `y@q is y@p` always holds (reported; "
-                    "SHARE-2 and PT-3 check that aliasing survives)",
-}
+WITHOUT_EXAMPLES: dict[str, str] = {}
 """``"<law> <kind>"`` -> why that law has no example of that kind (each one reported)."""
 
 
