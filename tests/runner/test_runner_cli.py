@@ -182,6 +182,18 @@ def test_a_usage_error_names_the_unknown_target() -> None:
     assert "unknown target 'no-such-target'" in done.stdout + done.stderr
 
 
+def test_check_ignores_the_conftest_of_the_working_directory(tmp_path: Path) -> None:
+    """A conftest.py where the user stands is not imported (it once put this repository's tests/
+    first on sys.path, whose tests/reference then shadowed the editable reference package)."""
+    (tmp_path / "conftest.py").write_text('raise RuntimeError("conftest.py imported")\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("NNXSPEC_TARGET", None)
+    done = subprocess.run([sys.executable, "-m", "spec.runner", "check", "-k", "[RT-1]", "--report", str(tmp_path / "r")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.stdout.splitlines()[-1] == "1 passed, 0 failed"
+
+
 @pytest.mark.skipif(not os.environ.get("NNXSPEC_SLOW"), reason="the full check takes a minute: set NNXSPEC_SLOW=1")
 def test_the_full_dev_check_of_the_reference_passes(tmp_path: Path) -> None:
     done = nnxspec("check", "--report", str(tmp_path))

@@ -41,7 +41,11 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
     import spec
 
     root = Path(spec.__file__).resolve().parent.parent
-    out = ["--pyargs", "spec.runner.suite", "-c", os.devnull, "--rootdir", str(root),
+    # --noconftest: the run must not depend on where it is started; a conftest.py in the working
+    # directory's tree (this repository's tests/ among them) would be imported, its folder put first
+    # on sys.path, and a folder there named like the target's package (tests/reference) would
+    # shadow an editable install of it as an empty namespace package.
+    out = ["--pyargs", "spec.runner.suite", "-c", os.devnull, "--rootdir", str(root), "--noconftest",
            "-p", "no:cacheprovider", "--tb=short",
            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--nnxspec-summary=none",
            "--nnxspec-report", str(report_dir)]
