@@ -5,9 +5,10 @@
 #      results, and CONFORMANCE.md is what `nnxspec conformance` generates from results/;
 #   2. for each flax release (0.10.3, 0.12.8): rebuild its environment with `nnxspec env flax==V`
 #      (the known-good jax pin; nnxspec from this checkout, built once as a wheel), rerun the `ci`
-#      profile with the release's expectation file, run tests/targets inside it (the releases side
-#      by side, each under a data-size limit of NNXSPEC_FRESH_MEMORY_KB, default 8 GB); then the
-#      reference's `ci` run, in this environment;
+#      profile with the release's expectation file, run tests/targets inside it and every vector's
+#      standalone reproducer (.py), which must exit non-zero (the releases side by side, each under
+#      a data-size limit of NNXSPEC_FRESH_MEMORY_KB, default 8 GB); then the reference's `ci` run,
+#      in this environment;
 #   3. fail when any law's status differs from the committed results/<run>/results.json (statuses
 #      only: not timings, example counts or counterexamples), or when a step fails.
 #
@@ -94,6 +95,18 @@ run_one() {
   (cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/python" -m pytest -q -p no:cacheprovider \
       -c "$ROOT/pyproject.toml" --rootdir "$ROOT" "$ROOT/tests/targets") > "$WORK/tests-$run.log" 2>&1
   echo $? > "$WORK/tests-$run.rc"
+  # every vector's standalone reproducer must fail on its release (the committed ones; the new
+  # ones when updating)
+  local vecs="$ROOT/results/$run/vectors" f bad=0
+  [ "$UPDATE" = 1 ] && vecs="$out/vectors"
+  for f in "$vecs"/*.py; do
+    [ -e "$f" ] || continue
+    if (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"; cd "$WORK" && timeout 600 \
+        env -u PYTHONPATH "$WORK/flax-$v/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
+      echo "reproducer passed on flax $v (it must fail): $f"; bad=1
+    fi
+  done >> "$WORK/repro-$run.log"
+  echo $bad > "$WORK/repro-$run.rc"
 }
 # the flax runs side by side, then the reference (its robustness laws need the memory)
 pids=()
@@ -117,6 +130,13 @@ for run in "${RUNS[@]}"; do
       tail -30 "$WORK/tests-$run.log"; say "FAILED: tests/targets in the $run environment"; fail=1
     else
       say "tests/targets in $run: $(tail -1 "$WORK/tests-$run.log")"
+    fi
+  fi
+  if [ -f "$WORK/repro-$run.rc" ]; then
+    if [ "$(cat "$WORK/repro-$run.rc")" != 0 ]; then
+      cat "$WORK/repro-$run.log"; say "FAILED: a reproducer of $run passes on its release"; fail=1
+    else
+      say "every reproducer of $run fails on its release ($(ls "$WORK"/repro-"$run"-*.log 2>/dev/null | wc -l) scripts)"
     fi
   fi
   if [ "$UPDATE" = 1 ]; then
