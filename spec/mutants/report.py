@@ -80,7 +80,9 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"{len(mutants)} AST mutants (comparison, boolean, `not`, constant, `+`/`-`, `break`/`continue` "
         f"and statement-deletion operators), each run against its module's law subset "
         f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of worker time.  "
-        "*incompetent*: the mutated module does not load; *not run*: left when the session's time ran out.",
+        "*incompetent*: the mutated module does not load; "
+        + (f"*not run*: {counts['not run']} left when the session's time ran out."
+           if counts["not run"] else "*not run*: none (every mutant ran; `--resume` continues a pass from its `--log`)."),
         "",
         "| module | mutants | killed | survived | incompetent | not run |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -97,6 +99,13 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         "",
         f"### Survivors ({len(survivors)}): "
         + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())),
+        "",
+        "Verdicts (`triage.json`): *equivalent*: behaviour provably unchanged; *equivalent in practice*: "
+        "unchanged for every input the laws build; *unreached*: no law's inputs reach the changed "
+        "behaviour (the why names an input that does); *killed with --rob*: the robustness laws, "
+        "left out of this pass, kill it (`--rob --laws ROB-n`); *weak check (error path)*: an error "
+        "law reaches it but checks too little; *gap*: a plain input shows wrong behaviour that no law "
+        "checks (the why proposes the check).",
         "",
         "| mutant | change | verdict | why |",
         "| --- | --- | --- | --- |",
