@@ -111,9 +111,9 @@ def _first_graph_node_path(t: Target, x: object) -> tuple[object, ...] | None:
 
 @law("UPD-5")
 def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
-    """A state leaf at a key a graph node lacks becomes a new Variable of that node (never a stored state leaf).
+    """A state leaf at a key a graph node lacks becomes a new Variable of that node (never a stored state leaf), whatever leaves come after it.
 
-    Statement: update(x, {p + (k,): leaf}) with k ∉ keys(x@p)  ⟹  model(x) == semantics.update(model(x), …) ∧ x@p.k is a Variable
+    Statement: update(x, {p + (k,): leaf} ∪ f(state(x))) with k ∉ keys(x@p), k first  ⟹  model(x) == semantics.update(model(x), …) ∧ x@p.k is a Variable
     Rationale: sown intermediates and new caches enter the graph this way; a VariableState attribute would be a broken node.
     Seed: graph.py _graph_update_dynamic (breaks: stores the VariableState itself as the attribute, D-6).
     """
@@ -123,7 +123,9 @@ def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
         return
     m = observe(t, x)
     leaf = VarModel("Param", "float32", (2,), b"\x00\x00\x80?\x00\x00\x00@", (("tag", "new"),))
-    new = (((*path, "zz_new"), leaf),)
+    # the new key sorts before the node's own keys and comes first; the graph's own leaves
+    # (transformed) follow it, so adding it must not disturb the writes after it
+    new = (((*path, fresh_key(m, path, "A_new")), leaf), *_transformed(semantics.state(m)))
     t.update(x, make_state(t, new))  # type: ignore[arg-type]
     require_same_model(semantics.update(m, new), observe(t, x), "x after update with a new key")  # type: ignore[arg-type]
 

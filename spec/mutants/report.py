@@ -103,7 +103,8 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         "Verdicts (`triage.json`): *equivalent*: behaviour provably unchanged; *equivalent in practice*: "
         "unchanged for every input the laws build; *unreached*: no law's inputs reach the changed "
         "behaviour (the why names an input that does); *killed with --rob*: the robustness laws, "
-        "left out of this pass, kill it (`--rob --laws ROB-n`); *weak check (error path)*: an error "
+        "left out of this pass, kill it (`--rob --laws ROB-n`); *killed by a sharper check*: a law "
+        "or adapter sharpened after the pass kills it (the why says which); *weak check (error path)*: an error "
         "law reaches it but checks too little; *gap*: a plain input shows wrong behaviour that no law "
         "checks (the why proposes the check).",
         "",

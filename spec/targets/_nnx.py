@@ -447,8 +447,8 @@ def nested_nodedef_tokens(nnx: ModuleType, graph: Any, graphdef: object) -> Iter
             continue
         is_graph = isinstance(item.type, type) and issubclass(item.type, nnx.Object)
         kind = "graph" if is_graph else "pytree"
-        index = int(item.index) if is_graph else -1
-        yield ("node", kind, _type_name(nnx, item), index, len(item.attributes))
+        # the NodeDef's own index, pytree nodes included (the spec says -1 there: PT-2 checks it)
+        yield ("node", kind, _type_name(nnx, item), int(item.index), len(item.attributes))
         pending: list[Any] = []
         for attr in item.attributes:
             name = type(attr).__name__
