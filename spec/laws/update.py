@@ -24,7 +24,7 @@ from spec.laws._check import (
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, VarModel, VarSlot, aliasing, observe, observe_objects, path_str
 from spec.semantics import FlatState
-from spec.target import Capability, Target
+from spec.target import Capability, Path, Target
 
 
 def _transformed(flat: FlatState, fn: str = "add_one") -> FlatState:
@@ -99,7 +99,7 @@ def update_with_several_states_merges_them(t: Target, case: Case) -> None:
     require_same_model(semantics.update(m, *parts), observe(t, x), "x after update(x, *parts)")
 
 
-def _first_graph_node_path(t: Target, x: object) -> tuple[object, ...] | None:
+def _first_graph_node_path(t: Target, x: object) -> Path | None:
     m = observe(t, x)
     if m.root.kind == "graph":
         return ()
@@ -126,8 +126,8 @@ def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
     # the new key sorts before the node's own keys and comes first; the graph's own leaves
     # (transformed) follow it, so adding it must not disturb the writes after it
     new = (((*path, fresh_key(m, path, "A_new")), leaf), *_transformed(semantics.state(m)))
-    t.update(x, make_state(t, new))  # type: ignore[arg-type]
-    require_same_model(semantics.update(m, new), observe(t, x), "x after update with a new key")  # type: ignore[arg-type]
+    t.update(x, make_state(t, new))
+    require_same_model(semantics.update(m, new), observe(t, x), "x after update with a new key")
 
 
 @law("UPD-6", requires=(Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE,))
