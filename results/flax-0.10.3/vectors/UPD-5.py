@@ -1,4 +1,4 @@
-"""Reproducer for UPD-5 (A state leaf at a key a graph node lacks becomes a new Variable of that node (never a stored state leaf).) on flax 0.10.3, written by nnxspec."""
+"""Reproducer for UPD-5 (A state leaf at a key a graph node lacks becomes a new Variable of that node (never a stored state leaf), whatever leaves come after it.) on flax 0.10.3, written by nnxspec."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
