@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import Protocol, Union
 
 from spec import codec as _codec
 from spec.blueprint import Key, StaticValue, Unhashable, VarSpec
-
-if TYPE_CHECKING:
-    from spec.target import Target
+from spec.target import Target, live_at
 
 __all__ = [
     "TRANSFORMS",
@@ -124,20 +122,6 @@ TRANSFORMS: dict[str, Callable[[_Array], _Array]] = {
 """Value transforms written with operators only, so they act alike on numpy and on tracers."""
 
 
-def _child(t: Target, node: object, key: Key) -> object:
-    for k, v in t.inspect(node).entries:
-        if k == key and type(k) is type(key):
-            return v
-    raise KeyError(key)
-
-
-def _resolve(t: Target, root: object, path: Path) -> object:
-    x = root
-    for key in path:
-        x = _child(t, x, key)
-    return x
-
-
 def _variables(t: Target, root: object) -> list[object]:
     """Return every distinct Variable reachable from ``root`` (values are never read, so this
     works on tracers inside ``jax.jit``)."""
@@ -165,7 +149,7 @@ def run(t: Target, root: object, program: Sequence[Edit]) -> None:
             for v in _variables(t, root):
                 t.set_value(v, fn(t.get_value(v)))  # type: ignore[arg-type]
             continue
-        node = _resolve(t, root, edit.node)
+        node = live_at(t, root, edit.node)
         if isinstance(edit, SetStatic):
             t.set_attr(node, edit.key, t.new_static(edit.value))
         elif isinstance(edit, AddVariable):
@@ -175,9 +159,9 @@ def run(t: Target, root: object, program: Sequence[Edit]) -> None:
         elif isinstance(edit, DeleteAttr):
             t.del_attr(node, edit.key)
         elif isinstance(edit, Alias):
-            t.set_attr(node, edit.key, _resolve(t, root, edit.source))
+            t.set_attr(node, edit.key, live_at(t, root, edit.source))
         elif isinstance(edit, PointToAncestor):
-            t.set_attr(node, edit.key, _resolve(t, root, edit.node[: len(edit.node) - edit.levels]))
+            t.set_attr(node, edit.key, live_at(t, root, edit.node[: len(edit.node) - edit.levels]))
 
 
 def describe(edit: Edit) -> str:

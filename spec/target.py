@@ -39,6 +39,7 @@ __all__ = [
     "Target",
     "TargetError",
     "Token",
+    "live_at",
     "resolve_target",
 ]
 
@@ -336,6 +337,20 @@ def _entry_point(name: str) -> str | None:
         if ep.name == name:
             return str(ep.value)
     return None
+
+
+def live_at(t: Target, root: object, path: Sequence[Key]) -> object:
+    """Return the target's live object at ``path`` below ``root``, walked through ``t.inspect``
+    (keys match by value and type, so ``1`` and ``True`` stay apart); KeyError for a missing key."""
+    x = root
+    for key in path:
+        for k, v in t.inspect(x).entries:
+            if k == key and type(k) is type(key):
+                x = v
+                break
+        else:
+            raise KeyError(key)
+    return x
 
 
 def resolve_target(name: str) -> Target:

@@ -34,7 +34,7 @@ from spec.laws._check import (
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, observe, observe_objects, path_str
 from spec.program import run
-from spec.target import Capability, Path, Target
+from spec.target import Capability, Path, Target, live_at
 
 TAG = "nnxspec"
 
@@ -70,12 +70,6 @@ def _survivors(t: Target, x: object, case: Case) -> dict[Path, Path]:
     out.update({first_vars1[i]: origin[id(v)] for i, v in enumerate(vars1) if id(v) in origin})
     return out
 
-
-def _resolve(t: Target, root: object, path: Path) -> object:
-    x = root
-    for key in path:
-        x = next(v for k, v in t.inspect(x).entries if k == key and type(k) is type(key))
-    return x
 
 
 @law("UCTX-1", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
@@ -129,7 +123,7 @@ def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
     with t.update_context(TAG) as ctx:
         protocol(t, ctx, x, lambda y: run(t, y, case.program))
     for new_path, old_path in survivors.items():
-        require(_resolve(t, x, new_path) is by_path[old_path],
+        require(live_at(t, x, new_path) is by_path[old_path],
                 f"x{path_str(new_path)} is a new object after the protocol, but should be the object that was at x{path_str(old_path)}")
 
 
@@ -286,11 +280,11 @@ def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
     p = inner[0]
     with t.split_context() as c:
         gd1, s1 = t.split_in(c, x)
-        gd2, s2 = t.split_in(c, _resolve(t, x, p))
+        gd2, s2 = t.split_in(c, live_at(t, x, p))
     with t.merge_context() as c2:
         a = t.merge_in(c2, gd1, s1)
         b = t.merge_in(c2, gd2, s2)
-    require(b is _resolve(t, a, p), f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object")
+    require(b is live_at(t, a, p), f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object")
 
 
 

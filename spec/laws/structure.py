@@ -8,14 +8,7 @@ from spec.laws._check import build_case, observe_root, require, require_same_tok
 from spec.laws._registry import Case, law
 from spec.model import Model, NodeSlot, VarSlot, aliasing, observe, path_str
 from spec.program import TRANSFORMS
-from spec.target import Path, Target
-
-
-def _resolve(t: Target, root: object, path: Path) -> object:
-    x = root
-    for key in path:
-        x = next(v for k, v in t.inspect(x).entries if k == key and type(k) is type(key))
-    return x
+from spec.target import Path, Target, live_at
 
 
 def _aliases(t: Target, x: object) -> set[tuple[Path, ...]]:
@@ -78,7 +71,7 @@ def a_write_reaches_exactly_its_aliases(t: Target, case: Case) -> None:
     y = t.merge(*t.split(x))
     before = observe(t, y)
     for vid, p in first.items():
-        written = _resolve(t, y, p)
+        written = live_at(t, y, p)
         t.set_value(written, TRANSFORMS["add_one"](t.get_value(written)))  # type: ignore[arg-type]
         after = observe(t, y)
         for path, slot, _ in m.walk():
@@ -127,7 +120,7 @@ def merge_restores_cycles(t: Target, case: Case) -> None:
     for path, slot, first in m.walk():
         if isinstance(slot, NodeSlot) and not first and m.nodes[slot.id].kind == "graph":
             target = node_paths[slot.id]
-            require(_resolve(t, y, path) is _resolve(t, y, target),
+            require(live_at(t, y, path) is live_at(t, y, target),
                     f"y{path_str(path)} is not y{path_str(target)} after merge(*split(x)), but should be the same object")
 
 
@@ -177,9 +170,9 @@ def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
     y = t.merge(*t.split(x))
     for (kind, _), paths in aliasing(m).items():
         if kind == "Variable":
-            first = _resolve(t, y, paths[0])
+            first = live_at(t, y, paths[0])
             for q in paths[1:]:
-                require(_resolve(t, y, q) is first, f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one")
+                require(live_at(t, y, q) is first, f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one")
 
 
 @law("STAT-1")
@@ -193,8 +186,8 @@ def statics_are_kept_by_reference(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     y = t.merge(*t.split(x))
     for path, slot, _ in observe(t, x).walk():
-        if not isinstance(slot, (NodeSlot, VarSlot)) and not isinstance(_resolve(t, x, path), (int, float, bool, str)):
-            require(_resolve(t, y, path) is _resolve(t, x, path), f"y{path_str(path)} is a copy of x{path_str(path)}, but should be the same object")
+        if not isinstance(slot, (NodeSlot, VarSlot)) and not isinstance(live_at(t, x, path), (int, float, bool, str)):
+            require(live_at(t, y, path) is live_at(t, x, path), f"y{path_str(path)} is a copy of x{path_str(path)}, but should be the same object")
 
 
 @law("STAT-2")

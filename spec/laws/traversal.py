@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from spec import semantics
@@ -18,7 +17,7 @@ from spec.laws._check import (
 from spec.laws._registry import Case, law
 from spec.model import Model, NodeSlot, observe, observe_objects, path_str
 from spec.program import TRANSFORMS
-from spec.target import Capability, Path, Target
+from spec.target import Capability, Path, Target, live_at
 
 
 @law("CL-1")
@@ -106,14 +105,8 @@ def iter_graph_yields_the_live_objects(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     for p, v in t.iter_graph(x):
         if t.classify(v) in ("graph", "variable"):
-            require(_resolve(t, x, p) is v, f"iter_graph(x) yields at {path_str(p)} an object that is not x{path_str(p)}")
+            require(live_at(t, x, p) is v, f"iter_graph(x) yields at {path_str(p)} an object that is not x{path_str(p)}")
 
-
-def _resolve(t: Target, root: object, path: Sequence[object]) -> object:
-    x = root
-    for key in path:
-        x = next(v for k, v in t.inspect(x).entries if k == key and type(k) is type(key))
-    return x
 
 
 def _module_paths(m: Model) -> list[Path]:
