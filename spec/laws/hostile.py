@@ -21,7 +21,7 @@ import numpy as np
 
 from spec import semantics
 from spec.blueprint import Blueprint, Unhashable, VarSpec
-from spec.errors import ERROR_KINDS, LawViolation, NotApplicable, SpecError
+from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.hostile import (
     ArrayAttribute,
     ContextCalls,
@@ -38,13 +38,12 @@ from spec.hostile import (
     split_parts,
 )
 from spec.laws._check import (
-    DOCUMENTED_ERRORS,
-    UNDOCUMENTED_ERRORS,
     Snapshot,
     build_case,
     expect_failure,
     flat_models,
     leaf_view_of,
+    message_names,
     need,
     observe_root,
     require,
@@ -56,7 +55,7 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import Model, StaticSlot, VarModel, observe, path_str, var_model
+from spec.model import Model, StaticSlot, VarModel, observe, var_model
 from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
 from spec.semantics.merge import StateLeaf
@@ -81,43 +80,6 @@ def _build(t: Target, bp: Blueprint | None) -> object | None:
     if bp is None:
         return None
     return build_case(t, Case(graph=bp)).root
-
-
-def _names(error: BaseException, key: object) -> bool:
-    text = str(error)
-    return repr(key) in text or str(key) in text
-
-
-def _expect_documented(run: Callable[[], object], verdict: SpecError, faults: Sequence[Path], what: str) -> BaseException:
-    """Run ``run`` and require a documented error (``expect_failure``'s families) whose message
-    names the last key of a place at fault: the oracle's path, any other fault of the input
-    (``merge_faults`` / ``update_faults``) or a path the hostile edit touched (with several faults
-    the target may report another one first).  A fault of the whole input (a NodeRef or non-node
-    root, a call out of order) has no path and needs no name."""
-    try:
-        result = run()
-    except UNDOCUMENTED_ERRORS as e:
-        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should raise a documented error "
-                           f"({verdict.kind} at {path_str(verdict.path)}: {ERROR_KINDS[verdict.kind]})") from e
-    except DOCUMENTED_ERRORS as e:
-        places = [p for p in (verdict.path, *faults) if p] if verdict.path else []
-        if places and not any(_names(e, p[-1]) for p in places):
-            raise LawViolation(
-                f"{what} raised {type(e).__name__}: {e}, but its message should name the place at fault "
-                f"({' or '.join(sorted({path_str(p) for p in places}))}; at least the last key)") from e
-        return e
-    except Exception as e:
-        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should raise a ValueError, TypeError "
-                           f"or KeyError ({verdict.kind})") from e
-    raise LawViolation(f"{what} returned {_short(result)}, but should fail: {verdict}")
-
-
-def _short(x: object) -> str:
-    """Return a short repr of ``x``; some targets' reprs recurse on cycles or fail."""
-    try:
-        return f"{x!r:.200}"
-    except Exception as e:
-        return f"a {type(x).__name__} (its repr raised {type(e).__name__})"
 
 
 def _same_model(expected: Model, actual: Callable[[], Model], what: str) -> None:
@@ -234,12 +196,12 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     gd_tokens = t.graphdef_tokens(gd)
     if verdict is not None:
         touched = (*touched, *(e.path for e in oracle.merge_faults(tokens, *parts)))
-        _expect_documented(lambda: t.merge(gd, *states), verdict, touched, what)
+        expect_failure(lambda: t.merge(gd, *states), verdict, what, touched)
         if op.graphdef == "noderef":
             def in_context() -> object:
                 with t.merge_context() as c:
                     return t.merge_in(c, gd, *states)
-            _expect_documented(in_context, verdict, touched, f"{what} (in a merge_context)")
+            expect_failure(in_context, verdict, f"{what} (in a merge_context)", touched)
         inputs.require_unchanged(what)
         require_same_tokens(gd_tokens, t.graphdef_tokens(gd), f"the GraphDef after a failed {what}")
         return
@@ -283,7 +245,7 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     inputs = _Inputs(t, [g for g in (x, y) if g is not None], states)
     if verdict is not None:
         touched = (*touched, *(e.path for e in oracle.update_faults(m, *parts, mutable_dicts=mutable_dicts)))
-        _expect_documented(lambda: t.update(x, *states), verdict, touched, what)
+        expect_failure(lambda: t.update(x, *states), verdict, what, touched)
         inputs.require_unchanged(what)
         return
     assert expected is not None  # sanity check: no verdict means a model
@@ -344,7 +306,7 @@ def _non_node_root(t: Target, op: NonNodeRoot) -> None:
     assert verdict is not None  # sanity check: a non-node root is always a fault
     data = _leaf_data(t, variable)
     for name, call in _GRAPH_OPS:
-        _expect_documented(functools.partial(call, t, root), verdict, (), f"{name}(a {op.form}) (not a node)")
+        expect_failure(functools.partial(call, t, root), verdict, f"{name}(a {op.form}) (not a node)")
     require(_leaf_data(t, variable) == data, "a failed call on a Variable changed its value or metadata")
 
 
@@ -380,7 +342,7 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     what = describe(op)
     if fault is not None:
         for name, call in _GRAPH_OPS:
-            _expect_documented(functools.partial(call, t, x), fault, (fault_path,), f"{name}(x) with {what}")
+            expect_failure(functools.partial(call, t, x), fault, f"{name}(x) with {what}", (fault_path,))
             t.del_attr(node, key)  # compare the rest of the graph with the snapshot taken before
             _unchanged(t, before, x, what=f"{name}(x) with {what}")
             require(_shallow(value) == shallow, f"{name}(x) with {what} rewrote the hostile attribute itself")
@@ -404,7 +366,7 @@ def _round_trips(t: Target, x: object, what: str) -> None:
     if unhashable:
         error = expect_failure(lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}")
         require(isinstance(error, TypeError), f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError")
-        require(any(_names(error, k) for k in unhashable),
+        require(any(message_names(error, k) for k in unhashable),
                 f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}")
     else:
         try:
@@ -465,7 +427,7 @@ def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None
 
     before = snapshot(t, x)
     if verdict is not None:
-        _expect_documented(call, verdict, (), what)
+        expect_failure(call, verdict, what)
         _unchanged(t, before, x, what=what)
         return
     result = call()
@@ -533,7 +495,7 @@ def _run_calls(t: Target, ctx: object, x: object, calls: Sequence[str], ref: tup
         graphs = [g for g in (x, inner) if g is not None]
         if step.error is not None:
             before = snapshot(t, *graphs)
-            _expect_documented(run, step.error, (), what)
+            expect_failure(run, step.error, what)
             _unchanged(t, before, *graphs, what=what)
             continue
         try:
