@@ -317,8 +317,8 @@ def _unknown_keys(
     unknown = [key for key in state if key not in known]
     node_type = ops[header][1]
     return UnknownKeyError(
-        f"{unknown!r}",
-        path,
+        f"{unknown[0]!r}",
+        (*path, unknown[0]),
         f"expected only attributes of {getattr(node_type, '__name__', node_type)} ({sorted(map(repr, known))}), "
-        f"found extra keys",
+        f"found extra keys {unknown!r}",
     )

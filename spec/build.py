@@ -54,9 +54,14 @@ class Built:
 
 
 @paused_gc
-def build(t: Target, bp: Blueprint) -> Built:
-    """Return the live graph described by ``bp``, made of ``t``'s own objects."""
-    variables = tuple(t.new_variable(v) for v in bp.variables)
+def build(t: Target, bp: Blueprint, *, variable_type: str | None = None) -> Built:
+    """Return the live graph described by ``bp``, made of ``t``'s own objects.
+
+    With ``variable_type`` (a name from ``t.new_variable_type``) every Variable is of that type
+    instead of its blueprint type.
+    """
+    specs = bp.variables if variable_type is None else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
+    variables = tuple(t.new_variable(v) for v in specs)
     nodes: list[object] = [None] * len(bp.nodes)
     for i, n in enumerate(bp.nodes):
         if n.is_graph:

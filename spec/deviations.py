@@ -66,7 +66,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "if they raise, the graph, the input states and a merge_context's index_ref are "
             "exactly as before."
         ),
-        laws=('UPD-6', 'POP-1', 'ERR-9', 'ROB-8', 'ROB-9', 'ROB-11'),
+        laws=('UPD-6', 'POP-1', 'POP-5', 'ERR-9', 'ERR-12', 'ROB-8', 'ROB-9', 'ROB-11'),
     ),
     Deviation(
         id="D-3",
@@ -248,7 +248,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
         reference=(
             "Every error a user can trigger is a reference.errors class (ValueError, TypeError or "
             "KeyError subclasses) whose message is '<prefix>: <what> at <path>; <expected vs "
-            "found>[; <hint>]'."
+            "found>[; <hint>]' and whose .path holds the whole path as data (the target declares "
+            "errors-carry-paths, so the error laws check it)."
         ),
         laws=('ROB-8', 'ROB-9', 'ROB-10', 'ROB-11', 'ROB-12'),
     ),
@@ -296,7 +297,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "update and merge raise StateStructureError naming the path; nothing changes "
             "(the spec's subgraph-for-leaf)."
         ),
-        laws=("ROB-8", "ROB-9"),
+        laws=("ERR-11", "ROB-8", "ROB-9"),
     ),
     Deviation(
         id="D-18",

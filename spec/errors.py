@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from spec.blueprint import Key
 
-__all__ = ["ERROR_KINDS", "LawViolation", "NotApplicable", "SpecError"]
+__all__ = ["ERROR_KINDS", "NAMING_KINDS", "LawViolation", "NotApplicable", "SpecError"]
 
 ERROR_KINDS: dict[str, str] = {
     "missing-key": "the state lacks a key the graphdef needs",
@@ -38,6 +38,10 @@ ERROR_KINDS: dict[str, str] = {
     "noderef-root": "a GraphDef whose root is a reference to a node built elsewhere",
 }
 """Every documented failure, by stable kind."""
+
+NAMING_KINDS: frozenset[str] = frozenset({"no-context"})
+"""Kinds whose ``path`` is a name the message must mention (the context's tag), not a place in
+the input."""
 
 
 def _path_text(path: Sequence[Key]) -> str:

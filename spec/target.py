@@ -92,6 +92,9 @@ class Capability:
     """``pop(node, *filters)`` exists."""
     JIT = "jit"
     """graphdefs are static and states are pytrees, so split / merge work across ``jax.jit``."""
+    ERRORS_CARRY_PATHS = "errors-carry-paths"
+    """every error about a place in the input carries that whole path as data
+    (``Target.error_path``), and the error laws check it, not only the last key in the message."""
 
 
 class TargetError(LookupError):
@@ -157,6 +160,14 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def new_variable(self, v: VarSpec) -> object:
         """Return a new Variable of ``v.type`` holding ``variable_value(v)`` and its metadata."""
+
+    def new_variable_type(self, base: str) -> str:
+        """Define a new subclass of the Variable type ``base`` and return its type name, which
+        ``new_variable``, ``make_state`` and ``leaf_view`` then accept like any other.
+
+        Each call makes a type no graph operation has met yet (for laws about first meetings).
+        """
+        raise NotImplementedError(f"{self.name} cannot define Variable types")
 
     def new_static(self, value: StaticValue) -> object:
         """Return the live static value for a blueprint static (a set for ``Unhashable``)."""
@@ -301,6 +312,14 @@ class Target(abc.ABC):
         ``Node`` (blueprint modules, with ``bump``), ``UserVariable``, ``namedtuple_type(fields)``,
         ``dataclass_type(fields)`` and ``values(shape, dtype, seed)`` for this target."""
         raise NotImplementedError(f"{self.name} cannot write reproducers")
+
+    def error_path(self, error: BaseException) -> tuple[object, ...] | None:
+        """Return the place ``error`` says it is about, as data (``None``: it does not say).
+
+        With ``Capability.ERRORS_CARRY_PATHS`` the error laws require every error about a place
+        to report one of the places at fault, whole (``spec.laws._check.expect_failure``).
+        """
+        return None
 
     def describe(self) -> str:
         """Return ``name version`` for report headers."""

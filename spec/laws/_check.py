@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from spec.blueprint import Key
 from spec.build import Built, build
-from spec.errors import ERROR_KINDS, LawViolation, NotApplicable, SpecError
+from spec.errors import ERROR_KINDS, NAMING_KINDS, LawViolation, NotApplicable, SpecError
 from spec.laws._registry import Case
 from spec.model import (
     Model,
@@ -28,7 +29,7 @@ from spec.model import (
     var_model,
 )
 from spec.semantics import FlatState
-from spec.target import LeafView, Path, Target, Token
+from spec.target import Capability, LeafView, Path, Target, Token
 
 __all__ = [
     "DOCUMENTED_ERRORS",
@@ -134,15 +135,16 @@ def require_same_tokens(expected: Sequence[Token], actual: Sequence[Token], what
         expected="\n".join(map(repr, expected)), actual="\n".join(map(repr, actual)))
 
 
-def expect_failure(run: Callable[[], object], expected: SpecError, what: str,
+def expect_failure(t: Target, run: Callable[[], object], expected: SpecError, what: str,
                    faults: Sequence[Path] = ()) -> BaseException:
     """Run ``run`` and require it to raise a documented error; return that error.
 
     Documented errors are ValueError, TypeError or KeyError subclasses (never AssertionError,
     RecursionError or AttributeError), and the message must name the last key of a place at
     fault: ``expected.path`` or, for an input with several faults the target may report first,
-    any path of ``faults``.  A fault of the whole input (``expected.path == ()``: a NodeRef or
-    non-node root, a call out of order) has no path and needs no name.
+    any path of ``faults``.  A target declaring ``Capability.ERRORS_CARRY_PATHS`` must carry
+    one of those places whole (``t.error_path``).  A fault of the whole input (``expected.path == ()``: a
+    NodeRef or non-node root, a call out of order) has no path and needs no name.
     """
     try:
         result = run()
@@ -152,16 +154,27 @@ def expect_failure(run: Callable[[], object], expected: SpecError, what: str,
             f"({expected.kind}{f' at {path_str(expected.path)}' if expected.path else ''}: "
             f"{ERROR_KINDS[expected.kind]})") from e
     except DOCUMENTED_ERRORS as e:
-        places = [p for p in (expected.path, *faults) if p] if expected.path else []
+        places = [tuple(p) for p in (expected.path, *faults) if p] if expected.path else []
         if places and not any(message_names(e, p[-1]) for p in places):
             raise LawViolation(
                 f"{what} raised {type(e).__name__}: {e!s}, but its message should name "
-                f"{' or '.join(sorted({path_str(p) for p in places}))} (at least the last key)") from e
+                f"{_places_text(places)} (at least the last key)") from e
+        if places and expected.kind not in NAMING_KINDS and Capability.ERRORS_CARRY_PATHS in t.capabilities:
+            reported = t.error_path(e)
+            if reported is None or tuple(reported) not in places:
+                found = "no place" if reported is None else f"the place {path_str(cast(Path, tuple(reported)))}"
+                raise LawViolation(
+                    f"{what} raised {type(e).__name__}: {e!s}, which carries {found}, but should "
+                    f"carry {_places_text(places)} (the target declares {Capability.ERRORS_CARRY_PATHS})") from e
         return e
     except Exception as e:
         raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should raise a "
                            f"ValueError, TypeError or KeyError ({expected.kind})") from e
     raise LawViolation(f"{what} returned {short_repr(result)}, but should fail: {expected}")
+
+
+def _places_text(places: Sequence[Path]) -> str:
+    return " or ".join(sorted({path_str(p) for p in places}))
 
 
 def message_names(error: BaseException, key: object) -> bool:

@@ -202,10 +202,10 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     gd, s = t.split(x)
     with t.update_context(TAG) as ctx:
-        expect_failure(lambda: t.ctx_merge(ctx, gd, s), SpecError("context-order"), "ctx.merge before ctx.split")
+        expect_failure(t, lambda: t.ctx_merge(ctx, gd, s), SpecError("context-order"), "ctx.merge before ctx.split")
     with t.update_context(TAG) as ctx:
         t.ctx_split(ctx, x)
-        expect_failure(lambda: t.ctx_split(ctx, x), SpecError("context-order"), "a second outer ctx.split")
+        expect_failure(t, lambda: t.ctx_split(ctx, x), SpecError("context-order"), "a second outer ctx.split")
 
 
 @law("UCTX-7", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
@@ -241,7 +241,7 @@ def nested_contexts_stack(t: Target, case: Case) -> None:
         with t.update_context(TAG) as inner:
             require(t.current_update_context(TAG) is inner, "inside nested contexts the current one is not the innermost")
         require(t.current_update_context(TAG) is outer, "after the inner context exits the outer one is not current again")
-    expect_failure(lambda: t.current_update_context(TAG), SpecError("no-context", ("nnxspec",)), "current_update_context after exit")
+    expect_failure(t, lambda: t.current_update_context(TAG), SpecError("no-context", ("nnxspec",)), "current_update_context after exit")
 
 
 @law("CTX-1", requires=(Capability.SPLIT_MERGE_CONTEXT,))

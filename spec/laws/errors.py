@@ -10,6 +10,7 @@ from spec.laws._check import (
     build_case,
     expect_failure,
     fresh_key,
+    leaf_view_of,
     make_state,
     need,
     observe_root,
@@ -33,7 +34,7 @@ def _merge_must_match_oracle(t: Target, gd: object, tokens: tuple[object, ...], 
         expected = semantics.merge(tokens, flat)  # type: ignore[arg-type]
     except SpecError as e:
         before = snapshot(t, state)
-        expect_failure(lambda: t.merge(gd, state), e, what)
+        expect_failure(t, lambda: t.merge(gd, state), e, what)
         require_unchanged(t, before, state, what=what)
         return
     require_same_model(expected, observe_root(t, t.merge(gd, state)), what)
@@ -157,7 +158,7 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
     unhashable = {p[-1] for p, s, _ in observe(t, node).walk()
                   if isinstance(s, StaticSlot) and s.value.type_name in ("set", "frozenset", "list", "dict")}
     gd = t.graphdef(node)
-    error = expect_failure(lambda: hash(gd), SpecError("unhashable-static"), "hash(graphdef(x))")
+    error = expect_failure(t, lambda: hash(gd), SpecError("unhashable-static"), "hash(graphdef(x))")
     require(isinstance(error, TypeError), f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError")
     require(any(repr(k) in str(error) or str(k) in str(error) for k in unhashable),
             f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}")
@@ -179,7 +180,7 @@ def array_attributes_are_rejected(t: Target, case: Case) -> None:
         return
     node, _ = found
     t.set_attr(node, "zz_array", np.zeros((2,), np.float32))
-    expect_failure(lambda: t.split(node), SpecError("array-attribute", ("zz_array",)), "split(x) with an array attribute")
+    expect_failure(t, lambda: t.split(node), SpecError("array-attribute", ("zz_array",)), "split(x) with an array attribute")
 
 
 @law("ERR-8", requires=(Capability.UPDATE_CONTEXT,), inputs=())
@@ -191,7 +192,7 @@ def current_update_context_needs_an_active_context(t: Target, case: Case) -> Non
     Seed: graph.py current_update_context ("No update context found"; holds).
     """
     need(t, Capability.UPDATE_CONTEXT, "no update contexts")
-    expect_failure(lambda: t.current_update_context("nnxspec_none"), SpecError("no-context", ("nnxspec_none",)),
+    expect_failure(t, lambda: t.current_update_context("nnxspec_none"), SpecError("no-context", ("nnxspec_none",)),
                    "current_update_context('nnxspec_none')")
 
 
@@ -214,7 +215,7 @@ def update_rejects_a_leaf_for_a_static(t: Target, case: Case) -> None:
         semantics.update(m, (*good, (statics[-1], _LEAF)))
     except SpecError as e:
         before = snapshot(t, x, state)
-        expect_failure(lambda: t.update(x, state), e, "update(x, state with a leaf for a static)")
+        expect_failure(t, lambda: t.update(x, state), e, "update(x, state with a leaf for a static)")
         require_unchanged(t, before, x, state, what="update(x, …)")
         return
     require(False, "sanity check: the oracle accepts a leaf for a static")
@@ -234,3 +235,64 @@ def merge_with_another_graphs_graphdef_follows_the_keys(t: Target, case: Case) -
     flat = semantics.state(observe(t, x))
     tokens = semantics.graphdef_tokens(observe(t, y))
     _merge_must_match_oracle(t, t.graphdef(y), tokens, flat, "merge(graphdef(y), state(x))")
+
+
+def _update_must_match_oracle(t: Target, x: object, m: Model, flat: FlatState, state: object, what: str) -> None:
+    """Update ``x`` with ``state`` (whose leaves are ``flat``): fail like the oracle, changing
+    nothing, or give the oracle's model."""
+    try:
+        expected = semantics.update(m, flat)
+    except SpecError as e:
+        before = snapshot(t, x)
+        expect_failure(t, lambda: t.update(x, state), e, what)
+        require_unchanged(t, before, x, what=what)
+        return
+    t.update(x, state)
+    require_same_model(expected, observe_root(t, x), f"x after {what}")
+
+
+def _deepest(paths: list[Path]) -> Path | None:
+    """The first of the longest paths (errors deep in a graph must name their whole path)."""
+    return max(paths, key=len, default=None)
+
+
+@law("ERR-11")
+def update_rejects_a_mapping_for_a_variable(t: Target, case: Case) -> None:
+    """update with a mapping (a dict, or a State) where a Variable's leaf belongs raises, naming the Variable, and changes nothing.
+
+    Statement: x@p a Variable, M ∈ {dict, State}  ⟹  update(x, f(state(x)) with M({k: leaf}) at p) raises (state-structure) ∧ x unchanged
+    Rationale: a nested state one level too deep is a checkpoint for another model; stored as the Variable's value it breaks the next split.
+    Seed: graph.py _graph_update_dynamic (breaks: stores the mapping as the Variable's value, D-17).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    good = tuple((p, semantics.transformed(v, "add_one")) for p, v in semantics.state(m))
+    p = _deepest([q for q, _ in good])
+    if p is None:
+        return
+    leaf = next(v for q, v in good if q == p)
+    rest = tuple((q, v) for q, v in good if q != p)
+    flat = (*rest, ((*p, "zz_inner"), leaf))
+    _update_must_match_oracle(t, x, m, flat, make_state(t, flat), "update(x, state with a dict for a Variable)")
+    inner = make_state(t, ((("zz_inner",), leaf),))
+    state = t.make_state([*((q, leaf_view_of(v)) for q, v in rest), (p, inner)])
+    _update_must_match_oracle(t, x, m, flat, state, "update(x, state with a State for a Variable)")
+
+
+@law("ERR-12")
+def update_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None:
+    """update with a state leaf standing where x has a subgraph raises, naming the subgraph, and changes nothing.
+
+    Statement: x@p a node  ⟹  update(x, f(state(x)) with the subtree at p replaced by a leaf) raises (leaf-for-subgraph) ∧ x unchanged
+    Rationale: a leaf cannot be written into a module; the state belongs to another graph.
+    Seed: graph.py _graph_update_dynamic ("Expected a subgraph for …"; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    p = _deepest(_first_paths_of(m, "node"))
+    if p is None:
+        return
+    good = tuple((q, semantics.transformed(v, "add_one")) for q, v in semantics.state(m) if q[: len(p)] != p)
+    flat = (*good, (p, _LEAF))
+    _update_must_match_oracle(t, x, m, flat, make_state(t, flat), "update(x, state with a leaf for a subgraph)")
+

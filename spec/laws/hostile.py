@@ -196,12 +196,12 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     gd_tokens = t.graphdef_tokens(gd)
     if verdict is not None:
         touched = (*touched, *(e.path for e in oracle.merge_faults(tokens, *parts)))
-        expect_failure(lambda: t.merge(gd, *states), verdict, what, touched)
+        expect_failure(t, lambda: t.merge(gd, *states), verdict, what, touched)
         if op.graphdef == "noderef":
             def in_context() -> object:
                 with t.merge_context() as c:
                     return t.merge_in(c, gd, *states)
-            expect_failure(in_context, verdict, f"{what} (in a merge_context)", touched)
+            expect_failure(t, in_context, verdict, f"{what} (in a merge_context)", touched)
         inputs.require_unchanged(what)
         require_same_tokens(gd_tokens, t.graphdef_tokens(gd), f"the GraphDef after a failed {what}")
         return
@@ -245,7 +245,7 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     inputs = _Inputs(t, [g for g in (x, y) if g is not None], states)
     if verdict is not None:
         touched = (*touched, *(e.path for e in oracle.update_faults(m, *parts, mutable_dicts=mutable_dicts)))
-        expect_failure(lambda: t.update(x, *states), verdict, what, touched)
+        expect_failure(t, lambda: t.update(x, *states), verdict, what, touched)
         inputs.require_unchanged(what)
         return
     assert expected is not None  # sanity check: no verdict means a model
@@ -306,7 +306,7 @@ def _non_node_root(t: Target, op: NonNodeRoot) -> None:
     assert verdict is not None  # sanity check: a non-node root is always a fault
     data = _leaf_data(t, variable)
     for name, call in _GRAPH_OPS:
-        expect_failure(functools.partial(call, t, root), verdict, f"{name}(a {op.form}) (not a node)")
+        expect_failure(t, functools.partial(call, t, root), verdict, f"{name}(a {op.form}) (not a node)")
     require(_leaf_data(t, variable) == data, "a failed call on a Variable changed its value or metadata")
 
 
@@ -314,7 +314,7 @@ def _non_node_root(t: Target, op: NonNodeRoot) -> None:
 def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     """split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.
 
-    Statement: fault(x) = hostile.graph_fault(…)  ⟹  op(x) raises naming it ∧ x unchanged; else op(x) == oracle ∧ hash(gd) raises TypeError iff a static is unhashable
+    Statement: fault(x) = hostile.graph_fault(…)  ⟹  op(x) raises naming it (a pytree cycle: the container, or the entry through which it contains itself) ∧ x unchanged; else op(x) == oracle ∧ hash(gd) raises TypeError iff a static is unhashable
     Rationale: a mistake in a model definition must be reported where it is, not as a crash deep inside a traversal.
     Seed: graph.py _graph_flatten (RuntimeError for a non-node root, D-14; bare TypeError for unorderable keys, D-8; RecursionError for a self-containing list).
     """
@@ -341,8 +341,11 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     t.set_attr(node, key, value)
     what = describe(op)
     if fault is not None:
+        # a pytree cycle's place: the container, or the entry through which it contains itself
+        closing: Path = (*fault_path, 0 if op.form == "list" else "zz_self") if isinstance(op, PytreeSelfCycle) else ()
+        faults = (fault_path, closing) if closing else (fault_path,)
         for name, call in _GRAPH_OPS:
-            expect_failure(functools.partial(call, t, x), fault, f"{name}(x) with {what}", (fault_path,))
+            expect_failure(t, functools.partial(call, t, x), fault, f"{name}(x) with {what}", faults)
             t.del_attr(node, key)  # compare the rest of the graph with the snapshot taken before
             _unchanged(t, before, x, what=f"{name}(x) with {what}")
             require(_shallow(value) == shallow, f"{name}(x) with {what} rewrote the hostile attribute itself")
@@ -364,7 +367,7 @@ def _round_trips(t: Target, x: object, what: str) -> None:
     unhashable = {p[-1] for p, slot, _ in m.walk()
                   if isinstance(slot, StaticSlot) and slot.value.type_name in ("set", "frozenset", "list", "dict")}
     if unhashable:
-        error = expect_failure(lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}")
+        error = expect_failure(t, lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}")
         require(isinstance(error, TypeError), f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError")
         require(any(message_names(error, k) for k in unhashable),
                 f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}")
@@ -427,7 +430,7 @@ def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None
 
     before = snapshot(t, x)
     if verdict is not None:
-        expect_failure(call, verdict, what)
+        expect_failure(t, call, verdict, what)
         _unchanged(t, before, x, what=what)
         return
     result = call()
@@ -495,7 +498,7 @@ def _run_calls(t: Target, ctx: object, x: object, calls: Sequence[str], ref: tup
         graphs = [g for g in (x, inner) if g is not None]
         if step.error is not None:
             before = snapshot(t, *graphs)
-            expect_failure(run, step.error, what)
+            expect_failure(t, run, step.error, what)
             _unchanged(t, before, *graphs, what=what)
             continue
         try:

@@ -164,7 +164,7 @@ def split_rejects_a_remainder(t: Target, case: Case) -> None:
     except SpecError as e:
         before = snapshot(t, x)
         filters = [t.make_filter(f) for f in case.filters]
-        expect_failure(lambda: t.split(x, *filters), SpecError(e.kind), "split(x, *fs)")
+        expect_failure(t, lambda: t.split(x, *filters), SpecError(e.kind), "split(x, *fs)")
         require_unchanged(t, before, x, what="split(x, *fs)")
         return
     require(False, "sanity check: the drawn filters are exhaustive for this graph")
@@ -186,8 +186,8 @@ def malformed_filters_are_rejected(t: Target, case: Case) -> None:
             filters = [t.make_filter(f) for f in case.filters]
         except (TypeError, ValueError):
             return  # the target rejects the term while it is built: also a documented rejection
-        expect_failure(lambda: t.split(x, *filters), SpecError(e.kind), "split(x, *fs)")
-        expect_failure(lambda: t.state(x, *filters), SpecError(e.kind), "state(x, *fs)")
+        expect_failure(t, lambda: t.split(x, *filters), SpecError(e.kind), "split(x, *fs)")
+        expect_failure(t, lambda: t.state(x, *filters), SpecError(e.kind), "state(x, *fs)")
         return
     require(False, "sanity check: the drawn filters are well formed")
 
@@ -346,5 +346,5 @@ def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
         except (TypeError, ValueError):
             continue  # rejected while the filter is built: also a rejection
         what = ", ".join(map(repr, fs))
-        expect_failure(lambda fs=filters: t.split(x, *fs), SpecError("invalid-filter"), f"split(x, {what})")  # type: ignore[misc]
-        expect_failure(lambda fs=filters: t.state(x, *fs), SpecError("invalid-filter"), f"state(x, {what})")  # type: ignore[misc]
+        expect_failure(t, lambda fs=filters: t.split(x, *fs), SpecError("invalid-filter"), f"split(x, {what})")  # type: ignore[misc]
+        expect_failure(t, lambda fs=filters: t.state(x, *fs), SpecError("invalid-filter"), f"state(x, {what})")  # type: ignore[misc]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from spec import semantics
-from spec.errors import SpecError
+from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, VarSpec
+from spec.build import build
+from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.filters import TypeFilter
 from spec.laws._check import (
     build_case,
@@ -157,7 +159,7 @@ def _update_with_a_new_container_key(t: Target, case: Case, *, mutable_dicts: bo
         expected = semantics.update(m, (*good, (where, leaf)), mutable_dicts=mutable_dicts)
     except SpecError as e:
         before = snapshot(t, x, state)
-        expect_failure(lambda: t.update(x, state), e, "update(x, …)")
+        expect_failure(t, lambda: t.update(x, state), e, "update(x, …)")
         require_unchanged(t, before, x, state, what="update(x, …) with a key for a pytree container")
         return
     t.update(x, state)
@@ -197,7 +199,7 @@ def _pop_matches_the_oracle(t: Target, case: Case, *, mutable_dicts: bool) -> No
         m_after, groups = semantics.pop(m, case.filters, mutable_dicts=mutable_dicts)
     except SpecError as e:
         before = snapshot(t, x)
-        expect_failure(lambda: t.pop(x, *filters), e, "pop(x, *fs)")
+        expect_failure(t, lambda: t.pop(x, *filters), e, "pop(x, *fs)")
         require_unchanged(t, before, x, what="pop(x, *fs)")
         return
     result = states_of(t.pop(x, *filters), len(case.filters))
@@ -244,7 +246,7 @@ def pop_needs_a_filter(t: Target, case: Case) -> None:
     need(t, Capability.POP, "pop() is not provided")
     x = build_case(t, case).root
     before = snapshot(t, x)
-    expect_failure(lambda: t.pop(x), SpecError("no-filter"), "pop(x)")
+    expect_failure(t, lambda: t.pop(x), SpecError("no-filter"), "pop(x)")
     require_unchanged(t, before, x, what="pop(x)")
 
 
@@ -276,3 +278,62 @@ def pop_also_removes_dict_entries(t: Target, case: Case) -> None:
     """
     need(t, Capability.POP, "pop() is not provided")
     _pop_matches_the_oracle(t, case, mutable_dicts=True)
+
+
+@law("UPD-9")
+def update_reaches_variables_of_a_type_met_for_the_first_time(t: Target, case: Case) -> None:
+    """update(x, s) writes s's values into Variables whose type no graph operation has met before, as into any other.
+
+    Statement: T a new subclass of Param, x built with every Variable of type T, no operation since  ⟹  update(x, f(state(x))) as UPD-2
+    Rationale: restoring a checkpoint into a freshly built model is often the first operation on it; a type cache filled by split must not decide what update sees.
+    Seed: graph.py _graph_update_dynamic (is_state_leaf / isinstance checks per value; holds).
+    """
+    try:
+        fresh = t.new_variable_type("Param")
+    except NotImplementedError as e:
+        raise NotApplicable(str(e)) from e
+    x = build(t, case.graph, variable_type=fresh).root
+    m = observe(t, x)
+    new = _transformed(semantics.state(m))
+    ids = _identities(t, x)
+    what = f"update(x, f(state(x))) with the Variables of x of a new type {fresh}"
+    try:
+        t.update(x, make_state(t, new))
+    except Exception as e:
+        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should succeed as UPD-2") from e
+    require_same_model(semantics.update(m, new), observe(t, x), f"x after {what}")
+    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+
+
+_BLOCKED_POP = Blueprint(
+    nodes=(
+        NodeSpec("module", (("a", ToVar(0)), ("b", ToNode(1)), ("c", ToNode(2)))),
+        NodeSpec("tuple", ((0, ToStatic(1)), (1, ToVar(1)))),
+        NodeSpec("list", ((0, ToVar(0)),)),
+    ),
+    variables=(VarSpec(), VarSpec(seed=1)),
+)
+"""``x.a = A``, ``x.b = (1, B)``, ``x.c = [A]``: popping both Params meets A in a module first,
+then B in a tuple at ``b/1``, then A again in a list at ``c/0``: ``b/1`` comes first in
+canonical order, though A was found first and ``c/0`` has the smaller last key."""
+
+
+@law("POP-5", requires=(Capability.POP,), inputs=())
+def pop_names_the_first_place_it_cannot_pop_from(t: Target, case: Case) -> None:
+    """pop that would remove Variables from pytree containers raises, naming the first such place in canonical order, and changes nothing.
+
+    Statement: x = _BLOCKED_POP  ⟹  pop(x, Param) raises (immutable-node at the first blocked path: b/1) ∧ x unchanged
+    Rationale: the error must point at the first offending place, whatever order the implementation finds Variables in.
+    Seed: graph.py _graph_pop (raises at the first pytree it meets, after popping the Variables before it, D-2).
+    """
+    need(t, Capability.POP, "pop() is not provided")
+    x = build(t, _BLOCKED_POP).root
+    m = observe(t, x)
+    try:
+        semantics.pop(m, (TypeFilter("Param"),))
+    except SpecError as e:
+        before = snapshot(t, x)
+        expect_failure(t, lambda: t.pop(x, t.make_filter(TypeFilter("Param"))), e, "pop(x, Param)")
+        require_unchanged(t, before, x, what="pop(x, Param)")
+        return
+    require(False, "sanity check: the oracle pops Variables out of a tuple")

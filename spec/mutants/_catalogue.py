@@ -407,6 +407,26 @@ def _update_keeps_old_metadata(p: Patcher) -> None:
     p.replace("reference._update", "_apply", _apply)
 
 
+class _PlainDictOnly(type):
+    """A stand-in for ``collections.abc.Mapping`` that only plain dicts are instances of."""
+
+    def __instancecheck__(cls, x: object) -> bool:
+        return type(x) is dict
+
+
+def _update_mapping_check_dict_only(p: Patcher) -> None:
+    p.set_attr(ref("reference._update"), "Mapping", _PlainDictOnly("Mapping", (), {}))
+
+
+def _update_error_paths_lose_prefix(p: Patcher) -> None:
+    p.set_attr(ref("reference._update"), "_path", lambda frame, *key: tuple(key))
+
+
+def _update_trusts_the_type_cache(p: Patcher) -> None:
+    registry = ref("reference._registry")
+    p.set_attr(ref("reference._update"), "kind_of", lambda x: registry.KIND.get(type(x), registry.K_STATIC))
+
+
 # --- pop -------------------------------------------------------------------------------------
 
 
@@ -431,6 +451,18 @@ def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]
                 seen.add(id(value))
                 stack.append(value)
     return found
+
+
+def _pop_blames_the_first_found(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def _commit(found: dict[int, list[Any]], n: int) -> Any:
+            for entry in found.values():  # every occurrence numbered 0: ties go to the first found
+                entry[3][:] = [(0, *occurrence[1:]) for occurrence in entry[3]]
+            return original(found, n)
+
+        return _commit
+
+    _wrap(p, "reference._pop", "_commit", make)
 
 
 def _pop_variant(variant: str) -> Installer:
@@ -1025,6 +1057,12 @@ MUTANTS: tuple[Mutant, ...] = (
        "UPD-5", _update_stores_variablestate),
     _m("update_keeps_old_metadata", "update writes a leaf's value but keeps the Variable's old metadata",
        "UPD-7", _update_keeps_old_metadata),
+    _m("update_mapping_check_dict_only", "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
+       "ERR-11", _update_mapping_check_dict_only),
+    _m("update_error_paths_lose_prefix", "update's errors report the failing key without the keys above it",
+       "ERR-12 ERR-11 ERR-9", _update_error_paths_lose_prefix),
+    _m("update_trusts_the_type_cache", "update takes a value whose type no split has met yet (a new Variable type) for a static",
+       "UPD-9", _update_trusts_the_type_cache),
     # pop
     _m("pop_first_alias_only", "pop removes a shared Variable from its first attribute only",
        "POP-2 POP-1", _pop_variant("first_alias")),
@@ -1032,6 +1070,8 @@ MUTANTS: tuple[Mutant, ...] = (
        "POP-1 POP-2", _pop_variant("keep")),
     _m("pop_non_atomic", "pop removes Variables one by one and fails midway on a pytree container",
        "POP-1", _pop_variant("non_atomic")),
+    _m("pop_blames_the_first_found", "pop's error names a place of the Variable it found first, not the first place in traversal order",
+       "POP-5", _pop_blames_the_first_found),
     _m("pop_without_filter", "pop with no filter pops everything instead of raising",
        "POP-3", _pop_without_filter),
     # iter_graph, variables

@@ -93,6 +93,23 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     run_total = len(mutants) - counts["not run"] - counts["incompetent"]
     lines += ["", f"Kill rate over the mutants run (incompetent ones excluded): "
                   f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%."]
+    rerun = [r for r in mutants if r.get("first_pass") == "survived"]
+    if rerun:
+        lines += [
+            "",
+            f"### First-pass survivors killed on the rerun ({sum(r['status'] == 'killed' for r in rerun)} of {len(rerun)})",
+            "",
+            "Every survivor of the first pass was run again (`--only KEY ...`, "
+            f"{doc.get('rerun_seconds', 0):.0f} s) after the laws and checks the triage asked for were added: "
+            "UPD-9 (a Variable type met for the first time), POP-5 (the first blocked place of a pop), "
+            "ERR-11 / ERR-12 (a mapping for a Variable, a leaf for a subgraph in update), and whole-path "
+            "checks of errors for targets declaring `errors-carry-paths`.",
+            "",
+            "| mutant | change | killed by |",
+            "| --- | --- | --- |",
+        ]
+        lines += [f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | {r['law']} |"
+                  for r in rerun if r["status"] == "killed"]
     survivors = [r for r in mutants if r["status"] == "survived"]
     verdicts = Counter(triage.get(r["key"], {}).get("verdict", "untriaged") for r in survivors)
     lines += [

@@ -128,6 +128,7 @@ class NNXTarget(Target):
         self.nnx = nnx
         self.graph_ns: Any = getattr(nnx, "graph", nnx)  # flax keeps the graph API in nnx.graph
         self.node_type, self.user_variable_type = _classes_for(nnx)
+        self.fresh_variable_types: dict[str, type] = {}
 
     # --- Building -----------------------------------------------------------------------
 
@@ -155,7 +156,14 @@ class NNXTarget(Target):
         return cls(*values)
 
     def variable_type(self, name: str) -> type:
+        if name in self.fresh_variable_types:
+            return self.fresh_variable_types[name]
         return self.user_variable_type if name == "UserVariable" else cast(type, getattr(self.nnx, name))
+
+    def new_variable_type(self, base: str) -> str:
+        name = f"Fresh{len(self.fresh_variable_types)}{base}"
+        self.fresh_variable_types[name] = type(name, (self.variable_type(base),), {"__module__": __name__})
+        return name
 
     def new_variable(self, v: VarSpec) -> object:
         return self.variable_type(v.type)(blueprint_array(v.shape, v.dtype, v.seed), **v.metadata_dict)

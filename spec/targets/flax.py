@@ -376,6 +376,7 @@ class FlaxTarget(NNXTarget):
         classes = _classes_for(nnx, b)
         self.node_type = classes.node
         self.user_variable_type = classes.user_variable
+        self.fresh_variable_types = {}
         self.container_type = classes.container
         self._get, self._put = _accessors(nnx, b)
         if b.graph_mode_flags:

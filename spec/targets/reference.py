@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spec.target import Capability
 from spec.targets._nnx import NNXTarget
 
 __all__ = ["ReferenceTarget"]
@@ -9,9 +10,10 @@ __all__ = ["ReferenceTarget"]
 
 class ReferenceTarget(NNXTarget):
     """``reference`` driven through the seed-shaped adapter; it declares every capability of
-    the seed's semantics."""
+    the seed's semantics, and its errors carry their paths."""
 
     name = "reference"
+    capabilities = NNXTarget.capabilities | {Capability.ERRORS_CARRY_PATHS}
     reproducer_import = "import reference as nnx"
 
     def __init__(self) -> None:
@@ -19,3 +21,11 @@ class ReferenceTarget(NNXTarget):
 
         super().__init__(reference)
         self.version = str(getattr(reference, "__version__", "0"))
+
+    def error_path(self, error: BaseException) -> tuple[object, ...] | None:
+        """Every reference error about a place keeps that place in ``GraphError.path``."""
+        from reference.errors import GraphError
+
+        if isinstance(error, GraphError) and error.path is not None:
+            return error.path
+        return None
