@@ -128,7 +128,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "A new key with a VariableState value becomes a new Variable (to_variable); a Variable "
             "given as a value counts as its VariableState (value and a copy of its metadata)."
         ),
-        laws=('UPD-5', 'ROB-9'),
+        laws=('UPD-5', 'UPD-11', 'ROB-9'),
     ),
     Deviation(
         id="D-7",

@@ -18,7 +18,10 @@ operation                  what is wrong
 ``ArrayAttribute``         an array stored as a plain attribute (or inside a dict attribute)
 ``UnhashableStatic``       a set stored as a static attribute (or inside a dict attribute)
 ``OddDictKeys``            a dict attribute whose keys are of unusual or mixed types
-``PytreeSelfCycle``        a list or dict attribute that contains itself
+``OddNodeKeys``            an instance of a registered graph or pytree node type whose keys
+                           cannot be ordered together
+``PytreeSelfCycle``        a list or dict attribute that contains itself (directly, or after
+                           a graph node)
 ``NonNodeRoot``            a Variable, an array, an int or a str where a graph belongs
 ``FilterCall``             split / state / variables / pop / ``SplitContext.split`` with any
                            filters: valid, non-exhaustive, misplaced ``...``, invalid terms
@@ -84,6 +87,7 @@ __all__ = [
     "MoveLeaf",
     "NonNodeRoot",
     "OddDictKeys",
+    "OddNodeKeys",
     "PytreeSelfCycle",
     "RawValue",
     "RenameKey",
@@ -215,11 +219,24 @@ class OddDictKeys:
 
 
 @dataclasses.dataclass(frozen=True)
-class PytreeSelfCycle:
-    """``node.zz_cycle = c`` where the list / dict ``c`` contains itself (at ``0`` / ``"zz_self"``)."""
+class OddNodeKeys:
+    """``node.zz_registered = r`` on the ``at``-th graph node, ``r`` an instance of a node type
+    registered for it (``Target.new_registered_node``, a graph or a pytree node type) whose
+    flatten gives a ``str`` key, an ``int`` key and one key of each kind in ``kinds``: keys that
+    cannot be ordered together."""
 
     at: int
-    form: Literal["list", "dict"] = "list"
+    node: Literal["graph", "pytree"] = "graph"
+    kinds: tuple[KeyKind, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class PytreeSelfCycle:
+    """``node.zz_cycle = c`` where the list / dict ``c`` contains itself (at ``0`` / ``"zz_self"``;
+    ``list-after-node``: ``c = [m, c]`` with ``m`` a module holding a static, so a graph node is walked before ``c`` recurs)."""
+
+    at: int
+    form: Literal["list", "dict", "list-after-node"] = "list"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -260,12 +277,12 @@ class ContextCalls:
     calls: tuple[Call, ...] = ()
 
 
-Hostile = Union[HostileState, ArrayAttribute, UnhashableStatic, OddDictKeys, PytreeSelfCycle, NonNodeRoot,
-                FilterCall, ContextCalls]
+Hostile = Union[HostileState, ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle,
+                NonNodeRoot, FilterCall, ContextCalls]
 
 _codec.register(DropLeaf, ExtraLeaf, RenameKey, LeafForSubgraph, MappingForLeaf, LeafForStatic, MoveLeaf,
-                RawValue, Restyle, HostileState, ArrayAttribute, UnhashableStatic, OddDictKeys, PytreeSelfCycle,
-                NonNodeRoot, FilterCall, ContextCalls)
+                RawValue, Restyle, HostileState, ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys,
+                PytreeSelfCycle, NonNodeRoot, FilterCall, ContextCalls)
 
 
 # --- addressing ----------------------------------------------------------------------------------

@@ -169,6 +169,12 @@ class Target(abc.ABC):
         """
         raise NotImplementedError(f"{self.name} cannot define Variable types")
 
+    def new_registered_node(self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]) -> object:
+        """Register a new ``kind`` node type with the target (its ``register_graph_node_type`` /
+        ``register_pytree_node_type``) whose flatten gives ``entries`` as they are, and return an
+        instance of it (for laws about node types users register)."""
+        raise NotImplementedError(f"{self.name} cannot register node types")
+
     def new_static(self, value: StaticValue) -> object:
         """Return the live static value for a blueprint static (a set for ``Unhashable``)."""
         from spec.blueprint import Unhashable

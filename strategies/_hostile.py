@@ -33,6 +33,7 @@ from spec.hostile import (
     MoveLeaf,
     NonNodeRoot,
     OddDictKeys,
+    OddNodeKeys,
     PytreeSelfCycle,
     RawValue,
     RenameKey,
@@ -102,14 +103,16 @@ def _odd_kinds(kinds: tuple[KeyKind, ...]) -> bool:
 @functools.cache
 def hostile_graphs() -> st.SearchStrategy[Hostile]:
     """Return a strategy for one graph corruption: an array attribute, an unhashable static, a
-    dict with odd keys (1..3 kinds), a self-containing list or dict, or a root that is no node."""
+    dict with odd keys (1..3 kinds), a registered node type with unorderable keys, a
+    self-containing list or dict, or a root that is no node."""
     at = integers(0, 7)
     kinds = st.lists(st.sampled_from(_DICT_KEY_KINDS), min_size=1, max_size=3).map(tuple).filter(_odd_kinds)
     return st.one_of(
         st.builds(ArrayAttribute, at, st.booleans()),
         st.builds(UnhashableStatic, at, st.booleans()),
         st.builds(OddDictKeys, at, kinds),
-        st.builds(PytreeSelfCycle, at, st.sampled_from(("list", "dict"))),
+        st.builds(OddNodeKeys, at, st.sampled_from(("graph", "pytree")), st.just(()) | kinds),
+        st.builds(PytreeSelfCycle, at, st.sampled_from(("list", "dict", "list-after-node"))),
         st.builds(NonNodeRoot, st.sampled_from(("variable", "array", "int", "str"))),
     )
 

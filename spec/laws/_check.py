@@ -13,6 +13,8 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import cast
 
+import numpy as np
+
 from spec.blueprint import Key
 from spec.build import Built, build
 from spec.errors import ERROR_KINDS, NAMING_KINDS, LawViolation, NotApplicable, SpecError
@@ -29,6 +31,7 @@ from spec.model import (
     var_model,
 )
 from spec.semantics import FlatState
+from spec.semantics.merge import StateLeaf
 from spec.target import Capability, LeafView, Path, Target, Token
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "expect_failure",
     "flat_models",
     "fresh_key",
+    "leaf_object",
     "leaf_view_of",
     "make_state",
     "message_names",
@@ -271,6 +275,14 @@ def fresh_key(m: Model, path: Path, name: str) -> Key:
 def leaf_view_of(v: VarModel) -> LeafView:
     """Return a model leaf as a LeafView, to build target states with ``make_state``."""
     return LeafView(v.type_name, v.value, v.metadata)
+
+
+def leaf_object(leaf: StateLeaf) -> object:
+    """Return a neutral state leaf as ``t.make_state`` takes it: a LeafView for a typed leaf, a
+    plain numpy array for a raw one."""
+    if isinstance(leaf, VarModel):
+        return leaf_view_of(leaf)
+    return np.array(leaf.typed("Param", ()).value)
 
 
 def make_state(t: Target, flat: FlatState) -> object:

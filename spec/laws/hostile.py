@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from spec import semantics
-from spec.blueprint import Blueprint, Unhashable, VarSpec
+from spec.blueprint import Blueprint, Key, Unhashable, VarSpec
 from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.hostile import (
     ArrayAttribute,
@@ -29,6 +29,7 @@ from spec.hostile import (
     HostileState,
     NonNodeRoot,
     OddDictKeys,
+    OddNodeKeys,
     PytreeSelfCycle,
     UnhashableStatic,
     corrupt,
@@ -42,7 +43,7 @@ from spec.laws._check import (
     build_case,
     expect_failure,
     flat_models,
-    leaf_view_of,
+    leaf_object,
     message_names,
     need,
     observe_root,
@@ -55,7 +56,7 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import Model, StaticSlot, VarModel, observe, var_model
+from spec.model import Model, StaticSlot, observe, var_model
 from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
 from spec.semantics.merge import StateLeaf
@@ -103,15 +104,8 @@ def _checked(check: Callable[[], None], what: str) -> None:
                            f"{type(e).__name__}: {e}") from e
 
 
-def _leaf_object(leaf: StateLeaf) -> object:
-    """Return a neutral leaf as ``make_state`` takes it: a LeafView, or a plain numpy array."""
-    if isinstance(leaf, VarModel):
-        return leaf_view_of(leaf)
-    return np.array(leaf.typed("Param", ()).value)
-
-
 def _make_states(t: Target, parts: Sequence[Sequence[tuple[Path, StateLeaf]]]) -> list[object]:
-    return [t.make_state([(p, _leaf_object(v)) for p, v in part]) for part in parts]
+    return [t.make_state([(p, leaf_object(v)) for p, v in part]) for part in parts]
 
 
 def _leaf_data(t: Target, leaf: object) -> object:
@@ -290,13 +284,34 @@ def _hostile_part(t: Target, op: object, at: Path) -> tuple[str, object, str, Pa
         keys = odd_keys(op.kinds or ("str",))
         value = {k: t.new_variable(VarSpec(seed=i)) for i, k in enumerate(keys)}
         return "zz_dict", value, "keys", (*at, "zz_dict")
+    if isinstance(op, OddNodeKeys):
+        try:
+            registered = t.new_registered_node(op.node, [(k, i) for i, k in enumerate(_registered_keys(op))])
+        except NotImplementedError as e:
+            raise NotApplicable(str(e)) from e
+        return "zz_registered", registered, "keys", (*at, "zz_registered")
     assert isinstance(op, PytreeSelfCycle)  # sanity check: the graph operations are a closed set
-    cycle: Any = [] if op.form == "list" else {}
-    if op.form == "list":
-        cycle.append(cycle)
-    else:
+    cycle: Any = {} if op.form == "dict" else []
+    if op.form == "list-after-node":  # a graph node (not empty) walked before the container recurs
+        node = t.new_graph_node("module")
+        t.set_attr(node, "zz_static", 1)
+        cycle.append(node)
+    if op.form == "dict":
         cycle["zz_self"] = cycle
+    else:
+        cycle.append(cycle)
     return "zz_cycle", cycle, "cycle", (*at, "zz_cycle")
+
+
+def _closing_entry(op: PytreeSelfCycle) -> Key:
+    """The key through which the container of ``op`` contains itself."""
+    closing: dict[str, Key] = {"list": 0, "list-after-node": 1, "dict": "zz_self"}
+    return closing[op.form]
+
+
+def _registered_keys(op: OddNodeKeys) -> list[object]:
+    """The keys the registered node of ``op`` flattens to: never mutually orderable."""
+    return odd_keys(("str", "int", *op.kinds))
 
 
 def _non_node_root(t: Target, op: NonNodeRoot) -> None:
@@ -312,13 +327,13 @@ def _non_node_root(t: Target, op: NonNodeRoot) -> None:
 
 @law("ROB-10", inputs=("module_graph", "hostile_graph"), examples=2)
 def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
-    """split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.
+    """split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys or keys of a registered node type, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.
 
     Statement: fault(x) = hostile.graph_fault(…)  ⟹  op(x) raises naming it (a pytree cycle: the container, or the entry through which it contains itself) ∧ x unchanged; else op(x) == oracle ∧ hash(gd) raises TypeError iff a static is unhashable
     Rationale: a mistake in a model definition must be reported where it is, not as a crash deep inside a traversal.
     Seed: graph.py _graph_flatten (RuntimeError for a non-node root, D-14; bare TypeError for unorderable keys, D-8; RecursionError for a self-containing list).
     """
-    op = next((h for h in case.hostile if isinstance(h, (ArrayAttribute, UnhashableStatic, OddDictKeys,
+    op = next((h for h in case.hostile if isinstance(h, (ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys,
                                                           PytreeSelfCycle, NonNodeRoot))), UnhashableStatic(0))
     if isinstance(op, NonNodeRoot):
         _non_node_root(t, op)
@@ -332,7 +347,8 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     before = snapshot(t, x)
     key, value, kind, fault_path = _hostile_part(t, op, at)
     if kind == "keys":
-        fault = oracle.keys_fault(list(cast(dict[object, object], value)), fault_path)
+        keys = _registered_keys(op) if isinstance(op, OddNodeKeys) else list(cast(dict[object, object], value))
+        fault = oracle.keys_fault(keys, fault_path)
     else:
         fault = oracle.graph_fault(kind, fault_path, arrays_are_errors=Capability.ARRAY_ATTRIBUTES_ARE_ERRORS in t.capabilities)
         if kind == "array" and fault is None:
@@ -342,7 +358,7 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     what = describe(op)
     if fault is not None:
         # a pytree cycle's place: the container, or the entry through which it contains itself
-        closing: Path = (*fault_path, 0 if op.form == "list" else "zz_self") if isinstance(op, PytreeSelfCycle) else ()
+        closing: Path = (*fault_path, _closing_entry(op)) if isinstance(op, PytreeSelfCycle) else ()
         faults = (fault_path, closing) if closing else (fault_path,)
         for name, call in _GRAPH_OPS:
             expect_failure(t, functools.partial(call, t, x), fault, f"{name}(x) with {what}", faults)

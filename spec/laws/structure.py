@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from spec import semantics
+from spec.blueprint import VarSpec, variable_value
 from spec.errors import LawViolation
-from spec.laws._check import build_case, observe_root, require, require_same_tokens
+from spec.laws._check import (
+    build_case,
+    flat_models,
+    make_state,
+    need,
+    observe_root,
+    require,
+    require_same_state,
+    require_same_tokens,
+)
 from spec.laws._registry import Case, law
-from spec.model import Model, NodeSlot, VarSlot, aliasing, observe, path_str
+from spec.model import Model, NodeSlot, VarSlot, aliasing, observe, path_str, var_model
 from spec.program import TRANSFORMS
-from spec.target import Path, Target, live_at
+from spec.target import Capability, LeafView, Path, Target, live_at
 
 
 def _aliases(t: Target, x: object) -> set[tuple[Path, ...]]:
@@ -173,6 +183,40 @@ def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
             first = live_at(t, y, paths[0])
             for q in paths[1:]:
                 require(live_at(t, y, q) is first, f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one")
+
+
+@law("PT-4", requires=(Capability.GENERIC_PYTREES,), inputs=())
+def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Case) -> None:
+    """Once a type is registered with jax as a pytree, its instances are pytree nodes for every operation, even where they were static attributes before.
+
+    Statement: x.zz_late = D(v=Param), D a new dataclass; split(x) (D static); register_dataclass(D)  ⟹  update(x, {zz_late.v: f(v)}) as the next call writes f(v) into the Param ∧ state(x) == semantics.state(model(x))
+    Rationale: models register their pytree types at import time, often after a first model was built; a type cache must not freeze the first answer.
+    Seed: graph.py is_node (asks jax each time; holds).
+    """
+    import dataclasses
+
+    import jax
+
+    need(t, Capability.GENERIC_PYTREES, "registered jax pytrees are not nodes")
+    late = dataclasses.make_dataclass("LateRegistered", ["v"], eq=False)  # hashed by identity while static
+    spec = VarSpec(seed=3)
+    param = t.new_variable(spec)
+    x = t.new_graph_node("module")
+    t.set_attr(x, "zz_late", late(param))
+    t.split(x)  # D is a static attribute here, and a cache may remember that
+    jax.tree_util.register_dataclass(late, data_fields=["v"], meta_fields=[])
+    new = semantics.transformed(var_model(LeafView(spec.type, variable_value(spec), ())), "add_one")
+    state = make_state(t, ((("zz_late", "v"), new),))
+    try:  # the first call after the registration: nothing has looked at D since
+        t.update(x, state)
+    except Exception as e:
+        raise LawViolation(f"update(x, {{zz_late.v: f(v)}}) after the registration raised {type(e).__name__}: {e}") from e
+    found = var_model(t.leaf_view(param))
+    require(found == new, f"x.zz_late.v after the update is {found.describe()}, but should be {new.describe()}")
+    m = observe(t, x)
+    require_same_state(semantics.state(m), flat_models(t, t.state(x)), "state(x) after the registration")
+    require(any(path == ("zz_late", "v") for path, _ in semantics.state(m)),
+            "state(x) after the registration lacks zz_late.v, but should hold the Param inside the registered type")
 
 
 @law("STAT-1")

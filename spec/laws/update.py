@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from spec import semantics
 from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, VarSpec
 from spec.build import build
@@ -14,6 +16,7 @@ from spec.laws._check import (
     expect_failure,
     flat_models,
     fresh_key,
+    leaf_object,
     make_state,
     need,
     require,
@@ -25,7 +28,7 @@ from spec.laws._check import (
 )
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, VarModel, VarSlot, aliasing, observe, observe_objects, path_str
-from spec.semantics import FlatState
+from spec.semantics import FlatState, RawLeaf
 from spec.target import Capability, Path, Target
 
 
@@ -303,6 +306,54 @@ def update_reaches_variables_of_a_type_met_for_the_first_time(t: Target, case: C
         raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should succeed as UPD-2") from e
     require_same_model(semantics.update(m, new), observe(t, x), f"x after {what}")
     require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+
+
+
+@law("UPD-10")
+def update_with_raw_values_keeps_types_and_metadata(t: Target, case: Case) -> None:
+    """update(x, s) with plain arrays for leaves (a pure-dict checkpoint) writes each value into the existing Variable, which keeps its type and metadata.
+
+    Statement: update(x, {p: array(f(v)) for p, v in state(x)})  ⟹  model(x) == semantics.update(model(x), those raw leaves) ∧ ids(x) unchanged
+    Rationale: checkpoints are often restored from pure dicts of arrays; the model's own Variable types and metadata must survive the restore.
+    Seed: graph.py _graph_update_dynamic (a value that is not a state leaf becomes the Variable's raw value; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    new = tuple((p, RawLeaf(v.dtype, v.shape, v.data)) for p, v in _transformed(semantics.state(m)))
+    ids = _identities(t, x)
+    t.update(x, t.make_state([(p, leaf_object(leaf)) for p, leaf in new]))
+    require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, raw arrays of f(state(x)))")
+    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+
+
+_FIRST_NEW = VarModel("Param", "float32", (), np.float32(1).tobytes(), ())
+_SECOND_NEW = VarModel("BatchStat", "float32", (), np.float32(2).tobytes(), (("note", "second"),))
+
+
+@law("UPD-11")
+def update_through_two_paths_of_a_shared_node(t: Target, case: Case) -> None:
+    """A state that reaches a shared graph node at two of its paths updates the node at each, in the state's order, a new key included: the first write creates the Variable, the second writes into it.
+
+    Statement: x@p is x@q a graph node, k new, s = f(state(x)) ∪ {p.k: leaf₁, q.k: leaf₂}  ⟹  update(x, s) gives semantics.update(model(x), s in the State's own order)
+    Rationale: a checkpoint written with one entry per alias must restore a tied module the same way whichever alias comes first, never as two unrelated Variables.
+    Seed: graph.py _graph_update_dynamic (breaks: the new key stores the VariableState itself, D-6).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    shared = [paths for (kind, nid), paths in aliasing(m).items()
+              if kind == "node" and m.nodes[nid].kind == "graph" and all(isinstance(k, str) for k in m.nodes[nid].keys)]
+    if not shared:
+        return
+    p, q = shared[0][:2]
+    key = fresh_key(m, p, "zz_new")
+    flat = (*_transformed(semantics.state(m)), ((*p, key), _FIRST_NEW), ((*q, key), _SECOND_NEW))
+    state = make_state(t, flat)
+    in_order = flat_models(t, state)
+    ids = _identities(t, x)
+    t.update(x, state)
+    require_same_model(semantics.update(m, in_order), observe(t, x),
+                       f"x after update(x, s) with new key {key!r} at {path_str(p)} and at {path_str(q)}")
+    require(set(ids) <= set(_identities(t, x)), "update replaced graph nodes or Variables, but should keep every identity")
 
 
 _BLOCKED_POP = Blueprint(

@@ -407,6 +407,41 @@ def _update_keeps_old_metadata(p: Patcher) -> None:
     p.replace("reference._update", "_apply", _apply)
 
 
+def _second_alias_recreates(original: Any, node: Any, state: Any) -> None:
+    from_flat = ref("reference._state").from_flat
+    first: list[tuple[Any, Any]] = []
+    again: list[tuple[Any, Any]] = []
+    created: set[tuple[int, Hashable]] = set()
+    for path, leaf in state_leaves(state):
+        parent = parent_of(node, path)
+        if parent is not MISSING and child(parent, path[-1]) is MISSING:
+            place = (id(parent), path[-1])
+            (again if place in created else first).append((path, leaf))
+            created.add(place)
+        else:
+            first.append((path, leaf))
+    original(node, state if not again else from_flat(first))
+    if again:  # the key made through the first alias is made afresh through the second
+        for path, _ in again:
+            delattr(parent_of(node, path), str(path[-1]))
+        original(node, from_flat(again))
+
+
+def _update_raw_values_clear_metadata(p: Patcher) -> None:
+    from reference._variables import Variable, VariableState
+
+    def make(original: Any) -> Any:
+        def _apply(writes: list[tuple[Any, ...]]) -> None:
+            original(writes)
+            for impl, target, _, value in writes:
+                if impl is None and not (type(value) is VariableState or isinstance(value, Variable)):
+                    target.__dict__ = {}  # a raw array wipes the Variable's metadata
+
+        return _apply
+
+    _wrap(p, "reference._update", "_apply", make)
+
+
 class _PlainDictOnly(type):
     """A stand-in for ``collections.abc.Mapping`` that only plain dicts are instances of."""
 
@@ -1057,12 +1092,16 @@ MUTANTS: tuple[Mutant, ...] = (
        "UPD-5", _update_stores_variablestate),
     _m("update_keeps_old_metadata", "update writes a leaf's value but keeps the Variable's old metadata",
        "UPD-7", _update_keeps_old_metadata),
+    _m("update_second_alias_recreates", "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
+       "UPD-11", _update_wrapper(_second_alias_recreates)),
+    _m("update_raw_values_clear_metadata", "update with a plain array for a Variable's leaf drops the Variable's metadata",
+       "UPD-10", _update_raw_values_clear_metadata),
     _m("update_mapping_check_dict_only", "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
        "ERR-11", _update_mapping_check_dict_only),
     _m("update_error_paths_lose_prefix", "update's errors report the failing key without the keys above it",
        "ERR-12 ERR-11 ERR-9", _update_error_paths_lose_prefix),
-    _m("update_trusts_the_type_cache", "update takes a value whose type no split has met yet (a new Variable type) for a static",
-       "UPD-9", _update_trusts_the_type_cache),
+    _m("update_trusts_the_type_cache", "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
+       "UPD-9 PT-4", _update_trusts_the_type_cache),
     # pop
     _m("pop_first_alias_only", "pop removes a shared Variable from its first attribute only",
        "POP-2 POP-1", _pop_variant("first_alias")),

@@ -56,7 +56,7 @@ SUBSETS: dict[str, tuple[str, ...]] = {
     "reference._flatten": ("ID", "RT", "SHARE", "CYC", "PT", "STAT", "ST", "FLT", "GD", "CL", "IT", "CTX",
                            "UCTX", "ERR"),
     "reference._unflatten": ("RT", "SHARE", "CYC", "PT", "STAT", "CL", "CALL", "CTX", "UCTX", "ERR"),
-    "reference._update": ("UPD", "ERR", "ID", "RT"),
+    "reference._update": ("UPD", "ERR", "ID", "RT", "PT"),
     "reference._pop": ("POP",),
 }
 """The targeted fast subset per module: the law areas whose operations run the module's code

@@ -160,6 +160,23 @@ class NNXTarget(Target):
             return self.fresh_variable_types[name]
         return self.user_variable_type if name == "UserVariable" else cast(type, getattr(self.nnx, name))
 
+    def new_registered_node(self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]) -> object:
+        register = getattr(self.graph_ns, f"register_{kind}_node_type", None)
+        if register is None:
+            raise NotImplementedError(f"{self.name} {self.version} has no register_{kind}_node_type")
+        cls = type(f"Registered{kind.title()}Node", (), {"__module__": __name__})
+        items = list(entries)
+
+        def flatten(node: object) -> tuple[list[tuple[object, object]], None]:
+            return list(items), None
+
+        if kind == "graph":
+            register(cls, flatten, lambda node, key, value: None, lambda node, key: None,
+                     lambda aux: cls(), lambda node: None, lambda node, children: None)
+        else:
+            register(cls, flatten, lambda children, aux: cls())
+        return cls()
+
     def new_variable_type(self, base: str) -> str:
         name = f"Fresh{len(self.fresh_variable_types)}{base}"
         self.fresh_variable_types[name] = type(name, (self.variable_type(base),), {"__module__": __name__})

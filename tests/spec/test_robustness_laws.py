@@ -29,6 +29,7 @@ from spec.hostile import (
     MoveLeaf,
     NonNodeRoot,
     OddDictKeys,
+    OddNodeKeys,
     PytreeSelfCycle,
     RawValue,
     RenameKey,
@@ -83,7 +84,8 @@ def test_update_with_hostile_states_passes_on_the_reference(reference: Target, o
     ArrayAttribute(0), ArrayAttribute(1, boxed=True), UnhashableStatic(0), UnhashableStatic(1, boxed=True),
     OddDictKeys(0, ("str", "int")), OddDictKeys(0, ("none", "str")), OddDictKeys(1, ("bytes", "int")),
     OddDictKeys(0, ("tuple", "tuple")), OddDictKeys(0, ("none",)), OddDictKeys(0, ("bool", "int")), OddDictKeys(0, ("float",)),
-    PytreeSelfCycle(0), PytreeSelfCycle(1, "dict"),
+    OddNodeKeys(0), OddNodeKeys(1, "pytree", ("none",)), OddNodeKeys(0, "pytree", ("bytes", "float")),
+    PytreeSelfCycle(0), PytreeSelfCycle(1, "dict"), PytreeSelfCycle(0, "list-after-node"),
     NonNodeRoot("variable"), NonNodeRoot("array"), NonNodeRoot("int"), NonNodeRoot("str"),
 ], ids=repr)
 def test_hostile_graphs_pass_on_the_reference(reference: Target, op: Hostile) -> None:

@@ -29,6 +29,7 @@ from spec.hostile import (
     MoveLeaf,
     NonNodeRoot,
     OddDictKeys,
+    OddNodeKeys,
     PytreeSelfCycle,
     RawValue,
     RenameKey,
@@ -91,7 +92,10 @@ def test_hostile_states_are_valid_and_exact_through_json(op: HostileState) -> No
 @FAST
 @given(hostile_graphs())
 def test_hostile_graphs_are_valid_and_exact_through_json(op: object) -> None:
-    assert isinstance(op, (ArrayAttribute, UnhashableStatic, OddDictKeys, PytreeSelfCycle, NonNodeRoot))
+    assert isinstance(op, (ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle, NonNodeRoot))
+    if isinstance(op, OddNodeKeys):
+        keys = odd_keys(("str", "int", *op.kinds))
+        assert op.node in ("graph", "pytree") and len(keys) == len(set(keys))
     if isinstance(op, OddDictKeys):
         assert 1 <= len(op.kinds) <= 3 and "fresh" not in op.kinds
         assert not ("float" in op.kinds and {"int", "bool"} & set(op.kinds))
