@@ -99,11 +99,14 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
             "",
             f"### First-pass survivors killed on the rerun ({sum(r['status'] == 'killed' for r in rerun)} of {len(rerun)})",
             "",
-            "Every survivor of the first pass was run again (`--only KEY ...`, "
-            f"{doc.get('rerun_seconds', 0):.0f} s) after the laws and checks the triage asked for were added: "
-            "UPD-9 (a Variable type met for the first time), POP-5 (the first blocked place of a pop), "
-            "ERR-11 / ERR-12 (a mapping for a Variable, a leaf for a subgraph in update), and whole-path "
-            "checks of errors for targets declaring `errors-carry-paths`.",
+            "Every survivor of the first pass was run again, with the robustness laws included "
+            f"(`--rob --only KEY ...`, {doc.get('rerun_seconds', 0):.0f} s), after the laws and checks "
+            "its triage asked for were added: UPD-9 (a Variable type met for the first time), UPD-10 (raw "
+            "arrays for leaves), UPD-11 (a shared node updated through two paths), PT-4 (a type registered "
+            "with jax later), POP-5 (the first blocked place of a pop), ERR-11 / ERR-12 (a mapping for a "
+            "Variable, a leaf for a subgraph in update), ROB-10's registered node types with unorderable "
+            "keys and cycles closed after a graph node, and whole-path checks of errors for targets "
+            "declaring `errors-carry-paths`.",
             "",
             "| mutant | change | killed by |",
             "| --- | --- | --- |",
