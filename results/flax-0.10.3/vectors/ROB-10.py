@@ -1,4 +1,4 @@
-"""Reproducer for ROB-10 (split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.) on flax 0.10.3, written by nnxspec."""
+"""Reproducer for ROB-10 (split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys or keys of a registered node type, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.) on flax 0.10.3, written by nnxspec."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "hostile": {"$tuple": [{"$": "UnhashableStatic", "at": 0, "boxed": false}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
