@@ -147,8 +147,9 @@ def expect_failure(t: Target, run: Callable[[], object], expected: SpecError, wh
     RecursionError or AttributeError), and the message must name the last key of a place at
     fault: ``expected.path`` or, for an input with several faults the target may report first,
     any path of ``faults``.  A target declaring ``Capability.ERRORS_CARRY_PATHS`` must carry
-    one of those places whole (``t.error_path``).  A fault of the whole input (``expected.path == ()``: a
-    NodeRef or non-node root, a call out of order) has no path and needs no name.
+    one of those places whole (``t.error_path``).  A fault of the whole input
+    (``expected.path == ()``: a NodeRef or non-node root, a call out of order) has no path and
+    needs no name; the ``no-context`` error names its tag (``NAMING_KINDS``), not a place.
     """
     try:
         result = run()
