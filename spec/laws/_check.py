@@ -41,7 +41,6 @@ __all__ = [
     "expect_failure",
     "flat_models",
     "fresh_key",
-    "leaf_object",
     "leaf_view_of",
     "make_state",
     "message_names",
@@ -278,7 +277,7 @@ def leaf_view_of(v: VarModel) -> LeafView:
     return LeafView(v.type_name, v.value, v.metadata)
 
 
-def leaf_object(leaf: StateLeaf) -> object:
+def _leaf_object(leaf: StateLeaf) -> object:
     """Return a neutral state leaf as ``t.make_state`` takes it: a LeafView for a typed leaf, a
     plain numpy array for a raw one."""
     if isinstance(leaf, VarModel):
@@ -286,9 +285,10 @@ def leaf_object(leaf: StateLeaf) -> object:
     return np.array(leaf.typed("Param", ()).value)
 
 
-def make_state(t: Target, flat: FlatState) -> object:
-    """Return a target State holding the leaves of a flat state of models."""
-    return t.make_state([(p, leaf_view_of(v)) for p, v in flat])
+def make_state(t: Target, flat: Sequence[tuple[Path, StateLeaf]]) -> object:
+    """Return a target State holding the leaves of a flat state: typed leaves (models) become
+    state leaves of their type, raw leaves plain arrays."""
+    return t.make_state([(p, _leaf_object(v)) for p, v in flat])
 
 
 def states_of(result: object, count: int) -> tuple[object, ...]:

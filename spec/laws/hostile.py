@@ -43,7 +43,7 @@ from spec.laws._check import (
     build_case,
     expect_failure,
     flat_models,
-    leaf_object,
+    make_state,
     message_names,
     need,
     observe_root,
@@ -59,7 +59,6 @@ from spec.laws._registry import Case, law
 from spec.model import Model, StaticSlot, observe, var_model
 from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
-from spec.semantics.merge import StateLeaf
 from spec.target import Capability, Path, Target, Token
 
 TAG = "nnxspec"
@@ -102,10 +101,6 @@ def _checked(check: Callable[[], None], what: str) -> None:
     except Exception as e:
         raise LawViolation(f"after {what} an input or the result cannot be compared any more: "
                            f"{type(e).__name__}: {e}") from e
-
-
-def _make_states(t: Target, parts: Sequence[Sequence[tuple[Path, StateLeaf]]]) -> list[object]:
-    return [t.make_state([(p, leaf_object(v)) for p, v in part]) for part in parts]
 
 
 def _leaf_data(t: Target, leaf: object) -> object:
@@ -182,7 +177,7 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     expected, verdict = _verdict(lambda: oracle.merge(tokens, *parts))
     what = f"merge(gd, *s) with {describe(op)}"
     try:
-        states = _make_states(t, parts)
+        states = [make_state(t, part) for part in parts]
     except (TypeError, ValueError, KeyError) as e:
         require(verdict is not None, f"the target cannot hold the state of a valid merge: {type(e).__name__}: {e}")
         return  # the State itself refuses the hostile keys: a documented rejection
@@ -232,7 +227,7 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     expected, verdict = _verdict(lambda: oracle.update(m, *parts, mutable_dicts=mutable_dicts))
     what = f"update(x, *s) with {describe(op)}"
     try:
-        states = _make_states(t, parts)
+        states = [make_state(t, part) for part in parts]
     except (TypeError, ValueError, KeyError) as e:
         require(verdict is not None, f"the target cannot hold the state of a valid update: {type(e).__name__}: {e}")
         return

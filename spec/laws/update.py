@@ -16,7 +16,6 @@ from spec.laws._check import (
     expect_failure,
     flat_models,
     fresh_key,
-    leaf_object,
     make_state,
     need,
     require,
@@ -308,7 +307,6 @@ def update_reaches_variables_of_a_type_met_for_the_first_time(t: Target, case: C
     require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
 
 
-
 @law("UPD-10")
 def update_with_raw_values_keeps_types_and_metadata(t: Target, case: Case) -> None:
     """update(x, s) with plain arrays for leaves (a pure-dict checkpoint) writes each value into the existing Variable, which keeps its type and metadata.
@@ -321,7 +319,7 @@ def update_with_raw_values_keeps_types_and_metadata(t: Target, case: Case) -> No
     m = observe(t, x)
     new = tuple((p, RawLeaf(v.dtype, v.shape, v.data)) for p, v in _transformed(semantics.state(m)))
     ids = _identities(t, x)
-    t.update(x, t.make_state([(p, leaf_object(leaf)) for p, leaf in new]))
+    t.update(x, make_state(t, new))
     require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, raw arrays of f(state(x)))")
     require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
 
