@@ -16,6 +16,7 @@ import dataclasses
 
 import numpy as np
 
+from spec import incidents
 from spec._gc import paused_gc
 from spec.blueprint import (
     Blueprint,
@@ -53,13 +54,22 @@ class Built:
     variables: tuple[object, ...]
 
 
-@paused_gc
 def build(t: Target, bp: Blueprint, *, variable_type: str | None = None) -> Built:
     """Return the live graph described by ``bp``, made of ``t``'s own objects.
 
     With ``variable_type`` (a name from ``t.new_variable_type``) every Variable is of that type
-    instead of its blueprint type.
+    instead of its blueprint type.  A failure is also reported to ``spec.incidents`` (whatever
+    thread builds), so the runner can tell a broken input from a broken law.
     """
+    try:
+        return _build(t, bp, variable_type)
+    except BaseException as e:
+        incidents.record(e)
+        raise
+
+
+@paused_gc
+def _build(t: Target, bp: Blueprint, variable_type: str | None) -> Built:
     specs = bp.variables if variable_type is None else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
     variables = tuple(t.new_variable(v) for v in specs)
     nodes: list[object] = [None] * len(bp.nodes)
