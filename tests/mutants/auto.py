@@ -1,6 +1,6 @@
 """The automated mutation pass: small AST mutations of the reference's core graph modules.
 
-    python -m spec.mutants.auto [--modules M ...] [-n N] [--profile P] [--json FILE] [--list]
+    python -m tests.mutants.auto [--modules M ...] [-n N] [--profile P] [--json FILE] [--list]
 
 Every mutation point of ``MODULES`` (``reference._flatten``, ``_unflatten``, ``_update``,
 ``_pop``) gets one mutant per operator that applies there:
@@ -22,13 +22,13 @@ Docstrings, ``raise`` statements (error texts and paths: the ERR laws read those
 documented error classes) and type annotations are not mutated.
 
 A mutant runs in a worker process that loads the module's mutated source into a fresh namespace
-and installs its functions everywhere the originals were imported (``spec.mutants.Patcher``).
+and installs its functions everywhere the originals were imported (``tests.mutants.patch.Patcher``).
 The test command is the suite's laws (``ROB-*`` included only with ``--rob``), run in catalogue
 order under ``--profile`` until one *genuinely* fails: its minimal failing case must pass on the
 unmutated reference.  A mutant that hangs past ``--timeout`` counts as killed (timeout); one whose
 source does not compile or load is ``incompetent``.  Results, one per mutant, go to ``--json``;
-``spec/mutants/triage.json`` explains every survivor (killed by a new law, or equivalent)
-and ``python -m spec.mutants.report`` renders both into ``spec/mutants/RESULTS.md``.
+``tests/mutants/triage.json`` explains every survivor (killed by a new law, or equivalent)
+and ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def _install(m: Mutation) -> Any:
     """Load the mutated module into a fresh namespace and patch its functions in everywhere."""
     import types
 
-    from spec.mutants import Patcher
+    from tests.mutants.catalogue import Patcher
 
     module = importlib.import_module(m.module)
     code = compile(apply_mutation(m), f"<mutant {m.key}>", "exec")
@@ -238,7 +238,7 @@ def _install(m: Mutation) -> Any:
     for name, value in namespace.items():
         original = getattr(module, name, None)
         if isinstance(value, types.FunctionType) and isinstance(original, types.FunctionType):
-            p.replace(m.module, name, value)
+            p.swap_function(m.module, name, value)
     return p
 
 
@@ -317,7 +317,7 @@ class _Worker:
         env = dict(os.environ)
         root = str(Path(spec.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
-        self.proc = subprocess.Popen([sys.executable, "-m", "spec.mutants.auto", "--worker", *args],
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.mutants.auto", "--worker", *args],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         self.job: Mutation | None = None
         self.started = 0.0
@@ -391,7 +391,7 @@ def run(ms: Sequence[Mutation], laws: dict[str, list[str]], workers: int, worker
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m spec.mutants.auto", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m tests.mutants.auto", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--modules", nargs="+", default=list(MODULES))
     p.add_argument("--profile", default="scan", help="scan (default: 6 examples a law), dev, ci, ...")

@@ -3,8 +3,9 @@
 Each mutant is a ``Mutant``: a name, a one-line description, the mechanism that applies it, and
 the laws expected to kill it.  Mechanisms:
 
-* ``monkeypatch``: ``install(p)`` replaces private functions, methods or registry hooks of
-  ``reference`` through a ``Patcher`` (reversible, in this process only, nothing on disk);
+* ``monkeypatch``: ``install(p)`` wraps or replaces public functions, public methods or
+  registry hooks of ``reference`` through a ``Patcher`` (reversible, in this process only,
+  nothing on disk); no private name of the reference is read or patched (``helpers``);
 * ``wrapper``: a subclass of ``ReferenceTarget`` overrides adapter methods; nothing is patched.
 
 The installers below are grouped by the part of the API they break.
@@ -17,19 +18,24 @@ import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, Literal
 
-from spec.mutants._flatten import Bugs, flatten, flatten_recursive
-from spec.mutants._helpers import (
+from spec.target import Path
+from spec.targets.reference import ReferenceTarget
+from tests.mutants import flatten_bugs
+from tests.mutants.helpers import (
     MISSING,
+    around,
     attribute_tokens,
     child,
     parent_of,
+    places,
+    pop_child,
     ref,
     resolve,
+    set_child,
     state_leaves,
+    token_paths,
 )
-from spec.mutants._patch import Patcher
-from spec.target import Path
-from spec.targets.reference import ReferenceTarget
+from tests.mutants.patch import Patcher
 
 __all__ = ["MUTANTS", "Mutant"]
 
@@ -49,54 +55,32 @@ class Mutant:
 
 
 def _wrap(p: Patcher, module: str, name: str, make: Callable[[Any], Any]) -> None:
-    """Replace ``module.name`` everywhere by ``make(original)``."""
-    import importlib
-
-    original = getattr(importlib.import_module(module), name)
-    p.replace(module, name, make(original))
+    """Replace the public ``module.name`` everywhere by ``make(original)``."""
+    around(p, module, name, make)
 
 
 # --- flatten (split / state / graphdef) ------------------------------------------------------
 
 
-def _flatten_with(**bugs: Any) -> Installer:
-    def install(p: Patcher) -> None:
-        chosen = Bugs(**bugs)
-
-        def flatten_graph(node: Any, ref_index: Any = None) -> tuple[Any, dict[Any, Any]]:
-            return flatten(node, ref_index, chosen)
-
-        p.replace("reference._flatten", "flatten_graph", flatten_graph)
-
-    return install
-
-
-def _recursive_flatten(p: Patcher) -> None:
-    p.replace("reference._flatten", "flatten_graph", flatten_recursive)
-
-
 def _attributes_in_insertion_order(p: Patcher) -> None:
-    from reference import _object
+    original = ref("reference._registry").GRAPH_REGISTRY[ref("reference").Module].flatten
 
-    original = _object._flatten
+    def flatten(node: Any) -> tuple[list[tuple[Any, Any]], Any]:
+        items, metadata = original(node)
+        by_key = dict(items)
+        return [(k, by_key[k]) for k in vars(node) if k in by_key], metadata
 
-    def _flatten(node: Any) -> tuple[list[tuple[str, Any]], tuple[type, bool]]:
-        return list(node.__dict__.items()), (type(node), node._object__state.initializing)
-
-    p.replace_hook("flatten", original, _flatten)
-    p.replace("reference._object", "_flatten", _flatten)
+    p.replace_hook("flatten", original, flatten)
 
 
 def _dict_keys_in_insertion_order(p: Patcher) -> None:
-    from reference import _registry
+    registry = ref("reference._registry")
+    original = registry.PYTREE_REGISTRY.get(dict) or registry.GRAPH_REGISTRY[dict]
 
-    original = _registry._flatten_dict
-
-    def _flatten_dict(x: dict[Any, Any]) -> tuple[list[tuple[Any, Any]], None]:
+    def flatten_dict(x: dict[Any, Any]) -> tuple[list[tuple[Any, Any]], None]:
         return list(x.items()), None
 
-    p.replace_hook("flatten", original, _flatten_dict)
-    p.replace("reference._registry", "_flatten_dict", _flatten_dict)
+    p.replace_hook("flatten", original.flatten, flatten_dict)
 
 
 # --- unflatten (merge / clone) -----------------------------------------------------------------
@@ -168,7 +152,7 @@ def _merge_reuses_live_variables(p: Patcher) -> None:
     from reference._variables import Variable
 
     LEAF_DEF = ref("reference._graphdef").LEAF_DEF
-    _flatten_with(live_leaves=True)(p)
+    flatten_bugs.live_leaves(p)
 
     def make(original: Any) -> Any:
         def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
@@ -186,34 +170,24 @@ def _merge_reuses_live_variables(p: Patcher) -> None:
 
 
 def _cycles_registered_late(p: Patcher) -> None:
-    from reference import _object
+    """A graph node is registered only once its children are built: a reference to an
+    enclosing node (a cycle) finds nothing, as a reference to an index never built."""
+    errors = ref("reference.errors")
+    tk = ref("reference._tokens")
 
-    pending: dict[int, tuple[dict[int, Any], int]] = {}
+    def make(original: Any) -> Any:
+        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            if type(graphdef) is ref("reference._graphdef").NodeDef:
+                for _, token, keys, ancestors in token_paths(graphdef.tokens()):
+                    if token[0] == tk.SUB_REF and token[3] in ancestors:
+                        raise errors.DanglingReferenceError(
+                            f"a reference to index {token[3]}", (*keys, token[1]),
+                            "expected an index built earlier")
+            return original(graphdef, state, index_ref, index_ref_cache)
 
-    def make_open(original: Any) -> Any:
-        def _open(ops: Any, pos: int, state: Any, key: Any, index_ref: dict[int, Any], cache: Any, stack: Any) -> Any:
-            frame = original(ops, pos, state, key, index_ref, cache, stack)
-            node, reused = frame[6], frame[8]
-            if node is not None and not reused:
-                index = ops[pos][2]
-                del index_ref[index]  # registered only once its children are built
-                pending[id(node)] = (index_ref, index)
-            return frame
+        return unflatten_graph
 
-        return _open
-
-    original_init = _object._init
-
-    def _init(node: Any, items: Any) -> None:
-        entry = pending.pop(id(node), None)
-        if entry is not None:
-            entry[0][entry[1]] = node
-        original_init(node, items)
-
-    _wrap(p, "reference._unflatten", "_open", make_open)
-    p.replace_hook("init", original_init, _init)
-    p.replace("reference._object", "_init", _init)
-    p.on_undo(pending.clear)
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
 
 
 def _clone_shares_variables(p: Patcher) -> None:
@@ -379,32 +353,37 @@ def _drop_new_keys(pytrees: bool) -> Callable[[Any, Any, Any], None]:
     return body
 
 
-def _update_stores_variablestate(p: Patcher) -> None:
-    from reference._variables import VariableState
-
-    def make(original: Any) -> Any:
-        def _new_child(target: Any, impl: Any, key: Any, value: Any, frame: Any) -> Any:
-            made = original(target, impl, key, value, frame)
-            return value if type(value) is VariableState else made
-
-        return _new_child
-
-    _wrap(p, "reference._update", "_new_child", make)
+def _new_keys(node: Any, state: Any) -> list[tuple[Any, Hashable, Any]]:
+    """``(parent, key, leaf)`` for every leaf of ``state`` at a key its parent lacks."""
+    out = []
+    for path, leaf in state_leaves(state):
+        parent = parent_of(node, path)
+        if parent is not MISSING and child(parent, path[-1]) is MISSING:
+            out.append((parent, path[-1], leaf))
+    return out
 
 
-def _update_keeps_old_metadata(p: Patcher) -> None:
-    from reference._variables import Variable, VariableState
+def _targets(node: Any, state: Any) -> list[tuple[Any, Any]]:
+    """``(variable, leaf)`` for every leaf of ``state`` at a Variable of ``node``."""
+    variable_type = ref("reference").Variable
+    found = [(resolve(node, path), leaf) for path, leaf in state_leaves(state)]
+    return [(v, leaf) for v, leaf in found if isinstance(v, variable_type)]
 
-    def _apply(writes: list[tuple[Any, ...]]) -> None:
-        for impl, target, key, value in writes:
-            if impl is not None:
-                impl.set_key(target, key, value)
-            elif type(value) is VariableState or isinstance(value, Variable):
-                target.raw_value = value.raw_value if isinstance(value, Variable) else value.value
-            else:
-                target.raw_value = value
 
-    p.replace("reference._update", "_apply", _apply)
+def _update_stores_variablestate(original: Any, node: Any, state: Any) -> None:
+    variable_state = ref("reference").VariableState
+    new = [(parent, key, leaf) for parent, key, leaf in _new_keys(node, state)
+           if type(leaf) is variable_state]
+    original(node, state)
+    for parent, key, leaf in new:
+        set_child(parent, key, leaf)  # the VariableState itself becomes the attribute
+
+
+def _update_keeps_old_metadata(original: Any, node: Any, state: Any) -> None:
+    old = [(v, dict(vars(v))) for v, _ in _targets(node, state)]
+    original(node, state)
+    for variable, metadata in old:
+        variable.__dict__ = metadata  # the value is written, the metadata stays
 
 
 def _second_alias_recreates(original: Any, node: Any, state: Any) -> None:
@@ -427,19 +406,13 @@ def _second_alias_recreates(original: Any, node: Any, state: Any) -> None:
         original(node, from_flat(again))
 
 
-def _update_raw_values_clear_metadata(p: Patcher) -> None:
-    from reference._variables import Variable, VariableState
-
-    def make(original: Any) -> Any:
-        def _apply(writes: list[tuple[Any, ...]]) -> None:
-            original(writes)
-            for impl, target, _, value in writes:
-                if impl is None and not (type(value) is VariableState or isinstance(value, Variable)):
-                    target.__dict__ = {}  # a raw array wipes the Variable's metadata
-
-        return _apply
-
-    _wrap(p, "reference._update", "_apply", make)
+def _update_raw_values_clear_metadata(original: Any, node: Any, state: Any) -> None:
+    r = ref("reference")
+    raw = [v for v, leaf in _targets(node, state)
+           if not (type(leaf) is r.VariableState or isinstance(leaf, r.Variable))]
+    original(node, state)
+    for variable in raw:
+        variable.__dict__ = {}  # a raw array wipes the Variable's metadata
 
 
 class _PlainDictOnly(type):
@@ -453,8 +426,13 @@ def _update_mapping_check_dict_only(p: Patcher) -> None:
     p.set_attr(ref("reference._update"), "Mapping", _PlainDictOnly("Mapping", (), {}))
 
 
-def _update_error_paths_lose_prefix(p: Patcher) -> None:
-    p.set_attr(ref("reference._update"), "_path", lambda frame, *key: tuple(key))
+def _update_error_paths_lose_prefix(original: Any, node: Any, state: Any) -> None:
+    try:
+        original(node, state)
+    except ref("reference.errors").GraphError as error:
+        if not error.path:
+            raise
+        raise error.at(error.path[-1:]) from None  # the failing key without the keys above it
 
 
 def _update_trusts_the_type_cache(p: Patcher) -> None:
@@ -466,38 +444,34 @@ def _update_trusts_the_type_cache(p: Patcher) -> None:
 
 
 def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
-    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``
-    in traversal order (each node visited once, children in flatten order)."""
-    from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, impl_of, kind_of
-
-    found: dict[int, tuple[Any, list[tuple[Any, Any, bool]]]] = {}
-    seen = {id(root)}
-    stack = [root]
-    while stack:
-        x = stack.pop()
-        kind = kind_of(x)
-        children = impl_of(x, kind).flatten(x)[0]
-        for key, value in children:
-            k = kind_of(value)
-            if k == K_VARIABLE:
-                found.setdefault(id(value), (value, []))[1].append((x, key, kind == K_GRAPH))
-        for _, value in reversed(list(children)):
-            if kind_of(value) in (K_GRAPH, K_PYTREE, K_GENERIC) and id(value) not in seen:
-                seen.add(id(value))
-                stack.append(value)
-    return found
+    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``."""
+    return {vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
+            for vid, (v, where) in places(root).items()}
 
 
 def _pop_blames_the_first_found(p: Patcher) -> None:
+    r = ref("reference")
+    filters_module = ref("reference._filters")
+
     def make(original: Any) -> Any:
-        def _commit(found: dict[int, list[Any]], n: int) -> Any:
-            for entry in found.values():  # every occurrence numbered 0: ties go to the first found
-                entry[3][:] = [(0, *occurrence[1:]) for occurrence in entry[3]]
-            return original(found, n)
+        def pop_graph(node: Any, filters: Any) -> Any:
+            try:
+                return original(node, filters)
+            except r.errors.ImmutableNodeError:
+                bucketer = filters_module.Bucketer([filters_module.to_predicate(f) for f in filters])
+                for variable, where in places(node).values():  # Variables in the order first met
+                    blocked = [(parent, key, path) for parent, key, path, is_graph in where if not is_graph]
+                    if blocked and bucketer.bucket(where[0][2], variable) < len(filters):
+                        parent, key, path = blocked[0]
+                        raise r.errors.ImmutableNodeError(
+                            f"key {key!r} popped from a {type(parent).__name__}", path,
+                            "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
+                        ) from None
+                raise
 
-        return _commit
+        return pop_graph
 
-    _wrap(p, "reference._pop", "_commit", make)
+    _wrap(p, "reference._pop", "pop_graph", make)
 
 
 def _pop_variant(variant: str) -> Installer:
@@ -711,21 +685,22 @@ def _all_as_any(self: Any, path: Any, x: Any) -> bool:
 
 
 def _maps_not_cleared(p: Patcher) -> None:
-    from reference import _contexts as c
+    c = ref("reference._contexts")
+    unflatten_end, close = c.UpdateContext.unflatten_end, c.UpdateContext.close
 
-    def unflatten_end(self: Any, index_ref: Any, *, outer: bool = False) -> None:
-        if self._closed or self._step not in (c._SPLIT_OUT, c._SPLIT_IN):
-            raise self._fail("merge")
-        if outer or self._step == c._SPLIT_IN:
-            self.index_ref, self._step = index_ref, c._FRESH  # the seed: ref_index is never cleared
-        else:
-            self.index_ref, self._step = index_ref, c._MERGED_IN
+    def keep_maps(self: Any, index_ref: Any, *, outer: bool = False) -> None:
+        ref_index = self.ref_index
+        unflatten_end(self, index_ref, outer=outer)
+        if ref_index is not None:  # the seed: the maps are never cleared
+            self.ref_index, self.index_ref = ref_index, index_ref
 
-    def close(self: Any) -> None:
-        self._closed = True
+    def close_keeping_maps(self: Any) -> None:
+        ref_index, index_ref = self.ref_index, self.index_ref
+        close(self)
+        self.ref_index, self.index_ref = ref_index, index_ref
 
-    p.set_attr(c.UpdateContext, "unflatten_end", unflatten_end)
-    p.set_attr(c.UpdateContext, "close", close)
+    p.set_attr(c.UpdateContext, "unflatten_end", keep_maps)
+    p.set_attr(c.UpdateContext, "close", close_keeping_maps)
 
 
 def _thread_global(p: Patcher) -> None:
@@ -735,38 +710,45 @@ def _thread_global(p: Patcher) -> None:
     p.set_attr(c, "GRAPH_CONTEXT", shared)
 
 
+def _advance(context: Any) -> bool:
+    """Take ``context`` one step further through its public steps (outer split -> inner merge
+    -> inner split -> outer merge -> fresh); False if it refuses (a closed context)."""
+    c = ref("reference._contexts")
+    try:
+        context.unflatten_end({}, outer=False)
+        return True
+    except c.ContextError:
+        pass
+    try:
+        context.flatten_end(ref("reference._mappings").RefMap())
+        return True
+    except c.ContextError:
+        return False
+
+
 def _order_unchecked_context(p: Patcher) -> None:
+    """An out-of-order call is not refused: the context is moved on through its steps until the
+    call is accepted there (it silently takes another branch)."""
     c = ref("reference._contexts")
 
-    def split(self: Any, node: Any, *filters: Any) -> Any:
-        from reference._mappings import RefMap
+    def lenient(original: Any) -> Any:
+        def call(self: Any, *args: Any) -> Any:
+            try:
+                return original(self, *args)
+            except c.ContextError:
+                for _ in range(4):
+                    if not _advance(self):
+                        raise
+                    try:
+                        return original(self, *args)
+                    except c.ContextError:
+                        continue
+                raise
 
-        ref_index: Any = RefMap()
-        graphdef, state = c.flatten_graph(node, ref_index)
-        states = c._states(state, filters, exhaustive=True)
-        if self._step == c._MERGED_IN and type(graphdef) is c.NodeDef:
-            graphdef = c.with_index_mapping(graphdef, c.compose_mapping(self.index_ref, ref_index))
-            self.index_ref, self._step = None, c._SPLIT_IN
-        else:  # any other step: taken as an outer split
-            self.ref_index, self._step = ref_index, c._SPLIT_OUT
-        return (graphdef, *states)
+        return call
 
-    def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
-        outer = getattr(graphdef, "index_mapping", None) is not None
-        cache = None
-        if outer and self.ref_index is not None:
-            cache = c.compose_mapping_reversed(self.ref_index, graphdef.index_mapping)
-        index_ref: dict[int, Any] = {}
-        node = c.unflatten_graph(graphdef, c.State.merge(state, *states), index_ref, cache)
-        if outer:
-            self.ref_index = self.index_ref = None
-            self._step = c._FRESH
-        else:
-            self.index_ref, self._step = index_ref, c._MERGED_IN
-        return node
-
-    p.set_attr(c.UpdateContext, "split", split)
-    p.set_attr(c.UpdateContext, "merge", merge)
+    p.set_attr(c.UpdateContext, "split", lenient(c.UpdateContext.split))
+    p.set_attr(c.UpdateContext, "merge", lenient(c.UpdateContext.merge))
 
 
 def _step4_new_objects(p: Patcher) -> None:
@@ -783,52 +765,89 @@ def _step4_new_objects(p: Patcher) -> None:
     p.set_attr(c.UpdateContext, "merge", merge)
 
 
+def _reused(graphdef: Any, cache: Any) -> tuple[list[Any], list[Any]]:
+    """The graph nodes and the Variables of ``cache`` that merging ``graphdef`` reuses."""
+    tk = ref("reference._tokens")
+    nodes, variables = [], []
+    for _, token, _, _ in token_paths(graphdef.tokens()):
+        if token[0] == tk.NODE and token[2] in cache:
+            nodes.append(cache[token[2]])
+        elif token[0] == tk.LEAF_DEF and token[3] in cache:
+            variables.append(cache[token[3]])
+    return nodes, variables
+
+
+def _children(node: Any) -> dict[Any, Any]:
+    r = ref("reference._registry")
+    return dict(r.impl_of(node, r.kind_of(node)).node_dict(node))
+
+
+def _after_commit(node: Any, before: dict[Any, Any], variant: str) -> None:
+    """Turn the correct commit of a reused ``node`` (its children were ``before``) into
+    ``variant``'s."""
+    r = ref("reference._registry")
+    after = _children(node)
+    if variant == "drop_statics":
+        gone = [k for k, v in after.items() if r.kind_of(v) == r.K_STATIC]
+    elif variant == "drop_new_attributes":
+        gone = [k for k in after if k not in before]
+    else:  # no_clear: what the node had keeps its place
+        gone = []
+        for k, v in before.items():
+            if k not in after:
+                set_child(node, k, v)
+    for k in gone:
+        pop_child(node, k)
+
+
 def _commit_variant(variant: str) -> Installer:
+    """Step (4) commits the reused objects wrongly: written around the public unflatten, which
+    reuses the objects of ``index_ref_cache``."""
+
     def install(p: Patcher) -> None:
-        from reference._registry import K_STATIC, kind_of
-        from reference._variables import Variable, VariableState
+        def make(original: Any) -> Any:
+            def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+                if not index_ref_cache or type(graphdef) is not ref("reference._graphdef").NodeDef:
+                    return original(graphdef, state, index_ref, index_ref_cache)
+                nodes, variables = _reused(graphdef, index_ref_cache)
+                before = [(n, _children(n)) for n in nodes]
+                result = original(graphdef, state, index_ref, index_ref_cache)
+                if variant == "wrong_device":
+                    _to_last_device(variables)
+                else:
+                    for n, children in before:
+                        _after_commit(n, children, variant)
+                return result
 
-        def value_of(payload: Any) -> Any:
-            if type(payload) is VariableState or isinstance(payload, Variable):
-                return payload.raw_value if isinstance(payload, Variable) else payload.value
-            return payload
+            return unflatten_graph
 
-        def _commit(commits: list[tuple[Any, ...]]) -> None:
-            for impl, target, payload, *reused in commits:
-                if impl is None:
-                    value = value_of(payload)
-                    if variant == "wrong_device":
-                        import jax
-
-                        if isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer):
-                            value = jax.device_put(value, jax.devices()[-1])
-                    target.raw_value = value
-                    if type(payload) is VariableState or isinstance(payload, Variable):
-                        target.__dict__ = dict(payload.__dict__)
-                    continue
-                if reused[0]:
-                    if variant == "drop_statics":
-                        payload = [(k, v) for k, v in payload if kind_of(v) != K_STATIC]
-                    elif variant == "drop_new_attributes":
-                        before = set(impl.node_dict(target))
-                        payload = [(k, v) for k, v in payload if k in before]
-                    if variant != "no_clear":
-                        impl.clear(target)
-                impl.init(target, payload)
-
-        p.replace("reference._unflatten", "_commit", _commit)
+        _wrap(p, "reference._unflatten", "unflatten_graph", make)
 
     return install
 
 
+def _to_last_device(variables: list[Any]) -> None:
+    import jax
+
+    for v in variables:
+        value = v.raw_value
+        if isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer):
+            v.raw_value = jax.device_put(value, jax.devices()[-1])
+
+
 def _step4_new_variables(p: Patcher) -> None:
+    variable_type = ref("reference").Variable
+
     def make(original: Any) -> Any:
-        def _reuse_variable(variable: Any, value: Any, commits: Any, path: Any) -> Any:
-            return original(variable.copy() if hasattr(variable, "copy") else variable, value, commits, path)
+        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            if index_ref_cache:  # each reused Variable is replaced by a copy of itself
+                index_ref_cache = {i: (v.copy() if isinstance(v, variable_type) else v)
+                                   for i, v in index_ref_cache.items()}
+            return original(graphdef, state, index_ref, index_ref_cache)
 
-        return _reuse_variable
+        return unflatten_graph
 
-    _wrap(p, "reference._unflatten", "_reuse_variable", make)
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
 
 
 def _cache_by_outer_index(p: Patcher) -> None:
@@ -857,18 +876,19 @@ def _current_context_autocreate(p: Patcher) -> None:
 def _graphdef_eq(variant: str) -> Installer:
     def install(p: Patcher) -> None:
         g = ref("reference._graphdef")
+        tk = ref("reference._tokens")
+        original_hash = g.NodeDef.__hash__
 
         def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
             if variant == "ignore_metadata":
-                return tuple(t[:4] if t[0] == g.LEAF_DEF else t for t in tokens)
-            return tuple(t[:2] if t[0] == g.STATIC else t for t in tokens)
+                return tuple(t[:4] if t[0] == tk.LEAF_DEF else t for t in tokens)
+            return tuple(t[:2] if t[0] == tk.STATIC else t for t in tokens)
 
         def __hash__(self: Any) -> int:
             try:
                 return hash((view(self.tokens()), self.index_mapping))
-            except TypeError as error:
-                search = getattr(g, "unhashable_error", None) or g._unhashable_error
-                raise search(self.tokens(), error) from None
+            except TypeError:
+                return original_hash(self)  # type: ignore[no-any-return]  # raises the named error
 
         def __eq__(self: Any, other: Any) -> bool:
             if type(other) is not g.NodeDef:
@@ -884,15 +904,17 @@ def _graphdef_eq(variant: str) -> Installer:
 
 
 def _unhashable_unnamed(p: Patcher) -> None:
-    from reference import _graphdef
+    g = ref("reference._graphdef")
+    errors = ref("reference.errors")
+    original_hash = g.NodeDef.__hash__
 
-    def _unhashable_error(ops: Any, error: TypeError) -> TypeError:
-        return TypeError(f"GraphDef is not hashable: {error}")
+    def __hash__(self: Any) -> int:
+        try:
+            return original_hash(self)  # type: ignore[no-any-return]
+        except errors.UnhashableGraphDefError as error:
+            raise TypeError(f"GraphDef is not hashable: {error.__context__}") from None
 
-    if hasattr(_graphdef, "unhashable_error"):  # the search lives in reference._tokens
-        p.replace("reference._tokens", "unhashable_error", _unhashable_error)
-    else:
-        p.replace("reference._graphdef", "_unhashable_error", _unhashable_error)
+    p.set_attr(g.NodeDef, "__hash__", __hash__)
 
 
 # --- call / apply, State.merge -----------------------------------------------------------------
@@ -1039,21 +1061,21 @@ def _w(name: str, description: str, expected: str, wrapper: type[ReferenceTarget
 MUTANTS: tuple[Mutant, ...] = (
     # flatten
     _m("forget_noderef", "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
-       "SHARE-1 ST-1 SHARE-2 GD-2", _flatten_with(forget_variable_refs=True)),
+       "SHARE-1 ST-1 SHARE-2 GD-2", flatten_bugs.forget_variable_refs),
     _m("last_path_naming", "a shared Variable's state entry is named by its last path, not its first",
-       "SHARE-1 ST-1 RT-1", _flatten_with(last_path=True)),
+       "SHARE-1 ST-1 RT-1", flatten_bugs.last_path),
     _m("pytree_cached", "pytree containers are numbered and referenced like graph nodes (aliased)",
-       "PT-2 GD-2 RT-1", _flatten_with(cache_pytrees=True)),
+       "PT-2 GD-2 RT-1", flatten_bugs.cache_pytrees),
     _m("index_off_by_one", "GraphDef indices start at 1 instead of 0",
-       "PT-2 GD-2", _flatten_with(first_index=1)),
+       "PT-2 GD-2", flatten_bugs.first_index_one),
     _m("arrays_static", "an array attribute becomes a static attribute instead of an error",
-       "ERR-7", _flatten_with(arrays_are_static=True)),
+       "ERR-7", flatten_bugs.arrays_static),
     _m("statics_copied", "static values are copied into the GraphDef instead of kept by reference",
-       "STAT-1", _flatten_with(copy_statics=True)),
+       "STAT-1", flatten_bugs.statics_copied),
     _m("state_leaves_live", "state / split return the live Variables instead of snapshots",
-       "ST-4", _flatten_with(live_leaves=True)),
+       "ST-4", flatten_bugs.live_leaves),
     _m("recursive_flatten", "flatten recurses (one Python frame per level): a depth ceiling",
-       "ROB-1 ROB-2", _recursive_flatten),
+       "ROB-1 ROB-2", flatten_bugs.recursive_flatten),
     _m("attributes_insertion_order", "module attributes flatten in insertion order instead of sorted order",
        "GD-2 ST-2", _attributes_in_insertion_order),
     _m("dict_keys_insertion_order", "dict keys flatten in insertion order instead of sorted order",
@@ -1089,17 +1111,17 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("update_pytree_new_key_silent", "update silently ignores leaves at keys a pytree container lacks",
        "UPD-6", _update_wrapper(_drop_new_keys(pytrees=True))),
     _m("update_stores_variablestate", "update stores a new leaf's VariableState itself as the attribute",
-       "UPD-5", _update_stores_variablestate),
+       "UPD-5", _update_wrapper(_update_stores_variablestate)),
     _m("update_keeps_old_metadata", "update writes a leaf's value but keeps the Variable's old metadata",
-       "UPD-7", _update_keeps_old_metadata),
+       "UPD-7", _update_wrapper(_update_keeps_old_metadata)),
     _m("update_second_alias_recreates", "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
        "UPD-11", _update_wrapper(_second_alias_recreates)),
     _m("update_raw_values_clear_metadata", "update with a plain array for a Variable's leaf drops the Variable's metadata",
-       "UPD-10", _update_raw_values_clear_metadata),
+       "UPD-10", _update_wrapper(_update_raw_values_clear_metadata)),
     _m("update_mapping_check_dict_only", "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
        "ERR-11", _update_mapping_check_dict_only),
     _m("update_error_paths_lose_prefix", "update's errors report the failing key without the keys above it",
-       "ERR-12 ERR-11 ERR-9", _update_error_paths_lose_prefix),
+       "ERR-12 ERR-11 ERR-9", _update_wrapper(_update_error_paths_lose_prefix)),
     _m("update_trusts_the_type_cache", "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
        "UPD-9 PT-4", _update_trusts_the_type_cache),
     # pop

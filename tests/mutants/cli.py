@@ -1,6 +1,6 @@
 """``nnxspec mutants``: run the conformance suite against every hand-written mutant.
 
-Each mutant runs in its own subprocess through ``nnxspec check --target spec.mutants:<name>
+Each mutant runs in its own subprocess through ``nnxspec check --target tests.mutants.catalogue:<name>
 --profile P --report DIR`` (so a monkeypatch never leaks into another mutant), in two phases:
 
 1. the laws the catalogue expects to kill it;
@@ -12,8 +12,8 @@ there too is a baseline failure (reported, never counted as a kill).  Per mutant
 prints killed / survived, the killing laws with the examples each took (``results.json``'s
 ``examples``: examples run until the failure, shrinking included) and whether an expected law
 was among them; then the closing line ``N killed, N survived``.  Exit status 0 iff every mutant
-selected was killed.  ``--json FILE`` writes the summary (``spec/mutants/hand.json`` is
-the committed one, rendered into ``spec/mutants/RESULTS.md`` by ``python -m spec.mutants.report``).
+selected was killed.  ``--json FILE`` writes the summary (``tests/mutants/hand.json`` is
+the committed one, rendered into ``tests/mutants/RESULTS.md`` by ``python -m tests.mutants.report``).
 
 Subprocesses see two CPU devices (``--xla_force_host_platform_device_count=2``) unless XLA_FLAGS
 already sets a count, so a mutant that moves values to the wrong device is observable without an
@@ -103,7 +103,7 @@ def _env() -> dict[str, str]:
 
 def _run_check(name: str, profile: str, keyword: str, folder: Path, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
     """Run ``nnxspec check`` on one mutant; return results.json's law entries (or an error)."""
-    cmd = [sys.executable, "-m", "spec.runner", "check", "--target", f"spec.mutants:{name}",
+    cmd = [sys.executable, "-m", "spec.runner", "check", "--target", f"tests.mutants.catalogue:{name}",
            "--profile", profile, "--report", str(folder), "-k", keyword]
     try:
         done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=timeout)
@@ -148,7 +148,7 @@ def run_mutant(name: str, profile: str, *, full: bool = False, timeout: float = 
                workdir: Path | None = None) -> MutantResult:
     """Run the two phases (see the module docstring) on the mutant ``name``."""
     from spec.laws import LAWS
-    from spec.mutants import mutant_by_name
+    from tests.mutants.catalogue import mutant_by_name
 
     m = mutant_by_name(name)
     start = time.perf_counter()
@@ -190,7 +190,7 @@ def _line(r: MutantResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from spec.mutants import MUTANTS, mutant_by_name
+    from tests.mutants.catalogue import MUTANTS, mutant_by_name
 
     names = [m.name for m in MUTANTS] if not args.only else [mutant_by_name(n).name for n in args.only]
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="nnxspec-mutants-"))
@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 r = future.result()
             except Exception as e:  # a broken run of one mutant must not lose the others
-                from spec.mutants import mutant_by_name as by_name
+                from tests.mutants.catalogue import mutant_by_name as by_name
 
                 m = by_name(futures[future])
                 r = MutantResult(m.name, m.description, m.mechanism, m.expected, (), 0, 0.0,
