@@ -5,8 +5,10 @@
 
 from spec.laws import contexts as _contexts  # noqa: F401  (registers UCTX, CTX)
 from spec.laws import errors as _errors  # noqa: F401  (registers ERR)
+from spec.laws import fs as _fs  # noqa: F401  (registers FS)
 from spec.laws import hostile as _hostile  # noqa: F401  (registers ROB-8..ROB-12: hostile inputs)
 from spec.laws import jit as _jit  # noqa: F401  (registers JIT, BE)
+from spec.laws import md as _md  # noqa: F401  (registers MD)
 from spec.laws import robustness as _robustness  # noqa: F401  (registers ROB)
 from spec.laws import roundtrip as _roundtrip  # noqa: F401  (registers ID, RT)
 from spec.laws import state as _state  # noqa: F401  (registers ST, GD, FLT, VAR)
