@@ -62,7 +62,9 @@ def target_for(m: Mutant) -> Target:
             m.install(Patcher())
             _ACTIVE["name"] = m.name
         elif active != m.name:
-            raise RuntimeError(f"mutant {active!r} is installed in this process; cannot add {m.name!r}")
+            raise RuntimeError(
+                f"mutant {active!r} is installed in this process; cannot add {m.name!r}"
+            )
     return _make(m)
 
 

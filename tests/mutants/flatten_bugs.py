@@ -69,7 +69,9 @@ def _around_flatten(rewrite: Rewrite) -> Callable[[Patcher], None]:
     return install
 
 
-def _renumber(ops: list[Token], numbered: Callable[[Token], bool], first: int) -> tuple[list[Token], dict[int, int]]:
+def _renumber(
+    ops: list[Token], numbered: Callable[[Token], bool], first: int
+) -> tuple[list[Token], dict[int, int]]:
     """Number the defining tokens ``numbered`` accepts from ``first`` on, in token order, and
     point every reference at the new number of the token it referred to."""
     tk = _tk()
@@ -81,7 +83,7 @@ def _renumber(ops: list[Token], numbered: Callable[[Token], bool], first: int) -
         if tag in (tk.NODE, tk.LEAF_DEF) and numbered(token):
             at = 2 if tag == tk.NODE else 3
             moved.setdefault(token[at], counter)
-            token = (*token[:at], counter, *token[at + 1:])
+            token = (*token[:at], counter, *token[at + 1 :])
             counter += 1
         elif tag in (tk.SUB_REF, tk.LEAF_REF):
             token = (*token[:3], moved.get(token[3], token[3]))
@@ -91,8 +93,11 @@ def _renumber(ops: list[Token], numbered: Callable[[Token], bool], first: int) -
 
 def _first_index(ops: list[Token]) -> int:
     tk = _tk()
-    found = [t[2 if t[0] == tk.NODE else 3] for t in ops
-             if (t[0] == tk.NODE and t[2] >= 0) or t[0] == tk.LEAF_DEF]
+    found = [
+        t[2 if t[0] == tk.NODE else 3]
+        for t in ops
+        if (t[0] == tk.NODE and t[2] >= 0) or t[0] == tk.LEAF_DEF
+    ]
     return min(found) if found else 0
 
 
@@ -100,7 +105,9 @@ def _graph_or_variable(token: Token) -> bool:
     return bool(token[0] == _tk().LEAF_DEF or token[2] >= 0)
 
 
-def _state_in_token_order(ops: list[Token], leaf_at: Callable[[tuple[Hashable, ...], Token], Any]) -> dict[Any, Any]:
+def _state_in_token_order(
+    ops: list[Token], leaf_at: Callable[[tuple[Hashable, ...], Token], Any]
+) -> dict[Any, Any]:
     tk = _tk()
     pairs = []
     for _, token, keys, _ in token_paths(ops):
@@ -118,8 +125,10 @@ def _forget(node: Any, ops: list[Token], state: dict[Any, Any]) -> Result:
     metadata = {t[3]: t[4] for t in ops if t[0] == tk.LEAF_DEF}
     if not any(t[0] == tk.LEAF_REF for t in ops):
         return ops, state, {}
-    ops = [(tk.LEAF_DEF, t[1], t[2], t[3], metadata.get(t[3], {})) if t[0] == tk.LEAF_REF else t
-           for t in ops]
+    ops = [
+        (tk.LEAF_DEF, t[1], t[2], t[3], metadata.get(t[3], {})) if t[0] == tk.LEAF_REF else t
+        for t in ops
+    ]
     ops, moved = _renumber(ops, _graph_or_variable, _first_index(ops))
     known = dict(state_leaves(state))
 
@@ -144,8 +153,10 @@ def _last(node: Any, ops: list[Token], state: dict[Any, Any]) -> Result:
             first.setdefault(token[3], path)
             last[token[3]] = (path, pos)
     leaves = dict(state_leaves(state))
-    moved = sorted(((pos, path, leaves[first[i]]) for i, (path, pos) in last.items()
-                    if first[i] in leaves), key=lambda item: item[0])
+    moved = sorted(
+        ((pos, path, leaves[first[i]]) for i, (path, pos) in last.items() if first[i] in leaves),
+        key=lambda item: item[0],
+    )
     return ops, from_flat([(path, leaf) for _, path, leaf in moved]), {}
 
 
@@ -176,7 +187,7 @@ def _pytrees_numbered(node: Any, ops: list[Token], state: dict[Any, Any]) -> Res
         elif tag in (tk.NODE, tk.LEAF_DEF):
             at = 2 if tag == tk.NODE else 3
             moved[token[at]] = counter
-            token = (*token[:at], counter, *token[at + 1:])
+            token = (*token[:at], counter, *token[at + 1 :])
             counter += 1
         elif tag in (tk.SUB_REF, tk.LEAF_REF):
             token = (*token[:3], moved.get(token[3], token[3]))
@@ -250,7 +261,11 @@ def _visit(value: Any, seen: set[int], on_path: set[int]) -> None:
     """Walk the graph below ``value`` recursively: one Python frame per level."""
     r = ref("reference._registry")
     kind = r.kind_of(value)
-    if kind not in (r.K_GRAPH, r.K_PYTREE, r.K_GENERIC) or id(value) in seen or id(value) in on_path:
+    if (
+        kind not in (r.K_GRAPH, r.K_PYTREE, r.K_GENERIC)
+        or id(value) in seen
+        or id(value) in on_path
+    ):
         return
     (seen if kind == r.K_GRAPH else on_path).add(id(value))
     for _, item in r.impl_of(value, kind).flatten(value)[0]:

@@ -108,8 +108,11 @@ def rebuild(ops: Sequence[Token], index_mapping: Any = None) -> Any:
             if open_nodes:
                 open_nodes[-1][1] -= 1
     view = ref("reference._graphdef").nodedef_view(tuple(out))
-    return view if index_mapping is None else ref("reference._graphdef").with_index_mapping(
-        view, index_mapping)
+    return (
+        view
+        if index_mapping is None
+        else ref("reference._graphdef").with_index_mapping(view, index_mapping)
+    )
 
 
 # --- live graphs -------------------------------------------------------------------------------
@@ -156,7 +159,8 @@ def places(root: Any) -> dict[int, tuple[Any, list[Place]]]:
     found: dict[int, tuple[Any, list[Place]]] = {}
     seen = {id(root)}
     stack: list[tuple[Any, Path, Iterator[tuple[Any, Any]]]] = [
-        (root, (), iter(r.impl_of(root, r.kind_of(root)).flatten(root)[0]))]
+        (root, (), iter(r.impl_of(root, r.kind_of(root)).flatten(root)[0]))
+    ]
     while stack:
         parent, path, items = stack[-1]
         for key, value in items:

@@ -86,12 +86,18 @@ def _dict_keys_in_insertion_order(p: Patcher) -> None:
 # --- unflatten (merge / clone) -----------------------------------------------------------------
 
 
-def _unflatten_preprocess(fix: Callable[[Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]]) -> Installer:
+def _unflatten_preprocess(
+    fix: Callable[
+        [Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]
+    ],
+) -> Installer:
     """A mutant that rewrites the flat state before the (correct) unflatten sees it."""
 
     def install(p: Patcher) -> None:
         def make(original: Any) -> Any:
-            def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            def unflatten_graph(
+                graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+            ) -> Any:
                 from_flat = ref("reference._state").from_flat
                 leaves = state_leaves(state)
                 fixed = fix(graphdef, leaves)
@@ -110,7 +116,9 @@ def _tags(graphdef: Any) -> dict[tuple[Hashable, ...], tuple[Any, ...]]:
     return dict(attribute_tokens(graphdef))
 
 
-def _by_position(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+def _by_position(
+    graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+) -> list[tuple[tuple[Hashable, ...], Any]]:
     LEAF_DEF = ref("reference._graphdef").LEAF_DEF
     expected = [p for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF]
     if len(expected) != len(leaves) or not expected:
@@ -118,26 +126,39 @@ def _by_position(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) 
     return [(p, leaf) for p, (_, leaf) in zip(expected, leaves)]
 
 
-def _drop_unknown(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+def _drop_unknown(
+    graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+) -> list[tuple[tuple[Hashable, ...], Any]]:
     known = _tags(graphdef)
     kept = [(p, leaf) for p, leaf in leaves if p in known]
     return leaves if len(kept) == len(leaves) else kept
 
 
-def _invent_missing(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+def _invent_missing(
+    graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+) -> list[tuple[tuple[Hashable, ...], Any]]:
     import numpy as np
 
     from reference._variables import VariableState
 
     LEAF_DEF = ref("reference._graphdef").LEAF_DEF
     have = {p for p, _ in leaves}
-    missing = [(p, VariableState(tok[2], np.zeros((), np.float32), **dict(tok[4])))
-               for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF and p not in have]
+    missing = [
+        (p, VariableState(tok[2], np.zeros((), np.float32), **dict(tok[4])))
+        for p, tok in attribute_tokens(graphdef)
+        if tok[0] == LEAF_DEF and p not in have
+    ]
     return [*leaves, *missing] if missing else leaves
 
 
-def _drop_at(tag_name: str) -> Callable[[Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]]:
-    def fix(graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]) -> list[tuple[tuple[Hashable, ...], Any]]:
+def _drop_at(
+    tag_name: str,
+) -> Callable[
+    [Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]
+]:
+    def fix(
+        graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+    ) -> list[tuple[tuple[Hashable, ...], Any]]:
         from reference import _graphdef
 
         tag = getattr(_graphdef, tag_name)
@@ -155,7 +176,9 @@ def _merge_reuses_live_variables(p: Patcher) -> None:
     flatten_bugs.live_leaves(p)
 
     def make(original: Any) -> Any:
-        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
             index_ref = {} if index_ref is None else index_ref
             leaves = dict(state_leaves(state))
             for path, tok in attribute_tokens(graphdef):
@@ -176,13 +199,17 @@ def _cycles_registered_late(p: Patcher) -> None:
     tk = ref("reference._tokens")
 
     def make(original: Any) -> Any:
-        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
             if type(graphdef) is ref("reference._graphdef").NodeDef:
                 for _, token, keys, ancestors in token_paths(graphdef.tokens()):
                     if token[0] == tk.SUB_REF and token[3] in ancestors:
                         raise errors.DanglingReferenceError(
-                            f"a reference to index {token[3]}", (*keys, token[1]),
-                            "expected an index built earlier")
+                            f"a reference to index {token[3]}",
+                            (*keys, token[1]),
+                            "expected an index built earlier",
+                        )
             return original(graphdef, state, index_ref, index_ref_cache)
 
         return unflatten_graph
@@ -209,19 +236,31 @@ def _back_refs_become_fresh_nodes(p: Patcher) -> None:
     from reference._graphdef import NodeDef, NodeRef, SubGraphAttribute
 
     def rebuild(nodedef: Any, ancestors: dict[int, Any], fresh: list[int]) -> Any:
-        ancestors = {**ancestors, nodedef.index: nodedef.metadata} if nodedef.index >= 0 else ancestors
+        ancestors = (
+            {**ancestors, nodedef.index: nodedef.metadata} if nodedef.index >= 0 else ancestors
+        )
         attributes = []
         for a in nodedef.attributes:
-            if isinstance(a, SubGraphAttribute) and isinstance(a.value, NodeRef) and a.value.index in ancestors:
+            if (
+                isinstance(a, SubGraphAttribute)
+                and isinstance(a.value, NodeRef)
+                and a.value.index in ancestors
+            ):
                 fresh[0] += 1  # a back reference becomes a new, empty node of the same type
-                a = SubGraphAttribute(a.key, NodeDef(a.value.type, fresh[0], (), ancestors[a.value.index]))
+                a = SubGraphAttribute(
+                    a.key, NodeDef(a.value.type, fresh[0], (), ancestors[a.value.index])
+                )
             elif isinstance(a, SubGraphAttribute) and isinstance(a.value, NodeDef):
                 a = SubGraphAttribute(a.key, rebuild(a.value, ancestors, fresh))
             attributes.append(a)
-        return NodeDef(nodedef.type, nodedef.index, tuple(attributes), nodedef.metadata, nodedef.index_mapping)
+        return NodeDef(
+            nodedef.type, nodedef.index, tuple(attributes), nodedef.metadata, nodedef.index_mapping
+        )
 
     def make(original: Any) -> Any:
-        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
             if type(graphdef) is NodeDef:
                 graphdef = rebuild(graphdef, {}, [10**6])  # fresh indices far above the real ones
             return original(graphdef, state, index_ref, index_ref_cache)
@@ -241,7 +280,9 @@ def _merge_aliases_equal_containers(p: Patcher) -> None:
         return (type(value), tuple((k, id(v)) for k, v in items))
 
     def make(original: Any) -> Any:
-        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
             node = original(graphdef, state, index_ref, index_ref_cache)
             if index_ref_cache is None:
                 seen_nodes: set[int] = set()
@@ -287,7 +328,9 @@ def _merge_context_ref_copies(p: Patcher) -> None:
 
     def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
         node = original(self, graphdef, state, *states)
-        return _api.clone(node) if type(graphdef) is NodeRef else node  # a copy of the referenced node
+        return (
+            _api.clone(node) if type(graphdef) is NodeRef else node
+        )  # a copy of the referenced node
 
     p.set_attr(c.MergeContext, "merge", merge)
 
@@ -297,8 +340,12 @@ def _merge_context_ref_copies(p: Patcher) -> None:
 
 def _update_wrapper(body: Callable[[Any, Any, Any], None]) -> Installer:
     def install(p: Patcher) -> None:
-        _wrap(p, "reference._update", "update_graph",
-              lambda original: lambda node, state: body(original, node, state))
+        _wrap(
+            p,
+            "reference._update",
+            "update_graph",
+            lambda original: lambda node, state: body(original, node, state),
+        )
 
     return install
 
@@ -312,7 +359,9 @@ def _only_one_alias(original: Any, node: Any, state: Any) -> None:
         parent = parent_of(node, path)
         current = child(parent, path[-1]) if parent is not MISSING else MISSING
         if isinstance(parent, Object) and isinstance(current, Variable):
-            vars(parent)[str(path[-1])] = current.copy()  # the write lands in a copy at this path only
+            vars(parent)[str(path[-1])] = (
+                current.copy()
+            )  # the write lands in a copy at this path only
             replaced.append((parent, path[-1], current))
     try:
         original(node, state)
@@ -329,7 +378,9 @@ def _non_atomic(original: Any, node: Any, state: Any) -> None:
     try:
         original(node, state)
     except Exception:
-        good = [(p, leaf) for p, leaf in state_leaves(state) if isinstance(resolve(node, p), Variable)]
+        good = [
+            (p, leaf) for p, leaf in state_leaves(state) if isinstance(resolve(node, p), Variable)
+        ]
         if good:
             original(node, from_flat(good))  # the writes before the bad key had already happened
         raise
@@ -372,11 +423,15 @@ def _targets(node: Any, state: Any) -> list[tuple[Any, Any]]:
 
 def _update_stores_variablestate(original: Any, node: Any, state: Any) -> None:
     variable_state = ref("reference").VariableState
-    new = [(parent, key, leaf) for parent, key, leaf in _new_keys(node, state)
-           if type(leaf) is variable_state]
+    new = [
+        (parent, key, leaf)
+        for parent, key, leaf in _new_keys(node, state)
+        if type(leaf) is variable_state
+    ]
     original(node, state)
-    for parent, key, leaf in new:
-        set_child(parent, key, leaf)  # the VariableState itself becomes the attribute
+    for parent, key, leaf in new:  # the VariableState itself becomes the attribute
+        pop_child(parent, key)
+        set_child(parent, key, leaf)
 
 
 def _update_keeps_old_metadata(original: Any, node: Any, state: Any) -> None:
@@ -408,8 +463,11 @@ def _second_alias_recreates(original: Any, node: Any, state: Any) -> None:
 
 def _update_raw_values_clear_metadata(original: Any, node: Any, state: Any) -> None:
     r = ref("reference")
-    raw = [v for v, leaf in _targets(node, state)
-           if not (type(leaf) is r.VariableState or isinstance(leaf, r.Variable))]
+    raw = [
+        v
+        for v, leaf in _targets(node, state)
+        if not (type(leaf) is r.VariableState or isinstance(leaf, r.Variable))
+    ]
     original(node, state)
     for variable in raw:
         variable.__dict__ = {}  # a raw array wipes the Variable's metadata
@@ -437,7 +495,9 @@ def _update_error_paths_lose_prefix(original: Any, node: Any, state: Any) -> Non
 
 def _update_trusts_the_type_cache(p: Patcher) -> None:
     registry = ref("reference._registry")
-    p.set_attr(ref("reference._update"), "kind_of", lambda x: registry.KIND.get(type(x), registry.K_STATIC))
+    p.set_attr(
+        ref("reference._update"), "kind_of", lambda x: registry.KIND.get(type(x), registry.K_STATIC)
+    )
 
 
 # --- pop -------------------------------------------------------------------------------------
@@ -445,8 +505,10 @@ def _update_trusts_the_type_cache(p: Patcher) -> None:
 
 def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
     """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``."""
-    return {vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
-            for vid, (v, where) in places(root).items()}
+    return {
+        vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
+        for vid, (v, where) in places(root).items()
+    }
 
 
 def _pop_blames_the_first_found(p: Patcher) -> None:
@@ -458,13 +520,18 @@ def _pop_blames_the_first_found(p: Patcher) -> None:
             try:
                 return original(node, filters)
             except r.errors.ImmutableNodeError:
-                bucketer = filters_module.Bucketer([filters_module.to_predicate(f) for f in filters])
+                bucketer = filters_module.Bucketer(
+                    [filters_module.to_predicate(f) for f in filters]
+                )
                 for variable, where in places(node).values():  # Variables in the order first met
-                    blocked = [(parent, key, path) for parent, key, path, is_graph in where if not is_graph]
+                    blocked = [
+                        (parent, key, path) for parent, key, path, is_graph in where if not is_graph
+                    ]
                     if blocked and bucketer.bucket(where[0][2], variable) < len(filters):
                         parent, key, path = blocked[0]
                         raise r.errors.ImmutableNodeError(
-                            f"key {key!r} popped from a {type(parent).__name__}", path,
+                            f"key {key!r} popped from a {type(parent).__name__}",
+                            path,
                             "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
                         ) from None
                 raise
@@ -498,7 +565,13 @@ def _pop_variant(variant: str) -> Installer:
                 for vid, (variable, places) in before.items():
                     if vid in after:
                         continue
-                    put_back = places[1:] if variant == "first_alias" else places if variant == "keep" else []
+                    put_back = (
+                        places[1:]
+                        if variant == "first_alias"
+                        else places
+                        if variant == "keep"
+                        else []
+                    )
                     for parent, key, is_graph in put_back:
                         if is_graph:
                             vars(parent)[key] = variable
@@ -524,7 +597,9 @@ def _pop_without_filter(p: Patcher) -> None:
 # --- iter_graph and variables ------------------------------------------------------------------
 
 
-def _iter_graph(*, repeat_variables: bool = False, pre_order: bool = False, dedupe_pytrees: bool = False) -> Installer:
+def _iter_graph(
+    *, repeat_variables: bool = False, pre_order: bool = False, dedupe_pytrees: bool = False
+) -> Installer:
     def install(p: Patcher) -> None:
         from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, impl_of, kind_of
 
@@ -539,7 +614,8 @@ def _iter_graph(*, repeat_variables: bool = False, pre_order: bool = False, dedu
             if pre_order:
                 yield (), node
             stack: list[tuple[Any, tuple[Hashable, ...], Iterator[tuple[Any, Any]]]] = [
-                (node, (), iter(impl_of(node, kind).flatten(node)[0]))]
+                (node, (), iter(impl_of(node, kind).flatten(node)[0]))
+            ]
             while stack:
                 parent, path, items = stack[-1]
                 for key, value in items:
@@ -806,7 +882,9 @@ def _commit_variant(variant: str) -> Installer:
 
     def install(p: Patcher) -> None:
         def make(original: Any) -> Any:
-            def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+            def unflatten_graph(
+                graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+            ) -> Any:
                 if not index_ref_cache or type(graphdef) is not ref("reference._graphdef").NodeDef:
                     return original(graphdef, state, index_ref, index_ref_cache)
                 nodes, variables = _reused(graphdef, index_ref_cache)
@@ -839,10 +917,14 @@ def _step4_new_variables(p: Patcher) -> None:
     variable_type = ref("reference").Variable
 
     def make(original: Any) -> Any:
-        def unflatten_graph(graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
             if index_ref_cache:  # each reused Variable is replaced by a copy of itself
-                index_ref_cache = {i: (v.copy() if isinstance(v, variable_type) else v)
-                                   for i, v in index_ref_cache.items()}
+                index_ref_cache = {
+                    i: (v.copy() if isinstance(v, variable_type) else v)
+                    for i, v in index_ref_cache.items()
+                }
             return original(graphdef, state, index_ref, index_ref_cache)
 
         return unflatten_graph
@@ -895,7 +977,10 @@ def _graphdef_eq(variant: str) -> Installer:
                 return False
             if variant == "hash_ignores_statics":  # a "fast" equality: equal hashes
                 return hash(self) == hash(other)
-            return bool(self.index_mapping == other.index_mapping and view(self.tokens()) == view(other.tokens()))
+            return bool(
+                self.index_mapping == other.index_mapping
+                and view(self.tokens()) == view(other.tokens())
+            )
 
         p.set_attr(g.NodeDef, "__hash__", __hash__)
         p.set_attr(g.NodeDef, "__eq__", __eq__)
@@ -1060,168 +1145,476 @@ def _w(name: str, description: str, expected: str, wrapper: type[ReferenceTarget
 
 MUTANTS: tuple[Mutant, ...] = (
     # flatten
-    _m("forget_noderef", "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
-       "SHARE-1 ST-1 SHARE-2 GD-2", flatten_bugs.forget_variable_refs),
-    _m("last_path_naming", "a shared Variable's state entry is named by its last path, not its first",
-       "SHARE-1 ST-1 RT-1", flatten_bugs.last_path),
-    _m("pytree_cached", "pytree containers are numbered and referenced like graph nodes (aliased)",
-       "PT-2 GD-2 RT-1", flatten_bugs.cache_pytrees),
-    _m("index_off_by_one", "GraphDef indices start at 1 instead of 0",
-       "PT-2 GD-2", flatten_bugs.first_index_one),
-    _m("arrays_static", "an array attribute becomes a static attribute instead of an error",
-       "ERR-7", flatten_bugs.arrays_static),
-    _m("statics_copied", "static values are copied into the GraphDef instead of kept by reference",
-       "STAT-1", flatten_bugs.statics_copied),
-    _m("state_leaves_live", "state / split return the live Variables instead of snapshots",
-       "ST-4", flatten_bugs.live_leaves),
-    _m("recursive_flatten", "flatten recurses (one Python frame per level): a depth ceiling",
-       "ROB-1 ROB-2", flatten_bugs.recursive_flatten),
-    _m("attributes_insertion_order", "module attributes flatten in insertion order instead of sorted order",
-       "GD-2 ST-2", _attributes_in_insertion_order),
-    _m("dict_keys_insertion_order", "dict keys flatten in insertion order instead of sorted order",
-       "GD-2 ST-2", _dict_keys_in_insertion_order),
+    _m(
+        "forget_noderef",
+        "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
+        "SHARE-1 ST-1 SHARE-2 GD-2",
+        flatten_bugs.forget_variable_refs,
+    ),
+    _m(
+        "last_path_naming",
+        "a shared Variable's state entry is named by its last path, not its first",
+        "SHARE-1 ST-1 RT-1",
+        flatten_bugs.last_path,
+    ),
+    _m(
+        "pytree_cached",
+        "pytree containers are numbered and referenced like graph nodes (aliased)",
+        "PT-2 GD-2 RT-1",
+        flatten_bugs.cache_pytrees,
+    ),
+    _m(
+        "index_off_by_one",
+        "GraphDef indices start at 1 instead of 0",
+        "PT-2 GD-2",
+        flatten_bugs.first_index_one,
+    ),
+    _m(
+        "arrays_static",
+        "an array attribute becomes a static attribute instead of an error",
+        "ERR-7",
+        flatten_bugs.arrays_static,
+    ),
+    _m(
+        "statics_copied",
+        "static values are copied into the GraphDef instead of kept by reference",
+        "STAT-1",
+        flatten_bugs.statics_copied,
+    ),
+    _m(
+        "state_leaves_live",
+        "state / split return the live Variables instead of snapshots",
+        "ST-4",
+        flatten_bugs.live_leaves,
+    ),
+    _m(
+        "recursive_flatten",
+        "flatten recurses (one Python frame per level): a depth ceiling",
+        "ROB-1 ROB-2",
+        flatten_bugs.recursive_flatten,
+    ),
+    _m(
+        "attributes_insertion_order",
+        "module attributes flatten in insertion order instead of sorted order",
+        "GD-2 ST-2",
+        _attributes_in_insertion_order,
+    ),
+    _m(
+        "dict_keys_insertion_order",
+        "dict keys flatten in insertion order instead of sorted order",
+        "GD-2 ST-2",
+        _dict_keys_in_insertion_order,
+    ),
     # merge / clone
-    _m("merge_reuses_live_variables", "split returns live Variables and merge reuses them instead of copying",
-       "RT-4 CL-2 ST-4", _merge_reuses_live_variables),
-    _m("merge_by_position", "merge matches state leaves to the GraphDef by position, not by key",
-       "ERR-3 ERR-10", _unflatten_preprocess(_by_position)),
-    _m("merge_ignores_unknown_keys", "merge silently drops state entries the GraphDef does not know",
-       "ERR-2", _unflatten_preprocess(_drop_unknown)),
-    _m("merge_invents_missing_leaves", "merge fills a missing Variable with zeros instead of failing",
-       "ERR-1", _unflatten_preprocess(_invent_missing)),
-    _m("merge_ignores_static_state", "merge silently ignores a state entry at a static attribute",
-       "ERR-4", _unflatten_preprocess(_drop_at("STATIC"))),
-    _m("merge_ignores_leaf_for_subgraph", "merge silently ignores a leaf standing where a subgraph belongs",
-       "ERR-5", _unflatten_preprocess(_drop_at("SUB"))),
-    _m("cycles_registered_late", "merge registers a graph node only after its children are built",
-       "CYC-2 RT-1 CL-1", _cycles_registered_late),
-    _m("back_refs_become_fresh_nodes", "merge builds a new empty node for a reference to an ancestor (cycles become copies)",
-       "CYC-2 RT-1 CL-1", _back_refs_become_fresh_nodes),
-    _m("merge_aliases_equal_containers", "merge reuses one rebuilt container for containers with equal contents",
-       "PT-1", _merge_aliases_equal_containers),
-    _m("clone_shares_variables", "clone reuses the original Variables (index map seeded from the split)",
-       "CL-2", _clone_shares_variables),
+    _m(
+        "merge_reuses_live_variables",
+        "split returns live Variables and merge reuses them instead of copying",
+        "RT-4 CL-2 ST-4",
+        _merge_reuses_live_variables,
+    ),
+    _m(
+        "merge_by_position",
+        "merge matches state leaves to the GraphDef by position, not by key",
+        "ERR-3 ERR-10",
+        _unflatten_preprocess(_by_position),
+    ),
+    _m(
+        "merge_ignores_unknown_keys",
+        "merge silently drops state entries the GraphDef does not know",
+        "ERR-2",
+        _unflatten_preprocess(_drop_unknown),
+    ),
+    _m(
+        "merge_invents_missing_leaves",
+        "merge fills a missing Variable with zeros instead of failing",
+        "ERR-1",
+        _unflatten_preprocess(_invent_missing),
+    ),
+    _m(
+        "merge_ignores_static_state",
+        "merge silently ignores a state entry at a static attribute",
+        "ERR-4",
+        _unflatten_preprocess(_drop_at("STATIC")),
+    ),
+    _m(
+        "merge_ignores_leaf_for_subgraph",
+        "merge silently ignores a leaf standing where a subgraph belongs",
+        "ERR-5",
+        _unflatten_preprocess(_drop_at("SUB")),
+    ),
+    _m(
+        "cycles_registered_late",
+        "merge registers a graph node only after its children are built",
+        "CYC-2 RT-1 CL-1",
+        _cycles_registered_late,
+    ),
+    _m(
+        "back_refs_become_fresh_nodes",
+        "merge builds a new empty node for a reference to an ancestor (cycles become copies)",
+        "CYC-2 RT-1 CL-1",
+        _back_refs_become_fresh_nodes,
+    ),
+    _m(
+        "merge_aliases_equal_containers",
+        "merge reuses one rebuilt container for containers with equal contents",
+        "PT-1",
+        _merge_aliases_equal_containers,
+    ),
+    _m(
+        "clone_shares_variables",
+        "clone reuses the original Variables (index map seeded from the split)",
+        "CL-2",
+        _clone_shares_variables,
+    ),
     # update
-    _m("update_only_one_alias", "update replaces the Variable at the state's path instead of writing in place",
-       "UPD-1 UPD-2", _update_wrapper(_only_one_alias)),
-    _m("update_non_atomic", "update applies the valid leaves before raising for a bad one",
-       "ERR-9 UPD-6", _update_wrapper(_non_atomic)),
-    _m("update_drops_new_keys", "update silently ignores leaves at keys a graph node lacks",
-       "UPD-5", _update_wrapper(_drop_new_keys(pytrees=False))),
-    _m("update_pytree_new_key_silent", "update silently ignores leaves at keys a pytree container lacks",
-       "UPD-6", _update_wrapper(_drop_new_keys(pytrees=True))),
-    _m("update_stores_variablestate", "update stores a new leaf's VariableState itself as the attribute",
-       "UPD-5", _update_wrapper(_update_stores_variablestate)),
-    _m("update_keeps_old_metadata", "update writes a leaf's value but keeps the Variable's old metadata",
-       "UPD-7", _update_wrapper(_update_keeps_old_metadata)),
-    _m("update_second_alias_recreates", "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
-       "UPD-11", _update_wrapper(_second_alias_recreates)),
-    _m("update_raw_values_clear_metadata", "update with a plain array for a Variable's leaf drops the Variable's metadata",
-       "UPD-10", _update_wrapper(_update_raw_values_clear_metadata)),
-    _m("update_mapping_check_dict_only", "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
-       "ERR-11", _update_mapping_check_dict_only),
-    _m("update_error_paths_lose_prefix", "update's errors report the failing key without the keys above it",
-       "ERR-12 ERR-11 ERR-9", _update_wrapper(_update_error_paths_lose_prefix)),
-    _m("update_trusts_the_type_cache", "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
-       "UPD-9 PT-4", _update_trusts_the_type_cache),
+    _m(
+        "update_only_one_alias",
+        "update replaces the Variable at the state's path instead of writing in place",
+        "UPD-1 UPD-2",
+        _update_wrapper(_only_one_alias),
+    ),
+    _m(
+        "update_non_atomic",
+        "update applies the valid leaves before raising for a bad one",
+        "ERR-9 UPD-6",
+        _update_wrapper(_non_atomic),
+    ),
+    _m(
+        "update_drops_new_keys",
+        "update silently ignores leaves at keys a graph node lacks",
+        "UPD-5",
+        _update_wrapper(_drop_new_keys(pytrees=False)),
+    ),
+    _m(
+        "update_pytree_new_key_silent",
+        "update silently ignores leaves at keys a pytree container lacks",
+        "UPD-6",
+        _update_wrapper(_drop_new_keys(pytrees=True)),
+    ),
+    _m(
+        "update_stores_variablestate",
+        "update stores a new leaf's VariableState itself as the attribute",
+        "UPD-5",
+        _update_wrapper(_update_stores_variablestate),
+    ),
+    _m(
+        "update_keeps_old_metadata",
+        "update writes a leaf's value but keeps the Variable's old metadata",
+        "UPD-7",
+        _update_wrapper(_update_keeps_old_metadata),
+    ),
+    _m(
+        "update_second_alias_recreates",
+        "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
+        "UPD-11",
+        _update_wrapper(_second_alias_recreates),
+    ),
+    _m(
+        "update_raw_values_clear_metadata",
+        "update with a plain array for a Variable's leaf drops the Variable's metadata",
+        "UPD-10",
+        _update_wrapper(_update_raw_values_clear_metadata),
+    ),
+    _m(
+        "update_mapping_check_dict_only",
+        "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
+        "ERR-11",
+        _update_mapping_check_dict_only,
+    ),
+    _m(
+        "update_error_paths_lose_prefix",
+        "update's errors report the failing key without the keys above it",
+        "ERR-12 ERR-11 ERR-9",
+        _update_wrapper(_update_error_paths_lose_prefix),
+    ),
+    _m(
+        "update_trusts_the_type_cache",
+        "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
+        "UPD-9 PT-4",
+        _update_trusts_the_type_cache,
+    ),
     # pop
-    _m("pop_first_alias_only", "pop removes a shared Variable from its first attribute only",
-       "POP-2 POP-1", _pop_variant("first_alias")),
-    _m("pop_keeps_variables", "pop returns the matched Variables but leaves them in the graph",
-       "POP-1 POP-2", _pop_variant("keep")),
-    _m("pop_non_atomic", "pop removes Variables one by one and fails midway on a pytree container",
-       "POP-1", _pop_variant("non_atomic")),
-    _m("pop_blames_the_first_found", "pop's error names a place of the Variable it found first, not the first place in traversal order",
-       "POP-5", _pop_blames_the_first_found),
-    _m("pop_without_filter", "pop with no filter pops everything instead of raising",
-       "POP-3", _pop_without_filter),
+    _m(
+        "pop_first_alias_only",
+        "pop removes a shared Variable from its first attribute only",
+        "POP-2 POP-1",
+        _pop_variant("first_alias"),
+    ),
+    _m(
+        "pop_keeps_variables",
+        "pop returns the matched Variables but leaves them in the graph",
+        "POP-1 POP-2",
+        _pop_variant("keep"),
+    ),
+    _m(
+        "pop_non_atomic",
+        "pop removes Variables one by one and fails midway on a pytree container",
+        "POP-1",
+        _pop_variant("non_atomic"),
+    ),
+    _m(
+        "pop_blames_the_first_found",
+        "pop's error names a place of the Variable it found first, not the first place in traversal order",
+        "POP-5",
+        _pop_blames_the_first_found,
+    ),
+    _m(
+        "pop_without_filter",
+        "pop with no filter pops everything instead of raising",
+        "POP-3",
+        _pop_without_filter,
+    ),
     # iter_graph, variables
-    _m("iter_graph_repeats_variables", "iter_graph yields a shared Variable at every path",
-       "IT-1 VAR-1", _iter_graph(repeat_variables=True)),
-    _m("iter_graph_pre_order", "iter_graph yields a node before its children (pre-order)",
-       "IT-1", _iter_graph(pre_order=True)),
-    _m("iter_graph_dedupes_pytrees", "iter_graph yields a pytree container (None, ()) only once per identity",
-       "IT-1", _iter_graph(dedupe_pytrees=True)),
-    _m("variables_n_plus_2", "variables() returns n + 2 groups for n >= 2 filters",
-       "VAR-1", _variables("n_plus_2")),
-    _m("variables_returns_copies", "variables() returns VariableState copies instead of the live Variables",
-       "VAR-1", _variables("copies")),
+    _m(
+        "iter_graph_repeats_variables",
+        "iter_graph yields a shared Variable at every path",
+        "IT-1 VAR-1",
+        _iter_graph(repeat_variables=True),
+    ),
+    _m(
+        "iter_graph_pre_order",
+        "iter_graph yields a node before its children (pre-order)",
+        "IT-1",
+        _iter_graph(pre_order=True),
+    ),
+    _m(
+        "iter_graph_dedupes_pytrees",
+        "iter_graph yields a pytree container (None, ()) only once per identity",
+        "IT-1",
+        _iter_graph(dedupe_pytrees=True),
+    ),
+    _m(
+        "variables_n_plus_2",
+        "variables() returns n + 2 groups for n >= 2 filters",
+        "VAR-1",
+        _variables("n_plus_2"),
+    ),
+    _m(
+        "variables_returns_copies",
+        "variables() returns VariableState copies instead of the live Variables",
+        "VAR-1",
+        _variables("copies"),
+    ),
     # filters
-    _m("catch_all_matches_first", "`...` / True takes every leaf before the filters in front of it are tried",
-       "FLT-1 FLT-4", _bucket("catch_all_first")),
-    _m("last_filter_wins", "a leaf goes to the last matching filter instead of the first",
-       "FLT-1 FLT-4", _bucket("last_wins")),
-    _m("one_is_true", "the integer 1 counts as True (a catch-all) in filters",
-       "FLT-7 FLT-3", _one_is_true),
-    _m("catch_all_order_unchecked", "a filter after `...` / True is accepted (and never matches)",
-       "FLT-3", _order_unchecked),
-    _m("nonexhaustive_split_silent", "split drops the leaves no filter matches instead of raising",
-       "FLT-2", _nonexhaustive_silent),
-    _m("path_contains_last_key_only", "PathContains(k) only looks at the last key of the path",
-       "FLT-5", _filter_call("PathContains", _path_contains_last)),
-    _m("oftype_exact_type", "OfType / type filters match the exact type, not subclasses",
-       "FLT-6 FLT-1 FLT-4", _filter_call("OfType", _of_type_exact)),
-    _m("all_acts_as_any", "All(f, g) matches when any of its filters matches",
-       "FLT-1 FLT-4", _filter_call("All", _all_as_any)),
+    _m(
+        "catch_all_matches_first",
+        "`...` / True takes every leaf before the filters in front of it are tried",
+        "FLT-1 FLT-4",
+        _bucket("catch_all_first"),
+    ),
+    _m(
+        "last_filter_wins",
+        "a leaf goes to the last matching filter instead of the first",
+        "FLT-1 FLT-4",
+        _bucket("last_wins"),
+    ),
+    _m(
+        "one_is_true",
+        "the integer 1 counts as True (a catch-all) in filters",
+        "FLT-7 FLT-3",
+        _one_is_true,
+    ),
+    _m(
+        "catch_all_order_unchecked",
+        "a filter after `...` / True is accepted (and never matches)",
+        "FLT-3",
+        _order_unchecked,
+    ),
+    _m(
+        "nonexhaustive_split_silent",
+        "split drops the leaves no filter matches instead of raising",
+        "FLT-2",
+        _nonexhaustive_silent,
+    ),
+    _m(
+        "path_contains_last_key_only",
+        "PathContains(k) only looks at the last key of the path",
+        "FLT-5",
+        _filter_call("PathContains", _path_contains_last),
+    ),
+    _m(
+        "oftype_exact_type",
+        "OfType / type filters match the exact type, not subclasses",
+        "FLT-6 FLT-1 FLT-4",
+        _filter_call("OfType", _of_type_exact),
+    ),
+    _m(
+        "all_acts_as_any",
+        "All(f, g) matches when any of its filters matches",
+        "FLT-1 FLT-4",
+        _filter_call("All", _all_as_any),
+    ),
     # contexts
-    _m("split_context_fresh_refmap", "split_context starts a new index space for every split",
-       "CTX-1", _split_context_fresh_refmap),
-    _m("merge_context_ref_copies", "merging a bare reference in a merge_context gives a copy of the node",
-       "CTX-2", _merge_context_ref_copies),
-    _m("context_maps_not_cleared", "the update context keeps its reference maps after step (4) and on exit",
-       "UCTX-4", _maps_not_cleared),
-    _m("thread_global_contexts", "the update-context stacks are global instead of thread-local",
-       "UCTX-5", _thread_global),
-    _m("context_order_unchecked", "out-of-order update-context calls silently take another branch",
-       "UCTX-6", _order_unchecked_context),
-    _m("step4_new_outer_objects", "step (4) builds new outer objects instead of reusing the outer ones",
-       "UCTX-1 UCTX-2 UCTX-3 UCTX-7 JIT-3", _step4_new_objects),
-    _m("step4_loses_statics", "step (4) drops static attributes when it re-initialises a reused node",
-       "UCTX-1 UCTX-2 UCTX-7 JIT-3", _commit_variant("drop_statics")),
-    _m("step4_no_clear", "step (4) does not clear a reused node, so deleted attributes survive",
-       "UCTX-2 UCTX-7 JIT-3", _commit_variant("no_clear")),
-    _m("step4_drops_new_attributes", "step (4) drops attributes created inside the transform",
-       "UCTX-2 UCTX-7 JIT-3", _commit_variant("drop_new_attributes")),
-    _m("step4_new_variables", "step (4) replaces reused Variables by new ones (same values, new identity)",
-       "UCTX-3", _step4_new_variables),
-    _m("step4_cache_by_outer_index", "step (4) reuses the outer object with the same index, ignoring the index mapping",
-       "UCTX-2 UCTX-3", _cache_by_outer_index),
-    _m("step4_wrong_device", "step (4) commits values to the last device instead of leaving them where they are",
-       "BE-2", _commit_variant("wrong_device")),
-    _m("current_context_autocreate", "current_update_context makes a new context when none is active",
-       "ERR-8 UCTX-8", _current_context_autocreate),
+    _m(
+        "split_context_fresh_refmap",
+        "split_context starts a new index space for every split",
+        "CTX-1",
+        _split_context_fresh_refmap,
+    ),
+    _m(
+        "merge_context_ref_copies",
+        "merging a bare reference in a merge_context gives a copy of the node",
+        "CTX-2",
+        _merge_context_ref_copies,
+    ),
+    _m(
+        "context_maps_not_cleared",
+        "the update context keeps its reference maps after step (4) and on exit",
+        "UCTX-4",
+        _maps_not_cleared,
+    ),
+    _m(
+        "thread_global_contexts",
+        "the update-context stacks are global instead of thread-local",
+        "UCTX-5",
+        _thread_global,
+    ),
+    _m(
+        "context_order_unchecked",
+        "out-of-order update-context calls silently take another branch",
+        "UCTX-6",
+        _order_unchecked_context,
+    ),
+    _m(
+        "step4_new_outer_objects",
+        "step (4) builds new outer objects instead of reusing the outer ones",
+        "UCTX-1 UCTX-2 UCTX-3 UCTX-7 JIT-3",
+        _step4_new_objects,
+    ),
+    _m(
+        "step4_loses_statics",
+        "step (4) drops static attributes when it re-initialises a reused node",
+        "UCTX-1 UCTX-2 UCTX-7 JIT-3",
+        _commit_variant("drop_statics"),
+    ),
+    _m(
+        "step4_no_clear",
+        "step (4) does not clear a reused node, so deleted attributes survive",
+        "UCTX-2 UCTX-7 JIT-3",
+        _commit_variant("no_clear"),
+    ),
+    _m(
+        "step4_drops_new_attributes",
+        "step (4) drops attributes created inside the transform",
+        "UCTX-2 UCTX-7 JIT-3",
+        _commit_variant("drop_new_attributes"),
+    ),
+    _m(
+        "step4_new_variables",
+        "step (4) replaces reused Variables by new ones (same values, new identity)",
+        "UCTX-3",
+        _step4_new_variables,
+    ),
+    _m(
+        "step4_cache_by_outer_index",
+        "step (4) reuses the outer object with the same index, ignoring the index mapping",
+        "UCTX-2 UCTX-3",
+        _cache_by_outer_index,
+    ),
+    _m(
+        "step4_wrong_device",
+        "step (4) commits values to the last device instead of leaving them where they are",
+        "BE-2",
+        _commit_variant("wrong_device"),
+    ),
+    _m(
+        "current_context_autocreate",
+        "current_update_context makes a new context when none is active",
+        "ERR-8 UCTX-8",
+        _current_context_autocreate,
+    ),
     # GraphDef
-    _m("graphdef_eq_ignores_metadata", "GraphDef equality and hash ignore Variable metadata",
-       "GD-4", _graphdef_eq("ignore_metadata")),
-    _m("hash_ignores_statics", "the GraphDef hash ignores static values and equality compares hashes",
-       "GD-4", _graphdef_eq("hash_ignores_statics")),
-    _m("unhashable_error_unnamed", "hashing a GraphDef with an unhashable static names no attribute",
-       "ERR-6", _unhashable_unnamed),
+    _m(
+        "graphdef_eq_ignores_metadata",
+        "GraphDef equality and hash ignore Variable metadata",
+        "GD-4",
+        _graphdef_eq("ignore_metadata"),
+    ),
+    _m(
+        "hash_ignores_statics",
+        "the GraphDef hash ignores static values and equality compares hashes",
+        "GD-4",
+        _graphdef_eq("hash_ignores_statics"),
+    ),
+    _m(
+        "unhashable_error_unnamed",
+        "hashing a GraphDef with an unhashable static names no attribute",
+        "ERR-6",
+        _unhashable_unnamed,
+    ),
     # call, apply, State.merge
-    _m("call_mutates_input_state", "call writes the new values back into the state it was given",
-       "CALL-1", _call_mutates_input),
-    _m("apply_returns_input_state", "GraphDef.apply returns the state it was given instead of the new split",
-       "CALL-2", _apply_returns_input),
-    _m("merge_first_state_wins", "merging several states keeps the first leaf at a path, not the last",
-       "RT-5", _merge_first_wins),
+    _m(
+        "call_mutates_input_state",
+        "call writes the new values back into the state it was given",
+        "CALL-1",
+        _call_mutates_input,
+    ),
+    _m(
+        "apply_returns_input_state",
+        "GraphDef.apply returns the state it was given instead of the new split",
+        "CALL-2",
+        _apply_returns_input,
+    ),
+    _m(
+        "merge_first_state_wins",
+        "merging several states keeps the first leaf at a path, not the last",
+        "RT-5",
+        _merge_first_wins,
+    ),
     # wrappers
-    _w("state_ignores_single_filter", "state(x, f) with one filter ignores the filter",
-       "FLT-4", _StateIgnoresSingleFilter),
-    _w("graphdef_with_index_mapping", "graphdef(x) carries an (empty) index mapping that split's does not",
-       "GD-1 RT-2", _GraphdefWithIndexMapping),
-    _w("split_caches_on_node", "split leaves a cache attribute on the node it splits",
-       "ID-2", _SplitCachesOnNode),
-    _w("split_nondeterministic", "split stamps a fresh trace id into every graphdef",
-       "ID-1", _SplitNondeterministic),
-    _w("graphdef_identity_stamp", "graphdef(x) depends on the identity of x",
-       "ID-3", _GraphdefIdentityStamp),
-    _w("state_order_differs_from_split", "state(x) lists its leaves in another order than split(x)",
-       "ST-3 ST-2", _StateReversed),
-    _w("iter_graph_yields_copies", "iter_graph yields copies of the Variables instead of the live ones",
-       "IT-2", _IterGraphCopies),
-    _w("split_leaks_graphdefs", "split keeps every result in a cache that is never evicted",
-       "ROB-7", _SplitLeaksGraphdefs),
-    _w("size_capped_flatten", "split silently drops leaves deeper than 64 levels or beyond the 512th",
-       "ROB-1 ROB-2 ROB-3", _SizeCapped),
+    _w(
+        "state_ignores_single_filter",
+        "state(x, f) with one filter ignores the filter",
+        "FLT-4",
+        _StateIgnoresSingleFilter,
+    ),
+    _w(
+        "graphdef_with_index_mapping",
+        "graphdef(x) carries an (empty) index mapping that split's does not",
+        "GD-1 RT-2",
+        _GraphdefWithIndexMapping,
+    ),
+    _w(
+        "split_caches_on_node",
+        "split leaves a cache attribute on the node it splits",
+        "ID-2",
+        _SplitCachesOnNode,
+    ),
+    _w(
+        "split_nondeterministic",
+        "split stamps a fresh trace id into every graphdef",
+        "ID-1",
+        _SplitNondeterministic,
+    ),
+    _w(
+        "graphdef_identity_stamp",
+        "graphdef(x) depends on the identity of x",
+        "ID-3",
+        _GraphdefIdentityStamp,
+    ),
+    _w(
+        "state_order_differs_from_split",
+        "state(x) lists its leaves in another order than split(x)",
+        "ST-3 ST-2",
+        _StateReversed,
+    ),
+    _w(
+        "iter_graph_yields_copies",
+        "iter_graph yields copies of the Variables instead of the live ones",
+        "IT-2",
+        _IterGraphCopies,
+    ),
+    _w(
+        "split_leaks_graphdefs",
+        "split keeps every result in a cache that is never evicted",
+        "ROB-7",
+        _SplitLeaksGraphdefs,
+    ),
+    _w(
+        "size_capped_flatten",
+        "split silently drops leaves deeper than 64 levels or beyond the 512th",
+        "ROB-1 ROB-2 ROB-3",
+        _SizeCapped,
+    ),
 )
 """Every hand-written mutant, in catalogue order."""

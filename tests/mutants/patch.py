@@ -34,8 +34,11 @@ _MISSING = object()
 def _reference_modules() -> list[Any]:
     import reference  # noqa: F401  (makes sure the package and its modules are loaded)
 
-    return [m for name, m in list(sys.modules.items())
-            if m is not None and (name == "reference" or name.startswith("reference."))]
+    return [
+        m
+        for name, m in list(sys.modules.items())
+        if m is not None and (name == "reference" or name.startswith("reference."))
+    ]
 
 
 class Patcher:
@@ -51,7 +54,11 @@ class Patcher:
         self._set(owner, name, new)
 
     def _set(self, owner: object, name: str, new: object) -> None:
-        old = owner.__dict__.get(name, _MISSING) if isinstance(owner, type) else getattr(owner, name, _MISSING)
+        old = (
+            owner.__dict__.get(name, _MISSING)
+            if isinstance(owner, type)
+            else getattr(owner, name, _MISSING)
+        )
         setattr(owner, name, new)
 
         def undo() -> None:
@@ -73,19 +80,28 @@ class Patcher:
         """``replace`` for any name, private ones included: only for the automated AST pass,
         which recompiles a reference module's own source with one change and swaps in every
         function of it (hand-written mutants use ``replace``)."""
-        original = getattr(sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"]), name)
+        original = getattr(
+            sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"]),
+            name,
+        )
         for m in _reference_modules():
             for attr, value in list(vars(m).items()):
                 if value is original:
                     self._set(m, attr, new)
         return original
 
-    def replace_hook(self, field: str, original: Callable[..., Any], new: Callable[..., Any]) -> None:
+    def replace_hook(
+        self, field: str, original: Callable[..., Any], new: Callable[..., Any]
+    ) -> None:
         """Replace the ``field`` hook of every registered graph / pytree node type holding
         ``original`` by ``new`` (the registries hold frozen impl records: they are rebuilt)."""
         from reference import _registry
 
-        registries: tuple[dict[type, Any], ...] = (_registry.GRAPH_REGISTRY, _registry.PYTREE_REGISTRY, _registry.IMPLS)
+        registries: tuple[dict[type, Any], ...] = (
+            _registry.GRAPH_REGISTRY,
+            _registry.PYTREE_REGISTRY,
+            _registry.IMPLS,
+        )
 
         saved: list[tuple[dict[type, Any], type, object]] = []
         for registry in registries:
@@ -105,7 +121,9 @@ class Patcher:
         self._undo.append(undo)
         self._later_registrations(field, original, new)
 
-    def _later_registrations(self, field: str, original: Callable[..., Any], new: Callable[..., Any]) -> None:
+    def _later_registrations(
+        self, field: str, original: Callable[..., Any], new: Callable[..., Any]
+    ) -> None:
         """Make graph node types registered from now on get ``new`` where they pass ``original``."""
         from reference import _registry
 

@@ -61,9 +61,16 @@ def _hand(doc: dict[str, Any]) -> list[str]:
             killed = "(not run)"
         else:
             genuine = [k for k in r["killers"] if k["genuine"]]
-            killed = ", ".join(f"{k['law']} ({k['examples']}{', error' if k.get('kind') == 'error' else ''})"
-                               for k in genuine) or "**SURVIVED**"
-        lines.append(f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} | {killed} |")
+            killed = (
+                ", ".join(
+                    f"{k['law']} ({k['examples']}{', error' if k.get('kind') == 'error' else ''})"
+                    for k in genuine
+                )
+                or "**SURVIVED**"
+            )
+        lines.append(
+            f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} | {killed} |"
+        )
     return lines
 
 
@@ -81,18 +88,28 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"and statement-deletion operators), each run against its module's law subset "
         f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of worker time.  "
         "*incompetent*: the mutated module does not load; "
-        + (f"*not run*: {counts['not run']} left when the session's time ran out."
-           if counts["not run"] else "*not run*: none (every mutant ran; `--resume` continues a pass from its `--log`)."),
+        + (
+            f"*not run*: {counts['not run']} left when the session's time ran out."
+            if counts["not run"]
+            else "*not run*: none (every mutant ran; `--resume` continues a pass from its `--log`)."
+        ),
         "",
         "| module | mutants | killed | survived | incompetent | not run |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for module, c in sorted(by_module.items()):
-        lines.append(f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |")
-    lines.append(f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |")
+        lines.append(
+            f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |"
+        )
+    lines.append(
+        f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |"
+    )
     run_total = len(mutants) - counts["not run"] - counts["incompetent"]
-    lines += ["", f"Kill rate over the mutants run (incompetent ones excluded): "
-                  f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%."]
+    lines += [
+        "",
+        f"Kill rate over the mutants run (incompetent ones excluded): "
+        f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%.",
+    ]
     rerun = [r for r in mutants if r.get("first_pass") == "survived"]
     if rerun:
         lines += [
@@ -111,8 +128,11 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
             "| mutant | change | killed by |",
             "| --- | --- | --- |",
         ]
-        lines += [f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | {r['law']} |"
-                  for r in rerun if r["status"] == "killed"]
+        lines += [
+            f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | {r['law']} |"
+            for r in rerun
+            if r["status"] == "killed"
+        ]
     survivors = [r for r in mutants if r["status"] == "survived"]
     verdicts = Counter(triage.get(r["key"], {}).get("verdict", "untriaged") for r in survivors)
     lines += [
@@ -133,8 +153,10 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     ]
     for r in survivors:
         t = triage.get(r["key"], {})
-        lines.append(f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | "
-                     f"{t.get('verdict', '**untriaged**')} | {_cell(t.get('why', ''))} |")
+        lines.append(
+            f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | "
+            f"{t.get('verdict', '**untriaged**')} | {_cell(t.get('why', ''))} |"
+        )
     return lines
 
 

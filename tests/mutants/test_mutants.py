@@ -48,7 +48,9 @@ def test_catalogue_is_well_formed() -> None:
 
 
 def test_mutants_resolve_as_targets() -> None:
-    t = resolve_target("tests.mutants.catalogue:state_ignores_single_filter")  # a wrapper: nothing installed
+    t = resolve_target(
+        "tests.mutants.catalogue:state_ignores_single_filter"
+    )  # a wrapper: nothing installed
     assert t.name == "mutant-state_ignores_single_filter"
     with pytest.raises(KeyError):
         mutant_by_name("no_such_mutant")
@@ -59,7 +61,10 @@ def test_install_and_undo_restore_the_reference(name: str) -> None:
     ReferenceTarget()  # the blueprint node classes exist before any mutant is installed
     before = _reference_state()
     with installed(mutant_by_name(name)) as t:
-        x = build(t, Blueprint.from_json('{"nodes": [{"kind": "module", "entries": []}], "variables": []}')).root
+        x = build(
+            t,
+            Blueprint.from_json('{"nodes": [{"kind": "module", "entries": []}], "variables": []}'),
+        ).root
         t.state(x)
         changed = {k for k, v in _reference_state().items() if before.get(k) is not v}
         assert changed, f"{name} changed nothing in reference"
@@ -71,7 +76,10 @@ def test_install_and_undo_restore_the_reference(name: str) -> None:
 def test_patcher_replaces_every_import() -> None:
     import importlib
 
-    api, flat = importlib.import_module("reference._api"), importlib.import_module("reference._flatten")
+    api, flat = (
+        importlib.import_module("reference._api"),
+        importlib.import_module("reference._flatten"),
+    )
     original = flat.flatten_graph
     p = Patcher()
     p.replace("reference._flatten", "flatten_graph", len)
@@ -117,8 +125,9 @@ def test_mutants_command_is_registered() -> None:
     assert "mutants" in load()
 
 
-def test_mutants_command_says_when_there_is_no_checkout(monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_mutants_command_says_when_there_is_no_checkout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import argparse
     from pathlib import Path
 

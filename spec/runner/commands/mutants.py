@@ -55,11 +55,13 @@ def _run(args: argparse.Namespace) -> int:
     return int(cli.run(args))
 
 
-register(Command(
-    name="mutants",
-    help="run the suite against every hand-written mutant of the reference (from a checkout); "
-    "exit 0 iff all are killed",
-    description=__doc__ or "",
-    configure=_configure,
-    run=_run,
-))
+register(
+    Command(
+        name="mutants",
+        help="run the suite against every hand-written mutant of the reference (from a checkout); "
+        "exit 0 iff all are killed",
+        description=__doc__ or "",
+        configure=_configure,
+        run=_run,
+    )
+)
