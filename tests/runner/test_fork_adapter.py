@@ -69,7 +69,7 @@ class HalfTarget(Target):
 
 class Nameless(NNXTarget):
     def __init__(self) -> None:
-        super().__init__(types.ModuleType("mylib"))  # type: ignore[arg-type]
+        super().__init__(types.ModuleType("mylib"))
 
 
 @pytest.mark.parametrize(("attr", "message"), [
