@@ -41,6 +41,7 @@ __all__ = [
     "Token",
     "live_at",
     "resolve_target",
+    "target_spec",
 ]
 
 Path = tuple[Key, ...]
@@ -452,12 +453,7 @@ def resolve_target(name: str) -> Target:
     directory is tried (so an adapter next to the user is found without PYTHONPATH).  Every
     failure is a ``TargetError`` whose message says, in one line, what is missing.
     """
-    spec = BUILTIN_TARGETS.get(name) or _entry_point(name) or (name if ":" in name else None)
-    if spec is None:
-        known = ", ".join(sorted(BUILTIN_TARGETS))
-        raise TargetError(
-            f"unknown target {name!r}: not a built-in ({known}), not an 'nnxspec.targets' entry "
-            "point, and not of the form 'module:attr'")
+    spec = target_spec(name)
     obj = _load(spec)
     if isinstance(obj, Target):
         return obj
@@ -478,6 +474,18 @@ def resolve_target(name: str) -> Target:
     if isinstance(made, Target):
         return made
     raise TargetError(f"{spec}() returned a {type(made).__name__}, not a spec.target.Target")
+
+
+def target_spec(name: str) -> str:
+    """Return the ``module:attr`` that target ``name`` resolves to, without importing it;
+    TargetError for a name that is none of a built-in, an entry point, ``module:attr``."""
+    spec = BUILTIN_TARGETS.get(name) or _entry_point(name) or (name if ":" in name else None)
+    if spec is None:
+        known = ", ".join(sorted(BUILTIN_TARGETS))
+        raise TargetError(
+            f"unknown target {name!r}: not a built-in ({known}), not an 'nnxspec.targets' entry "
+            "point, and not of the form 'module:attr'")
+    return spec
 
 
 def _constructor_hint(obj: object, error: Exception) -> str:
