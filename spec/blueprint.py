@@ -12,6 +12,8 @@ Data model (the conventions used everywhere in nnxspec):
 * Edges to a node of larger index are *forward* edges; edges to an index <= the source's are
   *back* edges.  Back edges may only target graph kinds (``module``, ``container``), so every
   cycle passes through a mutable graph node and pytree containers form a DAG.
+* A ``module`` node may carry a ``style``: a class written the way users write them
+  (``spec.zoo``); the empty style is the plain blueprint module.
 * Variables carry a type name, a shape, a dtype, a ``seed`` that determines their values
   (``variable_value``) and hashable metadata.
 
@@ -30,6 +32,8 @@ from collections.abc import Iterator
 from typing import Literal, Union
 
 import numpy as np
+
+from spec.zoo import STYLES
 
 __all__ = [
     "DTYPES",
@@ -164,10 +168,12 @@ Entry = tuple[Key, Edge]
 
 @dataclasses.dataclass(frozen=True)
 class NodeSpec:
-    """A node: its kind and its ordered entries."""
+    """A node: its kind, its ordered entries and, for a ``module``, its class style
+    (``spec.zoo.STYLES``; ``""`` is the plain blueprint module)."""
 
     kind: str
     entries: tuple[Entry, ...] = ()
+    style: str = ""
 
     @property
     def is_graph(self) -> bool:
@@ -272,6 +278,9 @@ def _check_keys(i: int, n: NodeSpec) -> None:
         _check(not keys, where, "a 'none' node has no entries")
     else:
         _check(False, where, f"unknown node kind {n.kind!r}; expected one of {KINDS}")
+    if n.style:
+        _check(n.kind == "module", where, f"only a module has a style, found style {n.style!r} on a {n.kind!r}")
+        _check(n.style in STYLES, where, f"unknown style {n.style!r}; expected one of {STYLES}")
 
 
 def _check_meta(value: object, where: str) -> None:
@@ -396,16 +405,20 @@ def _meta_from_data(d: JSON) -> MetaValue:
 def to_data(bp: Blueprint) -> dict[str, JSON]:
     """Return ``bp`` as plain JSON data."""
     return {
-        "nodes": [
-            {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
-            for n in bp.nodes
-        ],
+        "nodes": [_node_to_data(n) for n in bp.nodes],
         "variables": [
             {"type": v.type, "shape": list(v.shape), "dtype": v.dtype, "seed": v.seed,
              "metadata": [[name, _meta_to_data(value)] for name, value in v.metadata]}
             for v in bp.variables
         ],
     }
+
+
+def _node_to_data(n: NodeSpec) -> dict[str, JSON]:
+    data: dict[str, JSON] = {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
+    if n.style:  # written only when set, so plain blueprints keep their JSON
+        data["style"] = n.style
+    return data
 
 
 def _as_list(d: JSON, what: str) -> list[JSON]:
@@ -447,6 +460,6 @@ def from_data(d: JSON) -> Blueprint:
     for nd in _as_list(obj.get("nodes"), "nodes"):
         node = _as_dict(nd, "a node")
         entries = tuple(_entry_from_data(e) for e in _as_list(node.get("entries", []), "entries"))
-        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries))
+        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, style=str(node.get("style", ""))))
     variables = tuple(_var_from_data(v) for v in _as_list(obj.get("variables", []), "variables"))
     return Blueprint(nodes=tuple(nodes), variables=variables)

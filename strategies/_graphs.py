@@ -12,7 +12,8 @@ a node kind simpler, without shifting any other choice, and counterexamples come
    non-root graph node (a *shared graph node*), and one back edge from a node to one of its
    graph-node ancestors in the spanning tree (a *cycle*, possibly a self-loop); a shared
    Variable or node is created if there is none; then up to two extra edges of any valid sort;
-4. per node up to two static attributes (ints, bools, short strings, floats), an order of its
+4. a user-written class for up to two module nodes (``strategies._zoo``, ``spec.zoo``);
+5. per node up to two static attributes (ints, bools, short strings, floats), an order of its
    entries and its keys (identifiers for modules, containers, namedtuples and dataclasses;
    ``0..k-1`` for lists and tuples; all-str or all-int for dicts); in about one graph in eight,
    one unhashable static (a set).
@@ -51,6 +52,7 @@ from spec.blueprint import (
 )
 from strategies._validation import check_bool, check_int, check_sizes, check_subset, lazy
 from strategies._values import KEY_POOL, integers, static_values, variable_specs
+from strategies._zoo import NO_ZOO, ZooGene, apply_zoo, zoo_genes
 
 __all__ = ["FEATURES", "graph_features", "graphs", "has_true_cycle"]
 
@@ -122,6 +124,7 @@ class _Params:
     max_depth: int | None
     root_kinds: tuple[str, ...]
     child_kinds: tuple[str, ...]
+    zoo: bool = True
 
 
 def _weighted(kinds: Sequence[str], weights: dict[str, int]) -> tuple[str, ...]:
@@ -167,6 +170,7 @@ class _Genes:
     cycle: _Pair
     extra: list[tuple[int, int]]
     unhashable: tuple[int, int, list[int]]
+    zoo: list[ZooGene] = dataclasses.field(default_factory=list)
 
 
 @functools.cache
@@ -184,6 +188,7 @@ def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
         cycle=_MAYBE_PAIR if p.cycles else st.none(),
         extra=st.lists(_PAIR, max_size=2) if p.sharing else st.just([]),
         unhashable=st.tuples(_UNHASHABLE_CHANCE, _RAW, _SET_ITEMS) if p.statics else _NO_SET,
+        zoo=zoo_genes() if p.zoo else NO_ZOO,
     )
 
 
@@ -293,7 +298,7 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
             random.Random(shuffle).shuffle(own)
         nodes.append(NodeSpec(kind, tuple(zip(_keys(kind, len(own), keys), own, strict=True))))
     variables = tuple(v for v, _ in g.variables)
-    bp = Blueprint(tuple(nodes), variables)
+    bp = Blueprint(tuple(apply_zoo(nodes, g.zoo)), variables)
     for feature in sorted(graph_features(bp)):
         event(f"graphs: {feature}")
     return bp
@@ -313,6 +318,7 @@ def graphs(
     dtypes: Sequence[str] = DTYPES,
     max_depth: int | None = None,
     root_kinds: Sequence[str] | None = None,
+    zoo: bool = True,
 ) -> st.SearchStrategy[Blueprint]:
     """Return a strategy for valid ``Blueprint`` graphs (see the module docstring for how).
 
@@ -328,6 +334,9 @@ def graphs(
         dtypes: the Variable dtypes to draw (leave out ``"bfloat16"`` for targets without it).
         max_depth: the longest forward-edge path from the root, or None for no limit.
         root_kinds: the node kinds the root may have (default: every allowed kind but ``none``).
+        zoo: let up to two module nodes be user-written classes (``spec.zoo``: overridden
+            attribute hooks, descriptors, dataclass modules, class keywords ...); ``zoo: <style>``
+            events report the mix.
 
     With the defaults about half the examples have a shared Variable, a shared graph node and a
     cycle each, and about three quarters a pytree container (measured over 500 examples:
@@ -345,7 +354,7 @@ def graphs(
         check_sizes("min_variables", min_variables, "max_variables", max_variables)
         check_int("max_depth", max_depth, allow_none=True)
         for name, flag in (("sharing", sharing), ("cycles", cycles), ("containers", containers),
-                           ("statics", statics), ("generic_pytrees", generic_pytrees)):
+                           ("statics", statics), ("generic_pytrees", generic_pytrees), ("zoo", zoo)):
             check_bool(name, flag)
         checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
         allowed = [k for k in KINDS if k in GRAPH_KINDS or (containers and (generic_pytrees or k not in _GENERIC))]
@@ -357,7 +366,7 @@ def graphs(
             check_sizes("min_nodes", min_nodes, "the one node max_depth=0 allows; max_nodes", 1)
             upper = 1
         p = _Params(min_nodes, upper, min_variables, max_variables, sharing, cycles, statics,
-                    checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS))
+                    checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS), zoo)
         return _genes(p).map(functools.partial(_blueprint, p))
 
     return lazy(define)

@@ -13,6 +13,7 @@ from spec.laws import state as _state  # noqa: F401  (registers ST, GD, FLT, VAR
 from spec.laws import structure as _structure  # noqa: F401  (registers SHARE, CYC, PT, STAT)
 from spec.laws import traversal as _traversal  # noqa: F401  (registers CL, IT, CALL)
 from spec.laws import update as _update  # noqa: F401  (registers UPD, POP)
+from spec.laws import user as _user  # noqa: F401  (registers USER)
 from spec.laws._registry import AREAS as AREAS
 from spec.laws._registry import FIXED_CASE as FIXED_CASE
 from spec.laws._registry import INPUTS as INPUTS
