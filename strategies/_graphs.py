@@ -52,7 +52,7 @@ from spec.blueprint import (
 )
 from strategies._validation import check_bool, check_int, check_sizes, check_subset, lazy
 from strategies._values import KEY_POOL, integers, static_values, variable_specs
-from strategies._zoo import NO_ZOO, ZooGene, apply_zoo, zoo_genes
+from strategies._zoo import NO_ZOO, ZooGene, apply_zoo, report_zoo, zoo_genes
 
 __all__ = ["FEATURES", "graph_features", "graphs", "has_true_cycle"]
 
@@ -301,6 +301,7 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
     bp = Blueprint(tuple(apply_zoo(nodes, g.zoo)), variables)
     for feature in sorted(graph_features(bp)):
         event(f"graphs: {feature}")
+    report_zoo(bp.nodes)
     return bp
 
 

@@ -19,7 +19,7 @@ from spec.blueprint import NodeSpec
 from spec.zoo import STYLES
 from strategies._values import integers
 
-__all__ = ["NO_ZOO", "ZooGene", "apply_zoo", "zoo_genes"]
+__all__ = ["NO_ZOO", "ZooGene", "apply_zoo", "report_zoo", "zoo_genes"]
 
 ZooGene = tuple[int, int]  # node choice, style choice
 
@@ -34,7 +34,7 @@ def zoo_genes() -> st.SearchStrategy[list[ZooGene]]:
 
 def apply_zoo(nodes: list[NodeSpec], genes: list[ZooGene]) -> list[NodeSpec]:
     """Return ``nodes`` with the styles ``genes`` choose given to module nodes (the later of two
-    choices of one node wins), reporting each style with ``hypothesis.event``."""
+    choices of one node wins)."""
     modules = [i for i, n in enumerate(nodes) if n.kind == "module"]
     if not modules or not genes:
         return nodes
@@ -42,6 +42,10 @@ def apply_zoo(nodes: list[NodeSpec], genes: list[ZooGene]) -> list[NodeSpec]:
     for raw_node, raw_style in genes:
         i = modules[raw_node % len(modules)]
         out[i] = dataclasses.replace(out[i], style=STYLES[raw_style % len(STYLES)])
-    for style in sorted({n.style for n in out if n.style}):
-        event(f"zoo: {style}")
     return out
+
+
+def report_zoo(nodes: tuple[NodeSpec, ...]) -> None:
+    """Report each style among ``nodes`` with ``hypothesis.event`` (``zoo: <style>``)."""
+    for style in sorted({n.style for n in nodes if n.style}):
+        event(f"zoo: {style}")
