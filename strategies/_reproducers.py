@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from spec import zoo
 from spec.blueprint import (
     Blueprint,
     Edge,
@@ -23,7 +24,6 @@ from spec.blueprint import (
     Unhashable,
     VarSpec,
 )
-from spec import zoo
 from spec.build import blueprint_model
 from spec.filters import (
     AllOf,
