@@ -16,6 +16,11 @@ Data model (the conventions used everywhere in nnxspec):
   (``spec.zoo``); the empty style is the plain blueprint module.
 * Variables carry a type name, a shape, a dtype, a ``seed`` that determines their values
   (``variable_value``) and hashable metadata.
+* Modern-flax inputs, drawn only for targets declaring the capability: a graph node may be built
+  in *pytree mode* (``NodeSpec.pytree``: ``pytree=True`` in flax >= 0.11, so the node is also a
+  JAX pytree), and the graph kind ``nnx_list`` is an ``nnx.List`` (a graph node whose entries
+  are its elements, keys ``0..n-1``).  Both fields default to the seed-era form, and JSON leaves
+  them out then, so older vectors load and print as before.
 
 Invariants checked by ``validate`` (each violation raises ``BlueprintError`` naming the place):
 keys fit the node kind, every node is reachable from the root, indices are in range, metadata is
@@ -39,6 +44,7 @@ __all__ = [
     "DTYPES",
     "GRAPH_KINDS",
     "KINDS",
+    "MODERN_KINDS",
     "PYTREE_KINDS",
     "VARIABLE_TYPES",
     "Blueprint",
@@ -60,14 +66,18 @@ __all__ = [
 Key = Union[str, int]
 MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
 
-NodeKind = Literal["module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
-GRAPH_KINDS: frozenset[str] = frozenset({"module", "container"})
-"""Mutable, identity-tracked graph nodes: a Module subclass and a dict-like Module container."""
+NodeKind = Literal["module", "container", "nnx_list", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
+GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list"})
+"""Mutable, identity-tracked graph nodes: a Module subclass, a dict-like Module container and
+a list-like one (``nnx.List``, drawn only for targets with ``Capability.LIST_NODES``)."""
+MODERN_KINDS: frozenset[str] = frozenset({"nnx_list"})
+"""Graph kinds of modern flax only: strategies draw them for targets declaring them."""
 PYTREE_KINDS: frozenset[str] = frozenset(
     {"list", "tuple", "dict", "none", "namedtuple", "dataclass"}
 )
 """Pytree containers: rebuilt at every occurrence, never aliased after a round trip."""
-KINDS: tuple[str, ...] = ("module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass")
+KINDS: tuple[str, ...] = (
+    "module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass", "nnx_list")
 
 VARIABLE_TYPES: dict[str, tuple[str, ...]] = {
     "Variable": (),
@@ -168,11 +178,17 @@ Entry = tuple[Key, Edge]
 
 @dataclasses.dataclass(frozen=True)
 class NodeSpec:
-    """A node: its kind, its ordered entries and, for a ``module``, its class style
-    (``spec.zoo.STYLES``; ``""`` is the plain blueprint module)."""
+    """A node: its kind, its ordered entries, for a graph node its module mode and, for a
+    ``module``, its class style.
+
+    ``pytree`` asks for the graph node in pytree mode (flax ``pytree=True``); False is the
+    seed's plain graph node (``pytree=False`` in flax >= 0.11).  ``style`` names a user-written
+    class (``spec.zoo.STYLES``) of a seed-era module; ``""`` is the plain blueprint module.
+    """
 
     kind: str
     entries: tuple[Entry, ...] = ()
+    pytree: bool = False
     style: str = ""
 
     @property
@@ -268,7 +284,7 @@ def _check_keys(i: int, n: NodeSpec) -> None:
                 and not k.startswith("_"),
                 where, f"{n.kind} keys must be public identifiers, found {k!r}",
             )
-    elif n.kind in ("list", "tuple"):
+    elif n.kind in ("list", "tuple", "nnx_list"):
         _check(keys == list(range(len(keys))), where, f"{n.kind} keys must be 0..n-1, found {keys!r}")
     elif n.kind == "dict":
         kinds = {type(k) for k in keys}
@@ -280,6 +296,7 @@ def _check_keys(i: int, n: NodeSpec) -> None:
         _check(False, where, f"unknown node kind {n.kind!r}; expected one of {KINDS}")
     if n.style:
         _check(n.kind == "module", where, f"only a module has a style, found style {n.style!r} on a {n.kind!r}")
+        _check(not n.pytree, where, f"a pytree-mode module has no style, found style {n.style!r}")
         _check(n.style in STYLES, where, f"unknown style {n.style!r}; expected one of {STYLES}")
 
 
@@ -337,6 +354,7 @@ def validate(bp: Blueprint) -> None:
     _check(len(bp.nodes) > 0, "nodes", "a blueprint needs at least a root node")
     for i, n in enumerate(bp.nodes):
         _check_keys(i, n)
+        _check(not n.pytree or n.is_graph, f"nodes[{i}]", f"only graph nodes have a pytree mode, not {n.kind!r}")
         for k, e in n.entries:
             _check_edge(i, k, e, bp)
     for j, v in enumerate(bp.variables):
@@ -418,6 +436,8 @@ def _node_to_data(n: NodeSpec) -> dict[str, JSON]:
     data: dict[str, JSON] = {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
     if n.style:  # written only when set, so plain blueprints keep their JSON
         data["style"] = n.style
+    if n.pytree:  # written only when set, so seed-era vectors keep their JSON
+        data["pytree"] = True
     return data
 
 
@@ -460,6 +480,7 @@ def from_data(d: JSON) -> Blueprint:
     for nd in _as_list(obj.get("nodes"), "nodes"):
         node = _as_dict(nd, "a node")
         entries = tuple(_entry_from_data(e) for e in _as_list(node.get("entries", []), "entries"))
-        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, style=str(node.get("style", ""))))
+        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, pytree=node.get("pytree") is True,
+                              style=str(node.get("style", ""))))
     variables = tuple(_var_from_data(v) for v in _as_list(obj.get("variables", []), "variables"))
     return Blueprint(nodes=tuple(nodes), variables=variables)

@@ -33,9 +33,9 @@ def zoo_genes() -> st.SearchStrategy[list[ZooGene]]:
 
 
 def apply_zoo(nodes: list[NodeSpec], genes: list[ZooGene]) -> list[NodeSpec]:
-    """Return ``nodes`` with the styles ``genes`` choose given to module nodes (the later of two
-    choices of one node wins)."""
-    modules = [i for i, n in enumerate(nodes) if n.kind == "module"]
+    """Return ``nodes`` with the styles ``genes`` choose given to seed-era module nodes (not
+    pytree-mode ones; the later of two choices of one node wins)."""
+    modules = [i for i, n in enumerate(nodes) if n.kind == "module" and not n.pytree]
     if not modules or not genes:
         return nodes
     out = list(nodes)
