@@ -160,9 +160,10 @@ class Target(abc.ABC):
     def new_graph_node(self, kind: str) -> object:
         """Return a new, empty graph node of blueprint kind ``module`` or ``container``."""
 
-    def new_zoo_node(self, style: str) -> object:
+    def new_zoo_node(self, style: str, *, fresh: bool = False) -> object:
         """Return a new, empty module of the user-written class ``style`` (``spec.zoo``), built
-        over the target's own Module base; ``NotImplementedError`` if the target cannot."""
+        over the target's own Module base (with ``fresh``, of a class defined just now);
+        ``NotImplementedError`` if the target cannot."""
         raise NotImplementedError(f"{self.name} cannot build user-written module classes")
 
     @abc.abstractmethod

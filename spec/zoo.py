@@ -40,6 +40,7 @@ __all__ = [
     "Recipe",
     "class_name",
     "constructor",
+    "define_class",
     "log_hook",
     "new_instance",
     "recipe_source",
@@ -285,10 +286,9 @@ def _namespace(node: type, nnx: Any) -> dict[str, Any]:
             "__name__": __name__}
 
 
-@functools.cache
-def zoo_class(node: type, nnx: Any, style: str) -> type:
-    """Return the class of ``style`` built over the target's blueprint ``node`` class and its
-    ``nnx`` namespace (cached, so equal blueprints give equal types and equal graphdefs).
+def define_class(node: type, nnx: Any, style: str) -> type:
+    """Define the class of ``style`` anew over the target's blueprint ``node`` class and its
+    ``nnx`` namespace.
 
     Raises whatever the target raises while the class is defined (e.g. a class keyword its
     Module base does not take): that is the target's answer to user code.
@@ -300,7 +300,15 @@ def zoo_class(node: type, nnx: Any, style: str) -> type:
     return cls
 
 
-def new_instance(node: type, nnx: Any, style: str) -> object:
-    """Return a new, attribute-free instance of ``style`` (its constructor's arguments given)."""
-    instance: object = zoo_class(node, nnx, style)(*RECIPES[style].args)
+zoo_class = functools.cache(define_class)
+"""``define_class``, once per ``(node, nnx, style)``: equal blueprints give equal types and equal
+graphdefs."""
+
+
+def new_instance(node: type, nnx: Any, style: str, *, fresh: bool = False) -> object:
+    """Return a new, attribute-free instance of ``style`` (its constructor's arguments given);
+    with ``fresh``, of a class defined just now (what a class definition does is then observed
+    under the target as it is at this moment)."""
+    cls = define_class(node, nnx, style) if fresh else zoo_class(node, nnx, style)
+    instance: object = cls(*RECIPES[style].args)
     return instance

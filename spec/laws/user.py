@@ -108,14 +108,17 @@ def pytree_keyword_makes_a_jax_pytree(t: Target, case: Case) -> None:
     """
     import jax
 
-    root = dataclasses.replace(case.graph.nodes[0], style="pytree_keyword")
-    bp = Blueprint((root, *case.graph.nodes[1:]), case.graph.variables)
-    try:
-        x = build(t, bp).root
+    x = build_case(t, case).root
+    try:  # the class is defined now, so the definition itself is checked, not a cached one
+        p = t.new_zoo_node("pytree_keyword", fresh=True)
     except Exception as e:
-        build_case(t, case)  # n/a if the plain graph cannot be built either
-        raise LawViolation(f"defining or building a Module with experimental_pytree=True raised "
+        raise LawViolation(f"defining a Module class with experimental_pytree=True raised "
                            f"{type(e).__name__}: {e}") from e
+    for key, value in t.inspect(x).entries:
+        t.set_attr(p, key, value)
+    for key, _ in t.inspect(x).entries:
+        t.del_attr(x, key)
+    x = p
     leaves, treedef = jax.tree_util.tree_flatten(x)
     require(not (len(leaves) == 1 and leaves[0] is x),
             "tree_flatten(x) treats the experimental_pytree Module as a leaf")

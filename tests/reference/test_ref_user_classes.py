@@ -14,6 +14,8 @@ import reference as nnx
 class Routed(nnx.Module):
     """Routes every attribute write into its own ``items`` dict (a dict-backed container)."""
 
+    items: dict[str, Any]
+
     def __init__(self, **kw: Any) -> None:
         vars(self)["items"] = dict(kw)
 
