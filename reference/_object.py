@@ -27,9 +27,12 @@ from typing import TYPE_CHECKING, Any, overload
 from typing_extensions import TypeVar
 
 from reference._filters import Filter, to_predicate
+from reference._flatten import flatten_graph
+from reference._iter import iter_graph
 from reference._jax import DictKey, register_keyed_pytree
 from reference._registry import TRUSTED_KEYS, register_graph_node_type
 from reference._typing import Key, PathParts
+from reference._unflatten import unflatten_graph
 from reference._variables import Variable, VariableState
 from reference.errors import InvalidKeyError, NodeTypeError
 
@@ -66,10 +69,8 @@ class Object:
         TRUSTED_KEYS.add(cls)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        from reference._api import merge, split
-
-        graphdef, state = split(self)
-        return merge(copy.deepcopy(graphdef, memo), copy.deepcopy(state, memo))
+        graphdef, state = flatten_graph(self)
+        return unflatten_graph(copy.deepcopy(graphdef, memo), copy.deepcopy(state, memo))
 
     def __repr__(self) -> str:
         fields = ", ".join(
@@ -185,8 +186,6 @@ class Module(Object):
 
     def iter_modules(self) -> Iterator[tuple[PathParts, Module]]:
         """Yield ``(path, module)`` for every Module in the graph, post-order, root last."""
-        from reference._iter import iter_graph
-
         for path, value in iter_graph(self):
             if isinstance(value, Module):
                 yield path, value
@@ -235,10 +234,8 @@ class Module(Object):
 
 
 def _module_children(module: Module) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
-    from reference._api import split
-
-    graphdef, state = split(module)
-    items = sorted(state.raw_mapping.items())
+    graphdef, state = flatten_graph(module)
+    items = sorted(state.items())
     return items, (tuple(key for key, _ in items), graphdef)
 
 
@@ -253,11 +250,8 @@ def _module_flatten(module: Module) -> tuple[list[Any], tuple[Any, ...]]:
 
 
 def _module_unflatten(aux: tuple[Any, ...], children: Iterable[Any]) -> Module:
-    from reference._api import merge
-    from reference._state import State
-
     keys, graphdef = aux
-    module: Module = merge(graphdef, State(zip(keys, children, strict=True)))
+    module: Module = unflatten_graph(graphdef, dict(zip(keys, children, strict=True)))
     return module
 
 
