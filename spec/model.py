@@ -185,7 +185,7 @@ class Model:
     def root(self) -> NodeModel:
         return self.nodes[0]
 
-    def walk(self) -> Iterator[tuple[Path, Slot, bool]]:
+    def walk(self, *, pytrees_again: bool = True) -> Iterator[tuple[Path, Slot, bool]]:
         """Yield ``(path, slot, first)`` for every entry reachable from the root, depth-first in
         canonical order (pre-order), the way ``split`` flattens a graph.
 
@@ -193,7 +193,8 @@ class Model:
         node reached again is not walked again (split writes a reference); a pytree container is
         walked again at every occurrence (split flattens it anew), also when it is met inside its
         own expansion, through a graph node that holds it.  A container that holds itself with no
-        graph node in between (a graph split rejects) is not walked again inside itself.
+        graph node in between (a graph split rejects) is not walked again inside itself.  With
+        ``pytrees_again=False`` every node is walked once, the way ``pop`` visits a graph.
         """
         seen_nodes = {0}
         seen_vars: set[int] = set()
@@ -216,7 +217,7 @@ class Model:
                 if self.nodes[slot.id].kind == "graph":
                     if first:
                         stack.append((child, iter(self.nodes[slot.id].entries), frozenset()))
-                elif slot.id not in open_pytrees:
+                elif slot.id not in open_pytrees and (first or pytrees_again):
                     stack.append((child, iter(self.nodes[slot.id].entries), open_pytrees | {slot.id}))
             elif isinstance(slot, VarSlot):
                 first = slot.id not in seen_vars
