@@ -36,6 +36,9 @@ from typing import Literal, Union
 
 import numpy as np
 
+from spec.model import Key as Key
+from spec.model import MetaValue as MetaValue
+
 __all__ = [
     "DTYPES",
     "GRAPH_KINDS",
@@ -59,8 +62,6 @@ __all__ = [
     "variable_value",
 ]
 
-Key = Union[str, int]
-MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
 
 NodeKind = Literal["module", "container", "nnx_list", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
 GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list"})

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from spec import semantics
+from spec.build import build
 from spec.laws._check import (
     build_case,
     require,
     require_same_tokens,
 )
 from spec.laws._registry import Case, law
+from spec.live_program import run
 from spec.model import NodeSlot, observe
 from spec.target import Target
 
@@ -66,9 +68,6 @@ def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
     Rationale: over-sensitive graphdefs retrace jit; under-sensitive ones reuse stale compiled code.
     Seed: graph.py NodeDef equality (holds).
     """
-    from spec.build import build
-    from spec.program import run
-
     x = build_case(t, case).root
     y = build(t, case.graph).root
     run(t, y, case.program)
