@@ -7,7 +7,7 @@ Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::
      "pass": [{"target": "reference", "case": <Case.to_data()>}],
      "fail": [{"target": "mutant:forget_noderef", "case": <Case.to_data()>, "message": "..."}]}
 
-A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``spec.mutants``, installed
+A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``, installed
 for the one check and undone) or ``toy:<name>`` (a deliberately broken or capability-declaring
 adapter defined below, for laws the reference cannot show alone).  A passing example must pass;
 a failing one must raise ``LawViolation`` from the law's own checker (not a crash).  The last
@@ -26,9 +26,9 @@ import pytest
 
 from spec.errors import LawViolation
 from spec.laws import LAWS, Case, law_by_id
-from spec.mutants import Patcher
 from spec.target import Capability, Target
 from spec.targets.reference import ReferenceTarget
+from tests.mutants.catalogue import Patcher
 
 EXAMPLES = Path(__file__).with_name("law_examples")
 
@@ -169,7 +169,7 @@ def _dict_keys(add: bool) -> Callable[[Patcher], None]:
     new Variable (``add``), or silently dropped (the broken toy)."""
 
     def install(p: Patcher) -> None:
-        from spec.mutants._helpers import MISSING, child, parent_of, ref, state_leaves
+        from tests.mutants.helpers import MISSING, child, parent_of, ref, state_leaves
 
         update = ref("reference._update")
         original = update.update_graph
@@ -192,7 +192,7 @@ def _dict_keys(add: bool) -> Callable[[Patcher], None]:
 
 
 def _with_mutant(name: str) -> Callable[[Patcher], None]:
-    from spec.mutants import mutant_by_name
+    from tests.mutants.catalogue import mutant_by_name
 
     def install(p: Patcher) -> None:
         m = mutant_by_name(name)
@@ -221,7 +221,7 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
 @contextlib.contextmanager
 def target(spec: str) -> Iterator[Target]:
     """Yield the target named ``spec`` (see the module docstring); undo a mutant afterwards."""
-    from spec.mutants import installed, mutant_by_name
+    from tests.mutants.catalogue import installed, mutant_by_name
 
     if spec == "reference":
         yield ReferenceTarget()

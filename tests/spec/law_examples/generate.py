@@ -29,7 +29,7 @@ from test_law_examples import target  # type: ignore[import-not-found]  # noqa: 
 import strategies  # noqa: E402
 from spec.errors import LawViolation, NotApplicable  # noqa: E402
 from spec.laws import FIXED_CASE, LAWS, Case, Law  # noqa: E402
-from spec.mutants import MUTANTS  # noqa: E402
+from tests.mutants.catalogue import MUTANTS  # noqa: E402
 
 PASS_TARGETS = {"ST-5": "toy:live_state", "RT-6": "toy:live_reuse", "CALL-3": "toy:live_reuse",
                 "CALL-4": "toy:live_reuse", "UPD-8": "toy:mutable_dicts", "POP-4": "toy:mutable_dicts",
