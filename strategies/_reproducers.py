@@ -145,10 +145,13 @@ def graph_source(bp: Blueprint, *, name: str = "x") -> str:
         return _static(e.value)
 
     lines = [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
-    lines += [f"{node(i)} = {'Node()' if n.kind == 'module' else 'nnx.Dict()'}" for i, n in enumerate(bp.nodes) if n.is_graph]
+    ctor = {"module": "Node()", "nnx_list": "nnx.List([])"}
+    lines += [f"{node(i)} = {ctor.get(n.kind, 'nnx.Dict()')}" for i, n in enumerate(bp.nodes) if n.is_graph]
     lines += [f"{node(i)} = {_pytree(n.kind, [(k, edge(e)) for k, e in n.entries])}"
               for i, n in reversed(list(enumerate(bp.nodes))) if not n.is_graph]
-    lines += [f"{node(i)}.{k} = {edge(e)}" for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
+    # an nnx.List's elements are appended in index order (as spec.build does)
+    lines += [f"{node(i)}.append({edge(e)})" if n.kind == "nnx_list" and isinstance(k, int) else f"{node(i)}.{k} = {edge(e)}"
+              for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
     lines.append(f"{name} = {node(0)}")
     return "\n".join(lines) + "\n"
 
@@ -227,7 +230,13 @@ AT_SOURCE = '''def at(x, *path):
 def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
     if isinstance(edit, TransformValues):
         return ["for v in all_variables(x):", f"    v.value = {edit.fn}(v.value)"]
-    target = f"{_accessor(m, edit.node)}.{edit.key}"
+    owner = _accessor(m, edit.node)
+    if isinstance(edit.key, int):  # an nnx.List element: replaced in place, appended at the end
+        if isinstance(edit, DeleteAttr):
+            return [f"del {owner}[{edit.key}]"]
+        value = _edit_value(edit, m)
+        return [f"{owner}.append({value}) if len({owner}) == {edit.key} else {owner}.__setitem__({edit.key}, {value})"]
+    target = f"{owner}.{edit.key}"
     if isinstance(edit, SetStatic):
         return [f"{target} = {_static(edit.value)}"]
     if isinstance(edit, AddVariable):
@@ -240,6 +249,20 @@ def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
         return [f"{target} = {_accessor(m, edit.source)}"]
     assert isinstance(edit, PointToAncestor)  # sanity check: Edit is a closed union
     return [f"{target} = {_accessor(m, edit.node[: len(edit.node) - edit.levels])}"]
+
+
+def _edit_value(edit: Edit, m: Model | None) -> str:
+    """The value an edit (other than a deletion) writes, as Python."""
+    if isinstance(edit, SetStatic):
+        return _static(edit.value)
+    if isinstance(edit, AddVariable):
+        return _variable(edit.variable)
+    if isinstance(edit, AddNode):
+        return "Node()"
+    if isinstance(edit, Alias):
+        return _accessor(m, edit.source)
+    assert isinstance(edit, PointToAncestor)  # sanity check: Edit is a closed union
+    return _accessor(m, edit.node[: len(edit.node) - edit.levels])
 
 
 def program_source(program: Sequence[Edit], graph: Blueprint | None = None) -> str:
