@@ -18,6 +18,7 @@ from spec.blueprint import (
     Edge,
     Key,
     MetaValue,
+    NodeSpec,
     StaticValue,
     ToNode,
     ToVar,
