@@ -38,6 +38,8 @@ from typing import Literal, Union
 
 import numpy as np
 
+from spec.model import Key as Key
+from spec.model import MetaValue as MetaValue
 from spec.zoo import STYLES
 
 __all__ = [
@@ -63,8 +65,6 @@ __all__ = [
     "variable_value",
 ]
 
-Key = Union[str, int]
-MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
 
 NodeKind = Literal["module", "container", "nnx_list", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
 GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list"})

@@ -30,6 +30,8 @@ import numpy as np
 
 from spec.blueprint import Key, MetaValue, StaticValue, VarSpec
 from spec.filters import FilterSpec
+from spec.model import Path as Path
+from spec.model import Token as Token
 
 __all__ = [
     "Capability",
@@ -44,9 +46,6 @@ __all__ = [
     "target_spec",
 ]
 
-Path = tuple[Key, ...]
-Token = tuple[str | int | float | bool | tuple[object, ...] | None, ...]
-"""One element of a canonical GraphDef token stream (see ``Target.graphdef_tokens``)."""
 
 
 class Capability:

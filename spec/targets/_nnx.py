@@ -334,7 +334,7 @@ class NNXTarget(Target):
         return {"int": 1, "float": 1.5, "object": object()}[f.form]
 
     def flat_state(self, state: object) -> list[tuple[Path, object]]:
-        from spec.semantics.flatten import Cell, spell
+        from spec.targets._cells import Cell, spell
 
         def inner(value: object) -> Mapping[Key, object] | None:
             if hasattr(value, "raw_mapping"):
