@@ -229,6 +229,13 @@ class _ActiveRun:
             if m is not None:
                 self.expected.setdefault(nodeid, (m.group(1), m.group(2)))
 
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config
+                                 ) -> tuple[str, str, str] | None:
+        """A suite test of a law that does not apply is ``n/a`` in pytest's own output too."""
+        if report.skipped and not hasattr(report, "wasxfail") and _NODE_ID.search(report.nodeid):
+            return "n/a", "n", "N/A"
+        return None
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if _is_worker(self.config):
             return

@@ -52,3 +52,17 @@ def test_the_product_never_speaks_of_its_tracker() -> None:
                     continue
                 found.append(f"{path.relative_to(ROOT)}:{n}: {m.group(0)}")
     assert found == []
+
+
+def test_plain_pytest_calls_a_law_that_does_not_apply_n_a(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "NNXSPEC_TARGET"}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA",
+                           "--nnxspec-target", "reference", "-k", "[ST-5]"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1].startswith("=") and " 1 n/a " in done.stdout.splitlines()[-1]
+    assert "skipped" not in done.stdout.lower()
