@@ -586,7 +586,8 @@ class FlaxTarget(NNXTarget):
         return native is not None and isinstance(node, native)
 
     def _is_pytree_mode(self, node: object) -> bool:
-        return bool(getattr(node, "_pytree__is_pytree", getattr(node, "_object__is_pytree", False)))
+        cls = type(node)  # a class flag: read it on the class, past any user __getattr__
+        return bool(getattr(cls, "_pytree__is_pytree", getattr(cls, "_object__is_pytree", False)))
 
     def _wrap(self, value: object) -> object:
         """A value for an attribute of a pytree-mode node, with its data / static status said
