@@ -57,7 +57,7 @@ class Object:
         )
         TRUSTED_KEYS.add(cls)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
         from reference._api import merge, split
 
         graphdef, state = split(self)
