@@ -202,7 +202,7 @@ def test_state_leaves_follow_the_declared_variant(flax_target: Target) -> None:
 def test_the_update_context_protocol_runs_through_the_adapter(flax_target: Target) -> None:
     import jax
 
-    from spec.laws.contexts import protocol
+    from spec.laws._protocol import protocol
 
     t = flax_target
     x = _build(t, "sharing-and-cycle")
