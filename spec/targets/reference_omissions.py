@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spec.surface.check import Omission
 
-__all__ = ["OMISSIONS"]
+__all__ = ["KNOWN_GAPS", "OMISSIONS"]
 
 _SUBMODULES = (
     "bridge", "extract", "filterlib", "graph", "helpers", "initializers", "metrics", "module",
@@ -19,7 +19,16 @@ _SUBMODULES = (
     "wrappers",
 )
 
+KNOWN_GAPS: tuple[Omission, ...] = (
+    Omission("nnx.Module.__init_subclass__",
+             "KNOWN GAP, not intentional: the class keyword experimental_pytree is being added; "
+             "remove this entry with the fix (it then goes stale and fails the check)"),
+)
+"""Gaps that are defects, not choices: listed so the rest of the surface stays checked; each must
+go with its fix."""
+
 OMISSIONS: tuple[Omission, ...] = (
+    *KNOWN_GAPS,
     Omission("kind:typevar", "type variables of flax's own annotations"),
     *(Omission(f"nnx.{name}", "the reference is one flat namespace: no submodules")
       for name in _SUBMODULES),
