@@ -61,8 +61,10 @@ __all__ = [
     "FlaxTarget",
     "Profile",
     "flat_graphdef_tokens",
+    "nested_pairs_graphdef_tokens",
     "parse_version",
     "profile_for",
+    "split_fields_graphdef_tokens",
 ]
 
 Version = tuple[int, int, int]
@@ -83,12 +85,22 @@ def parse_version(text: str) -> Version:
 # --- The version table ---------------------------------------------------------------------------
 
 
+_HOOK_METADATA = frozenset({"set_value_hooks", "get_value_hooks", "create_value_hooks", "add_axis_hooks",
+                            "remove_axis_hooks"})
+"""The hook tuples every Variable of flax 0.10.0 - 0.10.2 lists in ``get_metadata()`` (empty by default)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Behaviour:
-    """How the adapter spells the API of one flax release (switches, not semantics)."""
+    """How the adapter spells the API of one flax release (switches, not semantics).
 
-    flat_graphdef: bool = False
-    """GraphDef is the flat ``(nodes, attributes, num_leaves)`` encoding (else nested NodeDefs)."""
+    The defaults are flax 0.10.0's, the oldest release the table covers."""
+
+    graphdef_encoding: Literal["split-fields", "nested", "nested-pairs", "flat"] = "split-fields"
+    """How a GraphDef is encoded: ``NodeDef(attributes=keys, subgraphs, static_fields, leaves)``
+    (0.10.0 - 0.10.2), nested NodeDefs with attribute classes (0.10.3), nested NodeDefs with
+    ``(key, NodeDef | VariableDef | NodeRef | Static | ArrayAttr)`` pairs (0.10.4 - 0.10.5), or the
+    flat ``(nodes, attributes, num_leaves)`` encoding (0.10.6+)."""
     graph_module: str = "flax.nnx.graph"
     """The module holding NodeDef / NodeRef / VariableDef / is_graph_node / is_node."""
     pytree_keyword: bool = False
@@ -100,18 +112,29 @@ class Behaviour:
     accessors: Literal["value", "get_value"] = "value"
     """Read / write Variable values with ``.value`` or with ``get_value()`` / ``set_value()``
     (``.value`` raises a DeprecationWarning on 0.12)."""
-    required_metadata: frozenset[str] = frozenset()
+    required_metadata: frozenset[str] = _HOOK_METADATA
     """Metadata keys flax adds to every Variable (stripped from leaves and VariableDefs)."""
     container: Literal["native", "pytree-false-subclass", "absent"] = "native"
     """The blueprint ``container`` kind: ``nnx.Dict`` itself, a ``pytree=False`` subclass of it
     (0.12's ``nnx.Dict`` is a pytree=True module that rejects plain lists of Variables), or none."""
     context_methods: bool = True
     """``UpdateContext.split`` / ``.merge`` exist; else the protocol runs through
-    ``split_context(tag)`` / ``merge_context(tag, inner=...)``."""
-    merge_context_inner: bool = False
-    """``merge_context(tag, inner)`` needs ``inner`` (0.11+)."""
+    ``split_context(tag)`` / ``merge_context(tag, inner)``."""
+    merge_context_args: Literal["tag", "inner-tag", "tag-inner"] = "tag"
+    """``merge_context``'s signature: ``(tag)`` (0.10.0 - 0.10.3), ``(inner, tag)`` (0.10.4 - 0.10.5)
+    or ``(tag, inner)`` (0.10.6+)."""
     graph_mode_flags: bool = False
     """``flax.config`` has ``nnx_graph_mode`` / ``nnx_graph_updates``; both are pinned on."""
+
+    @property
+    def flat_graphdef(self) -> bool:
+        """GraphDef is the flat ``(nodes, attributes, num_leaves)`` encoding."""
+        return self.graphdef_encoding == "flat"
+
+    @property
+    def merge_context_inner(self) -> bool:
+        """``merge_context`` takes ``inner`` after the tag."""
+        return self.merge_context_args == "tag-inner"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,18 +152,28 @@ BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities
 """flax 0.10.3 (the seed's era) provides everything the seed-shaped adapter declares."""
 
 CHANGES: tuple[Change, ...] = (
+    Change((0, 10, 3), "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
+                       "without the hook tuples",
+           switches=(("graphdef_encoding", "nested"), ("required_metadata", frozenset()))),
+    Change((0, 10, 4), "NodeDef attributes as (key, value) pairs with outer_index (PR #4469); generic "
+                       "pytree children flattened in sorted key order; merge_context(inner, tag)",
+           gain=frozenset({Capability.PYTREE_CHILDREN_SORTED}),
+           switches=(("graphdef_encoding", "nested-pairs"), ("merge_context_args", "inner-tag"))),
     Change((0, 10, 5), "raw array attributes are state leaves, no longer an error (PR #4612)",
            gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),
            lose=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_ERRORS})),
-    Change((0, 10, 6), "flat GraphDef encoding (PR #4630)",
-           switches=(("flat_graphdef", True),)),
+    Change((0, 10, 6), "flat GraphDef encoding (PR #4630); UpdateContext.split/merge removed, "
+                       "merge_context(tag, inner)",
+           lose=frozenset({Capability.UPDATE_CONTEXT_METHODS}),
+           switches=(("graphdef_encoding", "flat"), ("context_methods", False),
+                     ("merge_context_args", "tag-inner"))),
+    Change((0, 10, 7), "Module(pytree=...) keyword (default False until 0.11.0)",
+           switches=(("pytree_keyword", True),)),
     Change((0, 11, 0), "VariableState removed: split/state/pop return the live Variables (PR #4800); "
-                       "UpdateContext.split/merge removed, merge_context(tag, inner); Module(pytree=...); "
-                       "generic pytree children flattened in sorted key order; no nnx.Dict",
-           gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE, Capability.PYTREE_CHILDREN_SORTED}),
-           lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES, Capability.UPDATE_CONTEXT_METHODS}),
-           switches=(("state_leaves", "Variable"), ("state_functions", True), ("pytree_keyword", True),
-                     ("context_methods", False), ("merge_context_inner", True), ("container", "absent"))),
+                       "Modules are pytrees by default (flax_pytree_module); no nnx.Dict",
+           gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE}),
+           lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES}),
+           switches=(("state_leaves", "Variable"), ("state_functions", True), ("container", "absent"))),
     Change((0, 11, 1), "update and pop work on plain dicts (b5f67688): dict containers are mutable",
            gain=frozenset({Capability.PYTREE_DICTS_ARE_MUTABLE}),
            lose=frozenset({Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE})),
@@ -149,16 +182,25 @@ CHANGES: tuple[Change, ...] = (
            lose=frozenset({Capability.MERGE_COPIES_VARIABLES})),
     Change((0, 12, 0), "nnx.Dict returns, as a pytree=True module (PR #4897)",
            switches=(("container", "pytree-false-subclass"),)),
-    Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata hijax/ref/eager_sharding",
+    Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata "
+                       "is_hijax/has_ref/is_mutable/eager_sharding",
            switches=(("accessors", "get_value"),
+                     ("required_metadata", frozenset({"is_hijax", "has_ref", "is_mutable", "eager_sharding"})))),
+    Change((0, 12, 3), "fixed Variable metadata renamed hijax/ref/mutable/eager_sharding",
+           switches=(("required_metadata", frozenset({"hijax", "ref", "mutable", "eager_sharding"})),)),
+    Change((0, 12, 5), "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on); "
+                       "Variable.mutable removed from the fixed metadata",
+           switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True),
                      ("required_metadata", frozenset({"hijax", "ref", "eager_sharding"})))),
-    Change((0, 12, 5), "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on)",
-           switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True))),
 )
-"""Every flax release after 0.10.3 that changed something the suite sees, oldest first."""
+"""Every flax release after 0.10.0 that changed something the suite sees, oldest first; each entry
+checked against that release's own source (``flax/nnx/graph.py`` / ``graphlib.py``,
+``variablelib.py``, ``__init__.py``).  flax 0.12.5 - 0.12.12 share one graphlib."""
 
-VERIFIED: tuple[Version, ...] = ((0, 10, 3), (0, 11, 2), (0, 12, 8))
-"""The releases this table was checked against by running the suite."""
+VERIFIED: tuple[Version, ...] = ((0, 10, 0), (0, 10, 3), (0, 10, 6), (0, 11, 0), (0, 11, 2), (0, 12, 0),
+                                 (0, 12, 8), (0, 12, 12))
+"""The releases this table was checked against by running the suite (the others by reading their
+source)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -346,6 +388,111 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
     return tuple(out)
 
 
+def _is_graph_type(nnx: ModuleType, t: object) -> bool:
+    return isinstance(t, type) and issubclass(t, nnx.Object)
+
+
+def _nested_type_name(nodedef: Any) -> str:
+    t = nodedef.type
+    if t.__name__ in ("GenericPytree", "PytreeType"):
+        treedef = getattr(nodedef.metadata, "treedef", nodedef.metadata)
+        node_data = treedef.node_data() if hasattr(treedef, "node_data") else None
+        if node_data is not None:
+            return str(node_data[0].__name__)
+    return str(t.__name__)
+
+
+def split_fields_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
+                                 required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+    """Return the canonical tokens of a flax 0.10.0 - 0.10.2 GraphDef.
+
+    A ``NodeDef`` there lists its attribute keys in order and keeps the values in three mappings:
+    ``subgraphs`` (NodeDef / NodeRef), ``static_fields`` and ``leaves``.  A leaf is a
+    ``VariableDef`` with the Variable's metadata (0.10.2) or a ``NodeRef`` (0.10.0 - 0.10.1, whose
+    GraphDef carries no Variable metadata, so its token has none); a repeat of a Variable is a
+    ``NodeRef`` to an index met earlier in pre-order.  Iterative.
+    """
+    from spec.model import static_model
+
+    seen_variables: set[int] = set()
+    out: list[Token] = []
+    stack: list[Any] = [graphdef]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple) and item and item[0] == "?leaf":
+            _, key, ref = item
+            if isinstance(ref, g.NodeRef) and int(ref.index) in seen_variables:
+                out.append(("varref", key, int(ref.index)))
+            elif ref is None:
+                out.append(("unknown", key, "VariableState"))
+            else:
+                seen_variables.add(int(ref.index))
+                meta = _metadata_without(getattr(ref, "metadata", None), required)
+                out.append(("variable", key, ref.type.__name__, int(ref.index), meta))
+            continue
+        if isinstance(item, tuple):
+            out.append(item)
+            continue
+        if isinstance(item, g.NodeRef):
+            out.append(("ref", int(item.index)))
+            continue
+        kind = "graph" if _is_graph_type(nnx, item.type) else "pytree"
+        out.append(("node", kind, _nested_type_name(item), int(item.index), len(item.attributes)))
+        pending: list[Any] = []
+        for key in item.attributes:
+            if key in item.subgraphs:
+                pending += [("subgraph", key), item.subgraphs[key]]
+            elif key in item.static_fields:
+                s = static_model(item.static_fields[key])
+                pending.append(("static", key, s.type_name, s.text))
+            else:
+                pending.append(("?leaf", key, item.leaves.get(key)))
+        stack.extend(reversed(pending))
+    return tuple(out)
+
+
+def nested_pairs_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
+                                 required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+    """Return the canonical tokens of a flax 0.10.4 - 0.10.5 GraphDef: nested ``NodeDef``s whose
+    ``attributes`` are ``(key, NodeDef | VariableDef | NodeRef | Static | ArrayAttr)`` pairs (a
+    ``NodeRef``'s type tells a repeated Variable from a repeated node).  Iterative."""
+    from spec.model import static_model
+
+    out: list[Token] = []
+    root = graphdef
+    if isinstance(root, g.VariableDef):
+        return (("variable", None, root.type.__name__, int(root.index), _metadata_without(root.metadata, required)),)
+    stack: list[Any] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            out.append(item)
+            continue
+        if isinstance(item, g.NodeRef):
+            out.append(("ref", int(item.index)))
+            continue
+        kind = "graph" if _is_graph_type(nnx, item.type) else "pytree"
+        out.append(("node", kind, _nested_type_name(item), int(item.index), len(item.attributes)))
+        pending: list[Any] = []
+        for key, value in item.attributes:
+            if isinstance(value, g.Static):
+                s = static_model(value.value)
+                pending.append(("static", key, s.type_name, s.text))
+            elif isinstance(value, g.VariableDef):
+                pending.append(("variable", key, value.type.__name__, int(value.index),
+                                _metadata_without(value.metadata, required)))
+            elif isinstance(value, g.NodeRef) and issubclass(value.type, nnx.Variable):
+                pending.append(("varref", key, int(value.index)))
+            elif isinstance(value, g.NodeRef):
+                pending += [("subgraph", key), value]
+            elif isinstance(value, g.NodeDef):
+                pending += [("subgraph", key), value]
+            else:
+                pending.append(("array", key))
+        stack.extend(reversed(pending))
+    return tuple(out)
+
+
 def _metadata_without(metadata: Any, required: frozenset[str]) -> tuple[tuple[str, object], ...]:
     return _metadata({k: v for k, v in dict(metadata or {}).items() if k not in required})
 
@@ -443,8 +590,13 @@ class FlaxTarget(NNXTarget):
         return self.nnx.from_flat_state(pairs)
 
     def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
-        if self.behaviour.flat_graphdef:
-            return flat_graphdef_tokens(self.graph_ns, graphdef, self.behaviour.required_metadata)
+        b = self.behaviour
+        if b.graphdef_encoding == "flat":
+            return flat_graphdef_tokens(self.graph_ns, graphdef, b.required_metadata)
+        if b.graphdef_encoding == "nested-pairs":
+            return nested_pairs_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
+        if b.graphdef_encoding == "split-fields":
+            return split_fields_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
         return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
 
     # --- Contexts -----------------------------------------------------------------------
@@ -466,8 +618,10 @@ class FlaxTarget(NNXTarget):
             return c.merge(graphdef, state, *states)
 
     def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
-        if self.behaviour.merge_context_inner and tag is not None:
+        if self.behaviour.merge_context_args == "tag-inner" and tag is not None:
             return cast(AbstractContextManager[object], self.nnx.merge_context(tag, inner))
+        if self.behaviour.merge_context_args == "inner-tag":
+            return cast(AbstractContextManager[object], self.nnx.merge_context(inner, tag))
         return cast(AbstractContextManager[object], self.nnx.merge_context(tag))
 
     # --- Reproducers --------------------------------------------------------------------
