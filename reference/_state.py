@@ -190,7 +190,7 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         integer (as checkpoint formats write list indices), that integer. Paths the pure dict
         leaves out keep their leaves.
 
-        [Deviation D-19] a key is matched as it is before it is read as an integer (the seed
+        [Deviation D-20] a key is matched as it is before it is read as an integer (the seed
         converted every key with ``int()``, so a state key ``'0'`` could not be matched and a
         float key ``1.5`` matched ``1``), every path is checked and every new leaf computed
         before the first write, and leaves are replaced inside their nested dicts (subtree

@@ -36,13 +36,14 @@ import functools
 import importlib
 import re
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any, Literal, cast
 
 import numpy as np
 
+from spec.blueprint import Key
 from spec.errors import NotApplicable
 from spec.semantics import MODULE_TYPE_NAME
 from spec.target import Capability, LeafView, NodeView, Path, TargetError, Token
@@ -159,6 +160,9 @@ CHANGES: tuple[Change, ...] = (
                        "pytree children flattened in sorted key order; merge_context(inner, tag)",
            gain=frozenset({Capability.PYTREE_CHILDREN_SORTED}),
            switches=(("graphdef_encoding", "nested-pairs"), ("merge_context_args", "inner-tag"))),
+    Change((0, 10, 4), "cached_partial and to_flat_state / FlatState exported from flax.nnx (PR #4469; "
+                       "checked in the 0.10.4 source)",
+           gain=frozenset({Capability.CACHED_PARTIAL, Capability.FLAT_STATE})),
     Change((0, 10, 5), "raw array attributes are state leaves, no longer an error (PR #4612)",
            gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),
            lose=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_ERRORS})),
@@ -174,6 +178,9 @@ CHANGES: tuple[Change, ...] = (
            gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE}),
            lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES}),
            switches=(("state_leaves", "Variable"), ("state_functions", True), ("container", "absent"))),
+    Change((0, 11, 0), "both module modes can be built: Module(pytree=True/False) with nnx.data for data "
+                       "attributes (object.py in the 0.11.0 source; 0.10.7's pytree= has no nnx.data)",
+           gain=frozenset({Capability.PYTREE_MODULES})),
     Change((0, 11, 1), "update and pop work on plain dicts (b5f67688): dict containers are mutable",
            gain=frozenset({Capability.PYTREE_DICTS_ARE_MUTABLE}),
            lose=frozenset({Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE})),
@@ -182,6 +189,8 @@ CHANGES: tuple[Change, ...] = (
            lose=frozenset({Capability.MERGE_COPIES_VARIABLES})),
     Change((0, 12, 0), "nnx.Dict returns, as a pytree=True module (PR #4897)",
            switches=(("container", "pytree-false-subclass"),)),
+    Change((0, 12, 0), "nnx.List: a pytree=True Module with int element keys (helpers.py in the 0.12.0 source)",
+           gain=frozenset({Capability.LIST_NODES})),
     Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata "
                        "is_hijax/has_ref/is_mutable/eager_sharding",
            switches=(("accessors", "get_value"),
@@ -235,10 +244,15 @@ class _Classes:
     node: type
     user_variable: type
     container: type | None
+    pytree_node: type | None = None
+    """``Node`` in pytree mode (``pytree=True``, 0.11+)."""
+    list_node: type | None = None
+    """Blueprint ``nnx_list`` nodes: a ``pytree=False`` subclass of ``nnx.List`` (0.12+)."""
 
 
-def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool) -> type:
-    kwds: dict[str, object] = {"pytree": False} if pytree_false else {}
+def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool,
+               pytree_true: bool = False) -> type:
+    kwds: dict[str, object] = {"pytree": False} if pytree_false else {"pytree": True} if pytree_true else {}
 
     def body(ns: dict[str, object]) -> None:
         ns.update(namespace)
@@ -274,7 +288,11 @@ def _classes_for(nnx: ModuleType, b: Behaviour) -> _Classes:
         container = _new_class("Dict", nnx.Dict, {}, True)
     else:
         container = None
-    return _Classes(node, user_variable, container)
+    both_modes = b.pytree_keyword and hasattr(nnx, "data")  # 0.11+: pytree= with nnx.data
+    pytree_node = _new_class(MODULE_TYPE_NAME, nnx.Module, {"bump": bump}, False, True) if both_modes else None
+    native_list = getattr(nnx, "List", None)
+    list_node = _new_class("List", native_list, {}, True) if native_list is not None and both_modes else None
+    return _Classes(node, user_variable, container, pytree_node, list_node)
 
 
 def _accessors(nnx: ModuleType, b: Behaviour) -> tuple[Callable[[Any], object], Callable[[Any, object], None]]:
@@ -311,8 +329,8 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
 
     ``g`` is flax's graph module.  Attributes are interleaved in pre-order: a NodeDef owns the
     next ``num_attributes`` entries of ``graphdef.attributes``, and each ``NodeAttr`` takes the
-    next entry of ``graphdef.nodes``.  flax's bookkeeping attributes (``_pytree__*``) and their
-    subtrees are consumed but not emitted; ``required`` metadata keys are dropped.  A node with an
+    next entry of ``graphdef.nodes``.  flax's bookkeeping attributes (``_pytree__*``, and an
+    ``nnx.List``'s ``_length``) and their subtrees are consumed but not emitted; ``required`` metadata keys are dropped.  A node with an
     index is a graph node; pytree nodes (index None) get index -1.  A raw-array attribute gives an
     ``("array", key)`` token, which the spec's grammar does not have (blueprints never build one).
     Iterative, so deep graphdefs cost no recursion.
@@ -354,7 +372,8 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
         frame[2] = left - 1
         key, attr = attributes[next_attr]
         next_attr += 1
-        keep = pos >= 0 and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES))
+        keep = pos >= 0 and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES)) and not (
+            key == "_length" and _is_flax_list(nd.type))
         if keep:
             frame[3] = kept + 1
         if isinstance(attr, g.Static):
@@ -386,6 +405,12 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
         else:
             raise TypeError(f"unknown GraphDef attribute {attr!r} at key {key!r}")
     return tuple(out)
+
+
+def _is_flax_list(t: object) -> bool:
+    """Whether a NodeDef's type is ``nnx.List`` or a subclass (its ``_length`` is bookkeeping)."""
+    return isinstance(t, type) and any(
+        c.__name__ == "List" and c.__module__.startswith("flax.nnx") for c in t.__mro__)
 
 
 def _is_graph_type(nnx: ModuleType, t: object) -> bool:
@@ -527,6 +552,7 @@ class FlaxTarget(NNXTarget):
         self.user_variable_type = classes.user_variable
         self.fresh_variable_types = {}
         self.container_type = classes.container
+        self.classes = classes
         self._get, self._put = _accessors(nnx, b)
         if b.graph_mode_flags:
             flax.config.update("nnx_graph_mode", True)
@@ -537,17 +563,80 @@ class FlaxTarget(NNXTarget):
     def new_graph_node(self, kind: str) -> object:
         if kind == "module":
             return self.node_type()
+        if kind == "nnx_list":
+            if self.classes.list_node is None:
+                raise NotApplicable(f"flax {self.version} has no nnx.List for blueprint 'nnx_list' nodes")
+            return self.classes.list_node()
         if self.container_type is None:
             raise NotApplicable(f"flax {self.version} has no nnx.Dict for blueprint 'container' nodes")
         return self.container_type()
 
+    def new_pytree_graph_node(self, kind: str) -> object:
+        """Graph nodes in pytree mode: ``Node(nnx.Module, pytree=True)``, and flax's own
+        ``nnx.Dict`` / ``nnx.List`` (pytree=True Modules on 0.12)."""
+        if self.classes.pytree_node is None:
+            raise NotApplicable(f"flax {self.version} has no pytree= module mode")
+        if kind == "module":
+            return self.classes.pytree_node()
+        native = getattr(self.nnx, "Dict" if kind == "container" else "List", None)
+        if native is None or not getattr(native, "_pytree__is_pytree", False):
+            raise NotApplicable(f"flax {self.version} has no pytree-mode nnx.{'Dict' if kind == 'container' else 'List'}")
+        return native()
+
+    def _is_list(self, node: object) -> bool:
+        native = getattr(self.nnx, "List", None)
+        return native is not None and isinstance(node, native)
+
+    def _is_pytree_mode(self, node: object) -> bool:
+        return bool(getattr(node, "_pytree__is_pytree", getattr(node, "_object__is_pytree", False)))
+
+    def _wrap(self, value: object) -> object:
+        """A value for an attribute of a pytree-mode node, with its data / static status said
+        explicitly (``nnx.data`` / ``nnx.static``): Variables, graph nodes and pytree
+        containers are data, whatever they hold; the rest is static."""
+        nnx = self.nnx
+        if self.classify(value) != "static":
+            return nnx.data(value)
+        return nnx.static(value) if hasattr(nnx, "static") else value
+
+    def set_attr(self, node: object, key: Key, value: object) -> None:
+        pytree_mode = self._is_pytree_mode(node)
+        if self._is_list(node) and isinstance(key, int):
+            items = cast(Any, node)
+            value = self._wrap(value) if pytree_mode else value
+            if key < len(items):
+                items[key] = value
+            else:
+                items.append(value)
+            return
+        if pytree_mode:
+            if not hasattr(self.nnx, "static") and str(key) in vars(node):
+                delattr(node, str(key))  # a fresh status: 0.11 has no nnx.static to override one
+            value = self._wrap(value)
+        setattr(node, str(key), value)
+
+    def del_attr(self, node: object, key: Key) -> None:
+        if self._is_list(node) and isinstance(key, int):
+            del cast(Any, node)[key]
+            return
+        delattr(node, str(key))
+
     # --- Observing ----------------------------------------------------------------------
+
+    def module_attributes(self, x: object) -> list[tuple[Key, object]]:
+        """A module's attributes; an ``nnx.List``'s elements under their int keys (0.12.0 keeps
+        them under int keys, later releases under digit strings), its ``_length`` left out."""
+        if not self._is_list(x):
+            return super().module_attributes(x)
+        return [(int(k), v) for k, v in super().module_attributes(x) if k != "_length"]
 
     def inspect(self, x: object) -> NodeView:
         if isinstance(x, self.nnx.State):
             # a State's raw children, unsorted: jax's flatten of a State sorts its keys and fails
             # on the int / str mixes the error laws build (that is merge's business to reject)
             return NodeView("pytree", "State", tuple(cast(Any, x).raw_mapping.items()), False)
+        if self._is_list(x):
+            return NodeView("graph", "List", tuple(sorted(self.module_attributes(x), key=lambda kv: cast(int, kv[0]))), True)
         view = super().inspect(x)
         if (Capability.PYTREE_CHILDREN_SORTED in self.capabilities and view.kind == "pytree"
                 and (hasattr(x, "_fields") or dataclasses.is_dataclass(x))):
@@ -598,6 +687,29 @@ class FlaxTarget(NNXTarget):
         if b.graphdef_encoding == "split-fields":
             return split_fields_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
         return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
+
+    def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
+        # an nnx.List's _length is bookkeeping, like _pytree__*; blueprint keys never start with _
+        for path, value in super().iter_graph(x):
+            if not (path and path[-1] == "_length"):
+                yield path, value
+
+    # --- Modern flax ---------------------------------------------------------------------
+
+    def to_flat_state(self, state: object) -> object:
+        return self.nnx.to_flat_state(state)
+
+    def set_metadata(self, variable: object, name: str, value: object) -> None:
+        if hasattr(variable, "set_metadata"):  # 0.12.1+; plain assignment is deprecated there
+            cast(Any, variable).set_metadata(name, value)
+        else:
+            setattr(variable, name, value)
+
+    def jit(self, fn: Callable[..., object]) -> Callable[..., object]:
+        return cast(Callable[..., object], self.nnx.jit(fn))
+
+    def cached_partial(self, fn: Callable[..., object], *nodes: object) -> Callable[..., object]:
+        return cast(Callable[..., object], self.nnx.cached_partial(fn, *nodes))
 
     # --- Contexts -----------------------------------------------------------------------
 

@@ -75,7 +75,7 @@ def test_replace_by_pure_dict_rejects_an_unknown_path_and_changes_nothing(nnx: A
 
 @each_implementation
 def test_replace_by_pure_dict_matches_a_string_key_as_it_is(nnx: Any) -> None:
-    """[D-19] the seed reads every key with int(), so a state key '0' cannot be matched."""
+    """[D-20] the seed reads every key with int(), so a state key '0' cannot be matched."""
     state = nnx.State({"0": nnx.VariableState(nnx.Param, 1)})
     if is_flax(nnx):
         with pytest.raises(ValueError, match=r"not available in state: \(0,\)"):
