@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+from typing import Any
 
 from spec.surface.check import SurfaceReport, check
 from spec.surface.inventory import NAMESPACES, Inventory, about_here, generate, load
 from spec.target import Target
 
-__all__ = ["check_target", "generate_from_flax"]
+__all__ = ["check_target", "claims", "generate_from_flax"]
 
 
 def check_target(t: Target) -> SurfaceReport | None:
@@ -25,3 +27,24 @@ def generate_from_flax() -> tuple[str, Inventory]:
     version = str(flax.__version__)
     namespaces = {p: importlib.import_module(f"flax.{p}") for p in NAMESPACES}
     return f"flax-{version}", generate(namespaces, about_here(f"flax {version}"))
+
+
+def claims(t: Target, *keys: str) -> bool:
+    """Does ``t`` claim every inventory entry ``keys`` (a surface that has them, none omitted)?"""
+    if t.surface is None:
+        return False
+    entries = _entries(t.surface)
+    for key in keys:
+        entry = entries.get(key)
+        if entry is None:
+            return False
+        module = entries[f"{entry['namespace']}.{entry['path'][0]}"]["module"]
+        if any(o.matches(key, module, entry["kind"]) for o in t.surface_omissions):
+            return False
+    return True
+
+
+@functools.cache
+def _entries(name: str) -> dict[str, Any]:
+    entries: dict[str, Any] = load(name)["entries"]
+    return entries
