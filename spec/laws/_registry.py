@@ -55,6 +55,7 @@ AREAS: dict[str, str] = {
     "ERR": "errors",
     "ROB": "robustness",
     "SURF": "public surface",
+    "USER": "user-written classes",
 }
 """Area prefix -> area name, in the order SPEC.md presents them."""
 
