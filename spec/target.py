@@ -30,9 +30,9 @@ import numpy as np
 
 from spec.blueprint import Key, MetaValue, StaticValue, VarSpec
 from spec.filters import FilterSpec
-from spec.surface.check import Omission
 from spec.model import Path as Path
 from spec.model import Token as Token
+from spec.surface.check import Omission
 
 __all__ = [
     "Capability",
