@@ -32,6 +32,7 @@ from spec.blueprint import Key, MetaValue, StaticValue, VarSpec
 from spec.filters import FilterSpec
 from spec.model import Path as Path
 from spec.model import Token as Token
+from spec.surface.check import Omission
 
 __all__ = [
     "Capability",
@@ -156,6 +157,16 @@ class Target(abc.ABC):
     name: str = "target"
     version: str = "unknown"
     capabilities: frozenset[str] = frozenset()
+    surface: str | None = None
+    """The public-surface inventory this target claims (``flax-0.10.3``: a file under
+    ``spec/surface``), or None; ``nnxspec surface --target`` checks the claim."""
+    surface_omissions: Sequence[Omission] = ()
+    """Inventory entries this target leaves out on purpose, each with its reason."""
+
+    def surface_namespace(self, prefix: str) -> object:
+        """Return the live namespace that stands for inventory namespace ``prefix`` (``nnx``,
+        ``nnx.graph`` ...); called only when ``surface`` is set."""
+        raise NotImplementedError(f"{self.name} claims no public surface")
 
     # --- Building --------------------------------------------------------------------------
 

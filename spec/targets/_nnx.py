@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
@@ -170,6 +171,13 @@ class NNXTarget(Target):
         self.graph_ns: Any = getattr(nnx, "graph", nnx)  # flax keeps the graph API in nnx.graph
         self.node_type, self.user_variable_type = _classes_for(nnx)
         self.fresh_variable_types: dict[str, type] = {}
+
+    def surface_namespace(self, prefix: str) -> object:
+        """``nnx`` is the namespace itself; ``nnx.graph`` and the other library modules are its
+        submodules of those names."""
+        if prefix == "nnx":
+            return self.nnx
+        return importlib.import_module(f"{self.nnx.__name__}.{prefix.partition('.')[2]}")
 
     # --- Building -----------------------------------------------------------------------
 
