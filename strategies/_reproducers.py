@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from spec import zoo
 from spec.blueprint import (
     Blueprint,
     Edge,
@@ -128,6 +129,18 @@ def _pytree(kind: str, entries: Sequence[tuple[Key, str]]) -> str:
     return f"{factory}({fields!r})(" + ", ".join(values) + ")"
 
 
+def _zoo_lines(bp: Blueprint) -> list[str]:
+    """Return the definitions of the user-written classes ``bp`` uses (``spec.zoo``), each
+    guarded so a second graph of the same script reuses the first one's classes."""
+    styles = sorted({n.style for n in bp.nodes if n.style}, key=zoo.STYLES.index)
+    lines: list[str] = []
+    for name, source in [("log_hook", zoo.LOG_SOURCE)] * bool(styles) + [
+            (zoo.class_name(style), zoo.recipe_source([style])) for style in styles]:
+        lines.append(f"if {name!r} not in globals():")
+        lines += ["    " + line if line else "" for line in source.strip("\n").splitlines()]
+    return lines
+
+
 def graph_source(bp: Blueprint, *, name: str = "x") -> str:
     """Return Python that builds ``bp`` into the variable ``name``, in ``spec.build.build``'s
     order: Variables, then empty graph nodes, then pytree containers from the highest index
@@ -144,8 +157,10 @@ def graph_source(bp: Blueprint, *, name: str = "x") -> str:
             return f"{prefix}v{e.index}"
         return _static(e.value)
 
-    lines = [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
-    lines += [f"{node(i)} = {'Node()' if n.kind == 'module' else 'nnx.Dict()'}" for i, n in enumerate(bp.nodes) if n.is_graph]
+    lines = _zoo_lines(bp)
+    lines += [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
+    lines += [f"{node(i)} = {zoo.constructor(n.style) if n.kind == 'module' else 'nnx.Dict()'}"
+              for i, n in enumerate(bp.nodes) if n.is_graph]
     lines += [f"{node(i)} = {_pytree(n.kind, [(k, edge(e)) for k, e in n.entries])}"
               for i, n in reversed(list(enumerate(bp.nodes))) if not n.is_graph]
     lines += [f"{node(i)}.{k} = {edge(e)}" for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
