@@ -18,6 +18,7 @@ from spec.blueprint import (
     Edge,
     Key,
     MetaValue,
+    NodeSpec,
     StaticValue,
     ToNode,
     ToVar,
@@ -141,6 +142,12 @@ def _zoo_lines(bp: Blueprint) -> list[str]:
     return lines
 
 
+def _graph_constructor(n: NodeSpec) -> str:
+    if n.kind == "module":
+        return zoo.constructor(n.style)
+    return "nnx.List([])" if n.kind == "nnx_list" else "nnx.Dict()"
+
+
 def graph_source(bp: Blueprint, *, name: str = "x") -> str:
     """Return Python that builds ``bp`` into the variable ``name``, in ``spec.build.build``'s
     order: Variables, then empty graph nodes, then pytree containers from the highest index
@@ -159,11 +166,12 @@ def graph_source(bp: Blueprint, *, name: str = "x") -> str:
 
     lines = _zoo_lines(bp)
     lines += [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
-    lines += [f"{node(i)} = {zoo.constructor(n.style) if n.kind == 'module' else 'nnx.Dict()'}"
-              for i, n in enumerate(bp.nodes) if n.is_graph]
+    lines += [f"{node(i)} = {_graph_constructor(n)}" for i, n in enumerate(bp.nodes) if n.is_graph]
     lines += [f"{node(i)} = {_pytree(n.kind, [(k, edge(e)) for k, e in n.entries])}"
               for i, n in reversed(list(enumerate(bp.nodes))) if not n.is_graph]
-    lines += [f"{node(i)}.{k} = {edge(e)}" for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
+    # an nnx.List's elements are appended in index order (as spec.build does)
+    lines += [f"{node(i)}.append({edge(e)})" if n.kind == "nnx_list" and isinstance(k, int) else f"{node(i)}.{k} = {edge(e)}"
+              for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
     lines.append(f"{name} = {node(0)}")
     return "\n".join(lines) + "\n"
 
@@ -242,7 +250,13 @@ AT_SOURCE = '''def at(x, *path):
 def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
     if isinstance(edit, TransformValues):
         return ["for v in all_variables(x):", f"    v.value = {edit.fn}(v.value)"]
-    target = f"{_accessor(m, edit.node)}.{edit.key}"
+    owner = _accessor(m, edit.node)
+    if isinstance(edit.key, int):  # an nnx.List element: replaced in place, appended at the end
+        if isinstance(edit, DeleteAttr):
+            return [f"del {owner}[{edit.key}]"]
+        value = _edit_value(edit, m)
+        return [f"{owner}.append({value}) if len({owner}) == {edit.key} else {owner}.__setitem__({edit.key}, {value})"]
+    target = f"{owner}.{edit.key}"
     if isinstance(edit, SetStatic):
         return [f"{target} = {_static(edit.value)}"]
     if isinstance(edit, AddVariable):
@@ -255,6 +269,20 @@ def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
         return [f"{target} = {_accessor(m, edit.source)}"]
     assert isinstance(edit, PointToAncestor)  # sanity check: Edit is a closed union
     return [f"{target} = {_accessor(m, edit.node[: len(edit.node) - edit.levels])}"]
+
+
+def _edit_value(edit: Edit, m: Model | None) -> str:
+    """The value an edit (other than a deletion) writes, as Python."""
+    if isinstance(edit, SetStatic):
+        return _static(edit.value)
+    if isinstance(edit, AddVariable):
+        return _variable(edit.variable)
+    if isinstance(edit, AddNode):
+        return "Node()"
+    if isinstance(edit, Alias):
+        return _accessor(m, edit.source)
+    assert isinstance(edit, PointToAncestor)  # sanity check: Edit is a closed union
+    return _accessor(m, edit.node[: len(edit.node) - edit.levels])
 
 
 def program_source(program: Sequence[Edit], graph: Blueprint | None = None) -> str:

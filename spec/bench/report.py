@@ -9,7 +9,7 @@ Derived figures:
 * **floor**: ``jax.tree_util`` flatten + unflatten of the same state as a nested dict of
   arrays, timed in each target's own environment (its own jax), the floor for any traversal.
 
-The goals are checked for the first target against every other whose label has one
+The performance goals are checked for the first target against every other whose label has one
 (``GOALS``): ``s+m+u`` at least that many times faster, within ``FLOOR_GOAL`` of its floor,
 time per Variable growing from the smallest to the largest ``wide`` size by no more than
 ``SCALING_GOAL`` times the growth of jax's own flatten + unflatten (the floor) over the same sizes,

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -21,6 +21,7 @@ from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, Unhasha
 from spec.build import blueprint_model, build
 from spec.laws import law_by_id
 from spec.laws._check import flat_models
+from spec.live_program import run
 from spec.model import Model, canonical, diff, observe, observe_objects
 from spec.program import (
     AddNode,
@@ -30,7 +31,6 @@ from spec.program import (
     PointToAncestor,
     SetStatic,
     TransformValues,
-    run,
 )
 from spec.runner.vectors import find, load, replay
 from spec.target import Capability, Target, resolve_target
@@ -225,6 +225,10 @@ def test_tokens_and_state_follow_the_oracle(flax_target: Target, name: str) -> N
     x = _build(t, name)
     m = observe(t, x)
     tokens, flat = semantics.flatten(m)
+    if parse_version(cast(Any, t).version) < (0, 10, 2):
+        # flax 0.10.0 - 0.10.1 keep no Variable metadata in the GraphDef (a genuine divergence,
+        # triaged in their expectation files): compare the rest
+        tokens = tuple((*tok[:4], ()) if tok[0] == "variable" else tok for tok in tokens)
     assert t.graphdef_tokens(t.graphdef(x)) == tokens
     assert flat_models(t, t.state(x)) == flat
     gd, s = t.split(x)

@@ -1,5 +1,5 @@
 """Reproducer for POP-1 (pop(x, *fs) returns the matched Variables grouped by first match and removes every reference to them.) on flax 0.10.3, written by nnxspec."""
-# case: {"backend": null, "filters": {"$tuple": [{"$": "Literal", "value": "..."}]}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": [{"$": "Everything"}]}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -59,7 +59,7 @@ n0.b = v0
 x = n0
 
 # --- the filters ---
-fs = (...,)
+fs = (nnx.Everything(),)
 
 # --- the mutation program ---
 def run_program(x):
@@ -72,5 +72,5 @@ import json
 from spec.laws import Case, law_by_id
 from spec.target import resolve_target
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": [{"$": "Literal", "value": "..."}]}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
+CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": [{"$": "Everything"}]}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
 law_by_id('POP-1').run(resolve_target('flax'), CASE)

@@ -1,5 +1,5 @@
 """Reproducer for ROB-8 (merge with a hostile state (missing, extra, renamed or odd keys; wrong nesting; a leaf for a subgraph or a static; a mapping for a leaf; another graph's GraphDef; a bare NodeRef) fails as the oracle says, naming the place, and changes nothing; or builds exactly the oracle's graph.) on flax 0.10.3, written by nnxspec."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "hostile": {"$tuple": [{"$": "HostileState", "edits": {"$tuple": [{"$": "MappingForLeaf", "pick": 0}]}, "graphdef": "own", "parts": 1, "source": "own"}]}, "other": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "list"}], "variables": []}, "hostile": {"$tuple": [{"$": "HostileState", "edits": {"$tuple": [{"$": "DropLeaf", "pick": 0}]}, "graphdef": "noderef", "parts": 1, "source": "own"}]}, "other": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -52,9 +52,7 @@ def values(shape, dtype, seed):
     return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
 
 # --- the graph ---
-v0 = nnx.Param(values((), 'float32', 0))
-n0 = Node()
-n0.a = v0
+n0 = []
 x = n0
 
 # --- the other graph ---
@@ -75,5 +73,5 @@ import json
 from spec.laws import Case, law_by_id
 from spec.target import resolve_target
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "hostile": {"$tuple": [{"$": "HostileState", "edits": {"$tuple": [{"$": "MappingForLeaf", "pick": 0}]}, "graphdef": "own", "parts": 1, "source": "own"}]}, "other": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "program": {"$tuple": []}, "scale": 1.0}'))
+CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "list"}], "variables": []}, "hostile": {"$tuple": [{"$": "HostileState", "edits": {"$tuple": [{"$": "DropLeaf", "pick": 0}]}, "graphdef": "noderef", "parts": 1, "source": "own"}]}, "other": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "program": {"$tuple": []}, "scale": 1.0}'))
 law_by_id('ROB-8').run(resolve_target('flax'), CASE)

@@ -1,5 +1,5 @@
 """Reproducer for VAR-1 (variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.) on flax 0.10.3, written by nnxspec."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -52,14 +52,11 @@ def values(shape, dtype, seed):
     return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
 
 # --- the graph ---
-v0 = nnx.Param(values((), 'float32', 0))
 n0 = Node()
-n0.a = v0
-n0.b = v0
 x = n0
 
 # --- the filters ---
-fs = ()
+fs = (nnx.Param, nnx.Param)
 
 # --- the mutation program ---
 def run_program(x):
@@ -72,5 +69,5 @@ import json
 from spec.laws import Case, law_by_id
 from spec.target import resolve_target
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
+CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
 law_by_id('VAR-1').run(resolve_target('flax'), CASE)
