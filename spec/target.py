@@ -32,6 +32,7 @@ from spec.blueprint import Key, MetaValue, StaticValue, VarSpec
 from spec.filters import FilterSpec
 from spec.model import Path as Path
 from spec.model import Token as Token
+from spec.surface.check import Omission
 
 __all__ = [
     "Capability",
@@ -99,6 +100,9 @@ class Capability:
     LIST_NODES = "list-nodes"
     """``nnx.List``: a graph node holding a sequence under int keys (flax >= 0.12); blueprint
     ``nnx_list`` nodes are drawn, and programs add, replace and delete their elements."""
+    SEQUENTIAL_NODES = "sequential-nodes"
+    """``nnx.Sequential``: blueprint ``sequential`` nodes are drawn (a module whose first entry
+    the strategies call ``layers``; the adapter builds it with no attribute of its own)."""
     FLAT_STATE = "flat-state"
     """``to_flat_state(state)`` gives a FlatState that merge and update accept in place of the
     State (flax >= 0.10.4; ``Target.to_flat_state``)."""
@@ -153,6 +157,16 @@ class Target(abc.ABC):
     name: str = "target"
     version: str = "unknown"
     capabilities: frozenset[str] = frozenset()
+    surface: str | None = None
+    """The public-surface inventory this target claims (``flax-0.10.3``: a file under
+    ``spec/surface``), or None; ``nnxspec surface --target`` checks the claim."""
+    surface_omissions: Sequence[Omission] = ()
+    """Inventory entries this target leaves out on purpose, each with its reason."""
+
+    def surface_namespace(self, prefix: str) -> object:
+        """Return the live namespace that stands for inventory namespace ``prefix`` (``nnx``,
+        ``nnx.graph`` ...); called only when ``surface`` is set."""
+        raise NotImplementedError(f"{self.name} claims no public surface")
 
     # --- Building --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
@@ -171,6 +172,13 @@ class NNXTarget(Target):
         self.node_type, self.user_variable_type = _classes_for(nnx)
         self.fresh_variable_types: dict[str, type] = {}
 
+    def surface_namespace(self, prefix: str) -> object:
+        """``nnx`` is the namespace itself; ``nnx.graph`` and the other library modules are its
+        submodules of those names."""
+        if prefix == "nnx":
+            return self.nnx
+        return importlib.import_module(f"{self.nnx.__name__}.{prefix.partition('.')[2]}")
+
     # --- Building -----------------------------------------------------------------------
 
     def new_graph_node(self, kind: str) -> object:
@@ -178,8 +186,15 @@ class NNXTarget(Target):
 
     def new_zoo_node(self, style: str, *, fresh: bool = False) -> object:
         from spec import zoo
+        from spec.errors import NotApplicable
 
-        return zoo.new_instance(self.node_type, self.nnx, style, fresh=fresh)
+        try:
+            return zoo.new_instance(self.node_type, self.nnx, style, fresh=fresh)
+        except TypeError as e:
+            if style != "pytree_keyword":
+                raise
+            # the class keyword is USER-2's business; elsewhere the graph is just not buildable
+            raise NotApplicable(f"{self.name} {self.version} rejects experimental_pytree=True: {e}") from e
 
     def set_attr(self, node: object, key: Key, value: object) -> None:
         setattr(node, str(key), value)
