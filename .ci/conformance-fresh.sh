@@ -3,8 +3,9 @@
 #
 #   1. results/typing.md is what `nnxspec typecheck --section` renders from the recorded typing
 #      results, and CONFORMANCE.md is what `nnxspec conformance` generates from results/;
-#   2. for each flax release (0.10.3, 0.12.8): rebuild its environment with `nnxspec env flax==V`
-#      (the known-good jax pin; nnxspec from this checkout, built once as a wheel), rerun the `ci`
+#   2. for each flax release (default: the seed-era 0.10.3 and the newest, 0.12.12 on Python 3.13;
+#      .ci/matrix.sh passes every release): rebuild its environment with `nnxspec env flax==V`
+#      (the pinned jax and Python; nnxspec from this checkout, built once as a wheel), rerun the `ci`
 #      profile with the release's expectation file, run tests/targets inside it and every vector's
 #      standalone reproducer (.py), which must exit non-zero (the releases side by side, each under
 #      a data-size limit of NNXSPEC_FRESH_MEMORY_KB, default 8 GB); then the reference's `ci` run,
@@ -17,8 +18,12 @@
 #
 # Environment: PYTHON (an interpreter with nnxspec's dependencies; default .venv/bin/python, else
 # python3), NNXSPEC_FRESH_DIR (work folder; default a temporary one, removed afterwards),
-# NNXSPEC_FRESH_VERSIONS (default "0.10.3 0.12.8"), NNXSPEC_FRESH_REFERENCE=0 (skip the reference
-# run), NNXSPEC_FRESH_SERIAL=1 (runs one after the other instead of side by side).
+# NNXSPEC_FRESH_VERSIONS (default "0.10.3 0.12.12"), NNXSPEC_FRESH_REFERENCE=0 (skip the reference
+# run), NNXSPEC_FRESH_JOBS (flax runs side by side, default 2; NNXSPEC_FRESH_SERIAL=1 means 1),
+# NNXSPEC_FRESH_ENVS=DIR (reuse DIR/flax-V environments made by `nnxspec env`, e.g. .venvs, instead
+# of building them; they must hold this checkout, e.g. `--editable --source .`).
+# CONFORMANCE.md has a column for the reference and for every results/flax-* folder, oldest release
+# first, then the release history (`nnxspec history`) of those folders.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +32,10 @@ PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   if [ -x .venv/bin/python ]; then PY=$ROOT/.venv/bin/python; else PY=python3; fi
 fi
-VERSIONS=${NNXSPEC_FRESH_VERSIONS:-0.10.3 0.12.8}
+VERSIONS=${NNXSPEC_FRESH_VERSIONS:-0.10.3 0.12.12}
+JOBS=${NNXSPEC_FRESH_JOBS:-2}
+[ "${NNXSPEC_FRESH_SERIAL:-0}" = 1 ] && JOBS=1
+ENVS=${NNXSPEC_FRESH_ENVS:-}
 UPDATE=${NNXSPEC_FRESH_UPDATE:-0}
 if [ -n "${NNXSPEC_FRESH_DIR:-}" ]; then
   WORK=$NNXSPEC_FRESH_DIR; mkdir -p "$WORK"
@@ -39,6 +47,9 @@ start=$(date +%s)
 fail=0
 say() { echo "[conformance-fresh $(( $(date +%s) - start ))s] $*"; }
 nnxspec() { "$PY" -m spec.runner "$@"; }
+# the CONFORMANCE.md columns: the reference, then every committed flax release, oldest first
+columns() { echo results/reference; ls -d results/flax-* 2>/dev/null | sort -V; }
+env_of() { if [ -n "$ENVS" ] && [ -f "$ENVS/flax-$1/nnxspec-env.json" ]; then echo "$ENVS/flax-$1"; else echo "$WORK/flax-$1"; fi; }
 
 RUNS=()
 [ "${NNXSPEC_FRESH_REFERENCE:-1}" = 1 ] && RUNS+=(reference)
@@ -53,8 +64,8 @@ if [ "$UPDATE" != 1 ]; then
   if ! nnxspec typecheck --section | cmp -s - results/typing.md; then
     say "FAILED: results/typing.md is stale: nnxspec typecheck --section > results/typing.md"; fail=1
   fi
-  if ! nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 \
-       --section results/typing.md --check CONFORMANCE.md; then
+  # shellcheck disable=SC2046
+  if ! nnxspec conformance $(columns) --section results/typing.md --check CONFORMANCE.md; then
     fail=1
   fi
 fi
@@ -66,21 +77,28 @@ if ! "$PY" -m pip wheel -q --no-deps -w "$WORK/wheel" "$ROOT" > "$WORK/wheel.log
 fi
 WHEEL=$(ls "$WORK"/wheel/nnxspec-*.whl | head -1)
 pids=()
+building=()
 for v in $VERSIONS; do
+  if [ "$(env_of "$v")" != "$WORK/flax-$v" ]; then say "reusing $(env_of "$v")"; continue; fi
   say "building the flax $v environment"
   nnxspec env "flax==$v" "$WORK/flax-$v" --clear --source "$WHEEL" > "$WORK/env-$v.log" 2>&1 &
-  pids+=($!)
+  pids+=($!); building+=("$v")
+  if [ "${#pids[@]}" -ge "$JOBS" ]; then
+    if ! wait "${pids[0]}"; then tail -30 "$WORK/env-${building[0]}.log"; say "FAILED: the flax ${building[0]} environment"; exit 1; fi
+    pids=("${pids[@]:1}"); building=("${building[@]:1}")
+  fi
 done
 i=0
-for v in $VERSIONS; do
-  if ! wait "${pids[$i]}"; then tail -30 "$WORK/env-$v.log"; say "FAILED: the flax $v environment"; exit 1; fi
+for p in "${pids[@]}"; do
+  if ! wait "$p"; then tail -30 "$WORK/env-${building[$i]}.log"; say "FAILED: the flax ${building[$i]} environment"; exit 1; fi
   i=$((i + 1))
 done
 say "environments ready"
 
 # 3. The ci runs (and the target tests inside each flax environment).
 run_one() {
-  local run=$1 out="$WORK/results-$1" v=${1#flax-}
+  local run=$1 out="$WORK/results-$1" v=${1#flax-} envdir
+  envdir=$(env_of "${1#flax-}")
   rm -rf "$out"
   if [ "$run" = reference ]; then
     (cd "$WORK" && "$PY" -m spec.runner check --target reference --profile ci --report "$out") \
@@ -90,9 +108,9 @@ run_one() {
   # a memory cap, so a law that runs away fails with MemoryError instead of the OOM killer taking
   # the whole run (flax's traversals of the 100,000-node inputs of the robustness laws)
   (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"
-   cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/nnxspec" check --target flax --profile ci \
+   cd "$WORK" && env -u PYTHONPATH "$envdir/bin/nnxspec" check --target flax --profile ci \
       --expect "$ROOT/spec/targets/expectations/flax-$v.toml" --report "$out") > "$WORK/check-$run.log" 2>&1
-  (cd "$WORK" && env -u PYTHONPATH "$WORK/flax-$v/bin/python" -m pytest -q -p no:cacheprovider \
+  (cd "$WORK" && env -u PYTHONPATH "$envdir/bin/python" -m pytest -q -p no:cacheprovider \
       -c "$ROOT/pyproject.toml" --rootdir "$ROOT" "$ROOT/tests/targets") > "$WORK/tests-$run.log" 2>&1
   echo $? > "$WORK/tests-$run.rc"
   # every vector's standalone reproducer must fail on its release (the committed ones; the new
@@ -102,18 +120,19 @@ run_one() {
   for f in "$vecs"/*.py; do
     [ -e "$f" ] || continue
     if (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"; cd "$WORK" && timeout 600 \
-        env -u PYTHONPATH "$WORK/flax-$v/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
+        env -u PYTHONPATH "$envdir/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
       echo "reproducer passed on flax $v (it must fail): $f"; bad=1
     fi
   done >> "$WORK/repro-$run.log"
   echo $bad > "$WORK/repro-$run.rc"
 }
-# the flax runs side by side, then the reference (its robustness laws need the memory)
+# the flax runs, JOBS side by side, then the reference (its robustness laws need the memory)
 pids=()
 for run in "${RUNS[@]}"; do
   [ "$run" = reference ] && continue
   say "checking $run (ci profile)"
-  if [ "${NNXSPEC_FRESH_SERIAL:-0}" = 1 ]; then run_one "$run"; else run_one "$run" & pids+=($!); fi
+  run_one "$run" & pids+=($!)
+  if [ "${#pids[@]}" -ge "$JOBS" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
 if [ "${RUNS[0]}" = reference ]; then say "checking reference (ci profile)"; run_one reference; fi
@@ -150,8 +169,8 @@ if [ "$UPDATE" = 1 ] && [ "$fail" != 0 ]; then
 elif [ "$UPDATE" = 1 ]; then
   for run in "${RUNS[@]}"; do rm -rf "results/$run" && cp -r "$WORK/results-$run" "results/$run"; done
   nnxspec typecheck --section > results/typing.md
-  nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 \
-      --section results/typing.md --output CONFORMANCE.md || fail=1
+  # shellcheck disable=SC2046
+  nnxspec conformance $(columns) --section results/typing.md --output CONFORMANCE.md || fail=1
   say "results/ and CONFORMANCE.md updated: review and commit them"
 fi
 say "done (exit $fail)"

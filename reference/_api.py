@@ -24,7 +24,7 @@ from reference._typing import A, Key, Node
 from reference._unflatten import unflatten_graph
 from reference._update import update_graph
 from reference._variables import Variable, VariableState
-from reference.errors import FilterError
+from reference.errors import FilterError, NodeTypeError
 
 GraphState: TypeAlias = State[Key, VariableState[Any]]
 PureState: TypeAlias = tuple[GraphDef[A], GraphState]
@@ -60,8 +60,6 @@ def unflatten(
         index_ref_cache: index -> existing objects to reuse (cleared and re-filled).
     """
     if not isinstance(graphdef, (NodeDef, NodeRef)):
-        from reference.errors import NodeTypeError
-
         raise NodeTypeError(f"a {type(graphdef).__name__}", (), "expected a NodeDef or NodeRef")
     node: Node = unflatten_graph(graphdef, state, index_ref, index_ref_cache)
     return node

@@ -12,17 +12,19 @@ Contract (the seed's semantics):
   subtrees without Variables get no entry.
 - An array attribute raises ``ArrayLeafError``; any other non-node value is static.
 
-[Deviation D-1] no recursion: an explicit stack of frames, each holding its children
-iterator and its state dict (linked into the parent's dict, and unlinked again if it
-ends up empty), so no path tuple is ever built on the hot path.
+[Deviation D-1] no recursion: an explicit stack of ``_Frame`` records, each holding its
+children iterator and its state dict (linked into the parent's dict, and unlinked again
+if it ends up empty), so no path tuple is ever built on the hot path. One ``_Flatten``
+holds what the walk shares (tokens, indices, the pytree cycle guard); its loop handles
+Variables and statics inline and hands the rarer kinds to one method each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import dataclasses
+from collections.abc import Hashable, Iterator
 from typing import Any
 
-from reference._gc import paused_gc
 from reference._graphdef import NodeDef, NodeRef, nodedef_view
 from reference._jax import check_keys
 from reference._mappings import EMPTY_METADATA, HashableMapping, RefMap
@@ -35,39 +37,47 @@ from reference._registry import (
     K_STATIC,
     K_VARIABLE,
     KIND,
-    PYTREE_REGISTRY,
     TRUSTED_KEYS,
     GenericPytree,
+    NodeImpl,
     impl_of,
     kind_of,
     node_impl,
 )
-from reference._tokens import LEAF_DEF, LEAF_REF, NODE, STATIC, SUB, SUB_REF
-from reference._variables import VariableState
+from reference._tokens import LEAF_DEF, LEAF_REF, NODE, STATIC, SUB, SUB_REF, Token
 from reference.errors import ArrayLeafError, GraphError, GraphTypeError, PytreeCycleError
 
-# A frame is a list (cheaper than an object here):
-# [children iterator, header position in ops, state dict, parent frame, key, guard]
-# where guard is the pytree's id for a pytree frame, and for a graph-node frame the
-# cycle-guard set of the enclosing pytrees (restored when the frame is popped).
-# A frame's state dict is linked into its parent's when the frame is pushed, and unlinked
-# when it is popped empty, so subtrees without Variables get no entry.
-_IT, _HDR, _OUT, _PARENT, _KEY, _GUARD = range(6)
 _NONE_HEADER = (NODE, type(None), -1, None, 0, 0)
 
 
-def _frame_path(frame: list[Any], *key: Any) -> tuple[Hashable, ...]:
-    """The path of ``frame`` (plus ``key`` if given), found by walking the parent links."""
-    if frame[_PARENT] is None:
-        return ()  # the virtual frame: its only child is the root
-    keys = list(key)
-    while frame[_PARENT][_PARENT] is not None:  # stop at the root's frame
-        keys.append(frame[_KEY])
-        frame = frame[_PARENT]
-    return tuple(reversed(keys))
+@dataclasses.dataclass(slots=True)
+class _Frame:
+    """A node whose children are being flattened."""
+
+    items: Iterator[tuple[Any, Any]]
+    """The children not visited yet, in flatten order."""
+    header: int
+    """The position of the node's header token (-1 for the virtual frame above the root)."""
+    out: dict[Any, Any]
+    """The node's state dict, linked into the parent's under ``key`` while it is open."""
+    parent: _Frame | None
+    key: Any
+    guard: int | set[int]
+    """A pytree's own id; for a graph node, the cycle guard of the enclosing pytrees (restored
+    when the frame is closed)."""
+
+    def path(self, *key: Any) -> tuple[Hashable, ...]:
+        """The path of this frame (plus ``key`` if given), found by walking the parent links."""
+        if self.parent is None:
+            return ()  # the virtual frame: its only child is the root
+        keys = list(key)
+        frame = self
+        while frame.parent is not None and frame.parent.parent is not None:
+            keys.append(frame.key)  # stop at the root's frame
+            frame = frame.parent
+        return tuple(reversed(keys))
 
 
-@paused_gc
 def flatten_graph(
     node: Any, ref_index: RefMap[Any, int] | None = None
 ) -> tuple[NodeDef[Any] | NodeRef[Any], dict[Any, Any]]:
@@ -89,161 +99,153 @@ def flatten_graph(
     node_impl(node)  # raises NotANodeError for Variables, arrays and statics
     if type(node) in GRAPH_REGISTRY and id(node) in ids:
         return NodeRef(type(node), ids[id(node)]), {}
-    holder: dict[Any, Any] = {}
-    ops: list[tuple[Any, ...]] = []
-    alive: list[Any] = []
+    walk = _Flatten(ids)
     # the virtual frame yields the root as its only child, so the root goes through
     # the same code as every other node; its (SUB, None) token is dropped at the end
-    virtual: list[Any] = [iter(((None, node),)), None, holder, None, None, 0]
+    holder: dict[Any, Any] = {}
     try:
-        _run(virtual, ops, ids, alive)
+        walk.run(_Frame(iter(((None, node),)), -1, holder, None, None, 0))
     except BaseException:
-        for obj in alive:  # leave the caller's RefMap as it was
+        for obj in walk.alive:  # leave the caller's RefMap as it was
             del ids[id(obj)]
         raise
     if ref_index is not None:
-        keys = ref_index._keys
-        for obj in alive:
-            keys[id(obj)] = obj
-    del ops[0]
-    return nodedef_view(tuple(ops)), holder.get(None, {})
+        for obj in walk.alive:
+            ref_index._keys[id(obj)] = obj
+    del walk.ops[0]
+    return nodedef_view(tuple(walk.ops)), holder.get(None, {})
 
 
-def _run(
-    virtual: list[Any], ops: list[tuple[Any, ...]], ids: dict[int, int], alive: list[Any]
-) -> None:
-    # One loop for the whole graph; long because splitting it would add a call per
-    # child on the hottest path of the library. Branches are ordered by frequency.
-    append = ops.append
-    kind_get = KIND.get
-    graph_get = GRAPH_REGISTRY.__getitem__
-    trusted = TRUSTED_KEYS
-    ids_get = ids.get
-    keep = alive.append
-    new = object.__new__
-    counter = len(ids)
-    # Cycle guard: the pytree containers on the current path since the last graph node.
-    # A container met again *below a graph node* is fine (that node becomes a reference
-    # on the next round); met again with only containers in between, it never ends.
-    on_path: set[int] = set()
-    out: dict[Any, Any]
-    stack = [virtual]
-    while stack:
-        frame = stack[-1]
-        for key, value in frame[_IT]:
-            t = type(value)
-            kind = kind_get(t)
-            if kind is None or kind == K_DYNAMIC:
-                kind = kind_of(value)
-            if kind == K_VARIABLE:
-                vid = id(value)
-                index = ids_get(vid)
-                if index is not None:
-                    append((LEAF_REF, key, t, index))
-                    continue
-                ids[vid] = counter
-                keep(value)
-                state = new(VariableState)
-                state.type = t
-                state.value = value.raw_value
-                metadata = value.__dict__
-                if metadata:
-                    state.__dict__.update(metadata)
-                    append((LEAF_DEF, key, t, counter, HashableMapping(metadata)))
-                else:
-                    append((LEAF_DEF, key, t, counter, EMPTY_METADATA))
-                counter += 1
-                frame[_OUT][key] = state
-            elif kind == K_STATIC:
-                append((STATIC, key, value))
-            elif kind == K_GRAPH:
-                vid = id(value)
-                index = ids_get(vid)
-                if index is not None:
-                    append((SUB_REF, key, t, index))
-                    continue
-                impl = graph_get(t)
-                try:
-                    items, metadata = impl.flatten(value)
-                except GraphError as error:
-                    raise error.at(_frame_path(frame, key)) from None
-                if t not in trusted:
-                    _check_keys(items, value, frame, key)
-                ids[vid] = counter
-                keep(value)
-                append((SUB, key))
-                header = len(ops)
-                append((NODE, t, counter, metadata, len(items), 0))
-                counter += 1
-                if items:
-                    frame[_OUT][key] = out = {}
-                    stack.append([iter(items), header, out, frame, key, on_path])
-                    on_path = set()
-                    break
-            elif value is None:  # common (optional submodules): no hook call, no frame
-                append((SUB, key))
-                append(_NONE_HEADER)
-            elif kind == K_PYTREE or kind == K_GENERIC:
-                vid = id(value)
-                if vid in on_path:
-                    raise PytreeCycleError(
-                        f"a {t.__name__} that contains itself",
-                        _frame_path(frame, key),
-                        "expected pytree containers to form a tree",
-                        "put a graph node (e.g. a Module) on the cycle",
-                    )
-                items, metadata = _children(value, kind, frame, key)
-                append((SUB, key))
-                header = len(ops)
-                append(
-                    (NODE, t if kind == K_PYTREE else GenericPytree, -1, metadata, len(items), 0)
-                )
-                if items:
-                    on_path.add(vid)
-                    frame[_OUT][key] = out = {}
-                    stack.append([iter(items), header, out, frame, key, vid])
-                    break
-            else:  # K_ARRAY, the only kind left
-                raise ArrayLeafError(
-                    f"a {t.__name__} attribute",
-                    _frame_path(frame, key),
-                    f"expected a Variable or a static value, found an array of shape {getattr(value, 'shape', '?')}",
-                    "wrap it in a Variable, e.g. `Param(x)`",
-                )
+class _Flatten:
+    """One flatten: the tokens written so far and the objects numbered so far."""
+
+    __slots__ = ("alive", "counter", "ids", "on_path", "ops", "stack")
+
+    def __init__(self, ids: dict[int, int]) -> None:
+        self.ids = ids
+        self.ops: list[Token] = []
+        self.alive: list[Any] = []  # the objects numbered by this call, in order
+        self.counter = len(ids)
+        # Cycle guard: the pytree containers on the current path since the last graph node.
+        # A container met again *below a graph node* is fine (that node becomes a reference
+        # on the next round); met again with only containers in between, it never ends.
+        self.on_path: set[int] = set()
+        self.stack: list[_Frame] = []
+
+    def run(self, virtual: _Frame) -> None:
+        """Visit every child of every frame, depth first; branches by frequency."""
+        ops, ids = self.ops, self.ids
+        self.stack.append(virtual)
+        while self.stack:
+            frame = self.stack[-1]
+            for key, value in frame.items:
+                kind = KIND.get(type(value))
+                if kind is None or kind == K_DYNAMIC:
+                    kind = kind_of(value)
+                if kind == K_VARIABLE:
+                    index = ids.get(id(value))
+                    if index is not None:
+                        ops.append((LEAF_REF, key, type(value), index))
+                        continue
+                    index = self._number(value)
+                    metadata = value.__dict__
+                    hashable = HashableMapping(metadata) if metadata else EMPTY_METADATA
+                    ops.append((LEAF_DEF, key, type(value), index, hashable))
+                    frame.out[key] = value.to_state()
+                elif kind == K_STATIC:
+                    ops.append((STATIC, key, value))
+                elif kind == K_GRAPH:
+                    if self._graph_node(frame, key, value):
+                        break
+                elif value is None:  # common (optional submodules): no hook call, no frame
+                    ops.append((SUB, key))
+                    ops.append(_NONE_HEADER)
+                elif kind == K_PYTREE or kind == K_GENERIC:
+                    if self._pytree(frame, key, value, kind):
+                        break
+                else:  # K_ARRAY, the only kind left
+                    raise _array_error(frame, key, value)
+            else:
+                self._close(self.stack.pop())
+
+    def _number(self, value: Any) -> int:
+        """Give ``value`` (a graph node or Variable met for the first time) the next index."""
+        index = self.ids[id(value)] = self.counter
+        self.alive.append(value)
+        self.counter += 1
+        return index
+
+    def _graph_node(self, frame: _Frame, key: Any, value: Any) -> bool:
+        """Write a graph node's tokens; True if a frame was pushed for its children."""
+        index = self.ids.get(id(value))
+        if index is not None:
+            self.ops.append((SUB_REF, key, type(value), index))
+            return False
+        items, metadata = _children(value, GRAPH_REGISTRY[type(value)], frame, key)
+        self.ops.append((SUB, key))
+        self.ops.append((NODE, type(value), self._number(value), metadata, len(items), 0))
+        if not items:
+            return False
+        self._push(frame, key, items, self.on_path)
+        self.on_path = set()  # the cycle guard restarts below a graph node
+        return True
+
+    def _pytree(self, frame: _Frame, key: Any, value: Any, kind: int) -> bool:
+        """Write a pytree container's tokens; True if a frame was pushed for its children."""
+        if id(value) in self.on_path:
+            raise PytreeCycleError(
+                f"a {type(value).__name__} that contains itself",
+                frame.path(key),
+                "expected pytree containers to form a tree",
+                "put a graph node (e.g. a Module) on the cycle",
+            )
+        items, metadata = _children(value, impl_of(value, kind), frame, key, kind != K_GENERIC)
+        node_type = type(value) if kind == K_PYTREE else GenericPytree
+        self.ops.append((SUB, key))
+        self.ops.append((NODE, node_type, -1, metadata, len(items), 0))
+        if not items:
+            return False
+        self.on_path.add(id(value))
+        self._push(frame, key, items, id(value))
+        return True
+
+    def _push(self, frame: _Frame, key: Any, items: Any, guard: int | set[int]) -> None:
+        out: dict[Any, Any] = {}
+        frame.out[key] = out
+        self.stack.append(_Frame(iter(items), len(self.ops) - 1, out, frame, key, guard))
+
+    def _close(self, frame: _Frame) -> None:
+        """Finish ``frame``: its header's size, no empty state entry, the cycle guard."""
+        if frame.parent is None:
+            return  # the virtual frame
+        h = self.ops[frame.header]
+        self.ops[frame.header] = (NODE, h[1], h[2], h[3], h[4], len(self.ops) - frame.header - 1)
+        if not frame.out:  # no Variable below: no state entry
+            del frame.parent.out[frame.key]
+        if type(frame.guard) is int:
+            self.on_path.discard(frame.guard)
         else:
-            stack.pop()
-            header = frame[_HDR]
-            if header is not None:
-                h = ops[header]
-                ops[header] = (NODE, h[1], h[2], h[3], h[4], len(ops) - header - 1)
-                if not frame[_OUT]:  # no Variable below: no state entry
-                    del frame[_PARENT][_OUT][frame[_KEY]]
-                guard = frame[_GUARD]
-                if type(guard) is int:
-                    on_path.discard(guard)
-                else:
-                    on_path = guard
+            self.on_path = frame.guard  # type: ignore[assignment]
 
 
-def _check_keys(items: Any, value: Any, frame: list[Any], key: Any) -> None:
-    try:
-        check_keys([k for k, _ in items], value)
-    except GraphError as error:
-        raise error.at(_frame_path(frame, key)) from None
-
-
-def _children(value: Any, kind: int, frame: list[Any], key: Any) -> tuple[Any, Any]:
-    """Call the node's flatten hook; validate keys of untrusted node types."""
-    t = type(value)
-    impl = (
-        GRAPH_REGISTRY[t]
-        if kind == K_GRAPH
-        else (PYTREE_REGISTRY[t] if kind == K_PYTREE else impl_of(value, kind))
-    )
+def _children(
+    value: Any, impl: NodeImpl, frame: _Frame, key: Any, checked: bool = True
+) -> tuple[Any, Any]:
+    """Call the node's flatten hook; validate the keys of untrusted node types (``checked``:
+    generic pytrees' keys come from jax and are not checked)."""
     try:
         items, metadata = impl.flatten(value)
-        if kind != K_GENERIC and t not in TRUSTED_KEYS:
+        if checked and type(value) not in TRUSTED_KEYS:
             check_keys([k for k, _ in items], value)
     except GraphError as error:
-        raise error.at(_frame_path(frame, key)) from None
+        raise error.at(frame.path(key)) from None
     return items, metadata
+
+
+def _array_error(frame: _Frame, key: Any, value: Any) -> ArrayLeafError:
+    return ArrayLeafError(
+        f"a {type(value).__name__} attribute",
+        frame.path(key),
+        f"expected a Variable or a static value, found an array of shape {getattr(value, 'shape', '?')}",
+        "wrap it in a Variable, e.g. `Param(x)`",
+    )

@@ -20,8 +20,11 @@ from typing import TYPE_CHECKING, Any, overload
 from typing_extensions import TypeVar
 
 from reference._filters import Filter, to_predicate
+from reference._flatten import flatten_graph
+from reference._iter import iter_graph
 from reference._registry import TRUSTED_KEYS, register_graph_node_type
 from reference._typing import Key, PathParts
+from reference._unflatten import unflatten_graph
 from reference._variables import Variable, VariableState
 from reference.errors import InvalidKeyError, NodeTypeError
 
@@ -58,10 +61,8 @@ class Object:
         TRUSTED_KEYS.add(cls)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        from reference._api import merge, split
-
-        graphdef, state = split(self)
-        return merge(copy.deepcopy(graphdef, memo), copy.deepcopy(state, memo))
+        graphdef, state = flatten_graph(self)
+        return unflatten_graph(copy.deepcopy(graphdef, memo), copy.deepcopy(state, memo))
 
     def __repr__(self) -> str:
         fields = ", ".join(
@@ -156,8 +157,6 @@ class Module(Object):
 
     def iter_modules(self) -> Iterator[tuple[PathParts, Module]]:
         """Yield ``(path, module)`` for every Module in the graph, post-order, root last."""
-        from reference._iter import iter_graph
-
         for path, value in iter_graph(self):
             if isinstance(value, Module):
                 yield path, value

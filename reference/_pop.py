@@ -10,16 +10,17 @@ Contract:
 - A Variable to pop that sits in a pytree container raises ``ImmutableNodeError``.
 - [Deviation D-2] all-or-nothing: every occurrence is found and checked before the first
   ``pop_key``. [Deviation D-1] iterative. Path tuples are built only for Variables whose
-  bucket depends on the path, and for popped ones.
+  bucket depends on the path, and for popped ones. Each Variable met is a ``_Found`` record,
+  each place holding it an ``_Occurrence``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 from reference._filters import Bucketer, Filter, to_predicate
-from reference._gc import paused_gc
 from reference._nested import from_flat
 from reference._registry import (
     K_GENERIC,
@@ -37,13 +38,34 @@ from reference.errors import GraphError, ImmutableNodeError
 _NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)
 
 
-@paused_gc
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Occurrence:
+    """One place holding a Variable: ``parent[key]``, the ``order``-th Variable place met."""
+
+    order: int
+    impl: NodeImpl
+    parent: Any
+    key: Any
+    path: tuple[Hashable, ...] | None
+    """Built only when the Variable is popped."""
+
+
+@dataclasses.dataclass(slots=True)
+class _Found:
+    """A Variable met by the walk: its bucket (``n`` = no filter matched), first path, places."""
+
+    variable: Any
+    bucket: int
+    path: tuple[Hashable, ...] | None
+    occurrences: list[_Occurrence] = dataclasses.field(default_factory=list)
+
+
 def pop_graph(node: Any, filters: Sequence[Filter]) -> list[dict[Any, Any]]:
     """Pop the Variables of ``node`` matched by ``filters``; one nested dict per filter."""
     bucketer = Bucketer([to_predicate(f) for f in filters])
     n = len(filters)
     seen: dict[int, Any] = {id(node): node}  # nodes and Variables; values keep them alive
-    found: dict[int, list[Any]] = {}  # id(variable) -> [variable, bucket, first path, occurrences]
+    found: dict[int, _Found] = {}  # id(variable) -> what is known about it
     keys: list[Hashable] = []
     counter = 0  # occurrence number, in traversal order
     stack = [(node_impl(node), node, iter(_children(node, node_impl(node), keys)))]
@@ -55,8 +77,8 @@ def pop_graph(node: Any, filters: Sequence[Filter]) -> list[dict[Any, Any]]:
                 entry = found.get(id(value))
                 if entry is None:
                     entry = found[id(value)] = _classify(bucketer, value, keys, key)
-                path = (*keys, key) if entry[1] < n else None
-                entry[3].append((counter, impl, parent, key, path))
+                path = (*keys, key) if entry.bucket < n else None
+                entry.occurrences.append(_Occurrence(counter, impl, parent, key, path))
                 counter += 1
             elif kind in _NODE_KINDS and id(value) not in seen:
                 seen[id(value)] = value
@@ -78,7 +100,7 @@ def _children(node: Any, impl: NodeImpl, keys: list[Hashable]) -> Sequence[tuple
         raise error.at(tuple(keys)) from None
 
 
-def _classify(bucketer: Bucketer, variable: Any, keys: list[Hashable], key: Any) -> list[Any]:
+def _classify(bucketer: Bucketer, variable: Any, keys: list[Hashable], key: Any) -> _Found:
     bucket = bucketer.cached(variable)
     path = None
     if bucket is None:
@@ -86,28 +108,25 @@ def _classify(bucketer: Bucketer, variable: Any, keys: list[Hashable], key: Any)
         bucket = bucketer.bucket(path, variable)
     elif bucket < len(bucketer.predicates):
         path = (*keys, key)
-    return [variable, bucket, path, []]
+    return _Found(variable, bucket, path)
 
 
-def _commit(found: dict[int, list[Any]], n: int) -> list[dict[Any, Any]]:
-    popped = [entry for entry in found.values() if entry[1] < n]
+def _commit(found: dict[int, _Found], n: int) -> list[dict[Any, Any]]:
+    popped = [entry for entry in found.values() if entry.bucket < n]
     # check every occurrence first, in traversal order, so the first offending one is named
     blocked = [
-        (order, key, parent, path)
-        for _, _, _, occurrences in popped
-        for order, impl, parent, key, path in occurrences
-        if type(impl) is not GraphNodeImpl
+        o for entry in popped for o in entry.occurrences if type(o.impl) is not GraphNodeImpl
     ]
     if blocked:
-        _, key, parent, path = min(blocked, key=lambda item: item[0])
+        first = min(blocked, key=lambda o: o.order)
         raise ImmutableNodeError(
-            f"key {key!r} popped from a {type(parent).__name__}",
-            path,
+            f"key {first.key!r} popped from a {type(first.parent).__name__}",
+            first.path,
             "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
         )
     pairs: list[list[tuple[Any, Any]]] = [[] for _ in range(n)]
-    for variable, bucket, path, occurrences in popped:
-        for _, impl, parent, key, _ in occurrences:
-            impl.pop_key(parent, key)
-        pairs[bucket].append((path, variable.to_state()))
+    for entry in popped:
+        for o in entry.occurrences:
+            o.impl.pop_key(o.parent, o.key)  # type: ignore[union-attr]
+        pairs[entry.bucket].append((entry.path, entry.variable.to_state()))
     return [from_flat(p) for p in pairs]

@@ -8,10 +8,10 @@ finds the value that makes a GraphDef unhashable ([Deviation D-12]).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any, Final
 
-from reference._gc import paused_gc
 from reference.errors import UnhashableGraphDefError
 
 NODE: Final = 0
@@ -85,11 +85,19 @@ def unhashable_error(ops: tuple[Token, ...], error: TypeError) -> UnhashableGrap
     return UnhashableGraphDefError("index_mapping", None, f"expected a hashable value: {error}")
 
 
-@paused_gc
+@dataclasses.dataclass(slots=True)
+class _Open:
+    """A node being rendered: attributes left, its metadata, its index mapping (root only)."""
+
+    remaining: int
+    metadata: Any
+    mapping: object
+
+
 def render_tokens(ops: Sequence[Token], index_mapping: object = None) -> str:
     """Render tokens as a nested ``NodeDef(...)`` expression, on one line, iteratively."""
     parts: list[str] = []
-    stack: list[list[Any]] = []  # open nodes: [remaining attributes, metadata, index_mapping]
+    stack: list[_Open] = []
     text = _ReprCache()
     for token in ops:
         tag = token[0]
@@ -98,7 +106,7 @@ def render_tokens(ops: Sequence[Token], index_mapping: object = None) -> str:
             continue
         if tag == NODE:
             parts.append(f"NodeDef(type={text.name(token[1])}, index={token[2]}, attributes=(")
-            stack.append([token[4], token[3], None if stack else index_mapping])
+            stack.append(_Open(token[4], token[3], None if stack else index_mapping))
             completed = False
         else:
             parts.append(_render_leaf(token, text))
@@ -106,13 +114,13 @@ def render_tokens(ops: Sequence[Token], index_mapping: object = None) -> str:
         while stack:
             top = stack[-1]
             if completed:
-                top[0] -= 1
-            if top[0] > 0:
+                top.remaining -= 1
+            if top.remaining > 0:
                 if completed:
                     parts.append(", ")
                 break
             stack.pop()
-            parts.append(f"), metadata={text.repr(top[1])}, index_mapping={top[2]!r})")
+            parts.append(f"), metadata={text.repr(top.metadata)}, index_mapping={top.mapping!r})")
             if stack:
                 parts.append(")")  # closes the SubGraphAttribute holding this node
             completed = True

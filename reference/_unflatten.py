@@ -23,17 +23,19 @@ to reuse: graph nodes are cleared and re-filled, Variables updated in place.
 [Deviation D-2] everything is built and checked before any existing object is touched:
 reused objects are only changed in a final commit step, and on error ``index_ref`` is
 rolled back, so a failing call leaves the graph, the state and ``index_ref`` as they were.
-[Deviation D-1] no recursion: an explicit stack of frames.
+[Deviation D-1] no recursion: an explicit stack of ``_Frame`` records, one per node being
+built. One ``_Build`` holds what the scan shares; its loop handles the common tokens inline
+and hands the rarer cases (reused objects, raw values, references, errors) to helpers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from reference._gc import paused_gc
 from reference._graphdef import NodeDef, NodeRef
-from reference._registry import IMPLS, GraphNodeImpl
+from reference._registry import IMPLS, GraphNodeImpl, NodeImpl
 from reference._state import State
 from reference._tokens import LEAF_DEF, STATIC, SUB, SUB_REF, Token
 from reference._typing import MISSING
@@ -50,12 +52,42 @@ from reference.errors import (
 
 _EMPTY: dict[Any, Any] = {}
 _NONE_TYPE = type(None)
-# A frame is a list: [remaining attributes, children, state, consumed keys, header position,
-#                     impl, graph node or None, key in parent, reused from the cache]
-_REMAINING, _CHILDREN, _STATE, _CONSUMED, _HDR, _IMPL, _NODE, _KEY, _REUSED = range(9)
 
 
-@paused_gc
+@dataclasses.dataclass(slots=True)
+class _Frame:
+    """A node being built: its attributes are read from the tokens after its header."""
+
+    remaining: int
+    """Attributes of the node not read yet."""
+    state: Mapping[Any, Any]
+    """The state given for the node."""
+    header: int
+    """The position of the node's header token."""
+    impl: NodeImpl
+    node: Any
+    """The graph node (created empty, or reused), or None for a pytree (built at the end)."""
+    key: Any
+    """The node's key in its parent (None for the root)."""
+    reused: bool
+    """The graph node came from ``index_ref_cache``."""
+    children: list[tuple[Any, Any]] = dataclasses.field(default_factory=list)
+    consumed: int = 0
+    """Keys of ``state`` used so far (leftovers are an error)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Commit:
+    """A change to a reused object, applied once everything is built."""
+
+    impl: NodeImpl | None
+    """The node's impl, or None for a Variable."""
+    target: Any
+    payload: Any
+    """A node's children, or the state value for a Variable."""
+    reused: bool = True
+
+
 def unflatten_graph(
     graphdef: NodeDef[Any] | NodeRef[Any],
     state: Mapping[Any, Any],
@@ -77,22 +109,203 @@ def unflatten_graph(
         raise NodeTypeError(
             f"a {type(graphdef).__name__} given as a GraphDef", (), "expected a NodeDef or NodeRef"
         )
-    mapping = _as_mapping(state, [], None) if type(state) is not dict else state
-    commits: list[tuple[Any, ...]] | None = None if index_ref_cache is None else []
+    build = _Build(graphdef._ops, index_ref, index_ref_cache)
     size_before = len(index_ref)
     try:
-        node = _build(graphdef._ops, graphdef._start, mapping, index_ref, index_ref_cache, commits)
+        node = build.run(graphdef._start, _as_mapping(state, build, None))
     except BaseException:
         for index in list(index_ref)[size_before:]:  # dicts keep insertion order
             del index_ref[index]
         raise
-    if commits:
-        _commit(commits)
+    if build.commits:
+        _commit(build.commits)
     return node
 
 
-def _as_mapping(value: Any, stack: list[list[Any]], key: Any) -> Mapping[Any, Any]:
-    """The state given for the subgraph at ``key`` below the top of ``stack``, as a mapping."""
+class _Build:
+    """One unflatten: the tokens, the objects built so far, the deferred commits."""
+
+    __slots__ = ("cache", "commits", "index_ref", "ops", "pos", "shared", "stack")
+
+    def __init__(
+        self, ops: tuple[Token, ...], index_ref: dict[int, Any], cache: Mapping[int, Any] | None
+    ) -> None:
+        self.ops = ops
+        self.index_ref = index_ref
+        self.cache = cache
+        self.commits: list[_Commit] = []  # only with a cache: reused objects change at the end
+        self.shared = bool(index_ref)  # index_ref came with entries: a Variable may exist
+        self.stack: list[_Frame] = []
+        self.pos = 0
+
+    def path(self, *key: Any) -> tuple[Hashable, ...]:
+        """The path of the top frame (plus ``key``); the root frame has no key."""
+        return (*(frame.key for frame in self.stack[1:]), *key)
+
+    def _where(self, key: Any) -> tuple[Hashable, ...]:
+        """The path of a node about to be opened at ``key`` (the root has none)."""
+        return self.path(key) if self.stack else ()
+
+    def run(self, start: int, state: Mapping[Any, Any]) -> Any:
+        """Read every token once, depth first; branches by frequency."""
+        ops, index_ref = self.ops, self.index_ref
+        self._open(start, state, None)
+        while True:
+            frame = self.stack[-1]
+            st, children = frame.state, frame.children
+            while frame.remaining:
+                token = ops[self.pos]
+                self.pos += 1
+                frame.remaining -= 1
+                tag, key = token[0], token[1]
+                if tag == LEAF_DEF:
+                    value = st.get(key, MISSING)
+                    if type(value) is VariableState and self.cache is None and not self.shared:
+                        variable = value.to_variable()
+                        frame.consumed += 1
+                    else:
+                        variable = self._leaf(frame, token, value)
+                    index_ref[token[3]] = variable
+                    children.append((key, variable))
+                elif tag == STATIC:
+                    if key in st:
+                        raise self._static_state(key, st[key])
+                    children.append((key, token[2]))
+                elif tag == SUB:
+                    if self._sub(frame, key):
+                        break
+                else:  # SUB_REF or LEAF_REF
+                    children.append((key, self._reference(frame, token)))
+            else:
+                node = self._close(frame)
+                self.stack.pop()
+                if not self.stack:
+                    return node
+                self.stack[-1].children.append((frame.key, node))
+
+    def _open(self, pos: int, state: Mapping[Any, Any], key: Any) -> None:
+        """Start building the node whose header is at ``pos``: push its frame."""
+        header = self.ops[pos]
+        node_type, index = header[1], header[2]
+        impl = IMPLS.get(node_type)
+        if impl is None:
+            raise NodeTypeError(
+                f"node type {getattr(node_type, '__name__', node_type)}",
+                self._where(key),
+                "expected a registered node type",
+            )
+        node, reused = None, False
+        if type(impl) is GraphNodeImpl:
+            node, reused = self._graph_node(node_type, index, header[3], key)
+            self.index_ref[index] = node
+        self.stack.append(_Frame(header[4], state, pos, impl, node, key, reused))
+        self.pos = pos + 1
+
+    def _graph_node(self, node_type: Any, index: int, metadata: Any, key: Any) -> tuple[Any, bool]:
+        """The graph node for ``index``: reused from the cache, or created empty."""
+        if index in self.index_ref:
+            raise DuplicateIndexError(
+                f"index {index}", self._where(key), "expected each GraphDef index to be built once"
+            )
+        if self.cache is None or index not in self.cache:
+            return IMPLS[node_type].create_empty(metadata), False  # type: ignore[union-attr]
+        node = self.cache[index]
+        if type(node) is not node_type:
+            raise NodeTypeError(
+                f"reused node for index {index}",
+                self._where(key),
+                f"expected {node_type.__name__}, found {type(node).__name__}",
+            )
+        return node, True
+
+    def _sub(self, frame: _Frame, key: Any) -> bool:
+        """A subgraph attribute; True if a frame was pushed for it (False for a bare None)."""
+        value = frame.state.get(key, MISSING)
+        if value is MISSING:
+            if self.ops[self.pos][1] is _NONE_TYPE:  # common: no frame for None
+                frame.children.append((key, None))
+                self.pos += 1
+                return False
+            sub: Mapping[Any, Any] = _EMPTY
+        else:
+            frame.consumed += 1
+            sub = value if type(value) is dict else _as_mapping(value, self, key)
+        self._open(self.pos, sub, key)
+        return True
+
+    def _close(self, frame: _Frame) -> Any:
+        """Finish ``frame``: check for leftover state, then build or fill the node."""
+        if frame.consumed != len(frame.state):
+            raise _unknown_keys(self.ops, frame.header, frame.state, self.path())
+        if frame.node is None:  # a pytree: built from its children
+            return frame.impl.unflatten(frame.children, self.ops[frame.header][3])  # type: ignore[union-attr]
+        if self.cache is None:
+            frame.impl.init(frame.node, frame.children)  # type: ignore[union-attr]
+        else:  # reused objects change only once everything is built
+            self.commits.append(_Commit(frame.impl, frame.node, frame.children, frame.reused))
+        return frame.node
+
+    def _leaf(self, frame: _Frame, token: Token, value: Any) -> Any:
+        """The Variable for a ``LEAF_DEF`` token, outside the common case."""
+        key, index = token[1], token[3]
+        if self.shared and index in self.index_ref:
+            frame.consumed += value is not MISSING
+            return self.index_ref[index]
+        if value is MISSING:
+            raise MissingKeyError(
+                f"{key!r}",
+                self.path(key),
+                f"expected the state of a {token[2].__name__}, found no entry",
+            )
+        frame.consumed += 1
+        if type(value) is not VariableState and isinstance(value, Mapping):
+            raise _mapping_for_variable(value, self.path(key))  # [Deviation D-17]
+        if self.cache is not None and index in self.cache:
+            return self._reuse_variable(self.cache[index], value, key)
+        if type(value) is VariableState:
+            return value.to_variable()
+        if isinstance(value, Variable):  # [Deviation D-6] a Variable counts as its state
+            return value.to_state().to_variable()
+        return token[2].from_metadata(value, token[4])  # [Deviation D-7] a copy
+
+    def _reuse_variable(self, variable: Any, value: Any, key: Any) -> Any:
+        if not isinstance(variable, Variable):
+            raise NodeTypeError(
+                "reused object for a Variable",
+                self.path(key),
+                f"expected a Variable, found {type(variable).__name__}",
+            )
+        self.commits.append(_Commit(None, variable, value))
+        return variable
+
+    def _reference(self, frame: _Frame, token: Token) -> Any:
+        """The object a ``SUB_REF`` / ``LEAF_REF`` token points at; a state value given at its
+        key is ignored, except that a leaf where a subgraph reference stands is an error."""
+        key = token[1]
+        target = self.index_ref.get(token[3], MISSING)
+        if target is MISSING:
+            raise DanglingReferenceError(
+                f"a reference to index {token[3]}",
+                self.path(key),
+                "expected an index built earlier",
+            )
+        if key in frame.state:
+            frame.consumed += 1
+            if token[0] == SUB_REF:  # the seed checks the value before following the reference
+                _as_mapping(frame.state[key], self, key)
+        return target
+
+    def _static_state(self, key: Any, value: Any) -> StateMismatchError:
+        return StateMismatchError(
+            f"state for static attribute {key!r}",
+            self.path(key),
+            f"expected no state entry, found {value!r}",
+            "static attributes live in the GraphDef",
+        )
+
+
+def _as_mapping(value: Any, build: _Build, key: Any) -> Mapping[Any, Any]:
+    """The state given for the subgraph at ``key`` below the top frame, as a mapping."""
     t = type(value)
     if t is dict:
         return value  # type: ignore[no-any-return]
@@ -102,7 +315,7 @@ def _as_mapping(value: Any, stack: list[list[Any]], key: Any) -> Mapping[Any, An
         return value
     raise StateMismatchError(
         f"a {t.__name__} given for a subgraph",
-        _path(stack, key),
+        build._where(key),
         "expected a mapping of the subgraph's state",
     )
 
@@ -117,193 +330,19 @@ def _mapping_for_variable(value: Any, path: tuple[Hashable, ...]) -> StateStruct
     )
 
 
-def _path(stack: list[list[Any]], *key: Any) -> tuple[Hashable, ...]:
-    """The path of the top frame of ``stack`` (plus ``key``); the root frame has no key."""
-    if not stack:
-        return ()
-    return (*(frame[_KEY] for frame in stack[1:]), *key)
-
-
-def _open(
-    ops: tuple[Token, ...],
-    pos: int,
-    state: Mapping[Any, Any],
-    key: Any,
-    index_ref: dict[int, Any],
-    cache: Mapping[int, Any] | None,
-    stack: list[list[Any]],
-) -> list[Any]:
-    """Start building the node whose header is at ``pos``: return its frame."""
-    header = ops[pos]
-    node_type, index = header[1], header[2]
-    impl = IMPLS.get(node_type)
-    if impl is None:
-        raise NodeTypeError(
-            f"node type {getattr(node_type, '__name__', node_type)}",
-            _path(stack, key) if stack else (),
-            "expected a registered node type",
-        )
-    node, reused = None, False
-    if type(impl) is GraphNodeImpl:
-        if index in index_ref:
-            raise DuplicateIndexError(
-                f"index {index}",
-                _path(stack, key) if stack else (),
-                "expected each GraphDef index to be built once",
-            )
-        if cache is not None and index in cache:
-            node, reused = cache[index], True
-            if type(node) is not node_type:
-                raise NodeTypeError(
-                    f"reused node for index {index}",
-                    _path(stack, key) if stack else (),
-                    f"expected {node_type.__name__}, found {type(node).__name__}",
-                )
-        else:
-            node = impl.create_empty(header[3])
-        index_ref[index] = node
-    return [header[4], [], state, 0, pos, impl, node, key, reused]
-
-
-def _build(
-    ops: tuple[Token, ...],
-    start: int,
-    state: Mapping[Any, Any],
-    index_ref: dict[int, Any],
-    cache: Mapping[int, Any] | None,
-    commits: list[tuple[Any, ...]] | None,
-) -> Any:
-    # One loop for the whole graph; long because a call per token would dominate the
-    # cost of merge. Branches are ordered by frequency.
-    shared = bool(index_ref)  # index_ref came with entries: a Variable may already exist
-    stack: list[list[Any]] = []
-    stack.append(_open(ops, start, state, None, index_ref, cache, stack))
-    pos = start + 1
-    new = object.__new__
-    ref_get = index_ref.get
-    while True:
-        frame = stack[-1]
-        remaining, children, st, consumed = frame[0], frame[1], frame[2], frame[3]
-        get = st.get
-        while remaining:
-            token = ops[pos]
-            pos += 1
-            remaining -= 1
-            tag, key = token[0], token[1]
-            if tag == LEAF_DEF:
-                value = get(key, MISSING)
-                if shared and token[3] in index_ref:
-                    consumed += value is not MISSING
-                    children.append((key, index_ref[token[3]]))
-                    continue
-                if value is MISSING:
-                    raise MissingKeyError(
-                        f"{key!r}",
-                        _path(stack, key),
-                        f"expected the state of a {token[2].__name__}, found no entry",
-                    )
-                consumed += 1
-                t = type(value)
-                if t is not VariableState and (t is dict or isinstance(value, Mapping)):
-                    raise _mapping_for_variable(value, _path(stack, key))  # [Deviation D-17]
-                if cache is not None and token[3] in cache:
-                    variable = _reuse_variable(cache[token[3]], value, commits, _path(stack, key))  # type: ignore[arg-type]
-                elif t is VariableState:
-                    variable = new(value.type)
-                    variable.raw_value = value.value
-                    if value.__dict__:
-                        variable.__dict__.update(value.__dict__)
-                elif isinstance(value, Variable):  # [Deviation D-6] a Variable counts as its state
-                    variable = value.to_state().to_variable()
-                else:
-                    variable = new(token[2])
-                    variable.raw_value = value
-                    if token[4]:
-                        variable.__dict__.update(token[4])  # [Deviation D-7] a copy
-                index_ref[token[3]] = variable
-                children.append((key, variable))
-            elif tag == STATIC:
-                if key in st:
-                    raise StateMismatchError(
-                        f"state for static attribute {key!r}",
-                        _path(stack, key),
-                        f"expected no state entry, found {get(key)!r}",
-                        "static attributes live in the GraphDef",
-                    )
-                children.append((key, token[2]))
-            elif tag == SUB:
-                value = get(key, MISSING)
-                sub: Mapping[Any, Any]
-                if value is MISSING:
-                    if ops[pos][1] is _NONE_TYPE:  # common: no frame for None
-                        children.append((key, None))
-                        pos += 1
-                        continue
-                    sub = _EMPTY
-                else:
-                    consumed += 1
-                    sub = value if type(value) is dict else _as_mapping(value, stack, key)
-                frame[0], frame[3] = remaining, consumed
-                stack.append(_open(ops, pos, sub, key, index_ref, cache, stack))
-                pos += 1
-                break
-            else:  # SUB_REF or LEAF_REF
-                target = ref_get(token[3], MISSING)
-                if target is MISSING:
-                    raise DanglingReferenceError(
-                        f"a reference to index {token[3]}",
-                        _path(stack, key),
-                        "expected an index built earlier",
-                    )
-                if key in st:
-                    consumed += 1
-                    if tag == SUB_REF:  # the seed checks the value before following the reference
-                        _as_mapping(st[key], stack, key)
-                children.append((key, target))
-        else:
-            if consumed != len(st):
-                raise _unknown_keys(ops, frame[_HDR], st, _path(stack))
-            node = frame[_NODE]
-            if node is None:  # a pytree: built from its children
-                node = frame[_IMPL].unflatten(children, ops[frame[_HDR]][3])
-            elif commits is None:
-                frame[_IMPL].init(node, children)
-            else:  # reused objects change only once everything is built
-                commits.append((frame[_IMPL], node, children, frame[_REUSED]))
-            stack.pop()
-            if not stack:
-                return node
-            stack[-1][_CHILDREN].append((frame[_KEY], node))
-
-
-def _reuse_variable(
-    variable: Any, value: Any, commits: list[tuple[Any, ...]], path: tuple[Hashable, ...]
-) -> Variable[Any]:
-    if not isinstance(variable, Variable):
-        raise NodeTypeError(
-            "reused object for a Variable",
-            path,
-            f"expected a Variable, found {type(variable).__name__}",
-        )
-    commits.append((None, variable, value))
-    return variable
-
-
-def _commit(commits: list[tuple[Any, ...]]) -> None:
+def _commit(commits: list[_Commit]) -> None:
     """Apply the deferred changes to reused objects, in post-order."""
-    for impl, target, payload, *reused in commits:
-        if impl is None:
-            if type(payload) is VariableState or isinstance(payload, Variable):
-                target.raw_value = (
-                    payload.raw_value if isinstance(payload, Variable) else payload.value
-                )
-                target.__dict__ = dict(payload.__dict__)
-            else:
-                target.raw_value = payload
-            continue
-        if reused[0]:
-            impl.clear(target)
-        impl.init(target, payload)
+    for c in commits:
+        if c.impl is not None:
+            if c.reused:
+                c.impl.clear(c.target)  # type: ignore[union-attr]
+            c.impl.init(c.target, c.payload)  # type: ignore[union-attr]
+        elif type(c.payload) is VariableState or isinstance(c.payload, Variable):
+            source = c.payload
+            c.target.raw_value = source.raw_value if isinstance(source, Variable) else source.value
+            c.target.__dict__ = dict(source.__dict__)
+        else:
+            c.target.raw_value = c.payload
 
 
 def _unknown_keys(

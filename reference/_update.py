@@ -20,15 +20,17 @@ twice and the last write wins.
 
 [Deviation D-2] two phases: the whole state is checked and every write is planned
 first (later steps see the planned new keys through an overlay), then the writes are
-applied. A failing call changes nothing. [Deviation D-1] iterative.
+applied. A failing call changes nothing. [Deviation D-1] iterative: an explicit stack of
+``_Frame`` records, one per node being updated; the planned writes are ``_Write`` records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import Any
+import dataclasses
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any, cast
 
-from reference._gc import paused_gc
+from reference._object import Object
 from reference._registry import (
     K_DYNAMIC,
     K_GENERIC,
@@ -54,69 +56,89 @@ from reference.errors import (
 )
 
 _NODE_KINDS = (K_GRAPH, K_PYTREE, K_GENERIC)
-# A frame is a list: [node, impl, children mapping, state items iterator, parent frame, key]
-_NODE, _IMPL, _CHILDREN, _ITEMS, _PARENT, _KEY = range(6)
 
 
-@paused_gc
+@dataclasses.dataclass(slots=True)
+class _Frame:
+    """A node being updated from the state given for it."""
+
+    node: Any
+    impl: NodeImpl
+    children: Mapping[Any, Any]
+    """The node's current children (``impl.node_dict``)."""
+    items: Iterator[tuple[Any, Any]]
+    """The state's entries for the node not visited yet."""
+    parent: _Frame | None
+    key: Any
+
+    def path(self, *key: Any) -> tuple[Hashable, ...]:
+        keys = list(key)
+        frame = self
+        while frame.parent is not None:
+            keys.append(frame.key)
+            frame = frame.parent
+        return tuple(reversed(keys))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Write:
+    """A planned write: a new key set through ``impl`` (a Variable's value when impl is None)."""
+
+    impl: GraphNodeImpl[Any, Any, Any] | None
+    target: Any
+    key: Any
+    value: Any
+
+
 def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
     """Update ``node`` in place from the nested mapping ``state`` (see module docstring)."""
     root_impl = node_impl(node)
-    writes: list[tuple[Any, ...]] = []
+    writes: list[_Write] = []
     overlay: dict[int, dict[Any, Any]] = {}  # id(node) -> planned new children
-    kind_get = KIND.get
-    stack: list[list[Any]] = [[node, root_impl, root_impl.node_dict(node), None, None, None]]
-    stack[0][_ITEMS] = iter(_items(state, stack[0], None))
+    root = _Frame(node, root_impl, root_impl.node_dict(node), iter(()), None, None)
+    root.items = iter(_items(state, root, None))
+    stack = [root]
     while stack:
         frame = stack[-1]
-        target, impl, children = frame[_NODE], frame[_IMPL], frame[_CHILDREN]
-        planned = overlay.get(id(target))
-        for key, value in frame[_ITEMS]:
+        planned = overlay.get(id(frame.node))
+        for key, value in frame.items:
             if planned is not None and key in planned:
                 current = planned[key]
             else:
-                current = children.get(key, MISSING)
+                current = frame.children.get(key, MISSING)
             if current is MISSING:
-                value = _new_child(target, impl, key, value, frame)
-                planned = overlay.setdefault(id(target), {})
+                value = _new_child(frame, key, value)
+                planned = overlay.setdefault(id(frame.node), {})
                 planned[key] = value
-                writes.append((impl, target, key, value))
+                writes.append(
+                    _Write(cast(GraphNodeImpl[Any, Any, Any], frame.impl), frame.node, key, value)
+                )
                 continue
-            kind = kind_get(type(current))
+            kind = KIND.get(type(current))
             if kind is None or kind == K_DYNAMIC:
                 kind = kind_of(current)
             if kind == K_VARIABLE:
                 if type(value) is dict or isinstance(value, Mapping):  # [Deviation D-17]
-                    raise StateStructureError(
-                        f"a {type(value).__name__} given for Variable {key!r}",
-                        _path(frame, key),
-                        "expected a state leaf (a VariableState or a raw value), found a mapping",
-                        "the seed stored the mapping as the Variable's value",
-                    )
-                writes.append((None, current, None, value))
+                    raise _mapping_for_variable(frame, key, value)
+                writes.append(_Write(None, current, None, value))
             elif kind in _NODE_KINDS:
-                if type(value) is dict:
-                    items = value.items()
-                else:
-                    items = _items(value, frame, key)
-                sub_impl = impl_of(current, kind)
-                stack.append(
-                    [current, sub_impl, sub_impl.node_dict(current), iter(items), frame, key]
-                )
+                stack.append(_subframe(frame, key, current, kind, value))
                 break
             else:
-                raise StateMismatchError(
-                    f"static attribute {key!r}",
-                    _path(frame, key),
-                    f"expected a Variable or a subgraph to update, found static {type(current).__name__}",
-                    "static attributes live in the GraphDef; use an update context to change them",
-                )
+                raise _static_error(frame, key, current)
         else:
             stack.pop()
     _apply(writes)
 
 
-def _items(value: Any, frame: list[Any], key: Any) -> Any:
+def _subframe(frame: _Frame, key: Any, current: Any, kind: int, value: Any) -> _Frame:
+    """The frame updating the subgraph ``current`` at ``key`` from ``value``."""
+    items = value.items() if type(value) is dict else _items(value, frame, key)
+    impl = impl_of(current, kind)
+    return _Frame(current, impl, impl.node_dict(current), iter(items), frame, key)
+
+
+def _items(value: Any, frame: _Frame, key: Any) -> Any:
     """The items of a state mapping given for the subgraph at ``key`` of ``frame``."""
     if type(value) is dict:
         return value.items()
@@ -124,7 +146,7 @@ def _items(value: Any, frame: list[Any], key: Any) -> Any:
         return value.raw_mapping.items()
     if isinstance(value, Mapping):
         return value.items()
-    where = _path(frame, key) if key is not None else ()
+    where = frame.path(key) if key is not None else ()
     raise StateMismatchError(
         f"a {type(value).__name__} given for a subgraph",
         where,
@@ -132,28 +154,37 @@ def _items(value: Any, frame: list[Any], key: Any) -> Any:
     )
 
 
-def _path(frame: list[Any], *key: Any) -> tuple[Hashable, ...]:
-    keys = list(key)
-    while frame[_PARENT] is not None:
-        keys.append(frame[_KEY])
-        frame = frame[_PARENT]
-    return tuple(reversed(keys))
+def _mapping_for_variable(frame: _Frame, key: Any, value: Any) -> StateStructureError:
+    return StateStructureError(
+        f"a {type(value).__name__} given for Variable {key!r}",
+        frame.path(key),
+        "expected a state leaf (a VariableState or a raw value), found a mapping",
+        "the seed stored the mapping as the Variable's value",
+    )
 
 
-def _new_child(target: Any, impl: NodeImpl, key: Any, value: Any, frame: list[Any]) -> Any:
-    """Check that ``key`` can be added to ``target``; return the value to store."""
-    if type(impl) is not GraphNodeImpl:
+def _static_error(frame: _Frame, key: Any, current: Any) -> StateMismatchError:
+    return StateMismatchError(
+        f"static attribute {key!r}",
+        frame.path(key),
+        f"expected a Variable or a subgraph to update, found static {type(current).__name__}",
+        "static attributes live in the GraphDef; use an update context to change them",
+    )
+
+
+def _new_child(frame: _Frame, key: Any, value: Any) -> Any:
+    """Check that ``key`` can be added to the frame's node; return the value to store."""
+    target = frame.node
+    if type(frame.impl) is not GraphNodeImpl:
         raise ImmutableNodeError(
             f"new key {key!r} on a {type(target).__name__}",
-            _path(frame, key),
+            frame.path(key),
             "expected an existing key: pytree nodes cannot gain keys",
         )
-    from reference._object import Object  # late import: _object depends on this package
-
     if isinstance(target, Object) and type(key) is not str:
         raise InvalidKeyError(
             f"{key!r} for a new attribute of {type(target).__name__}",
-            _path(frame, key),
+            frame.path(key),
             f"expected a str attribute name, found {type(key).__name__}",
         )
     if type(value) is VariableState:
@@ -164,23 +195,23 @@ def _new_child(target: Any, impl: NodeImpl, key: Any, value: Any, frame: list[An
     # as a plain attribute (an array there breaks the next split; a mapping of states is junk)
     raise UnknownKeyError(
         f"{key!r}",
-        _path(frame, key),
+        frame.path(key),
         f"expected an existing attribute, or a state leaf (VariableState) for a new one; "
         f"found a {type(value).__name__}",
         "add new Variables with a VariableState (e.g. Param.state(value)) or set the attribute directly",
     )
 
 
-def _apply(writes: list[tuple[Any, ...]]) -> None:
+def _apply(writes: list[_Write]) -> None:
     """Apply the planned writes in order (Variables in place, new keys via set_key)."""
-    for impl, target, key, value in writes:
-        if impl is not None:
-            impl.set_key(target, key, value)
-        elif type(value) is VariableState or isinstance(value, Variable):
+    for w in writes:
+        if w.impl is not None:
+            w.impl.set_key(w.target, w.key, w.value)
+        elif type(w.value) is VariableState or isinstance(w.value, Variable):
             # [Deviation D-6] a Variable counts as its state: it is never nested
-            target.raw_value = value.raw_value if isinstance(value, Variable) else value.value
-            metadata = value.__dict__
-            if metadata or target.__dict__:
-                target.__dict__ = dict(metadata)
+            source = w.value
+            w.target.raw_value = source.raw_value if isinstance(source, Variable) else source.value
+            if source.__dict__ or w.target.__dict__:
+                w.target.__dict__ = dict(source.__dict__)
         else:
-            target.raw_value = value
+            w.target.raw_value = w.value

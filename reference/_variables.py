@@ -7,7 +7,7 @@ Contract:
   reads it. Unknown attributes fall through to the value (``v.shape``).
 - A ``VariableState`` holds ``type`` (the Variable class), ``value`` and its own metadata
   dict. It is a jax pytree: its one child is ``value`` (key ``GetAttrKey('value')``), and
-  ``(type, tuple(metadata.items()))`` is its aux data. Equality is identity.
+  ``(type, tuple(sorted(metadata.items())))`` is its aux data. Equality is identity.
 - ``to_state`` / ``to_variable`` share the value object and copy the metadata dict.
 
 Why metadata lives in ``__dict__``: both classes are slotted for their core fields and
@@ -283,13 +283,14 @@ class VariableState(Generic[A]):
 def _state_flatten_with_keys(
     x: VariableState[Any],
 ) -> tuple[tuple[tuple[Any, Any]], tuple[Any, tuple[tuple[str, Any], ...]]]:
-    return ((GetAttrKey("value"), x.value),), (x.type, tuple(x.__dict__.items()))
+    # [Deviation D-19] metadata sorted by name: insertion order is not structure
+    return ((GetAttrKey("value"), x.value),), (x.type, tuple(sorted(x.__dict__.items())))
 
 
 def _state_flatten(
     x: VariableState[Any],
 ) -> tuple[tuple[Any], tuple[Any, tuple[tuple[str, Any], ...]]]:
-    return (x.value,), (x.type, tuple(x.__dict__.items()))
+    return (x.value,), (x.type, tuple(sorted(x.__dict__.items())))  # [Deviation D-19]
 
 
 def _state_unflatten(

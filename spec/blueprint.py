@@ -14,6 +14,11 @@ Data model (the conventions used everywhere in nnxspec):
   cycle passes through a mutable graph node and pytree containers form a DAG.
 * Variables carry a type name, a shape, a dtype, a ``seed`` that determines their values
   (``variable_value``) and hashable metadata.
+* Modern-flax inputs, drawn only for targets declaring the capability: a graph node may be built
+  in *pytree mode* (``NodeSpec.pytree``: ``pytree=True`` in flax >= 0.11, so the node is also a
+  JAX pytree), and the graph kind ``nnx_list`` is an ``nnx.List`` (a graph node whose entries
+  are its elements, keys ``0..n-1``).  Both fields default to the seed-era form, and JSON leaves
+  them out then, so older vectors load and print as before.
 
 Invariants checked by ``validate`` (each violation raises ``BlueprintError`` naming the place):
 keys fit the node kind, every node is reachable from the root, indices are in range, metadata is
@@ -35,6 +40,7 @@ __all__ = [
     "DTYPES",
     "GRAPH_KINDS",
     "KINDS",
+    "MODERN_KINDS",
     "PYTREE_KINDS",
     "VARIABLE_TYPES",
     "Blueprint",
@@ -56,14 +62,18 @@ __all__ = [
 Key = Union[str, int]
 MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
 
-NodeKind = Literal["module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
-GRAPH_KINDS: frozenset[str] = frozenset({"module", "container"})
-"""Mutable, identity-tracked graph nodes: a Module subclass and a dict-like Module container."""
+NodeKind = Literal["module", "container", "nnx_list", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
+GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list"})
+"""Mutable, identity-tracked graph nodes: a Module subclass, a dict-like Module container and
+a list-like one (``nnx.List``, drawn only for targets with ``Capability.LIST_NODES``)."""
+MODERN_KINDS: frozenset[str] = frozenset({"nnx_list"})
+"""Graph kinds of modern flax only: strategies draw them for targets declaring them."""
 PYTREE_KINDS: frozenset[str] = frozenset(
     {"list", "tuple", "dict", "none", "namedtuple", "dataclass"}
 )
 """Pytree containers: rebuilt at every occurrence, never aliased after a round trip."""
-KINDS: tuple[str, ...] = ("module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass")
+KINDS: tuple[str, ...] = (
+    "module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass", "nnx_list")
 
 VARIABLE_TYPES: dict[str, tuple[str, ...]] = {
     "Variable": (),
@@ -164,10 +174,15 @@ Entry = tuple[Key, Edge]
 
 @dataclasses.dataclass(frozen=True)
 class NodeSpec:
-    """A node: its kind and its ordered entries."""
+    """A node: its kind, its ordered entries and, for a graph node, its module mode.
+
+    ``pytree`` asks for the graph node in pytree mode (flax ``pytree=True``); False is the
+    seed's plain graph node (``pytree=False`` in flax >= 0.11).
+    """
 
     kind: str
     entries: tuple[Entry, ...] = ()
+    pytree: bool = False
 
     @property
     def is_graph(self) -> bool:
@@ -262,7 +277,7 @@ def _check_keys(i: int, n: NodeSpec) -> None:
                 and not k.startswith("_"),
                 where, f"{n.kind} keys must be public identifiers, found {k!r}",
             )
-    elif n.kind in ("list", "tuple"):
+    elif n.kind in ("list", "tuple", "nnx_list"):
         _check(keys == list(range(len(keys))), where, f"{n.kind} keys must be 0..n-1, found {keys!r}")
     elif n.kind == "dict":
         kinds = {type(k) for k in keys}
@@ -328,6 +343,7 @@ def validate(bp: Blueprint) -> None:
     _check(len(bp.nodes) > 0, "nodes", "a blueprint needs at least a root node")
     for i, n in enumerate(bp.nodes):
         _check_keys(i, n)
+        _check(not n.pytree or n.is_graph, f"nodes[{i}]", f"only graph nodes have a pytree mode, not {n.kind!r}")
         for k, e in n.entries:
             _check_edge(i, k, e, bp)
     for j, v in enumerate(bp.variables):
@@ -396,16 +412,20 @@ def _meta_from_data(d: JSON) -> MetaValue:
 def to_data(bp: Blueprint) -> dict[str, JSON]:
     """Return ``bp`` as plain JSON data."""
     return {
-        "nodes": [
-            {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
-            for n in bp.nodes
-        ],
+        "nodes": [_node_to_data(n) for n in bp.nodes],
         "variables": [
             {"type": v.type, "shape": list(v.shape), "dtype": v.dtype, "seed": v.seed,
              "metadata": [[name, _meta_to_data(value)] for name, value in v.metadata]}
             for v in bp.variables
         ],
     }
+
+
+def _node_to_data(n: NodeSpec) -> dict[str, JSON]:
+    data: dict[str, JSON] = {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
+    if n.pytree:  # written only when set, so seed-era vectors keep their JSON
+        data["pytree"] = True
+    return data
 
 
 def _as_list(d: JSON, what: str) -> list[JSON]:
@@ -447,6 +467,6 @@ def from_data(d: JSON) -> Blueprint:
     for nd in _as_list(obj.get("nodes"), "nodes"):
         node = _as_dict(nd, "a node")
         entries = tuple(_entry_from_data(e) for e in _as_list(node.get("entries", []), "entries"))
-        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries))
+        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, pytree=node.get("pytree") is True))
     variables = tuple(_var_from_data(v) for v in _as_list(obj.get("variables", []), "variables"))
     return Blueprint(nodes=tuple(nodes), variables=variables)

@@ -2,10 +2,12 @@
 
 Order of construction (so that cycles and immutable containers both work):
 
-1. every graph node is created empty, every Variable created;
+1. every graph node is created empty (in pytree mode where ``NodeSpec.pytree`` asks for it:
+   ``Target.new_pytree_graph_node``), every Variable created;
 2. pytree containers are built from the highest index down, so each one's children exist
    (pytree-to-pytree edges always point forward, see ``spec.blueprint``);
-3. graph node attributes are set in entry order (back edges are fine: every target exists).
+3. graph node attributes are set in entry order (back edges are fine: every target exists); an
+   ``nnx_list`` node's entries ``0..n-1`` are its elements, set (appended) in that order.
 
 The same blueprint built twice through the same target gives two isomorphic, disjoint graphs.
 """
@@ -54,18 +56,23 @@ class Built:
 
 
 @paused_gc
-def build(t: Target, bp: Blueprint, *, variable_type: str | None = None) -> Built:
+def build(t: Target, bp: Blueprint, *, variable_type: str | None = None,
+          reversed_metadata: bool = False) -> Built:
     """Return the live graph described by ``bp``, made of ``t``'s own objects.
 
     With ``variable_type`` (a name from ``t.new_variable_type``) every Variable is of that type
-    instead of its blueprint type.
+    instead of its blueprint type.  With ``reversed_metadata`` every Variable gets its metadata
+    in reverse name order (``t.new_variable_ordered``) instead of sorted order.
     """
     specs = bp.variables if variable_type is None else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
-    variables = tuple(t.new_variable(v) for v in specs)
+    if reversed_metadata:
+        variables = tuple(t.new_variable_ordered(v, [k for k, _ in reversed(v.metadata)]) for v in specs)
+    else:
+        variables = tuple(t.new_variable(v) for v in specs)
     nodes: list[object] = [None] * len(bp.nodes)
     for i, n in enumerate(bp.nodes):
         if n.is_graph:
-            nodes[i] = t.new_graph_node(n.kind)
+            nodes[i] = t.new_pytree_graph_node(n.kind) if n.pytree else t.new_graph_node(n.kind)
 
     def value(e: Edge) -> object:
         if isinstance(e, ToNode):
@@ -89,6 +96,7 @@ def build(t: Target, bp: Blueprint, *, variable_type: str | None = None) -> Buil
 TYPE_NAMES: dict[str, str] = {
     "module": "Node",
     "container": "Dict",
+    "nnx_list": "List",
     "list": "list",
     "tuple": "tuple",
     "dict": "dict",
@@ -123,7 +131,7 @@ def blueprint_model(bp: Blueprint) -> Model:
                 entries.append((k, VarSlot(e.index)))
             else:
                 entries.append((k, StaticSlot(static_model(_static_value(e.value)))))
-        positional = n.kind in ("list", "tuple", "namedtuple", "dataclass", "none")
+        positional = n.kind in ("list", "tuple", "namedtuple", "dataclass", "none", "nnx_list")
         kind = "graph" if n.is_graph else "pytree"
         nodes.append(NodeModel(kind, type_name(n.kind, tuple(k for k, _ in n.entries)), tuple(entries), positional))  # type: ignore[arg-type]
     variables = []

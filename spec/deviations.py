@@ -147,6 +147,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "from_metadata copies the metadata into a fresh dict; replace copies the Variable and "
             "never touches the source; replace(**kw) keeps the value."
         ),
+        laws=("MD-1",),
     ),
     Deviation(
         id="D-8",
@@ -313,5 +314,24 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "copy); anything else raises UnknownKeyError naming the path, and nothing changes."
         ),
         laws=("ROB-9",),
+    ),
+    Deviation(
+        id="D-19",
+        title="Metadata order is not tree structure",
+        flax_0_10_3=(
+            "A VariableState's pytree aux data is tuple(metadata.items()) in insertion order, so "
+            "two equal states whose metadata was set in different orders have different jax tree "
+            "structures and jax.jit traces again (also the Variable pytree of 0.11.x; flax sorts "
+            "the items from 0.12.0, checked in the 0.11.2 and 0.12.0 sources)."
+        ),
+        reproducer=(
+            "import jax; a = nnx.VariableState(nnx.Param, 1, x=1, y=2); b = nnx.VariableState(nnx.Param, 1, y=2, x=1); "
+            "print(jax.tree.structure(a) == jax.tree.structure(b))  # False"
+        ),
+        reference=(
+            "The aux data holds the metadata items sorted by name: equal metadata gives equal "
+            "tree structures whatever the order it was set in."
+        ),
+        laws=("MD-2",),
     ),
 )

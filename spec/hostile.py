@@ -1,7 +1,7 @@
 """Hostile inputs: the wrong things a user hands the graph API, as plain, frozen, JSON data.
 
 A hostile operation is a neutral description, like a blueprint or a mutation program: it says
-*what* is wrong, never with which live objects.  The robustness laws (``spec.laws.hostile``) turn
+*what* is wrong, never with which live objects.  The robustness laws (``spec.laws.rob``) turn
 it into the target's own objects, run the operation, and check the outcome against the oracle
 (``spec.semantics.hostile``): a documented error naming the place at fault, with every input left
 exactly as it was, or a success equal to the oracle's result.  Strategies draw them

@@ -17,6 +17,10 @@ edit                      meaning
 ``PointToAncestor``       ``node.key = <the node levels up>`` (a cycle; 0 is the node itself)
 ``TransformValues``       every Variable's value ``v <- fn(v)`` (jit-safe, see ``TRANSFORMS``)
 ========================  ===============================================================
+
+On an ``nnx.List`` node (blueprint kind ``nnx_list``) the key is an int element index instead of
+a name: setting index ``len(node)`` appends, setting an existing index replaces that element, and
+``DeleteAttr`` is ``del node[i]``, which moves every later element down by one.
 """
 
 from __future__ import annotations
@@ -50,40 +54,40 @@ Path = tuple[Key, ...]
 @dataclasses.dataclass(frozen=True)
 class SetStatic:
     node: Path
-    key: str
+    key: Key
     value: StaticValue
 
 
 @dataclasses.dataclass(frozen=True)
 class AddVariable:
     node: Path
-    key: str
+    key: Key
     variable: VarSpec
 
 
 @dataclasses.dataclass(frozen=True)
 class AddNode:
     node: Path
-    key: str
+    key: Key
 
 
 @dataclasses.dataclass(frozen=True)
 class DeleteAttr:
     node: Path
-    key: str
+    key: Key
 
 
 @dataclasses.dataclass(frozen=True)
 class Alias:
     node: Path
-    key: str
+    key: Key
     source: Path
 
 
 @dataclasses.dataclass(frozen=True)
 class PointToAncestor:
     node: Path
-    key: str
+    key: Key
     levels: int
 
 
@@ -171,7 +175,7 @@ def describe(edit: Edit) -> str:
 
     if isinstance(edit, TransformValues):
         return f"for v in all_variables(x): v.value = {edit.fn}(v.value)"
-    target = f"{at(edit.node)}.{edit.key}"
+    target = at((*edit.node, edit.key))
     if isinstance(edit, SetStatic):
         return f"{target} = {edit.value!r}"
     if isinstance(edit, AddVariable):

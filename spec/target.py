@@ -92,6 +92,21 @@ class Capability:
     """``pop(node, *filters)`` exists."""
     JIT = "jit"
     """graphdefs are static and states are pytrees, so split / merge work across ``jax.jit``."""
+    PYTREE_MODULES = "pytree-modules"
+    """graph nodes can be built in either module mode: ``pytree=True`` (the node is also a JAX
+    pytree, flax >= 0.11 and its default) or ``pytree=False``; blueprint nodes with
+    ``NodeSpec.pytree`` set are drawn (``Target.new_pytree_graph_node``)."""
+    LIST_NODES = "list-nodes"
+    """``nnx.List``: a graph node holding a sequence under int keys (flax >= 0.12); blueprint
+    ``nnx_list`` nodes are drawn, and programs add, replace and delete their elements."""
+    FLAT_STATE = "flat-state"
+    """``to_flat_state(state)`` gives a FlatState that merge and update accept in place of the
+    State (flax >= 0.10.4; ``Target.to_flat_state``)."""
+    CACHED_PARTIAL = "cached-partial"
+    """``cached_partial(f, *nodes)`` and ``jit(f)`` exist (flax >= 0.10.4;
+    ``Target.cached_partial`` / ``Target.jit``)."""
+    SOW = "sow"
+    """``Module.sow(type, name, value)`` exists (``Target.sow``)."""
     ERRORS_CARRY_PATHS = "errors-carry-paths"
     """every error about a place in the input carries that whole path as data
     (``Target.error_path``), and the error laws check it, not only the last key in the message."""
@@ -183,6 +198,22 @@ class Target(abc.ABC):
             return set(value.items)
         return value
 
+    def new_pytree_graph_node(self, kind: str) -> object:
+        """Return a new, empty graph node of ``kind`` built in pytree mode (``pytree=True``);
+        only called with ``Capability.PYTREE_MODULES`` (``spec.build``)."""
+        from spec.errors import NotApplicable
+
+        raise NotApplicable(f"{self.name} cannot build {kind!r} nodes in pytree mode")
+
+    def new_variable_ordered(self, v: VarSpec, names: Sequence[str]) -> object:
+        """Return ``new_variable(v)`` with its metadata passed in the order ``names`` (a
+        permutation of ``v``'s metadata names), for laws about insertion orders."""
+        raise NotImplementedError(f"{self.name} cannot choose a metadata order")
+
+    def set_metadata(self, variable: object, name: str, value: object) -> None:
+        """Set metadata entry ``name`` of a live Variable (``variable.name = value`` in the seed)."""
+        raise NotImplementedError(f"{self.name} cannot set Variable metadata")
+
     # --- Observing -------------------------------------------------------------------------
 
     @abc.abstractmethod
@@ -269,6 +300,22 @@ class Target(abc.ABC):
     def apply(self, graphdef: object, state: object) -> _Proxy:
         """``graphdef.apply(state)``; n/a without ``Capability.NODEDEF_APPLY``."""
         raise NotImplementedError(f"{self.name} does not provide GraphDef.apply()")
+
+    def to_flat_state(self, state: object) -> object:
+        """``to_flat_state(state)``; n/a without ``Capability.FLAT_STATE``."""
+        raise NotImplementedError(f"{self.name} does not provide to_flat_state()")
+
+    def sow(self, module: object, type_name: str, name: str, value: object) -> None:
+        """``module.sow(type, name, value)``; n/a without ``Capability.SOW``."""
+        raise NotImplementedError(f"{self.name} does not provide Module.sow()")
+
+    def jit(self, fn: Callable[..., object]) -> Callable[..., object]:
+        """``jit(fn)``: the target's own graph-aware jit; n/a without ``Capability.CACHED_PARTIAL``."""
+        raise NotImplementedError(f"{self.name} does not provide jit()")
+
+    def cached_partial(self, fn: Callable[..., object], *nodes: object) -> Callable[..., object]:
+        """``cached_partial(fn, *nodes)``; n/a without ``Capability.CACHED_PARTIAL``."""
+        raise NotImplementedError(f"{self.name} does not provide cached_partial()")
 
     # --- Contexts ----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ round-trips exactly through ``Case.to_data`` / ``Case.from_data`` (JSON vectors)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -14,6 +14,7 @@ from hypothesis.errors import InvalidArgument
 from spec.blueprint import DTYPES, Blueprint
 from spec.filters import FilterSpec
 from spec.laws._registry import INPUTS, Case
+from spec.target import Capability
 from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_filter_tuples
 from strategies._graphs import graphs
 from strategies._hostile import HOSTILE_INPUTS, hostile_inputs
@@ -52,6 +53,7 @@ def cases(
     max_nodes: int = 8,
     max_variables: int = 4,
     max_edits: int = 4,
+    capabilities: Collection[str] = (),
 ) -> st.SearchStrategy[Case]:
     """Return a strategy for ``Case``\\ s holding the input kinds ``inputs`` (``spec.laws.INPUTS``).
 
@@ -61,7 +63,9 @@ def cases(
     or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``;
     ``hostile`` holds one operation per hostile kind named (``strategies.hostile_inputs``).
     Kinds not named stay empty.  ``dtypes`` restricts every Variable (drop ``"bfloat16"`` for
-    targets without it).  Shrinks as its parts do, the graph first.
+    targets without it).  ``capabilities`` (a target's ``Target.capabilities``) turns on the
+    inputs only some targets can build: both module modes with ``Capability.PYTREE_MODULES``,
+    ``nnx_list`` nodes with ``Capability.LIST_NODES``.  Shrinks as its parts do, the graph first.
     """
     def define() -> st.SearchStrategy[Case]:
         names = check_subset("inputs", inputs, INPUTS, non_empty=False)
@@ -73,10 +77,14 @@ def cases(
         check_int("max_edits", max_edits)
         checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
         needs_leaf = "nonexhaustive_filters" in names
+        pytree_modes = Capability.PYTREE_MODULES in capabilities
+        list_nodes = Capability.LIST_NODES in capabilities
         graph_strategy = graphs(
             max_nodes=max_nodes, max_variables=max(max_variables, int(needs_leaf)), min_variables=int(needs_leaf),
-            dtypes=checked_dtypes, root_kinds=("module",) if "module_graph" in names else None)
-        other_strategy = graphs(max_nodes=max_nodes, max_variables=max_variables, dtypes=checked_dtypes)
+            dtypes=checked_dtypes, root_kinds=("module",) if "module_graph" in names else None,
+            pytree_modes=pytree_modes, list_nodes=list_nodes)
+        other_strategy = graphs(max_nodes=max_nodes, max_variables=max_variables, dtypes=checked_dtypes,
+                                pytree_modes=pytree_modes, list_nodes=list_nodes)
         return _cases(names, graph_strategy, other_strategy, checked_dtypes, max_edits)
 
     return lazy(define)

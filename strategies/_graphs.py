@@ -37,6 +37,7 @@ from spec.blueprint import (
     DTYPES,
     GRAPH_KINDS,
     KINDS,
+    MODERN_KINDS,
     PYTREE_KINDS,
     Blueprint,
     Edge,
@@ -64,6 +65,7 @@ FEATURES: tuple[str, ...] = (
 
 _CHILD_WEIGHTS: dict[str, int] = {
     "module": 4, "container": 1, "list": 1, "tuple": 1, "dict": 1, "none": 1, "namedtuple": 1, "dataclass": 1,
+    "nnx_list": 1,
 }
 _ROOT_WEIGHTS: dict[str, int] = {**_CHILD_WEIGHTS, "module": 10, "container": 2, "none": 0}
 _GENERIC = ("namedtuple", "dataclass")
@@ -122,6 +124,7 @@ class _Params:
     max_depth: int | None
     root_kinds: tuple[str, ...]
     child_kinds: tuple[str, ...]
+    pytree_modes: bool = False
 
 
 def _weighted(kinds: Sequence[str], weights: dict[str, int]) -> tuple[str, ...]:
@@ -149,7 +152,7 @@ def _mod(items: Sequence[T], raw: int) -> T:
     return items[raw % len(items)]
 
 
-_NodeGene = tuple[str, int, list[StaticValue], int, int]  # kind, parent, statics, shuffle, keys
+_NodeGene = tuple[str, int, list[StaticValue], int, int, bool]  # kind, parent, statics, shuffle, keys, pytree
 _VarGene = tuple[VarSpec, int]  # the Variable, its owner
 _Pair = tuple[int, int] | None
 
@@ -159,7 +162,7 @@ class _Genes:
     """Every choice of a blueprint but its keys, each an independent list element or option, so
     the shrinker can delete a node, a Variable or an extra edge without disturbing the rest."""
 
-    root: tuple[str, list[StaticValue], int, int]
+    root: tuple[str, list[StaticValue], int, int, bool]
     nodes: list[_NodeGene]
     variables: list[_VarGene]
     shared_variable: _Pair
@@ -172,11 +175,14 @@ class _Genes:
 @functools.cache
 def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
     statics = st.lists(static_values(unhashable=False), max_size=2) if p.statics else _NO_STATICS
-    node = st.tuples(st.sampled_from(p.child_kinds), _RAW, statics, _RAW, _RAW)
+    # the module mode is drawn only for targets with both modes: otherwise it takes no choice,
+    # so the graphs drawn for every other target stay exactly what they were
+    mode = st.booleans() if p.pytree_modes else st.just(False)
+    node = st.tuples(st.sampled_from(p.child_kinds), _RAW, statics, _RAW, _RAW, mode)
     variable = st.tuples(variable_specs(p.dtypes), _RAW)
     return st.builds(
         _Genes,
-        root=st.tuples(st.sampled_from(p.root_kinds), statics, _RAW, _RAW),
+        root=st.tuples(st.sampled_from(p.root_kinds), statics, _RAW, _RAW, mode),
         nodes=st.lists(node, min_size=p.min_nodes - 1, max_size=p.max_nodes - 1),
         variables=st.lists(variable, min_size=p.min_variables, max_size=p.max_variables),
         shared_variable=_MAYBE_PAIR if p.sharing else st.none(),
@@ -206,10 +212,10 @@ def _add_edge(p: _Params, edges: list[list[Edge]], source: int, edge: Edge) -> N
 
 def _tree(p: _Params, g: _Genes) -> tuple[list[str], list[int], list[list[Edge]]]:
     """Return the node kinds, the spanning-tree parents and the tree edges."""
-    kinds = [g.root[0]] + [kind for kind, _, _, _, _ in g.nodes]
+    kinds = [g.root[0]] + [kind for kind, _, _, _, _, _ in g.nodes]
     parent, level = [-1] * len(kinds), [0] * len(kinds)
     edges: list[list[Edge]] = [[] for _ in kinds]
-    for i, (_, raw, _, _, _) in enumerate(g.nodes, start=1):
+    for i, (_, raw, _, _, _, _) in enumerate(g.nodes, start=1):
         j = _mod([j for j in range(i) if kinds[j] != "none" and (p.max_depth is None or level[j] < p.max_depth)], raw)
         parent[i], level[i] = j, level[j] + 1
         edges[j].append(ToNode(i))
@@ -232,9 +238,9 @@ def _complete(p: _Params, g: _Genes) -> _Genes:
     size bounds allow it (so these features do not depend on drawing a Variable or a module)."""
     if g.shared_variable is not None and not g.variables and p.max_variables > 0:
         g = dataclasses.replace(g, variables=[(VarSpec(dtype=p.dtypes[0]), 0)])
-    has_graph_child = any(kind in GRAPH_KINDS for kind, _, _, _, _ in g.nodes)
+    has_graph_child = any(kind in GRAPH_KINDS for kind, _, _, _, _, _ in g.nodes)
     if g.shared_node is not None and not has_graph_child and len(g.nodes) < p.max_nodes - 1:
-        g = dataclasses.replace(g, nodes=[*g.nodes, ("module", 0, [], 0, 0)])
+        g = dataclasses.replace(g, nodes=[*g.nodes, ("module", 0, [], 0, 0, False)])
     return g
 
 
@@ -267,7 +273,7 @@ def _keys(kind: str, count: int, raw: int) -> list[Key]:
     """Return ``count`` keys valid for a node of ``kind``, chosen by ``raw`` (0: ``a, b, c, ...``;
     odd for a dict: int keys).  Keys never need a draw of their own, so the shrinker may change a
     node's kind or entries without shifting any later choice."""
-    if kind in ("list", "tuple"):
+    if kind in ("list", "tuple", "nnx_list"):
         return list(range(count))
     if kind == "dict" and raw % 2:
         return list(random.Random(raw).sample(range(max(10, 2 * count)), count))
@@ -285,17 +291,22 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
     chance, where, items = g.unhashable
     if chance == UNHASHABLE_ONE_IN - 1:
         edges[_mod(holders, where)].append(ToStatic(Unhashable(tuple(sorted(items)))))
-    leaves = [g.root[1:]] + [(statics, shuffle, keys) for _, _, statics, shuffle, keys in g.nodes]
+    leaves = [g.root[1:]] + [(statics, shuffle, keys, mode) for _, _, statics, shuffle, keys, mode in g.nodes]
     nodes = []
-    for kind, own, (statics, shuffle, keys) in zip(kinds, edges, leaves, strict=True):
+    for kind, own, (statics, shuffle, keys, mode) in zip(kinds, edges, leaves, strict=True):
         own = own + [ToStatic(s) for s in statics] if kind != "none" else own
         if shuffle:
             random.Random(shuffle).shuffle(own)
-        nodes.append(NodeSpec(kind, tuple(zip(_keys(kind, len(own), keys), own, strict=True))))
+        entries = tuple(zip(_keys(kind, len(own), keys), own, strict=True))
+        nodes.append(NodeSpec(kind, entries, pytree=mode and kind in GRAPH_KINDS))
     variables = tuple(v for v, _ in g.variables)
     bp = Blueprint(tuple(nodes), variables)
     for feature in sorted(graph_features(bp)):
         event(f"graphs: {feature}")
+    for feature, present in (("pytree-mode node", any(n.pytree for n in bp.nodes)),
+                             ("nnx.List", any(n.kind == "nnx_list" for n in bp.nodes))):
+        if present:
+            event(f"graphs: {feature}")
     return bp
 
 
@@ -313,6 +324,8 @@ def graphs(
     dtypes: Sequence[str] = DTYPES,
     max_depth: int | None = None,
     root_kinds: Sequence[str] | None = None,
+    pytree_modes: bool = False,
+    list_nodes: bool = False,
 ) -> st.SearchStrategy[Blueprint]:
     """Return a strategy for valid ``Blueprint`` graphs (see the module docstring for how).
 
@@ -328,6 +341,9 @@ def graphs(
         dtypes: the Variable dtypes to draw (leave out ``"bfloat16"`` for targets without it).
         max_depth: the longest forward-edge path from the root, or None for no limit.
         root_kinds: the node kinds the root may have (default: every allowed kind but ``none``).
+        pytree_modes: draw each graph node's module mode (``NodeSpec.pytree``), for targets
+            with ``Capability.PYTREE_MODULES``; off, no choice is drawn for it.
+        list_nodes: also draw ``nnx_list`` graph nodes (``Capability.LIST_NODES``).
 
     With the defaults about half the examples have a shared Variable, a shared graph node and a
     cycle each, and about three quarters a pytree container (measured over 500 examples:
@@ -345,10 +361,12 @@ def graphs(
         check_sizes("min_variables", min_variables, "max_variables", max_variables)
         check_int("max_depth", max_depth, allow_none=True)
         for name, flag in (("sharing", sharing), ("cycles", cycles), ("containers", containers),
-                           ("statics", statics), ("generic_pytrees", generic_pytrees)):
+                           ("statics", statics), ("generic_pytrees", generic_pytrees),
+                           ("pytree_modes", pytree_modes), ("list_nodes", list_nodes)):
             check_bool(name, flag)
         checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
-        allowed = [k for k in KINDS if k in GRAPH_KINDS or (containers and (generic_pytrees or k not in _GENERIC))]
+        allowed = [k for k in KINDS if (k in GRAPH_KINDS and (list_nodes or k not in MODERN_KINDS))
+                   or (k in PYTREE_KINDS and containers and (generic_pytrees or k not in _GENERIC))]
         roots = [k for k in allowed if k != "none"]
         if root_kinds is not None:
             roots = list(check_subset("root_kinds", root_kinds, roots))
@@ -357,7 +375,8 @@ def graphs(
             check_sizes("min_nodes", min_nodes, "the one node max_depth=0 allows; max_nodes", 1)
             upper = 1
         p = _Params(min_nodes, upper, min_variables, max_variables, sharing, cycles, statics,
-                    checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS))
+                    checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS),
+                    pytree_modes)
         return _genes(p).map(functools.partial(_blueprint, p))
 
     return lazy(define)

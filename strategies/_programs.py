@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from spec.blueprint import DTYPES, Blueprint, StaticValue, VarSpec
-from spec.build import blueprint_model
+from spec.blueprint import DTYPES, Blueprint, Key, StaticValue, VarSpec
+from spec.build import TYPE_NAMES, blueprint_model
 from spec.model import Model, NodeSlot
 from spec.program import (
     TRANSFORMS,
@@ -43,6 +43,7 @@ EDIT_KINDS: tuple[str, ...] = (
 )
 """Edit kinds in shrink order (simplest first)."""
 
+LIST_TYPE_NAME = TYPE_NAMES["nnx_list"]
 _RAW = integers(0, 63)
 """A choice among a varying number of options, read modulo their count (0 picks the first)."""
 
@@ -95,10 +96,28 @@ def _edit(m: Model, g: _Gene) -> Edit:
     path = targets[g.node % len(targets)]
     slot = m.resolve(path)
     assert isinstance(slot, NodeSlot)  # sanity check: targets are node paths
+    key: Key
+    if _is_list_node(m, slot.id):
+        # an nnx.List: delete an element, replace one or append one (index len)
+        size = len(m.nodes[slot.id].entries)
+        if g.kind == "DeleteAttr" and size:
+            return DeleteAttr(path, g.key % size)
+        key = g.key % size if size and g.replace else size
+        return _keyed_edit(m, g, path, key, targets)
     has_keys = any(isinstance(k, str) for k in m.nodes[slot.id].keys)
     if g.kind == "DeleteAttr" and has_keys:
         return DeleteAttr(path, _key(m, slot.id, g.key, existing=True))
     key = _key(m, slot.id, g.key, existing=has_keys and g.replace)
+    return _keyed_edit(m, g, path, key, targets)
+
+
+def _is_list_node(m: Model, node: int) -> bool:
+    n = m.nodes[node]
+    return n.kind == "graph" and n.positional and n.type_name == LIST_TYPE_NAME
+
+
+def _keyed_edit(m: Model, g: _Gene, path: Path, key: Key, targets: list[Path]) -> Edit:
+    """Return the edit ``g`` stands for that sets ``key`` of the graph node at ``path``."""
     if g.kind == "AddVariable":
         return AddVariable(path, key, g.variable)
     if g.kind == "AddNode":
@@ -136,7 +155,8 @@ def programs(graph: Blueprint, *, max_edits: int = 4, dtypes: Sequence[str] = DT
 
     Edits: set a static attribute, add or replace a Variable, add an empty module, delete an
     attribute, alias a graph node or Variable under a new or existing key, point back to a
-    graph-node ancestor (a cycle), transform every Variable's value.  New Variables take
+    graph-node ancestor (a cycle), transform every Variable's value.  On an ``nnx_list`` node
+    the same edits append (index ``len``), replace or delete (``del l[i]``) elements.  New Variables take
     ``dtypes``.  Shrinks towards fewer edits, then ``SetStatic`` on the root with the value 0.
     """
     def define() -> st.SearchStrategy[Program]:

@@ -1,18 +1,34 @@
-"""The law catalogue: every numbered law of the spec, by area (see ``_registry``).
+"""The law catalogue: every numbered law of the spec, one module per area (see ``_registry``).
 
-``LAWS`` lists them in catalogue order (areas in ``AREAS`` order, then by number).
+The law ``AREA-N`` lives in ``spec/laws/<area>.py``, the area prefix in lower case (``ROB-10`` in
+``rob.py``); helpers shared by several areas live in the private modules (``_check``, ``_protocol``,
+``_jit``, ``_hostile``).  ``LAWS`` lists the laws in catalogue order (areas in ``AREAS`` order, then
+by number).
 """
 
-from spec.laws import contexts as _contexts  # noqa: F401  (registers UCTX, CTX)
-from spec.laws import errors as _errors  # noqa: F401  (registers ERR)
-from spec.laws import hostile as _hostile  # noqa: F401  (registers ROB-8..ROB-12: hostile inputs)
-from spec.laws import jit as _jit  # noqa: F401  (registers JIT, BE)
-from spec.laws import robustness as _robustness  # noqa: F401  (registers ROB)
-from spec.laws import roundtrip as _roundtrip  # noqa: F401  (registers ID, RT)
-from spec.laws import state as _state  # noqa: F401  (registers ST, GD, FLT, VAR)
-from spec.laws import structure as _structure  # noqa: F401  (registers SHARE, CYC, PT, STAT)
-from spec.laws import traversal as _traversal  # noqa: F401  (registers CL, IT, CALL)
-from spec.laws import update as _update  # noqa: F401  (registers UPD, POP)
+from spec.laws import be as _be  # noqa: F401  (registers BE)
+from spec.laws import call as _call  # noqa: F401  (registers CALL)
+from spec.laws import cl as _cl  # noqa: F401  (registers CL)
+from spec.laws import ctx as _ctx  # noqa: F401  (registers CTX)
+from spec.laws import cyc as _cyc  # noqa: F401  (registers CYC)
+from spec.laws import err as _err  # noqa: F401  (registers ERR)
+from spec.laws import flt as _flt  # noqa: F401  (registers FLT)
+from spec.laws import fs as _fs  # noqa: F401  (registers FS)
+from spec.laws import gd as _gd  # noqa: F401  (registers GD)
+from spec.laws import id as _id  # noqa: F401  (registers ID)
+from spec.laws import it as _it  # noqa: F401  (registers IT)
+from spec.laws import jit as _jit  # noqa: F401  (registers JIT)
+from spec.laws import md as _md  # noqa: F401  (registers MD)
+from spec.laws import pop as _pop  # noqa: F401  (registers POP)
+from spec.laws import pt as _pt  # noqa: F401  (registers PT)
+from spec.laws import rob as _rob  # noqa: F401  (registers ROB)
+from spec.laws import rt as _rt  # noqa: F401  (registers RT)
+from spec.laws import share as _share  # noqa: F401  (registers SHARE)
+from spec.laws import st as _st  # noqa: F401  (registers ST)
+from spec.laws import stat as _stat  # noqa: F401  (registers STAT)
+from spec.laws import uctx as _uctx  # noqa: F401  (registers UCTX)
+from spec.laws import upd as _upd  # noqa: F401  (registers UPD)
+from spec.laws import var as _var  # noqa: F401  (registers VAR)
 from spec.laws._registry import AREAS as AREAS
 from spec.laws._registry import FIXED_CASE as FIXED_CASE
 from spec.laws._registry import INPUTS as INPUTS

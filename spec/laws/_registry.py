@@ -33,6 +33,7 @@ __all__ = ["AREAS", "FIXED_CASE", "INPUTS", "LAWS", "Case", "Law", "law", "law_b
 AREAS: dict[str, str] = {
     "ID": "identity and determinism",
     "RT": "round trip",
+    "FS": "flat states",
     "SHARE": "sharing",
     "CYC": "cycles",
     "PT": "pytree containers",
@@ -41,6 +42,7 @@ AREAS: dict[str, str] = {
     "FLT": "filters",
     "GD": "graphdef",
     "VAR": "variables",
+    "MD": "Variable metadata",
     "UPD": "update",
     "POP": "pop",
     "CL": "clone",

@@ -195,7 +195,7 @@ def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _
 
     # Each law (and backend) gets its own example-database key, although ``body`` is one function.
     body._hypothesis_internal_add_digest = f"{law.id}@{backend}".encode()  # type: ignore[attr-defined]
-    test = given(inputs.cases(law.inputs))(settings_for(profile, law.examples)(body))
+    test = given(inputs.cases(law.inputs, t.capabilities))(settings_for(profile, law.examples)(body))
     try:
         test()
     except _AllNotApplicable as e:

@@ -2,7 +2,8 @@
 
 ``render()`` is the whole document: a contents list, the notation glossary, every area in
 ``AREAS`` order with each law's id, title, formal statement, rationale, seed, required
-capabilities and inputs, then the table of known deviations of real releases from the spec
+capabilities and inputs, its checker's ``file:line`` and the oracle functions it compares
+against (``spec.laws._where``), then the table of known deviations of real releases from the spec
 (``spec.deviations.DEVIATIONS``, when that module exists).  The committed ``SPEC.md`` is this
 text; ``tests/runner/test_specdoc.py`` fails when it is stale.  Regenerate it with::
 
@@ -16,6 +17,7 @@ import importlib
 from collections.abc import Mapping, Sequence
 
 from spec.laws import AREAS, INPUTS, LAWS, Law
+from spec.laws._where import checker_location, oracle_functions
 
 __all__ = ["GLOSSARY", "REGENERATE", "deviation_rows", "render"]
 
@@ -55,6 +57,13 @@ def _area_laws(prefix: str) -> list[Law]:
     return [law for law in LAWS if law.prefix == prefix]
 
 
+def _oracles(law: Law) -> str:
+    found = oracle_functions(law)
+    if not found:
+        return "none: the target is checked against its own inputs and results"
+    return ", ".join(f"`{name.removeprefix('spec.')}` (`{where}`)" for name, where in found)
+
+
 def _law_section(law: Law) -> list[str]:
     requires = ", ".join(f"`{c}`" for c in sorted(law.requires)) or "none"
     if law.fixed:
@@ -65,6 +74,8 @@ def _law_section(law: Law) -> list[str]:
              law.statement, "```", "",
              f"- **Rationale:** {law.rationale}",
              f"- **Seed:** {law.seed}",
+             f"- **Checker:** `{checker_location(law)}` (`{law.check.__name__}`)",
+             f"- **Oracle:** {_oracles(law)}",
              f"- **Requires:** {requires}",
              f"- **Inputs:** {inputs}"]
     notes = []

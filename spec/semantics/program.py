@@ -71,6 +71,11 @@ def apply(m: Model, program: Sequence[Edit]) -> Model:
             entries[edit.key] = VarSlot(d.add_variable(_new_variable(edit)))
         elif isinstance(edit, AddNode):
             entries[edit.key] = NodeSlot(d.add_node("graph", MODULE_TYPE_NAME))
+        elif isinstance(edit, DeleteAttr) and isinstance(edit.key, int):
+            # an element of an nnx.List: the later elements move down by one
+            items = [slot for k, slot in entries.items() if k != edit.key]
+            entries.clear()
+            entries.update(enumerate(items))
         elif isinstance(edit, DeleteAttr):
             del entries[edit.key]
         elif isinstance(edit, Alias):

@@ -121,7 +121,7 @@ class NNXTarget(Target):
         Capability.GENERIC_PYTREES, Capability.UPDATE_CONTEXT,
         Capability.UPDATE_CONTEXT_METHODS, Capability.SPLIT_MERGE_CONTEXT, Capability.CALL,
         Capability.NODEDEF_APPLY, Capability.BFLOAT16, Capability.VARIABLES, Capability.POP,
-        Capability.JIT,
+        Capability.JIT, Capability.SOW,
     })
 
     def __init__(self, nnx: ModuleType) -> None:
@@ -184,6 +184,16 @@ class NNXTarget(Target):
 
     def new_variable(self, v: VarSpec) -> object:
         return self.variable_type(v.type)(blueprint_array(v.shape, v.dtype, v.seed), **v.metadata_dict)
+
+    def new_variable_ordered(self, v: VarSpec, names: Sequence[str]) -> object:
+        metadata = v.metadata_dict
+        if sorted(names) != sorted(metadata):
+            raise ValueError(f"{list(names)} is not an order of the metadata names {sorted(metadata)}")
+        ordered = {name: metadata[name] for name in names}
+        return self.variable_type(v.type)(blueprint_array(v.shape, v.dtype, v.seed), **ordered)
+
+    def set_metadata(self, variable: object, name: str, value: object) -> None:
+        setattr(variable, name, value)
 
     # --- Observing ----------------------------------------------------------------------
 
@@ -344,6 +354,9 @@ class NNXTarget(Target):
 
     def pop(self, x: object, *filters: object) -> object:
         return self.nnx.pop(x, *filters)
+
+    def sow(self, module: object, type_name: str, name: str, value: object) -> None:
+        cast(Any, module).sow(self.variable_type(type_name), name, value)
 
     def call(self, graphdef_state: tuple[object, object]) -> Any:
         return self.nnx.call(graphdef_state)

@@ -36,13 +36,14 @@ import functools
 import importlib
 import re
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any, Literal, cast
 
 import numpy as np
 
+from spec.blueprint import Key
 from spec.errors import NotApplicable
 from spec.semantics import MODULE_TYPE_NAME
 from spec.target import Capability, LeafView, NodeView, Path, TargetError, Token
@@ -61,8 +62,10 @@ __all__ = [
     "FlaxTarget",
     "Profile",
     "flat_graphdef_tokens",
+    "nested_pairs_graphdef_tokens",
     "parse_version",
     "profile_for",
+    "split_fields_graphdef_tokens",
 ]
 
 Version = tuple[int, int, int]
@@ -83,12 +86,22 @@ def parse_version(text: str) -> Version:
 # --- The version table ---------------------------------------------------------------------------
 
 
+_HOOK_METADATA = frozenset({"set_value_hooks", "get_value_hooks", "create_value_hooks", "add_axis_hooks",
+                            "remove_axis_hooks"})
+"""The hook tuples every Variable of flax 0.10.0 - 0.10.2 lists in ``get_metadata()`` (empty by default)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Behaviour:
-    """How the adapter spells the API of one flax release (switches, not semantics)."""
+    """How the adapter spells the API of one flax release (switches, not semantics).
 
-    flat_graphdef: bool = False
-    """GraphDef is the flat ``(nodes, attributes, num_leaves)`` encoding (else nested NodeDefs)."""
+    The defaults are flax 0.10.0's, the oldest release the table covers."""
+
+    graphdef_encoding: Literal["split-fields", "nested", "nested-pairs", "flat"] = "split-fields"
+    """How a GraphDef is encoded: ``NodeDef(attributes=keys, subgraphs, static_fields, leaves)``
+    (0.10.0 - 0.10.2), nested NodeDefs with attribute classes (0.10.3), nested NodeDefs with
+    ``(key, NodeDef | VariableDef | NodeRef | Static | ArrayAttr)`` pairs (0.10.4 - 0.10.5), or the
+    flat ``(nodes, attributes, num_leaves)`` encoding (0.10.6+)."""
     graph_module: str = "flax.nnx.graph"
     """The module holding NodeDef / NodeRef / VariableDef / is_graph_node / is_node."""
     pytree_keyword: bool = False
@@ -100,18 +113,29 @@ class Behaviour:
     accessors: Literal["value", "get_value"] = "value"
     """Read / write Variable values with ``.value`` or with ``get_value()`` / ``set_value()``
     (``.value`` raises a DeprecationWarning on 0.12)."""
-    required_metadata: frozenset[str] = frozenset()
+    required_metadata: frozenset[str] = _HOOK_METADATA
     """Metadata keys flax adds to every Variable (stripped from leaves and VariableDefs)."""
     container: Literal["native", "pytree-false-subclass", "absent"] = "native"
     """The blueprint ``container`` kind: ``nnx.Dict`` itself, a ``pytree=False`` subclass of it
     (0.12's ``nnx.Dict`` is a pytree=True module that rejects plain lists of Variables), or none."""
     context_methods: bool = True
     """``UpdateContext.split`` / ``.merge`` exist; else the protocol runs through
-    ``split_context(tag)`` / ``merge_context(tag, inner=...)``."""
-    merge_context_inner: bool = False
-    """``merge_context(tag, inner)`` needs ``inner`` (0.11+)."""
+    ``split_context(tag)`` / ``merge_context(tag, inner)``."""
+    merge_context_args: Literal["tag", "inner-tag", "tag-inner"] = "tag"
+    """``merge_context``'s signature: ``(tag)`` (0.10.0 - 0.10.3), ``(inner, tag)`` (0.10.4 - 0.10.5)
+    or ``(tag, inner)`` (0.10.6+)."""
     graph_mode_flags: bool = False
     """``flax.config`` has ``nnx_graph_mode`` / ``nnx_graph_updates``; both are pinned on."""
+
+    @property
+    def flat_graphdef(self) -> bool:
+        """GraphDef is the flat ``(nodes, attributes, num_leaves)`` encoding."""
+        return self.graphdef_encoding == "flat"
+
+    @property
+    def merge_context_inner(self) -> bool:
+        """``merge_context`` takes ``inner`` after the tag."""
+        return self.merge_context_args == "tag-inner"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,18 +153,34 @@ BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities
 """flax 0.10.3 (the seed's era) provides everything the seed-shaped adapter declares."""
 
 CHANGES: tuple[Change, ...] = (
+    Change((0, 10, 3), "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
+                       "without the hook tuples",
+           switches=(("graphdef_encoding", "nested"), ("required_metadata", frozenset()))),
+    Change((0, 10, 4), "NodeDef attributes as (key, value) pairs with outer_index (PR #4469); generic "
+                       "pytree children flattened in sorted key order; merge_context(inner, tag)",
+           gain=frozenset({Capability.PYTREE_CHILDREN_SORTED}),
+           switches=(("graphdef_encoding", "nested-pairs"), ("merge_context_args", "inner-tag"))),
+    Change((0, 10, 4), "cached_partial and to_flat_state / FlatState exported from flax.nnx (PR #4469; "
+                       "checked in the 0.10.4 source)",
+           gain=frozenset({Capability.CACHED_PARTIAL, Capability.FLAT_STATE})),
     Change((0, 10, 5), "raw array attributes are state leaves, no longer an error (PR #4612)",
            gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),
            lose=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_ERRORS})),
-    Change((0, 10, 6), "flat GraphDef encoding (PR #4630)",
-           switches=(("flat_graphdef", True),)),
+    Change((0, 10, 6), "flat GraphDef encoding (PR #4630); UpdateContext.split/merge removed, "
+                       "merge_context(tag, inner)",
+           lose=frozenset({Capability.UPDATE_CONTEXT_METHODS}),
+           switches=(("graphdef_encoding", "flat"), ("context_methods", False),
+                     ("merge_context_args", "tag-inner"))),
+    Change((0, 10, 7), "Module(pytree=...) keyword (default False until 0.11.0)",
+           switches=(("pytree_keyword", True),)),
     Change((0, 11, 0), "VariableState removed: split/state/pop return the live Variables (PR #4800); "
-                       "UpdateContext.split/merge removed, merge_context(tag, inner); Module(pytree=...); "
-                       "generic pytree children flattened in sorted key order; no nnx.Dict",
-           gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE, Capability.PYTREE_CHILDREN_SORTED}),
-           lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES, Capability.UPDATE_CONTEXT_METHODS}),
-           switches=(("state_leaves", "Variable"), ("state_functions", True), ("pytree_keyword", True),
-                     ("context_methods", False), ("merge_context_inner", True), ("container", "absent"))),
+                       "Modules are pytrees by default (flax_pytree_module); no nnx.Dict",
+           gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE}),
+           lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES}),
+           switches=(("state_leaves", "Variable"), ("state_functions", True), ("container", "absent"))),
+    Change((0, 11, 0), "both module modes can be built: Module(pytree=True/False) with nnx.data for data "
+                       "attributes (object.py in the 0.11.0 source; 0.10.7's pytree= has no nnx.data)",
+           gain=frozenset({Capability.PYTREE_MODULES})),
     Change((0, 11, 1), "update and pop work on plain dicts (b5f67688): dict containers are mutable",
            gain=frozenset({Capability.PYTREE_DICTS_ARE_MUTABLE}),
            lose=frozenset({Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE})),
@@ -149,16 +189,27 @@ CHANGES: tuple[Change, ...] = (
            lose=frozenset({Capability.MERGE_COPIES_VARIABLES})),
     Change((0, 12, 0), "nnx.Dict returns, as a pytree=True module (PR #4897)",
            switches=(("container", "pytree-false-subclass"),)),
-    Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata hijax/ref/eager_sharding",
+    Change((0, 12, 0), "nnx.List: a pytree=True Module with int element keys (helpers.py in the 0.12.0 source)",
+           gain=frozenset({Capability.LIST_NODES})),
+    Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata "
+                       "is_hijax/has_ref/is_mutable/eager_sharding",
            switches=(("accessors", "get_value"),
+                     ("required_metadata", frozenset({"is_hijax", "has_ref", "is_mutable", "eager_sharding"})))),
+    Change((0, 12, 3), "fixed Variable metadata renamed hijax/ref/mutable/eager_sharding",
+           switches=(("required_metadata", frozenset({"hijax", "ref", "mutable", "eager_sharding"})),)),
+    Change((0, 12, 5), "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on); "
+                       "Variable.mutable removed from the fixed metadata",
+           switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True),
                      ("required_metadata", frozenset({"hijax", "ref", "eager_sharding"})))),
-    Change((0, 12, 5), "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on)",
-           switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True))),
 )
-"""Every flax release after 0.10.3 that changed something the suite sees, oldest first."""
+"""Every flax release after 0.10.0 that changed something the suite sees, oldest first; each entry
+checked against that release's own source (``flax/nnx/graph.py`` / ``graphlib.py``,
+``variablelib.py``, ``__init__.py``).  flax 0.12.5 - 0.12.12 share one graphlib."""
 
-VERIFIED: tuple[Version, ...] = ((0, 10, 3), (0, 11, 2), (0, 12, 8))
-"""The releases this table was checked against by running the suite."""
+VERIFIED: tuple[Version, ...] = ((0, 10, 0), (0, 10, 3), (0, 10, 6), (0, 11, 0), (0, 11, 2), (0, 12, 0),
+                                 (0, 12, 8), (0, 12, 12))
+"""The releases this table was checked against by running the suite (the others by reading their
+source)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,10 +244,15 @@ class _Classes:
     node: type
     user_variable: type
     container: type | None
+    pytree_node: type | None = None
+    """``Node`` in pytree mode (``pytree=True``, 0.11+)."""
+    list_node: type | None = None
+    """Blueprint ``nnx_list`` nodes: a ``pytree=False`` subclass of ``nnx.List`` (0.12+)."""
 
 
-def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool) -> type:
-    kwds: dict[str, object] = {"pytree": False} if pytree_false else {}
+def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool,
+               pytree_true: bool = False) -> type:
+    kwds: dict[str, object] = {"pytree": False} if pytree_false else {"pytree": True} if pytree_true else {}
 
     def body(ns: dict[str, object]) -> None:
         ns.update(namespace)
@@ -232,7 +288,11 @@ def _classes_for(nnx: ModuleType, b: Behaviour) -> _Classes:
         container = _new_class("Dict", nnx.Dict, {}, True)
     else:
         container = None
-    return _Classes(node, user_variable, container)
+    both_modes = b.pytree_keyword and hasattr(nnx, "data")  # 0.11+: pytree= with nnx.data
+    pytree_node = _new_class(MODULE_TYPE_NAME, nnx.Module, {"bump": bump}, False, True) if both_modes else None
+    native_list = getattr(nnx, "List", None)
+    list_node = _new_class("List", native_list, {}, True) if native_list is not None and both_modes else None
+    return _Classes(node, user_variable, container, pytree_node, list_node)
 
 
 def _accessors(nnx: ModuleType, b: Behaviour) -> tuple[Callable[[Any], object], Callable[[Any, object], None]]:
@@ -269,8 +329,8 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
 
     ``g`` is flax's graph module.  Attributes are interleaved in pre-order: a NodeDef owns the
     next ``num_attributes`` entries of ``graphdef.attributes``, and each ``NodeAttr`` takes the
-    next entry of ``graphdef.nodes``.  flax's bookkeeping attributes (``_pytree__*``) and their
-    subtrees are consumed but not emitted; ``required`` metadata keys are dropped.  A node with an
+    next entry of ``graphdef.nodes``.  flax's bookkeeping attributes (``_pytree__*``, and an
+    ``nnx.List``'s ``_length``) and their subtrees are consumed but not emitted; ``required`` metadata keys are dropped.  A node with an
     index is a graph node; pytree nodes (index None) get index -1.  A raw-array attribute gives an
     ``("array", key)`` token, which the spec's grammar does not have (blueprints never build one).
     Iterative, so deep graphdefs cost no recursion.
@@ -312,7 +372,8 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
         frame[2] = left - 1
         key, attr = attributes[next_attr]
         next_attr += 1
-        keep = pos >= 0 and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES))
+        keep = pos >= 0 and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES)) and not (
+            key == "_length" and _is_flax_list(nd.type))
         if keep:
             frame[3] = kept + 1
         if isinstance(attr, g.Static):
@@ -343,6 +404,117 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
                 out.append(("unknown", key, type(child).__name__))
         else:
             raise TypeError(f"unknown GraphDef attribute {attr!r} at key {key!r}")
+    return tuple(out)
+
+
+def _is_flax_list(t: object) -> bool:
+    """Whether a NodeDef's type is ``nnx.List`` or a subclass (its ``_length`` is bookkeeping)."""
+    return isinstance(t, type) and any(
+        c.__name__ == "List" and c.__module__.startswith("flax.nnx") for c in t.__mro__)
+
+
+def _is_graph_type(nnx: ModuleType, t: object) -> bool:
+    return isinstance(t, type) and issubclass(t, nnx.Object)
+
+
+def _nested_type_name(nodedef: Any) -> str:
+    t = nodedef.type
+    if t.__name__ in ("GenericPytree", "PytreeType"):
+        treedef = getattr(nodedef.metadata, "treedef", nodedef.metadata)
+        node_data = treedef.node_data() if hasattr(treedef, "node_data") else None
+        if node_data is not None:
+            return str(node_data[0].__name__)
+    return str(t.__name__)
+
+
+def split_fields_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
+                                 required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+    """Return the canonical tokens of a flax 0.10.0 - 0.10.2 GraphDef.
+
+    A ``NodeDef`` there lists its attribute keys in order and keeps the values in three mappings:
+    ``subgraphs`` (NodeDef / NodeRef), ``static_fields`` and ``leaves``.  A leaf is a
+    ``VariableDef`` with the Variable's metadata (0.10.2) or a ``NodeRef`` (0.10.0 - 0.10.1, whose
+    GraphDef carries no Variable metadata, so its token has none); a repeat of a Variable is a
+    ``NodeRef`` to an index met earlier in pre-order.  Iterative.
+    """
+    from spec.model import static_model
+
+    seen_variables: set[int] = set()
+    out: list[Token] = []
+    stack: list[Any] = [graphdef]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple) and item and item[0] == "?leaf":
+            _, key, ref = item
+            if isinstance(ref, g.NodeRef) and int(ref.index) in seen_variables:
+                out.append(("varref", key, int(ref.index)))
+            elif ref is None:
+                out.append(("unknown", key, "VariableState"))
+            else:
+                seen_variables.add(int(ref.index))
+                meta = _metadata_without(getattr(ref, "metadata", None), required)
+                out.append(("variable", key, ref.type.__name__, int(ref.index), meta))
+            continue
+        if isinstance(item, tuple):
+            out.append(item)
+            continue
+        if isinstance(item, g.NodeRef):
+            out.append(("ref", int(item.index)))
+            continue
+        kind = "graph" if _is_graph_type(nnx, item.type) else "pytree"
+        out.append(("node", kind, _nested_type_name(item), int(item.index), len(item.attributes)))
+        pending: list[Any] = []
+        for key in item.attributes:
+            if key in item.subgraphs:
+                pending += [("subgraph", key), item.subgraphs[key]]
+            elif key in item.static_fields:
+                s = static_model(item.static_fields[key])
+                pending.append(("static", key, s.type_name, s.text))
+            else:
+                pending.append(("?leaf", key, item.leaves.get(key)))
+        stack.extend(reversed(pending))
+    return tuple(out)
+
+
+def nested_pairs_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
+                                 required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+    """Return the canonical tokens of a flax 0.10.4 - 0.10.5 GraphDef: nested ``NodeDef``s whose
+    ``attributes`` are ``(key, NodeDef | VariableDef | NodeRef | Static | ArrayAttr)`` pairs (a
+    ``NodeRef``'s type tells a repeated Variable from a repeated node).  Iterative."""
+    from spec.model import static_model
+
+    out: list[Token] = []
+    root = graphdef
+    if isinstance(root, g.VariableDef):
+        return (("variable", None, root.type.__name__, int(root.index), _metadata_without(root.metadata, required)),)
+    stack: list[Any] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            out.append(item)
+            continue
+        if isinstance(item, g.NodeRef):
+            out.append(("ref", int(item.index)))
+            continue
+        kind = "graph" if _is_graph_type(nnx, item.type) else "pytree"
+        out.append(("node", kind, _nested_type_name(item), int(item.index), len(item.attributes)))
+        pending: list[Any] = []
+        for key, value in item.attributes:
+            if isinstance(value, g.Static):
+                s = static_model(value.value)
+                pending.append(("static", key, s.type_name, s.text))
+            elif isinstance(value, g.VariableDef):
+                pending.append(("variable", key, value.type.__name__, int(value.index),
+                                _metadata_without(value.metadata, required)))
+            elif isinstance(value, g.NodeRef) and issubclass(value.type, nnx.Variable):
+                pending.append(("varref", key, int(value.index)))
+            elif isinstance(value, g.NodeRef):
+                pending += [("subgraph", key), value]
+            elif isinstance(value, g.NodeDef):
+                pending += [("subgraph", key), value]
+            else:
+                pending.append(("array", key))
+        stack.extend(reversed(pending))
     return tuple(out)
 
 
@@ -378,6 +550,7 @@ class FlaxTarget(NNXTarget):
         self.user_variable_type = classes.user_variable
         self.fresh_variable_types = {}
         self.container_type = classes.container
+        self.classes = classes
         self._get, self._put = _accessors(nnx, b)
         if b.graph_mode_flags:
             flax.config.update("nnx_graph_mode", True)
@@ -388,17 +561,80 @@ class FlaxTarget(NNXTarget):
     def new_graph_node(self, kind: str) -> object:
         if kind == "module":
             return self.node_type()
+        if kind == "nnx_list":
+            if self.classes.list_node is None:
+                raise NotApplicable(f"flax {self.version} has no nnx.List for blueprint 'nnx_list' nodes")
+            return self.classes.list_node()
         if self.container_type is None:
             raise NotApplicable(f"flax {self.version} has no nnx.Dict for blueprint 'container' nodes")
         return self.container_type()
 
+    def new_pytree_graph_node(self, kind: str) -> object:
+        """Graph nodes in pytree mode: ``Node(nnx.Module, pytree=True)``, and flax's own
+        ``nnx.Dict`` / ``nnx.List`` (pytree=True Modules on 0.12)."""
+        if self.classes.pytree_node is None:
+            raise NotApplicable(f"flax {self.version} has no pytree= module mode")
+        if kind == "module":
+            return self.classes.pytree_node()
+        native = getattr(self.nnx, "Dict" if kind == "container" else "List", None)
+        if native is None or not getattr(native, "_pytree__is_pytree", False):
+            raise NotApplicable(f"flax {self.version} has no pytree-mode nnx.{'Dict' if kind == 'container' else 'List'}")
+        return native()
+
+    def _is_list(self, node: object) -> bool:
+        native = getattr(self.nnx, "List", None)
+        return native is not None and isinstance(node, native)
+
+    def _is_pytree_mode(self, node: object) -> bool:
+        return bool(getattr(node, "_pytree__is_pytree", getattr(node, "_object__is_pytree", False)))
+
+    def _wrap(self, value: object) -> object:
+        """A value for an attribute of a pytree-mode node, with its data / static status said
+        explicitly (``nnx.data`` / ``nnx.static``): Variables, graph nodes and pytree
+        containers are data, whatever they hold; the rest is static."""
+        nnx = self.nnx
+        if self.classify(value) != "static":
+            return nnx.data(value)
+        return nnx.static(value) if hasattr(nnx, "static") else value
+
+    def set_attr(self, node: object, key: Key, value: object) -> None:
+        pytree_mode = self._is_pytree_mode(node)
+        if self._is_list(node) and isinstance(key, int):
+            items = cast(Any, node)
+            value = self._wrap(value) if pytree_mode else value
+            if key < len(items):
+                items[key] = value
+            else:
+                items.append(value)
+            return
+        if pytree_mode:
+            if not hasattr(self.nnx, "static") and str(key) in vars(node):
+                delattr(node, str(key))  # a fresh status: 0.11 has no nnx.static to override one
+            value = self._wrap(value)
+        setattr(node, str(key), value)
+
+    def del_attr(self, node: object, key: Key) -> None:
+        if self._is_list(node) and isinstance(key, int):
+            del cast(Any, node)[key]
+            return
+        delattr(node, str(key))
+
     # --- Observing ----------------------------------------------------------------------
+
+    def module_attributes(self, x: object) -> list[tuple[Key, object]]:
+        """A module's attributes; an ``nnx.List``'s elements under their int keys (0.12.0 keeps
+        them under int keys, later releases under digit strings), its ``_length`` left out."""
+        if not self._is_list(x):
+            return super().module_attributes(x)
+        return [(int(k), v) for k, v in super().module_attributes(x) if k != "_length"]
 
     def inspect(self, x: object) -> NodeView:
         if isinstance(x, self.nnx.State):
             # a State's raw children, unsorted: jax's flatten of a State sorts its keys and fails
             # on the int / str mixes the error laws build (that is merge's business to reject)
             return NodeView("pytree", "State", tuple(cast(Any, x).raw_mapping.items()), False)
+        if self._is_list(x):
+            return NodeView("graph", "List", tuple(sorted(self.module_attributes(x), key=lambda kv: cast(int, kv[0]))), True)
         view = super().inspect(x)
         if (Capability.PYTREE_CHILDREN_SORTED in self.capabilities and view.kind == "pytree"
                 and (hasattr(x, "_fields") or dataclasses.is_dataclass(x))):
@@ -441,9 +677,37 @@ class FlaxTarget(NNXTarget):
         return self.nnx.from_flat_state(pairs)
 
     def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
-        if self.behaviour.flat_graphdef:
-            return flat_graphdef_tokens(self.graph_ns, graphdef, self.behaviour.required_metadata)
+        b = self.behaviour
+        if b.graphdef_encoding == "flat":
+            return flat_graphdef_tokens(self.graph_ns, graphdef, b.required_metadata)
+        if b.graphdef_encoding == "nested-pairs":
+            return nested_pairs_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
+        if b.graphdef_encoding == "split-fields":
+            return split_fields_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
         return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
+
+    def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
+        # an nnx.List's _length is bookkeeping, like _pytree__*; blueprint keys never start with _
+        for path, value in super().iter_graph(x):
+            if not (path and path[-1] == "_length"):
+                yield path, value
+
+    # --- Modern flax ---------------------------------------------------------------------
+
+    def to_flat_state(self, state: object) -> object:
+        return self.nnx.to_flat_state(state)
+
+    def set_metadata(self, variable: object, name: str, value: object) -> None:
+        if hasattr(variable, "set_metadata"):  # 0.12.1+; plain assignment is deprecated there
+            cast(Any, variable).set_metadata(name, value)
+        else:
+            setattr(variable, name, value)
+
+    def jit(self, fn: Callable[..., object]) -> Callable[..., object]:
+        return cast(Callable[..., object], self.nnx.jit(fn))
+
+    def cached_partial(self, fn: Callable[..., object], *nodes: object) -> Callable[..., object]:
+        return cast(Callable[..., object], self.nnx.cached_partial(fn, *nodes))
 
     # --- Contexts -----------------------------------------------------------------------
 
@@ -464,8 +728,10 @@ class FlaxTarget(NNXTarget):
             return c.merge(graphdef, state, *states)
 
     def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
-        if self.behaviour.merge_context_inner and tag is not None:
+        if self.behaviour.merge_context_args == "tag-inner" and tag is not None:
             return cast(AbstractContextManager[object], self.nnx.merge_context(tag, inner))
+        if self.behaviour.merge_context_args == "inner-tag":
+            return cast(AbstractContextManager[object], self.nnx.merge_context(inner, tag))
         return cast(AbstractContextManager[object], self.nnx.merge_context(tag))
 
     # --- Reproducers --------------------------------------------------------------------

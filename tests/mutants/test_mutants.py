@@ -1,22 +1,18 @@
 """The mutant catalogue itself: well formed, reachable as targets, installed and undone cleanly,
-and its bug-switching flatten equal to the reference's with every switch off."""
+patching public names of the reference only, and runnable as ``nnxspec mutants`` from here."""
 
 from __future__ import annotations
 
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 
-import reference
-import strategies
 from spec.blueprint import Blueprint
 from spec.build import build
 from spec.laws import LAWS
-from spec.mutants import MUTANTS, Patcher, installed, mutant_by_name
-from spec.mutants._flatten import flatten
 from spec.target import resolve_target
 from spec.targets.reference import ReferenceTarget
+from tests.mutants.catalogue import MUTANTS, Patcher, installed, mutant_by_name
 
 
 def _reference_state() -> dict[str, object]:
@@ -52,7 +48,9 @@ def test_catalogue_is_well_formed() -> None:
 
 
 def test_mutants_resolve_as_targets() -> None:
-    t = resolve_target("spec.mutants:state_ignores_single_filter")  # a wrapper: nothing installed
+    t = resolve_target(
+        "tests.mutants.catalogue:state_ignores_single_filter"
+    )  # a wrapper: nothing installed
     assert t.name == "mutant-state_ignores_single_filter"
     with pytest.raises(KeyError):
         mutant_by_name("no_such_mutant")
@@ -63,7 +61,10 @@ def test_install_and_undo_restore_the_reference(name: str) -> None:
     ReferenceTarget()  # the blueprint node classes exist before any mutant is installed
     before = _reference_state()
     with installed(mutant_by_name(name)) as t:
-        x = build(t, Blueprint.from_json('{"nodes": [{"kind": "module", "entries": []}], "variables": []}')).root
+        x = build(
+            t,
+            Blueprint.from_json('{"nodes": [{"kind": "module", "entries": []}], "variables": []}'),
+        ).root
         t.state(x)
         changed = {k for k, v in _reference_state().items() if before.get(k) is not v}
         assert changed, f"{name} changed nothing in reference"
@@ -75,7 +76,10 @@ def test_install_and_undo_restore_the_reference(name: str) -> None:
 def test_patcher_replaces_every_import() -> None:
     import importlib
 
-    api, flat = importlib.import_module("reference._api"), importlib.import_module("reference._flatten")
+    api, flat = (
+        importlib.import_module("reference._api"),
+        importlib.import_module("reference._flatten"),
+    )
     original = flat.flatten_graph
     p = Patcher()
     p.replace("reference._flatten", "flatten_graph", len)
@@ -87,20 +91,51 @@ def test_patcher_replaces_every_import() -> None:
     assert api.flatten_graph is original
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(strategies.graphs())
-def test_bug_free_flatten_equals_the_reference(bp: Blueprint) -> None:
-    from reference._flatten import flatten_graph
+def test_patcher_refuses_private_names() -> None:
+    p = Patcher()
+    with pytest.raises(ValueError, match="public names only"):
+        p.replace("reference._flatten", "_run", len)
+    with pytest.raises(ValueError, match="public names only"):
+        p.set_attr(ReferenceTarget, "_private", len)
+    p.undo()
 
-    t = ReferenceTarget()
-    x = build(t, bp).root
-    gd, state = flatten_graph(x)
-    mine, my_state = flatten(x)
-    assert mine == gd
-    assert reference.State._wrap(my_state).flat_state().paths == reference.State._wrap(state).flat_state().paths
+
+@pytest.mark.parametrize("name", ["attributes_insertion_order", "dict_keys_insertion_order"])
+def test_hook_mutants_reach_types_registered_later(name: str) -> None:
+    from reference._registry import GRAPH_REGISTRY
+
+    m = mutant_by_name(name)
+    with installed(m):
+        if name == "attributes_insertion_order":
+            import reference
+
+            class Late(reference.Module):
+                pass
+
+            late = Late()
+            late.b, late.a = 1, 2
+            assert [k for k, _ in GRAPH_REGISTRY[Late].flatten(late)[0]] == ["b", "a"]
+    if name == "attributes_insertion_order":
+        assert [k for k, _ in GRAPH_REGISTRY[Late].flatten(late)[0]] == ["a", "b"]
 
 
 def test_mutants_command_is_registered() -> None:
     from spec.runner.commands import load
 
     assert "mutants" in load()
+
+
+def test_mutants_command_says_when_there_is_no_checkout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+    from pathlib import Path
+
+    from spec.runner.commands import mutants as command
+
+    monkeypatch.setattr(command, "_ROOT", Path("/nonexistent"))
+    p = argparse.ArgumentParser()
+    command._configure(p)
+    assert command._run(p.parse_args(["--profile", "ci"])) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "from a clone" in err

@@ -160,8 +160,9 @@ def test_show_prints_the_graph_and_writes_dot(toy_run: Run, tmp_path: Path, caps
 def test_laws_command_lists_and_renders(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["laws"]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert listing[0].split()[:3] == ["id", "area", "title"]
+    assert listing[0].split()[:4] == ["id", "area", "checker", "title"]
     assert listing[1].startswith("ID-1 ")
+    assert "spec/laws/id.py:" in listing[1] and "oracle: " in listing[1]
     assert cli.main(["laws", "--markdown"]) == 0
     assert capsys.readouterr().out.startswith("# nnxspec: the specification")
 

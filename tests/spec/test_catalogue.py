@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
-from spec.laws import AREAS, INPUTS, LAWS
+from spec.laws import AREAS, INPUTS, LAWS, law_by_id
+from spec.laws._where import checker_location
 from spec.target import Capability
 
 KNOWN_CAPABILITIES = {v for k, v in vars(Capability).items() if k.isupper()}
@@ -54,3 +60,41 @@ def test_deviations_cite_existing_laws() -> None:
     assert [d.id for d in DEVIATIONS] == [f"D-{i}" for i in range(1, len(DEVIATIONS) + 1)]
     for d in DEVIATIONS:
         assert set(d.laws) <= ids, (d.id, set(d.laws) - ids)
+
+
+def test_each_law_lives_in_the_module_named_after_its_area() -> None:
+    """``AREA-N`` is checked in ``spec/laws/<area>.py``, the prefix in lower case."""
+    for law in LAWS:
+        path = Path(inspect.getsourcefile(law.check) or "")
+        assert (path.parent.name, path.name) == ("laws", f"{law.prefix.lower()}.py"), (law.id, path)
+        assert law.check.__module__ == f"spec.laws.{law.prefix.lower()}", law.id
+
+
+def test_every_area_has_its_module() -> None:
+    laws_dir = Path(inspect.getsourcefile(law_by_id("ID-1").check) or "").parent
+    public = {p.stem for p in laws_dir.glob("*.py") if not p.name.startswith("_")}
+    assert public == {prefix.lower() for prefix in AREAS}
+
+
+def _needs(check: Callable[..., object]) -> list[str]:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(check)))
+    return [ast.unparse(call.args[1]) for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "need"]
+
+
+def test_capabilities_are_checked_once() -> None:
+    """A capability in ``requires=`` is not checked again by ``need()`` in the checker."""
+    by_constant = {f"Capability.{k}": v for k, v in vars(Capability).items() if k.isupper()}
+    for law in LAWS:
+        again = {by_constant.get(c, c) for c in _needs(law.check)} & law.requires
+        assert not again, (law.id, again)
+
+
+def test_every_law_names_its_checker_and_oracle_in_spec_md() -> None:
+    from spec.runner import specdoc
+
+    text = specdoc.render()
+    for law in LAWS:
+        section = text.split(f"### {law.id}: ", 1)[1].split("\n### ", 1)[0]
+        assert f"- **Checker:** `{checker_location(law)}`" in section, law.id
+        assert "- **Oracle:** " in section, law.id

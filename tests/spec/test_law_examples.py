@@ -7,7 +7,7 @@ Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::
      "pass": [{"target": "reference", "case": <Case.to_data()>}],
      "fail": [{"target": "mutant:forget_noderef", "case": <Case.to_data()>, "message": "..."}]}
 
-A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``spec.mutants``, installed
+A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``, installed
 for the one check and undone) or ``toy:<name>`` (a deliberately broken or capability-declaring
 adapter defined below, for laws the reference cannot show alone).  A passing example must pass;
 a failing one must raise ``LawViolation`` from the law's own checker (not a crash).  The last
@@ -20,15 +20,15 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from spec.errors import LawViolation
 from spec.laws import LAWS, Case, law_by_id
-from spec.mutants import Patcher
 from spec.target import Capability, Target
 from spec.targets.reference import ReferenceTarget
+from tests.mutants.catalogue import Patcher
 
 EXAMPLES = Path(__file__).with_name("law_examples")
 
@@ -80,12 +80,96 @@ class MutableDictsToy(ReferenceTarget):
         Capability.PYTREE_DICTS_ARE_MUTABLE}
 
 
+class FlatStateToy(ReferenceTarget):
+    """Declares FlatState inputs (flax >= 0.10.4) and keeps them: ``to_flat_state`` is the
+    reference's ``State.flat_state()``, and merge / update read a FlatState as the State of its
+    pairs."""
+
+    name = "toy-flat-state"
+    capabilities = ReferenceTarget.capabilities | {Capability.FLAT_STATE}
+
+    def to_flat_state(self, state: object) -> object:
+        return cast(Any, state).flat_state()
+
+    def _as_state(self, s: object) -> object:
+        from reference import FlatState, State
+
+        return State.from_flat_path(list(s)) if isinstance(s, FlatState) else s
+
+    def merge(self, graphdef: object, state: object, *states: object) -> object:
+        return super().merge(graphdef, *(self._as_state(s) for s in (state, *states)))
+
+    def update(self, x: object, state: object, *states: object) -> None:
+        super().update(x, *(self._as_state(s) for s in (state, *states)))
+
+
+class FlatStateByPositionToy(FlatStateToy):
+    """Reads a FlatState's leaves against its paths in reverse order (a positional mix-up)."""
+
+    name = "toy-flat-state-by-position"
+
+    def _as_state(self, s: object) -> object:
+        from reference import FlatState, State
+
+        if not isinstance(s, FlatState):
+            return s
+        pairs = list(s)
+        return State.from_flat_path(list(zip([p for p, _ in pairs], reversed([v for _, v in pairs]), strict=True)))
+
+
+_SHARED_METADATA: dict[object, dict[str, Any]] = {}
+
+
+class SharedMetadataToy(ReferenceTarget):
+    """merge gives every Variable it builds the one metadata dict kept for its type and path
+    (the seed shared the GraphDef's mapping between merges)."""
+
+    name = "toy-shared-metadata"
+
+    def merge(self, graphdef: object, state: object, *states: object) -> object:
+        y = super().merge(graphdef, state, *states)
+        for path, v in self.nnx.iter_graph(y):
+            if isinstance(v, self.nnx.Variable):
+                shared = _SHARED_METADATA.setdefault((id(graphdef), tuple(path)), dict(vars(v)))
+                object.__setattr__(v, "__dict__", shared)
+        return y
+
+
+def _insertion_order_leaf() -> type:
+    """A state leaf type whose pytree aux data keeps metadata in insertion order (the seed's)."""
+    import jax
+
+    class InsertionOrderLeaf:
+        def __init__(self, type_: type, value: object, metadata: dict[str, Any]) -> None:
+            self.type, self.value, self.metadata = type_, value, metadata
+
+    jax.tree_util.register_pytree_node(
+        InsertionOrderLeaf, lambda x: ((x.value,), (x.type, tuple(x.metadata.items()))),
+        lambda aux, children: InsertionOrderLeaf(aux[0], children[0], dict(aux[1])))
+    return InsertionOrderLeaf
+
+
+class InsertionOrderToy(ReferenceTarget):
+    """split's state leaves flatten their metadata in insertion order, as the seed's did."""
+
+    name = "toy-insertion-order"
+    leaf_type: type | None = None
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        gd, *states = super().split(x, *filters)
+        cls = InsertionOrderToy.leaf_type = InsertionOrderToy.leaf_type or _insertion_order_leaf()
+        out = [self.nnx.State.from_flat_path([(p, cls(v.type, v.value, dict(vars(v))))
+                                              for p, v in cast(Any, s).flat_state()])
+               for s in states]
+        return (gd, *out)
+
+
 def _dict_keys(add: bool) -> Callable[[Patcher], None]:
     """An ``update_graph`` patch: a leaf at a key a plain dict lacks is added to the dict as a
     new Variable (``add``), or silently dropped (the broken toy)."""
 
     def install(p: Patcher) -> None:
-        from spec.mutants._helpers import MISSING, child, parent_of, ref, state_leaves
+        from tests.mutants.helpers import MISSING, child, parent_of, ref, state_leaves
 
         update = ref("reference._update")
         original = update.update_graph
@@ -108,7 +192,7 @@ def _dict_keys(add: bool) -> Callable[[Patcher], None]:
 
 
 def _with_mutant(name: str) -> Callable[[Patcher], None]:
-    from spec.mutants import mutant_by_name
+    from tests.mutants.catalogue import mutant_by_name
 
     def install(p: Patcher) -> None:
         m = mutant_by_name(name)
@@ -126,6 +210,10 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "mutable_dicts": (MutableDictsToy, _dict_keys(add=True)),
     "dict_keys_dropped": (MutableDictsToy, _dict_keys(add=False)),
     "mutable_dicts_pop_keeps": (MutableDictsToy, _with_mutant("pop_keeps_variables")),
+    "flat_state": (FlatStateToy, None),
+    "flat_state_by_position": (FlatStateByPositionToy, None),
+    "shared_metadata": (SharedMetadataToy, None),
+    "insertion_order": (InsertionOrderToy, None),
 }
 """Toy name -> (adapter class, patches installed while it is used)."""
 
@@ -133,7 +221,7 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
 @contextlib.contextmanager
 def target(spec: str) -> Iterator[Target]:
     """Yield the target named ``spec`` (see the module docstring); undo a mutant afterwards."""
-    from spec.mutants import installed, mutant_by_name
+    from tests.mutants.catalogue import installed, mutant_by_name
 
     if spec == "reference":
         yield ReferenceTarget()

@@ -60,11 +60,67 @@ def test_versions_parse() -> None:
 def test_the_seed_era_release_has_the_seed_semantics() -> None:
     p = profile_for((0, 10, 3))
     assert p.capabilities == BASE_CAPABILITIES
-    assert p.behaviour == Behaviour()
+    assert p.behaviour == Behaviour(graphdef_encoding="nested", required_metadata=frozenset())
+
+
+def test_the_oldest_release_has_the_split_fields_graphdef_and_hook_metadata() -> None:
+    p = profile_for((0, 10, 0))
+    assert p.capabilities == BASE_CAPABILITIES and p.changes == ()
+    assert p.behaviour.graphdef_encoding == "split-fields"
+    assert "set_value_hooks" in p.behaviour.required_metadata
+
+
+@pytest.mark.parametrize(("version", "switch", "before", "after"), [
+    # each switch at the first release whose own source has it (flax/nnx/graph.py, graphlib.py,
+    # variablelib.py, __init__.py of that release's wheel)
+    ((0, 10, 4), "graphdef_encoding", "nested", "nested-pairs"),
+    ((0, 10, 4), "merge_context_args", "tag", "inner-tag"),
+    ((0, 10, 6), "graphdef_encoding", "nested-pairs", "flat"),
+    ((0, 10, 6), "context_methods", True, False),
+    ((0, 10, 6), "merge_context_args", "inner-tag", "tag-inner"),
+    ((0, 10, 7), "pytree_keyword", False, True),
+    ((0, 11, 0), "state_leaves", "VariableState", "Variable"),
+    ((0, 11, 0), "container", "native", "absent"),
+    ((0, 12, 0), "container", "absent", "pytree-false-subclass"),
+    ((0, 12, 1), "accessors", "value", "get_value"),
+    ((0, 12, 5), "graph_module", "flax.nnx.graph", "flax.nnx.graphlib"),
+])
+def test_each_switch_flips_at_its_first_release(version: tuple[int, int, int], switch: str,
+                                                before: object, after: object) -> None:
+    previous = (version[0], version[1], version[2] - 1) if version[2] else (0, 10, 7) if version[1] == 11 else (0, 11, 2)
+    assert getattr(profile_for(previous).behaviour, switch) == before
+    assert getattr(profile_for(version).behaviour, switch) == after
+
+
+@pytest.mark.parametrize(("version", "gained"), [
+    ((0, 10, 4), Capability.PYTREE_CHILDREN_SORTED),
+    ((0, 10, 5), Capability.ARRAY_ATTRIBUTES_ARE_LEAVES),
+    ((0, 11, 0), Capability.STATE_LEAVES_ARE_LIVE),
+    ((0, 11, 1), Capability.PYTREE_DICTS_ARE_MUTABLE),
+    ((0, 11, 2), Capability.MERGE_REUSES_VARIABLES),
+])
+def test_each_capability_arrives_at_its_first_release(version: tuple[int, int, int], gained: str) -> None:
+    previous = (version[0], version[1], version[2] - 1) if version[2] else (0, 10, 7)
+    assert gained not in profile_for(previous).capabilities
+    assert gained in profile_for(version).capabilities
+
+
+def test_update_context_methods_are_gone_in_0_10_6() -> None:
+    assert Capability.UPDATE_CONTEXT_METHODS in profile_for((0, 10, 5)).capabilities
+    assert Capability.UPDATE_CONTEXT_METHODS not in profile_for((0, 10, 6)).capabilities
+
+
+def test_fixed_variable_metadata_per_release() -> None:
+    assert profile_for((0, 12, 0)).behaviour.required_metadata == frozenset()
+    assert profile_for((0, 12, 1)).behaviour.required_metadata == {"is_hijax", "has_ref", "is_mutable",
+                                                                   "eager_sharding"}
+    assert profile_for((0, 12, 3)).behaviour.required_metadata == {"hijax", "ref", "mutable", "eager_sharding"}
+    assert profile_for((0, 12, 12)).behaviour.required_metadata == {"hijax", "ref", "eager_sharding"}
 
 
 def test_each_verified_release_declares_its_variants() -> None:
-    old, mid, new = (profile_for(v) for v in VERIFIED)
+    assert {(0, 10, 3), (0, 11, 2), (0, 12, 8)} <= set(VERIFIED)
+    old, mid, new = (profile_for(v) for v in ((0, 10, 3), (0, 11, 2), (0, 12, 8)))
     assert {Capability.STATE_LEAVES_ARE_COPIES, Capability.MERGE_COPIES_VARIABLES,
             Capability.ARRAY_ATTRIBUTES_ARE_ERRORS, Capability.UPDATE_CONTEXT_METHODS} <= old.capabilities
     for p in (mid, new):
@@ -202,7 +258,7 @@ def test_state_leaves_follow_the_declared_variant(flax_target: Target) -> None:
 def test_the_update_context_protocol_runs_through_the_adapter(flax_target: Target) -> None:
     import jax
 
-    from spec.laws.contexts import protocol
+    from spec.laws._protocol import protocol
 
     t = flax_target
     x = _build(t, "sharing-and-cycle")

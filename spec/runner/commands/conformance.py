@@ -5,7 +5,8 @@ becomes one column, in the order given.  Rows are the laws of the catalogue grou
 is ``pass``, ``FAIL``, ``n/a``, ``xfail`` or ``XPASS`` (per backend for per-backend laws), and every
 failing cell (``FAIL`` or ``xfail``) links the run's minimal vector.  Below the table: each column's
 expected failures with the reason and link recorded in their vectors (the target's expectation
-file), and the n/a reasons.  ``--section FILE`` appends a Markdown file verbatim (repeatable; e.g.
+file), and the n/a reasons; then, for a target with several columns, its release history (``nnxspec
+history``: the release that breaks each law and the one that fixes it).  ``--section FILE`` appends a Markdown file verbatim (repeatable; e.g.
 the typing results of ``nnxspec typecheck``), so nothing in the output is ever edited by hand::
 
     nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 \\
@@ -198,9 +199,19 @@ def render(columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (
         if na:
             lines += ["| law | n/a because |", "|---|---|"]
             lines += [f"| {_key(e)} | {_md(c.reasons.get(_key(e), ''))} |" for e in na]
-    for text in sections:
+    for text in (*_histories(columns), *sections):
         lines += ["", text.strip()]
     return "\n".join(lines) + "\n"
+
+
+def _histories(columns: Sequence[Column]) -> list[str]:
+    """The release-history section of each target with two or more columns."""
+    from spec.runner.commands.history import history_markdown, load_runs
+
+    by_target: dict[str, list[Path]] = {}
+    for c in columns:
+        by_target.setdefault(str(c.doc["target"]), []).append(c.folder)
+    return [history_markdown(load_runs(folders)) for folders in by_target.values() if len(folders) > 1]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:

@@ -9,20 +9,28 @@ and writes ``DIR/nnxspec-env.json``.  Afterwards::
 
     DIR/bin/nnxspec check --target flax --expect spec/targets/expectations/flax-VERSION.toml
 
-``--jax`` overrides the pin (for a release without one), ``--clear`` empties an existing ``DIR``
+The interpreter: ``--python PATH``, else the pin's Python (``PINS``) found as this interpreter,
+``python3.X`` on ``PATH`` or a pyenv install (``$PYENV_ROOT/versions/3.X.*``); when none is
+there it says in one line which one is missing.  flax >= 0.12.9 (and jax >= 0.10.3) install only on
+Python >= 3.12, flax 0.11+ only on >= 3.11.
+
+``--jax`` overrides the pin, ``--clear`` empties an existing ``DIR``
 first, ``--editable`` installs the checkout in development mode, ``--source`` names another
 checkout or a built nnxspec wheel (so several environments can be built at once without sharing
 the checkout's ``build/`` folder), ``--dry-run`` prints the commands.
-Known pins: flax 0.10.3 <-> jax 0.4.38, flax 0.11.2 <-> jax 0.7.1, flax 0.12.8 <-> jax 0.10.2.
+Pins marked verified were found by building the environment and running the suite in it; the
+others are the jax of the same period, and the build checks that flax, jax and nnxspec import.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -31,14 +39,102 @@ from pathlib import Path
 
 from spec.runner.commands import Command, register
 
-__all__ = ["JAX_PINS", "checkout_root", "commands", "parse_requirement", "run"]
+__all__ = ["JAX_PINS", "PINS", "Pin", "checkout_root", "commands", "find_python", "minimum_python",
+           "parse_requirement", "pin_for", "run", "run_hint"]
 
-JAX_PINS: dict[str, str] = {
-    "0.10.3": "0.4.38",
-    "0.11.2": "0.7.1",
-    "0.12.8": "0.10.2",
+
+@dataclasses.dataclass(frozen=True)
+class Pin:
+    """A flax release's known-good jax / jaxlib release and Python (``major.minor``)."""
+
+    jax: str
+    python: str
+    verified: bool
+    """Built and run with the suite (the releases of the committed conformance columns)."""
+
+
+PINS: dict[str, Pin] = {
+    "0.10.0": Pin("0.4.38", "3.11", True),
+    "0.10.1": Pin("0.4.38", "3.11", False),
+    "0.10.2": Pin("0.4.38", "3.11", False),
+    "0.10.3": Pin("0.4.38", "3.11", True),
+    "0.10.4": Pin("0.4.38", "3.11", False),
+    "0.10.5": Pin("0.5.3", "3.11", False),   # flax 0.10.5 needs jax >= 0.5.1
+    "0.10.6": Pin("0.5.3", "3.11", True),
+    "0.10.7": Pin("0.6.2", "3.11", False),   # flax 0.10.7 needs jax >= 0.6.0
+    "0.11.0": Pin("0.6.2", "3.11", True),
+    "0.11.1": Pin("0.6.2", "3.11", False),
+    "0.11.2": Pin("0.7.1", "3.11", True),
+    "0.12.0": Pin("0.7.1", "3.11", True),    # flax 0.12.0 needs jax >= 0.7.1; jax 0.10.2 fails its import
+    "0.12.1": Pin("0.8.1", "3.11", False),   # flax 0.12.1 - 0.12.6 need jax >= 0.8.1
+    "0.12.2": Pin("0.8.1", "3.11", False),
+    "0.12.3": Pin("0.8.1", "3.11", False),
+    "0.12.4": Pin("0.10.2", "3.11", False),
+    "0.12.5": Pin("0.10.2", "3.11", False),
+    "0.12.6": Pin("0.10.2", "3.11", False),
+    "0.12.7": Pin("0.10.2", "3.11", False),  # flax 0.12.7 - 0.12.8 need jax >= 0.10.0
+    "0.12.8": Pin("0.10.2", "3.11", True),
+    "0.12.9": Pin("0.12.0.1", "3.13", False),  # flax >= 0.12.9 needs Python >= 3.12, jax >= 0.11.1
+    "0.12.10": Pin("0.12.0.1", "3.13", False),
+    "0.12.11": Pin("0.12.0.1", "3.13", False),
+    "0.12.12": Pin("0.12.0.1", "3.13", True),
 }
-"""flax release -> the jax / jaxlib release it is known to work with (checked by running the suite)."""
+"""flax release -> its jax / jaxlib pin and Python (flax bounds jax from below only)."""
+
+JAX_PINS: dict[str, str] = {flax: pin.jax for flax, pin in PINS.items()}
+"""flax release -> jax / jaxlib release (``PINS`` without the Python)."""
+
+_MINIMUM_PYTHON: tuple[tuple[tuple[int, ...], tuple[int, int]], ...] = (
+    ((0, 12, 9), (3, 12)),
+    ((0, 11, 0), (3, 11)),
+    ((0, 0, 0), (3, 10)),
+)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
+
+
+def minimum_python(flax: str) -> tuple[int, int]:
+    """Return the oldest Python flax ``flax`` installs on (its wheels' ``Requires-Python``)."""
+    v = _version(flax)
+    return next(py for since, py in _MINIMUM_PYTHON if v >= since)
+
+
+def pin_for(flax: str) -> Pin | None:
+    """Return the pin of flax ``flax`` (None for a release the table does not know)."""
+    return PINS.get(flax)
+
+
+def _interpreter_version(python: str) -> tuple[int, int] | None:
+    try:
+        out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=60, check=False)
+    except OSError:
+        return None
+    parts = out.stdout.split()
+    return (int(parts[0]), int(parts[1])) if out.returncode == 0 and len(parts) == 2 else None
+
+
+def _pyenv_root() -> Path:
+    return Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+
+
+def find_python(minor: str, *, pyenv_root: Path | None = None) -> str | None:
+    """Return a working interpreter of Python ``minor`` (``"3.13"``): this one, the newest pyenv
+    install of it, or ``python3.13`` on ``PATH``; None when there is none."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == minor:
+        return sys.executable
+    root = (pyenv_root or _pyenv_root()) / "versions"
+    found = sorted((p for p in root.glob(f"{minor}.*") if re.fullmatch(rf"{re.escape(minor)}\.\d+", p.name)),
+                   key=lambda p: _version(p.name), reverse=True)
+    candidates = [str(folder / "bin" / "python3") for folder in found if (folder / "bin" / "python3").is_file()]
+    on_path = shutil.which(f"python{minor}")
+    if on_path:
+        candidates.append(on_path)
+    want = tuple(int(x) for x in minor.split("."))
+    return next((c for c in candidates if _interpreter_version(c) == want), None)
+
 
 _REQUIREMENT = re.compile(r"^\s*flax\s*==\s*([0-9][0-9A-Za-z.+-]*)\s*$")
 
@@ -83,11 +179,27 @@ _CHECK = ("import json, flax, jax, jaxlib, spec; "
           "'jaxlib': jaxlib.__version__, 'spec': spec.__file__}))")
 
 
+def run_hint(flax: str, nnxspec: Path) -> str:
+    """Return the command that checks flax ``flax`` with its expectations file, when one ships
+    (the path relative to the working folder when it lies inside it)."""
+    from spec.targets.expectations import path_for
+
+    expect = path_for("flax", flax)
+    if expect is None:
+        return f"{nnxspec} check --target flax   (no expectations file ships for flax {flax} yet)"
+    try:
+        shown = expect.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = expect.resolve()
+    return f"{nnxspec} check --target flax --expect {shown}"
+
+
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("requirement", metavar="flax==VERSION", help="the flax release, e.g. flax==0.12.8")
     p.add_argument("folder", type=Path, metavar="DIR", help="the environment to create")
     p.add_argument("--jax", metavar="VERSION", help="jax / jaxlib release (default: the known-good pin)")
-    p.add_argument("--python", default=sys.executable, help="interpreter for the venv (default: this one)")
+    p.add_argument("--python", help="interpreter for the venv (default: the pin's Python, found as this "
+                                     "interpreter, python3.X on PATH or a pyenv install)")
     p.add_argument("--source", type=Path,
                    help="nnxspec checkout (or a built nnxspec wheel) to install (default: the running checkout)")
     p.add_argument("--clear", action="store_true", help="empty DIR first if it exists")
@@ -101,10 +213,29 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"nnxspec env: {e}")
         return 2
-    jax = args.jax or JAX_PINS.get(flax)
+    pin = pin_for(flax)
+    jax = args.jax or (pin.jax if pin else None)
     if jax is None:
-        known = ", ".join(f"flax {f} <-> jax {j}" for f, j in JAX_PINS.items())
-        print(f"nnxspec env: no known-good jax pin for flax {flax} (known: {known}); pass --jax VERSION")
+        known = ", ".join(PINS)
+        print(f"nnxspec env: no known-good jax pin for flax {flax} (pinned: {known}); pass --jax VERSION")
+        return 2
+    lowest = minimum_python(flax)
+    python = args.python
+    if python is None:
+        want = pin.python if pin else f"{lowest[0]}.{lowest[1]}"
+        python = find_python(want)
+        if python is None:
+            print(f"nnxspec env: flax {flax} wants Python {want}, which is not installed here "
+                  f"(not this interpreter, not python{want} on PATH, not {_pyenv_root()}/versions/{want}.*); "
+                  "pass --python PATH")
+            return 2
+    found_py = _interpreter_version(python)
+    if found_py is None:
+        print(f"nnxspec env: --python {python} is not a working Python interpreter")
+        return 2
+    if found_py < lowest:
+        print(f"nnxspec env: flax {flax} installs only on Python >= {lowest[0]}.{lowest[1]}, "
+              f"but {python} is Python {found_py[0]}.{found_py[1]}; pass --python PATH")
         return 2
     source = args.source or checkout_root()
     wheel = source is not None and Path(source).suffix == ".whl" and Path(source).is_file()
@@ -115,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
     if folder.exists() and any(folder.iterdir()) and not args.clear and not (folder / "pyvenv.cfg").is_file():
         print(f"nnxspec env: {folder} exists and is not a virtual environment; choose another DIR")
         return 2
-    cmds = commands(flax, jax, folder, Path(source).resolve(), python=args.python, clear=args.clear,
+    cmds = commands(flax, jax, folder, Path(source).resolve(), python=python, clear=args.clear,
                     editable=args.editable)
     constraints = f"flax=={flax}\njax=={jax}\njaxlib=={jax}\n"
     if args.dry_run:
@@ -150,11 +281,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"nnxspec env: wrong versions installed: {', '.join(wrong)}")
         return 1
     record = {"flax": flax, "jax": jax, "jaxlib": found["jaxlib"], "source": str(Path(source).resolve()),
-              "editable": bool(args.editable), "python": args.python, "seconds": round(time.monotonic() - start, 1)}
+              "editable": bool(args.editable), "python": python, "python_version": ".".join(map(str, found_py)),
+              "seconds": round(time.monotonic() - start, 1)}
     (folder / "nnxspec-env.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    expect = f"spec/targets/expectations/flax-{flax}.toml"
-    print(f"nnxspec env: {folder} ready in {record['seconds']} s: flax {flax}, jax {jax}")
-    print(f"  run: {_bin(folder, 'nnxspec')} check --target flax --expect {expect}")
+    print(f"nnxspec env: {folder} ready in {record['seconds']} s: flax {flax}, jax {jax}, "
+          f"Python {record['python_version']}")
+    print(f"  run: {run_hint(flax, _bin(folder, 'nnxspec'))}")
     return 0
 
 

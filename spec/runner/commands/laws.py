@@ -1,6 +1,7 @@
 """``nnxspec laws [--markdown] [--output FILE]``: the law catalogue.
 
-Plain: one line per law (id, area, title, required capabilities).  ``--markdown``: SPEC.md
+Plain: one line per law (id, area, checker file:line, title, required capabilities, oracle
+functions).  ``--markdown``: SPEC.md
 (``spec.runner.specdoc``), printed or written to ``--output``.
 """
 
@@ -10,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from spec.laws import LAWS
+from spec.laws._where import checker_location, oracle_names
 from spec.runner import specdoc
 from spec.runner.commands import Command, register
 
@@ -22,12 +24,15 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def catalogue() -> str:
-    """Return the plain catalogue: id, area, title and required capabilities, one law a line."""
-    rows = [("id", "area", "title", "requires")]
+    """Return the plain catalogue, one law a line: id, area, checker file:line, title, required
+    capabilities and the oracle functions it compares against."""
+    rows = [("id", "area", "checker", "title", "requires", "oracle")]
     for law in LAWS:
-        rows.append((law.id, law.area, law.title, ", ".join(sorted(law.requires)) or "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(2)]
-    return "\n".join(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}  [{r[3]}]" for r in rows)
+        rows.append((law.id, law.area, checker_location(law), law.title,
+                     ", ".join(sorted(law.requires)) or "-", "oracle: " + (", ".join(oracle_names(law)) or "-")))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2].ljust(widths[2])}  "
+                     f"{r[3]}  [{r[4]}]  {r[5]}" for r in rows)
 
 
 def run(args: argparse.Namespace) -> int:

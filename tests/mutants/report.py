@@ -1,9 +1,9 @@
-"""Render ``spec/mutants/RESULTS.md`` from the committed result files.
+"""Render ``tests/mutants/RESULTS.md`` from the committed result files.
 
-    python -m spec.mutants.report [--check]
+    python -m tests.mutants.report [--check]
 
 Inputs (beside this module): ``hand.json`` (``nnxspec mutants --json``),
-``auto.json`` (``python -m spec.mutants.auto --json``) and ``triage.json`` (hand-written: for
+``auto.json`` (``python -m tests.mutants.auto --json``) and ``triage.json`` (hand-written: for
 every survivor of the automated pass, ``{"key": {"verdict": "equivalent" | "new law" | ...,
 "why": "..."}}``).  ``--check`` exits 1 if RESULTS.md is not what the inputs render.
 """
@@ -21,7 +21,7 @@ __all__ = ["RESULTS", "main", "render"]
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-REGENERATE = "python -m spec.mutants.report"
+REGENERATE = "python -m tests.mutants.report"
 
 
 def _load(name: str) -> Any:
@@ -34,7 +34,7 @@ def _cell(text: str) -> str:
 
 
 def _hand(doc: dict[str, Any]) -> list[str]:
-    from spec.mutants import MUTANTS
+    from tests.mutants.catalogue import MUTANTS
 
     rows = {r["name"]: r for r in doc["mutants"]}
     total = len(doc["mutants"])
@@ -61,9 +61,16 @@ def _hand(doc: dict[str, Any]) -> list[str]:
             killed = "(not run)"
         else:
             genuine = [k for k in r["killers"] if k["genuine"]]
-            killed = ", ".join(f"{k['law']} ({k['examples']}{', error' if k.get('kind') == 'error' else ''})"
-                               for k in genuine) or "**SURVIVED**"
-        lines.append(f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} | {killed} |")
+            killed = (
+                ", ".join(
+                    f"{k['law']} ({k['examples']}{', error' if k.get('kind') == 'error' else ''})"
+                    for k in genuine
+                )
+                or "**SURVIVED**"
+            )
+        lines.append(
+            f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} | {killed} |"
+        )
     return lines
 
 
@@ -76,23 +83,33 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     lines = [
         "## Automated pass",
         "",
-        f"`python -m spec.mutants.auto --profile {doc['profile']}` over {', '.join(f'`{m}`' for m in doc['modules'])}: "
+        f"`python -m tests.mutants.auto --profile {doc['profile']}` over {', '.join(f'`{m}`' for m in doc['modules'])}: "
         f"{len(mutants)} AST mutants (comparison, boolean, `not`, constant, `+`/`-`, `break`/`continue` "
         f"and statement-deletion operators), each run against its module's law subset "
         f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of worker time.  "
         "*incompetent*: the mutated module does not load; "
-        + (f"*not run*: {counts['not run']} left when the session's time ran out."
-           if counts["not run"] else "*not run*: none (every mutant ran; `--resume` continues a pass from its `--log`)."),
+        + (
+            f"*not run*: {counts['not run']} left when the session's time ran out."
+            if counts["not run"]
+            else "*not run*: none (every mutant ran; `--resume` continues a pass from its `--log`)."
+        ),
         "",
         "| module | mutants | killed | survived | incompetent | not run |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for module, c in sorted(by_module.items()):
-        lines.append(f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |")
-    lines.append(f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |")
+        lines.append(
+            f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |"
+        )
+    lines.append(
+        f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |"
+    )
     run_total = len(mutants) - counts["not run"] - counts["incompetent"]
-    lines += ["", f"Kill rate over the mutants run (incompetent ones excluded): "
-                  f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%."]
+    lines += [
+        "",
+        f"Kill rate over the mutants run (incompetent ones excluded): "
+        f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%.",
+    ]
     rerun = [r for r in mutants if r.get("first_pass") == "survived"]
     if rerun:
         lines += [
@@ -111,8 +128,11 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
             "| mutant | change | killed by |",
             "| --- | --- | --- |",
         ]
-        lines += [f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | {r['law']} |"
-                  for r in rerun if r["status"] == "killed"]
+        lines += [
+            f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | {r['law']} |"
+            for r in rerun
+            if r["status"] == "killed"
+        ]
     survivors = [r for r in mutants if r["status"] == "survived"]
     verdicts = Counter(triage.get(r["key"], {}).get("verdict", "untriaged") for r in survivors)
     lines += [
@@ -133,8 +153,10 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     ]
     for r in survivors:
         t = triage.get(r["key"], {})
-        lines.append(f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | "
-                     f"{t.get('verdict', '**untriaged**')} | {_cell(t.get('why', ''))} |")
+        lines.append(
+            f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | "
+            f"{t.get('verdict', '**untriaged**')} | {_cell(t.get('why', ''))} |"
+        )
     return lines
 
 
@@ -143,7 +165,7 @@ def render() -> str:
     lines = [
         "# Mutation results",
         "",
-        f"Generated by `{REGENERATE}` from `spec/mutants/*.json`; do not edit by hand.",
+        f"Generated by `{REGENERATE}` from `tests/mutants/*.json`; do not edit by hand.",
         "",
     ]
     hand = _load("hand.json")
@@ -156,7 +178,7 @@ def render() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m spec.mutants.report", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m tests.mutants.report", description=__doc__)
     p.add_argument("--check", action="store_true", help="exit 1 if RESULTS.md is stale")
     args = p.parse_args(argv)
     text = render()

@@ -1,18 +1,22 @@
 """Hand-written semantic mutants of the reference: how the suite measures its own power.
 
-``MUTANTS`` is the catalogue (``spec.mutants._catalogue``): bugs an implementer of the NNX graph
+``MUTANTS`` is the catalogue (``tests.mutants.installers``): bugs an implementer of the NNX graph
 API plausibly makes, each with a name, a one-line description, its mechanism (a reversible
-monkeypatch of ``reference``'s private functions, or a ``ReferenceTarget`` subclass overriding
-adapter methods) and the laws expected to kill it.
+monkeypatch written around ``reference``'s public functions, registries and methods, or a
+``ReferenceTarget`` subclass overriding adapter methods) and the laws expected to kill it.
 
-Every mutant is a target: ``spec.mutants:<name>`` names a zero-argument factory, so::
+The catalogue lives beside the project's tests, outside the installed packages: run it from a
+checkout (``nnxspec mutants`` finds it there; the runner's subprocesses get the checkout on
+``PYTHONPATH``).
 
-    nnxspec check --target spec.mutants:forget_noderef --profile ci
+Every mutant is a target: ``tests.mutants.catalogue:<name>`` names a zero-argument factory, so::
+
+    nnxspec check --target tests.mutants.catalogue:forget_noderef --profile ci
 
 checks the suite against it.  The factory installs a monkeypatch mutant for the rest of the
 process (one mutant per process; ``nnxspec mutants`` runs each in its own subprocess).  Tests use
 ``installed(mutant)``, which undoes the patches on exit.  ``nnxspec mutants`` runs the whole
-catalogue (``spec.mutants.cli``).
+catalogue (``tests.mutants.cli``).
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
-from spec.mutants._catalogue import MUTANTS as MUTANTS
-from spec.mutants._catalogue import Mutant as Mutant
-from spec.mutants._patch import Patcher as Patcher
 from spec.target import Target
 from spec.targets.reference import ReferenceTarget
+from tests.mutants.installers import MUTANTS as MUTANTS
+from tests.mutants.installers import Mutant as Mutant
+from tests.mutants.patch import Patcher as Patcher
 
 __all__ = ["MUTANTS", "Mutant", "Patcher", "installed", "mutant_by_name", "target_for"]
 
@@ -58,7 +62,9 @@ def target_for(m: Mutant) -> Target:
             m.install(Patcher())
             _ACTIVE["name"] = m.name
         elif active != m.name:
-            raise RuntimeError(f"mutant {active!r} is installed in this process; cannot add {m.name!r}")
+            raise RuntimeError(
+                f"mutant {active!r} is installed in this process; cannot add {m.name!r}"
+            )
     return _make(m)
 
 
@@ -77,7 +83,7 @@ def installed(m: Mutant) -> Iterator[Target]:
 
 
 def __getattr__(name: str) -> Callable[[], Target]:
-    """``spec.mutants.<name>``: the zero-argument target factory of the mutant ``name``."""
+    """``tests.mutants.catalogue.<name>``: the zero-argument target factory of mutant ``name``."""
     if name.startswith("__"):
         raise AttributeError(name)
     try:

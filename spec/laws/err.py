@@ -1,5 +1,6 @@
 """ERR: every documented bad input gives a documented error (ValueError / TypeError / KeyError
-naming the place at fault) and leaves every input exactly as it was."""
+naming the place at fault) and leaves every input exactly as it was.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from spec.laws._check import (
     fresh_key,
     leaf_view_of,
     make_state,
-    need,
     observe_root,
     require,
     require_same_model,
@@ -174,7 +174,6 @@ def array_attributes_are_rejected(t: Target, case: Case) -> None:
     """
     import numpy as np
 
-    need(t, Capability.ARRAY_ATTRIBUTES_ARE_ERRORS, "array attributes are leaves here")
     found = _first_graph_node(t, build_case(t, case).root)
     if found is None:
         return
@@ -191,7 +190,6 @@ def current_update_context_needs_an_active_context(t: Target, case: Case) -> Non
     Rationale: a transform looking for a context that is not there must say which one.
     Seed: graph.py current_update_context ("No update context found"; holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update contexts")
     expect_failure(t, lambda: t.current_update_context("nnxspec_none"), SpecError("no-context", ("nnxspec_none",)),
                    "current_update_context('nnxspec_none')")
 
@@ -295,4 +293,3 @@ def update_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> Non
     good = tuple((q, semantics.transformed(v, "add_one")) for q, v in semantics.state(m) if q[: len(p)] != p)
     flat = (*good, (p, _LEAF))
     _update_must_match_oracle(t, x, m, flat, make_state(t, flat), "update(x, state with a leaf for a subgraph)")
-

@@ -1,6 +1,6 @@
 """``nnxspec mutants``: run the conformance suite against every hand-written mutant.
 
-Each mutant runs in its own subprocess through ``nnxspec check --target spec.mutants:<name>
+Each mutant runs in its own subprocess through ``nnxspec check --target tests.mutants.catalogue:<name>
 --profile P --report DIR`` (so a monkeypatch never leaks into another mutant), in two phases:
 
 1. the laws the catalogue expects to kill it;
@@ -12,8 +12,8 @@ there too is a baseline failure (reported, never counted as a kill).  Per mutant
 prints killed / survived, the killing laws with the examples each took (``results.json``'s
 ``examples``: examples run until the failure, shrinking included) and whether an expected law
 was among them; then the closing line ``N killed, N survived``.  Exit status 0 iff every mutant
-selected was killed.  ``--json FILE`` writes the summary (``spec/mutants/hand.json`` is
-the committed one, rendered into ``spec/mutants/RESULTS.md`` by ``python -m spec.mutants.report``).
+selected was killed.  ``--json FILE`` writes the summary (``tests/mutants/hand.json`` is
+the committed one, rendered into ``tests/mutants/RESULTS.md`` by ``python -m tests.mutants.report``).
 
 Subprocesses see two CPU devices (``--xla_force_host_platform_device_count=2``) unless XLA_FLAGS
 already sets a count, so a mutant that moves values to the wrong device is observable without an
@@ -101,10 +101,24 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run_check(name: str, profile: str, keyword: str, folder: Path, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
+def _run_check(
+    name: str, profile: str, keyword: str, folder: Path, timeout: float
+) -> tuple[list[dict[str, Any]], str | None]:
     """Run ``nnxspec check`` on one mutant; return results.json's law entries (or an error)."""
-    cmd = [sys.executable, "-m", "spec.runner", "check", "--target", f"spec.mutants:{name}",
-           "--profile", profile, "--report", str(folder), "-k", keyword]
+    cmd = [
+        sys.executable,
+        "-m",
+        "spec.runner",
+        "check",
+        "--target",
+        f"tests.mutants.catalogue:{name}",
+        "--profile",
+        profile,
+        "--report",
+        str(folder),
+        "-k",
+        keyword,
+    ]
     try:
         done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -140,15 +154,23 @@ def _judge(folder: Path, entries: list[dict[str, Any]]) -> list[Killer]:
             else:
                 verdict, _, _ = check_case(law, reference, Case.from_data(data["case"]))
                 genuine = verdict != "fail"
-        killers.append(Killer(e["id"], int(e["examples"]), float(e["seconds"]), genuine, message, kind))
+        killers.append(
+            Killer(e["id"], int(e["examples"]), float(e["seconds"]), genuine, message, kind)
+        )
     return killers
 
 
-def run_mutant(name: str, profile: str, *, full: bool = False, timeout: float = 3600.0,
-               workdir: Path | None = None) -> MutantResult:
+def run_mutant(
+    name: str,
+    profile: str,
+    *,
+    full: bool = False,
+    timeout: float = 3600.0,
+    workdir: Path | None = None,
+) -> MutantResult:
     """Run the two phases (see the module docstring) on the mutant ``name``."""
     from spec.laws import LAWS
-    from spec.mutants import mutant_by_name
+    from tests.mutants.catalogue import mutant_by_name
 
     m = mutant_by_name(name)
     start = time.perf_counter()
@@ -163,21 +185,34 @@ def run_mutant(name: str, profile: str, *, full: bool = False, timeout: float = 
         if not laws or (phase == 2 and not full and any(k.genuine for k in killers)):
             continue
         phases = phase
-        keyword = _selector(laws) if phase == 1 else f"not ({_selector(expected)})" if expected else ""
+        keyword = (
+            _selector(laws) if phase == 1 else f"not ({_selector(expected)})" if expected else ""
+        )
         folder = base / f"phase{phase}"
         entries, error = _run_check(name, profile, keyword or "test_law", folder, timeout)
         if error:
             errors.append(f"phase {phase}: {error}")
         killers += _judge(folder, entries)
-    return MutantResult(m.name, m.description, m.mechanism, m.expected, tuple(killers), phases,
-                        time.perf_counter() - start, "; ".join(errors) or None)
+    return MutantResult(
+        m.name,
+        m.description,
+        m.mechanism,
+        m.expected,
+        tuple(killers),
+        phases,
+        time.perf_counter() - start,
+        "; ".join(errors) or None,
+    )
 
 
 def _line(r: MutantResult) -> str:
     genuine = [k for k in r.killers if k.genuine]
     baseline = [k for k in r.killers if not k.genuine]
     if genuine:
-        laws = ", ".join(f"{k.law} ({k.examples} ex{'' if k.kind == 'violation' else ', ' + k.kind})" for k in genuine)
+        laws = ", ".join(
+            f"{k.law} ({k.examples} ex{'' if k.kind == 'violation' else ', ' + k.kind})"
+            for k in genuine
+        )
         note = "" if r.killed_by_expected else f"  [expected {' '.join(r.expected)}]"
         text = f"killed    {r.name}: {laws}{note}"
     else:
@@ -190,26 +225,45 @@ def _line(r: MutantResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from spec.mutants import MUTANTS, mutant_by_name
+    from tests.mutants.catalogue import MUTANTS, mutant_by_name
 
-    names = [m.name for m in MUTANTS] if not args.only else [mutant_by_name(n).name for n in args.only]
-    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="nnxspec-mutants-"))
+    names = (
+        [m.name for m in MUTANTS] if not args.only else [mutant_by_name(n).name for n in args.only]
+    )
+    workdir = (
+        Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="nnxspec-mutants-"))
+    )
     start = time.perf_counter()
     results: dict[str, MutantResult] = {}
-    print(f"nnxspec mutants: {len(names)} mutant(s), profile {args.profile}, {args.workers} at a time, "
-          f"reports in {workdir}", flush=True)
+    print(
+        f"nnxspec mutants: {len(names)} mutant(s), profile {args.profile}, {args.workers} at a time, "
+        f"reports in {workdir}",
+        flush=True,
+    )
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        futures = {pool.submit(run_mutant, n, args.profile, full=args.full, timeout=args.timeout,
-                               workdir=workdir): n for n in names}
+        futures = {
+            pool.submit(
+                run_mutant, n, args.profile, full=args.full, timeout=args.timeout, workdir=workdir
+            ): n
+            for n in names
+        }
         for future in concurrent.futures.as_completed(futures):
             try:
                 r = future.result()
             except Exception as e:  # a broken run of one mutant must not lose the others
-                from spec.mutants import mutant_by_name as by_name
+                from tests.mutants.catalogue import mutant_by_name as by_name
 
                 m = by_name(futures[future])
-                r = MutantResult(m.name, m.description, m.mechanism, m.expected, (), 0, 0.0,
-                                 f"driver error: {type(e).__name__}: {e}")
+                r = MutantResult(
+                    m.name,
+                    m.description,
+                    m.mechanism,
+                    m.expected,
+                    (),
+                    0,
+                    0.0,
+                    f"driver error: {type(e).__name__}: {e}",
+                )
             results[r.name] = r
             print(_line(r), flush=True)
     ordered = [results[n] for n in names]
@@ -223,12 +277,19 @@ def run(args: argparse.Namespace) -> int:
             old = json.loads(path.read_text(encoding="utf-8"))
             mine = {r["name"] for r in rows}
             order = [m.name for m in MUTANTS]
-            rows = sorted([r for r in old["mutants"] if r["name"] not in mine and r["name"] in order] + rows,
-                          key=lambda r: order.index(r["name"]))
+            rows = sorted(
+                [r for r in old["mutants"] if r["name"] not in mine and r["name"] in order] + rows,
+                key=lambda r: order.index(r["name"]),
+            )
             seconds += float(old.get("seconds", 0.0))
-        doc = {"profile": args.profile, "full": args.full, "seconds": seconds,
-               "killed": sum(r["status"] == "killed" for r in rows),
-               "survived": sum(r["status"] != "killed" for r in rows), "mutants": rows}
+        doc = {
+            "profile": args.profile,
+            "full": args.full,
+            "seconds": seconds,
+            "killed": sum(r["status"] == "killed" for r in rows),
+            "survived": sum(r["status"] != "killed" for r in rows),
+            "mutants": rows,
+        }
         path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{killed} killed, {survived} survived")
     return 0 if survived == 0 else 1
@@ -238,11 +299,25 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="ci", help="Hypothesis profile of each run (default: ci)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run only these mutants")
     p.add_argument("--json", metavar="FILE", help="write the JSON summary to FILE")
-    p.add_argument("--update", action="store_true",
-                   help="with --json: replace only the mutants run now in an existing summary")
-    p.add_argument("-n", dest="workers", type=int, default=1, metavar="N", help="mutants run at once (default 1)")
-    p.add_argument("--full", action="store_true", help="run every law on every mutant, not only until a kill")
-    p.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per phase of one mutant")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="with --json: replace only the mutants run now in an existing summary",
+    )
+    p.add_argument(
+        "-n",
+        dest="workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="mutants run at once (default 1)",
+    )
+    p.add_argument(
+        "--full", action="store_true", help="run every law on every mutant, not only until a kill"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=3600.0, help="seconds allowed per phase of one mutant"
+    )
     p.add_argument("--workdir", metavar="DIR", help="keep the per-mutant reports in DIR")
 
 

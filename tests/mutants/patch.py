@@ -10,8 +10,11 @@ was (tests install a mutant, check a law, and undo it).  Three kinds of change:
 * ``set_attr(owner, name, new)``: replace one attribute of a class or object (methods, globals
   holding instances).
 * ``replace_hook(field, original, new)``: replace a node-type hook (``flatten``, ``init`` ...) in
-  every registry entry that holds ``original``; entries registered while the patch is installed
-  are fixed up by ``undo`` too.
+  every registry entry that holds ``original``; types registered while the patch is installed
+  get ``new`` too (``register_graph_node_type`` is wrapped), and are fixed up by ``undo``.
+
+Only public names are replaced: module-level functions and classes' public methods (a
+leading underscore is refused), and the registries' entries.
 
 Nothing is written to disk; everything is undone by ``undo`` or dies with the process.
 """
@@ -31,8 +34,11 @@ _MISSING = object()
 def _reference_modules() -> list[Any]:
     import reference  # noqa: F401  (makes sure the package and its modules are loaded)
 
-    return [m for name, m in list(sys.modules.items())
-            if m is not None and (name == "reference" or name.startswith("reference."))]
+    return [
+        m
+        for name, m in list(sys.modules.items())
+        if m is not None and (name == "reference" or name.startswith("reference."))
+    ]
 
 
 class Patcher:
@@ -42,8 +48,17 @@ class Patcher:
         self._undo: list[Callable[[], None]] = []
 
     def set_attr(self, owner: object, name: str, new: object) -> None:
-        """Set ``owner.name = new``, remembering the old value (or its absence)."""
-        old = owner.__dict__.get(name, _MISSING) if isinstance(owner, type) else getattr(owner, name, _MISSING)
+        """Set the public ``owner.name = new``, remembering the old value (or its absence)."""
+        if name.startswith("_") and not (name.startswith("__") and name.endswith("__")):
+            raise ValueError(f"mutants set public names only, not {name}")
+        self._set(owner, name, new)
+
+    def _set(self, owner: object, name: str, new: object) -> None:
+        old = (
+            owner.__dict__.get(name, _MISSING)
+            if isinstance(owner, type)
+            else getattr(owner, name, _MISSING)
+        )
         setattr(owner, name, new)
 
         def undo() -> None:
@@ -55,21 +70,38 @@ class Patcher:
         self._undo.append(undo)
 
     def replace(self, module: str, name: str, new: object) -> object:
-        """Replace ``module.name`` in every reference module that holds the same object; return
-        the original (so the mutant can call it)."""
-        original = getattr(sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"]), name)
+        """Replace the public ``module.name`` in every reference module that holds the same
+        object; return the original (so the mutant can call it)."""
+        if name.startswith("_"):
+            raise ValueError(f"mutants replace public names only, not {module}.{name}")
+        return self.swap_function(module, name, new)
+
+    def swap_function(self, module: str, name: str, new: object) -> object:
+        """``replace`` for any name, private ones included: only for the automated AST pass,
+        which recompiles a reference module's own source with one change and swaps in every
+        function of it (hand-written mutants use ``replace``)."""
+        original = getattr(
+            sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"]),
+            name,
+        )
         for m in _reference_modules():
             for attr, value in list(vars(m).items()):
                 if value is original:
-                    self.set_attr(m, attr, new)
+                    self._set(m, attr, new)
         return original
 
-    def replace_hook(self, field: str, original: Callable[..., Any], new: Callable[..., Any]) -> None:
+    def replace_hook(
+        self, field: str, original: Callable[..., Any], new: Callable[..., Any]
+    ) -> None:
         """Replace the ``field`` hook of every registered graph / pytree node type holding
         ``original`` by ``new`` (the registries hold frozen impl records: they are rebuilt)."""
         from reference import _registry
 
-        registries: tuple[dict[type, Any], ...] = (_registry.GRAPH_REGISTRY, _registry.PYTREE_REGISTRY, _registry.IMPLS)
+        registries: tuple[dict[type, Any], ...] = (
+            _registry.GRAPH_REGISTRY,
+            _registry.PYTREE_REGISTRY,
+            _registry.IMPLS,
+        )
 
         saved: list[tuple[dict[type, Any], type, object]] = []
         for registry in registries:
@@ -87,6 +119,26 @@ class Patcher:
                         registry[t] = dataclasses.replace(impl, **{field: original})
 
         self._undo.append(undo)
+        self._later_registrations(field, original, new)
+
+    def _later_registrations(
+        self, field: str, original: Callable[..., Any], new: Callable[..., Any]
+    ) -> None:
+        """Make graph node types registered from now on get ``new`` where they pass ``original``."""
+        from reference import _registry
+
+        register = _registry.register_graph_node_type
+        graph: dict[type, Any] = _registry.GRAPH_REGISTRY
+        impls: dict[type, Any] = _registry.IMPLS
+
+        def register_graph_node_type(*args: Any, **kwargs: Any) -> None:
+            register(*args, **kwargs)
+            t = args[0] if args else kwargs.get("type")
+            impl = graph.get(t) if isinstance(t, type) else None
+            if isinstance(t, type) and impl is not None and getattr(impl, field, None) is original:
+                graph[t] = impls[t] = dataclasses.replace(impl, **{field: new})
+
+        self.replace("reference._registry", "register_graph_node_type", register_graph_node_type)
 
     def on_undo(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` when the patches are undone (for caches a mutant fills)."""

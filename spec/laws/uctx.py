@@ -1,4 +1,4 @@
-"""CTX and UCTX: split/merge contexts and the four-call update-context protocol.
+"""UCTX: the four-call update-context protocol.
 
 The protocol (seed: ``update_context``), for a transform that runs ``inner`` on a graph::
 
@@ -11,6 +11,7 @@ The protocol (seed: ``update_context``), for a transform that runs ``inner`` on 
 The laws say: ``z is x``; ``x`` ends up exactly as if ``inner`` had run on it directly (pytree
 containers rebuilt); every outer object that survives keeps its identity; bookkeeping is dropped
 when the protocol ends and on exit; contexts are thread-local; calls out of order are rejected.
+The protocol runner the laws share is ``spec.laws._protocol.protocol``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
-from collections.abc import Callable
 
 from spec import semantics
 from spec.build import build
@@ -26,34 +26,15 @@ from spec.errors import SpecError
 from spec.laws._check import (
     build_case,
     expect_failure,
-    need,
     observe_root,
     require,
     require_same_model,
 )
+from spec.laws._protocol import TAG, protocol
 from spec.laws._registry import Case, law
-from spec.model import NodeSlot, observe, observe_objects, path_str
+from spec.model import observe, observe_objects, path_str
 from spec.program import run
 from spec.target import Capability, Path, Target, live_at
-
-TAG = "nnxspec"
-
-
-def protocol(t: Target, ctx: object, x: object, inner: Callable[[object], None],
-             wrap: Callable[[Callable[[object, object], tuple[object, ...]]], Callable[[object, object], tuple[object, ...]]] | None = None) -> object:
-    """Run the four calls on ``x`` with ``inner`` applied to the inner graph; return step (4)'s result.
-
-    ``wrap`` may wrap the inside (steps 2-3), e.g. in ``jax.jit`` with a static graphdef.
-    """
-    gd, s = t.ctx_split(ctx, x)
-
-    def inside(gd: object, s: object) -> tuple[object, ...]:
-        y = t.ctx_merge(ctx, gd, s)
-        inner(y)
-        return t.ctx_split(ctx, y)
-
-    gd2, s2 = (wrap(inside) if wrap else inside)(gd, s)
-    return t.ctx_merge(ctx, gd2, s2)
 
 
 def _survivors(t: Target, x: object, case: Case) -> dict[Path, Path]:
@@ -71,7 +52,6 @@ def _survivors(t: Target, x: object, case: Case) -> dict[Path, Path]:
     return out
 
 
-
 @law("UCTX-1", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
     """The four calls with nothing done inside return the very outer root, unchanged but for rebuilt pytree containers.
@@ -80,7 +60,6 @@ def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
     Rationale: a transform that changes nothing must hand back the caller's own object.
     Seed: graph.py update_context docstring (`assert m1 is m3`; holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     x = build_case(t, case).root
     expected = semantics.rebuild(observe(t, x))
     with t.update_context(TAG) as ctx:
@@ -97,7 +76,6 @@ def protocol_equals_direct_mutation(t: Target, case: Case) -> None:
     Rationale: this commuting square is what makes a lifted transform (nnx.jit) behave like plain Python.
     Seed: graph.py UpdateContext (holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     x = build_case(t, case).root
     expected = semantics.rebuild(semantics.apply(observe(t, x), case.program))
     with t.update_context(TAG) as ctx:
@@ -113,7 +91,6 @@ def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
     Rationale: optimizers and other holders of references into the model must stay attached.
     Seed: graph.py UpdateContext.merge (index_ref_cache; holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     survivors = _survivors(t, build(t, case.graph).root, case)
     x = build_case(t, case).root
     m0, nodes0, vars0 = observe_objects(t, x)
@@ -135,7 +112,6 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
     Rationale: a long-lived context that pins old graphs leaks device memory step after step.
     Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-11).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     refs: dict[bool, list[weakref.ref[object]]] = {}
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
     for exit_by_exception in (False, True):
@@ -169,7 +145,6 @@ def contexts_are_thread_local(t: Target, case: Case) -> None:
     Rationale: data loaders and multi-host drivers call transforms from several threads at once.
     Seed: graph.py GraphContext(threading.local) (holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     outcome: dict[str, object] = {}
 
     def other_thread() -> None:
@@ -198,7 +173,6 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
     Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the outer graph.
     Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split branch, D-11).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     x = build_case(t, case).root
     gd, s = t.split(x)
     with t.update_context(TAG) as ctx:
@@ -216,7 +190,6 @@ def decorator_form_runs_the_protocol(t: Target, case: Case) -> None:
     Rationale: the decorator is how library transforms wrap user functions.
     Seed: graph.py update_context docstring, second example (holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     x = build_case(t, case).root
     expected = semantics.rebuild(semantics.apply(observe(t, x), case.program))
 
@@ -236,55 +209,8 @@ def nested_contexts_stack(t: Target, case: Case) -> None:
     Rationale: a transform inside a transform of the same kind must find its own context.
     Seed: graph.py UpdateContextManager (holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     with t.update_context(TAG) as outer:
         with t.update_context(TAG) as inner:
             require(t.current_update_context(TAG) is inner, "inside nested contexts the current one is not the innermost")
         require(t.current_update_context(TAG) is outer, "after the inner context exits the outer one is not current again")
     expect_failure(t, lambda: t.current_update_context(TAG), SpecError("no-context", ("nnxspec",)), "current_update_context after exit")
-
-
-@law("CTX-1", requires=(Capability.SPLIT_MERGE_CONTEXT,))
-def split_context_shares_references_across_splits(t: Target, case: Case) -> None:
-    """Within one split_context, splitting a graph node already split gives a bare reference and an empty state.
-
-    Statement: with split_context() as c: c.split(x); gd, s = c.split(x)  ⟹  tokens(gd) == (("ref", 0),) ∧ s is empty
-    Rationale: several arguments of one transform may share objects; each shared object must be encoded once.
-    Seed: graph.py SplitContext (holds).
-    """
-    need(t, Capability.SPLIT_MERGE_CONTEXT, "no split_context")
-    x = build_case(t, case).root
-    if observe(t, x).root.kind != "graph":
-        return
-    with t.split_context() as c:
-        t.split_in(c, x)
-        gd, s = t.split_in(c, x)
-    require(t.graphdef_tokens(gd) == (("ref", 0),), f"the second split in one context gives {t.graphdef_tokens(gd)!r}, but should give a reference to index 0")
-    require(not t.flat_state(s), "the second split in one context has a non-empty state")
-
-
-@law("CTX-2", requires=(Capability.SPLIT_MERGE_CONTEXT,))
-def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
-    """Splitting a graph and one of its inner graph nodes in one split_context, then merging both in one merge_context, gives back the inner node as part of the merged graph.
-
-    Statement: (a, b) = (x, x@p) split in one context and merged in one context  ⟹  merged(b) is merged(a)@p
-    Rationale: a transform's arguments that share objects must share them again on the other side.
-    Seed: graph.py MergeContext (holds).
-    """
-    need(t, Capability.SPLIT_MERGE_CONTEXT, "no merge_context")
-    x = build_case(t, case).root
-    m = observe(t, x)
-    inner = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "graph"]
-    if not inner:
-        return
-    p = inner[0]
-    with t.split_context() as c:
-        gd1, s1 = t.split_in(c, x)
-        gd2, s2 = t.split_in(c, live_at(t, x, p))
-    with t.merge_context() as c2:
-        a = t.merge_in(c2, gd1, s1)
-        b = t.merge_in(c2, gd2, s2)
-    require(b is live_at(t, a, p), f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object")
-
-
-

@@ -4,6 +4,20 @@ These laws use built-in inputs (``inputs=()``): the sizes are the point, not the
 paths are tuples, so a Variable at depth d costs O(d) just to name; the deep shapes therefore
 carry few Variables (at the bottom of the chain, every 100th node of the ring), which keeps the
 inputs linear in size while every traversal still has to go all the way down.
+
+Hostile inputs (ROB-8 and on): wrong inputs give documented errors naming the place, and change
+nothing.
+
+Each hostile law takes one hostile operation (``spec.hostile``, drawn by ``strategies``) and asks
+the oracle (``spec.semantics.hostile``) what must happen.  Where the oracle says the operation
+fails, the target must raise a documented error (a ValueError, TypeError or KeyError, never an
+AssertionError, RecursionError or AttributeError) whose message names a key of the place at
+fault (the oracle's path, or one the hostile edit touched), and every input (graphs, States,
+GraphDef) must be exactly as before: same models, same objects.  Where the oracle says it
+succeeds, the result must be the oracle's.  A hang shows as the runner's timeout, a crash as a
+dead worker: neither is ever a pass.
+
+The hostile laws' machinery lives in ``spec.laws._hostile``.
 """
 
 from __future__ import annotations
@@ -17,21 +31,75 @@ import time
 import tracemalloc
 import weakref
 from collections.abc import Callable
+from typing import Any, cast
 
 from spec import semantics
 from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, VarSpec
 from spec.build import blueprint_model, build
-from spec.errors import LawViolation
+from spec.errors import LawViolation, NotApplicable
 from spec.filters import TypeFilter
-from spec.laws._check import flat_models, need, require, require_same_model
+from spec.hostile import (
+    ArrayAttribute,
+    ContextCalls,
+    FilterCall,
+    HostileState,
+    NonNodeRoot,
+    OddDictKeys,
+    OddNodeKeys,
+    PytreeSelfCycle,
+    UnhashableStatic,
+    corrupt,
+    describe,
+    graph_node_paths,
+    split_parts,
+)
+from spec.laws._check import (
+    build_case,
+    expect_failure,
+    flat_models,
+    make_state,
+    need,
+    observe_root,
+    require,
+    require_same_model,
+    require_same_state,
+    require_same_tokens,
+    snapshot,
+    states_of,
+)
+from spec.laws._hostile import (
+    GRAPH_OPS,
+    NODEREF_TOKENS,
+    CallInputs,
+    build_optional,
+    check_non_node_root,
+    check_round_trips,
+    closing_entry,
+    filter_oracle,
+    hostile_op,
+    hostile_part,
+    noderef_graphdef,
+    registered_keys,
+    run_calls,
+    same_model_guarded,
+    shallow_copy,
+    unchanged_guarded,
+    verdict_of,
+)
+from spec.laws._protocol import TAG
 from spec.laws._registry import Case, law
-from spec.laws.contexts import TAG
 from spec.model import Model, observe, observe_objects
 from spec.program import SetStatic, TransformValues, run
-from spec.target import Capability, Target
+from spec.semantics import FlatState
+from spec.semantics import hostile as oracle
+from spec.target import Capability, Path, Target
 
 DEPTH = 100_000
+
+
 RING = 10_000
+
+
 WIDTH = 100_000
 
 
@@ -142,7 +210,6 @@ def pop_and_iter_graph_have_no_depth_ceiling(t: Target, case: Case) -> None:
     Rationale: pop and iter_graph are traversals too, and a recursive one hits the same depth limit; iter_graph is quadratic in its output on a chain by construction (one path per node), hence the shorter chain.
     Seed: graph.py _graph_pop, iter_graph (break: RecursionError, D-1; pop keeps aliases, D-4).
     """
-    need(t, Capability.POP, "pop() is not provided")
     depth, size, width = _scaled(DEPTH, case), _scaled(RING, case), _scaled(WIDTH, case)
     iter_depth = _scaled(ITER_DEPTH, case)
     x = build(t, chain(iter_depth)).root
@@ -168,7 +235,11 @@ def pop_and_iter_graph_have_no_depth_ceiling(t: Target, case: Case) -> None:
 # --- threads -------------------------------------------------------------------------------------
 
 THREADS = 8
+
+
 ITERATIONS = 1_000
+
+
 SHARED_TAG = "nnxspec-shared"
 
 
@@ -237,7 +308,6 @@ def threads_do_not_cross_talk(t: Target, case: Case) -> None:
     Rationale: data loaders, multi-host drivers and servers call transforms from several threads; a context shared by accident mixes their models.
     Seed: graph.py GraphContext(threading.local) (holds).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     iterations = max(10, int(ITERATIONS * case.scale))
     m0 = observe(t, build(t, busy_graph()).root)
     bumps: dict[int, Model] = {}
@@ -340,7 +410,6 @@ def contexts_left_early_keep_nothing_alive(t: Target, case: Case) -> None:
     Rationale: a transform that raises half-way (a NaN check, a shape error) must not pin the model it was given; UCTX-4 covers the complete protocol.
     Seed: graph.py update_context (deletes its maps on exit; holds on exit, but keeps them after (4), D-11).
     """
-    need(t, Capability.UPDATE_CONTEXT, "no update-context protocol")
     weak: list[weakref.ref[object]] = []
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
     # Objects older than this check cannot be garbage it makes; frozen, the collection below
@@ -363,6 +432,8 @@ def contexts_left_early_keep_nothing_alive(t: Target, case: Case) -> None:
 # --- memory --------------------------------------------------------------------------------------
 
 MEMORY_ITERATIONS = 10_000
+
+
 MEMORY_LIMIT = 32 * 1024
 """Bytes the traced heap may grow over the measured split / merge iterations (see ROB-7)."""
 
@@ -398,3 +469,232 @@ def repeated_split_merge_does_not_grow_memory(t: Target, case: Case) -> None:
     require(grown <= MEMORY_LIMIT, f"{n} split / merge round trips grew the traced heap by {grown:,} bytes, "
             f"more than {MEMORY_LIMIT:,} (largest: {'; '.join(str(s) for s in top)})")
     require_same_model(expected, observe(t, x), f"x after {n} split / merge round trips")
+
+
+# --- ROB-8: merge -------------------------------------------------------------------------------
+
+
+@law("ROB-8", inputs=("graph", "other", "hostile_state"), examples=2)
+def merge_survives_hostile_states(t: Target, case: Case) -> None:
+    """merge with a hostile state (missing, extra, renamed or odd keys; wrong nesting; a leaf for a subgraph or a static; a mapping for a leaf; another graph's GraphDef; a bare NodeRef) fails as the oracle says, naming the place, and changes nothing; or builds exactly the oracle's graph.
+
+    Statement: s = edits(state(g)); merge(gd, *s) ≅ hostile.merge(tokens(gd), *s), or raises (naming p ∈ faults) ∧ x, y, s, gd unchanged
+    Rationale: a checkpoint that does not fit the model must be refused with a pointer to the mismatch, never half-loaded or loaded by position.
+    Seed: graph.py _graph_unflatten (mostly holds; bare KeyError / AssertionError on some inputs, D-14, D-15).
+    """
+    op = hostile_op(case, HostileState, HostileState())
+    x = build_case(t, case).root
+    y = build_optional(t, case.other) if "other" in (op.source, op.graphdef) else None
+    source = y if op.source == "other" and y is not None else x
+    m_source = observe(t, source)
+    entries, touched = corrupt(m_source, semantics.state(m_source), op.edits)
+    parts = split_parts(entries, op.parts)
+    if op.graphdef == "noderef":
+        gd, _ = noderef_graphdef(t, x)
+        tokens = NODEREF_TOKENS
+    else:
+        owner = y if op.graphdef == "other" and y is not None else x
+        gd, tokens = t.graphdef(owner), semantics.graphdef_tokens(observe(t, owner))
+    expected, verdict = verdict_of(lambda: oracle.merge(tokens, *parts))
+    what = f"merge(gd, *s) with {describe(op)}"
+    try:
+        states = [make_state(t, part) for part in parts]
+    except (TypeError, ValueError, KeyError) as e:
+        require(verdict is not None, f"the target cannot hold the state of a valid merge: {type(e).__name__}: {e}")
+        return  # the State itself refuses the hostile keys: a documented rejection
+    inputs = CallInputs(t, [g for g in (x, y) if g is not None], states)
+    gd_tokens = t.graphdef_tokens(gd)
+    if verdict is not None:
+        touched = (*touched, *(e.path for e in oracle.merge_faults(tokens, *parts)))
+        expect_failure(t, lambda: t.merge(gd, *states), verdict, what, touched)
+        if op.graphdef == "noderef":
+            def in_context() -> object:
+                with t.merge_context() as c:
+                    return t.merge_in(c, gd, *states)
+            expect_failure(t, in_context, verdict, f"{what} (in a merge_context)", touched)
+        inputs.require_unchanged(what)
+        require_same_tokens(gd_tokens, t.graphdef_tokens(gd), f"the GraphDef after a failed {what}")
+        return
+    assert expected is not None  # sanity check: no verdict means a model
+    result = t.merge(gd, *states)
+    same_model_guarded(expected, lambda: observe_root(t, result), what)
+    inputs.require_unchanged(what)
+
+
+# --- ROB-9: update ------------------------------------------------------------------------------
+
+
+@law("ROB-9", inputs=("graph", "other", "hostile_state"), examples=2)
+def update_survives_hostile_states(t: Target, case: Case) -> None:
+    """update with a hostile state (missing, extra, renamed or odd keys; wrong nesting; a leaf for a subgraph or a static; a mapping for a leaf; another graph's state) fails as the oracle says, naming the place, and changes nothing; or does exactly what the oracle says.
+
+    Statement: s = edits(state(g) + 1); update(x, *s) ⟹ model(x) == hostile.update(model(x₀), *s), or raises (naming p ∈ faults) ∧ x, s unchanged
+    Rationale: a failed update that applied half the state leaves a model nobody can reason about.
+    Seed: graph.py _graph_update_dynamic (not atomic, D-2; stores VariableStates, D-6; bare errors, D-14).
+    """
+    op = hostile_op(case, HostileState, HostileState())
+    x = build_case(t, case).root
+    m = observe(t, x)
+    y = build_optional(t, case.other) if op.source == "other" else None
+    if y is not None:
+        m_source = observe(t, y)
+        flat: FlatState = semantics.state(m_source)
+    else:
+        m_source = m
+        flat = tuple((p, semantics.transformed(v, "add_one")) for p, v in semantics.state(m))
+    entries, touched = corrupt(m_source, flat, op.edits)
+    parts = split_parts(entries, op.parts)
+    mutable_dicts = Capability.PYTREE_DICTS_ARE_MUTABLE in t.capabilities
+    expected, verdict = verdict_of(lambda: oracle.update(m, *parts, mutable_dicts=mutable_dicts))
+    what = f"update(x, *s) with {describe(op)}"
+    try:
+        states = [make_state(t, part) for part in parts]
+    except (TypeError, ValueError, KeyError) as e:
+        require(verdict is not None, f"the target cannot hold the state of a valid update: {type(e).__name__}: {e}")
+        return
+    inputs = CallInputs(t, [g for g in (x, y) if g is not None], states)
+    if verdict is not None:
+        touched = (*touched, *(e.path for e in oracle.update_faults(m, *parts, mutable_dicts=mutable_dicts)))
+        expect_failure(t, lambda: t.update(x, *states), verdict, what, touched)
+        inputs.require_unchanged(what)
+        return
+    assert expected is not None  # sanity check: no verdict means a model
+    given = CallInputs(t, [], states)
+    t.update(x, *states)
+    same_model_guarded(expected, lambda: observe_root(t, x), f"x after {what}")
+    given.require_unchanged(what)
+
+
+@law("ROB-10", inputs=("module_graph", "hostile_graph"), examples=2)
+def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
+    """split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys or keys of a registered node type, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.
+
+    Statement: fault(x) = hostile.graph_fault(…)  ⟹  op(x) raises naming it (a pytree cycle: the container, or the entry through which it contains itself) ∧ x unchanged; else op(x) == oracle ∧ hash(gd) raises TypeError iff a static is unhashable
+    Rationale: a mistake in a model definition must be reported where it is, not as a crash deep inside a traversal.
+    Seed: graph.py _graph_flatten (RuntimeError for a non-node root, D-14; bare TypeError for unorderable keys, D-8; RecursionError for a self-containing list).
+    """
+    op = next((h for h in case.hostile if isinstance(h, (ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys,
+                                                          PytreeSelfCycle, NonNodeRoot))), UnhashableStatic(0))
+    if isinstance(op, NonNodeRoot):
+        check_non_node_root(t, op)
+        return
+    x = build_case(t, case).root
+    paths = graph_node_paths(observe(t, x))
+    at = paths[cast(Any, op).at % len(paths)]
+    node = x
+    for key in at:
+        node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
+    before = snapshot(t, x)
+    key, value, kind, fault_path = hostile_part(t, op, at)
+    if kind == "keys":
+        keys = registered_keys(op) if isinstance(op, OddNodeKeys) else list(cast(dict[object, object], value))
+        fault = oracle.keys_fault(keys, fault_path)
+    else:
+        fault = oracle.graph_fault(kind, fault_path, arrays_are_errors=Capability.ARRAY_ATTRIBUTES_ARE_ERRORS in t.capabilities)
+        if kind == "array" and fault is None:
+            raise NotApplicable(f"{t.name} makes array attributes leaves, which the oracle does not model")
+    shallow = shallow_copy(value)
+    t.set_attr(node, key, value)
+    what = describe(op)
+    if fault is not None:
+        # a pytree cycle's place: the container, or the entry through which it contains itself
+        closing: Path = (*fault_path, closing_entry(op)) if isinstance(op, PytreeSelfCycle) else ()
+        faults = (fault_path, closing) if closing else (fault_path,)
+        for name, call in GRAPH_OPS:
+            expect_failure(t, functools.partial(call, t, x), fault, f"{name}(x) with {what}", faults)
+            t.del_attr(node, key)  # compare the rest of the graph with the snapshot taken before
+            unchanged_guarded(t, before, x, what=f"{name}(x) with {what}")
+            require(shallow_copy(value) == shallow, f"{name}(x) with {what} rewrote the hostile attribute itself")
+            t.set_attr(node, key, value)
+        return
+    check_round_trips(t, x, what)
+
+
+@law("ROB-11", inputs=("graph", "hostile_filters"), examples=2)
+def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None:
+    """split, state, variables, pop and SplitContext.split with any filters (non-exhaustive, a misplaced `...`, terms that are not filters, none at all) fail as the oracle says and change nothing, or give exactly the oracle's groups.
+
+    Statement: op(x, *fs) == oracle(op)(model(x), fs), failures included (documented) ∧ x unchanged unless op = pop succeeds
+    Rationale: every entry point that takes filters must validate them the same way, before it touches anything.
+    Seed: filterlib.filters_to_predicates, State.split, graph.py pop (the integer 1 counts as True, D-10; pop is not atomic, D-2).
+    """
+    op = hostile_op(case, FilterCall, FilterCall("split", case.filters))
+    if op.op == "pop":
+        need(t, Capability.POP, "pop() is not provided")
+    elif op.op == "variables":
+        need(t, Capability.VARIABLES, "variables() is not provided")
+    elif op.op == "split_context":
+        need(t, Capability.SPLIT_MERGE_CONTEXT, "no split_context")
+    x = build_case(t, case).root
+    m = observe(t, x)
+    expected, verdict = filter_oracle(op, m, t)
+    what = describe(op)
+    try:
+        filters = [t.make_filter(f) for f in op.filters]
+    except (TypeError, ValueError):
+        require(verdict is not None, f"{what}: the target cannot make these valid filters")
+        return  # the target rejects the term while it is built: also a documented rejection
+
+    def call() -> object:
+        if op.op == "split":
+            return t.split(x, *filters)
+        if op.op == "state":
+            return t.state(x, *filters)
+        if op.op == "variables":
+            return t.variables(x, *filters)
+        if op.op == "pop":
+            return t.pop(x, *filters)
+        with t.split_context() as c:
+            return t.split_in(c, x, *filters)
+
+    before = snapshot(t, x)
+    if verdict is not None:
+        expect_failure(t, call, verdict, what)
+        unchanged_guarded(t, before, x, what=what)
+        return
+    result = call()
+    if op.op == "pop":
+        m_after, groups = cast(tuple[Model, tuple[FlatState, ...]], expected)
+        for i, (group, got) in enumerate(zip(groups, states_of(result, len(op.filters)))):
+            require_same_state(group, flat_models(t, got), f"{what}[{i}]")
+        same_model_guarded(m_after, lambda: observe(t, x), f"x after {what}")
+        return
+    groups = cast(tuple[FlatState, ...], expected)
+    got = cast(tuple[object, ...], result)[1:] if op.op in ("split", "split_context") else states_of(result, len(groups))
+    require(len(got) == len(groups), f"{what} returned {len(got)} States, but should return {len(groups)}")
+    for i, (group, s) in enumerate(zip(groups, got)):
+        require_same_state(group, flat_models(t, s), f"{what}[{i}]")
+    unchanged_guarded(t, before, x, what=what)
+
+
+# --- ROB-12: update-context calls in any order -------------------------------------------------
+
+
+@law("ROB-12", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "hostile_calls"), examples=2)
+def context_calls_in_any_order_are_checked(t: Target, case: Case) -> None:
+    """Update-context calls in any order (two outer splits, a merge first, a second inner merge, an outer merge without outer indices, calls after exit, a NodeRef GraphDef) fail as the oracle's state machine says and change nothing; the calls that fit the protocol work.
+
+    Statement: ∀ i: calls[i] raises (documented) ⇔ protocol_steps(calls)[i].error ∧ x unchanged; an outer merge returns x ≅ rebuild(x₀)
+    Rationale: a transform that gets the protocol wrong must be told at once, not corrupt the caller's model or crash later.
+    Seed: graph.py UpdateContext (a second outer split takes the inner branch, use after exit raises AttributeError, D-11).
+    """
+    op = hostile_op(case, ContextCalls, ContextCalls(("split", "merge", "split", "merge")))
+    x = build_case(t, case).root
+    ref = noderef_graphdef(t, x) if "merge_ref" in op.calls else None
+    manager = t.update_context(TAG)
+    ctx = manager.__enter__()
+    exited = [False]
+
+    def leave() -> None:
+        if not exited[0]:
+            exited[0] = True
+            manager.__exit__(None, None, None)
+
+    try:
+        run_calls(t, ctx, x, op.calls, ref, leave)
+    except BaseException:
+        if not exited[0]:
+            exited[0] = True
+            manager.__exit__(*sys.exc_info())
+        raise
+    leave()

@@ -1,6 +1,6 @@
 """The automated mutation pass: small AST mutations of the reference's core graph modules.
 
-    python -m spec.mutants.auto [--modules M ...] [-n N] [--profile P] [--json FILE] [--list]
+    python -m tests.mutants.auto [--modules M ...] [-n N] [--profile P] [--json FILE] [--list]
 
 Every mutation point of ``MODULES`` (``reference._flatten``, ``_unflatten``, ``_update``,
 ``_pop``) gets one mutant per operator that applies there:
@@ -22,13 +22,13 @@ Docstrings, ``raise`` statements (error texts and paths: the ERR laws read those
 documented error classes) and type annotations are not mutated.
 
 A mutant runs in a worker process that loads the module's mutated source into a fresh namespace
-and installs its functions everywhere the originals were imported (``spec.mutants.Patcher``).
+and installs its functions everywhere the originals were imported (``tests.mutants.patch.Patcher``).
 The test command is the suite's laws (``ROB-*`` included only with ``--rob``), run in catalogue
 order under ``--profile`` until one *genuinely* fails: its minimal failing case must pass on the
 unmutated reference.  A mutant that hangs past ``--timeout`` counts as killed (timeout); one whose
 source does not compile or load is ``incompetent``.  Results, one per mutant, go to ``--json``;
-``spec/mutants/triage.json`` explains every survivor (killed by a new law, or equivalent)
-and ``python -m spec.mutants.report`` renders both into ``spec/mutants/RESULTS.md``.
+``tests/mutants/triage.json`` explains every survivor (killed by a new law, or equivalent)
+and ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -50,12 +50,42 @@ from typing import Any
 
 __all__ = ["MODULES", "Mutation", "apply_mutation", "main", "mutations"]
 
-MODULES: tuple[str, ...] = ("reference._flatten", "reference._unflatten", "reference._update", "reference._pop")
+MODULES: tuple[str, ...] = (
+    "reference._flatten",
+    "reference._unflatten",
+    "reference._update",
+    "reference._pop",
+)
 
 SUBSETS: dict[str, tuple[str, ...]] = {
-    "reference._flatten": ("ID", "RT", "SHARE", "CYC", "PT", "STAT", "ST", "FLT", "GD", "CL", "IT", "CTX",
-                           "UCTX", "ERR"),
-    "reference._unflatten": ("RT", "SHARE", "CYC", "PT", "STAT", "CL", "CALL", "CTX", "UCTX", "ERR"),
+    "reference._flatten": (
+        "ID",
+        "RT",
+        "SHARE",
+        "CYC",
+        "PT",
+        "STAT",
+        "ST",
+        "FLT",
+        "GD",
+        "CL",
+        "IT",
+        "CTX",
+        "UCTX",
+        "ERR",
+    ),
+    "reference._unflatten": (
+        "RT",
+        "SHARE",
+        "CYC",
+        "PT",
+        "STAT",
+        "CL",
+        "CALL",
+        "CTX",
+        "UCTX",
+        "ERR",
+    ),
     "reference._update": ("UPD", "ERR", "ID", "RT", "PT"),
     "reference._pop": ("POP",),
 }
@@ -63,8 +93,16 @@ SUBSETS: dict[str, tuple[str, ...]] = {
 (``--all-laws`` runs every law instead)."""
 
 _CMP: dict[type[ast.cmpop], type[ast.cmpop]] = {
-    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
-    ast.LtE: ast.Gt, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.GtE,
+    ast.GtE: ast.Lt,
+    ast.Gt: ast.LtE,
+    ast.LtE: ast.Gt,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
 }
 
 
@@ -130,15 +168,20 @@ def _points(tree: ast.AST) -> Iterator[tuple[ast.AST, str, Any]]:
             yield node, "bool", None
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             yield node, "not", None
-        elif isinstance(node, ast.Constant) and (node.value is True or node.value is False or (
-                type(node.value) is int and -1 <= node.value <= 8)):
+        elif isinstance(node, ast.Constant) and (
+            node.value is True
+            or node.value is False
+            or (type(node.value) is int and -1 <= node.value <= 8)
+        ):
             yield node, "const", None
         elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
             yield node, "arith", None
         elif isinstance(node, (ast.Break, ast.Continue)):
             yield node, "flow", None
-        elif (isinstance(node, (ast.Assign, ast.AugAssign)) or (
-                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))) and id(node) in in_function:
+        elif (
+            isinstance(node, (ast.Assign, ast.AugAssign))
+            or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))
+        ) and id(node) in in_function:
             yield node, "stmt", None
 
 
@@ -181,7 +224,17 @@ def mutations(module: str) -> list[Mutation]:
     for i, (node, operator, detail) in enumerate(_points(tree)):
         before = ast.unparse(node).splitlines()[0][:80]
         after = ast.unparse(_mutate(node, operator, detail)).splitlines()[0][:80]
-        out.append(Mutation(module, i, getattr(node, "lineno", 0), getattr(node, "col_offset", 0), operator, before, after))
+        out.append(
+            Mutation(
+                module,
+                i,
+                getattr(node, "lineno", 0),
+                getattr(node, "col_offset", 0),
+                operator,
+                before,
+                after,
+            )
+        )
     return out
 
 
@@ -197,11 +250,15 @@ def _locate(m: Mutation, tree: ast.AST) -> int:
             continue
         if ast.unparse(_mutate(node, operator, detail)).splitlines()[0][:80] != m.after:
             continue
-        distance = abs(getattr(node, "lineno", 0) - m.line) + abs(getattr(node, "col_offset", 0) - m.col)
+        distance = abs(getattr(node, "lineno", 0) - m.line) + abs(
+            getattr(node, "col_offset", 0) - m.col
+        )
         if best is None or distance < best[0]:
             best = (distance, i)
     if best is None:
-        raise ValueError(f"{m.key}: the current source of {m.module} has no {m.before!r} -> {m.after!r}")
+        raise ValueError(
+            f"{m.key}: the current source of {m.module} has no {m.before!r} -> {m.after!r}"
+        )
     return best[1]
 
 
@@ -228,7 +285,7 @@ def _install(m: Mutation) -> Any:
     """Load the mutated module into a fresh namespace and patch its functions in everywhere."""
     import types
 
-    from spec.mutants import Patcher
+    from tests.mutants.catalogue import Patcher
 
     module = importlib.import_module(m.module)
     code = compile(apply_mutation(m), f"<mutant {m.key}>", "exec")
@@ -238,7 +295,7 @@ def _install(m: Mutation) -> Any:
     for name, value in namespace.items():
         original = getattr(module, name, None)
         if isinstance(value, types.FunctionType) and isinstance(original, types.FunctionType):
-            p.replace(m.module, name, value)
+            p.swap_function(m.module, name, value)
     return p
 
 
@@ -247,7 +304,12 @@ class _LawTimeout(BaseException):
 
 
 LAW_TIMEOUT = 60
-SCAN_PROFILE: dict[str, object] = {"max_examples": 6, "deadline": None, "derandomize": True, "database": None}
+SCAN_PROFILE: dict[str, object] = {
+    "max_examples": 6,
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+}
 """``--profile scan``: six derandomized examples per law, the automated pass's quick look."""
 
 
@@ -285,9 +347,15 @@ def _worker(profile: str) -> None:
                 law = law_by_id(law_id)
                 signal.alarm(LAW_TIMEOUT)
                 try:
-                    outcome = run_law(law, ReferenceTarget(), profile, "cpu" if law.per_backend else None)
+                    outcome = run_law(
+                        law, ReferenceTarget(), profile, "cpu" if law.per_backend else None
+                    )
                 except _LawTimeout:
-                    result.update(status="killed", law=law_id, detail=f"timeout: {law_id} ran past {LAW_TIMEOUT} s")
+                    result.update(
+                        status="killed",
+                        law=law_id,
+                        detail=f"timeout: {law_id} ran past {LAW_TIMEOUT} s",
+                    )
                     break
                 finally:
                     signal.alarm(0)
@@ -297,8 +365,12 @@ def _worker(profile: str) -> None:
                 p.undo()
                 verdict = check_case(law, reference, case)[0] if case is not None else "fail"
                 if verdict != "fail":
-                    result.update(status="killed", law=law_id, examples=outcome.examples,
-                                  detail=f"{type(outcome.error).__name__}: {outcome.error}"[:200])
+                    result.update(
+                        status="killed",
+                        law=law_id,
+                        examples=outcome.examples,
+                        detail=f"{type(outcome.error).__name__}: {outcome.error}"[:200],
+                    )
                     break
                 p = _install(m)
         finally:
@@ -317,8 +389,13 @@ class _Worker:
         env = dict(os.environ)
         root = str(Path(spec.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
-        self.proc = subprocess.Popen([sys.executable, "-m", "spec.mutants.auto", "--worker", *args],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.mutants.auto", "--worker", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         self.job: Mutation | None = None
         self.started = 0.0
 
@@ -333,8 +410,14 @@ class _Worker:
         self.proc.wait()
 
 
-def run(ms: Sequence[Mutation], laws: dict[str, list[str]], workers: int, worker_args: list[str], timeout: float,
-        log: Path | None = None) -> list[dict[str, Any]]:
+def run(
+    ms: Sequence[Mutation],
+    laws: dict[str, list[str]],
+    workers: int,
+    worker_args: list[str],
+    timeout: float,
+    log: Path | None = None,
+) -> list[dict[str, Any]]:
     """Run every mutation (against ``laws[module]``) on ``workers`` worker processes; return
     the results in order (and append each to ``log`` as a JSON line as it comes)."""
     todo = list(ms)
@@ -353,7 +436,11 @@ def run(ms: Sequence[Mutation], laws: dict[str, list[str]], workers: int, worker
         if todo:
             _send(w, todo.pop(0))
     while any(w.job is not None for w in pool):
-        busy = {w.proc.stdout.fileno(): w for w in pool if w.job is not None and w.proc.stdout is not None}
+        busy = {
+            w.proc.stdout.fileno(): w
+            for w in pool
+            if w.job is not None and w.proc.stdout is not None
+        }
         ready, _, _ = select.select(list(busy), [], [], 1.0)
         for fd in ready:
             w = busy[fd]
@@ -364,20 +451,33 @@ def run(ms: Sequence[Mutation], laws: dict[str, list[str]], workers: int, worker
             if line:
                 results[job.key] = {**dataclasses.asdict(job), **json.loads(line)}
             else:  # the worker died: the mutant crashed the interpreter
-                results[job.key] = {**dataclasses.asdict(job), "key": job.key, "status": "killed", "law": None,
-                                    "detail": "the worker process died"}
+                results[job.key] = {
+                    **dataclasses.asdict(job),
+                    "key": job.key,
+                    "status": "killed",
+                    "law": None,
+                    "detail": "the worker process died",
+                }
                 pool[pool.index(w)] = w = _Worker(worker_args)
             _log(results[job.key])
-            print(f"{results[job.key]['status']:<11} {job.key}  {job.before!r} -> {job.after!r}  "
-                  f"{results[job.key].get('law') or ''}", flush=True)
+            print(
+                f"{results[job.key]['status']:<11} {job.key}  {job.before!r} -> {job.after!r}  "
+                f"{results[job.key].get('law') or ''}",
+                flush=True,
+            )
             w.job = None
             if todo:
                 _send(w, todo.pop(0))
         for w in list(pool):
             if w.job is not None and time.perf_counter() - w.started > timeout:
                 job = w.job
-                results[job.key] = {**dataclasses.asdict(job), "key": job.key, "status": "killed", "law": None,
-                                    "detail": f"timeout ({timeout:.0f} s)"}
+                results[job.key] = {
+                    **dataclasses.asdict(job),
+                    "key": job.key,
+                    "status": "killed",
+                    "law": None,
+                    "detail": f"timeout ({timeout:.0f} s)",
+                }
                 _log(results[job.key])
                 print(f"timeout     {job.key}", flush=True)
                 w.kill()
@@ -391,22 +491,36 @@ def run(ms: Sequence[Mutation], laws: dict[str, list[str]], workers: int, worker
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m spec.mutants.auto", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m tests.mutants.auto",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--modules", nargs="+", default=list(MODULES))
-    p.add_argument("--profile", default="scan", help="scan (default: 6 examples a law), dev, ci, ...")
-    p.add_argument("--laws", nargs="+", metavar="ID", help="the laws to run (default: the module's SUBSETS)")
-    p.add_argument("--all-laws", action="store_true", help="run every law (but ROB-* without --rob)")
+    p.add_argument(
+        "--profile", default="scan", help="scan (default: 6 examples a law), dev, ci, ..."
+    )
+    p.add_argument(
+        "--laws", nargs="+", metavar="ID", help="the laws to run (default: the module's SUBSETS)"
+    )
+    p.add_argument(
+        "--all-laws", action="store_true", help="run every law (but ROB-* without --rob)"
+    )
     p.add_argument("--log", metavar="FILE", help="append each result to FILE as a JSON line")
     p.add_argument("--rob", action="store_true", help="include the robustness laws")
-    p.add_argument("--only", nargs="+", metavar="KEY", help="run only the mutations with these keys")
+    p.add_argument(
+        "--only", nargs="+", metavar="KEY", help="run only the mutations with these keys"
+    )
     p.add_argument("-n", dest="workers", type=int, default=2)
     p.add_argument("--timeout", type=float, default=600.0)
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--list", action="store_true", help="list the mutations and stop")
     p.add_argument("--resume", action="store_true", help="skip the mutations already in --log")
-    p.add_argument("--collect", action="store_true",
-                   help="run nothing: write --json from --log (mutations not in it are 'not run')")
+    p.add_argument(
+        "--collect",
+        action="store_true",
+        help="run nothing: write --json from --log (mutations not in it are 'not run')",
+    )
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     from spec.laws import LAWS
@@ -418,8 +532,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     def laws_for(module: str) -> list[str]:
         if args.laws:
             return list(args.laws)
-        return [law.id for law in LAWS if (args.rob or law.prefix != "ROB")
-                and (args.all_laws or law.prefix in SUBSETS.get(module, ()) or law.prefix == "ROB")]
+        return [
+            law.id
+            for law in LAWS
+            if (args.rob or law.prefix != "ROB")
+            and (args.all_laws or law.prefix in SUBSETS.get(module, ()) or law.prefix == "ROB")
+        ]
 
     laws = {module: laws_for(module) for module in args.modules}
     ms = [m for module in args.modules for m in mutations(module)]
@@ -436,11 +554,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             r = json.loads(line)
             done[r["key"]] = r
     if args.collect:
-        fresh = [{**dataclasses.asdict(m), "key": m.key, "status": "not run", "law": None}
-                 for m in ms if m.key not in done]
+        fresh = [
+            {**dataclasses.asdict(m), "key": m.key, "status": "not run", "law": None}
+            for m in ms
+            if m.key not in done
+        ]
     else:
-        fresh = run([m for m in ms if m.key not in done], laws, args.workers, ["--profile", args.profile],
-                    args.timeout, Path(args.log) if args.log else None)
+        fresh = run(
+            [m for m in ms if m.key not in done],
+            laws,
+            args.workers,
+            ["--profile", args.profile],
+            args.timeout,
+            Path(args.log) if args.log else None,
+        )
     by_key = {**done, **{r["key"]: r for r in fresh}}
     results = [by_key[m.key] for m in ms]
     counts: dict[str, int] = {}
@@ -448,9 +575,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     if args.json:
         seconds = sum(float(r.get("seconds") or 0.0) for r in results)  # worker time, all runs
-        doc = {"profile": args.profile, "laws": laws, "modules": args.modules, "counts": counts,
-               "seconds": round(seconds, 1), "mutants": results}
-        Path(args.json).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        doc = {
+            "profile": args.profile,
+            "laws": laws,
+            "modules": args.modules,
+            "counts": counts,
+            "seconds": round(seconds, 1),
+            "mutants": results,
+        }
+        Path(args.json).write_text(
+            json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
     print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     return 0
 

@@ -1,0 +1,27 @@
+"""The update-context protocol as the laws run it (UCTX, JIT, BE, ROB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spec.target import Target
+
+TAG = "nnxspec"
+
+
+def protocol(t: Target, ctx: object, x: object, inner: Callable[[object], None],
+             wrap: Callable[[Callable[[object, object], tuple[object, ...]]], Callable[[object, object], tuple[object, ...]]] | None = None) -> object:
+    """Run the four calls on ``x`` with ``inner`` applied to the inner graph; return step (4)'s result.
+
+    ``wrap`` may wrap the inside (steps 2-3), e.g. in ``jax.jit`` with a static graphdef.
+    """
+    gd, s = t.ctx_split(ctx, x)
+
+    def inside(gd: object, s: object) -> tuple[object, ...]:
+        y = t.ctx_merge(ctx, gd, s)
+        inner(y)
+        return t.ctx_split(ctx, y)
+
+    gd2, s2 = (wrap(inside) if wrap else inside)(gd, s)
+    return t.ctx_merge(ctx, gd2, s2)

@@ -1,0 +1,117 @@
+"""GD: what graphdef must return: split's GraphDef, the canonical flatten, equal iff structures are.
+"""
+
+from __future__ import annotations
+
+from spec import semantics
+from spec.laws._check import (
+    build_case,
+    require,
+    require_same_tokens,
+)
+from spec.laws._registry import Case, law
+from spec.model import NodeSlot, observe
+from spec.target import Target
+
+
+@law("GD-1")
+def graphdef_is_splits_graphdef(t: Target, case: Case) -> None:
+    """graphdef(x) equals the graphdef half of split(x), with the same hash.
+
+    Statement: graphdef(x) == split(x)[0] ∧ hash(graphdef(x)) == hash(split(x)[0])
+    Rationale: jit users key caches on graphdef(x); it must be the split's.
+    Seed: graph.py graphdef docstring (holds).
+    """
+    x = build_case(t, case).root
+    gd, gd2 = t.graphdef(x), t.split(x)[0]
+    require(gd == gd2, "graphdef(x) == split(x)[0] is False, but should be True")
+    if all(not isinstance(s, set) for s in _statics(t, x)):
+        require(hash(gd) == hash(gd2), "hash(graphdef(x)) != hash(split(x)[0])")
+
+
+def _statics(t: Target, x: object) -> list[object]:
+    out = []
+    stack, seen = [x], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        for _, v in t.inspect(n).entries:
+            kind = t.classify(v)
+            if kind in ("graph", "pytree"):
+                stack.append(v)
+            elif kind == "static":
+                out.append(v)
+    return out
+
+
+@law("GD-2")
+def graphdef_encodes_the_canonical_flatten(t: Target, case: Case) -> None:
+    """The graphdef encodes the canonical depth-first flatten: node and Variable order, indices, references, statics and metadata.
+
+    Statement: tokens(graphdef(x)) == semantics.graphdef_tokens(model(x))
+    Rationale: the index order is what NodeRefs, states and the update-context index mappings point into.
+    Seed: graph.py _graph_flatten (holds).
+    """
+    x = build_case(t, case).root
+    require_same_tokens(semantics.graphdef_tokens(observe(t, x)), t.graphdef_tokens(t.graphdef(x)), "graphdef(x)")
+
+
+@law("GD-3", inputs=("graph", "program"))
+def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
+    """Two graphdefs are equal exactly when their structures (tokens) are: values do not count, statics (by ==), sharing and metadata do.
+
+    Statement: y = run(program, x')  ⟹  (graphdef(x) == graphdef(y)) ⇔ (structure(tokens(model(x))) == structure(tokens(model(y))))
+    Rationale: over-sensitive graphdefs retrace jit; under-sensitive ones reuse stale compiled code.
+    Seed: graph.py NodeDef equality (holds).
+    """
+    from spec.build import build
+    from spec.program import run
+
+    x = build_case(t, case).root
+    y = build(t, case.graph).root
+    run(t, y, case.program)
+    same = semantics.structure(semantics.graphdef_tokens(observe(t, x))) == semantics.structure(
+        semantics.graphdef_tokens(observe(t, y)))
+    equal = t.graphdef(x) == t.graphdef(y)
+    require(equal == same, f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but should be {same}")
+
+
+def _first_graph_node_of(t: Target, x: object) -> object | None:
+    """Return the first graph node of ``x`` in canonical order (the root if it is one)."""
+    m = observe(t, x)
+    if m.root.kind == "graph":
+        return x
+    for path, slot, first in m.walk():
+        if first and isinstance(slot, NodeSlot) and m.nodes[slot.id].kind == "graph":
+            node = x
+            for key in path:
+                node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
+            return node
+    return None
+
+
+@law("GD-4")
+def graphdefs_see_statics_and_metadata(t: Target, case: Case) -> None:
+    """Two graphs that differ only in one static value, or only in one Variable's metadata, have unequal graphdefs.
+
+    Statement: y = x with x@p.k = s₁ vs s₂ ≠ s₁ (or a Variable with metadata m₁ vs m₂ ≠ m₁)  ⟹  graphdef(x) != graphdef(y)
+    Rationale: statics and metadata are baked into traced code; a graphdef blind to them lets jit reuse code compiled for other values.
+    Seed: graph.py NodeDef / StaticAttribute / VariableDef equality (holds).
+    """
+    from spec.blueprint import VarSpec
+    from spec.build import build
+
+    x = build_case(t, case).root
+    y = build(t, case.graph).root
+    nx, ny = _first_graph_node_of(t, x), _first_graph_node_of(t, y)
+    if nx is None or ny is None:
+        return
+    t.set_attr(nx, "zz_static", 1)
+    t.set_attr(ny, "zz_static", 2)
+    require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose static zz_static is 1 and 2, but they should differ")
+    t.set_attr(ny, "zz_static", 1)
+    t.set_attr(nx, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "one"),))))
+    t.set_attr(ny, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "two"),))))
+    require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and 'two', but they should differ")

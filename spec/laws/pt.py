@@ -1,0 +1,103 @@
+"""PT: pytree containers are rebuilt per occurrence, carry no index, and keep what they hold shared.
+"""
+
+from __future__ import annotations
+
+from spec import semantics
+from spec.blueprint import VarSpec, variable_value
+from spec.errors import LawViolation
+from spec.laws._check import (
+    build_case,
+    flat_models,
+    make_state,
+    observe_root,
+    require,
+    require_same_state,
+)
+from spec.laws._registry import Case, law
+from spec.model import aliasing, observe, path_str, var_model
+from spec.target import Capability, LeafView, Target, live_at
+
+
+@law("PT-1")
+def pytree_containers_are_rebuilt_per_occurrence(t: Target, case: Case) -> None:
+    """After a round trip no pytree container is reached by two paths.
+
+    Statement: ∀ pytree container c of merge(*split(x)): |paths(c)| = 1  (None and () excepted)
+    Rationale: pytree nodes have no identity in the GraphDef; each occurrence is flattened anew.
+    Seed: graph.py _graph_flatten (index -1, never recorded; holds).
+    """
+    y = t.merge(*t.split(build_case(t, case).root))
+    m = observe_root(t, y)
+    for (kind, i), paths in aliasing(m).items():
+        if kind == "node" and m.nodes[i].kind == "pytree":
+            raise LawViolation(f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, "
+                               "but pytree containers must be rebuilt per occurrence")
+
+
+@law("PT-2")
+def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
+    """In the graphdef, pytree containers carry index -1 and graph nodes and Variables count 0, 1, 2, …
+
+    Statement: [i for ("node", "graph", _, i, _) or ("variable", _, _, i, _) in tokens(graphdef(x))] == 0, 1, …, n-1 ∧ pytree indices = -1
+    Rationale: only identity-tracked objects take part in the index space that NodeRefs point into.
+    Seed: graph.py _graph_flatten (holds).
+    """
+    tokens = t.graphdef_tokens(t.graphdef(build_case(t, case).root))
+    # in token (pre-order) order: a new graph node or Variable takes the next number
+    indices = [tok[3] for tok in tokens if (tok[0] == "node" and tok[1] == "graph") or tok[0] == "variable"]
+    require(indices == list(range(len(indices))),
+            f"graph node and Variable indices in pre-order are {indices}, but should be 0..{len(indices) - 1} in order")
+    bad = [tok for tok in tokens if tok[0] == "node" and tok[1] == "pytree" and tok[3] != -1]
+    require(not bad, f"pytree node token {bad[0] if bad else ''} carries an index, but should carry -1")
+
+
+@law("PT-3")
+def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
+    """A Variable inside a pytree container reached twice is still one Variable after a round trip.
+
+    Statement: ∀ Variable v of x with |paths(v)| > 1: merge(*split(x))@p is merge(*split(x))@q for p, q ∈ paths(v)
+    Rationale: rebuilding a container must not duplicate the identity-tracked objects inside it.
+    Seed: graph.py _graph_flatten (Variables are recorded even inside pytrees; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    y = t.merge(*t.split(x))
+    for (kind, _), paths in aliasing(m).items():
+        if kind == "Variable":
+            first = live_at(t, y, paths[0])
+            for q in paths[1:]:
+                require(live_at(t, y, q) is first, f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one")
+
+
+@law("PT-4", requires=(Capability.GENERIC_PYTREES,), inputs=())
+def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Case) -> None:
+    """Once a type is registered with jax as a pytree, its instances are pytree nodes for every operation, even where they were static attributes before.
+
+    Statement: x.zz_late = D(v=Param), D a new dataclass; split(x) (D static); register_dataclass(D)  ⟹  update(x, {zz_late.v: f(v)}) as the next call writes f(v) into the Param ∧ state(x) == semantics.state(model(x))
+    Rationale: models register their pytree types at import time, often after a first model was built; a type cache must not freeze the first answer.
+    Seed: graph.py is_node (asks jax each time; holds).
+    """
+    import dataclasses
+
+    import jax
+
+    late = dataclasses.make_dataclass("LateRegistered", ["v"], eq=False)  # hashed by identity while static
+    spec = VarSpec(seed=3)
+    param = t.new_variable(spec)
+    x = t.new_graph_node("module")
+    t.set_attr(x, "zz_late", late(param))
+    t.split(x)  # D is a static attribute here, and a cache may remember that
+    jax.tree_util.register_dataclass(late, data_fields=["v"], meta_fields=[])
+    new = semantics.transformed(var_model(LeafView(spec.type, variable_value(spec), ())), "add_one")
+    state = make_state(t, ((("zz_late", "v"), new),))
+    try:  # the first call after the registration: nothing has looked at D since
+        t.update(x, state)
+    except Exception as e:
+        raise LawViolation(f"update(x, {{zz_late.v: f(v)}}) after the registration raised {type(e).__name__}: {e}") from e
+    found = var_model(t.leaf_view(param))
+    require(found == new, f"x.zz_late.v after the update is {found.describe()}, but should be {new.describe()}")
+    m = observe(t, x)
+    require_same_state(semantics.state(m), flat_models(t, t.state(x)), "state(x) after the registration")
+    require(any(path == ("zz_late", "v") for path, _ in semantics.state(m)),
+            "state(x) after the registration lacks zz_late.v, but should hold the Param inside the registered type")

@@ -1,0 +1,1620 @@
+"""The hand-written mutants: bugs an implementer of the NNX graph API plausibly makes.
+
+Each mutant is a ``Mutant``: a name, a one-line description, the mechanism that applies it, and
+the laws expected to kill it.  Mechanisms:
+
+* ``monkeypatch``: ``install(p)`` wraps or replaces public functions, public methods or
+  registry hooks of ``reference`` through a ``Patcher`` (reversible, in this process only,
+  nothing on disk); no private name of the reference is read or patched (``helpers``);
+* ``wrapper``: a subclass of ``ReferenceTarget`` overrides adapter methods; nothing is patched.
+
+The installers below are grouped by the part of the API they break.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from typing import Any, Literal
+
+from spec.target import Path
+from spec.targets.reference import ReferenceTarget
+from tests.mutants import flatten_bugs
+from tests.mutants.helpers import (
+    MISSING,
+    around,
+    attribute_tokens,
+    child,
+    parent_of,
+    places,
+    pop_child,
+    ref,
+    resolve,
+    set_child,
+    state_leaves,
+    token_paths,
+)
+from tests.mutants.patch import Patcher
+
+__all__ = ["MUTANTS", "Mutant"]
+
+Installer = Callable[[Patcher], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+    """One hand-written mutant of the reference (see the module docstring)."""
+
+    name: str
+    description: str
+    mechanism: Literal["monkeypatch", "wrapper"]
+    expected: tuple[str, ...]
+    install: Installer | None = None
+    wrapper: type[ReferenceTarget] | None = None
+
+
+def _wrap(p: Patcher, module: str, name: str, make: Callable[[Any], Any]) -> None:
+    """Replace the public ``module.name`` everywhere by ``make(original)``."""
+    around(p, module, name, make)
+
+
+# --- flatten (split / state / graphdef) ------------------------------------------------------
+
+
+def _attributes_in_insertion_order(p: Patcher) -> None:
+    original = ref("reference._registry").GRAPH_REGISTRY[ref("reference").Module].flatten
+
+    def flatten(node: Any) -> tuple[list[tuple[Any, Any]], Any]:
+        items, metadata = original(node)
+        by_key = dict(items)
+        return [(k, by_key[k]) for k in vars(node) if k in by_key], metadata
+
+    p.replace_hook("flatten", original, flatten)
+
+
+def _dict_keys_in_insertion_order(p: Patcher) -> None:
+    registry = ref("reference._registry")
+    original = registry.PYTREE_REGISTRY.get(dict) or registry.GRAPH_REGISTRY[dict]
+
+    def flatten_dict(x: dict[Any, Any]) -> tuple[list[tuple[Any, Any]], None]:
+        return list(x.items()), None
+
+    p.replace_hook("flatten", original.flatten, flatten_dict)
+
+
+# --- unflatten (merge / clone) -----------------------------------------------------------------
+
+
+def _unflatten_preprocess(
+    fix: Callable[
+        [Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]
+    ],
+) -> Installer:
+    """A mutant that rewrites the flat state before the (correct) unflatten sees it."""
+
+    def install(p: Patcher) -> None:
+        def make(original: Any) -> Any:
+            def unflatten_graph(
+                graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+            ) -> Any:
+                from_flat = ref("reference._state").from_flat
+                leaves = state_leaves(state)
+                fixed = fix(graphdef, leaves)
+                if fixed is not leaves:
+                    state = from_flat(fixed)
+                return original(graphdef, state, index_ref, index_ref_cache)
+
+            return unflatten_graph
+
+        _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+    return install
+
+
+def _tags(graphdef: Any) -> dict[tuple[Hashable, ...], tuple[Any, ...]]:
+    return dict(attribute_tokens(graphdef))
+
+
+def _by_position(
+    graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+) -> list[tuple[tuple[Hashable, ...], Any]]:
+    LEAF_DEF = ref("reference._graphdef").LEAF_DEF
+    expected = [p for p, tok in attribute_tokens(graphdef) if tok[0] == LEAF_DEF]
+    if len(expected) != len(leaves) or not expected:
+        return leaves
+    return [(p, leaf) for p, (_, leaf) in zip(expected, leaves)]
+
+
+def _drop_unknown(
+    graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+) -> list[tuple[tuple[Hashable, ...], Any]]:
+    known = _tags(graphdef)
+    kept = [(p, leaf) for p, leaf in leaves if p in known]
+    return leaves if len(kept) == len(leaves) else kept
+
+
+def _invent_missing(
+    graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+) -> list[tuple[tuple[Hashable, ...], Any]]:
+    import numpy as np
+
+    from reference._variables import VariableState
+
+    LEAF_DEF = ref("reference._graphdef").LEAF_DEF
+    have = {p for p, _ in leaves}
+    missing = [
+        (p, VariableState(tok[2], np.zeros((), np.float32), **dict(tok[4])))
+        for p, tok in attribute_tokens(graphdef)
+        if tok[0] == LEAF_DEF and p not in have
+    ]
+    return [*leaves, *missing] if missing else leaves
+
+
+def _drop_at(
+    tag_name: str,
+) -> Callable[
+    [Any, list[tuple[tuple[Hashable, ...], Any]]], list[tuple[tuple[Hashable, ...], Any]]
+]:
+    def fix(
+        graphdef: Any, leaves: list[tuple[tuple[Hashable, ...], Any]]
+    ) -> list[tuple[tuple[Hashable, ...], Any]]:
+        from reference import _graphdef
+
+        tag = getattr(_graphdef, tag_name)
+        tags = _tags(graphdef)
+        kept = [(p, leaf) for p, leaf in leaves if not (p in tags and tags[p][0] == tag)]
+        return leaves if len(kept) == len(leaves) else kept
+
+    return fix
+
+
+def _merge_reuses_live_variables(p: Patcher) -> None:
+    from reference._variables import Variable
+
+    LEAF_DEF = ref("reference._graphdef").LEAF_DEF
+    flatten_bugs.live_leaves(p)
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
+            index_ref = {} if index_ref is None else index_ref
+            leaves = dict(state_leaves(state))
+            for path, tok in attribute_tokens(graphdef):
+                leaf = leaves.get(path)
+                if tok[0] == LEAF_DEF and isinstance(leaf, Variable) and tok[3] not in index_ref:
+                    index_ref[tok[3]] = leaf  # "already built": the live Variable is used as is
+            return original(graphdef, state, index_ref, index_ref_cache)
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _cycles_registered_late(p: Patcher) -> None:
+    """A graph node is registered only once its children are built: a reference to an
+    enclosing node (a cycle) finds nothing, as a reference to an index never built."""
+    errors = ref("reference.errors")
+    tk = ref("reference._tokens")
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
+            if type(graphdef) is ref("reference._graphdef").NodeDef:
+                for _, token, keys, ancestors in token_paths(graphdef.tokens()):
+                    if token[0] == tk.SUB_REF and token[3] in ancestors:
+                        raise errors.DanglingReferenceError(
+                            f"a reference to index {token[3]}",
+                            (*keys, token[1]),
+                            "expected an index built earlier",
+                        )
+            return original(graphdef, state, index_ref, index_ref_cache)
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _clone_shares_variables(p: Patcher) -> None:
+    from reference._mappings import RefMap
+    from reference._variables import Variable
+
+    _api = ref("reference._api")
+
+    def clone(node: Any) -> Any:
+        ref_index: Any = RefMap()
+        graphdef, state = _api.flatten_graph(node, ref_index)
+        index_ref = {i: obj for obj, i in ref_index.items() if isinstance(obj, Variable)}
+        return _api.unflatten_graph(graphdef, state, index_ref)
+
+    p.replace("reference._api", "clone", clone)
+
+
+def _back_refs_become_fresh_nodes(p: Patcher) -> None:
+    from reference._graphdef import NodeDef, NodeRef, SubGraphAttribute
+
+    def rebuild(nodedef: Any, ancestors: dict[int, Any], fresh: list[int]) -> Any:
+        ancestors = (
+            {**ancestors, nodedef.index: nodedef.metadata} if nodedef.index >= 0 else ancestors
+        )
+        attributes = []
+        for a in nodedef.attributes:
+            if (
+                isinstance(a, SubGraphAttribute)
+                and isinstance(a.value, NodeRef)
+                and a.value.index in ancestors
+            ):
+                fresh[0] += 1  # a back reference becomes a new, empty node of the same type
+                a = SubGraphAttribute(
+                    a.key, NodeDef(a.value.type, fresh[0], (), ancestors[a.value.index])
+                )
+            elif isinstance(a, SubGraphAttribute) and isinstance(a.value, NodeDef):
+                a = SubGraphAttribute(a.key, rebuild(a.value, ancestors, fresh))
+            attributes.append(a)
+        return NodeDef(
+            nodedef.type, nodedef.index, tuple(attributes), nodedef.metadata, nodedef.index_mapping
+        )
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
+            if type(graphdef) is NodeDef:
+                graphdef = rebuild(graphdef, {}, [10**6])  # fresh indices far above the real ones
+            return original(graphdef, state, index_ref, index_ref_cache)
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _merge_aliases_equal_containers(p: Patcher) -> None:
+    from reference._object import Object
+
+    def signature(value: Any) -> tuple[Any, ...] | None:
+        if type(value) not in (list, dict, tuple) or not value:
+            return None
+        items = sorted(value.items(), key=repr) if type(value) is dict else list(enumerate(value))
+        return (type(value), tuple((k, id(v)) for k, v in items))
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
+            node = original(graphdef, state, index_ref, index_ref_cache)
+            if index_ref_cache is None:
+                seen_nodes: set[int] = set()
+                cache: dict[tuple[Any, ...], Any] = {}
+                todo = [node]
+                while todo:  # one rebuilt container per equal content: hash-consing
+                    x = todo.pop()
+                    if not isinstance(x, Object) or id(x) in seen_nodes:
+                        continue
+                    seen_nodes.add(id(x))
+                    for key, value in sorted(vars(x).items()):
+                        sig = signature(value)
+                        if sig is not None:
+                            vars(x)[key] = cache.setdefault(sig, value)
+                        todo.append(value)
+            return node
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _split_context_fresh_refmap(p: Patcher) -> None:
+    from reference import _contexts as c
+    from reference._mappings import RefMap
+
+    original = c.SplitContext.split
+
+    def split(self: Any, node: Any, *filters: Any) -> Any:
+        if self.ref_index is not None:
+            self.ref_index = RefMap()  # each split starts a new index space
+        return original(self, node, *filters)
+
+    p.set_attr(c.SplitContext, "split", split)
+
+
+def _merge_context_ref_copies(p: Patcher) -> None:
+    from reference import _api
+    from reference import _contexts as c
+    from reference._graphdef import NodeRef
+
+    original = c.MergeContext.merge
+
+    def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
+        node = original(self, graphdef, state, *states)
+        return (
+            _api.clone(node) if type(graphdef) is NodeRef else node
+        )  # a copy of the referenced node
+
+    p.set_attr(c.MergeContext, "merge", merge)
+
+
+# --- update ----------------------------------------------------------------------------------
+
+
+def _update_wrapper(body: Callable[[Any, Any, Any], None]) -> Installer:
+    def install(p: Patcher) -> None:
+        _wrap(
+            p,
+            "reference._update",
+            "update_graph",
+            lambda original: lambda node, state: body(original, node, state),
+        )
+
+    return install
+
+
+def _only_one_alias(original: Any, node: Any, state: Any) -> None:
+    from reference._object import Object
+    from reference._variables import Variable
+
+    replaced: list[tuple[Any, Any, Any]] = []
+    for path, _ in state_leaves(state):
+        parent = parent_of(node, path)
+        current = child(parent, path[-1]) if parent is not MISSING else MISSING
+        if isinstance(parent, Object) and isinstance(current, Variable):
+            vars(parent)[str(path[-1])] = (
+                current.copy()
+            )  # the write lands in a copy at this path only
+            replaced.append((parent, path[-1], current))
+    try:
+        original(node, state)
+    except Exception:
+        for parent, key, variable in replaced:
+            vars(parent)[key] = variable
+        raise
+
+
+def _non_atomic(original: Any, node: Any, state: Any) -> None:
+    from reference._variables import Variable
+
+    from_flat = ref("reference._state").from_flat
+    try:
+        original(node, state)
+    except Exception:
+        good = [
+            (p, leaf) for p, leaf in state_leaves(state) if isinstance(resolve(node, p), Variable)
+        ]
+        if good:
+            original(node, from_flat(good))  # the writes before the bad key had already happened
+        raise
+
+
+def _drop_new_keys(pytrees: bool) -> Callable[[Any, Any, Any], None]:
+    def body(original: Any, node: Any, state: Any) -> None:
+        from reference._object import Object
+
+        from_flat = ref("reference._state").from_flat
+        leaves = state_leaves(state)
+        kept = []
+        for path, leaf in leaves:
+            parent = parent_of(node, path)
+            new_key = parent is not MISSING and child(parent, path[-1]) is MISSING
+            if new_key and isinstance(parent, Object) != pytrees:
+                continue
+            kept.append((path, leaf))
+        original(node, state if len(kept) == len(leaves) else from_flat(kept))
+
+    return body
+
+
+def _new_keys(node: Any, state: Any) -> list[tuple[Any, Hashable, Any]]:
+    """``(parent, key, leaf)`` for every leaf of ``state`` at a key its parent lacks."""
+    out = []
+    for path, leaf in state_leaves(state):
+        parent = parent_of(node, path)
+        if parent is not MISSING and child(parent, path[-1]) is MISSING:
+            out.append((parent, path[-1], leaf))
+    return out
+
+
+def _targets(node: Any, state: Any) -> list[tuple[Any, Any]]:
+    """``(variable, leaf)`` for every leaf of ``state`` at a Variable of ``node``."""
+    variable_type = ref("reference").Variable
+    found = [(resolve(node, path), leaf) for path, leaf in state_leaves(state)]
+    return [(v, leaf) for v, leaf in found if isinstance(v, variable_type)]
+
+
+def _update_stores_variablestate(original: Any, node: Any, state: Any) -> None:
+    variable_state = ref("reference").VariableState
+    new = [
+        (parent, key, leaf)
+        for parent, key, leaf in _new_keys(node, state)
+        if type(leaf) is variable_state
+    ]
+    original(node, state)
+    for parent, key, leaf in new:  # the VariableState itself becomes the attribute
+        pop_child(parent, key)
+        set_child(parent, key, leaf)
+
+
+def _update_keeps_old_metadata(original: Any, node: Any, state: Any) -> None:
+    old = [(v, dict(vars(v))) for v, _ in _targets(node, state)]
+    original(node, state)
+    for variable, metadata in old:
+        variable.__dict__ = metadata  # the value is written, the metadata stays
+
+
+def _second_alias_recreates(original: Any, node: Any, state: Any) -> None:
+    from_flat = ref("reference._state").from_flat
+    first: list[tuple[Any, Any]] = []
+    again: list[tuple[Any, Any]] = []
+    created: set[tuple[int, Hashable]] = set()
+    for path, leaf in state_leaves(state):
+        parent = parent_of(node, path)
+        if parent is not MISSING and child(parent, path[-1]) is MISSING:
+            place = (id(parent), path[-1])
+            (again if place in created else first).append((path, leaf))
+            created.add(place)
+        else:
+            first.append((path, leaf))
+    original(node, state if not again else from_flat(first))
+    if again:  # the key made through the first alias is made afresh through the second
+        for path, _ in again:
+            delattr(parent_of(node, path), str(path[-1]))
+        original(node, from_flat(again))
+
+
+def _update_raw_values_clear_metadata(original: Any, node: Any, state: Any) -> None:
+    r = ref("reference")
+    raw = [
+        v
+        for v, leaf in _targets(node, state)
+        if not (type(leaf) is r.VariableState or isinstance(leaf, r.Variable))
+    ]
+    original(node, state)
+    for variable in raw:
+        variable.__dict__ = {}  # a raw array wipes the Variable's metadata
+
+
+class _PlainDictOnly(type):
+    """A stand-in for ``collections.abc.Mapping`` that only plain dicts are instances of."""
+
+    def __instancecheck__(cls, x: object) -> bool:
+        return type(x) is dict
+
+
+def _update_mapping_check_dict_only(p: Patcher) -> None:
+    p.set_attr(ref("reference._update"), "Mapping", _PlainDictOnly("Mapping", (), {}))
+
+
+def _update_error_paths_lose_prefix(original: Any, node: Any, state: Any) -> None:
+    try:
+        original(node, state)
+    except ref("reference.errors").GraphError as error:
+        if not error.path:
+            raise
+        raise error.at(error.path[-1:]) from None  # the failing key without the keys above it
+
+
+def _update_trusts_the_type_cache(p: Patcher) -> None:
+    registry = ref("reference._registry")
+    p.set_attr(
+        ref("reference._update"), "kind_of", lambda x: registry.KIND.get(type(x), registry.K_STATIC)
+    )
+
+
+# --- pop -------------------------------------------------------------------------------------
+
+
+def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
+    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``."""
+    return {
+        vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
+        for vid, (v, where) in places(root).items()
+    }
+
+
+def _pop_blames_the_first_found(p: Patcher) -> None:
+    r = ref("reference")
+    filters_module = ref("reference._filters")
+
+    def make(original: Any) -> Any:
+        def pop_graph(node: Any, filters: Any) -> Any:
+            try:
+                return original(node, filters)
+            except r.errors.ImmutableNodeError:
+                bucketer = filters_module.Bucketer(
+                    [filters_module.to_predicate(f) for f in filters]
+                )
+                for variable, where in places(node).values():  # Variables in the order first met
+                    blocked = [
+                        (parent, key, path) for parent, key, path, is_graph in where if not is_graph
+                    ]
+                    if blocked and bucketer.bucket(where[0][2], variable) < len(filters):
+                        parent, key, path = blocked[0]
+                        raise r.errors.ImmutableNodeError(
+                            f"key {key!r} popped from a {type(parent).__name__}",
+                            path,
+                            "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
+                        ) from None
+                raise
+
+        return pop_graph
+
+    _wrap(p, "reference._pop", "pop_graph", make)
+
+
+def _pop_variant(variant: str) -> Installer:
+    """pop mutants written around the correct ``pop_graph``: the graph is put back partly."""
+
+    def install(p: Patcher) -> None:
+        from reference._filters import Bucketer, to_predicate
+
+        def make(original: Any) -> Any:
+            def pop_graph(node: Any, filters: Any) -> Any:
+                before = _occurrences(node)
+                try:
+                    result = original(node, filters)
+                except Exception:
+                    if variant == "non_atomic":  # what could be popped was popped before the error
+                        bucketer = Bucketer([to_predicate(f) for f in filters])
+                        for variable, places in before.values():
+                            if bucketer.bucket((), variable) < len(filters):
+                                for parent, key, is_graph in places:
+                                    if is_graph:
+                                        vars(parent).pop(key, None)
+                    raise
+                after = _occurrences(node)
+                for vid, (variable, places) in before.items():
+                    if vid in after:
+                        continue
+                    put_back = (
+                        places[1:]
+                        if variant == "first_alias"
+                        else places
+                        if variant == "keep"
+                        else []
+                    )
+                    for parent, key, is_graph in put_back:
+                        if is_graph:
+                            vars(parent)[key] = variable
+                return result
+
+            return pop_graph
+
+        _wrap(p, "reference._pop", "pop_graph", make)
+
+    return install
+
+
+def _pop_without_filter(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def pop(node: Any, *filters: Any) -> Any:
+            return original(node, *(filters or (...,)))
+
+        return pop
+
+    _wrap(p, "reference._api", "pop", make)
+
+
+# --- iter_graph and variables ------------------------------------------------------------------
+
+
+def _iter_graph(
+    *, repeat_variables: bool = False, pre_order: bool = False, dedupe_pytrees: bool = False
+) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference._registry import K_GENERIC, K_GRAPH, K_PYTREE, K_VARIABLE, impl_of, kind_of
+
+        node_kinds = (K_GRAPH, K_PYTREE, K_GENERIC)
+
+        def iter_graph(node: Any, /) -> Iterator[tuple[tuple[Hashable, ...], Any]]:
+            kind = kind_of(node)
+            if kind not in node_kinds:
+                yield (), node
+                return
+            seen: set[int] = {id(node)}
+            if pre_order:
+                yield (), node
+            stack: list[tuple[Any, tuple[Hashable, ...], Iterator[tuple[Any, Any]]]] = [
+                (node, (), iter(impl_of(node, kind).flatten(node)[0]))
+            ]
+            while stack:
+                parent, path, items = stack[-1]
+                for key, value in items:
+                    kind = kind_of(value)
+                    at = (*path, key)
+                    if kind == K_VARIABLE:
+                        if id(value) in seen and not repeat_variables:
+                            continue
+                        seen.add(id(value))
+                        yield at, value
+                        continue
+                    if kind not in node_kinds:
+                        yield at, value
+                        continue
+                    if (kind == K_GRAPH or dedupe_pytrees) and id(value) in seen:
+                        continue
+                    seen.add(id(value))
+                    if pre_order:
+                        yield at, value
+                    stack.append((value, at, iter(impl_of(value, kind).flatten(value)[0])))
+                    break
+                else:
+                    stack.pop()
+                    if not pre_order:
+                        yield path, parent
+
+        p.replace("reference._iter", "iter_graph", iter_graph)
+
+    return install
+
+
+def _variables(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference import _api
+        from reference._state import State
+
+        def make(original: Any) -> Any:
+            def variables(node: Any, *filters: Any) -> Any:
+                if variant == "copies":
+                    return _api.state(node, *filters)
+                result = original(node, *filters)
+                if len(filters) >= 2:  # the seed's arity: one extra group per filter pair
+                    return (*result, State({}), State({}))
+                return result
+
+            return variables
+
+        _wrap(p, "reference._api", "variables", make)
+
+    return install
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _bucket(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference._filters import Bucketer, Everything
+
+        def bucket(self: Any, path: Any, leaf: Any) -> int:
+            found = len(self.predicates)
+            for i, predicate in enumerate(self.predicates):
+                if variant == "catch_all_first" and isinstance(predicate, Everything):
+                    return i
+            for i, predicate in enumerate(self.predicates):
+                if predicate(path, leaf):
+                    found = i
+                    if variant != "last_wins":
+                        return i
+            return found
+
+        p.set_attr(Bucketer, "bucket", bucket)
+
+    return install
+
+
+def _is_one(f: Any) -> bool:
+    return type(f) in (int, float) and f == 1
+
+
+def _one_is_true(p: Patcher) -> None:
+    from reference._filters import Everything
+
+    def make_predicate(original: Any) -> Any:
+        def to_predicate(f: Any) -> Any:
+            return Everything() if _is_one(f) else original(f)
+
+        return to_predicate
+
+    def make_order(original: Any) -> Any:
+        def check_filter_order(filters: Sequence[Any]) -> None:
+            original([True if _is_one(f) else f for f in filters])
+
+        return check_filter_order
+
+    _wrap(p, "reference._filters", "to_predicate", make_predicate)
+    _wrap(p, "reference._filters", "check_filter_order", make_order)
+
+
+def _order_unchecked(p: Patcher) -> None:
+    def check_filter_order(filters: Sequence[Any]) -> None:
+        return None
+
+    p.replace("reference._filters", "check_filter_order", check_filter_order)
+
+
+def _nonexhaustive_silent(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def split_mapping(mapping: Any, filters: Any, *, exhaustive: bool) -> Any:
+            return original(mapping, filters, exhaustive=False)
+
+        return split_mapping
+
+    _wrap(p, "reference._state", "split_mapping", make)
+
+
+def _filter_call(cls_name: str, call: Callable[[Any, Any, Any], bool]) -> Installer:
+    def install(p: Patcher) -> None:
+        from reference import _filters
+
+        p.set_attr(getattr(_filters, cls_name), "__call__", call)
+
+    return install
+
+
+def _path_contains_last(self: Any, path: Any, x: Any) -> bool:
+    return bool(path) and path[-1] == self.key
+
+
+def _of_type_exact(self: Any, path: Any, x: Any) -> bool:
+    from reference._variables import Variable
+
+    if isinstance(x, Variable):
+        return type(x) is self.type
+    return getattr(x, "type", None) is self.type or type(x) is self.type
+
+
+def _all_as_any(self: Any, path: Any, x: Any) -> bool:
+    return any(p(path, x) for p in self.predicates)
+
+
+# --- the update-context protocol ----------------------------------------------------------------
+
+
+def _maps_not_cleared(p: Patcher) -> None:
+    c = ref("reference._contexts")
+    unflatten_end, close = c.UpdateContext.unflatten_end, c.UpdateContext.close
+
+    def keep_maps(self: Any, index_ref: Any, *, outer: bool = False) -> None:
+        ref_index = self.ref_index
+        unflatten_end(self, index_ref, outer=outer)
+        if ref_index is not None:  # the seed: the maps are never cleared
+            self.ref_index, self.index_ref = ref_index, index_ref
+
+    def close_keeping_maps(self: Any) -> None:
+        ref_index, index_ref = self.ref_index, self.index_ref
+        close(self)
+        self.ref_index, self.index_ref = ref_index, index_ref
+
+    p.set_attr(c.UpdateContext, "unflatten_end", keep_maps)
+    p.set_attr(c.UpdateContext, "close", close_keeping_maps)
+
+
+def _thread_global(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    shared = types.SimpleNamespace(update_context_stacks={}, ref_index_stack=[], index_ref_stack=[])
+    p.set_attr(c, "GRAPH_CONTEXT", shared)
+
+
+def _advance(context: Any) -> bool:
+    """Take ``context`` one step further through its public steps (outer split -> inner merge
+    -> inner split -> outer merge -> fresh); False if it refuses (a closed context)."""
+    c = ref("reference._contexts")
+    try:
+        context.unflatten_end({}, outer=False)
+        return True
+    except c.ContextError:
+        pass
+    try:
+        context.flatten_end(ref("reference._mappings").RefMap())
+        return True
+    except c.ContextError:
+        return False
+
+
+def _order_unchecked_context(p: Patcher) -> None:
+    """An out-of-order call is not refused: the context is moved on through its steps until the
+    call is accepted there (it silently takes another branch)."""
+    c = ref("reference._contexts")
+
+    def lenient(original: Any) -> Any:
+        def call(self: Any, *args: Any) -> Any:
+            try:
+                return original(self, *args)
+            except c.ContextError:
+                for _ in range(4):
+                    if not _advance(self):
+                        raise
+                    try:
+                        return original(self, *args)
+                    except c.ContextError:
+                        continue
+                raise
+
+        return call
+
+    p.set_attr(c.UpdateContext, "split", lenient(c.UpdateContext.split))
+    p.set_attr(c.UpdateContext, "merge", lenient(c.UpdateContext.merge))
+
+
+def _step4_new_objects(p: Patcher) -> None:
+    c = ref("reference._contexts")
+    original = c.UpdateContext.merge
+
+    def merge(self: Any, graphdef: Any, state: Any, *states: Any) -> Any:
+        if getattr(graphdef, "index_mapping", None) is None:
+            return original(self, graphdef, state, *states)
+        node = c.unflatten_graph(graphdef, c.State.merge(state, *states), {}, None)  # no reuse
+        self.unflatten_end({}, outer=True)
+        return node
+
+    p.set_attr(c.UpdateContext, "merge", merge)
+
+
+def _reused(graphdef: Any, cache: Any) -> tuple[list[Any], list[Any]]:
+    """The graph nodes and the Variables of ``cache`` that merging ``graphdef`` reuses."""
+    tk = ref("reference._tokens")
+    nodes, variables = [], []
+    for _, token, _, _ in token_paths(graphdef.tokens()):
+        if token[0] == tk.NODE and token[2] in cache:
+            nodes.append(cache[token[2]])
+        elif token[0] == tk.LEAF_DEF and token[3] in cache:
+            variables.append(cache[token[3]])
+    return nodes, variables
+
+
+def _children(node: Any) -> dict[Any, Any]:
+    r = ref("reference._registry")
+    return dict(r.impl_of(node, r.kind_of(node)).node_dict(node))
+
+
+def _after_commit(node: Any, before: dict[Any, Any], variant: str) -> None:
+    """Turn the correct commit of a reused ``node`` (its children were ``before``) into
+    ``variant``'s."""
+    r = ref("reference._registry")
+    after = _children(node)
+    if variant == "drop_statics":
+        gone = [k for k, v in after.items() if r.kind_of(v) == r.K_STATIC]
+    elif variant == "drop_new_attributes":
+        gone = [k for k in after if k not in before]
+    else:  # no_clear: what the node had keeps its place
+        gone = []
+        for k, v in before.items():
+            if k not in after:
+                set_child(node, k, v)
+    for k in gone:
+        pop_child(node, k)
+
+
+def _commit_variant(variant: str) -> Installer:
+    """Step (4) commits the reused objects wrongly: written around the public unflatten, which
+    reuses the objects of ``index_ref_cache``."""
+
+    def install(p: Patcher) -> None:
+        def make(original: Any) -> Any:
+            def unflatten_graph(
+                graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+            ) -> Any:
+                if not index_ref_cache or type(graphdef) is not ref("reference._graphdef").NodeDef:
+                    return original(graphdef, state, index_ref, index_ref_cache)
+                nodes, variables = _reused(graphdef, index_ref_cache)
+                before = [(n, _children(n)) for n in nodes]
+                result = original(graphdef, state, index_ref, index_ref_cache)
+                if variant == "wrong_device":
+                    _to_last_device(variables)
+                else:
+                    for n, children in before:
+                        _after_commit(n, children, variant)
+                return result
+
+            return unflatten_graph
+
+        _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+    return install
+
+
+def _to_last_device(variables: list[Any]) -> None:
+    import jax
+
+    for v in variables:
+        value = v.raw_value
+        if isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer):
+            v.raw_value = jax.device_put(value, jax.devices()[-1])
+
+
+def _step4_new_variables(p: Patcher) -> None:
+    variable_type = ref("reference").Variable
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(
+            graphdef: Any, state: Any, index_ref: Any = None, index_ref_cache: Any = None
+        ) -> Any:
+            if index_ref_cache:  # each reused Variable is replaced by a copy of itself
+                index_ref_cache = {
+                    i: (v.copy() if isinstance(v, variable_type) else v)
+                    for i, v in index_ref_cache.items()
+                }
+            return original(graphdef, state, index_ref, index_ref_cache)
+
+        return unflatten_graph
+
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
+def _cache_by_outer_index(p: Patcher) -> None:
+    def compose_mapping_reversed(map_ab: Any, map_bc: Any, /) -> dict[Any, Any]:
+        return {b: a for a, b in map_ab.items() if b in map_bc}  # keyed by the outer index
+
+    p.replace("reference._mappings", "compose_mapping_reversed", compose_mapping_reversed)
+
+
+def _current_context_autocreate(p: Patcher) -> None:
+    from reference import _contexts as c
+
+    def make(original: Any) -> Any:
+        def current_update_context(tag: str) -> Any:
+            stack = c.GRAPH_CONTEXT.update_context_stacks.get(tag)
+            return stack[-1] if stack else c.UpdateContext(tag)
+
+        return current_update_context
+
+    _wrap(p, "reference._contexts", "current_update_context", make)
+
+
+# --- GraphDef --------------------------------------------------------------------------------
+
+
+def _graphdef_eq(variant: str) -> Installer:
+    def install(p: Patcher) -> None:
+        g = ref("reference._graphdef")
+        tk = ref("reference._tokens")
+        original_hash = g.NodeDef.__hash__
+
+        def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
+            if variant == "ignore_metadata":
+                return tuple(t[:4] if t[0] == tk.LEAF_DEF else t for t in tokens)
+            return tuple(t[:2] if t[0] == tk.STATIC else t for t in tokens)
+
+        def __hash__(self: Any) -> int:
+            try:
+                return hash((view(self.tokens()), self.index_mapping))
+            except TypeError:
+                return original_hash(self)  # type: ignore[no-any-return]  # raises the named error
+
+        def __eq__(self: Any, other: Any) -> bool:
+            if type(other) is not g.NodeDef:
+                return False
+            if variant == "hash_ignores_statics":  # a "fast" equality: equal hashes
+                return hash(self) == hash(other)
+            return bool(
+                self.index_mapping == other.index_mapping
+                and view(self.tokens()) == view(other.tokens())
+            )
+
+        p.set_attr(g.NodeDef, "__hash__", __hash__)
+        p.set_attr(g.NodeDef, "__eq__", __eq__)
+
+    return install
+
+
+def _unhashable_unnamed(p: Patcher) -> None:
+    g = ref("reference._graphdef")
+    errors = ref("reference.errors")
+    original_hash = g.NodeDef.__hash__
+
+    def __hash__(self: Any) -> int:
+        try:
+            return original_hash(self)  # type: ignore[no-any-return]
+        except errors.UnhashableGraphDefError as error:
+            raise TypeError(f"GraphDef is not hashable: {error.__context__}") from None
+
+    p.set_attr(g.NodeDef, "__hash__", __hash__)
+
+
+# --- call / apply, State.merge -----------------------------------------------------------------
+
+
+def _call_mutates_input(p: Patcher) -> None:
+    from reference._proxy import CallableProxy
+
+    _api = ref("reference._api")
+
+    def call(graphdef_state: Any, /) -> Any:
+        def pure_caller(accessor: Any, *args: Any, **kwargs: Any) -> Any:
+            node = _api.merge(*graphdef_state)
+            out = accessor(node)(*args, **kwargs)
+            graphdef, state = _api.split(node)
+            new = dict(state_leaves(state))
+            for path, leaf in state_leaves(graphdef_state[1]):  # writes the result back
+                if path in new and hasattr(leaf, "value"):
+                    leaf.value = new[path].value
+            return out, (graphdef, state)
+
+        return CallableProxy(pure_caller)
+
+    p.replace("reference._api", "call", call)
+
+
+def _apply_returns_input(p: Patcher) -> None:
+    from reference import _api
+    from reference._graphdef import NodeDef
+    from reference._proxy import CallableProxy, DelayedAccessor
+
+    def apply(self: Any, state: Any, *states: Any) -> Any:
+        def _apply(accessor: Any, *args: Any, **kwargs: Any) -> Any:
+            module = _api.merge(self, state, *states)
+            out = accessor(module)(*args, **kwargs)
+            return out, (self, state)  # the inputs, not the new split
+
+        return CallableProxy(_apply, DelayedAccessor())
+
+    p.set_attr(NodeDef, "apply", apply)
+
+
+def _merge_first_wins(p: Patcher) -> None:
+    def make(original: Any) -> Any:
+        def merge_nested(mappings: Sequence[Any]) -> dict[Any, Any]:
+            return original(list(reversed(mappings)))  # type: ignore[no-any-return]
+
+        return merge_nested
+
+    _wrap(p, "reference._state", "merge_nested", make)
+
+
+# --- wrappers (adapter overrides) --------------------------------------------------------------
+
+
+class _StateIgnoresSingleFilter(ReferenceTarget):
+    def state(self, x: object, *filters: object) -> object:
+        return super().state(x) if len(filters) == 1 else super().state(x, *filters)
+
+
+class _GraphdefWithIndexMapping(ReferenceTarget):
+    def graphdef(self, x: object) -> object:
+        from reference._graphdef import with_index_mapping
+
+        return with_index_mapping(super().graphdef(x), {})  # type: ignore[arg-type]
+
+
+class _SplitCachesOnNode(ReferenceTarget):
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        out = super().split(x, *filters)
+        if self.classify(x) == "graph":
+            self.set_attr(x, "zz_graphdef_cache", 0)  # a cached marker left on the node
+        return out
+
+
+class _SplitNondeterministic(ReferenceTarget):
+    calls = 0
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        from reference._graphdef import NodeDef, with_index_mapping
+
+        gd, *states = super().split(x, *filters)
+        type(self).calls += 1
+        if type(gd) is NodeDef:  # a fresh "trace id" in every graphdef
+            gd = with_index_mapping(gd, {-1: type(self).calls})
+        return (gd, *states)
+
+
+class _GraphdefIdentityStamp(ReferenceTarget):
+    def graphdef(self, x: object) -> object:
+        from reference._graphdef import NodeDef, with_index_mapping
+
+        gd = super().graphdef(x)
+        return with_index_mapping(gd, {-1: id(x)}) if type(gd) is NodeDef else gd
+
+
+class _StateReversed(ReferenceTarget):
+    def state(self, x: object, *filters: object) -> object:
+        result = super().state(x, *filters)
+
+        def rev(s: object) -> object:
+            return self.make_state(list(reversed(self.flat_state(s))))
+
+        return tuple(rev(s) for s in result) if isinstance(result, tuple) else rev(result)
+
+
+class _IterGraphCopies(ReferenceTarget):
+    def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
+        for path, value in super().iter_graph(x):
+            yield path, (value.copy() if self.classify(value) == "variable" else value)  # type: ignore[attr-defined]
+
+
+_LEAKED: list[object] = []
+
+
+class _SplitLeaksGraphdefs(ReferenceTarget):
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        out = super().split(x, *filters)
+        _LEAKED.append(out)  # a "cache" of every split that is never evicted
+        return out
+
+
+class _SizeCapped(ReferenceTarget):
+    MAX_DEPTH = 64
+    MAX_LEAVES = 512
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        gd, *states = super().split(x, *filters)
+        capped = []
+        for s in states:
+            flat = [(p, v) for p, v in self.flat_state(s) if len(p) <= self.MAX_DEPTH]
+            capped.append(self.make_state(flat[: self.MAX_LEAVES]))
+        return (gd, *capped)
+
+
+def _m(name: str, description: str, expected: str, install: Installer) -> Mutant:
+    return Mutant(name, description, "monkeypatch", tuple(expected.split()), install=install)
+
+
+def _w(name: str, description: str, expected: str, wrapper: type[ReferenceTarget]) -> Mutant:
+    return Mutant(name, description, "wrapper", tuple(expected.split()), wrapper=wrapper)
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    # flatten
+    _m(
+        "forget_noderef",
+        "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
+        "SHARE-1 ST-1 SHARE-2 GD-2",
+        flatten_bugs.forget_variable_refs,
+    ),
+    _m(
+        "last_path_naming",
+        "a shared Variable's state entry is named by its last path, not its first",
+        "SHARE-1 ST-1 RT-1",
+        flatten_bugs.last_path,
+    ),
+    _m(
+        "pytree_cached",
+        "pytree containers are numbered and referenced like graph nodes (aliased)",
+        "PT-2 GD-2 RT-1",
+        flatten_bugs.cache_pytrees,
+    ),
+    _m(
+        "index_off_by_one",
+        "GraphDef indices start at 1 instead of 0",
+        "PT-2 GD-2",
+        flatten_bugs.first_index_one,
+    ),
+    _m(
+        "arrays_static",
+        "an array attribute becomes a static attribute instead of an error",
+        "ERR-7",
+        flatten_bugs.arrays_static,
+    ),
+    _m(
+        "statics_copied",
+        "static values are copied into the GraphDef instead of kept by reference",
+        "STAT-1",
+        flatten_bugs.statics_copied,
+    ),
+    _m(
+        "state_leaves_live",
+        "state / split return the live Variables instead of snapshots",
+        "ST-4",
+        flatten_bugs.live_leaves,
+    ),
+    _m(
+        "recursive_flatten",
+        "flatten recurses (one Python frame per level): a depth ceiling",
+        "ROB-1 ROB-2",
+        flatten_bugs.recursive_flatten,
+    ),
+    _m(
+        "attributes_insertion_order",
+        "module attributes flatten in insertion order instead of sorted order",
+        "GD-2 ST-2",
+        _attributes_in_insertion_order,
+    ),
+    _m(
+        "dict_keys_insertion_order",
+        "dict keys flatten in insertion order instead of sorted order",
+        "GD-2 ST-2",
+        _dict_keys_in_insertion_order,
+    ),
+    # merge / clone
+    _m(
+        "merge_reuses_live_variables",
+        "split returns live Variables and merge reuses them instead of copying",
+        "RT-4 CL-2 ST-4",
+        _merge_reuses_live_variables,
+    ),
+    _m(
+        "merge_by_position",
+        "merge matches state leaves to the GraphDef by position, not by key",
+        "ERR-3 ERR-10",
+        _unflatten_preprocess(_by_position),
+    ),
+    _m(
+        "merge_ignores_unknown_keys",
+        "merge silently drops state entries the GraphDef does not know",
+        "ERR-2",
+        _unflatten_preprocess(_drop_unknown),
+    ),
+    _m(
+        "merge_invents_missing_leaves",
+        "merge fills a missing Variable with zeros instead of failing",
+        "ERR-1",
+        _unflatten_preprocess(_invent_missing),
+    ),
+    _m(
+        "merge_ignores_static_state",
+        "merge silently ignores a state entry at a static attribute",
+        "ERR-4",
+        _unflatten_preprocess(_drop_at("STATIC")),
+    ),
+    _m(
+        "merge_ignores_leaf_for_subgraph",
+        "merge silently ignores a leaf standing where a subgraph belongs",
+        "ERR-5",
+        _unflatten_preprocess(_drop_at("SUB")),
+    ),
+    _m(
+        "cycles_registered_late",
+        "merge registers a graph node only after its children are built",
+        "CYC-2 RT-1 CL-1",
+        _cycles_registered_late,
+    ),
+    _m(
+        "back_refs_become_fresh_nodes",
+        "merge builds a new empty node for a reference to an ancestor (cycles become copies)",
+        "CYC-2 RT-1 CL-1",
+        _back_refs_become_fresh_nodes,
+    ),
+    _m(
+        "merge_aliases_equal_containers",
+        "merge reuses one rebuilt container for containers with equal contents",
+        "PT-1",
+        _merge_aliases_equal_containers,
+    ),
+    _m(
+        "clone_shares_variables",
+        "clone reuses the original Variables (index map seeded from the split)",
+        "CL-2",
+        _clone_shares_variables,
+    ),
+    # update
+    _m(
+        "update_only_one_alias",
+        "update replaces the Variable at the state's path instead of writing in place",
+        "UPD-1 UPD-2",
+        _update_wrapper(_only_one_alias),
+    ),
+    _m(
+        "update_non_atomic",
+        "update applies the valid leaves before raising for a bad one",
+        "ERR-9 UPD-6",
+        _update_wrapper(_non_atomic),
+    ),
+    _m(
+        "update_drops_new_keys",
+        "update silently ignores leaves at keys a graph node lacks",
+        "UPD-5",
+        _update_wrapper(_drop_new_keys(pytrees=False)),
+    ),
+    _m(
+        "update_pytree_new_key_silent",
+        "update silently ignores leaves at keys a pytree container lacks",
+        "UPD-6",
+        _update_wrapper(_drop_new_keys(pytrees=True)),
+    ),
+    _m(
+        "update_stores_variablestate",
+        "update stores a new leaf's VariableState itself as the attribute",
+        "UPD-5",
+        _update_wrapper(_update_stores_variablestate),
+    ),
+    _m(
+        "update_keeps_old_metadata",
+        "update writes a leaf's value but keeps the Variable's old metadata",
+        "UPD-7",
+        _update_wrapper(_update_keeps_old_metadata),
+    ),
+    _m(
+        "update_second_alias_recreates",
+        "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
+        "UPD-11",
+        _update_wrapper(_second_alias_recreates),
+    ),
+    _m(
+        "update_raw_values_clear_metadata",
+        "update with a plain array for a Variable's leaf drops the Variable's metadata",
+        "UPD-10",
+        _update_wrapper(_update_raw_values_clear_metadata),
+    ),
+    _m(
+        "update_mapping_check_dict_only",
+        "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
+        "ERR-11",
+        _update_mapping_check_dict_only,
+    ),
+    _m(
+        "update_error_paths_lose_prefix",
+        "update's errors report the failing key without the keys above it",
+        "ERR-12 ERR-11 ERR-9",
+        _update_wrapper(_update_error_paths_lose_prefix),
+    ),
+    _m(
+        "update_trusts_the_type_cache",
+        "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
+        "UPD-9 PT-4",
+        _update_trusts_the_type_cache,
+    ),
+    # pop
+    _m(
+        "pop_first_alias_only",
+        "pop removes a shared Variable from its first attribute only",
+        "POP-2 POP-1",
+        _pop_variant("first_alias"),
+    ),
+    _m(
+        "pop_keeps_variables",
+        "pop returns the matched Variables but leaves them in the graph",
+        "POP-1 POP-2",
+        _pop_variant("keep"),
+    ),
+    _m(
+        "pop_non_atomic",
+        "pop removes Variables one by one and fails midway on a pytree container",
+        "POP-1",
+        _pop_variant("non_atomic"),
+    ),
+    _m(
+        "pop_blames_the_first_found",
+        "pop's error names a place of the Variable it found first, not the first place in traversal order",
+        "POP-5",
+        _pop_blames_the_first_found,
+    ),
+    _m(
+        "pop_without_filter",
+        "pop with no filter pops everything instead of raising",
+        "POP-3",
+        _pop_without_filter,
+    ),
+    # iter_graph, variables
+    _m(
+        "iter_graph_repeats_variables",
+        "iter_graph yields a shared Variable at every path",
+        "IT-1 VAR-1",
+        _iter_graph(repeat_variables=True),
+    ),
+    _m(
+        "iter_graph_pre_order",
+        "iter_graph yields a node before its children (pre-order)",
+        "IT-1",
+        _iter_graph(pre_order=True),
+    ),
+    _m(
+        "iter_graph_dedupes_pytrees",
+        "iter_graph yields a pytree container (None, ()) only once per identity",
+        "IT-1",
+        _iter_graph(dedupe_pytrees=True),
+    ),
+    _m(
+        "variables_n_plus_2",
+        "variables() returns n + 2 groups for n >= 2 filters",
+        "VAR-1",
+        _variables("n_plus_2"),
+    ),
+    _m(
+        "variables_returns_copies",
+        "variables() returns VariableState copies instead of the live Variables",
+        "VAR-1",
+        _variables("copies"),
+    ),
+    # filters
+    _m(
+        "catch_all_matches_first",
+        "`...` / True takes every leaf before the filters in front of it are tried",
+        "FLT-1 FLT-4",
+        _bucket("catch_all_first"),
+    ),
+    _m(
+        "last_filter_wins",
+        "a leaf goes to the last matching filter instead of the first",
+        "FLT-1 FLT-4",
+        _bucket("last_wins"),
+    ),
+    _m(
+        "one_is_true",
+        "the integer 1 counts as True (a catch-all) in filters",
+        "FLT-7 FLT-3",
+        _one_is_true,
+    ),
+    _m(
+        "catch_all_order_unchecked",
+        "a filter after `...` / True is accepted (and never matches)",
+        "FLT-3",
+        _order_unchecked,
+    ),
+    _m(
+        "nonexhaustive_split_silent",
+        "split drops the leaves no filter matches instead of raising",
+        "FLT-2",
+        _nonexhaustive_silent,
+    ),
+    _m(
+        "path_contains_last_key_only",
+        "PathContains(k) only looks at the last key of the path",
+        "FLT-5",
+        _filter_call("PathContains", _path_contains_last),
+    ),
+    _m(
+        "oftype_exact_type",
+        "OfType / type filters match the exact type, not subclasses",
+        "FLT-6 FLT-1 FLT-4",
+        _filter_call("OfType", _of_type_exact),
+    ),
+    _m(
+        "all_acts_as_any",
+        "All(f, g) matches when any of its filters matches",
+        "FLT-1 FLT-4",
+        _filter_call("All", _all_as_any),
+    ),
+    # contexts
+    _m(
+        "split_context_fresh_refmap",
+        "split_context starts a new index space for every split",
+        "CTX-1",
+        _split_context_fresh_refmap,
+    ),
+    _m(
+        "merge_context_ref_copies",
+        "merging a bare reference in a merge_context gives a copy of the node",
+        "CTX-2",
+        _merge_context_ref_copies,
+    ),
+    _m(
+        "context_maps_not_cleared",
+        "the update context keeps its reference maps after step (4) and on exit",
+        "UCTX-4",
+        _maps_not_cleared,
+    ),
+    _m(
+        "thread_global_contexts",
+        "the update-context stacks are global instead of thread-local",
+        "UCTX-5",
+        _thread_global,
+    ),
+    _m(
+        "context_order_unchecked",
+        "out-of-order update-context calls silently take another branch",
+        "UCTX-6",
+        _order_unchecked_context,
+    ),
+    _m(
+        "step4_new_outer_objects",
+        "step (4) builds new outer objects instead of reusing the outer ones",
+        "UCTX-1 UCTX-2 UCTX-3 UCTX-7 JIT-3",
+        _step4_new_objects,
+    ),
+    _m(
+        "step4_loses_statics",
+        "step (4) drops static attributes when it re-initialises a reused node",
+        "UCTX-1 UCTX-2 UCTX-7 JIT-3",
+        _commit_variant("drop_statics"),
+    ),
+    _m(
+        "step4_no_clear",
+        "step (4) does not clear a reused node, so deleted attributes survive",
+        "UCTX-2 UCTX-7 JIT-3",
+        _commit_variant("no_clear"),
+    ),
+    _m(
+        "step4_drops_new_attributes",
+        "step (4) drops attributes created inside the transform",
+        "UCTX-2 UCTX-7 JIT-3",
+        _commit_variant("drop_new_attributes"),
+    ),
+    _m(
+        "step4_new_variables",
+        "step (4) replaces reused Variables by new ones (same values, new identity)",
+        "UCTX-3",
+        _step4_new_variables,
+    ),
+    _m(
+        "step4_cache_by_outer_index",
+        "step (4) reuses the outer object with the same index, ignoring the index mapping",
+        "UCTX-2 UCTX-3",
+        _cache_by_outer_index,
+    ),
+    _m(
+        "step4_wrong_device",
+        "step (4) commits values to the last device instead of leaving them where they are",
+        "BE-2",
+        _commit_variant("wrong_device"),
+    ),
+    _m(
+        "current_context_autocreate",
+        "current_update_context makes a new context when none is active",
+        "ERR-8 UCTX-8",
+        _current_context_autocreate,
+    ),
+    # GraphDef
+    _m(
+        "graphdef_eq_ignores_metadata",
+        "GraphDef equality and hash ignore Variable metadata",
+        "GD-4",
+        _graphdef_eq("ignore_metadata"),
+    ),
+    _m(
+        "hash_ignores_statics",
+        "the GraphDef hash ignores static values and equality compares hashes",
+        "GD-4",
+        _graphdef_eq("hash_ignores_statics"),
+    ),
+    _m(
+        "unhashable_error_unnamed",
+        "hashing a GraphDef with an unhashable static names no attribute",
+        "ERR-6",
+        _unhashable_unnamed,
+    ),
+    # call, apply, State.merge
+    _m(
+        "call_mutates_input_state",
+        "call writes the new values back into the state it was given",
+        "CALL-1",
+        _call_mutates_input,
+    ),
+    _m(
+        "apply_returns_input_state",
+        "GraphDef.apply returns the state it was given instead of the new split",
+        "CALL-2",
+        _apply_returns_input,
+    ),
+    _m(
+        "merge_first_state_wins",
+        "merging several states keeps the first leaf at a path, not the last",
+        "RT-5",
+        _merge_first_wins,
+    ),
+    # wrappers
+    _w(
+        "state_ignores_single_filter",
+        "state(x, f) with one filter ignores the filter",
+        "FLT-4",
+        _StateIgnoresSingleFilter,
+    ),
+    _w(
+        "graphdef_with_index_mapping",
+        "graphdef(x) carries an (empty) index mapping that split's does not",
+        "GD-1 RT-2",
+        _GraphdefWithIndexMapping,
+    ),
+    _w(
+        "split_caches_on_node",
+        "split leaves a cache attribute on the node it splits",
+        "ID-2",
+        _SplitCachesOnNode,
+    ),
+    _w(
+        "split_nondeterministic",
+        "split stamps a fresh trace id into every graphdef",
+        "ID-1",
+        _SplitNondeterministic,
+    ),
+    _w(
+        "graphdef_identity_stamp",
+        "graphdef(x) depends on the identity of x",
+        "ID-3",
+        _GraphdefIdentityStamp,
+    ),
+    _w(
+        "state_order_differs_from_split",
+        "state(x) lists its leaves in another order than split(x)",
+        "ST-3 ST-2",
+        _StateReversed,
+    ),
+    _w(
+        "iter_graph_yields_copies",
+        "iter_graph yields copies of the Variables instead of the live ones",
+        "IT-2",
+        _IterGraphCopies,
+    ),
+    _w(
+        "split_leaks_graphdefs",
+        "split keeps every result in a cache that is never evicted",
+        "ROB-7",
+        _SplitLeaksGraphdefs,
+    ),
+    _w(
+        "size_capped_flatten",
+        "split silently drops leaves deeper than 64 levels or beyond the 512th",
+        "ROB-1 ROB-2 ROB-3",
+        _SizeCapped,
+    ),
+)
+"""Every hand-written mutant, in catalogue order."""
