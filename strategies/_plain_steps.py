@@ -604,7 +604,7 @@ def _pop1(case: Case, law: Law) -> str:
 
 @_writes("POP-5")
 def _pop5(case: Case, law: Law) -> str:
-    from spec.laws.update import _BLOCKED_POP
+    from spec.laws.pop import _BLOCKED_POP
     from strategies._reproducers import graph_source
 
     blocked: Blueprint = _BLOCKED_POP
@@ -747,7 +747,7 @@ _OPERATIONS = """[
 
 
 def _size(case: Case) -> tuple[int, int, int, int]:
-    from spec.laws.robustness import DEPTH, ITER_DEPTH, RING, WIDTH
+    from spec.laws.rob import DEPTH, ITER_DEPTH, RING, WIDTH
 
     return tuple(max(2, int(n * case.scale)) for n in (DEPTH, RING, WIDTH, ITER_DEPTH))  # type: ignore[return-value]
 

@@ -3,8 +3,10 @@
 A script is the target's ``reproducer_prelude()`` (which defines ``nnx``, ``Node``,
 ``UserVariable``, ``namedtuple_type``, ``dataclass_type`` and ``values``), then the graph built
 into ``x`` exactly as ``spec.build.build`` builds it, the filters as ``fs``, the mutation program
-as ``run_program(x)``, and the law's failing step (``Law.repro``).  A law without ``repro`` is
-replayed through nnxspec instead, from the case's JSON.
+as ``run_program(x)``, and the law's failing step in plain code (``strategies._plain_steps``, or
+``Law.repro``); definitions nothing uses are pruned.  A law whose step is not a plain call
+sequence raises ``NoPlainStep``: the runner then writes a script that replays the case through
+nnxspec (``spec.runner.inputs.generic_reproducer``).
 """
 
 from __future__ import annotations

@@ -127,3 +127,27 @@ def test_a_law_without_a_writer_has_no_plain_step() -> None:
     case = _cases()["POP-2"]
     with pytest.raises(NoPlainStep):
         plain_step(case, law)
+
+
+def test_an_adapter_of_another_module_gets_scripts_for_that_module(tmp_path: Path) -> None:
+    """A fork (here: the reference under another name) adapted through ``NNXTarget`` with the
+    default ``reproducer_import`` gets scripts importing the fork, which run beside it."""
+    import importlib
+
+    from spec.targets._nnx import NNXTarget
+
+    (tmp_path / "myfork.py").write_text("from reference import *  # noqa: F403\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        fork = importlib.import_module("myfork")
+        target = NNXTarget(fork)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("myfork", None)
+    text = reproducer(_cases()["POP-2"], law_by_id("POP-2"), target)
+    assert "import myfork as nnx" in text and "import reference" not in text
+    script = tmp_path / "repro.py"
+    script.write_text(text)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(ROOT)}, timeout=600)
+    assert proc.returncode == 0 and "POP-2 holds" in proc.stdout, proc.stderr[-2000:]
