@@ -139,18 +139,21 @@ class _Flatten:
         while self.stack:
             frame = self.stack[-1]
             for key, value in frame.items:
-                kind = KIND.get(type(value))
+                t = type(value)
+                kind = KIND.get(t)
                 if kind is None or kind == K_DYNAMIC:
                     kind = kind_of(value)
                 if kind == K_VARIABLE:
                     index = ids.get(id(value))
                     if index is not None:
-                        ops.append((LEAF_REF, key, type(value), index))
+                        ops.append((LEAF_REF, key, t, index))
                         continue
-                    index = self._number(value)
+                    index = ids[id(value)] = self.counter
+                    self.counter += 1
+                    self.alive.append(value)
                     metadata = value.__dict__
                     hashable = HashableMapping(metadata) if metadata else EMPTY_METADATA
-                    ops.append((LEAF_DEF, key, type(value), index, hashable))
+                    ops.append((LEAF_DEF, key, t, index, hashable))
                     frame.out[key] = value.to_state()
                 elif kind == K_STATIC:
                     ops.append((STATIC, key, value))

@@ -76,16 +76,10 @@ class _Frame:
     """Keys of ``state`` used so far (leftovers are an error)."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Commit:
-    """A change to a reused object, applied once everything is built."""
-
-    impl: NodeImpl | None
-    """The node's impl, or None for a Variable."""
-    target: Any
-    payload: Any
-    """A node's children, or the state value for a Variable."""
-    reused: bool = True
+_Commit = tuple[NodeImpl | None, Any, Any, bool]
+"""A change to a reused object, applied once everything is built: ``(impl, target, payload,
+reused)``; ``impl`` is None for a Variable (``payload`` is then its state value), else
+``payload`` holds the node's children."""
 
 
 def unflatten_graph(
@@ -147,24 +141,28 @@ class _Build:
         return self.path(key) if self.stack else ()
 
     def run(self, start: int, state: Mapping[Any, Any]) -> Any:
-        """Read every token once, depth first; branches by frequency."""
+        """Read every token once, depth first; branches by frequency. The top frame's cursor
+        and counters live in locals while its attributes are read, and go back into the frame
+        when a child is opened or the frame is closed."""
         ops, index_ref = self.ops, self.index_ref
+        plain = self.cache is None and not self.shared  # no object to reuse or find
         self._open(start, state, None)
         while True:
             frame = self.stack[-1]
             st, children = frame.state, frame.children
-            while frame.remaining:
-                token = ops[self.pos]
-                self.pos += 1
-                frame.remaining -= 1
+            pos, remaining, consumed = self.pos, frame.remaining, frame.consumed
+            while remaining:
+                token = ops[pos]
+                pos += 1
+                remaining -= 1
                 tag, key = token[0], token[1]
                 if tag == LEAF_DEF:
                     value = st.get(key, MISSING)
-                    if type(value) is VariableState and self.cache is None and not self.shared:
+                    if plain and type(value) is VariableState:
                         variable = value.to_variable()
-                        frame.consumed += 1
                     else:
-                        variable = self._leaf(frame, token, value)
+                        variable = self._leaf(token, value)
+                    consumed += value is not MISSING
                     index_ref[token[3]] = variable
                     children.append((key, variable))
                 elif tag == STATIC:
@@ -172,11 +170,20 @@ class _Build:
                         raise self._static_state(key, st[key])
                     children.append((key, token[2]))
                 elif tag == SUB:
-                    if self._sub(frame, key):
-                        break
+                    value = st.get(key, MISSING)
+                    if value is MISSING and ops[pos][1] is _NONE_TYPE:  # common: no frame
+                        children.append((key, None))
+                        pos += 1
+                        continue
+                    consumed += value is not MISSING
+                    frame.remaining, frame.consumed = remaining, consumed
+                    self._open(pos, _sub_state(value, self, key), key)
+                    break
                 else:  # SUB_REF or LEAF_REF
+                    consumed += key in st
                     children.append((key, self._reference(frame, token)))
             else:
+                self.pos, frame.consumed = pos, consumed
                 node = self._close(frame)
                 self.stack.pop()
                 if not self.stack:
@@ -218,21 +225,6 @@ class _Build:
             )
         return node, True
 
-    def _sub(self, frame: _Frame, key: Any) -> bool:
-        """A subgraph attribute; True if a frame was pushed for it (False for a bare None)."""
-        value = frame.state.get(key, MISSING)
-        if value is MISSING:
-            if self.ops[self.pos][1] is _NONE_TYPE:  # common: no frame for None
-                frame.children.append((key, None))
-                self.pos += 1
-                return False
-            sub: Mapping[Any, Any] = _EMPTY
-        else:
-            frame.consumed += 1
-            sub = value if type(value) is dict else _as_mapping(value, self, key)
-        self._open(self.pos, sub, key)
-        return True
-
     def _close(self, frame: _Frame) -> Any:
         """Finish ``frame``: check for leftover state, then build or fill the node."""
         if frame.consumed != len(frame.state):
@@ -242,14 +234,13 @@ class _Build:
         if self.cache is None:
             frame.impl.init(frame.node, frame.children)  # type: ignore[union-attr]
         else:  # reused objects change only once everything is built
-            self.commits.append(_Commit(frame.impl, frame.node, frame.children, frame.reused))
+            self.commits.append((frame.impl, frame.node, frame.children, frame.reused))
         return frame.node
 
-    def _leaf(self, frame: _Frame, token: Token, value: Any) -> Any:
+    def _leaf(self, token: Token, value: Any) -> Any:
         """The Variable for a ``LEAF_DEF`` token, outside the common case."""
         key, index = token[1], token[3]
         if self.shared and index in self.index_ref:
-            frame.consumed += value is not MISSING
             return self.index_ref[index]
         if value is MISSING:
             raise MissingKeyError(
@@ -257,7 +248,6 @@ class _Build:
                 self.path(key),
                 f"expected the state of a {token[2].__name__}, found no entry",
             )
-        frame.consumed += 1
         if type(value) is not VariableState and isinstance(value, Mapping):
             raise _mapping_for_variable(value, self.path(key))  # [Deviation D-17]
         if self.cache is not None and index in self.cache:
@@ -275,7 +265,7 @@ class _Build:
                 self.path(key),
                 f"expected a Variable, found {type(variable).__name__}",
             )
-        self.commits.append(_Commit(None, variable, value))
+        self.commits.append((None, variable, value, True))
         return variable
 
     def _reference(self, frame: _Frame, token: Token) -> Any:
@@ -289,10 +279,8 @@ class _Build:
                 self.path(key),
                 "expected an index built earlier",
             )
-        if key in frame.state:
-            frame.consumed += 1
-            if token[0] == SUB_REF:  # the seed checks the value before following the reference
-                _as_mapping(frame.state[key], self, key)
+        if key in frame.state and token[0] == SUB_REF:
+            _as_mapping(frame.state[key], self, key)  # the seed checks it before following
         return target
 
     def _static_state(self, key: Any, value: Any) -> StateMismatchError:
@@ -302,6 +290,13 @@ class _Build:
             f"expected no state entry, found {value!r}",
             "static attributes live in the GraphDef",
         )
+
+
+def _sub_state(value: Any, build: _Build, key: Any) -> Mapping[Any, Any]:
+    """The state for the subgraph at ``key``: empty when the state has no entry for it."""
+    if value is MISSING:
+        return _EMPTY
+    return value if type(value) is dict else _as_mapping(value, build, key)
 
 
 def _as_mapping(value: Any, build: _Build, key: Any) -> Mapping[Any, Any]:
@@ -332,17 +327,16 @@ def _mapping_for_variable(value: Any, path: tuple[Hashable, ...]) -> StateStruct
 
 def _commit(commits: list[_Commit]) -> None:
     """Apply the deferred changes to reused objects, in post-order."""
-    for c in commits:
-        if c.impl is not None:
-            if c.reused:
-                c.impl.clear(c.target)  # type: ignore[union-attr]
-            c.impl.init(c.target, c.payload)  # type: ignore[union-attr]
-        elif type(c.payload) is VariableState or isinstance(c.payload, Variable):
-            source = c.payload
-            c.target.raw_value = source.raw_value if isinstance(source, Variable) else source.value
-            c.target.__dict__ = dict(source.__dict__)
+    for impl, target, payload, reused in commits:
+        if impl is not None:
+            if reused:
+                impl.clear(target)  # type: ignore[union-attr]
+            impl.init(target, payload)  # type: ignore[union-attr]
+        elif type(payload) is VariableState or isinstance(payload, Variable):
+            target.raw_value = payload.raw_value if isinstance(payload, Variable) else payload.value
+            target.__dict__ = dict(payload.__dict__)
         else:
-            c.target.raw_value = c.payload
+            target.raw_value = payload
 
 
 def _unknown_keys(

@@ -21,7 +21,7 @@ twice and the last write wins.
 [Deviation D-2] two phases: the whole state is checked and every write is planned
 first (later steps see the planned new keys through an overlay), then the writes are
 applied. A failing call changes nothing. [Deviation D-1] iterative: an explicit stack of
-``_Frame`` records, one per node being updated; the planned writes are ``_Write`` records.
+``_Frame`` records, one per node being updated; the planned writes are ``_Write`` tuples.
 """
 
 from __future__ import annotations
@@ -80,14 +80,9 @@ class _Frame:
         return tuple(reversed(keys))
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Write:
-    """A planned write: a new key set through ``impl`` (a Variable's value when impl is None)."""
-
-    impl: GraphNodeImpl[Any, Any, Any] | None
-    target: Any
-    key: Any
-    value: Any
+_Write = tuple[GraphNodeImpl[Any, Any, Any] | None, Any, Any, Any]
+"""A planned write ``(impl, target, key, value)``: a new key set through ``impl``, or (impl None)
+a Variable's new value."""
 
 
 def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
@@ -110,9 +105,8 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
                 value = _new_child(frame, key, value)
                 planned = overlay.setdefault(id(frame.node), {})
                 planned[key] = value
-                writes.append(
-                    _Write(cast(GraphNodeImpl[Any, Any, Any], frame.impl), frame.node, key, value)
-                )
+                impl = cast(GraphNodeImpl[Any, Any, Any], frame.impl)  # checked by _new_child
+                writes.append((impl, frame.node, key, value))
                 continue
             kind = KIND.get(type(current))
             if kind is None or kind == K_DYNAMIC:
@@ -120,7 +114,7 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
             if kind == K_VARIABLE:
                 if type(value) is dict or isinstance(value, Mapping):  # [Deviation D-17]
                     raise _mapping_for_variable(frame, key, value)
-                writes.append(_Write(None, current, None, value))
+                writes.append((None, current, None, value))
             elif kind in _NODE_KINDS:
                 stack.append(_subframe(frame, key, current, kind, value))
                 break
@@ -204,14 +198,13 @@ def _new_child(frame: _Frame, key: Any, value: Any) -> Any:
 
 def _apply(writes: list[_Write]) -> None:
     """Apply the planned writes in order (Variables in place, new keys via set_key)."""
-    for w in writes:
-        if w.impl is not None:
-            w.impl.set_key(w.target, w.key, w.value)
-        elif type(w.value) is VariableState or isinstance(w.value, Variable):
+    for impl, target, key, value in writes:
+        if impl is not None:
+            impl.set_key(target, key, value)
+        elif type(value) is VariableState or isinstance(value, Variable):
             # [Deviation D-6] a Variable counts as its state: it is never nested
-            source = w.value
-            w.target.raw_value = source.raw_value if isinstance(source, Variable) else source.value
-            if source.__dict__ or w.target.__dict__:
-                w.target.__dict__ = dict(source.__dict__)
+            target.raw_value = value.raw_value if isinstance(value, Variable) else value.value
+            if value.__dict__ or target.__dict__:
+                target.__dict__ = dict(value.__dict__)
         else:
-            w.target.raw_value = w.value
+            target.raw_value = value

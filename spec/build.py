@@ -18,6 +18,7 @@ import dataclasses
 
 import numpy as np
 
+from spec import incidents
 from spec._gc import paused_gc
 from spec.blueprint import (
     Blueprint,
@@ -55,15 +56,25 @@ class Built:
     variables: tuple[object, ...]
 
 
-@paused_gc
 def build(t: Target, bp: Blueprint, *, variable_type: str | None = None,
           reversed_metadata: bool = False) -> Built:
     """Return the live graph described by ``bp``, made of ``t``'s own objects.
 
     With ``variable_type`` (a name from ``t.new_variable_type``) every Variable is of that type
     instead of its blueprint type.  With ``reversed_metadata`` every Variable gets its metadata
-    in reverse name order (``t.new_variable_ordered``) instead of sorted order.
+    in reverse name order (``t.new_variable_ordered``) instead of sorted order.  A failure is
+    also reported to ``spec.incidents`` (whatever thread builds), so the runner can tell a broken
+    input from a broken law.
     """
+    try:
+        return _build(t, bp, variable_type, reversed_metadata)
+    except BaseException as e:
+        incidents.record(e)
+        raise
+
+
+@paused_gc
+def _build(t: Target, bp: Blueprint, variable_type: str | None, reversed_metadata: bool) -> Built:
     specs = bp.variables if variable_type is None else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
     if reversed_metadata:
         variables = tuple(t.new_variable_ordered(v, [k for k, _ in reversed(v.metadata)]) for v in specs)

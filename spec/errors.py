@@ -6,6 +6,8 @@
   stable ``kind`` (one of ``ERROR_KINDS``) and the path at fault.
 * ``NotApplicable`` says a law cannot be checked on a target (a missing capability, an input the
   target cannot build); the runner reports it as ``n/a`` with the reason, never as ``pass``.
+* ``HarnessError`` says the run itself broke (an adapter that cannot do its job, an input that
+  could not be built): the law was not checked, and the runner reports ``error``, never ``fail``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 
 from spec.blueprint import Key
 
-__all__ = ["ERROR_KINDS", "NAMING_KINDS", "LawViolation", "NotApplicable", "SpecError"]
+__all__ = ["ERROR_KINDS", "NAMING_KINDS", "HarnessError", "LawViolation", "NotApplicable", "SpecError"]
 
 ERROR_KINDS: dict[str, str] = {
     "missing-key": "the state lacks a key the graphdef needs",
@@ -88,3 +90,8 @@ class NotApplicable(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class HarnessError(Exception):
+    """The harness, not the target, failed: an adapter raises it (or the runner wraps what it
+    raised) when it cannot do its own job, so the law is reported ``error``, not ``fail``."""

@@ -185,15 +185,25 @@ class Model:
     def root(self) -> NodeModel:
         return self.nodes[0]
 
-    def walk(self) -> Iterator[tuple[Path, Slot, bool]]:
-        """Yield ``(path, slot, first)`` for every entry reachable from the root, in canonical DFS
-        pre-order; ``first`` is False for a node or Variable already reached by an earlier path
-        (its subtree is then not walked again)."""
+    def walk(self, *, pytrees_again: bool = True) -> Iterator[tuple[Path, Slot, bool]]:
+        """Yield ``(path, slot, first)`` for every entry reachable from the root, depth-first in
+        canonical order (pre-order), the way ``split`` flattens a graph.
+
+        ``first`` is False for a node or Variable already reached by an earlier path.  A graph
+        node reached again is not walked again (split writes a reference); a pytree container is
+        walked again at every occurrence (split flattens it anew), also when it is met inside its
+        own expansion, through a graph node that holds it.  A container that holds itself with no
+        graph node in between (a graph split rejects) is not walked again inside itself.  With
+        ``pytrees_again=False`` every node is walked once, the way ``pop`` visits a graph.
+        """
         seen_nodes = {0}
         seen_vars: set[int] = set()
-        stack: list[tuple[Path, Iterator[tuple[Key, Slot]]]] = [((), iter(self.nodes[0].entries))]
+        # each frame: (path, entries left, pytree containers open since the last graph node)
+        stack: list[tuple[Path, Iterator[tuple[Key, Slot]], frozenset[int]]] = [
+            ((), iter(self.nodes[0].entries), frozenset({0} if self.root.kind == "pytree" else ()))
+        ]
         while stack:
-            path, it = stack[-1]
+            path, it, open_pytrees = stack[-1]
             item = next(it, None)
             if item is None:
                 stack.pop()
@@ -204,8 +214,11 @@ class Model:
                 first = slot.id not in seen_nodes
                 seen_nodes.add(slot.id)
                 yield child, slot, first
-                if first:
-                    stack.append((child, iter(self.nodes[slot.id].entries)))
+                if self.nodes[slot.id].kind == "graph":
+                    if first:
+                        stack.append((child, iter(self.nodes[slot.id].entries), frozenset()))
+                elif slot.id not in open_pytrees and (first or pytrees_again):
+                    stack.append((child, iter(self.nodes[slot.id].entries), open_pytrees | {slot.id}))
             elif isinstance(slot, VarSlot):
                 first = slot.id not in seen_vars
                 seen_vars.add(slot.id)
@@ -214,7 +227,9 @@ class Model:
                 yield child, slot, True
 
     def first_paths(self) -> tuple[dict[int, Path], dict[int, Path]]:
-        """Return the first path of every node and of every Variable."""
+        """Return the first path of every node and of every Variable: where ``walk`` first reaches
+        it (so a Variable in a pytree container met again inside its own expansion has its first
+        path inside that inner expansion, as in ``split``'s state)."""
         nodes: dict[int, Path] = {0: ()}
         variables: dict[int, Path] = {}
         for path, slot, first in self.walk():

@@ -12,6 +12,8 @@ a node kind simpler, without shifting any other choice, and counterexamples come
    non-root graph node (a *shared graph node*), and one back edge from a node to one of its
    graph-node ancestors in the spanning tree (a *cycle*, possibly a self-loop); a shared
    Variable or node is created if there is none; then up to two extra edges of any valid sort;
+   one time in three, a *pytree loop* (``_pytree_loop``): a pytree container on a cycle through a
+   graph node only it reaches, so that split meets it again inside its own expansion;
 4. per node up to two static attributes (ints, bools, short strings, floats), an order of its
    entries and its keys (identifiers for modules, containers, namedtuples and dataclasses;
    ``0..k-1`` for lists and tuples; all-str or all-int for dicts); in about one graph in eight,
@@ -50,6 +52,8 @@ from spec.blueprint import (
     Unhashable,
     VarSpec,
 )
+from spec.build import blueprint_model
+from spec.model import NodeSlot
 from strategies._validation import check_bool, check_int, check_sizes, check_subset, lazy
 from strategies._values import KEY_POOL, integers, static_values, variable_specs
 
@@ -60,6 +64,7 @@ T = TypeVar("T")
 FEATURES: tuple[str, ...] = (
     "shared Variable", "shared graph node", "cycle", "pytree container", "generic pytree",
     "static", "unhashable static", "metadata", "bfloat16",
+    "pytree container on a cycle", "pytree container met inside itself",
 )
 """The features ``graph_features`` reports (and ``graphs`` records with ``hypothesis.event``)."""
 
@@ -107,6 +112,7 @@ def graph_features(bp: Blueprint) -> frozenset[str]:
         "unhashable static": any(isinstance(s, Unhashable) for s in statics),
         "metadata": any(v.metadata for v in bp.variables),
         "bfloat16": any(v.dtype == "bfloat16" for v in bp.variables),
+        **_pytree_loop_features(bp),
     }
     return frozenset(name for name, present in found.items() if present)
 
@@ -146,6 +152,8 @@ them, rare enough that the laws needing a hashable graphdef (jit) are rarely vac
 _UNHASHABLE_CHANCE = st.sampled_from(range(UNHASHABLE_ONE_IN))
 _MAYBE_PAIR = st.tuples(st.sampled_from((False, True, True)), _RAW, _RAW).map(lambda t: t[1:] if t[0] else None)
 """A pair two times in three, else None (what it shrinks to)."""
+_RARE_PAIR = st.tuples(st.sampled_from((False, False, True)), _RAW, _RAW).map(lambda t: t[1:] if t[0] else None)
+"""A pair one time in three, else None (what it shrinks to)."""
 
 
 def _mod(items: Sequence[T], raw: int) -> T:
@@ -170,6 +178,7 @@ class _Genes:
     cycle: _Pair
     extra: list[tuple[int, int]]
     unhashable: tuple[int, int, list[int]]
+    pytree_loop: _Pair = None
 
 
 @functools.cache
@@ -182,6 +191,8 @@ def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
     variable = st.tuples(variable_specs(p.dtypes), _RAW)
     return st.builds(
         _Genes,
+        # drawn first, so that a graph without it is always the simpler one for the shrinker
+        pytree_loop=_RARE_PAIR if p.sharing and p.cycles else st.none(),
         root=st.tuples(st.sampled_from(p.root_kinds), statics, _RAW, _RAW, mode),
         nodes=st.lists(node, min_size=p.min_nodes - 1, max_size=p.max_nodes - 1),
         variables=st.lists(variable, min_size=p.min_variables, max_size=p.max_variables),
@@ -269,6 +280,76 @@ def _extra_edges(p: _Params, g: _Genes, kinds: list[str], parent: list[int], edg
             _add_edge(p, edges, source, _mod(options, raw_target))
 
 
+def _room_for_a_pytree_loop(p: _Params, g: _Genes) -> _Genes:
+    """Give a pytree loop choice a graph node and a later container to work with: the first
+    non-root node becomes a module and the last a list, if the graph has two more nodes and no
+    graph node followed by a container.  Only kinds change, never the number of nodes, so a graph
+    without the loop stays the simpler one for the shrinker."""
+    kinds = [gene[0] for gene in g.nodes]
+    first_graph = next((i for i, k in enumerate(kinds) if k in GRAPH_KINDS), len(kinds))
+    if (g.pytree_loop is None or len(kinds) < 2 or "list" not in p.child_kinds
+            or any(k in PYTREE_KINDS and k != "none" for k in kinds[first_graph + 1:])):
+        return g
+    nodes = [("module", *g.nodes[0][1:]), *g.nodes[1:-1], ("list", *g.nodes[-1][1:5], False)]
+    return dataclasses.replace(g, nodes=nodes)
+
+
+def _pytree_loop(p: _Params, g: _Genes, kinds: list[str], parent: list[int], edges: list[list[Edge]]) -> None:
+    """Make a pytree container lie on a cycle through a graph node that only it reaches: the
+    node's spanning-tree edge is replaced by an edge from the container, and the node gets an
+    edge back to the container.  Split then meets the container, walks into the node (a first
+    visit) and meets the container again inside its own expansion, where it is flattened anew:
+    the Variables in it get their first paths in that inner expansion when they come after the
+    node in key order."""
+    n = len(kinds)
+
+    def subtree(root: int) -> set[int]:
+        out = {root}
+        for i in range(root + 1, n):
+            if parent[i] in out:
+                out.add(i)
+        return out
+
+    pairs = [(c, x) for x in range(1, n) if kinds[x] in GRAPH_KINDS for c in range(x + 1, n)
+             if kinds[c] in PYTREE_KINDS and kinds[c] != "none" and c not in subtree(x)]
+    if g.pytree_loop is None or not pairs:
+        return
+    container, node = _mod(pairs, g.pytree_loop[0])
+    edges[parent[node]].remove(ToNode(node))  # the first edge to it is its spanning-tree edge
+    edges[container].append(ToNode(node))
+    _add_edge(p, edges, node, ToNode(container))
+
+
+def _pytree_loop_features(bp: Blueprint) -> dict[str, bool]:
+    """Whether a pytree container lies on a cycle, and whether split meets one again inside its
+    own expansion (a path through it leads back to it)."""
+    children = [[e.index for _, e in n.entries if isinstance(e, ToNode)] for n in bp.nodes]
+
+    def on_cycle(start: int) -> bool:
+        seen, stack = set(), list(children[start])
+        while stack:
+            i = stack.pop()
+            if i == start:
+                return True
+            if i not in seen:
+                seen.add(i)
+                stack += children[i]
+        return False
+
+    m = blueprint_model(bp)
+    node_at: dict[tuple[Key, ...], int] = {}
+    inside = False
+    for path, slot, _ in m.walk():
+        if isinstance(slot, NodeSlot):
+            node_at[path] = slot.id
+            inside = inside or (m.nodes[slot.id].kind == "pytree"
+                                and any(node_at.get(path[:i]) == slot.id for i in range(1, len(path))))
+    return {
+        "pytree container on a cycle": any(bp.nodes[i].kind in PYTREE_KINDS and on_cycle(i) for i in range(len(bp.nodes))),
+        "pytree container met inside itself": inside,
+    }
+
+
 def _keys(kind: str, count: int, raw: int) -> list[Key]:
     """Return ``count`` keys valid for a node of ``kind``, chosen by ``raw`` (0: ``a, b, c, ...``;
     odd for a dict: int keys).  Keys never need a draw of their own, so the shrinker may change a
@@ -282,12 +363,13 @@ def _keys(kind: str, count: int, raw: int) -> list[Key]:
 
 
 def _blueprint(p: _Params, g: _Genes) -> Blueprint:
-    g = _complete(p, g)
+    g = _room_for_a_pytree_loop(p, _complete(p, g))
     kinds, parent, edges = _tree(p, g)
     holders = [j for j in range(len(kinds)) if kinds[j] != "none"]
     for v, (_, owner) in enumerate(g.variables):
         edges[_mod(holders, owner)].append(ToVar(v))
     _extra_edges(p, g, kinds, parent, edges)
+    _pytree_loop(p, g, kinds, parent, edges)
     chance, where, items = g.unhashable
     if chance == UNHASHABLE_ONE_IN - 1:
         edges[_mod(holders, where)].append(ToStatic(Unhashable(tuple(sorted(items)))))
@@ -347,8 +429,9 @@ def graphs(
 
     With the defaults about half the examples have a shared Variable, a shared graph node and a
     cycle each, and about three quarters a pytree container (measured over 500 examples:
-    50-57%, 53-55%, 45-49%, 75-83%); ``hypothesis.event`` records each feature as
-    ``graphs: <feature>``.  Examples shrink towards a single empty module, then fewer nodes,
+    50-57%, 53-55%, 45-49%, 75-83%), about 36% a pytree container on a cycle and 19% one that
+    split meets again inside its own expansion (500 derandomized examples); ``hypothesis.event``
+    records each feature as ``graphs: <feature>``.  Examples shrink towards a single empty module, then fewer nodes,
     edges and Variables, no sharing, no cycles, no pytree containers, scalar ``Param``
     Variables and small values and seeds.
     """

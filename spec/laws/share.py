@@ -28,9 +28,9 @@ def _alias_classes(m: Model) -> set[tuple[Path, ...]]:
 def shared_variables_appear_once_in_the_state(t: Target, case: Case) -> None:
     """A Variable reached by several paths appears once in the state, at its first path.
 
-    Statement: ∀ Variable v of x: |{p : state(x)[p] ≅ v}| = 1 ∧ that p = min_DFS(paths(v))
+    Statement: ∀ Variable v of x: |{p : state(x)[p] ≅ v}| = 1 ∧ that p = first(v)
     Rationale: tied weights must be one parameter for the optimizer, not two that drift apart.
-    Seed: graph.py _graph_flatten (LeafAttribute NodeRef for repeats; holds).
+    Seed: graph.py _graph_flatten (LeafAttribute NodeRef for repeats; a pytree container is flattened anew at every occurrence, also inside its own expansion; holds).
     """
     x = build_case(t, case).root
     m = observe(t, x)

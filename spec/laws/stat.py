@@ -31,7 +31,7 @@ def statics_are_kept_by_reference(t: Target, case: Case) -> None:
 def statics_never_enter_the_state(t: Target, case: Case) -> None:
     """The state holds Variables only: no static value and no path ending at a static attribute.
 
-    Statement: paths(state(x)) ⊆ {first paths of Variables of x}
+    Statement: paths(state(x)) ⊆ {first(v) : Variable v of x}
     Rationale: statics are structure, not data; putting them in the state would make them traced.
     Seed: graph.py _graph_flatten (holds).
     """

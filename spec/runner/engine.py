@@ -24,6 +24,17 @@ pytest, so the CLI, the meta tests and other tools can call it directly.
   failed), shrinking included; rejected (n/a) examples are not counted.
 * **Thorough.**  Under the ``thorough`` profile every drawn case calls ``hypothesis.target``
   with its sharing, cycles and depth, pushing the search towards the interesting graphs.
+* **Errors.**  A law that could not be checked is ``error``, never ``fail``: an input that could
+  not be built, in any thread (``spec.incidents``); an adapter fault (a ``HarnessError``, or an
+  AttributeError / ImportError / NameError raised by the adapter's own code: it reached for
+  something the release lacks), in any thread; a crash of the harness itself.  The first error
+  ends the law's search.  An exception that kills one of the law's threads is otherwise the
+  law's failure, reported with that exception when the law itself raised nothing.
+* **Isolation.**  Each law runs in a thread of its own, and the recursion limit is restored after
+  every example.  A ``RecursionError`` inside a target can leave the running thread's recursion
+  counter permanently raised (jax's C++ tree functions do, on Python 3.11): confined to the law's
+  thread, it dies with it, so the next law (and xdist's messaging) starts clean.  Such a failure
+  also ends the search at once: that thread cannot be trusted to shrink.
 """
 
 from __future__ import annotations
@@ -31,13 +42,16 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
+import sys
+import threading
 import time
 import unittest
 from collections.abc import Iterable, Iterator
 from typing import Literal, Protocol
 
+from spec import incidents
 from spec.blueprint import Blueprint, NodeSpec
-from spec.errors import NotApplicable
+from spec.errors import HarnessError, NotApplicable
 from spec.laws import Case, Law
 from spec.runner import inputs
 from spec.runner.config import backend_devices
@@ -46,15 +60,15 @@ from spec.target import Target
 
 __all__ = ["NA_PROBE", "Outcome", "Verdict", "check_case", "device_scope", "fixed_case", "run_law"]
 
-Verdict = Literal["pass", "fail", "n/a"]
+Verdict = Literal["pass", "fail", "n/a", "error"]
 NA_PROBE = 10
 """How many n/a examples, with no checked one, make a whole law n/a."""
 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
-    """A law's verdict on a target: how many examples ran, how long it took, why it was n/a,
-    and for a failure the minimal failing case and the error it raised."""
+    """A law's verdict on a target: how many examples ran, how long it took, why it was n/a (or
+    what the error was), and for a failure the minimal failing case and the error it raised."""
 
     verdict: Verdict
     examples: int
@@ -88,18 +102,82 @@ def device_scope(backend: str | None) -> Iterator[None]:
 
 
 def check_case(law: Law, t: Target, case: Case) -> tuple[Verdict, str | None, BaseException | None]:
-    """Run ``law`` once on ``case``: ``(verdict, n/a reason, error)``."""
-    try:
-        missing = sorted(law.requires - t.capabilities)
-        if missing:
-            raise NotApplicable(_missing_text(t, missing))
-        with device_scope(case.backend):
-            law.run(t, case)
-    except NotApplicable as e:
-        return "n/a", e.reason, None
-    except Exception as e:
-        return "fail", None, e
+    """Run ``law`` once on ``case``: ``(verdict, n/a reason or error text, error)``."""
+    limit = sys.getrecursionlimit()
+    raised: BaseException | None = None
+    with incidents.watch() as seen:
+        try:
+            missing = sorted(law.requires - t.capabilities)
+            if missing:
+                raise NotApplicable(_missing_text(t, missing))
+            with device_scope(case.backend):
+                law.run(t, case)
+        except NotApplicable as e:
+            return "n/a", e.reason, None
+        except Exception as e:
+            raised = e
+        finally:
+            if sys.getrecursionlimit() != limit:
+                sys.setrecursionlimit(limit)
+    return _judge(raised, seen, t)
+
+
+def _judge(raised: BaseException | None, seen: list[incidents.Incident], t: Target
+           ) -> tuple[Verdict, str | None, BaseException | None]:
+    """The verdict of an example that did not raise NotApplicable (see Errors in the module
+    docstring).  In order: an input that failed to build, in any thread, is ``error`` (``n/a``
+    when it was NotApplicable there); so is an adapter fault (``HarnessError``, or the adapter's
+    own code reaching for a name the target lacks) raised or dropped by a thread; another
+    exception a thread died of is the law's failure, its cause; then the law's own outcome."""
+    for i in seen:
+        if i.kind == "build" and not isinstance(i.error, NotApplicable):
+            return "error", i.describe(), i.error
+    for i in seen:
+        if isinstance(i.error, NotApplicable):
+            return "n/a", i.error.reason, None
+    for error in [raised, *(i.error for i in seen)]:
+        fault = _adapter_fault(error, t)
+        if fault is not None:
+            return "error", fault, error
+    died = [i for i in seen if i.kind == "thread"]
+    if died:
+        return "fail", None, raised if raised is not None else died[0].error
+    if raised is not None:
+        return "fail", None, raised
     return "pass", None, None
+
+
+def _adapter_fault(error: BaseException | None, t: Target) -> str | None:
+    """Why ``error`` is the adapter's fault, or None: a ``HarnessError`` in its chain, or an
+    AttributeError / ImportError / NameError raised by the adapter's own code (its innermost
+    frame in the module of the target's class or of a base class below ``Target``)."""
+    for e in _chain(error):
+        if isinstance(e, HarnessError):
+            return f"the adapter raised {type(e).__name__}: {e}"
+    if not isinstance(error, (AttributeError, ImportError, NameError)) or error.__traceback__ is None:
+        return None
+    tb = error.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    adapters = {c.__module__ for c in type(t).__mro__ if issubclass(c, Target) and c is not Target}
+    module = tb.tb_frame.f_globals.get("__name__")
+    if module not in adapters:
+        return None
+    return (f"the adapter ({module}, line {tb.tb_lineno}) raised {type(error).__name__}: {error}: "
+            f"it uses something {t.name} {t.version} does not have")
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    """``error`` and its causes and contexts."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _recursed(error: BaseException | None) -> bool:
+    return any(isinstance(e, RecursionError) for e in _chain(error))
 
 
 def _missing_text(t: Target, missing: list[str]) -> str:
@@ -110,11 +188,16 @@ class _AllNotApplicable(unittest.SkipTest):
     """Raised inside a Hypothesis test to stop it: the law is n/a on every example seen."""
 
 
+class _Stop(unittest.SkipTest):
+    """Raised inside a Hypothesis test to end the search with the verdict in ``_Tally.stop``."""
+
+
 @dataclasses.dataclass
 class _Tally:
     examples: int = 0
     reasons: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
     failing: Case | None = None
+    stop: tuple[Verdict, str | None, BaseException | None] | None = None
 
     @property
     def reason(self) -> str:
@@ -126,12 +209,30 @@ class _Tally:
 
 
 def run_law(law: Law, t: Target, profile: str = "dev", backend: str | None = None) -> Outcome:
-    """Check ``law`` on ``t`` under ``profile`` (on ``backend`` for a per-backend law)."""
+    """Check ``law`` on ``t`` under ``profile`` (on ``backend`` for a per-backend law), in a
+    thread of its own (see Isolation in the module docstring)."""
+    start = time.perf_counter()
+    result: list[Outcome] = []
+
+    def body() -> None:
+        try:
+            result.append(_run_law(law, t, profile, backend))
+        except BaseException as e:  # a crash of the harness: the law was not checked
+            result.append(Outcome("error", 0, time.perf_counter() - start,
+                                  f"the run crashed: {type(e).__name__}: {e}", error=e))
+
+    worker = threading.Thread(target=body, name=f"nnxspec-{law.id}", daemon=True)
+    worker.start()
+    worker.join()
+    return result[0]
+
+
+def _run_law(law: Law, t: Target, profile: str, backend: str | None) -> Outcome:
     start = time.perf_counter()
     tally = _Tally()
 
     def outcome(verdict: Verdict, reason: str | None = None, error: BaseException | None = None) -> Outcome:
-        case = tally.failing if verdict == "fail" else None
+        case = tally.failing if verdict in ("fail", "error") else None
         return Outcome(verdict, tally.examples, time.perf_counter() - start, reason, case, error)
 
     missing = sorted(law.requires - t.capabilities)
@@ -156,6 +257,9 @@ def _iterate(law: Law, t: Target, cases: Iterable[Case], tally: _Tally, outcome:
         if verdict == "n/a":
             tally.reasons[reason or "n/a"] += 1
             continue
+        if verdict == "error":
+            tally.failing = case
+            return outcome("error", reason, error)
         tally.examples += 1
         if verdict == "fail":
             tally.failing = case
@@ -176,7 +280,7 @@ def _aim(case: Case) -> None:
 
 def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _Tally,
                 outcome: _Make) -> Outcome:
-    from hypothesis import errors, given, reject
+    from hypothesis import given, reject
 
     def body(case: Case) -> None:
         case = _on(case, backend)
@@ -188,6 +292,10 @@ def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _
             if tally.examples == 0 and sum(tally.reasons.values()) >= NA_PROBE:
                 raise _AllNotApplicable(tally.reason)
             reject()
+        if verdict == "error" or _recursed(error):
+            tally.failing, tally.stop = case, (verdict, reason, error)
+            tally.examples += verdict != "error"
+            raise _Stop(reason or "stop")
         tally.examples += 1
         if error is not None:
             tally.failing = case
@@ -198,17 +306,26 @@ def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _
     test = given(inputs.cases(law.inputs, t.capabilities))(settings_for(profile, law.examples)(body))
     try:
         test()
-    except _AllNotApplicable as e:
-        return outcome("n/a", str(e))
-    except (errors.Unsatisfiable, errors.FailedHealthCheck) as e:
-        if tally.examples == 0:
-            return outcome("n/a", tally.reason)
-        return outcome("fail", error=e)
-    except Exception as e:
-        return outcome("fail", error=e)
+    except BaseException as e:
+        if tally.stop is not None:  # even when Hypothesis cannot unwind cleanly after a recursion
+            return outcome(*tally.stop)
+        if isinstance(e, _AllNotApplicable):
+            return outcome("n/a", str(e))
+        return _ended(e, tally, outcome)
     if tally.examples == 0:
         return outcome("n/a", tally.reason)
     return outcome("pass")
+
+
+def _ended(e: BaseException, tally: _Tally, outcome: _Make) -> Outcome:
+    """The outcome of a Hypothesis search that raised ``e``."""
+    from hypothesis import errors
+
+    if isinstance(e, (errors.Unsatisfiable, errors.FailedHealthCheck)) and tally.examples == 0:
+        return outcome("n/a", tally.reason)
+    if not isinstance(e, Exception):
+        raise e
+    return outcome("fail", error=e)
 
 
 class _Make(Protocol):

@@ -6,9 +6,11 @@ command line.  ``--nnxspec-target`` also adds the suite to what pytest collects,
 ``pytest --nnxspec-target flax`` runs it.  When active it resolves the target (a usage error if
 it cannot), loads the
 expectations, prints a report header (target and version, jax / jaxlib / numpy / hypothesis
-versions, backends and their devices, profile), marks expected failures, collects every suite
-test's ``LawRecord`` (on the xdist controller, from the reports the workers send) and at the end
-prints the results table and writes the report folder (``spec.runner.report``).
+versions, backends and their devices, profile), collects every suite test's ``LawRecord`` (on the
+xdist controller, from the reports the workers send) and at the end prints the results table and
+writes the report folder (``spec.runner.report``).  Every selected law is accounted for: a test
+that failed without a record (a crash in setup or teardown, a lost xdist worker) and a test that
+never reported are recorded as ``error``.
 
 Options (see ``spec.runner.config`` for the environment variables and defaults)::
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 import pytest
@@ -131,6 +133,14 @@ def _start(config: pytest.Config) -> RunState:
         run = RunConfig.resolve(_options(config))
     except ValueError as e:
         raise pytest.UsageError(f"nnxspec: {e}") from e
+    if _options(config)["backends"] is not None or os.environ.get(ENV["backends"]):
+        from spec.runner.config import available_backends
+
+        absent = [b for b in run.backends if b not in available_backends()]
+        if absent:
+            raise pytest.UsageError(
+                f"nnxspec: backend {', '.join(map(repr, absent))} is not available here "
+                f"(jax has: {', '.join(available_backends())})")
     try:
         target = resolve_target(run.target)
     except TargetError as e:
@@ -177,6 +187,8 @@ class _ActiveRun:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.expected: dict[str, tuple[str, str | None]] = {}
+        self.reported: set[str] = set()
 
     @property
     def state(self) -> RunState:
@@ -200,13 +212,22 @@ class _ActiveRun:
         for item in items:
             callspec = getattr(item, "callspec", None)
             suite_item = callspec.params.get("nnxspec_item") if callspec is not None else None
-            if suite_item is None:
-                continue
-            item.extra_keyword_matches.add(suite_item.law.split("-")[0])
-            expected = self.state.expectations.lookup(suite_item.law, suite_item.backend)
-            if expected is not None:
-                reason = expected.reason + (f" ({expected.link})" if expected.link else "")
-                item.add_marker(pytest.mark.xfail(reason=reason or "expected to fail", strict=False))
+            if suite_item is not None:
+                item.extra_keyword_matches.add(suite_item.law.split("-")[0])
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._expect(item.nodeid for item in session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        self._expect(ids)
+
+    def _expect(self, nodeids: Iterable[str]) -> None:
+        """Remember the selected suite tests, so a test that never reports is an error."""
+        for nodeid in nodeids:
+            m = _NODE_ID.search(nodeid)
+            if m is not None:
+                self.expected.setdefault(nodeid, (m.group(1), m.group(2)))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if _is_worker(self.config):
@@ -214,20 +235,16 @@ class _ActiveRun:
         texts = [str(v) for k, v in report.user_properties if k == PROPERTY]
         if texts and report.when == "call":
             self.state.records.append(LawRecord.from_json(texts[-1]))
-        elif report.failed and report.when in ("setup", "teardown"):
-            self._record_error(report)
+            self.reported.add(report.nodeid)
+        elif report.failed and (report.when != "call" or not texts):
+            self._record_error(report.nodeid, report.duration, _crash_text(report))
 
-    def _record_error(self, report: pytest.TestReport) -> None:
-        m = _NODE_ID.search(report.nodeid)
+    def _record_error(self, nodeid: str, seconds: float, reason: str) -> None:
+        m = _NODE_ID.search(nodeid)
         if m is None:
             return
-        from spec.laws import LAWS
-
-        law_id, backend = m.group(1), m.group(2)
-        area = next((law.area for law in LAWS if law.id == law_id), "?")
-        status: Literal["fail"] = "fail"
-        self.state.records.append(LawRecord(law_id, area, backend, status, 0, report.duration,
-                                            reason=f"error in {report.when}"))
+        self.state.records.append(_error_record(m.group(1), m.group(2), seconds, reason))
+        self.reported.add(nodeid)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -243,11 +260,14 @@ class _ActiveRun:
         from spec.runner.config import versions
 
         s = self.state
+        missing = [_error_record(law, backend, 0.0, "did not run: the test never reported (a crash "
+                                 "of the process or of its xdist worker, or the run was stopped)")
+                   for nodeid, (law, backend) in self.expected.items() if nodeid not in self.reported]
         return report.Results(
             target=s.target.name, target_version=s.target.version, jax=versions()["jax"],
             backends=s.config.backends, profile=s.config.profile,
-            records=report.ordered(s.records, s.config.backends),
-            warnings=tuple(s.expectations.warnings(LAWS)),
+            records=report.ordered([*s.records, *missing], s.config.backends),
+            warnings=tuple(s.expectations.warnings(LAWS, s.target.name)),
         )
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
@@ -262,3 +282,18 @@ class _ActiveRun:
                 terminalreporter.write_line(line)
         for warning in results.warnings:
             terminalreporter.write_line(f"nnxspec warning: {warning}", yellow=True)
+
+
+def _error_record(law_id: str, backend: str | None, seconds: float, reason: str) -> LawRecord:
+    from spec.laws import LAWS
+
+    area = next((law.area for law in LAWS if law.id == law_id), "?")
+    status: Literal["error"] = "error"
+    return LawRecord(law_id, area, backend, status, 0, seconds, reason=reason)
+
+
+def _crash_text(report: pytest.TestReport) -> str:
+    """One line on a test that failed without a record (its last line of error text)."""
+    lines = [line.strip() for line in str(report.longrepr or "").splitlines() if line.strip()]
+    where = "while running" if report.when in ("call", "???") else f"in {report.when}"
+    return f"crashed {where}: {lines[-1] if lines else 'no details'}"[:300]

@@ -29,7 +29,7 @@ __all__ = ["FIXED_SCALE", "FLOORS", "PROFILES", "RUNNER_SETTINGS", "examples_for
 
 PROFILES: dict[str, dict[str, object]] = {
     "dev": {"max_examples": 12, "deadline": None},
-    "ci": {"max_examples": 40, "deadline": None, "derandomize": True, "database": None, "print_blob": True},
+    "ci": {"max_examples": 40, "deadline": None, "derandomize": True, "database": None},
     "thorough": {"max_examples": 1000, "deadline": None, "suppress_health_check": [HealthCheck.too_slow]},
     "exhaustive": {"max_examples": 1, "deadline": None, "database": None,
                    "phases": [Phase.explicit, Phase.reuse, Phase.generate]},
@@ -45,6 +45,7 @@ FIXED_SCALE: dict[str, float] = {"dev": 0.1}
 
 RUNNER_SETTINGS: dict[str, object] = {
     "report_multiple_bugs": False,
+    "print_blob": False,  # the failure vector replays a case; "@reproduce_failure" fits no user code
     "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much,
                               HealthCheck.data_too_large],

@@ -3,8 +3,11 @@
 A suite test (one law, or one law on one backend) ends by attaching a ``LawRecord`` to its pytest
 report (``user_properties``, which xdist carries from workers to the controller); the controller
 collects them and writes the report (``spec.runner.report``).  A record's ``status`` is the final
-one: the raw verdict (pass / fail / n/a) combined with the run's expectations (an expected failure
-that fails is ``xfail``, one that passes is ``xpass``).
+one: the raw verdict (pass / fail / n/a / error) combined with the run's expectations (an expected
+failure that fails is ``xfail``, one that passes is ``xpass``; an expectation that names the
+profiles where the failure shows makes a pass elsewhere a plain ``pass``).  ``error`` is a law that
+was not checked (its input could not be built, the adapter or the run crashed, the test never
+reported): no expectation covers it.
 """
 
 from __future__ import annotations
@@ -26,17 +29,22 @@ __all__ = [
     "schema_errors",
 ]
 
-Status = Literal["pass", "fail", "n/a", "xfail", "xpass"]
-STATUSES: tuple[Status, ...] = ("pass", "fail", "n/a", "xfail", "xpass")
+Status = Literal["pass", "fail", "n/a", "xfail", "xpass", "error"]
+STATUSES: tuple[Status, ...] = ("pass", "fail", "n/a", "xfail", "xpass", "error")
 PROPERTY = "nnxspec-record"
 """The ``user_properties`` name under which a suite test stores its record (JSON text)."""
 
 
-def final_status(verdict: Literal["pass", "fail", "n/a"], expected_failure: bool) -> Status:
-    """Combine a law's verdict with whether an expectation says it fails on this target."""
-    if not expected_failure or verdict == "n/a":
+def final_status(verdict: Literal["pass", "fail", "n/a", "error"], expected_failure: bool,
+                 *, pass_allowed: bool = False) -> Status:
+    """Combine a law's verdict with whether an expectation says it fails on this target
+    (``pass_allowed``: the expectation says the failure need not show in this run's profile, so
+    a pass is a plain ``pass``)."""
+    if not expected_failure or verdict in ("n/a", "error"):
         return verdict
-    return "xfail" if verdict == "fail" else "xpass"
+    if verdict == "fail":
+        return "xfail"
+    return "pass" if pass_allowed else "xpass"
 
 
 @dataclasses.dataclass(frozen=True)

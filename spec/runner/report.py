@@ -5,7 +5,7 @@ and the terminal table with its closing line.
 
     {"target": str, "target_version": str, "jax": str, "backends": [str], "profile": str,
      "laws": [{"id": str, "area": str, "backend": str|null,
-               "status": "pass"|"fail"|"n/a"|"xfail"|"xpass",
+               "status": "pass"|"fail"|"n/a"|"xfail"|"xpass"|"error",
                "examples": int, "seconds": float, "counterexample": str|null}]}
 
 ``counterexample`` is the vector's path relative to the report folder (``vectors/<name>.json``).
@@ -33,7 +33,8 @@ from spec.runner.vectors import save, write_atomic
 
 __all__ = ["Results", "closing_line", "counts", "markdown", "ordered", "read", "table", "vector_name", "write"]
 
-_SHOWN: dict[str, str] = {"pass": "pass", "fail": "FAIL", "n/a": "n/a", "xfail": "xfail", "xpass": "XPASS"}
+_SHOWN: dict[str, str] = {"pass": "pass", "fail": "FAIL", "n/a": "n/a", "xfail": "xfail", "xpass": "XPASS",
+                          "error": "ERROR"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,10 +85,12 @@ def counts(records: Iterable[LawRecord]) -> dict[Status, int]:
 
 
 def closing_line(records: Iterable[LawRecord]) -> str:
-    """``N passed, N failed`` then ``, N skipped`` (n/a), ``, N xfailed``, ``, N xpassed`` if any."""
+    """``N passed, N failed`` then ``, N n/a``, ``, N xfailed``, ``, N xpassed``, ``, N error(s)``
+    if any: every record counted once, so the numbers add up to the tests of the run."""
     c = counts(records)
     line = f"{c['pass']} passed, {c['fail']} failed"
-    more: tuple[tuple[Status, str], ...] = (("n/a", "skipped"), ("xfail", "xfailed"), ("xpass", "xpassed"))
+    more: tuple[tuple[Status, str], ...] = (("n/a", "n/a"), ("xfail", "xfailed"), ("xpass", "xpassed"),
+                                            ("error", "error" if c["error"] == 1 else "errors"))
     for status, word in more:
         if c[status]:
             line += f", {c[status]} {word}"
@@ -100,7 +103,7 @@ def table(results: Results, *, reasons: bool = True) -> str:
     rows = [("law", "area", "backend", "status", "examples", "seconds", "")]
     for r in results.records:
         note = ""
-        if reasons and r.status == "n/a" and r.reason:
+        if reasons and r.status in ("n/a", "error") and r.reason:
             note = r.reason
         elif r.counterexample:
             note = r.counterexample

@@ -28,6 +28,9 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("`gd`, `s`, `ss`", "a GraphDef, a State, several States: `gd, s = split(x)`"),
     ("`fs`, `f`", "a tuple of filters, one filter (the case's neutral filter terms, made into the target's)"),
     ("`p`, `q`", "paths: tuples of keys from the root; `p ∈ s` says the state has a leaf at `p`"),
+    ("`first(v)`", "the first path of a node or Variable `v`: where a depth-first walk from the root, keys in "
+                   "canonical order, first reaches it; a graph node is walked once, a pytree container again at "
+                   "every occurrence, also inside its own expansion (`Model.walk`, as split flattens)"),
     ("`model(x)`", "the canonical model of a live graph, observed by plain introspection (`spec.model`)"),
     ("`semantics.f(…)`", "the oracle: the spec's own, obviously-right version of `f` on models (`spec.semantics`)"),
     ("`tokens(gd)`", "a GraphDef as its canonical token stream (`Target.graphdef_tokens`)"),

@@ -9,8 +9,9 @@ areas and ``-k gpu`` one backend.  The run's target, profile and backends come f
 (``spec.runner.config``).
 
 Each test checks its law with ``spec.runner.engine.run_law``, attaches a ``LawRecord`` to its
-report, and then passes, fails with the law's error, or is skipped (reported ``n/a``) with the
-reason.
+report, and then passes, fails with the law's error (an expected failure: pytest's ``xfail``), is
+skipped by pytest (the law is ``n/a``, with the reason), or fails with ``HarnessError`` (the law
+could not be checked: ``error``, which no expectation waives).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import dataclasses
 
 import pytest
 
+from spec.errors import HarnessError
 from spec.laws import LAWS, law_by_id
 from spec.runner import plugin
 from spec.runner.engine import run_law
@@ -61,18 +63,24 @@ def test_law(nnxspec_item: SuiteItem, request: pytest.FixtureRequest) -> None:
     """Check one law on the run's target (see the module docstring)."""
     state = plugin.run_state(request.config)
     law = law_by_id(nnxspec_item.law)
-    outcome = run_law(law, state.target, state.config.profile, nnxspec_item.backend)
+    profile = state.config.profile
+    outcome = run_law(law, state.target, profile, nnxspec_item.backend)
     expectation = state.expectations.lookup(law.id, nnxspec_item.backend)
     vector = None
     if outcome.verdict == "fail" and outcome.error is not None:
         vector = state.vector(law, outcome, expected=expectation)
+    status = final_status(outcome.verdict, expectation is not None,
+                          pass_allowed=expectation is not None and expectation.pass_allowed(profile))
     record = LawRecord(
-        id=law.id, area=law.area, backend=nnxspec_item.backend,
-        status=final_status(outcome.verdict, expectation is not None),
+        id=law.id, area=law.area, backend=nnxspec_item.backend, status=status,
         examples=outcome.examples, seconds=outcome.seconds, reason=outcome.reason, vector=vector,
     )
     request.node.user_properties.append((PROPERTY, record.to_json()))
-    if outcome.verdict == "n/a":
+    if status == "n/a":
         pytest.skip(f"n/a: {outcome.reason}")
+    if status == "error":
+        raise HarnessError(outcome.reason or "the law could not be checked") from outcome.error
+    if status == "xfail" and expectation is not None:
+        pytest.xfail(expectation.reason + (f" ({expectation.link})" if expectation.link else ""))
     if outcome.error is not None:
         raise outcome.error

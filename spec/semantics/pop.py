@@ -1,8 +1,9 @@
 """pop: what ``pop(x, *filters)`` must remove and return.
 
 Seed: ``graph.py pop / _graph_pop``, with deviation D-4 (every alias is removed) and D-2
-(atomic).  Each distinct Variable, at its first path in canonical DFS order, goes to the first
-filter that matches; matched Variables are returned (one state per filter) and *every* entry that
+(atomic).  pop visits every node once, pytree containers included (unlike split, which
+flattens a container anew at every occurrence: ``Model.walk(pytrees_again=False)``).  Each
+distinct Variable, at its first path in that walk, goes to the first filter that matches; matched Variables are returned (one state per filter) and *every* entry that
 holds one is removed.  An entry inside a pytree container cannot be removed
 (``immutable-node``), and then nothing is removed at all.  No filter at all is ``no-filter``.
 With ``mutable_dicts`` (the variant of targets declaring ``pytree-dicts-are-mutable``, flax >=
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from spec.errors import SpecError
 from spec.filters import FilterSpec
 from spec.model import Model, VarSlot
-from spec.semantics.flatten import FlatState, flatten
+from spec.semantics.flatten import FlatState
 from spec.semantics.mutable import Draft
 from spec.semantics.partition import partition
 
@@ -31,14 +32,16 @@ def pop(m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool = False
     """
     if not filters:
         raise SpecError("no-filter", (), "pop needs at least one filter")
-    _, flat = flatten(m)
+    visits = list(m.walk(pytrees_again=False))
+    flat = tuple((path, m.variables[slot.id]) for path, slot, first in visits
+                 if first and isinstance(slot, VarSlot))
     groups, _ = partition(flat, filters, last_position_rule=False)
     popped_paths = {path for g in groups for path, _ in g}
-    _, first_var_path = m.first_paths()
-    popped = {vid for vid, p in first_var_path.items() if p in popped_paths}
+    popped = {slot.id for path, slot, first in visits
+              if first and isinstance(slot, VarSlot) and path in popped_paths}
     d = Draft(m)
     removals = []
-    for path, slot, _ in m.walk():
+    for path, slot, _ in visits:
         if isinstance(slot, VarSlot) and slot.id in popped:
             parent = d.node_at(path[:-1])
             if d.nodes[parent].kind == "pytree" and not (mutable_dicts and d.nodes[parent].type_name == "dict"):

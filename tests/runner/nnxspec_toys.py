@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from spec.targets.reference import ReferenceTarget
 
-__all__ = ["FAILS", "PASSES", "SPEC", "BrokenToy"]
+__all__ = ["FAILS", "PASSES", "SPEC", "BrokenToy", "CrashingToy"]
 
 SPEC = "tests.runner.nnxspec_toys:BrokenToy"
 FAILS = ("ST-1", "SHARE-1", "CL-1")
@@ -44,3 +44,15 @@ class BrokenToy(ReferenceTarget):
 
     def clone(self, x: object) -> object:
         raise RuntimeError("toy-broken: clone is not implemented")
+
+
+class CrashingToy(ReferenceTarget):
+    """The reference whose ``clone`` ends the process at once: the law never reports (under
+    xdist the worker is lost), so the run must count it as an error."""
+
+    name = "toy-crashing"
+
+    def clone(self, x: object) -> object:
+        import os
+
+        os._exit(3)

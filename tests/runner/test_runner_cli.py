@@ -52,6 +52,8 @@ class Run:
 
 
 EXPECT = '''# the toy's known failures
+target = "toy-broken"
+
 [CL-1]
 reason = "the toy cannot clone"
 link = "https://example.org/toy/1"
@@ -99,8 +101,16 @@ def test_the_toy_fails_the_expected_laws(toy_run: Run) -> None:
     assert toy_run.returncode == 1, toy_run.stdout
     assert [toy_run.status(x) for x in ("RT-1", "ST-1", "ST-5", "CL-1")] == ["xpass", "fail", "n/a", "xfail"]
     lines = toy_run.stdout.splitlines()
-    assert lines[-1] == "0 passed, 1 failed, 1 skipped, 1 xfailed, 1 xpassed"
-    assert f"nnxspec: target toy-broken 1 ({SPEC}) · profile ci" in toy_run.stdout
+    assert lines[-1] == "0 passed, 1 failed, 1 n/a, 1 xfailed, 1 xpassed"
+    assert f"nnxspec check: toy-broken 1 ({SPEC}) · profile ci" in toy_run.stdout
+
+
+def test_check_prints_the_table_and_not_pytest(toy_run: Run) -> None:
+    out = toy_run.stdout
+    assert out.startswith("nnxspec check: toy-broken 1"), out[:500]
+    for noise in ("Traceback", "test session starts", "configfile", "reproduce_failure", "short test summary"):
+        assert noise not in out, noise
+    assert any(line.startswith("ST-1 ") and " FAIL " in line for line in out.splitlines())
 
 
 def test_an_expectation_matching_nothing_warns(toy_run: Run) -> None:
@@ -170,11 +180,29 @@ def test_laws_command_lists_and_renders(capsys: pytest.CaptureFixture[str]) -> N
 def test_check_on_the_reference_with_two_workers(tmp_path: Path) -> None:
     done = nnxspec("check", "-n", "2", "--profile", "ci", "-k", "[ID-3] or [RT-2] or [ST-5]", "--report", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "2 passed, 0 failed, 1 skipped"
+    assert done.stdout.splitlines()[-1] == "2 passed, 0 failed, 1 n/a"
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert schema_errors(results) == []
     assert [e["id"] for e in results["laws"]] == ["ID-3", "RT-2", "ST-5"]
-    assert "gw0" in done.stdout or "2 workers" in done.stdout
+    assert "gw0" not in done.stdout  # pytest's output is held back without -v
+
+
+def test_a_lost_worker_is_an_error_and_every_law_is_counted(tmp_path: Path) -> None:
+    done = nnxspec("check", "-n", "2", "--target", "tests.runner.nnxspec_toys:CrashingToy",
+                   "-k", "[CL-1] or [RT-2] or [ST-5]", "--report", str(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "1 passed, 0 failed, 1 n/a, 1 error", done.stdout
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert schema_errors(results) == []
+    assert {e["id"]: e["status"] for e in results["laws"]} == {"RT-2": "pass", "ST-5": "n/a", "CL-1": "error"}
+    assert "crashed while running" in done.stdout
+
+
+def test_verbose_check_shows_pytest_and_the_tracebacks(tmp_path: Path) -> None:
+    done = nnxspec("check", "-v", "--target", SPEC, "--profile", "ci", "-k", "[CL-1]")
+    assert done.returncode == 1
+    assert "test session starts" in done.stdout and "RuntimeError: toy-broken: clone" in done.stdout
+    assert "reproduce_failure" not in done.stdout and "configfile" not in done.stdout
 
 
 def test_a_usage_error_names_the_unknown_target() -> None:

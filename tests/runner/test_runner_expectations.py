@@ -1,9 +1,8 @@
-"""Expectations files: the TOML subset, lookups, warnings, and how they turn verdicts into
+"""Expectations files: parsing, profiles, the target they name, lookups, warnings, and how they turn verdicts into
 xfail / xpass."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,25 +28,39 @@ reason = "an entry that matches no law"
 '''
 
 
-def test_the_subset_parser_agrees_with_tomllib() -> None:
-    subset = expectations.parse_subset(TEXT)
-    assert subset["ST-4"] == {"reason": "state() returns live Variables since 0.11",
-                              "link": "https://example.org/issues/1"}
-    assert subset["BE-1@gpu"] == {"reason": 'a "quoted" word and a # that is not a comment', "link": ""}
-    assert subset["target"] == "flax"
-    if sys.version_info >= (3, 11):
-        import tomllib
+def test_parse_reads_toml_and_names_the_line_at_fault() -> None:
+    e = expectations.parse(TEXT)
+    assert e.target == "flax"
+    assert e.entries[1].reason == 'a "quoted" word and a # that is not a comment'
+    with pytest.raises(ExpectationsError, match=r"x\.toml: .*line 3"):
+        expectations.parse('[ST-4]\nreason = "ok"\nreason2 = unquoted\n', "x.toml")
+    with pytest.raises(ExpectationsError):
+        expectations.parse("[ST-4]\n[ST-4]\n")
+    with pytest.raises(ExpectationsError, match="profiles must be a list"):
+        expectations.parse('[ST-4]\nreason = "x"\nprofiles = "ci"\n')
 
-        assert subset == tomllib.loads(TEXT)
+
+def test_profiles_say_where_a_failure_shows() -> None:
+    e = expectations.parse('target = "t"\n[ROB-11]\nreason = "at scale"\nprofiles = ["ci", "thorough"]\n')
+    entry = e.entries[0]
+    assert entry.profiles == ("ci", "thorough")
+    assert entry.pass_allowed("dev") and not entry.pass_allowed("ci")
+    assert final_status("pass", True, pass_allowed=entry.pass_allowed("dev")) == "pass"
+    assert final_status("pass", True, pass_allowed=entry.pass_allowed("ci")) == "xpass"
+    assert final_status("fail", True, pass_allowed=entry.pass_allowed("dev")) == "xfail"
+    assert not Expectation("ST-4", None, "x", "").pass_allowed("dev")
+    bad = expectations.parse('target = "t"\n[ST-4]\nreason = "x"\nprofiles = ["big"]\n')
+    assert bad.warnings(LAWS, "t") == ["expectation 'ST-4' names unknown profiles ['big']"]
 
 
-def test_the_subset_parser_names_the_line_at_fault() -> None:
-    with pytest.raises(ExpectationsError, match=r"x\.toml:3"):
-        expectations.parse_subset('[ST-4]\nreason = "ok"\nreason2 = unquoted\n', "x.toml")
-    with pytest.raises(ExpectationsError, match="defined twice"):
-        expectations.parse_subset("[ST-4]\n[ST-4]\n")
-    with pytest.raises(ExpectationsError, match=r"expected '\[law\]'"):
-        expectations.parse_subset("what is this\n")
+def test_a_file_made_for_another_target_warns() -> None:
+    e = expectations.parse(TEXT)
+    assert any("made for target 'flax', but this run checks 'reference'" in w
+               for w in e.warnings(LAWS, "reference"))
+    assert not any("made for" in w for w in e.warnings(LAWS, "flax"))
+    unnamed = expectations.parse('[ST-4]\nreason = "x"\n')
+    assert any("names no target" in w for w in unnamed.warnings(LAWS, "flax"))
+    assert unnamed.warnings(LAWS) == []
 
 
 def test_parse_reads_entries_with_optional_backends() -> None:
@@ -88,6 +101,7 @@ def test_verdicts_become_xfail_and_xpass_only_when_expected() -> None:
     assert final_status("fail", True) == "xfail"
     assert final_status("pass", True) == "xpass"
     assert final_status("n/a", True) == "n/a"
+    assert final_status("error", True) == "error"
     assert [final_status(v, False) for v in ("pass", "fail", "n/a")] == ["pass", "fail", "n/a"]
 
 
@@ -101,5 +115,6 @@ def test_shipped_expectations_are_found_and_match_laws() -> None:
         assert expectations.default_path(name, version) == path
         e = expectations.load(path)
         assert e.entries, f"{path} has no entries"
-        assert e.warnings(LAWS) == [], f"{path} has entries that match no law"
+        assert e.warnings(LAWS, name) == [], f"{path} has entries that match no law"
+        assert (e.target, e.version) == (name, version), f"{path} names another target or version"
     assert expectations.default_path("no-such-target", "1") is None

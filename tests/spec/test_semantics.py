@@ -9,7 +9,7 @@ from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, Unhasha
 from spec.build import blueprint_model
 from spec.errors import SpecError
 from spec.filters import Literal, OfType, PathContains, TagFilter, TypeFilter
-from spec.model import NodeSlot, VarSlot, aliasing, diff, path_str
+from spec.model import Model, NodeModel, NodeSlot, VarSlot, aliasing, diff, path_str
 from spec.program import (
     AddNode,
     AddVariable,
@@ -168,3 +168,37 @@ def test_programs_edit_the_model_directly() -> None:
 def test_unhashable_statics_are_modelled_by_value() -> None:
     m = blueprint_model(Blueprint((NodeSpec("module", (("u", ToStatic(Unhashable((2, 1)))),)),)))
     assert semantics.graphdef_tokens(m)[1] == ("static", "u", "set", "set([1, 2])")
+
+
+def list_met_again_inside_itself() -> Blueprint:
+    """root.c.a and root.e.a are one list L = [e, Param]; root.c comes first in key order, so
+    the walk meets L at .c.a, then e at .c.a[0], then L again inside its own expansion."""
+    return Blueprint(
+        nodes=(
+            NodeSpec("module", (("c", ToNode(1)), ("e", ToNode(2)), ("r", ToVar(0)))),
+            NodeSpec("module", (("a", ToNode(3)),)),
+            NodeSpec("module", (("a", ToNode(3)),)),
+            NodeSpec("list", ((0, ToNode(2)), (1, ToVar(1)))),
+        ),
+        variables=(P, B),
+    )
+
+
+def test_first_paths_follow_split_into_a_container_met_again_inside_itself() -> None:
+    m = blueprint_model(list_met_again_inside_itself())
+    nodes, variables = m.first_paths()
+    inner = ("c", "a", 0, "a", 1)
+    assert sorted(variables.values()) == [inner, ("r",)]
+    assert [p for p, _ in semantics.state(m)] == [inner, ("r",)]
+    assert sorted(nodes.values()) == [(), ("c",), ("c", "a"), ("c", "a", 0)]
+    walked = [p for p, s, _ in m.walk() if isinstance(s, VarSlot)]
+    assert walked == [inner, ("c", "a", 1), ("r",)]  # .e is a reference: not walked again
+
+
+def test_a_container_holding_itself_is_walked_once() -> None:
+    """Not a graph split accepts (hostile: ``pytree-cycle``), but the walk still ends."""
+    param = blueprint_model(Blueprint((NodeSpec("module", (("p", ToVar(0)),)),), (P,))).variables
+    m = Model(nodes=(NodeModel("graph", "Node", (("l", NodeSlot(1)),)),
+                     NodeModel("pytree", "list", ((0, NodeSlot(1)), (1, VarSlot(0))))), variables=param)
+    assert [(p, first) for p, _, first in m.walk()] == [
+        (("l",), True), (("l", 0), False), (("l", 1), True)]

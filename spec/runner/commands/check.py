@@ -1,15 +1,29 @@
 """``nnxspec check``: run the conformance suite through pytest and print the results table.
 
 The suite runs in this process through ``pytest.main`` on ``spec.runner.suite`` (with xdist for
-``-n``), isolated from any project configuration (``-c`` an empty file).  pytest shows the
-progress; then this command prints the table (law, area, backend, status, examples, seconds)
-and the closing line ``N passed, N failed`` (``, N skipped`` for n/a; xfailed / xpassed when
-any).  Exit status 0 iff nothing failed unexpectedly (5 when ``-k`` selects no law).
+``-n``), isolated from any project configuration (``-c`` an empty file).  By default pytest's own
+output is held back: the command prints the run's header line, the table (law, area, backend,
+status, examples, seconds, and the n/a reason, the error or the counterexample) and the closing
+line, which counts every selected law once::
+
+    90 passed, 3 failed, 6 n/a, 1 error
+
+``-v`` also shows pytest's progress and the failures' tracebacks, ``-vv`` one line per law.  Exit
+status 0 iff nothing failed unexpectedly and no law ended in ``error`` (5 when ``-k`` selects no
+law; 4 for a usage error, such as an unknown target or backend).
+
+Examples::
+
+    nnxspec check
+    nnxspec check --target flax --profile ci -n auto --report results/flax
+    nnxspec check --target myadapter:MyTarget -k "RT- or ST-" -v
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import shutil
 import tempfile
@@ -32,7 +46,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="select laws by pytest keyword expression, e.g. '[RT-1]' or 'JIT- or BE-'")
     p.add_argument("--expect", type=Path, metavar="FILE", help="the target's expectations file (TOML)")
     p.add_argument("--backends", metavar="B", help="comma-separated jax backends (default: all present, cpu included)")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="one line per law while running")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="show pytest's progress and tracebacks (-vv: one line per law)")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after '--': more pytest arguments")
 
 
@@ -46,7 +61,7 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
     # on sys.path, and a folder there named like the target's package (tests/reference) would
     # shadow an editable install of it as an empty namespace package.
     out = ["--pyargs", "spec.runner.suite", "-c", os.devnull, "--rootdir", str(root), "--noconftest",
-           "-p", "no:cacheprovider", "--tb=short",
+           "-p", "no:cacheprovider", "--tb=short", "--no-header",
            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--nnxspec-summary=none",
            "--nnxspec-report", str(report_dir)]
     out[0:0] = load_arguments()
@@ -58,44 +73,77 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
         out += ["-k", args.keyword]
     if args.workers not in (None, "0"):
         out += ["-n", str(args.workers), "--dist", "worksteal"]  # a few laws take most of the time
-    out += ["-v"] * args.verbose
+    out += ["-v"] * max(0, args.verbose - 1)
     extra = list(args.pytest_args or [])
     return out + (extra[1:] if extra[:1] == ["--"] else extra)
 
 
 def run(args: argparse.Namespace) -> int:
-    import pytest
-
     if args.workers not in (None, "0"):
         from importlib.util import find_spec
 
         if find_spec("xdist") is None:
             print("nnxspec check: -n needs pytest-xdist (pip install pytest-xdist)")
             return 4
-    folder = args.report if args.report is not None else Path(tempfile.mkdtemp(prefix="nnxspec-report-"))
-    status = int(pytest.main(pytest_arguments(args, folder)))
+    temporary = args.report is None
+    folder = Path(tempfile.mkdtemp(prefix="nnxspec-report-")) if temporary else args.report
+    try:
+        return _check(args, folder)
+    finally:
+        if temporary and not (folder / "vectors").is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check(args: argparse.Namespace, folder: Path) -> int:
+    status, held = _pytest(pytest_arguments(args, folder), quiet=args.verbose == 0)
     if not (folder / "results.json").is_file():
-        print(f"nnxspec check: the run wrote no results (pytest exit status {status})")
+        problems = _problems(held)
+        for line in problems or [f"the run wrote no results (pytest exit status {status})"]:
+            print(f"nnxspec check: {line}")
+        if not problems and held:
+            print(held.rstrip()[-3000:])
         return status or 3
     results = report.read(folder)
-    print()
-    print(f"nnxspec check: {results.target} {results.target_version} · profile {results.profile} · "
-          f"backends {', '.join(results.backends)} · jax {results.jax}")
+    if args.verbose:
+        print()
+    print(f"nnxspec check: {results.target} {results.target_version} ({args.target or 'reference'}) · "
+          f"profile {results.profile} · backends {', '.join(results.backends)} · jax {results.jax}")
     if results.records:
         print(report.table(results))
     for warning in results.warnings:
         print(f"warning: {warning}")
-    failed = any(r.status == "fail" for r in results.records)
-    if failed:
+    bad = any(r.status in ("fail", "error") for r in results.records)
+    if (folder / "vectors").is_dir():
         where = folder if args.report is not None else f"{folder} (a temporary folder: use --report DIR to choose)"
-        print(f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay PATH'")
-    elif args.report is None:
-        shutil.rmtree(folder, ignore_errors=True)
+        print(f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay PATH', "
+              "draw one with 'nnxspec show PATH'")
     print(report.closing_line(results.records))
     if status == 5 or not results.records:
         print("nnxspec check: no law was selected")
         return 5
-    return 1 if failed or status not in (0, 5) else 0
+    return 1 if bad or status not in (0, 1, 5) else 0
+
+
+def _pytest(arguments: list[str], *, quiet: bool) -> tuple[int, str]:
+    """Run pytest; with ``quiet`` hold back everything it prints and return it."""
+    import pytest
+
+    if not quiet:
+        return int(pytest.main(arguments)), ""
+    held = io.StringIO()
+    with contextlib.redirect_stdout(held), contextlib.redirect_stderr(held):
+        status = int(pytest.main(arguments))
+    return status, held.getvalue()
+
+
+def _problems(output: str) -> list[str]:
+    """pytest's one-line errors (``ERROR: ...``, a usage error) in its held-back output."""
+    out = []
+    for line in output.splitlines():
+        if line.startswith("ERROR: "):
+            text = line[len("ERROR: "):].strip()
+            out.append(text[len("nnxspec: "):] if text.startswith("nnxspec: ") else text)
+    return out
 
 
 register(Command(
