@@ -9,7 +9,8 @@ with real files); long ones run with a smaller selection, which ``HOW`` states p
 * ``nnxspec check`` (every law, dev profile) runs as ``-k "RT-1 or BE-1"``; its flax, adapter and
   report variants likewise with a few laws, flax's only where flax is importable;
 * ``pytest -n auto`` (this very suite) runs as ``pytest --collect-only``;
-* ``nnxspec env`` runs with ``--dry-run``; ``nnxspec bench`` with ``--quick`` on one small shape
+* ``nnxspec env`` runs with ``--dry-run``; ``nnxspec bisect`` (which builds flax environments)
+  with ``--help``; ``nnxspec bench`` with ``--quick`` on one small shape
   and two operations of the reference; ``nnxspec mutants`` on one mutant (``--only``) under the
   dev profile; ``nnxspec typecheck --target T`` on the reference;
 * commands that write the repository's own files (``> CONFORMANCE.md``, ``--output SPEC.md``,
@@ -91,6 +92,8 @@ HOW: dict[str, Run | str] = {
     "nnxspec reproduce VECTOR": ([*NNX, "reproduce", POP2, "--target", "reference"], (0,)),
     "nnxspec typecheck --target T": ([*NNX, "typecheck", "--target", "reference"], (0,)),
     "nnxspec mutants --profile ci": ([*NNX, "mutants", "--profile", "dev", "--only", "forget_noderef"], (0,)),
+    "nnxspec history": ([*NNX, "history"], (0,)),
+    "nnxspec bisect LAW --releases A..B": ([*NNX, "bisect", "--help"], (0,)),
     "nnxspec conformance RESULTS…": ([*NNX, "conformance", "results/reference", "results/flax-0.10.3"], (0,)),
     "pytest --nnxspec-target reference --nnxspec-profile ci --nnxspec-report out/": (
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nnxspec-target", "reference",
