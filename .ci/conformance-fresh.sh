@@ -7,7 +7,7 @@
 #      .ci/matrix.sh passes every release): rebuild its environment with `nnxspec env flax==V`
 #      (the pinned jax and Python; nnxspec from this checkout, built once as a wheel), rerun the `ci`
 #      profile with the release's expectation file, run tests/targets inside it and every vector's
-#      standalone reproducer (.py), which must exit non-zero (the releases side by side, each under
+#      standalone reproducer (.py), which must exit non-zero (and not with a SyntaxError or ImportError) (the releases side by side, each under
 #      a data-size limit of NNXSPEC_FRESH_MEMORY_KB, default 8 GB); then the reference's `ci` run,
 #      in this environment;
 #   3. fail when any law's status differs from the committed results/<run>/results.json (statuses
@@ -36,6 +36,7 @@ VERSIONS=${NNXSPEC_FRESH_VERSIONS:-0.10.3 0.12.12}
 JOBS=${NNXSPEC_FRESH_JOBS:-2}
 [ "${NNXSPEC_FRESH_SERIAL:-0}" = 1 ] && JOBS=1
 ENVS=${NNXSPEC_FRESH_ENVS:-}
+[ -n "$ENVS" ] && ENVS=$(cd "$ENVS" && pwd)
 UPDATE=${NNXSPEC_FRESH_UPDATE:-0}
 if [ -n "${NNXSPEC_FRESH_DIR:-}" ]; then
   WORK=$NNXSPEC_FRESH_DIR; mkdir -p "$WORK"
@@ -122,6 +123,9 @@ run_one() {
     if (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"; cd "$WORK" && timeout 600 \
         env -u PYTHONPATH "$envdir/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
       echo "reproducer passed on flax $v (it must fail): $f"; bad=1
+    elif grep -qE "^(SyntaxError|IndentationError|ModuleNotFoundError|ImportError)" \
+        "$WORK/repro-$run-$(basename "$f").log"; then
+      echo "reproducer is broken (it fails before reaching flax): $f"; bad=1
     fi
   done >> "$WORK/repro-$run.log"
   echo $bad > "$WORK/repro-$run.rc"

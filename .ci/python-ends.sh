@@ -8,6 +8,8 @@
 # the newest jax pip resolves.  An interpreter that is not installed (not python3.X on PATH, not
 # $PYENV_ROOT/versions/3.X.*) is reported as "skipped: Python 3.X not found" and does not fail the
 # run.  Each end runs in its own copy of the checkout (an editable install writes into it).
+# PYTHON_ENDS overrides the ends: "MINOR:JAX ..." (an empty JAX: the newest), default
+# "3.10:0.4.38 3.13:".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nnxspec-ends.XXXXXX"); trap 'rm -rf "$WORK"' EXIT
@@ -46,7 +48,8 @@ one_end() {  # minor, jax constraint ("" for the newest)
   fi
 }
 
-one_end 3.10 0.4.38
-one_end 3.13 ""
+for end in ${PYTHON_ENDS:-3.10:0.4.38 3.13:}; do
+  one_end "${end%%:*}" "${end#*:}"
+done
 say "done (exit $fail)"
 exit $fail

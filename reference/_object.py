@@ -8,6 +8,13 @@ Contract:
   ``_object__state`` lives in a slot, so it is never an attribute of the graph.
 - Metadata is ``(type(obj), initializing)``; rebuilding uses ``object.__new__`` (no
   ``__init__``) and fills ``vars`` directly, bypassing ``__setattr__``.
+- Bookkeeping never passes through a user's attribute hooks: ``_object__state`` is read and
+  written through its slot descriptor (``object_state`` / ``set_object_state``), never by
+  ``setattr`` or attribute access, in construction, ``clone``, ``merge`` and every other
+  operation. A logging ``__setattr__`` sees exactly the names the user's code writes.
+- ``class M(Module, experimental_pytree=True)`` also registers ``M`` as a jax pytree whose
+  children are its ``split`` state's top-level entries (sorted) and whose aux data is
+  ``(keys, graphdef)``; unflattening merges them back (as the seed does).
 - Attribute keys are ``str``; ``set_key`` / ``pop_key`` reject anything else.
 """
 
@@ -22,6 +29,7 @@ from typing_extensions import TypeVar
 from reference._filters import Filter, to_predicate
 from reference._flatten import flatten_graph
 from reference._iter import iter_graph
+from reference._jax import DictKey, register_keyed_pytree
 from reference._registry import TRUSTED_KEYS, register_graph_node_type
 from reference._typing import Key, PathParts
 from reference._unflatten import unflatten_graph
@@ -50,7 +58,7 @@ class Object:
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         node = object.__new__(cls)
-        node._object__state = ObjectState()
+        set_object_state(node, ObjectState())
         return node
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -73,13 +81,27 @@ class Object:
         return f"{type(self).__name__}({fields})"
 
 
+_STATE_SLOT: Any = Object.__dict__["_object__state"]  # the slot's member descriptor
+
+
+def object_state(node: Object) -> ObjectState:
+    """Return the bookkeeping of ``node`` without calling any of its attribute hooks."""
+    state: ObjectState = _STATE_SLOT.__get__(node, Object)
+    return state
+
+
+def set_object_state(node: Object, state: ObjectState) -> None:
+    """Store ``state`` as the bookkeeping of ``node`` without calling its ``__setattr__``."""
+    _STATE_SLOT.__set__(node, state)
+
+
 def _short_repr(value: Any) -> str:
     # one level only: nested graph nodes are summarised, so deep graphs print fine
     return f"{type(value).__name__}(...)" if isinstance(value, Object) else repr(value)
 
 
 def _flatten(node: Object) -> tuple[list[tuple[str, Any]], tuple[type, bool]]:
-    return sorted(node.__dict__.items()), (type(node), node._object__state.initializing)
+    return sorted(node.__dict__.items()), (type(node), object_state(node).initializing)
 
 
 def _node_dict(node: Object) -> dict[str, Any]:
@@ -112,7 +134,7 @@ def _pop_key(node: Object, key: Key) -> Any:
 def _create_empty(metadata: tuple[type[Object], bool]) -> Object:
     cls, initializing = metadata
     node = object.__new__(cls)
-    node._object__state = ObjectState(initializing)
+    set_object_state(node, ObjectState(initializing))
     return node
 
 
@@ -128,6 +150,13 @@ class Module(Object):
     """An Object with the conveniences of neural-network modules."""
 
     __slots__ = ()
+
+    def __init_subclass__(cls, experimental_pytree: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if experimental_pytree:
+            register_keyed_pytree(
+                cls, _module_flatten_with_keys, _module_unflatten, _module_flatten
+            )
 
     def sow(
         self,
@@ -202,6 +231,28 @@ class Module(Object):
         self.set_attributes(
             deterministic=True, use_running_average=True, raise_if_not_found=False, **attributes
         )
+
+
+def _module_children(module: Module) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
+    graphdef, state = flatten_graph(module)
+    items = sorted(state.items())
+    return items, (tuple(key for key, _ in items), graphdef)
+
+
+def _module_flatten_with_keys(module: Module) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
+    items, aux = _module_children(module)
+    return [(DictKey(key), value) for key, value in items], aux
+
+
+def _module_flatten(module: Module) -> tuple[list[Any], tuple[Any, ...]]:
+    items, aux = _module_children(module)
+    return [value for _, value in items], aux
+
+
+def _module_unflatten(aux: tuple[Any, ...], children: Iterable[Any]) -> Module:
+    keys, graphdef = aux
+    module: Module = unflatten_graph(graphdef, dict(zip(keys, children, strict=True)))
+    return module
 
 
 class Dict(Module, Mapping[str, E]):

@@ -12,6 +12,8 @@ Data model (the conventions used everywhere in nnxspec):
 * Edges to a node of larger index are *forward* edges; edges to an index <= the source's are
   *back* edges.  Back edges may only target graph kinds (``module``, ``container``), so every
   cycle passes through a mutable graph node and pytree containers form a DAG.
+* A ``module`` node may carry a ``style``: a class written the way users write them
+  (``spec.zoo``); the empty style is the plain blueprint module.
 * Variables carry a type name, a shape, a dtype, a ``seed`` that determines their values
   (``variable_value``) and hashable metadata.
 * Modern-flax inputs, drawn only for targets declaring the capability: a graph node may be built
@@ -35,6 +37,8 @@ from collections.abc import Iterator
 from typing import Literal, Union
 
 import numpy as np
+
+from spec.zoo import STYLES
 
 __all__ = [
     "DTYPES",
@@ -174,15 +178,18 @@ Entry = tuple[Key, Edge]
 
 @dataclasses.dataclass(frozen=True)
 class NodeSpec:
-    """A node: its kind, its ordered entries and, for a graph node, its module mode.
+    """A node: its kind, its ordered entries, for a graph node its module mode and, for a
+    ``module``, its class style.
 
     ``pytree`` asks for the graph node in pytree mode (flax ``pytree=True``); False is the
-    seed's plain graph node (``pytree=False`` in flax >= 0.11).
+    seed's plain graph node (``pytree=False`` in flax >= 0.11).  ``style`` names a user-written
+    class (``spec.zoo.STYLES``) of a seed-era module; ``""`` is the plain blueprint module.
     """
 
     kind: str
     entries: tuple[Entry, ...] = ()
     pytree: bool = False
+    style: str = ""
 
     @property
     def is_graph(self) -> bool:
@@ -287,6 +294,10 @@ def _check_keys(i: int, n: NodeSpec) -> None:
         _check(not keys, where, "a 'none' node has no entries")
     else:
         _check(False, where, f"unknown node kind {n.kind!r}; expected one of {KINDS}")
+    if n.style:
+        _check(n.kind == "module", where, f"only a module has a style, found style {n.style!r} on a {n.kind!r}")
+        _check(not n.pytree, where, f"a pytree-mode module has no style, found style {n.style!r}")
+        _check(n.style in STYLES, where, f"unknown style {n.style!r}; expected one of {STYLES}")
 
 
 def _check_meta(value: object, where: str) -> None:
@@ -423,6 +434,8 @@ def to_data(bp: Blueprint) -> dict[str, JSON]:
 
 def _node_to_data(n: NodeSpec) -> dict[str, JSON]:
     data: dict[str, JSON] = {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
+    if n.style:  # written only when set, so plain blueprints keep their JSON
+        data["style"] = n.style
     if n.pytree:  # written only when set, so seed-era vectors keep their JSON
         data["pytree"] = True
     return data
@@ -467,6 +480,7 @@ def from_data(d: JSON) -> Blueprint:
     for nd in _as_list(obj.get("nodes"), "nodes"):
         node = _as_dict(nd, "a node")
         entries = tuple(_entry_from_data(e) for e in _as_list(node.get("entries", []), "entries"))
-        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, pytree=node.get("pytree") is True))
+        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, pytree=node.get("pytree") is True,
+                              style=str(node.get("style", ""))))
     variables = tuple(_var_from_data(v) for v in _as_list(obj.get("variables", []), "variables"))
     return Blueprint(nodes=tuple(nodes), variables=variables)

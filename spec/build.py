@@ -18,7 +18,7 @@ import dataclasses
 
 import numpy as np
 
-from spec import incidents
+from spec import incidents, zoo
 from spec._gc import paused_gc
 from spec.blueprint import (
     Blueprint,
@@ -82,7 +82,9 @@ def _build(t: Target, bp: Blueprint, variable_type: str | None, reversed_metadat
         variables = tuple(t.new_variable(v) for v in specs)
     nodes: list[object] = [None] * len(bp.nodes)
     for i, n in enumerate(bp.nodes):
-        if n.is_graph:
+        if n.style:
+            nodes[i] = t.new_zoo_node(n.style)
+        elif n.is_graph:
             nodes[i] = t.new_pytree_graph_node(n.kind) if n.pytree else t.new_graph_node(n.kind)
 
     def value(e: Edge) -> object:
@@ -117,8 +119,11 @@ TYPE_NAMES: dict[str, str] = {
 named ``NT_<fields>`` / ``DC_<fields>``)."""
 
 
-def type_name(kind: str, keys: tuple[object, ...]) -> str:
-    """Return the observed type name of a blueprint node of ``kind`` with entry ``keys``."""
+def type_name(kind: str, keys: tuple[object, ...], style: str = "") -> str:
+    """Return the observed type name of a blueprint node of ``kind`` with entry ``keys`` (and
+    ``style``, for a module: ``spec.zoo.class_name``)."""
+    if style:
+        return zoo.class_name(style)
     if kind in TYPE_NAMES:
         return TYPE_NAMES[kind]
     prefix = "NT_" if kind == "namedtuple" else "DC_"
@@ -144,7 +149,7 @@ def blueprint_model(bp: Blueprint) -> Model:
                 entries.append((k, StaticSlot(static_model(_static_value(e.value)))))
         positional = n.kind in ("list", "tuple", "namedtuple", "dataclass", "none", "nnx_list")
         kind = "graph" if n.is_graph else "pytree"
-        nodes.append(NodeModel(kind, type_name(n.kind, tuple(k for k, _ in n.entries)), tuple(entries), positional))  # type: ignore[arg-type]
+        nodes.append(NodeModel(kind, type_name(n.kind, tuple(k for k, _ in n.entries), n.style), tuple(entries), positional))  # type: ignore[arg-type]
     variables = []
     for v in bp.variables:
         value = np.asarray(variable_value(v), order="C")

@@ -160,6 +160,12 @@ class Target(abc.ABC):
     def new_graph_node(self, kind: str) -> object:
         """Return a new, empty graph node of blueprint kind ``module`` or ``container``."""
 
+    def new_zoo_node(self, style: str, *, fresh: bool = False) -> object:
+        """Return a new, empty module of the user-written class ``style`` (``spec.zoo``), built
+        over the target's own Module base (with ``fresh``, of a class defined just now);
+        ``NotImplementedError`` if the target cannot."""
+        raise NotImplementedError(f"{self.name} cannot build user-written module classes")
+
     @abc.abstractmethod
     def set_attr(self, node: object, key: Key, value: object) -> None:
         """Set attribute ``key`` of graph node ``node`` (plain attribute assignment)."""

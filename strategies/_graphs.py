@@ -14,7 +14,8 @@ a node kind simpler, without shifting any other choice, and counterexamples come
    Variable or node is created if there is none; then up to two extra edges of any valid sort;
    one time in three, a *pytree loop* (``_pytree_loop``): a pytree container on a cycle through a
    graph node only it reaches, so that split meets it again inside its own expansion;
-4. per node up to two static attributes (ints, bools, short strings, floats), an order of its
+4. a user-written class for up to two module nodes (``strategies._zoo``, ``spec.zoo``);
+5. per node up to two static attributes (ints, bools, short strings, floats), an order of its
    entries and its keys (identifiers for modules, containers, namedtuples and dataclasses;
    ``0..k-1`` for lists and tuples; all-str or all-int for dicts); in about one graph in eight,
    one unhashable static (a set).
@@ -56,6 +57,7 @@ from spec.build import blueprint_model
 from spec.model import NodeSlot
 from strategies._validation import check_bool, check_int, check_sizes, check_subset, lazy
 from strategies._values import KEY_POOL, integers, static_values, variable_specs
+from strategies._zoo import NO_ZOO, ZooGene, apply_zoo, report_zoo, zoo_genes
 
 __all__ = ["FEATURES", "graph_features", "graphs", "has_true_cycle"]
 
@@ -130,6 +132,7 @@ class _Params:
     max_depth: int | None
     root_kinds: tuple[str, ...]
     child_kinds: tuple[str, ...]
+    zoo: bool = True
     pytree_modes: bool = False
 
 
@@ -179,6 +182,7 @@ class _Genes:
     extra: list[tuple[int, int]]
     unhashable: tuple[int, int, list[int]]
     pytree_loop: _Pair = None
+    zoo: list[ZooGene] = dataclasses.field(default_factory=list)
 
 
 @functools.cache
@@ -201,6 +205,7 @@ def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
         cycle=_MAYBE_PAIR if p.cycles else st.none(),
         extra=st.lists(_PAIR, max_size=2) if p.sharing else st.just([]),
         unhashable=st.tuples(_UNHASHABLE_CHANCE, _RAW, _SET_ITEMS) if p.statics else _NO_SET,
+        zoo=zoo_genes() if p.zoo else NO_ZOO,
     )
 
 
@@ -382,13 +387,14 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
         entries = tuple(zip(_keys(kind, len(own), keys), own, strict=True))
         nodes.append(NodeSpec(kind, entries, pytree=mode and kind in GRAPH_KINDS))
     variables = tuple(v for v, _ in g.variables)
-    bp = Blueprint(tuple(nodes), variables)
+    bp = Blueprint(tuple(apply_zoo(nodes, g.zoo)), variables)
     for feature in sorted(graph_features(bp)):
         event(f"graphs: {feature}")
     for feature, present in (("pytree-mode node", any(n.pytree for n in bp.nodes)),
                              ("nnx.List", any(n.kind == "nnx_list" for n in bp.nodes))):
         if present:
             event(f"graphs: {feature}")
+    report_zoo(bp.nodes)
     return bp
 
 
@@ -406,6 +412,7 @@ def graphs(
     dtypes: Sequence[str] = DTYPES,
     max_depth: int | None = None,
     root_kinds: Sequence[str] | None = None,
+    zoo: bool = True,
     pytree_modes: bool = False,
     list_nodes: bool = False,
 ) -> st.SearchStrategy[Blueprint]:
@@ -426,6 +433,9 @@ def graphs(
         pytree_modes: draw each graph node's module mode (``NodeSpec.pytree``), for targets
             with ``Capability.PYTREE_MODULES``; off, no choice is drawn for it.
         list_nodes: also draw ``nnx_list`` graph nodes (``Capability.LIST_NODES``).
+        zoo: let up to two module nodes be user-written classes (``spec.zoo``: overridden
+            attribute hooks, descriptors, dataclass modules, class keywords ...); ``zoo: <style>``
+            events report the mix.
 
     With the defaults about half the examples have a shared Variable, a shared graph node and a
     cycle each, and about three quarters a pytree container (measured over 500 examples:
@@ -445,7 +455,7 @@ def graphs(
         check_int("max_depth", max_depth, allow_none=True)
         for name, flag in (("sharing", sharing), ("cycles", cycles), ("containers", containers),
                            ("statics", statics), ("generic_pytrees", generic_pytrees),
-                           ("pytree_modes", pytree_modes), ("list_nodes", list_nodes)):
+                           ("pytree_modes", pytree_modes), ("list_nodes", list_nodes), ("zoo", zoo)):
             check_bool(name, flag)
         checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
         allowed = [k for k in KINDS if (k in GRAPH_KINDS and (list_nodes or k not in MODERN_KINDS))
@@ -459,7 +469,7 @@ def graphs(
             upper = 1
         p = _Params(min_nodes, upper, min_variables, max_variables, sharing, cycles, statics,
                     checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS),
-                    pytree_modes)
+                    zoo, pytree_modes)
         return _genes(p).map(functools.partial(_blueprint, p))
 
     return lazy(define)

@@ -15,11 +15,13 @@ import ast
 import re
 from collections.abc import Sequence
 
+from spec import zoo
 from spec.blueprint import (
     Blueprint,
     Edge,
     Key,
     MetaValue,
+    NodeSpec,
     StaticValue,
     ToNode,
     ToVar,
@@ -132,6 +134,24 @@ def _pytree(kind: str, entries: Sequence[tuple[Key, str]]) -> str:
     return f"{factory}({fields!r})(" + ", ".join(values) + ")"
 
 
+def _zoo_lines(bp: Blueprint) -> list[str]:
+    """Return the definitions of the user-written classes ``bp`` uses (``spec.zoo``), each
+    guarded so a second graph of the same script reuses the first one's classes."""
+    styles = sorted({n.style for n in bp.nodes if n.style}, key=zoo.STYLES.index)
+    lines: list[str] = []
+    for name, source in [("log_hook", zoo.LOG_SOURCE)] * bool(styles) + [
+            (zoo.class_name(style), zoo.recipe_source([style])) for style in styles]:
+        lines.append(f"if {name!r} not in globals():")
+        lines += ["    " + line if line else "" for line in source.strip("\n").splitlines()]
+    return lines
+
+
+def _graph_constructor(n: NodeSpec) -> str:
+    if n.kind == "module":
+        return zoo.constructor(n.style)
+    return "nnx.List([])" if n.kind == "nnx_list" else "nnx.Dict()"
+
+
 def graph_source(bp: Blueprint, *, name: str = "x") -> str:
     """Return Python that builds ``bp`` into the variable ``name``, in ``spec.build.build``'s
     order: Variables, then empty graph nodes, then pytree containers from the highest index
@@ -148,11 +168,14 @@ def graph_source(bp: Blueprint, *, name: str = "x") -> str:
             return f"{prefix}v{e.index}"
         return _static(e.value)
 
-    lines = [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
-    lines += [f"{node(i)} = {'Node()' if n.kind == 'module' else 'nnx.Dict()'}" for i, n in enumerate(bp.nodes) if n.is_graph]
+    lines = _zoo_lines(bp)
+    lines += [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
+    lines += [f"{node(i)} = {_graph_constructor(n)}" for i, n in enumerate(bp.nodes) if n.is_graph]
     lines += [f"{node(i)} = {_pytree(n.kind, [(k, edge(e)) for k, e in n.entries])}"
               for i, n in reversed(list(enumerate(bp.nodes))) if not n.is_graph]
-    lines += [f"{node(i)}.{k} = {edge(e)}" for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
+    # an nnx.List's elements are appended in index order (as spec.build does)
+    lines += [f"{node(i)}.append({edge(e)})" if n.kind == "nnx_list" and isinstance(k, int) else f"{node(i)}.{k} = {edge(e)}"
+              for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
     lines.append(f"{name} = {node(0)}")
     return "\n".join(lines) + "\n"
 
@@ -231,7 +254,13 @@ AT_SOURCE = '''def at(x, *path):
 def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
     if isinstance(edit, TransformValues):
         return ["for v in all_variables(x):", f"    v.value = {edit.fn}(v.value)"]
-    target = f"{_accessor(m, edit.node)}.{edit.key}"
+    owner = _accessor(m, edit.node)
+    if isinstance(edit.key, int):  # an nnx.List element: replaced in place, appended at the end
+        if isinstance(edit, DeleteAttr):
+            return [f"del {owner}[{edit.key}]"]
+        value = _edit_value(edit, m)
+        return [f"{owner}.append({value}) if len({owner}) == {edit.key} else {owner}.__setitem__({edit.key}, {value})"]
+    target = f"{owner}.{edit.key}"
     if isinstance(edit, SetStatic):
         return [f"{target} = {_static(edit.value)}"]
     if isinstance(edit, AddVariable):
@@ -244,6 +273,20 @@ def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
         return [f"{target} = {_accessor(m, edit.source)}"]
     assert isinstance(edit, PointToAncestor)  # sanity check: Edit is a closed union
     return [f"{target} = {_accessor(m, edit.node[: len(edit.node) - edit.levels])}"]
+
+
+def _edit_value(edit: Edit, m: Model | None) -> str:
+    """The value an edit (other than a deletion) writes, as Python."""
+    if isinstance(edit, SetStatic):
+        return _static(edit.value)
+    if isinstance(edit, AddVariable):
+        return _variable(edit.variable)
+    if isinstance(edit, AddNode):
+        return "Node()"
+    if isinstance(edit, Alias):
+        return _accessor(m, edit.source)
+    assert isinstance(edit, PointToAncestor)  # sanity check: Edit is a closed union
+    return _accessor(m, edit.node[: len(edit.node) - edit.levels])
 
 
 def program_source(program: Sequence[Edit], graph: Blueprint | None = None) -> str:

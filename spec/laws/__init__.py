@@ -28,6 +28,7 @@ from spec.laws import st as _st  # noqa: F401  (registers ST)
 from spec.laws import stat as _stat  # noqa: F401  (registers STAT)
 from spec.laws import uctx as _uctx  # noqa: F401  (registers UCTX)
 from spec.laws import upd as _upd  # noqa: F401  (registers UPD)
+from spec.laws import user as _user  # noqa: F401  (registers USER)
 from spec.laws import var as _var  # noqa: F401  (registers VAR)
 from spec.laws._registry import AREAS as AREAS
 from spec.laws._registry import FIXED_CASE as FIXED_CASE

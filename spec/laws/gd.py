@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spec import semantics
+from spec.blueprint import VarSpec
+from spec.errors import NotApplicable
+from spec.filters import TypeFilter
 from spec.laws._check import (
     build_case,
     require,
     require_same_tokens,
 )
+from spec.laws._jit import is_hashable
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, observe
-from spec.target import Target
+from spec.target import Capability, Target
 
 
 @law("GD-1")
@@ -115,3 +121,39 @@ def graphdefs_see_statics_and_metadata(t: Target, case: Case) -> None:
     t.set_attr(nx, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "one"),))))
     t.set_attr(ny, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "two"),))))
     require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and 'two', but they should differ")
+
+
+def _added_then_popped(t: Target, x: object, fresh: str, add: Callable[[str], None], what: str) -> None:
+    """Check GD-5 for one way of adding a Variable of type ``fresh`` under ``zz_sown``."""
+    gd0 = t.graphdef(x)
+    tokens0 = t.graphdef_tokens(gd0)
+    add("zz_sown")
+    popped = t.pop(x, t.make_filter(TypeFilter(fresh)))
+    require(bool(t.flat_state(popped)), f"pop(x, {fresh}) after {what} popped nothing, but should pop the new Variable")
+    gd = t.graphdef(x)
+    require_same_tokens(tokens0, t.graphdef_tokens(gd), f"graphdef(x) after {what}; pop(x, {fresh}):")
+    require(gd == gd0, f"graphdef(x) after {what}; pop(x, {fresh}) differs from the graphdef before, but should be equal")
+    if is_hashable(gd0):
+        require(hash(gd) == hash(gd0), f"hash(graphdef(x)) after {what}; pop(x, {fresh}) differs from the hash before")
+
+
+@law("GD-5", requires=(Capability.POP,), inputs=("module_graph",))
+def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case) -> None:
+    """Adding a Variable to a module and popping it again gives the graphdef of the module before, by assignment and by sow alike.
+
+    Statement: gd₀ = graphdef(x); x.k = T(v) (or x.sow(T, k, v) with Capability.SOW); pop(x, T)  ⟹  graphdef(x) == gd₀ ∧ hash(graphdef(x)) == hash(gd₀) ∧ tokens equal  (T a new Variable type, k a new key)
+    Rationale: sow → pop collects intermediates every step; a key or bookkeeping entry left behind changes the structure jit caches on, so every step retraces (flax #5130).
+    Seed: Module.sow / graph.py pop (holds: pop deletes the attribute through pop_key).
+    """
+    try:
+        fresh = t.new_variable_type("Intermediate")
+    except NotImplementedError as e:
+        raise NotApplicable(str(e)) from e
+    x = build_case(t, case).root
+    _added_then_popped(t, x, fresh, lambda k: t.set_attr(x, k, t.new_variable(VarSpec(type=fresh, shape=(2,)))),
+                       f"x.zz_sown = {fresh}(v)")
+    if Capability.SOW in t.capabilities:
+        import jax.numpy as jnp
+
+        value = jnp.arange(2.0)
+        _added_then_popped(t, x, fresh, lambda k: t.sow(x, fresh, k, value), f"x.sow({fresh}, 'zz_sown', v)")

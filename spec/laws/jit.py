@@ -7,8 +7,11 @@ one, and that tracing happens once per distinct structure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spec import semantics
 from spec.build import build
+from spec.errors import LawViolation
 from spec.laws._check import (
     build_case,
     flat_models,
@@ -20,7 +23,7 @@ from spec.laws._check import (
 from spec.laws._jit import is_hashable, jit_static_graphdef
 from spec.laws._protocol import TAG, protocol
 from spec.laws._registry import Case, law
-from spec.model import observe
+from spec.model import observe, observe_objects
 from spec.program import TransformValues, run
 from spec.target import Capability, Target
 
@@ -94,3 +97,58 @@ def protocol_under_jit_equals_direct_mutation(t: Target, case: Case) -> None:
         z = protocol(t, ctx, x, lambda y: run(t, y, case.program), wrap=jit_static_graphdef)
     require(z is x, "step (4) returned a new object, but should return the outer root")
     require_same_model(expected, observe_root(t, x), "x after the protocol under jit")
+
+
+def _add_one_everywhere(t: Target) -> Callable[..., None]:
+    def f(*nodes: object) -> None:
+        for node in nodes:
+            run(t, node, (TransformValues("add_one"),))
+
+    return f
+
+
+@law("JIT-4", requires=(Capability.CACHED_PARTIAL,), inputs=("module_graph",))
+def cached_partial_acts_like_jit(t: Target, case: Case) -> None:
+    """A cached_partial call sees and updates the graph's own objects, as the uncached jit call does, raw array attributes included.
+
+    Statement: f(m) = (v ← v + 1 ∀ Variables v of m); c = cached_partial(jit(f), x₁); c(); c()  and  jit(f)(x₂) twice  ⟹  model(x₁) == model(x₂) == semantics.apply(model(x₀), add_one twice) ∧ ids(x₁) unchanged  (x₀.zz_array a raw array where arrays are leaves)
+    Rationale: cached_partial is flax's answer to per-call graph traversal cost; it may skip the traversal, not change what the call does to the graph it was given.
+    Seed: not in the seed (flax 0.10.4, PR #4469: cached_partial).
+    """
+    import jax.numpy as jnp
+
+    _cached_partial_case(t, case, None)
+    if Capability.ARRAY_ATTRIBUTES_ARE_LEAVES in t.capabilities:
+        _cached_partial_case(t, case, jnp.arange(3.0))  # flax #5109: the raw-array attribute case
+
+
+def _cached_partial_case(t: Target, case: Case, array: object) -> None:
+    """JIT-4 on two builds of the case's graph, with ``array`` as root attribute ``zz_array``."""
+    x1 = build_case(t, case).root
+    x2 = build(t, case.graph).root
+    with_array = ""
+    if array is not None:
+        with_array = " (x with a raw array attribute zz_array)"
+        for x in (x1, x2):
+            t.set_attr(x, "zz_array", array)
+    expected = semantics.apply(observe(t, x1), (TransformValues("add_one"), TransformValues("add_one")))
+    ids = _identities(t, x1)
+    jitted = t.jit(_add_one_everywhere(t))
+    try:
+        cached = t.cached_partial(jitted, x1)
+        cached()
+        cached()
+    except Exception as e:
+        raise LawViolation(
+            f"cached_partial(jit(f), x)(){with_array} raised {type(e).__name__}: {e}, but should run as jit(f)(x) does") from e
+    jitted(x2)
+    jitted(x2)
+    require_same_model(expected, observe(t, x2), f"x after two jit(f)(x) calls{with_array}")
+    require_same_model(expected, observe(t, x1), f"x after two cached_partial(jit(f), x)() calls{with_array}")
+    require(_identities(t, x1) == ids,
+            f"cached_partial(jit(f), x)(){with_array} replaced graph nodes or Variables of x, but should update them in place")
+
+
+def _identities(t: Target, x: object) -> list[int]:
+    _, nodes, variables = observe_objects(t, x)
+    return [id(o) for o in nodes if t.classify(o) == "graph"] + [id(v) for v in variables]

@@ -135,6 +135,11 @@ class NNXTarget(Target):
     def new_graph_node(self, kind: str) -> object:
         return self.node_type() if kind == "module" else self.nnx.Dict()
 
+    def new_zoo_node(self, style: str, *, fresh: bool = False) -> object:
+        from spec import zoo
+
+        return zoo.new_instance(self.node_type, self.nnx, style, fresh=fresh)
+
     def set_attr(self, node: object, key: Key, value: object) -> None:
         setattr(node, str(key), value)
 

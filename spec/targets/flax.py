@@ -522,6 +522,14 @@ def _metadata_without(metadata: Any, required: frozenset[str]) -> tuple[tuple[st
     return _metadata({k: v for k, v in dict(metadata or {}).items() if k not in required})
 
 
+def _list_key(key: object) -> Key:
+    """An nnx.List attribute's key: an element index as an int (0.12.0 stores ints, later releases
+    digit strings), any other attribute under its name."""
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        return int(key)
+    return cast(Key, key)
+
+
 # --- The target ----------------------------------------------------------------------------------
 
 
@@ -626,7 +634,10 @@ class FlaxTarget(NNXTarget):
         them under int keys, later releases under digit strings), its ``_length`` left out."""
         if not self._is_list(x):
             return super().module_attributes(x)
-        return [(int(k), v) for k, v in super().module_attributes(x) if k != "_length"]
+        # an attribute that is no element (update can add one under a str key) keeps its name
+        attributes = cast(dict[object, object], vars(x))
+        return [(_list_key(k), v) for k, v in attributes.items()
+                if not (isinstance(k, str) and (k == "_length" or k.startswith(_INTERNAL_PREFIXES)))]
 
     def inspect(self, x: object) -> NodeView:
         if isinstance(x, self.nnx.State):
@@ -634,7 +645,8 @@ class FlaxTarget(NNXTarget):
             # on the int / str mixes the error laws build (that is merge's business to reject)
             return NodeView("pytree", "State", tuple(cast(Any, x).raw_mapping.items()), False)
         if self._is_list(x):
-            return NodeView("graph", "List", tuple(sorted(self.module_attributes(x), key=lambda kv: cast(int, kv[0]))), True)
+            entries = sorted(self.module_attributes(x), key=lambda kv: (isinstance(kv[0], str), kv[0]))
+            return NodeView("graph", "List", tuple(entries), True)
         view = super().inspect(x)
         if (Capability.PYTREE_CHILDREN_SORTED in self.capabilities and view.kind == "pytree"
                 and (hasattr(x, "_fields") or dataclasses.is_dataclass(x))):
@@ -698,8 +710,9 @@ class FlaxTarget(NNXTarget):
         return self.nnx.to_flat_state(state)
 
     def set_metadata(self, variable: object, name: str, value: object) -> None:
-        if hasattr(variable, "set_metadata"):  # 0.12.1+; plain assignment is deprecated there
-            cast(Any, variable).set_metadata(name, value)
+        if hasattr(variable, "set_metadata"):  # 0.12+; plain assignment is deprecated there
+            # keywords: 0.12.0's set_metadata takes a dict or keywords, not (name, value)
+            cast(Any, variable).set_metadata(**{name: value})
         else:
             setattr(variable, name, value)
 

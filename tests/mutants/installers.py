@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from spec.target import Path
 from spec.targets.reference import ReferenceTarget
-from tests.mutants import flatten_bugs
+from tests.mutants import flatten_bugs, user_bugs
 from tests.mutants.helpers import (
     MISSING,
     around,
@@ -1615,6 +1615,49 @@ MUTANTS: tuple[Mutant, ...] = (
         "split silently drops leaves deeper than 64 levels or beyond the 512th",
         "ROB-1 ROB-2 ROB-3",
         _SizeCapped,
+    ),
+    # user-written classes
+    _m(
+        "bookkeeping_through_setattr_at_construction",
+        "constructing a Module stores its object state through the class's own __setattr__",
+        "USER-1",
+        user_bugs.bookkeeping_through_setattr_at_construction,
+    ),
+    _m(
+        "bookkeeping_through_setattr_in_create_empty",
+        "merge / clone / unflatten store a rebuilt node's object state through its __setattr__",
+        "USER-1",
+        user_bugs.bookkeeping_through_setattr_in_create_empty,
+    ),
+    _m(
+        "bookkeeping_through_setattr_in_clone",
+        "clone resets every new node's object state through its __setattr__",
+        "USER-1",
+        user_bugs.bookkeeping_through_setattr_in_clone,
+    ),
+    _m(
+        "bookkeeping_through_setattr_in_update",
+        "update resets every node's object state through its __setattr__",
+        "USER-1",
+        user_bugs.bookkeeping_through_setattr_in_update,
+    ),
+    _m(
+        "bookkeeping_through_setattr_in_pop",
+        "pop resets every node's object state through its __setattr__",
+        "USER-1",
+        user_bugs.bookkeeping_through_setattr_in_pop,
+    ),
+    _m(
+        "pytree_keyword_rejected",
+        "Module.__init_subclass__ takes no keyword: experimental_pytree=True raises TypeError",
+        "USER-2",
+        user_bugs.pytree_keyword_rejected,
+    ),
+    _m(
+        "pytree_keyword_ignored",
+        "experimental_pytree=True is accepted but the class is not registered with jax",
+        "USER-2",
+        user_bugs.pytree_keyword_ignored,
     ),
 )
 """Every hand-written mutant, in catalogue order."""

@@ -193,3 +193,26 @@ def test_env_runner_builds_a_missing_environment(tmp_path: Path) -> None:
     runner = bisect_cmd.EnvRunner("UCTX-6", envs=tmp_path, profile="dev", source=ROOT, call=call)
     assert runner("0.10.5") == "error"
     assert calls[0][3:6] == ["env", "flax==0.10.5", str(tmp_path / "flax-0.10.5")]
+
+
+# --- CI ----------------------------------------------------------------------------------------------
+
+
+def test_python_ends_skips_a_missing_interpreter_without_failing(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYENV_ROOT": str(tmp_path), "PYTHON_ENDS": "3.98:0.4.38 3.99:"}
+    out = subprocess.run(["bash", str(ROOT / ".ci" / "python-ends.sh")], env=env, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "skipped: Python 3.98 not found" in out.stdout and "skipped: Python 3.99 not found" in out.stdout
+
+
+def test_ci_checks_the_seed_era_and_the_newest_column_only() -> None:
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'NNXSPEC_FRESH_VERSIONS="0.10.3 0.12.12"' in run and "python-ends.sh" in run
+    matrix = (ROOT / ".ci" / "matrix.sh").read_text(encoding="utf-8")
+    for release in MATRIX:
+        assert release in matrix
+        assert (ROOT / "spec" / "targets" / "expectations" / f"flax-{release}.toml").is_file()

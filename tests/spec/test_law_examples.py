@@ -17,6 +17,7 @@ test fails when a law has no example of either kind, so a new law needs both.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -164,6 +165,59 @@ class InsertionOrderToy(ReferenceTarget):
         return (gd, *out)
 
 
+class PopRemembersToy(ReferenceTarget):
+    """pop keeps a record of the keys it removed in an attribute of the node (as flax 0.11 kept
+    them in ``_pytree__nodes``)."""
+
+    name = "toy-pop-remembers"
+
+    def pop(self, x: object, *filters: object) -> object:
+        before = {k for k, _ in self.inspect(x).entries}
+        result = super().pop(x, *filters)
+        removed = before - {k for k, _ in self.inspect(x).entries}
+        if removed:
+            x._popped = tuple(sorted(map(str, removed)))  # type: ignore[attr-defined]
+        return result
+
+
+class CachedPartialToy(ReferenceTarget):
+    """Declares cached_partial: ``jit(f)`` runs ``f`` under ``jax.jit`` between a split and an
+    update of its arguments, and ``cached_partial`` binds the nodes to it."""
+
+    name = "toy-cached-partial"
+    capabilities = ReferenceTarget.capabilities | {Capability.CACHED_PARTIAL}
+
+    def jit(self, fn: Callable[..., object]) -> Callable[..., object]:
+        import jax
+
+        nnx = self.nnx
+
+        def pure(gd: object, state: object) -> object:
+            nodes = nnx.merge(gd, state)
+            fn(*nodes)
+            return nnx.state(nodes)
+
+        jitted = jax.jit(pure, static_argnums=0)
+
+        def call(*nodes: object) -> None:
+            gd, state = nnx.split(nodes)
+            nnx.update(nodes, jitted(gd, state))
+
+        return call
+
+    def cached_partial(self, fn: Callable[..., object], *nodes: object) -> Callable[..., object]:
+        return functools.partial(fn, *nodes)
+
+
+class CachedPartialOnCloneToy(CachedPartialToy):
+    """cached_partial binds clones of the nodes: the calls never reach the graph it was given."""
+
+    name = "toy-cached-partial-on-clone"
+
+    def cached_partial(self, fn: Callable[..., object], *nodes: object) -> Callable[..., object]:
+        return functools.partial(fn, *(self.clone(n) for n in nodes))
+
+
 def _dict_keys(add: bool) -> Callable[[Patcher], None]:
     """An ``update_graph`` patch: a leaf at a key a plain dict lacks is added to the dict as a
     new Variable (``add``), or silently dropped (the broken toy)."""
@@ -214,6 +268,9 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "flat_state_by_position": (FlatStateByPositionToy, None),
     "shared_metadata": (SharedMetadataToy, None),
     "insertion_order": (InsertionOrderToy, None),
+    "pop_remembers": (PopRemembersToy, None),
+    "cached_partial": (CachedPartialToy, None),
+    "cached_partial_on_clone": (CachedPartialOnCloneToy, None),
 }
 """Toy name -> (adapter class, patches installed while it is used)."""
 

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -225,6 +225,10 @@ def test_tokens_and_state_follow_the_oracle(flax_target: Target, name: str) -> N
     x = _build(t, name)
     m = observe(t, x)
     tokens, flat = semantics.flatten(m)
+    if parse_version(cast(Any, t).version) < (0, 10, 2):
+        # flax 0.10.0 - 0.10.1 keep no Variable metadata in the GraphDef (a genuine divergence,
+        # triaged in their expectation files): compare the rest
+        tokens = tuple((*tok[:4], ()) if tok[0] == "variable" else tok for tok in tokens)
     assert t.graphdef_tokens(t.graphdef(x)) == tokens
     assert flat_models(t, t.state(x)) == flat
     gd, s = t.split(x)

@@ -33,7 +33,7 @@ from tests.mutants.catalogue import MUTANTS  # noqa: E402
 
 PASS_TARGETS = {"ST-5": "toy:live_state", "RT-6": "toy:live_reuse", "CALL-3": "toy:live_reuse",
                 "CALL-4": "toy:live_reuse", "UPD-8": "toy:mutable_dicts", "POP-4": "toy:mutable_dicts",
-                "FS-1": "toy:flat_state", "FS-2": "toy:flat_state"}
+                "FS-1": "toy:flat_state", "FS-2": "toy:flat_state", "JIT-4": "toy:cached_partial"}
 FAIL_TARGETS = {
     "RT-1": ["mutant:forget_noderef"], "RT-3": ["mutant:forget_noderef"], "PT-3": ["mutant:forget_noderef"],
     "STAT-2": ["mutant:forget_noderef"], "JIT-1": ["mutant:forget_noderef"], "BE-1": ["mutant:forget_noderef"],
@@ -56,6 +56,7 @@ FAIL_TARGETS = {
     "UPD-8": ["toy:dict_keys_dropped"], "POP-4": ["toy:mutable_dicts_pop_keeps"],
     "FS-1": ["toy:flat_state_by_position"], "FS-2": ["toy:flat_state_by_position"],
     "MD-1": ["toy:shared_metadata"], "MD-2": ["toy:insertion_order"],
+    "GD-5": ["toy:pop_remembers"], "JIT-4": ["toy:cached_partial_on_clone"],
 }
 SCALES = {"ROB-1": 0.01, "ROB-2": 0.02, "ROB-3": 0.01, "ROB-4": 0.01, "ROB-5": 0.01, "ROB-7": 0.01}
 
