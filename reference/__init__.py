@@ -81,6 +81,8 @@ from reference._variables import RngKey as RngKey
 from reference._variables import RngState as RngState
 from reference._variables import Variable as Variable
 from reference._variables import VariableState as VariableState
+from reference._variables import is_node_leaf as is_node_leaf
+from reference._variables import is_state_leaf as is_state_leaf
 
 __version__ = "0.1.0"
 
@@ -145,8 +147,10 @@ __all__ = [
     "graphdef",
     "is_graph_node",
     "is_node",
+    "is_node_leaf",
     "is_node_type",
     "is_pytree_node",
+    "is_state_leaf",
     "iter_graph",
     "merge",
     "merge_context",

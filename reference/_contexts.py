@@ -20,6 +20,12 @@
 dropped when a round completes (after (4)) and when the context exits, also by an
 exception; a closed context raises ``ContextError`` on use. After a completed round
 a new round may start with a new outer split.
+
+After exit, as in the seed, a context no longer has its maps: ``UpdateContext`` loses
+``ref_index`` and ``index_ref``, ``SplitContext`` its ``ref_index`` and ``ctxtag``,
+``MergeContext`` its ``index_ref`` and ``ctxtag`` (``hasattr`` is False), so nothing it
+referenced is kept alive by it. [Deviation D-11] a later call raises ``ContextError``
+(the seed raised ``AttributeError``).
 """
 
 from __future__ import annotations
@@ -72,11 +78,16 @@ class UpdateContext:
 
     __slots__ = ("_closed", "_step", "index_ref", "ref_index", "tag")
 
-    def __init__(self, tag: str) -> None:
+    def __init__(
+        self,
+        tag: str,
+        ref_index: RefMap[Any, int] | None = None,
+        index_ref: dict[int, Any] | None = None,
+    ) -> None:
         self.tag = tag
-        self.ref_index: RefMap[Any, int] | None = None
-        self.index_ref: dict[int, Any] | None = None
-        self._step = _FRESH
+        self.ref_index = ref_index
+        self.index_ref = index_ref
+        self._step = _FRESH if ref_index is None else _SPLIT_OUT if index_ref is None else _MERGED_IN
         self._closed = False
 
     def __hash__(self) -> int:
@@ -123,9 +134,9 @@ class UpdateContext:
             self.index_ref, self._step = index_ref, _MERGED_IN
 
     def close(self) -> None:
-        """Drop the reference maps; later calls raise ``ContextError``."""
-        self.ref_index = self.index_ref = None
+        """Remove the reference maps (as the seed's exit does); later calls raise ``ContextError``."""
         self._closed = True
+        del self.ref_index, self.index_ref
 
     @overload
     def split(self, node: A, /) -> tuple[GraphDef[A], GraphState]: ...
@@ -259,9 +270,16 @@ class SplitContext:
 
     __slots__ = ("ctxtag", "ref_index")
 
+    ctxtag: str | None
+    ref_index: RefMap[Any, int]
+
     def __init__(self, ctxtag: str | None, ref_index: RefMap[Any, int]) -> None:
         self.ctxtag = ctxtag
-        self.ref_index: RefMap[Any, int] | None = ref_index
+        self.ref_index = ref_index
+
+    def close(self) -> None:
+        """Remove the map and the tag (the seed's exit); later splits raise ``ContextError``."""
+        del self.ref_index, self.ctxtag
 
     @overload
     def split(self, node: A, /) -> tuple[GraphDef[A], GraphState]: ...
@@ -283,15 +301,17 @@ class SplitContext:
         self, node: A, *filters: Filter
     ) -> tuple[GraphDef[A], Unpack[tuple[GraphState, ...]]]:
         """Split ``node``; objects seen by earlier splits of this context become NodeRefs."""
-        if self.ref_index is None:
+        try:
+            ref_index, ctxtag = self.ref_index, self.ctxtag
+        except AttributeError:
             raise ContextError(
                 "split on a closed split context", None, "expected an active split_context"
-            )
-        ctx = current_update_context(self.ctxtag) if self.ctxtag is not None else None
-        graphdef, state = flatten_graph(node, self.ref_index)
+            ) from None
+        ctx = current_update_context(ctxtag) if ctxtag is not None else None
+        graphdef, state = flatten_graph(node, ref_index)
         states = _states(state, filters, exhaustive=True)
         if ctx is not None and ctx.index_ref is not None and type(graphdef) is NodeDef:
-            graphdef = with_index_mapping(graphdef, compose_mapping(ctx.index_ref, self.ref_index))
+            graphdef = with_index_mapping(graphdef, compose_mapping(ctx.index_ref, ref_index))
         return (graphdef, *states)
 
 
@@ -303,10 +323,10 @@ def split_context(ctxtag: str | None = None) -> Iterator[SplitContext]:
     try:
         yield ctx
         if ctxtag is not None:
-            current_update_context(ctxtag).flatten_end(ctx.ref_index)  # type: ignore[arg-type]
+            current_update_context(ctxtag).flatten_end(ctx.ref_index)
     finally:
         GRAPH_CONTEXT.ref_index_stack.pop()
-        ctx.ref_index = None
+        ctx.close()
 
 
 class MergeContext:
@@ -314,27 +334,37 @@ class MergeContext:
 
     __slots__ = ("ctxtag", "index_ref", "outer")
 
+    ctxtag: str | None
+    index_ref: dict[int, Any]
+    outer: bool
+
     def __init__(self, ctxtag: str | None, index_ref: dict[int, Any]) -> None:
         self.ctxtag = ctxtag
-        self.index_ref: dict[int, Any] | None = index_ref
+        self.index_ref = index_ref
         self.outer = False  # did a merge reuse outer objects (step 4)?
+
+    def close(self) -> None:
+        """Remove the map and the tag (the seed's exit); later merges raise ``ContextError``."""
+        del self.index_ref, self.ctxtag, self.outer
 
     def merge(
         self, graphdef: GraphDef[A], state: Mapping[Any, Any], /, *states: Mapping[Any, Any]
     ) -> A:
         """Merge; a NodeRef GraphDef returns the object an earlier merge built."""
-        if self.index_ref is None:
+        try:
+            index_ref, ctxtag = self.index_ref, self.ctxtag
+        except AttributeError:
             raise ContextError(
                 "merge on a closed merge context", None, "expected an active merge_context"
-            )
-        ctx = current_update_context(self.ctxtag) if self.ctxtag is not None else None
+            ) from None
+        ctx = current_update_context(ctxtag) if ctxtag is not None else None
         cache = None
         if ctx is not None and type(graphdef) is NodeDef and graphdef.index_mapping is not None:
             if ctx.ref_index is None:
                 raise ctx._fail("merge")
             cache = compose_mapping_reversed(ctx.ref_index, graphdef.index_mapping)
             self.outer = True
-        node: A = unflatten_graph(graphdef, State.merge(state, *states), self.index_ref, cache)  # type: ignore[arg-type]
+        node: A = unflatten_graph(graphdef, State.merge(state, *states), index_ref, cache)  # type: ignore[arg-type]
         return node
 
 
@@ -346,7 +376,7 @@ def merge_context(ctxtag: str | None = None) -> Iterator[MergeContext]:
     try:
         yield ctx
         if ctxtag is not None:
-            current_update_context(ctxtag).unflatten_end(ctx.index_ref, outer=ctx.outer)  # type: ignore[arg-type]
+            current_update_context(ctxtag).unflatten_end(ctx.index_ref, outer=ctx.outer)
     finally:
         GRAPH_CONTEXT.index_ref_stack.pop()
-        ctx.index_ref = None
+        ctx.close()

@@ -68,7 +68,7 @@ class Object:
         )
         TRUSTED_KEYS.add(cls)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
         graphdef, state = flatten_graph(self)
         return unflatten_graph(copy.deepcopy(graphdef, memo), copy.deepcopy(state, memo))
 

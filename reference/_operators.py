@@ -8,6 +8,7 @@ in place, jax values are replaced).
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -154,3 +155,78 @@ class ValueOperators:
 
     def __invert__(self) -> Any:
         return ~self.value
+
+    def __ifloordiv__(self, other: Any) -> Self:
+        return self._inplace(operator.ifloordiv, other)
+
+    def __imod__(self, other: Any) -> Self:
+        return self._inplace(operator.imod, other)
+
+    def __ipow__(self, other: Any) -> Self:
+        return self._inplace(operator.ipow, other)
+
+    def __divmod__(self, other: Any) -> Any:
+        return self._binary(divmod, other)
+
+    def __rdivmod__(self, other: Any) -> Any:
+        return self._reflected(divmod, other)
+
+    def __lshift__(self, other: Any) -> Any:
+        return self._binary(operator.lshift, other)
+
+    def __rlshift__(self, other: Any) -> Any:
+        return self._reflected(operator.lshift, other)
+
+    def __ilshift__(self, other: Any) -> Self:
+        return self._inplace(operator.ilshift, other)
+
+    def __rshift__(self, other: Any) -> Any:
+        return self._binary(operator.rshift, other)
+
+    def __rrshift__(self, other: Any) -> Any:
+        return self._reflected(operator.rshift, other)
+
+    def __irshift__(self, other: Any) -> Self:
+        return self._inplace(operator.irshift, other)
+
+    def __rand__(self, other: Any) -> Any:
+        return self._reflected(operator.and_, other)
+
+    def __iand__(self, other: Any) -> Self:
+        return self._inplace(operator.iand, other)
+
+    def __ror__(self, other: Any) -> Any:
+        return self._reflected(operator.or_, other)
+
+    def __ior__(self, other: Any) -> Self:
+        return self._inplace(operator.ior, other)
+
+    def __rxor__(self, other: Any) -> Any:
+        return self._reflected(operator.xor, other)
+
+    def __ixor__(self, other: Any) -> Self:
+        return self._inplace(operator.ixor, other)
+
+    def __complex__(self) -> complex:
+        return complex(self.value)
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __index__(self) -> int:
+        return operator.index(self.value)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return round(self.value, ndigits)
+
+    def __trunc__(self) -> Any:
+        return math.trunc(self.value)
+
+    def __floor__(self) -> Any:
+        return math.floor(self.value)
+
+    def __ceil__(self) -> Any:
+        return math.ceil(self.value)

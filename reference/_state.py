@@ -15,7 +15,7 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 from reference._filters import Bucketer, Filter, check_filter_order, to_predicate
@@ -26,10 +26,16 @@ from reference._nested import (
     iter_flat,
     merge_nested,
     partition,
+    raw_of,
     state_repr,
 )
-from reference._typing import Key, PathParts
-from reference.errors import InvalidKeyError, NonExhaustiveFiltersError, StateStructureError
+from reference._typing import MISSING, Key, PathParts
+from reference.errors import (
+    InvalidKeyError,
+    NonExhaustiveFiltersError,
+    StateStructureError,
+    UnknownKeyError,
+)
 
 K = TypeVar("K", bound=Key)
 V = TypeVar("V")
@@ -165,11 +171,40 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         pairs = flat_state.items() if isinstance(flat_state, Mapping) else flat_state
         return State._wrap(from_flat(pairs))
 
-    def to_pure_dict(self) -> dict[Key, Any]:
-        """Return a nested dict of the leaves' values (``leaf.value`` where present)."""
-        return from_flat(
-            (path, getattr(leaf, "value", leaf)) for path, leaf in iter_flat(self._mapping)
-        )
+    def map(self, f: Callable[[PathParts, V], Any]) -> State[Key, Any]:
+        """Return a new State with ``f(path, leaf)`` at each leaf's path (same order)."""
+        return State._wrap(from_flat((path, f(path, leaf)) for path, leaf in iter_flat(self._mapping)))
+
+    def to_pure_dict(self, extract_fn: Callable[[Any], Any] | None = None) -> dict[Key, Any]:
+        """Return a nested dict of ``extract_fn(leaf)`` (default: ``leaf.value`` where present)."""
+        extract = _leaf_value if extract_fn is None else extract_fn
+        return from_flat((path, extract(leaf)) for path, leaf in iter_flat(self._mapping))
+
+    def replace_by_pure_dict(
+        self, pure_dict: Mapping[Any, Any], replace_fn: Callable[[V, Any], V] | None = None
+    ) -> None:
+        """Replace, in place, the leaf at each path of ``pure_dict`` by ``replace_fn(leaf, value)``
+        (default: ``leaf.replace(value)`` where the leaf has ``replace``, else ``value``).
+
+        A key of ``pure_dict`` names the state's key equal to it or, for a string that spells an
+        integer (as checkpoint formats write list indices), that integer. Paths the pure dict
+        leaves out keep their leaves.
+
+        [Deviation D-20] a key is matched as it is before it is read as an integer (the seed
+        converted every key with ``int()``, so a state key ``'0'`` could not be matched and a
+        float key ``1.5`` matched ``1``), every path is checked and every new leaf computed
+        before the first write, and leaves are replaced inside their nested dicts (subtree
+        views see them; the seed rebuilt the top-level subtrees).
+
+        Raises:
+            UnknownKeyError: a path of ``pure_dict`` is not the path of a leaf of the state
+                (a ``ValueError``, as in the seed).
+        """
+        replace = _replace_leaf if replace_fn is None else replace_fn
+        places = [(*_locate(self._mapping, path), value) for path, value in iter_flat(pure_dict)]
+        writes = [(parent, key, replace(parent[key], value)) for parent, key, value in places]
+        for parent, key, new in writes:
+            parent[key] = new
 
     # --- filtering -------------------------------------------------------------
 
@@ -213,11 +248,56 @@ class State(MutableMapping[K, Any], Generic[K, V]):
         return self if not other else State.merge(self, other)
 
     def __sub__(self, other: Mapping[K, Any]) -> State[K, Any]:
+        if not other:
+            return self
         drop = {path for path, _ in iter_flat(other)}
         return State._wrap(from_flat((p, x) for p, x in iter_flat(self._mapping) if p not in drop))
 
     def __repr__(self) -> str:
         return state_repr(self._mapping)
+
+
+def _leaf_value(leaf: Any) -> Any:
+    return leaf.value if hasattr(leaf, "value") else leaf
+
+
+def _replace_leaf(leaf: Any, value: Any) -> Any:
+    return leaf.replace(value) if hasattr(leaf, "replace") else value
+
+
+def _as_int(key: object) -> object:
+    if type(key) is str:
+        try:
+            return int(key)
+        except ValueError:
+            pass
+    return MISSING
+
+
+def _locate(mapping: dict[Any, Any], path: PathParts) -> tuple[MutableMapping[Any, Any], Any]:
+    """Return the dict holding the leaf at ``path`` (keys matched as ``replace_by_pure_dict``
+    says) and the leaf's own key there."""
+    level: Mapping[Any, Any] = mapping
+    found: list[Any] = []
+    for depth, key in enumerate(path):
+        real = key if key in level else _as_int(key)
+        if real is MISSING or real not in level:
+            raise UnknownKeyError(
+                f"{key!r} of the pure dict", (*found, key), "expected a key of the state"
+            )
+        found.append(real)
+        value = level[real]
+        last = depth == len(path) - 1
+        if is_subtree(value) == last:
+            raise UnknownKeyError(
+                f"{key!r} of the pure dict",
+                tuple(found),
+                "the state has a subtree there" if last else "the state has a leaf there",
+                "a pure dict holds the same paths as the state's leaves",
+            )
+        if not last:
+            level = raw_of(value)
+    return level, found[-1]  # type: ignore[return-value]  # a State's subtrees are dicts
 
 
 def split_mapping(

@@ -47,8 +47,24 @@ class Variable(ValueOperators, Generic[A]):
 
     def __init__(self, value: A, **metadata: Any) -> None:
         self.__dict__.update(metadata)
-        hook = metadata.get("on_create_value")
-        self.raw_value = hook(self, value) if hook is not None else value
+        self.raw_value = self.create_value(value)
+
+    def create_value(self, value: A) -> A:
+        """Return ``value`` passed through the ``on_create_value`` metadata hook, if any."""
+        hook = self.__dict__.get("on_create_value")
+        return value if hook is None else hook(self, value)
+
+    def add_axis(self, axis_index: int, axis_name: str | None) -> None:
+        """Call the ``on_add_axis`` metadata hook, if any (transforms that add an axis)."""
+        hook = self.__dict__.get("on_add_axis")
+        if hook is not None:
+            hook(self, axis_index, axis_name)
+
+    def remove_axis(self, axis_index: int, axis_name: str | None) -> None:
+        """Call the ``on_remove_axis`` metadata hook, if any (transforms that remove an axis)."""
+        hook = self.__dict__.get("on_remove_axis")
+        if hook is not None:
+            hook(self, axis_index, axis_name)
 
     # --- value and metadata ------------------------------------------------
 
@@ -99,10 +115,10 @@ class Variable(ValueOperators, Generic[A]):
         state.__dict__.update(self.__dict__)
         return state
 
-    def update_from_state(self, state: VariableState[A]) -> None:
-        """Take the value and a copy of the metadata of ``state`` (the type is kept)."""
-        self.raw_value = state.value
-        self.__dict__ = dict(state.__dict__)
+    def update_from_state(self, variable_state: VariableState[A]) -> None:
+        """Take the value and a copy of the metadata of ``variable_state`` (the type is kept)."""
+        self.raw_value = variable_state.value
+        self.__dict__ = dict(variable_state.__dict__)
 
     def copy_from(self, other: Variable[A]) -> None:
         """Copy the value and metadata of a Variable of the same type into this one."""
@@ -214,9 +230,7 @@ class RngState(Variable[A]):
     """
 
     __slots__ = ()
-
-    def __init__(self, value: A, *, tag: str, **metadata: Any) -> None:
-        super().__init__(value, tag=tag, **metadata)
+    tag: str  # a metadata entry, set by the keyword ``tag=`` (as in the seed, not required)
 
 
 class RngKey(RngState[A]):
@@ -242,7 +256,7 @@ class VariableState(Generic[A]):
     type: builtins.type[Variable[A]]
     value: A
 
-    def __init__(self, type: builtins.type[Variable[A]], value: A, /, **metadata: Any) -> None:
+    def __init__(self, type: builtins.type[Variable[A]], value: A, **metadata: Any) -> None:
         self.type = type
         self.value = value
         self.__dict__.update(metadata)
@@ -259,6 +273,18 @@ class VariableState(Generic[A]):
 
         def __getattr__(self, name: str) -> Any: ...
         def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def add_axis(self, axis_index: int, axis_name: str | None) -> None:
+        """Call the ``on_add_axis`` metadata hook, if any."""
+        hook = self.__dict__.get("on_add_axis")
+        if hook is not None:
+            hook(self, axis_index, axis_name)
+
+    def remove_axis(self, axis_index: int, axis_name: str | None) -> None:
+        """Call the ``on_remove_axis`` metadata hook, if any."""
+        hook = self.__dict__.get("on_remove_axis")
+        if hook is not None:
+            hook(self, axis_index, axis_name)
 
     def replace(self, value: A) -> VariableState[A]:
         """Return a VariableState of the same type with ``value`` and copied metadata."""
@@ -278,6 +304,16 @@ class VariableState(Generic[A]):
     def __repr__(self) -> str:
         fields = "".join(f", {k}={v!r}" for k, v in self.__dict__.items())
         return f"VariableState(type={self.type.__name__}, value={self.value!r}{fields})"
+
+
+def is_state_leaf(x: object) -> bool:
+    """Is ``x`` a leaf of a graph state (a VariableState)?"""
+    return isinstance(x, VariableState)
+
+
+def is_node_leaf(x: object) -> bool:
+    """Is ``x`` a leaf of a graph node (a Variable)?"""
+    return isinstance(x, Variable)
 
 
 def _state_flatten_with_keys(

@@ -38,6 +38,8 @@ from typing import Literal, Union
 
 import numpy as np
 
+from spec.model import Key as Key
+from spec.model import MetaValue as MetaValue
 from spec.zoo import STYLES
 
 __all__ = [
@@ -63,8 +65,6 @@ __all__ = [
     "variable_value",
 ]
 
-Key = Union[str, int]
-MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
 
 NodeKind = Literal["module", "container", "nnx_list", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
 GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list"})
@@ -467,10 +467,14 @@ def _var_from_data(d: JSON) -> VarSpec:
     for item in _as_list(obj.get("metadata", []), "metadata"):
         name, value = _as_list(item, "a metadata item")
         meta.append((str(name), _meta_from_data(value)))
-    shape = tuple(int(s) for s in _as_list(obj.get("shape", []), "shape") if isinstance(s, int))
+    dims = _as_list(obj.get("shape", []), "shape")
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in dims):
+        raise BlueprintError(f"invalid blueprint JSON: a variable's shape must be a list of sizes, found {dims!r}")
     seed = obj.get("seed", 0)
-    return VarSpec(type=str(obj.get("type")), shape=shape, dtype=str(obj.get("dtype")),
-                   seed=seed if isinstance(seed, int) else 0, metadata=tuple(meta))
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise BlueprintError(f"invalid blueprint JSON: a variable's seed must be an integer, found {seed!r}")
+    return VarSpec(type=str(obj.get("type")), shape=tuple(int(s) for s in dims if isinstance(s, int)),
+                   dtype=str(obj.get("dtype")), seed=seed, metadata=tuple(meta))
 
 
 def from_data(d: JSON) -> Blueprint:

@@ -19,7 +19,6 @@ import dataclasses
 import numpy as np
 
 from spec import incidents, zoo
-from spec._gc import paused_gc
 from spec.blueprint import (
     Blueprint,
     Edge,
@@ -73,7 +72,6 @@ def build(t: Target, bp: Blueprint, *, variable_type: str | None = None,
         raise
 
 
-@paused_gc
 def _build(t: Target, bp: Blueprint, variable_type: str | None, reversed_metadata: bool) -> Built:
     specs = bp.variables if variable_type is None else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
     if reversed_metadata:
@@ -130,7 +128,6 @@ def type_name(kind: str, keys: tuple[object, ...], style: str = "") -> str:
     return prefix + "_".join(str(k) for k in keys)
 
 
-@paused_gc
 def blueprint_model(bp: Blueprint) -> Model:
     """Return the model every target must observe after ``build(t, bp)`` (no target needed).
 

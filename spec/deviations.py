@@ -210,7 +210,9 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "Out-of-order calls (two outer splits, a merge before any split, a second inner merge, "
             "an outer merge without index_mapping) raise ContextError; the reference maps are "
             "dropped after the outer merge (4) and on exit, also by exception; a closed context "
-            "raises ContextError. After a completed round a new round may start."
+            "raises ContextError (the seed: AttributeError, as exit deletes the maps). After a "
+            "completed round a new round may start. As in the seed, exit deletes the maps "
+            "(ref_index, index_ref) and the split / merge contexts' ctxtag: hasattr is False."
         ),
         laws=('UCTX-4', 'UCTX-6', 'ROB-6', 'ROB-12'),
     ),
@@ -333,5 +335,26 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "tree structures whatever the order it was set in."
         ),
         laws=("MD-2",),
+    ),
+    Deviation(
+        id="D-20",
+        title="replace_by_pure_dict matches keys as they are, checks first, writes in place",
+        flax_0_10_3=(
+            "State.replace_by_pure_dict converts every key of the pure dict with int(), so a "
+            "state key '0' (a string) can never be matched and a float key 1.5 matches the key 1; "
+            "it rebuilds the top-level subtrees, so a subtree view taken before keeps the old "
+            "leaves."
+        ),
+        reproducer=(
+            "s = nnx.State({'0': nnx.VariableState(nnx.Param, 1)}); "
+            "s.replace_by_pure_dict({'0': 2})  # ValueError: key in pure_dict not available in state: (0,)"
+        ),
+        reference=(
+            "A key of the pure dict names the state key equal to it, or, if there is none and it "
+            "is a string spelling an integer (checkpoint formats write list indices so), that "
+            "integer; other keys are never converted. Every path is checked and every new leaf "
+            "computed before the first write (an unknown path raises UnknownKeyError, a "
+            "ValueError, naming it), and leaves are replaced inside their nested dicts."
+        ),
     ),
 )

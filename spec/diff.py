@@ -31,7 +31,7 @@ from typing import Union
 
 from spec.blueprint import Key
 from spec.model import path_str
-from spec.semantics.flatten import Cell, spell
+from spec.targets._cells import Cell, spell
 from spec.target import Path, Target, Token
 
 __all__ = ["Difference", "graphdef_diff", "tokens_diff"]

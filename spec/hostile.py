@@ -64,7 +64,7 @@ import numpy as np
 from spec import codec as _codec
 from spec.blueprint import Key
 from spec.filters import FilterSpec
-from spec.model import Model, NodeModel, NodeSlot, StaticSlot, VarModel
+from spec.model import Model, NodeModel, NodeSlot, Path, StaticSlot, VarModel
 from spec.semantics.merge import RawLeaf, StateLeaf
 
 __all__ = [
@@ -104,7 +104,6 @@ __all__ = [
     "static_paths",
 ]
 
-Path = tuple[Key, ...]
 Entry = tuple[Path, StateLeaf]
 
 KeyKind = Literal["fresh", "int", "str", "none", "tuple", "float", "bool", "bytes"]

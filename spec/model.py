@@ -18,23 +18,25 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Literal, Union, cast
 
 import numpy as np
-
-from spec._gc import paused_gc
-from spec.blueprint import Key, MetaValue
 
 if TYPE_CHECKING:
     from spec.target import LeafView, Target
 
 __all__ = [
+    "Key",
+    "MetaValue",
     "Model",
+    "NodeKind",
     "NodeModel",
     "NodeSlot",
+    "Path",
     "Slot",
     "StaticModel",
     "StaticSlot",
+    "Token",
     "VarModel",
     "VarSlot",
     "canonical",
@@ -47,7 +49,17 @@ __all__ = [
     "var_model",
 ]
 
+Key = Union[str, int]
+"""A key of an entry: an attribute name or dict key (``str``), or a sequence position (``int``)."""
 Path = tuple[Key, ...]
+"""A path: the keys from the root to an entry."""
+MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
+"""A Variable metadata value, as plain data."""
+NodeKind = Literal["graph", "pytree"]
+"""A node is a graph node (identity-tracked, mutable) or a pytree container (rebuilt per occurrence)."""
+Token = tuple[Union[str, int, float, bool, tuple[object, ...], None], ...]
+"""One element of a canonical GraphDef token stream (``spec.semantics.flatten`` gives the grammar;
+``Target.graphdef_tokens`` must produce the same)."""
 
 
 def path_str(path: Sequence[Key]) -> str:
@@ -62,7 +74,7 @@ def path_str(path: Sequence[Key]) -> str:
 
 def _plain(value: object) -> MetaValue:
     if value is None or type(value) in (bool, int, float, str):
-        return value  # type: ignore[return-value]  # narrowed by the type() test above
+        return cast(MetaValue, value)  # narrowed by the type() test above
     if isinstance(value, (tuple, list)):
         return tuple(_plain(v) for v in value)
     return repr(value)
@@ -158,7 +170,7 @@ class NodeModel:
     so it takes no part in equality.
     """
 
-    kind: Literal["graph", "pytree"]
+    kind: NodeKind
     type_name: str
     entries: tuple[tuple[Key, Slot], ...]
     positional: bool = dataclasses.field(default=False, compare=False)
@@ -252,7 +264,6 @@ class Model:
         return slot
 
 
-@paused_gc
 def canonical(m: Model) -> Model:
     """Return ``m`` with entries in canonical order and ids renumbered in canonical DFS pre-order.
 
@@ -317,7 +328,6 @@ def observe(t: Target, x: object) -> Model:
     return observe_objects(t, x)[0]
 
 
-@paused_gc
 def observe_objects(t: Target, x: object) -> tuple[Model, list[object], list[object]]:
     """Return the model of ``x`` and the live objects behind its node ids and Variable ids."""
     if t.classify(x) not in ("graph", "pytree"):
@@ -326,7 +336,7 @@ def observe_objects(t: Target, x: object) -> tuple[Model, list[object], list[obj
     var_ids: dict[int, int] = {}
     node_objs: list[object] = []  # also keeps every observed object alive so ids stay unique
     var_objs: list[object] = []
-    raw_nodes: list[tuple[str, str, bool, list[tuple[Key, object]]]] = []
+    raw_nodes: list[tuple[NodeKind, str, bool, list[tuple[Key, object]]]] = []
     variables: list[VarModel] = []
 
     def enter(obj: object) -> int:
@@ -368,7 +378,7 @@ def observe_objects(t: Target, x: object) -> tuple[Model, list[object], list[obj
         else:
             slots[parent, position] = StaticSlot(static_model(value))
     nodes = tuple(
-        NodeModel(kind, type_name, tuple((k, slots[i, p]) for p, (k, _) in enumerate(entries)), positional)  # type: ignore[arg-type]
+        NodeModel(kind, type_name, tuple((k, slots[i, p]) for p, (k, _) in enumerate(entries)), positional)
         for i, (kind, type_name, positional, entries) in enumerate(raw_nodes)
     )
     return Model(nodes, tuple(variables)), node_objs, var_objs

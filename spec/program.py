@@ -1,7 +1,8 @@
 """Mutation programs: sequences of edits to a live graph, as plain data.
 
-The same program runs on live objects through any Target (``run``, eagerly or inside ``jax.jit``
-on tracers) and on models through the oracle (``spec.semantics.program.apply``).  Every edit
+The same program runs on live objects through any Target (``spec.live_program.run``, eagerly
+or inside ``jax.jit`` on tracers) and on models through the oracle
+(``spec.semantics.program.apply``).  Every edit
 addresses a *graph node* by its path from the root (pytree containers are never edited in place)
 and is valid by construction: strategies draw programs by simulating them on the model.
 
@@ -26,12 +27,12 @@ a name: setting index ``len(node)`` appends, setting an existing index replaces 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Protocol, Union
 
 from spec import codec as _codec
 from spec.blueprint import Key, StaticValue, Unhashable, VarSpec
-from spec.target import Target, live_at
+from spec.model import Path
 
 __all__ = [
     "TRANSFORMS",
@@ -45,10 +46,7 @@ __all__ = [
     "SetStatic",
     "TransformValues",
     "describe",
-    "run",
 ]
-
-Path = tuple[Key, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,48 +122,6 @@ TRANSFORMS: dict[str, Callable[[_Array], _Array]] = {
     "negate": lambda x: ~x if _is_bool(x) else -x,
 }
 """Value transforms written with operators only, so they act alike on numpy and on tracers."""
-
-
-def _variables(t: Target, root: object) -> list[object]:
-    """Return every distinct Variable reachable from ``root`` (values are never read, so this
-    works on tracers inside ``jax.jit``)."""
-    seen: set[int] = set()
-    found: list[object] = []
-    stack = [root]
-    while stack:
-        x = stack.pop()
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        what = t.classify(x)
-        if what == "variable":
-            found.append(x)
-        elif what in ("graph", "pytree"):
-            stack.extend(v for _, v in t.inspect(x).entries)
-    return found
-
-
-def run(t: Target, root: object, program: Sequence[Edit]) -> None:
-    """Apply ``program`` to the live graph at ``root`` through ``t``'s plain attribute access."""
-    for edit in program:
-        if isinstance(edit, TransformValues):
-            fn = TRANSFORMS[edit.fn]
-            for v in _variables(t, root):
-                t.set_value(v, fn(t.get_value(v)))  # type: ignore[arg-type]
-            continue
-        node = live_at(t, root, edit.node)
-        if isinstance(edit, SetStatic):
-            t.set_attr(node, edit.key, t.new_static(edit.value))
-        elif isinstance(edit, AddVariable):
-            t.set_attr(node, edit.key, t.new_variable(edit.variable))
-        elif isinstance(edit, AddNode):
-            t.set_attr(node, edit.key, t.new_graph_node("module"))
-        elif isinstance(edit, DeleteAttr):
-            t.del_attr(node, edit.key)
-        elif isinstance(edit, Alias):
-            t.set_attr(node, edit.key, live_at(t, root, edit.source))
-        elif isinstance(edit, PointToAncestor):
-            t.set_attr(node, edit.key, live_at(t, root, edit.node[: len(edit.node) - edit.levels]))
 
 
 def describe(edit: Edit) -> str:

@@ -30,6 +30,9 @@ import numpy as np
 
 from spec.blueprint import Key, MetaValue, StaticValue, VarSpec
 from spec.filters import FilterSpec
+from spec.model import Path as Path
+from spec.model import Token as Token
+from spec.surface.check import Omission
 
 __all__ = [
     "Capability",
@@ -41,11 +44,9 @@ __all__ = [
     "Token",
     "live_at",
     "resolve_target",
+    "target_spec",
 ]
 
-Path = tuple[Key, ...]
-Token = tuple[str | int | float | bool | tuple[object, ...] | None, ...]
-"""One element of a canonical GraphDef token stream (see ``Target.graphdef_tokens``)."""
 
 
 class Capability:
@@ -153,6 +154,16 @@ class Target(abc.ABC):
     name: str = "target"
     version: str = "unknown"
     capabilities: frozenset[str] = frozenset()
+    surface: str | None = None
+    """The public-surface inventory this target claims (``flax-0.10.3``: a file under
+    ``spec/surface``), or None; ``nnxspec surface --target`` checks the claim."""
+    surface_omissions: Sequence[Omission] = ()
+    """Inventory entries this target leaves out on purpose, each with its reason."""
+
+    def surface_namespace(self, prefix: str) -> object:
+        """Return the live namespace that stands for inventory namespace ``prefix`` (``nnx``,
+        ``nnx.graph`` ...); called only when ``surface`` is set."""
+        raise NotImplementedError(f"{self.name} claims no public surface")
 
     # --- Building --------------------------------------------------------------------------
 
@@ -396,9 +407,11 @@ BUILTIN_TARGETS: dict[str, str] = {
 def _load(spec: str) -> object:
     module_name, _, attr = spec.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        module = _import(module_name)
     except ImportError as e:
         raise TargetError(f"cannot import target module {module_name!r}: {e}") from e
+    except Exception as e:
+        raise TargetError(f"importing target module {module_name!r} failed: {type(e).__name__}: {e}") from e
     obj: object = module
     for part in attr.split(".") if attr else ():
         try:
@@ -406,6 +419,23 @@ def _load(spec: str) -> object:
         except AttributeError as e:
             raise TargetError(f"module {module_name!r} has no attribute {attr!r}") from e
     return obj
+
+
+def _import(module_name: str) -> object:
+    """Import ``module_name``; if its top package is missing, retry with the current directory
+    first on ``sys.path``, as ``python -m`` has it."""
+    import os
+    import sys
+
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        here = os.getcwd()
+        if e.name != module_name.partition(".")[0] or here in sys.path or "" in sys.path:
+            raise
+        sys.path.insert(0, here)
+        importlib.invalidate_caches()
+        return importlib.import_module(module_name)
 
 
 def _entry_point(name: str) -> str | None:
@@ -433,18 +463,49 @@ def live_at(t: Target, root: object, path: Sequence[Key]) -> object:
 
 def resolve_target(name: str) -> Target:
     """Return the target called ``name``: a built-in name, an ``nnxspec.targets`` entry point,
-    or ``module:attr`` naming a Target subclass, instance or zero-argument factory."""
+    or ``module:attr`` naming a Target subclass, instance or zero-argument factory.
+
+    ``module`` is imported as ``python -m`` would: when it is not importable as is, the current
+    directory is tried (so an adapter next to the user is found without PYTHONPATH).  Every
+    failure is a ``TargetError`` whose message says, in one line, what is missing.
+    """
+    spec = target_spec(name)
+    obj = _load(spec)
+    if isinstance(obj, Target):
+        return obj
+    if isinstance(obj, type) and not issubclass(obj, Target):
+        raise TargetError(f"{spec!r} is the class {obj.__name__}, which is not a subclass of "
+                          "spec.target.Target (subclass spec.targets.NNXTarget for an NNX-shaped API)")
+    if not callable(obj):
+        raise TargetError(f"{spec!r} is a {type(obj).__name__}, not a Target subclass, instance or factory")
+    missing = sorted(getattr(obj, "__abstractmethods__", ()))
+    if missing:
+        raise TargetError(f"{spec!r} lacks the Target members {', '.join(missing)}")
+    try:
+        made = obj()
+    except TargetError:
+        raise
+    except Exception as e:
+        raise TargetError(f"{spec}() failed: {type(e).__name__}: {e}{_constructor_hint(obj, e)}") from e
+    if isinstance(made, Target):
+        return made
+    raise TargetError(f"{spec}() returned a {type(made).__name__}, not a spec.target.Target")
+
+
+def target_spec(name: str) -> str:
+    """Return the ``module:attr`` that target ``name`` resolves to, without importing it;
+    TargetError for a name that is none of a built-in, an entry point, ``module:attr``."""
     spec = BUILTIN_TARGETS.get(name) or _entry_point(name) or (name if ":" in name else None)
     if spec is None:
         known = ", ".join(sorted(BUILTIN_TARGETS))
         raise TargetError(
             f"unknown target {name!r}: not a built-in ({known}), not an 'nnxspec.targets' entry "
             "point, and not of the form 'module:attr'")
-    obj = _load(spec)
-    if isinstance(obj, Target):
-        return obj
-    if callable(obj):
-        made = obj()
-        if isinstance(made, Target):
-            return made
-    raise TargetError(f"{spec!r} is not a spec.target.Target, a Target subclass or a factory of one")
+    return spec
+
+
+def _constructor_hint(obj: object, error: Exception) -> str:
+    if isinstance(error, TypeError) and isinstance(obj, type) and "positional argument" in str(error):
+        return (" (an adapter is built with no arguments: give it an __init__(self) that calls "
+                "super().__init__(...) with what the base class needs, e.g. the nnx module)")
+    return ""

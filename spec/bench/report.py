@@ -2,15 +2,15 @@
 
 Derived figures:
 
-* **s+m+u**: the sum of the medians of ``split``, ``merge`` and ``update`` (issue 8's headline).
+* **s+m+u**: the sum of the medians of ``split``, ``merge`` and ``update`` (the headline figure).
 * **per Variable**: a time divided by the graph's state leaves (its distinct Variables).
 * **×first**: a target's time over the first target's, on the same shape and operation (so
   ``×4.0`` in a flax column means flax took four times as long as the first target).
 * **floor**: ``jax.tree_util`` flatten + unflatten of the same state as a nested dict of
   arrays, timed in each target's own environment (its own jax), the floor for any traversal.
 
-The goals of issue 8 are checked for the first target against every other whose label has one
-(``GOALS``): ``s+m+u`` at least that many times faster, within ``FLOOR_GOAL`` of its floor,
+The performance goals are checked for the first target against every other whose label has
+one (``GOALS``): ``s+m+u`` at least that many times faster, within ``FLOOR_GOAL`` of its floor,
 time per Variable flat across the ``wide`` sizes (``SCALING_GOAL``), hashing flat after the
 first call.
 """
@@ -187,7 +187,7 @@ def _floor_cell(mine: float | None, floor: float | None, why: str | None) -> tup
 def _goals(results: Results) -> list[str]:
     names = labels(results)
     first, others = names[0], names[1:]
-    out: list[str] = [f"Goals for **{first}** (issue 8 §2); s+m+u = split + merge + update, "
+    out: list[str] = [f"Goals for **{first}** (the performance goals); s+m+u = split + merge + update, "
                       "medians in µs per call.", ""]
     header = ["shape", "Variables", f"{first} s+m+u"]
     for label in others:

@@ -54,6 +54,7 @@ AREAS: dict[str, str] = {
     "BE": "backends",
     "ERR": "errors",
     "ROB": "robustness",
+    "SURF": "public surface",
     "USER": "user-written classes",
 }
 """Area prefix -> area name, in the order SPEC.md presents them."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from spec import semantics
 from spec.blueprint import VarSpec
+from spec.build import build
 from spec.errors import NotApplicable
 from spec.filters import TypeFilter
 from spec.laws._check import (
@@ -16,6 +17,7 @@ from spec.laws._check import (
 )
 from spec.laws._jit import is_hashable
 from spec.laws._registry import Case, law
+from spec.live_program import run
 from spec.model import NodeSlot, observe
 from spec.target import Capability, Target
 
@@ -72,9 +74,6 @@ def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
     Rationale: over-sensitive graphdefs retrace jit; under-sensitive ones reuse stale compiled code.
     Seed: graph.py NodeDef equality (holds).
     """
-    from spec.build import build
-    from spec.program import run
-
     x = build_case(t, case).root
     y = build(t, case.graph).root
     run(t, y, case.program)

@@ -23,8 +23,9 @@ from spec.laws._check import (
 from spec.laws._jit import is_hashable, jit_static_graphdef
 from spec.laws._protocol import TAG, protocol
 from spec.laws._registry import Case, law
+from spec.live_program import run
 from spec.model import observe, observe_objects
-from spec.program import TransformValues, run
+from spec.program import TransformValues
 from spec.target import Capability, Target
 
 

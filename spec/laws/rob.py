@@ -88,8 +88,9 @@ from spec.laws._hostile import (
 )
 from spec.laws._protocol import TAG
 from spec.laws._registry import Case, law
+from spec.live_program import run
 from spec.model import Model, observe, observe_objects
-from spec.program import SetStatic, TransformValues, run
+from spec.program import SetStatic, TransformValues
 from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
 from spec.target import Capability, Path, Target

@@ -32,8 +32,8 @@ from spec.laws._check import (
 )
 from spec.laws._protocol import TAG, protocol
 from spec.laws._registry import Case, law
+from spec.live_program import run
 from spec.model import observe, observe_objects, path_str
-from spec.program import run
 from spec.target import Capability, Path, Target, live_at
 
 

@@ -117,8 +117,12 @@ TARGETS: dict[str, Target] = {
 }
 
 
+TARGETS["flax"] = TARGETS["flax.nnx"]  # the suite's target name: flax's NNX API, not top-level flax
+
+
 def resolve_target(spec: str) -> Target:
-    """A known target by name, or ``mod[,mod2,...]``: look names up in these modules."""
+    """A known target by name (``flax`` is ``flax.nnx``), or ``mod[,mod2,...]``: look names up in
+    these modules."""
     if spec in TARGETS:
         return TARGETS[spec]
     modules = tuple(m.strip() for m in spec.split(",") if m.strip())
@@ -146,78 +150,12 @@ def contract_names(typings: Path = TYPINGS) -> list[str]:
     return names
 
 
-_PROBE = r"""
-import ast, importlib, importlib.metadata, json, platform, sys, warnings
+PROBE_SCRIPT = Path(__file__).with_name("typing_probe.py")
+"""The probe run in the target's interpreter (``spec.runner.typing_probe``, standard library only)."""
 
-def exported(path):
-    # Names a module exports for mypy: defined there, imported as `X as X`, or in __all__.
-    try:
-        tree = ast.parse(open(path, encoding="utf-8").read())
-    except Exception:
-        return None
-    out = set()
-    def visit(body):
-        for node in body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                out.add(node.name)
-            elif isinstance(node, ast.Assign):
-                for t in node.targets:
-                    if isinstance(t, ast.Name):
-                        out.add(t.id)
-                        if t.id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
-                            out.update(e.value for e in node.value.elts if isinstance(e, ast.Constant))
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                out.add(node.target.id)
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                if node.target.id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
-                    out.update(e.value for e in node.value.elts if isinstance(e, ast.Constant))
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                out.update(a.asname for a in node.names if a.asname and a.asname == a.name.split(".")[-1])
-            elif isinstance(node, ast.If):
-                visit(node.body); visit(node.orelse)
-            elif isinstance(node, ast.Try):
-                visit(node.body); visit(node.orelse); visit(node.finalbody)
-                for h in node.handlers:
-                    visit(h.body)
-    visit(tree.body)
-    return out
 
-modules, names, dist = json.loads(sys.argv[1])
-runtime, static, errors = {}, {}, {}
-for module in modules:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            mod = importlib.import_module(module)
-    except Exception as e:
-        errors[module] = f"{type(e).__name__}: {e}"
-        continue
-    explicit = exported(getattr(mod, "__file__", None) or "")
-    for name in names:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                ok = hasattr(mod, name)
-            except Exception:
-                ok = False
-        if ok:
-            runtime.setdefault(name, module)
-            if explicit is not None and name in explicit:
-                static.setdefault(name, module)
-found = {name: static.get(name, module) for name, module in runtime.items()}
-versions = {"python": platform.python_version()}
-for d in ([dist] if dist else []) + ["mypy"]:
-    try:
-        versions[d] = importlib.metadata.version(d)
-    except Exception:
-        versions[d] = None
-root = modules[0].partition(".")[0]
-try:
-    origin = importlib.import_module(root).__file__
-except Exception:
-    origin = None
-print(json.dumps({"found": found, "errors": errors, "versions": versions, "origin": origin}))
-"""
+class TargetImportError(RuntimeError):
+    """The target's first module does not import in the chosen interpreter."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -240,10 +178,14 @@ def probe(target: Target, names: Sequence[str], python: str) -> Probe:
         )
         return Probe({n: target.modules[0] for n in names}, {}, json.loads(out.stdout), None)
     arg = json.dumps([list(target.modules), list(names), target.distribution])
-    proc = subprocess.run([python, "-c", _PROBE, arg], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run([python, str(PROBE_SCRIPT), arg], capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
         raise RuntimeError(f"probing {target.name} with {python} failed:\n{proc.stderr}")
     data = json.loads(proc.stdout.strip().splitlines()[-1])
+    first = target.modules[0]
+    if first in data["errors"]:
+        raise TargetImportError(f"target {target.name!r}: cannot import {first!r} with {python}: "
+                                f"{data['errors'][first]}")
     return Probe(data["found"], data["errors"], data["versions"], data["origin"])
 
 
@@ -708,8 +650,8 @@ def typing_section(results_dir: Path = RESULTS, *, heading: str = "## Typing (`m
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the ``typecheck`` arguments to ``p``."""
     p.add_argument("--target", default="reference",
-                   help="reference, contract, flax.nnx, or modules to search (mod[,mod...]); "
-                        "default: reference")
+                   help="reference, contract, flax (= flax.nnx), or modules to search "
+                        "(mod[,mod...]); default: reference")
     p.add_argument("--python", metavar="PY",
                    help="the interpreter whose environment holds the target and mypy "
                         "(default: this one)")
@@ -733,15 +675,19 @@ def run(args: argparse.Namespace) -> int:
     if args.section:
         print(typing_section(), end="")
         return 0
-    if args.alias:
-        print(alias_for(args.target, python=args.python), end="")
-        return 0
-    result = run_cases(
-        args.target,
-        python=args.python,
-        cases=args.cases or None,
-        cache_dir=args.cache_dir,
-    )
+    try:
+        if args.alias:
+            print(alias_for(args.target, python=args.python), end="")
+            return 0
+        result = run_cases(
+            args.target,
+            python=args.python,
+            cases=args.cases or None,
+            cache_dir=args.cache_dir,
+        )
+    except (TargetImportError, ValueError) as e:
+        print(f"nnxspec typecheck: {e}")
+        return 2
     python = f" --python {args.python}" if args.python else ""
     result.command = f"nnxspec typecheck --target {args.target}{python}"
     print(report(result, verbose=args.verbose), end="")

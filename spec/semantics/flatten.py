@@ -24,77 +24,47 @@ Token grammar (pre-order; the target's ``graphdef_tokens`` must produce the same
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from typing import Union
 
-from spec._gc import paused_gc
-from spec.blueprint import Key
-from spec.model import Model, NodeSlot, StaticSlot, VarModel, VarSlot
-from spec.target import Path, Token
+from spec.model import Model, NodeSlot, Path, StaticSlot, Token, VarModel, VarSlot
 
-__all__ = ["Cell", "FlatState", "flatten", "graphdef_tokens", "spell", "state", "structure"]
+__all__ = ["FlatState", "flatten", "graphdef_tokens", "state", "structure"]
 
 FlatState = tuple[tuple[Path, VarModel], ...]
-Cell = Union[tuple["Cell", Key], None]
-"""A path as a chain of ``(parent, key)`` cells; ``None`` is the root."""
 
 
-def spell(cell: Cell) -> Path:
-    """Return the path a chain of cells stands for."""
-    keys: list[Key] = []
-    while cell is not None:
-        cell, key = cell
-        keys.append(key)
-    return tuple(reversed(keys))
-
-
-@paused_gc
 def flatten(m: Model) -> tuple[tuple[Token, ...], FlatState]:
     """Return the GraphDef tokens and the flat state ``split`` must produce for ``m``."""
     tokens: list[Token] = []
     flat: list[tuple[Path, VarModel]] = []
-    index_of_node: dict[int, int] = {}
-    index_of_var: dict[int, int] = {}
-    counter = 0
+    node_index: dict[int, int] = {}
+    var_index: dict[int, int] = {}
 
-    def open_node(node_id: int) -> Iterator[tuple[Key, object]]:
-        nonlocal counter
-        n = m.nodes[node_id]
-        if n.kind == "graph":
-            index = index_of_node[node_id] = counter
-            counter += 1
-        else:
-            index = -1
-        tokens.append(("node", n.kind, n.type_name, index, len(n.entries)))
-        return iter(n.entries)
+    def next_index() -> int:
+        return len(node_index) + len(var_index)
 
-    # Paths are kept as (parent, key) cells and spelled out only for state entries, so a deep
-    # graph costs O(size), not O(depth * size).
-    stack: list[tuple[Cell, Iterator[tuple[Key, object]]]] = [(None, open_node(0))]
-    while stack:
-        cell, entries = stack[-1]
-        item = next(entries, None)
-        if item is None:
-            stack.pop()
-            continue
-        key, slot = item
-        if isinstance(slot, StaticSlot):
-            tokens.append(("static", key, slot.value.type_name, slot.value.text))
-        elif isinstance(slot, VarSlot):
-            if slot.id in index_of_var:
-                tokens.append(("varref", key, index_of_var[slot.id]))
-            else:
-                index_of_var[slot.id] = counter
+    def visit(node_id: int, path: Path) -> None:
+        node = m.nodes[node_id]
+        index = -1
+        if node.kind == "graph":
+            index = node_index[node_id] = next_index()
+        tokens.append(("node", node.kind, node.type_name, index, len(node.entries)))
+        for key, slot in node.entries:
+            if isinstance(slot, StaticSlot):
+                tokens.append(("static", key, slot.value.type_name, slot.value.text))
+            elif isinstance(slot, VarSlot) and slot.id in var_index:
+                tokens.append(("varref", key, var_index[slot.id]))
+            elif isinstance(slot, VarSlot):
                 v = m.variables[slot.id]
-                tokens.append(("variable", key, v.type_name, counter, v.metadata))
-                counter += 1
-                flat.append((spell((cell, key)), v))
-        elif isinstance(slot, NodeSlot):
-            tokens.append(("subgraph", key))
-            if slot.id in index_of_node:
-                tokens.append(("ref", index_of_node[slot.id]))
-            else:
-                stack.append(((cell, key), open_node(slot.id)))
+                var_index[slot.id] = next_index()
+                tokens.append(("variable", key, v.type_name, var_index[slot.id], v.metadata))
+                flat.append(((*path, key), v))
+            elif isinstance(slot, NodeSlot) and slot.id in node_index:
+                tokens.extend([("subgraph", key), ("ref", node_index[slot.id])])
+            elif isinstance(slot, NodeSlot):
+                tokens.append(("subgraph", key))
+                visit(slot.id, (*path, key))
+
+    visit(0, ())
     return tuple(tokens), tuple(flat)
 
 

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any, cast
 
 from spec.blueprint import Key
 from spec.errors import SpecError
-from spec.model import Model, NodeSlot, VarModel
+from spec.model import Model, NodeSlot, Path, Token, VarModel
 from spec.semantics.merge import Nested, StateLeaf, merge_states, nest
 from spec.semantics.merge import merge as plain_merge
 from spec.semantics.update import update as plain_update
-from spec.target import Path, Token
 
 __all__ = [
     "FRESH",
@@ -135,7 +135,7 @@ def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
 def keys_fault(keys: Sequence[object], path: Path) -> SpecError | None:
     """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be sorted."""
     try:
-        sorted(keys)  # type: ignore[type-var]  # orderability is what is being checked
+        sorted(cast(Sequence[Any], keys))  # orderability is what is being checked
     except TypeError as e:
         return SpecError("invalid-key", path, f"keys {list(keys)!r} cannot be ordered: {e}")
     return None

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from typing import Union
 
 from spec.blueprint import Key
-from spec.model import Model, NodeSlot, StaticModel, StaticSlot, VarSlot
-from spec.target import Path
+from spec.model import Model, NodeSlot, Path, StaticModel, StaticSlot, VarSlot
 
 __all__ = ["Item", "iter_graph"]
 

@@ -22,22 +22,23 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Union, cast
 
-from spec._gc import paused_gc
 from spec.blueprint import Key, MetaValue
 from spec.errors import SpecError
 from spec.model import (
     Model,
+    NodeKind,
     NodeModel,
     NodeSlot,
+    Path,
     Slot,
     StaticModel,
     StaticSlot,
+    Token,
     VarModel,
     VarSlot,
     canonical,
 )
-from spec.semantics.flatten import Cell, FlatState, flatten, spell
-from spec.target import Path, Token
+from spec.semantics.flatten import FlatState, flatten
 
 __all__ = ["RawLeaf", "StateLeaf", "clone", "merge", "merge_states", "nest", "rebuild"]
 
@@ -82,103 +83,80 @@ def nest(flat: Sequence[tuple[Path, StateLeaf]]) -> Nested:
     return root
 
 
+def _int(value: object) -> int:
+    """A token's index or count (tokens are plain tuples; these places always hold ints)."""
+    assert isinstance(value, int)  # sanity check
+    return value
+
+
 class _Builder:
-    """Consumes a token stream depth-first, building nodes and Variables (see module docstring)."""
+    """Reads a token stream depth-first, building nodes and Variables (see the module docstring)."""
 
     def __init__(self, tokens: Sequence[Token]) -> None:
-        self.tokens = tokens
-        self.pos = 0
-        self.nodes: list[NodeModel | None] = []
+        self.tokens = iter(tokens)
+        self.nodes: list[NodeModel] = []
         self.variables: list[VarModel] = []
         self.node_by_index: dict[int, int] = {}
         self.var_by_index: dict[int, int] = {}
 
-    def next(self) -> Token:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
     def build(self, state: Nested) -> Model:
-        head = self.next()
+        head = next(self.tokens)
         if head[0] != "node":
             raise SpecError("missing-key", (), "the root of a GraphDef must be a node, not a reference")
-        # Work items: (node id, remaining attributes, path, sub-mapping, entries so far, consumed keys)
-        root = self._open(head)
-        stack: list[tuple[int, int, Cell, Nested, list[tuple[Key, Slot]], set[Key]]] = [
-            (root, int(head[4]), None, state, [], set())  # type: ignore[arg-type]
-        ]
-        while stack:
-            node_id, remaining, path, sub, entries, used = stack[-1]
-            if remaining == 0:
-                stack.pop()
-                self._close(node_id, entries, path=path, sub=sub, used=used)
-                continue
-            stack[-1] = (node_id, remaining - 1, path, sub, entries, used)
-            child = self._attribute(path, sub, entries, used)
-            if child is not None:
-                stack.append(child)
-        return Model(tuple(n for n in self.nodes if n is not None), tuple(self.variables))
+        self.node(head, (), state)
+        return Model(tuple(self.nodes), tuple(self.variables))
 
-    def _open(self, head: Token) -> int:
-        _, kind, type_name, index, _n = head
-        self.nodes.append(NodeModel(kind, type_name, (), positional=kind == "pytree" and type_name != "dict"))  # type: ignore[arg-type]
-        node_id = len(self.nodes) - 1
+    def node(self, head: Token, path: Path, sub: Nested) -> int:
+        """Build the node ``head`` opens, at ``path``, from the state's sub-mapping ``sub``."""
+        _, kind, type_name, index, count = head
+        node_id = len(self.nodes)
+        positional = kind == "pytree" and type_name != "dict"
+        self.nodes.append(NodeModel(cast(NodeKind, kind), str(type_name), (), positional=positional))
         if kind == "graph":
-            self.node_by_index[int(index)] = node_id  # type: ignore[arg-type]
-        return node_id
-
-    def _close(self, node_id: int, entries: list[tuple[Key, Slot]], *, path: Cell, sub: Nested, used: set[Key]) -> None:
-        unknown = [k for k in sub if k not in used]
+            self.node_by_index[_int(index)] = node_id
+        entries = tuple([self.attribute(path, sub) for _ in range(_int(count))])
+        unknown = [k for k in sub if k not in {key for key, _ in entries}]
         if unknown:
             key = sorted(unknown, key=repr)[0]
-            raise SpecError("unknown-key", spell((path, key)), f"no attribute {key!r} in the GraphDef")
-        n = self.nodes[node_id]
-        assert n is not None  # sanity check
-        self.nodes[node_id] = dataclasses.replace(n, entries=tuple(entries))
+            raise SpecError("unknown-key", (*path, key), f"no attribute {key!r} in the GraphDef")
+        self.nodes[node_id] = dataclasses.replace(self.nodes[node_id], entries=entries)
+        return node_id
 
-    def _attribute(self, path: Cell, sub: Nested, entries: list[tuple[Key, Slot]], used: set[Key]
-                   ) -> tuple[int, int, Cell, Nested, list[tuple[Key, Slot]], set[Key]] | None:
-        token = self.next()
+    def attribute(self, path: Path, sub: Nested) -> tuple[Key, Slot]:
+        """Read one attribute of the node at ``path``: its key and what it holds."""
+        token = next(self.tokens)
         tag = token[0]
         key = cast(Key, token[1])  # str or int in blueprints; any hashable in hostile states
-        cell: Cell = (path, key)
-        present = key in sub
-        value = sub.get(key)
-        if present:
-            used.add(key)
+        at, present, value = (*path, key), key in sub, sub.get(key)
         if tag == "static":
             if present:
-                raise SpecError("static-in-state", spell(cell), "static attributes live in the GraphDef")
-            entries.append((key, StaticSlot(StaticModel(str(token[2]), str(token[3])))))
-            return None
+                raise SpecError("static-in-state", at, "static attributes live in the GraphDef")
+            return key, StaticSlot(StaticModel(str(token[2]), str(token[3])))
         if tag == "varref":
-            entries.append((key, VarSlot(self.var_by_index[int(token[2])])))  # type: ignore[arg-type]
-            return None
+            return key, VarSlot(self.var_by_index[_int(token[2])])
         if tag == "variable":
-            if not present:
-                raise SpecError("missing-key", spell(cell), "a Variable of the GraphDef has no state leaf")
-            if isinstance(value, dict):
-                raise SpecError("subgraph-for-leaf", spell(cell), "a mapping stands where a Variable belongs")
-            assert isinstance(value, (VarModel, RawLeaf))  # sanity check
-            v = value if isinstance(value, VarModel) else value.typed(str(token[2]), token[4])  # type: ignore[arg-type]
-            self.var_by_index[int(token[3])] = len(self.variables)  # type: ignore[arg-type]
-            self.variables.append(v)
-            entries.append((key, VarSlot(len(self.variables) - 1)))
-            return None
-        assert tag == "subgraph"  # sanity check
+            return key, VarSlot(self.variable(token, at, present, value))
         if present and not isinstance(value, dict):
-            raise SpecError("leaf-for-subgraph", spell(cell), "a state leaf stands where a subgraph belongs")
-        head = self.next()
+            raise SpecError("leaf-for-subgraph", at, "a state leaf stands where a subgraph belongs")
+        head = next(self.tokens)
         if head[0] == "ref":
-            entries.append((key, NodeSlot(self.node_by_index[int(head[1])])))  # type: ignore[arg-type]
-            return None
-        child = self._open(head)
-        entries.append((key, NodeSlot(child)))
-        sub_state: Nested = value if isinstance(value, dict) else {}
-        return (child, int(head[4]), cell, sub_state, [], set())  # type: ignore[arg-type]
+            return key, NodeSlot(self.node_by_index[_int(head[1])])
+        return key, NodeSlot(self.node(head, at, value if isinstance(value, dict) else {}))
+
+    def variable(self, token: Token, at: Path, present: bool, value: Nested | StateLeaf | None) -> int:
+        """Build the new Variable ``token`` declares from the state's leaf ``value`` at ``at``."""
+        if not present:
+            raise SpecError("missing-key", at, "a Variable of the GraphDef has no state leaf")
+        if isinstance(value, dict):
+            raise SpecError("subgraph-for-leaf", at, "a mapping stands where a Variable belongs")
+        assert isinstance(value, (VarModel, RawLeaf))  # sanity check
+        metadata = cast(tuple[tuple[str, MetaValue], ...], token[4])
+        v = value if isinstance(value, VarModel) else value.typed(str(token[2]), metadata)
+        self.var_by_index[_int(token[3])] = len(self.variables)
+        self.variables.append(v)
+        return len(self.variables) - 1
 
 
-@paused_gc
 def merge(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]]) -> Model:
     """Return the model of ``merge(graphdef, *states)``; raise ``SpecError`` where it must fail."""
     return canonical(_Builder(tokens).build(nest(merge_states(*states))))

@@ -11,15 +11,14 @@ import dataclasses
 
 from spec.blueprint import Key
 from spec.errors import SpecError
-from spec.model import Model, NodeModel, NodeSlot, Slot, VarModel, canonical
-from spec.target import Path
+from spec.model import Model, NodeKind, NodeModel, NodeSlot, Path, Slot, VarModel, canonical
 
 __all__ = ["Draft"]
 
 
 @dataclasses.dataclass
 class DraftNode:
-    kind: str
+    kind: NodeKind
     type_name: str
     positional: bool
     entries: dict[Key, Slot]
@@ -36,7 +35,7 @@ class Draft:
         self.variables.append(v)
         return len(self.variables) - 1
 
-    def add_node(self, kind: str, type_name: str) -> int:
+    def add_node(self, kind: NodeKind, type_name: str) -> int:
         self.nodes.append(DraftNode(kind, type_name, False, {}))
         return len(self.nodes) - 1
 
@@ -58,18 +57,14 @@ class Draft:
             raise SpecError("unknown-key", path, "no entry at this path")
         return slot
 
+    def _model(self) -> Model:
+        nodes = tuple(NodeModel(n.kind, n.type_name, tuple(n.entries.items()), n.positional) for n in self.nodes)
+        return Model(nodes, tuple(self.variables))
+
     def freeze_walk(self) -> list[tuple[Path, Slot, bool]]:
         """Return ``Model.walk()`` of the current draft (what is reachable now)."""
-        nodes = tuple(
-            NodeModel(n.kind, n.type_name, tuple(n.entries.items()), n.positional)  # type: ignore[arg-type]
-            for n in self.nodes
-        )
-        return list(Model(nodes, tuple(self.variables)).walk())
+        return list(self._model().walk())
 
     def freeze(self) -> Model:
         """Return the draft as a canonical Model (unreachable nodes and Variables dropped)."""
-        nodes = tuple(
-            NodeModel(n.kind, n.type_name, tuple(n.entries.items()), n.positional)  # type: ignore[arg-type]
-            for n in self.nodes
-        )
-        return canonical(Model(nodes, tuple(self.variables)))
+        return canonical(self._model())

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 
 from spec.errors import SpecError
 from spec.filters import FilterSpec, first_match, has_invalid, misplaced_catch_all
-from spec.model import Model, VarModel
+from spec.model import Model, Path, VarModel
 from spec.semantics.flatten import FlatState, flatten
-from spec.target import Path
 
 __all__ = ["check_filters", "partition", "split", "state_groups"]
 

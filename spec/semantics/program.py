@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from spec.blueprint import variable_value
-from spec.model import Model, NodeSlot, StaticSlot, VarModel, VarSlot, static_model
+from spec.model import Model, NodeSlot, Path, StaticSlot, VarModel, VarSlot, static_model
 from spec.program import (
     TRANSFORMS,
     AddNode,
@@ -26,7 +26,6 @@ from spec.program import (
     TransformValues,
 )
 from spec.semantics.mutable import Draft
-from spec.target import Path
 
 __all__ = ["MODULE_TYPE_NAME", "apply", "bump", "transformed"]
 

@@ -24,10 +24,9 @@ from collections.abc import Iterator, Sequence
 
 from spec.blueprint import Key
 from spec.errors import SpecError
-from spec.model import Model, NodeSlot, StaticSlot, VarModel, VarSlot
+from spec.model import Model, NodeSlot, Path, StaticSlot, VarModel, VarSlot
 from spec.semantics.merge import Nested, RawLeaf, StateLeaf, merge_states, nest
 from spec.semantics.mutable import Draft
-from spec.target import Path
 
 __all__ = ["update"]
 

@@ -1,6 +1,7 @@
 """A Target for any implementation shaped like the seed's ``nnx`` namespace.
 
-``NNXTarget`` drives a module object ``nnx`` that exports the seed's names (``split``, ``merge``,
+Import it from its public home, ``spec.targets`` (``from spec.targets import NNXTarget``); this
+module stays importable for code that names it.  ``NNXTarget`` drives a module object ``nnx`` that exports the seed's names (``split``, ``merge``,
 ``Module``, ``Param``, ``State``, filters, contexts …).  The reference target is this class as is;
 flax targets subclass it and override what moved between releases.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
@@ -45,7 +47,7 @@ from spec.filters import (
     Literal as LiteralFilter,
 )
 from spec.semantics import MODULE_TYPE_NAME
-from spec.target import Capability, LeafView, NodeView, Path, Target, Token
+from spec.target import Capability, LeafView, NodeView, Path, Target, TargetError, Token
 
 __all__ = ["NNXTarget", "dataclass_type", "namedtuple_type"]
 
@@ -113,7 +115,42 @@ def blueprint_array(shape: tuple[int, ...], dtype: str, seed: int) -> object:
 
 
 class NNXTarget(Target):
-    """Adapter over a seed-shaped ``nnx`` module (see the module docstring)."""
+    """The base class of adapters over an NNX-shaped API: subclass it, name it, hand it the module.
+
+    Constructor: ``NNXTarget(nnx)``, where ``nnx`` is the module (or any namespace object) that
+    exports the API.  ``nnxspec`` builds an adapter with no arguments, so a subclass has an
+    ``__init__(self)`` that imports its library and calls ``super().__init__(module)``::
+
+        class MyForkTarget(NNXTarget):
+            name = "myfork"                              # shown in reports, names expectations
+            reproducer_import = "import myfork as nnx"   # first line of generated reproducers
+
+            def __init__(self) -> None:
+                import myfork
+
+                super().__init__(myfork)
+                self.version = myfork.__version__
+
+    Required of ``nnx`` (checked here: a missing one is a ``TargetError`` naming it):
+    ``REQUIRED_NAMES``.  Used when a law needs them, and declared through ``capabilities``:
+    ``pop`` (``pop``), ``variables`` (``variables``), ``call`` (``call``), ``update_context`` /
+    ``current_update_context`` (``update-context``), ``split_context`` / ``merge_context``
+    (``split-merge-context``), ``Dict`` (blueprint ``container`` nodes), ``VariableState``
+    (snapshot state leaves), the filter classes (``All``, ``Any``, ``Not``, ``OfType``,
+    ``PathContains``, ``WithTag``, ``Everything``, ``Nothing``), ``is_graph_node`` / ``is_node``
+    and ``register_graph_node_type`` / ``register_pytree_node_type``, looked up in ``nnx.graph``
+    when ``nnx`` has such a submodule, else in ``nnx`` itself.
+
+    Class attributes to set: ``name``, ``version``, ``capabilities`` (default: the seed's
+    semantics; remove what the API lacks, add the variants it follows, see
+    ``spec.target.Capability``) and ``reproducer_import``.  Override a method where the API
+    differs from the seed's (``spec.targets.flax`` does, per release).
+    """
+
+    REQUIRED_NAMES: tuple[str, ...] = (
+        "Module", "Variable", "Param", "State", "split", "merge", "update", "state", "graphdef",
+        "clone", "iter_graph",
+    )
 
     capabilities = frozenset({
         Capability.STATE_LEAVES_ARE_COPIES, Capability.MERGE_COPIES_VARIABLES,
@@ -125,10 +162,22 @@ class NNXTarget(Target):
     })
 
     def __init__(self, nnx: ModuleType) -> None:
+        missing = [n for n in self.REQUIRED_NAMES if not hasattr(nnx, n)]
+        if missing:
+            where = getattr(nnx, "__name__", type(nnx).__name__)
+            raise TargetError(f"{type(self).__name__}: {where} lacks {', '.join(missing)}, which "
+                              "an NNXTarget needs (see spec.targets.NNXTarget)")
         self.nnx = nnx
         self.graph_ns: Any = getattr(nnx, "graph", nnx)  # flax keeps the graph API in nnx.graph
         self.node_type, self.user_variable_type = _classes_for(nnx)
         self.fresh_variable_types: dict[str, type] = {}
+
+    def surface_namespace(self, prefix: str) -> object:
+        """``nnx`` is the namespace itself; ``nnx.graph`` and the other library modules are its
+        submodules of those names."""
+        if prefix == "nnx":
+            return self.nnx
+        return importlib.import_module(f"{self.nnx.__name__}.{prefix.partition('.')[2]}")
 
     # --- Building -----------------------------------------------------------------------
 
@@ -293,7 +342,7 @@ class NNXTarget(Target):
         return {"int": 1, "float": 1.5, "object": object()}[f.form]
 
     def flat_state(self, state: object) -> list[tuple[Path, object]]:
-        from spec.semantics.flatten import Cell, spell
+        from spec.targets._cells import Cell, spell
 
         def inner(value: object) -> Mapping[Key, object] | None:
             if hasattr(value, "raw_mapping"):

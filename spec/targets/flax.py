@@ -549,6 +549,8 @@ class FlaxTarget(NNXTarget):
                 "'nnxspec env flax==0.12.8 DIR'") from e
         self.version = str(flax.__version__)
         self.profile = profile_for(parse_version(self.version))
+        # the one inventory generated so far is 0.10.3's: other releases claim none
+        self.surface = "flax-0.10.3" if self.version == "0.10.3" else None
         self.capabilities = self.profile.capabilities
         self.behaviour = b = self.profile.behaviour
         self.nnx = nnx

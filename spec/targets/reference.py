@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spec.target import Capability
 from spec.targets._nnx import NNXTarget
+from spec.targets.reference_omissions import OMISSIONS
 
 __all__ = ["ReferenceTarget"]
 
@@ -15,6 +16,12 @@ class ReferenceTarget(NNXTarget):
     name = "reference"
     capabilities = NNXTarget.capabilities | {Capability.ERRORS_CARRY_PATHS}
     reproducer_import = "import reference as nnx"
+    surface = "flax-0.10.3"
+    surface_omissions = OMISSIONS
+
+    def surface_namespace(self, prefix: str) -> object:
+        """The reference is one flat namespace: ``nnx.graph.flatten`` is ``reference.flatten``."""
+        return self.nnx
 
     def __init__(self) -> None:
         import reference

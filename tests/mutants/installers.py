@@ -1135,6 +1135,89 @@ class _SizeCapped(ReferenceTarget):
         return (gd, *capped)
 
 
+# --- the State surface and contexts after exit --------------------------------------------------
+
+
+class _Absent:
+    """A class attribute that reads as absent: ``getattr`` raises AttributeError."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        raise AttributeError(self.name)
+
+
+def _state_lacks(name: str) -> Installer:
+    def install(p: Patcher) -> None:
+        p.set_attr(ref("reference").State, name, _Absent(name))
+
+    return install
+
+
+def _pure_dict_keys_as_given(p: Patcher) -> None:
+    """replace_by_pure_dict looks keys up as given: a checkpoint's string indices miss."""
+    state_cls = ref("reference").State
+
+    def replace_by_pure_dict(self: Any, pure_dict: Any, replace_fn: Any = None) -> None:
+        replace = replace_fn or (lambda leaf, v: leaf.replace(v) if hasattr(leaf, "replace") else v)
+        for path, value in _flat_items(pure_dict):
+            level = self.raw_mapping
+            for key in path[:-1]:
+                level = level[key]  # KeyError, a LookupError, for '0' where the key is 0
+            level[path[-1]] = replace(level[path[-1]], value)
+
+    p.set_attr(state_cls, "replace_by_pure_dict", replace_by_pure_dict)
+
+
+def _flat_items(tree: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield from _flat_items(value, (*prefix, key))
+        else:
+            yield (*prefix, key), value
+
+
+def _pure_dict_drops_metadata(p: Patcher) -> None:
+    """replace_by_pure_dict rebuilds each leaf from its type and the value alone."""
+    nnx = ref("reference")
+    original = nnx.State.replace_by_pure_dict
+
+    def replace_by_pure_dict(self: Any, pure_dict: Any, replace_fn: Any = None) -> None:
+        original(self, pure_dict, lambda leaf, v: nnx.VariableState(leaf.type, v))
+
+    p.set_attr(nnx.State, "replace_by_pure_dict", replace_by_pure_dict)
+
+
+def _map_in_place(p: Patcher) -> None:
+    """State.map writes f(path, leaf) into the State itself and returns it."""
+    state_cls = ref("reference").State
+
+    def map_in_place(self: Any, f: Any) -> Any:
+        for path, leaf in list(self.flat_state()):
+            level = self.raw_mapping
+            for key in path[:-1]:
+                level = level[key]
+            level[path[-1]] = f(path, leaf)
+        return self
+
+    p.set_attr(state_cls, "map", map_in_place)
+
+
+def _context_maps_kept_after_exit(p: Patcher) -> None:
+    """split_context / merge_context keep their maps after exit (only the tag goes)."""
+    c = ref("reference._contexts")
+
+    def keep_split(self: Any) -> None:
+        del self.ctxtag
+
+    def keep_merge(self: Any) -> None:
+        del self.ctxtag
+
+    p.set_attr(c.SplitContext, "close", keep_split)
+    p.set_attr(c.MergeContext, "close", keep_merge)
+
+
 def _m(name: str, description: str, expected: str, install: Installer) -> Mutant:
     return Mutant(name, description, "monkeypatch", tuple(expected.split()), install=install)
 
@@ -1615,6 +1698,42 @@ MUTANTS: tuple[Mutant, ...] = (
         "split silently drops leaves deeper than 64 levels or beyond the 512th",
         "ROB-1 ROB-2 ROB-3",
         _SizeCapped,
+    ),
+    _m(
+        "state_lacks_replace_by_pure_dict",
+        "State has no replace_by_pure_dict (checkpoints cannot be restored into a State)",
+        "SURF-1",
+        _state_lacks("replace_by_pure_dict"),
+    ),
+    _m(
+        "state_lacks_map",
+        "State has no map",
+        "SURF-1",
+        _state_lacks("map"),
+    ),
+    _m(
+        "pure_dict_string_indices_unread",
+        "replace_by_pure_dict looks keys up as given: a checkpoint's string list indices miss",
+        "SURF-2",
+        _pure_dict_keys_as_given,
+    ),
+    _m(
+        "pure_dict_drops_metadata",
+        "replace_by_pure_dict rebuilds each leaf from its type and value, losing its metadata",
+        "SURF-2",
+        _pure_dict_drops_metadata,
+    ),
+    _m(
+        "state_map_in_place",
+        "State.map writes into the State itself instead of building a new one",
+        "SURF-2",
+        _map_in_place,
+    ),
+    _m(
+        "context_maps_kept_after_exit",
+        "split_context / merge_context keep their reference maps after exit",
+        "SURF-3",
+        _context_maps_kept_after_exit,
     ),
     # user-written classes
     _m(

@@ -278,7 +278,7 @@ def test_d11_merge_before_split_is_rejected() -> None:
 
 
 def _has_maps(ctx: nnx.UpdateContext) -> tuple[bool, bool]:
-    return ctx.ref_index is not None, ctx.index_ref is not None
+    return getattr(ctx, "ref_index", None) is not None, getattr(ctx, "index_ref", None) is not None
 
 
 def test_d11_maps_are_dropped_when_complete_and_on_exit() -> None:
@@ -294,7 +294,7 @@ def test_d11_maps_are_dropped_when_complete_and_on_exit() -> None:
         assert _has_maps(ctx) == (False, False)
         ctx.split(m1)  # a new round may start
         assert _has_maps(ctx) == (True, False)
-    assert _has_maps(ctx) == (False, False)
+    assert not hasattr(ctx, "ref_index") and not hasattr(ctx, "index_ref")  # as in the seed
     with pytest.raises(
         errors.ContextError, match=r"^context: split on the closed update context 'drop'"
     ):
@@ -305,7 +305,7 @@ def test_d11_maps_are_dropped_on_exit_by_exception() -> None:
     with pytest.raises(RuntimeError, match="boom"), nnx.update_context("boom") as ctx:
         ctx.split(D(a=nnx.Param(1)))
         raise RuntimeError("boom")
-    assert ctx.ref_index is None and ctx.index_ref is None
+    assert not hasattr(ctx, "ref_index") and not hasattr(ctx, "index_ref")
     with pytest.raises(errors.ContextError, match=r"^context: no update context for tag 'boom'"):
         nnx.current_update_context("boom")
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import pytest
 
 import reference as nnx
 from tests.reference.refmodels import D
@@ -139,8 +138,8 @@ def test_variable_conversions() -> None:
     assert pickle.loads(pickle.dumps(v)) == v
 
 
-def test_rng_state_family_requires_a_tag() -> None:
+def test_rng_state_family_takes_its_tag_as_metadata() -> None:
     key = nnx.RngKey(jax.random.key(0), tag="default")
     assert isinstance(key, nnx.RngState) and key.tag == "default"
-    with pytest.raises(TypeError):
-        nnx.RngCount(0)  # type: ignore[call-arg]
+    count = nnx.RngCount(0)  # as in the seed, the tag is not required
+    assert "tag" not in count.get_metadata()

@@ -1,4 +1,4 @@
-"""Every law's checker on concrete examples: one that passes and one that fails (issue 3).
+"""Every law's checker on concrete examples: one that passes and one that fails.
 
 The examples are frozen JSON under ``tests/spec/law_examples/<LAW>.json`` (found once with
 Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::

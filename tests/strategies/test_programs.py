@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from spec.blueprint import Blueprint, NodeSpec, ToNode, ToVar, VarSpec
 from spec.build import blueprint_model, build
+from spec.live_program import run
 from spec.model import diff, observe
-from spec.program import Program, SetStatic, run
+from spec.program import Program, SetStatic
 from spec.semantics import apply
 from spec.target import Target
 from strategies import EDIT_KINDS, graphs, programs

@@ -21,6 +21,7 @@ from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, Unhasha
 from spec.build import blueprint_model, build
 from spec.laws import law_by_id
 from spec.laws._check import flat_models
+from spec.live_program import run
 from spec.model import Model, canonical, diff, observe, observe_objects
 from spec.program import (
     AddNode,
@@ -30,7 +31,6 @@ from spec.program import (
     PointToAncestor,
     SetStatic,
     TransformValues,
-    run,
 )
 from spec.runner.vectors import find, load, replay
 from spec.target import Capability, Target, resolve_target

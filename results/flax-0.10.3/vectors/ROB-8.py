@@ -15,26 +15,11 @@ CASE = json.loads(r"""{
  "graph": {
   "nodes": [
    {
-    "entries": [
-     [
-      "a",
-      {
-       "var": 0
-      }
-     ]
-    ],
-    "kind": "module"
+    "entries": [],
+    "kind": "list"
    }
   ],
-  "variables": [
-   {
-    "dtype": "float32",
-    "metadata": [],
-    "seed": 0,
-    "shape": [],
-    "type": "Param"
-   }
-  ]
+  "variables": []
  },
  "hostile": {
   "$tuple": [
@@ -43,12 +28,12 @@ CASE = json.loads(r"""{
     "edits": {
      "$tuple": [
       {
-       "$": "MappingForLeaf",
+       "$": "DropLeaf",
        "pick": 0
       }
      ]
     },
-    "graphdef": "own",
+    "graphdef": "noderef",
     "parts": 1,
     "source": "own"
    }

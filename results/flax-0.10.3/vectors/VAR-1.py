@@ -1,7 +1,7 @@
 """Reproducer for VAR-1 (variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with VAR-1's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -35,14 +35,11 @@ def values(shape, dtype, seed):
     return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
 
 # --- the graph ---
-v0 = nnx.Param(values((), 'float32', 0))
 n0 = Node()
-n0.a = v0
-n0.b = v0
 x = n0
 
 # --- the filters ---
-fs = ()
+fs = (nnx.Param, nnx.Param)
 
 # --- plain helpers: no nnxspec, only this release's own API ---
 DOCUMENTED = (ValueError, TypeError, KeyError)
@@ -65,7 +62,7 @@ def flat_paths(state):
 
 
 # --- VAR-1: variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.
-EXPECTED = [[('a',)]]
+EXPECTED = [[], []]
 outcome = nnx.variables(x, *fs)
 groups = outcome if len(fs) >= 2 else (outcome,)
 assert len(groups) == len(EXPECTED), f'VAR-1: variables(x, *fs) returned 'f'{len(groups)} States, but should return {len(EXPECTED)}'

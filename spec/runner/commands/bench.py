@@ -121,10 +121,15 @@ def run(args: argparse.Namespace) -> int:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))
         _write_outputs(results, args)
         return 0
+    from spec.target import TargetError, target_spec
+
     try:
         targets = parse_targets(args.targets)
+        for t in targets:
+            if t.venv is None:  # a target in another environment is looked up there
+                target_spec(t.name)
         settings = _settings(args)
-    except ValueError as e:
+    except (ValueError, TargetError) as e:
         print(f"nnxspec bench: {e}", file=sys.stderr)
         return 2
     assert isinstance(settings, Settings)  # sanity check: _settings builds one

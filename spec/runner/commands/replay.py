@@ -35,6 +35,9 @@ def _line(r: Replay) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from spec.laws import LAWS
+
+    known = {law.id for law in LAWS}
     targets: dict[str, Target] = {}
     bad = 0
     seen = 0
@@ -43,11 +46,13 @@ def run(args: argparse.Namespace) -> int:
             seen += 1
             try:
                 v = load(path)
+                if v.law not in known:
+                    raise VectorError(f"no law {v.law!r} in this nnxspec ('nnxspec laws' lists them)")
                 spec = args.target or v.target_spec
                 if spec not in targets:
                     targets[spec] = resolve_target(spec)
                 r = replay(v, targets[spec], spec)
-            except (VectorError, TargetError, KeyError) as e:
+            except (VectorError, TargetError) as e:
                 print(f"ERROR {path}: {e}")
                 bad += 1
                 continue

@@ -1,7 +1,17 @@
 """``nnxspec typecheck [--target T] [--python PY] [--record]``: the typing cases under mypy --strict.
 
-The implementation lives in ``spec.runner.typecheck`` (standard library only, also runnable as a
-script inside another environment); this module only registers the command.
+Runs the typing cases of ``typings/cases`` against an implementation's own annotations: each case
+imports the implementation as ``nnx_under_test``, whose stub re-exports the target's names (found
+by importing the target in its interpreter); lines that must type-check and lines that must be
+rejected are scored per case file.  ``--target`` is ``reference`` (default), ``flax`` (its
+``flax.nnx`` API), ``contract``, or modules to search (``mod[,mod...]``); ``--python`` picks the
+environment that holds the target and mypy.
+
+Examples::
+
+    nnxspec typecheck
+    nnxspec typecheck --target flax --python .venvs/flax-0.12.8/bin/python
+    nnxspec typecheck --section
 """
 
 from __future__ import annotations

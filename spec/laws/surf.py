@@ -1,0 +1,121 @@
+"""SURF: the public surface a target claims: present, and the seed's State and context methods
+behaving as the seed's do.
+
+A target that claims an inventory (``Target.surface``, see ``spec.surface``) promises the seed's
+``State`` methods and context objects; these laws hold it to that, calling the methods on the
+target's own objects. A target that claims no surface, or omits the methods, is ``n/a``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import weakref
+from collections.abc import Callable
+from typing import Any, cast
+
+from spec.errors import NotApplicable
+from spec.laws._check import build_case, flat_models, require, require_same_state
+from spec.laws._registry import Case, law
+from spec.model import observe, observe_objects
+from spec.surface.claim import check_target, claims
+from spec.target import Capability, Target
+
+_STATE_METHODS = ("nnx.State.map", "nnx.State.to_pure_dict", "nnx.State.replace_by_pure_dict",
+                  "nnx.State.flat_state", "nnx.VariableState.replace")
+
+
+@law("SURF-1", inputs=())
+def target_has_the_surface_it_claims(t: Target, case: Case) -> None:
+    """Every entry of the public surface a target claims is present with a compatible signature, or omitted with a reason.
+
+    Statement: ∀ entry e of inventory(t.surface): e ∈ t with a signature accepting every call e accepts ∨ e matches an omission of t; ∀ omission: it matches a gap
+    Rationale: seed-era code calls State, Variable, Module and context methods by name; a method no law calls is still API.
+    Seed: flax 0.10.3's public names, generated into spec/surface/flax-0.10.3.json (holds there).
+    """
+    report = check_target(t)
+    if report is None:
+        raise NotApplicable(f"{t.name} {t.version} claims no public surface")
+    gaps = report.of("missing") + report.of("incompatible")
+    named = [f"{f.key} ({f.status}{': ' + f.detail if f.detail else ''})" for f in gaps[:5]]
+    named += [f"stale omission {o.pattern!r}" for o in report.stale[:5]]
+    require(report.ok, f"{len(gaps)} entries of the claimed surface {t.surface} are missing or "
+            f"incompatible and {len(report.stale)} omission(s) are stale: " + "; ".join(named))
+
+
+def _need_state_methods(t: Target) -> None:
+    if not claims(t, *_STATE_METHODS):
+        raise NotApplicable(f"{t.name} {t.version} does not claim the seed's State methods")
+
+
+def _string_keys(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        return {str(k): _string_keys(v) for k, v in tree.items()}
+    return tree
+
+
+def _spells_an_int(key: object) -> bool:
+    return isinstance(key, str) and key.strip().lstrip("+-").replace("_", "").isdigit()
+
+
+@law("SURF-2")
+def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
+    """State.map(f) is a new State of f(path, leaf); to_pure_dict then replace_by_pure_dict moves its values into another State in place, keeping each leaf's type and metadata, also with every key written as a string (as checkpoints store them).
+
+    Statement: s = state(x); r = s.map(λ p, l: l.replace(value(next(p)))) ⟹ s unchanged ∧ r[p] = s[p] with value(next(p)); s.replace_by_pure_dict(r.to_pure_dict()) ⟹ s == r; likewise from the string-keyed pure dict
+    Rationale: restoring a checkpoint is replace_by_pure_dict on a fresh model's state; a wrong path, type or key reading silently loads the wrong weights.
+    Seed: statelib.State.map / to_pure_dict / replace_by_pure_dict (holds; D-20 for string keys that spell integers).
+    """
+    _need_state_methods(t)
+    x = build_case(t, case).root
+    s: Any = t.state(x)
+    before = flat_models(t, s)
+    if not before:
+        return
+    paths = [p for p, _ in before]
+    raw = {tuple(p): cast(Any, leaf).value for p, leaf in t.flat_state(s)}
+    nxt = {p: paths[(i + 1) % len(paths)] for i, p in enumerate(paths)}
+    models = dict(before)
+    expected = tuple((p, dataclasses.replace(models[nxt[p]], type_name=m.type_name,
+                                             metadata=m.metadata)) for p, m in before)
+    rotate: Callable[[Any, Any], Any] = lambda p, leaf: leaf.replace(raw[nxt[tuple(p)]])  # noqa: E731
+    rotated = s.map(rotate)
+    require_same_state(before, flat_models(t, s), "state(x) after state(x).map(f)", ordered=True)
+    require_same_state(expected, flat_models(t, rotated), "state(x).map(f)", ordered=True)
+    s.replace_by_pure_dict(rotated.to_pure_dict())
+    require_same_state(expected, flat_models(t, s),
+                       "state(x) after replace_by_pure_dict(r.to_pure_dict())", ordered=True)
+    keys = [k for p in paths for k in p]
+    if any(_spells_an_int(k) for k in keys):  # the seed cannot address those (D-20)
+        return
+    fresh: Any = t.state(x)
+    fresh.replace_by_pure_dict(_string_keys(rotated.to_pure_dict()))
+    require_same_state(expected, flat_models(t, fresh),
+                       "state(x) after replace_by_pure_dict of the string-keyed pure dict",
+                       ordered=True)
+
+
+@law("SURF-3", requires=(Capability.SPLIT_MERGE_CONTEXT,))
+def split_and_merge_contexts_let_go_on_exit(t: Target, case: Case) -> None:
+    """Once a split_context or merge_context has exited, it keeps no graph object alive.
+
+    Statement: with split_context() as c: c.split(x); with merge_context() as d: y = d.merge(...) ⟹ after exit, dropping x and y frees every graph node of both while c and d live
+    Rationale: a context object outlives its block (transforms keep it); holding the index maps pins whole models.
+    Seed: graph.py split_context / merge_context (holds: exit deletes ref_index / index_ref and ctxtag).
+    """
+    x = build_case(t, case).root
+    if observe(t, x).root.kind != "graph":
+        return
+    with t.split_context() as c:
+        graphdef, state = t.split_in(c, x)
+    with t.merge_context() as d:
+        y = t.merge_in(d, graphdef, state)
+    weak = [weakref.ref(o) for root in (x, y) for o in observe_objects(t, root)[1]
+            if t.classify(o) == "graph"]
+    contexts = (c, d)  # kept alive on purpose
+    del x, y
+    gc.collect()
+    alive = sum(r() is not None for r in weak)
+    require(alive == 0, f"{alive} graph node(s) are still alive after the contexts exited and "
+            f"the graphs were dropped, but {type(contexts[0]).__name__} and "
+            f"{type(contexts[1]).__name__} should hold none")
