@@ -31,8 +31,8 @@ from typing import Union
 
 from spec.blueprint import Key
 from spec.model import path_str
-from spec.targets._cells import Cell, spell
 from spec.target import Path, Target, Token
+from spec.targets._cells import Cell, spell
 
 __all__ = ["Difference", "graphdef_diff", "tokens_diff"]
 
