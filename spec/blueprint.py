@@ -18,7 +18,9 @@ Data model (the conventions used everywhere in nnxspec):
   (``variable_value``) and hashable metadata.
 * Modern-flax inputs, drawn only for targets declaring the capability: a graph node may be built
   in *pytree mode* (``NodeSpec.pytree``: ``pytree=True`` in flax >= 0.11, so the node is also a
-  JAX pytree), and the graph kind ``nnx_list`` is an ``nnx.List`` (a graph node whose entries
+  JAX pytree), the graph kind ``sequential`` is an ``nnx.Sequential`` (a module; the strategies
+  name its first entry ``layers``, as ``nnx.Sequential`` does), and the graph kind ``nnx_list``
+  is an ``nnx.List`` (a graph node whose entries
   are its elements, keys ``0..n-1``).  Both fields default to the seed-era form, and JSON leaves
   them out then, so older vectors load and print as before.
 
@@ -66,18 +68,19 @@ __all__ = [
 ]
 
 
-NodeKind = Literal["module", "container", "nnx_list", "list", "tuple", "dict", "none", "namedtuple", "dataclass"]
-GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list"})
+NodeKind = Literal["module", "container", "nnx_list", "sequential", "list", "tuple", "dict", "none",
+                   "namedtuple", "dataclass"]
+GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list", "sequential"})
 """Mutable, identity-tracked graph nodes: a Module subclass, a dict-like Module container and
 a list-like one (``nnx.List``, drawn only for targets with ``Capability.LIST_NODES``)."""
-MODERN_KINDS: frozenset[str] = frozenset({"nnx_list"})
+MODERN_KINDS: frozenset[str] = frozenset({"nnx_list", "sequential"})
 """Graph kinds of modern flax only: strategies draw them for targets declaring them."""
 PYTREE_KINDS: frozenset[str] = frozenset(
     {"list", "tuple", "dict", "none", "namedtuple", "dataclass"}
 )
 """Pytree containers: rebuilt at every occurrence, never aliased after a round trip."""
 KINDS: tuple[str, ...] = (
-    "module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass", "nnx_list")
+    "module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass", "nnx_list", "sequential")
 
 VARIABLE_TYPES: dict[str, tuple[str, ...]] = {
     "Variable": (),
@@ -265,7 +268,7 @@ class Blueprint:
 
 # --- Validation --------------------------------------------------------------------------------
 
-_IDENT_KINDS = ("module", "container", "namedtuple", "dataclass")
+_IDENT_KINDS = ("module", "container", "namedtuple", "dataclass", "sequential")
 
 
 def _check(cond: bool, where: str, message: str) -> None:

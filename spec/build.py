@@ -108,6 +108,7 @@ TYPE_NAMES: dict[str, str] = {
     "module": "Node",
     "container": "Dict",
     "nnx_list": "List",
+    "sequential": "Sequential",
     "list": "list",
     "tuple": "tuple",
     "dict": "dict",

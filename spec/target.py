@@ -100,6 +100,9 @@ class Capability:
     LIST_NODES = "list-nodes"
     """``nnx.List``: a graph node holding a sequence under int keys (flax >= 0.12); blueprint
     ``nnx_list`` nodes are drawn, and programs add, replace and delete their elements."""
+    SEQUENTIAL_NODES = "sequential-nodes"
+    """``nnx.Sequential``: blueprint ``sequential`` nodes are drawn (a module whose first entry
+    the strategies call ``layers``; the adapter builds it with no attribute of its own)."""
     FLAT_STATE = "flat-state"
     """``to_flat_state(state)`` gives a FlatState that merge and update accept in place of the
     State (flax >= 0.10.4; ``Target.to_flat_state``)."""

@@ -43,6 +43,7 @@ __all__ = [
     "define_class",
     "log_hook",
     "new_instance",
+    "node_keywords",
     "recipe_source",
     "recording",
     "zoo_class",
@@ -51,8 +52,9 @@ __all__ = [
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:
-    """One user-written class: its name, its source (over ``Node``, ``nnx``, ``log_hook`` and
-    ``dataclasses``) and the positional arguments its constructor needs."""
+    """One user-written class: its name, its source (over ``Node``, ``nnx``, ``log_hook``,
+    ``dataclasses`` and ``KEYWORDS``, the class keywords that keep a subclass in ``Node``'s
+    module mode) and the positional arguments its constructor needs."""
 
     name: str
     source: str
@@ -61,7 +63,7 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "setattr_logging": Recipe("ZooSetattrLogging", '''
-class ZooSetattrLogging(Node):
+class ZooSetattrLogging(Node, **KEYWORDS):
     """Logs every attribute write and delete, then delegates to the Module base."""
 
     def __setattr__(self, name, value):
@@ -73,7 +75,7 @@ class ZooSetattrLogging(Node):
         super().__delattr__(name)
 '''),
     "setattr_routing": Recipe("ZooSetattrRouting", '''
-class ZooSetattrRouting(Node):
+class ZooSetattrRouting(Node, **KEYWORDS):
     """Routes public attribute writes straight into the instance dict (skipping the Module
     base) and refuses every other name, as dict-backed containers do."""
 
@@ -90,7 +92,7 @@ class ZooSetattrRouting(Node):
         del vars(self)[name]
 '''),
     "getattr_fallback": Recipe("ZooGetattrFallback", '''
-class ZooGetattrFallback(Node):
+class ZooGetattrFallback(Node, **KEYWORDS):
     """Answers reads of missing attributes from a class-level table, logging every miss."""
 
     fallback = {"features": 4, "dtype": "float32"}
@@ -103,7 +105,7 @@ class ZooGetattrFallback(Node):
             raise AttributeError(f"{type(self).__name__} has no attribute {name!r}") from None
 '''),
     "getattribute_delegating": Recipe("ZooGetattribute", '''
-class ZooGetattribute(Node):
+class ZooGetattribute(Node, **KEYWORDS):
     """Intercepts every attribute read and delegates it to the Module base."""
 
     def __getattribute__(self, name):
@@ -122,7 +124,7 @@ class _Constant:
         return self.value
 
 
-class ZooDescriptors(Node):
+class ZooDescriptors(Node, **KEYWORDS):
     """Computed properties, a property with a setter that refuses writes, and a descriptor."""
 
     kind_label = _Constant("zoo")
@@ -140,7 +142,7 @@ class ZooDescriptors(Node):
         raise AttributeError("scale is fixed")
 '''),
     "class_defaults": Recipe("ZooClassDefaults", '''
-class ZooClassDefaults(Node):
+class ZooClassDefaults(Node, **KEYWORDS):
     """Class-level defaults, some with the names blueprints use, shadowed by instances."""
 
     a = 0
@@ -151,7 +153,7 @@ class ZooClassDefaults(Node):
 '''),
     "dataclass": Recipe("ZooDataclass", '''
 @dataclasses.dataclass(repr=False)
-class ZooDataclass(Node):
+class ZooDataclass(Node, **KEYWORDS):
     """A Module decorated with @dataclass: its generated __eq__ makes every two instances with
     the same note equal, and leaves the class unhashable."""
 
@@ -159,7 +161,7 @@ class ZooDataclass(Node):
     note = dataclasses.field(default="zoo", init=False)
 '''),
     "eq_hash": Recipe("ZooEqHash", '''
-class ZooEqHash(Node):
+class ZooEqHash(Node, **KEYWORDS):
     """Every two instances compare equal and hash alike: identity must never be judged by ==."""
 
     def __eq__(self, other):
@@ -169,42 +171,42 @@ class ZooEqHash(Node):
         return 0
 '''),
     "unhashable": Recipe("ZooUnhashable", '''
-class ZooUnhashable(Node):
+class ZooUnhashable(Node, **KEYWORDS):
     """Instances cannot be hashed (``__hash__ = None``)."""
 
     __hash__ = None
 '''),
     "pytree_keyword": Recipe("ZooPytreeKeyword", '''
-class ZooPytreeKeyword(Node, experimental_pytree=True):
+class ZooPytreeKeyword(Node, experimental_pytree=True, **KEYWORDS):
     """A Module declared with the class keyword ``experimental_pytree=True``."""
 '''),
     "deep_chain": Recipe("ZooDeepChain", '''
-class _ZooLevel1(Node):
+class _ZooLevel1(Node, **KEYWORDS):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
 
 
-class _ZooLevel2(_ZooLevel1):
+class _ZooLevel2(_ZooLevel1, **KEYWORDS):
     def describe(self):
         return type(self).__name__
 
 
-class _ZooLevel3(_ZooLevel2):
+class _ZooLevel3(_ZooLevel2, **KEYWORDS):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.level = getattr(cls, "level", 3) + 1
 
 
-class _ZooLevel4(_ZooLevel3):
+class _ZooLevel4(_ZooLevel3, **KEYWORDS):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
 
 
-class ZooDeepChain(_ZooLevel4):
+class ZooDeepChain(_ZooLevel4, **KEYWORDS):
     """Five classes below the blueprint Node, with cooperative __init__ and __init_subclass__."""
 '''),
     "init_args": Recipe("ZooInitArgs", '''
-class ZooInitArgs(Node):
+class ZooInitArgs(Node, **KEYWORDS):
     """__init__ requires arguments and keeps none of them: nothing may rebuild it by calling it."""
 
     def __init__(self, features, *, dtype=None):
@@ -234,6 +236,7 @@ def constructor(style: str) -> str:
 
 
 LOG_SOURCE = """
+KEYWORDS = {"pytree": False} if getattr(Node, "_pytree__is_pytree", None) is False else {}
 hook_log = []
 
 
@@ -280,10 +283,16 @@ def recording() -> Iterator[list[tuple[str, str, str]]]:
 # --- building ----------------------------------------------------------------------------------
 
 
+def node_keywords(node: type) -> dict[str, Any]:
+    """Return the class keywords a subclass of ``node`` needs to stay in its module mode: flax
+    >= 0.12 makes every Module subclass a pytree unless it says ``pytree=False`` again."""
+    return {"pytree": False} if getattr(node, "_pytree__is_pytree", None) is False else {}
+
+
 @functools.cache
 def _namespace(node: type, nnx: Any) -> dict[str, Any]:
     return {"Node": node, "nnx": nnx, "log_hook": log_hook, "dataclasses": dataclasses,
-            "__name__": __name__}
+            "KEYWORDS": node_keywords(node), "__name__": __name__}
 
 
 def define_class(node: type, nnx: Any, style: str) -> type:

@@ -65,7 +65,8 @@ def cases(
     Kinds not named stay empty.  ``dtypes`` restricts every Variable (drop ``"bfloat16"`` for
     targets without it).  ``capabilities`` (a target's ``Target.capabilities``) turns on the
     inputs only some targets can build: both module modes with ``Capability.PYTREE_MODULES``,
-    ``nnx_list`` nodes with ``Capability.LIST_NODES``.  Shrinks as its parts do, the graph first.
+    ``nnx_list`` nodes with ``Capability.LIST_NODES``, ``sequential`` nodes with
+    ``Capability.SEQUENTIAL_NODES``.  Shrinks as its parts do, the graph first.
     """
     def define() -> st.SearchStrategy[Case]:
         names = check_subset("inputs", inputs, INPUTS, non_empty=False)
@@ -79,12 +80,14 @@ def cases(
         needs_leaf = "nonexhaustive_filters" in names
         pytree_modes = Capability.PYTREE_MODULES in capabilities
         list_nodes = Capability.LIST_NODES in capabilities
+        sequential_nodes = Capability.SEQUENTIAL_NODES in capabilities
         graph_strategy = graphs(
             max_nodes=max_nodes, max_variables=max(max_variables, int(needs_leaf)), min_variables=int(needs_leaf),
             dtypes=checked_dtypes, root_kinds=("module",) if "module_graph" in names else None,
-            pytree_modes=pytree_modes, list_nodes=list_nodes)
+            pytree_modes=pytree_modes, list_nodes=list_nodes, sequential_nodes=sequential_nodes)
         other_strategy = graphs(max_nodes=max_nodes, max_variables=max_variables, dtypes=checked_dtypes,
-                                pytree_modes=pytree_modes, list_nodes=list_nodes)
+                                pytree_modes=pytree_modes, list_nodes=list_nodes,
+                                sequential_nodes=sequential_nodes)
         return _cases(names, graph_strategy, other_strategy, checked_dtypes, max_edits)
 
     return lazy(define)

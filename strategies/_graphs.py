@@ -40,7 +40,6 @@ from spec.blueprint import (
     DTYPES,
     GRAPH_KINDS,
     KINDS,
-    MODERN_KINDS,
     PYTREE_KINDS,
     Blueprint,
     Edge,
@@ -72,7 +71,7 @@ FEATURES: tuple[str, ...] = (
 
 _CHILD_WEIGHTS: dict[str, int] = {
     "module": 4, "container": 1, "list": 1, "tuple": 1, "dict": 1, "none": 1, "namedtuple": 1, "dataclass": 1,
-    "nnx_list": 1,
+    "nnx_list": 1, "sequential": 1,
 }
 _ROOT_WEIGHTS: dict[str, int] = {**_CHILD_WEIGHTS, "module": 10, "container": 2, "none": 0}
 _GENERIC = ("namedtuple", "dataclass")
@@ -364,7 +363,10 @@ def _keys(kind: str, count: int, raw: int) -> list[Key]:
     if kind == "dict" and raw % 2:
         return list(random.Random(raw).sample(range(max(10, 2 * count)), count))
     pool: list[Key] = list(KEY_POOL) if count <= len(KEY_POOL) else [*KEY_POOL, *(f"k{i}" for i in range(count))]
-    return list(pool[:count] if raw == 0 else random.Random(raw).sample(pool, count))
+    keys = list(pool[:count] if raw == 0 else random.Random(raw).sample(pool, count))
+    if kind == "sequential" and count:  # nnx.Sequential keeps its layers under "layers"
+        return ["layers", *keys[: count - 1]]
+    return keys
 
 
 def _blueprint(p: _Params, g: _Genes) -> Blueprint:
@@ -415,6 +417,7 @@ def graphs(
     zoo: bool = True,
     pytree_modes: bool = False,
     list_nodes: bool = False,
+    sequential_nodes: bool = False,
 ) -> st.SearchStrategy[Blueprint]:
     """Return a strategy for valid ``Blueprint`` graphs (see the module docstring for how).
 
@@ -433,6 +436,8 @@ def graphs(
         pytree_modes: draw each graph node's module mode (``NodeSpec.pytree``), for targets
             with ``Capability.PYTREE_MODULES``; off, no choice is drawn for it.
         list_nodes: also draw ``nnx_list`` graph nodes (``Capability.LIST_NODES``).
+        sequential_nodes: also draw ``sequential`` graph nodes (``Capability.SEQUENTIAL_NODES``),
+            whose first entry is called ``layers``.
         zoo: let up to two module nodes be user-written classes (``spec.zoo``: overridden
             attribute hooks, descriptors, dataclass modules, class keywords ...); ``zoo: <style>``
             events report the mix.
@@ -455,10 +460,12 @@ def graphs(
         check_int("max_depth", max_depth, allow_none=True)
         for name, flag in (("sharing", sharing), ("cycles", cycles), ("containers", containers),
                            ("statics", statics), ("generic_pytrees", generic_pytrees),
-                           ("pytree_modes", pytree_modes), ("list_nodes", list_nodes), ("zoo", zoo)):
+                           ("pytree_modes", pytree_modes), ("list_nodes", list_nodes),
+                           ("sequential_nodes", sequential_nodes), ("zoo", zoo)):
             check_bool(name, flag)
         checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
-        allowed = [k for k in KINDS if (k in GRAPH_KINDS and (list_nodes or k not in MODERN_KINDS))
+        modern = {"nnx_list": list_nodes, "sequential": sequential_nodes}
+        allowed = [k for k in KINDS if (k in GRAPH_KINDS and modern.get(k, True))
                    or (k in PYTREE_KINDS and containers and (generic_pytrees or k not in _GENERIC))]
         roots = [k for k in allowed if k != "none"]
         if root_kinds is not None:

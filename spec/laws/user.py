@@ -27,12 +27,12 @@ _WRITERS = ("setattr_logging", "setattr_routing")
 
 
 def hooked(bp: Blueprint) -> Blueprint:
-    """Return ``bp`` with every module node given a hooked style (``zoo.HOOKED_STYLES``, in
-    turn), so every module of the graph reports its hook calls."""
+    """Return ``bp`` with every seed-era module node (not pytree-mode ones) given a hooked style
+    (``zoo.HOOKED_STYLES``, in turn), so those modules report their hook calls."""
     styles = zoo.HOOKED_STYLES
     nodes, count = [], 0
     for n in bp.nodes:
-        if n.kind == "module":
+        if n.kind == "module" and not n.pytree:
             n = dataclasses.replace(n, style=styles[count % len(styles)])
             count += 1
         nodes.append(n)

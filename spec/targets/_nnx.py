@@ -186,8 +186,15 @@ class NNXTarget(Target):
 
     def new_zoo_node(self, style: str, *, fresh: bool = False) -> object:
         from spec import zoo
+        from spec.errors import NotApplicable
 
-        return zoo.new_instance(self.node_type, self.nnx, style, fresh=fresh)
+        try:
+            return zoo.new_instance(self.node_type, self.nnx, style, fresh=fresh)
+        except TypeError as e:
+            if style != "pytree_keyword":
+                raise
+            # the class keyword is USER-2's business; elsewhere the graph is just not buildable
+            raise NotApplicable(f"{self.name} {self.version} rejects experimental_pytree=True: {e}") from e
 
     def set_attr(self, node: object, key: Key, value: object) -> None:
         setattr(node, str(key), value)

@@ -149,8 +149,9 @@ class Change:
     switches: tuple[tuple[str, object], ...] = ()
 
 
-BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities
-"""flax 0.10.3 (the seed's era) provides everything the seed-shaped adapter declares."""
+BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities | {Capability.SEQUENTIAL_NODES}
+"""flax 0.10.3 (the seed's era) provides everything the seed-shaped adapter declares, and
+``nnx.Sequential`` (helpers.py, exported from flax.nnx since the 0.10.0 source)."""
 
 CHANGES: tuple[Change, ...] = (
     Change((0, 10, 3), "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
@@ -248,6 +249,9 @@ class _Classes:
     """``Node`` in pytree mode (``pytree=True``, 0.11+)."""
     list_node: type | None = None
     """Blueprint ``nnx_list`` nodes: a ``pytree=False`` subclass of ``nnx.List`` (0.12+)."""
+    sequential: type | None = None
+    """Blueprint ``sequential`` nodes: ``nnx.Sequential``, a ``pytree=False`` subclass of it
+    where Modules have both modes (0.11+)."""
 
 
 def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool,
@@ -292,7 +296,8 @@ def _classes_for(nnx: ModuleType, b: Behaviour) -> _Classes:
     pytree_node = _new_class(MODULE_TYPE_NAME, nnx.Module, {"bump": bump}, False, True) if both_modes else None
     native_list = getattr(nnx, "List", None)
     list_node = _new_class("List", native_list, {}, True) if native_list is not None and both_modes else None
-    return _Classes(node, user_variable, container, pytree_node, list_node)
+    sequential = _new_class("Sequential", nnx.Sequential, {}, True) if both_modes else cast(type, nnx.Sequential)
+    return _Classes(node, user_variable, container, pytree_node, list_node, sequential)
 
 
 def _accessors(nnx: ModuleType, b: Behaviour) -> tuple[Callable[[Any], object], Callable[[Any, object], None]]:
@@ -571,6 +576,8 @@ class FlaxTarget(NNXTarget):
     def new_graph_node(self, kind: str) -> object:
         if kind == "module":
             return self.node_type()
+        if kind == "sequential":
+            return self._bare_sequential(self.classes.sequential)
         if kind == "nnx_list":
             if self.classes.list_node is None:
                 raise NotApplicable(f"flax {self.version} has no nnx.List for blueprint 'nnx_list' nodes")
@@ -586,24 +593,36 @@ class FlaxTarget(NNXTarget):
             raise NotApplicable(f"flax {self.version} has no pytree= module mode")
         if kind == "module":
             return self.classes.pytree_node()
+        if kind == "sequential":
+            return self._bare_sequential(self.nnx.Sequential)
         native = getattr(self.nnx, "Dict" if kind == "container" else "List", None)
         if native is None or not getattr(native, "_pytree__is_pytree", False):
             raise NotApplicable(f"flax {self.version} has no pytree-mode nnx.{'Dict' if kind == 'container' else 'List'}")
         return native()
+
+    @staticmethod
+    def _bare_sequential(cls: type | None) -> object:
+        """An ``nnx.Sequential`` without its own ``layers``: the blueprint gives every attribute."""
+        node = cast(Any, cls)()
+        delattr(node, "layers")
+        return node
 
     def _is_list(self, node: object) -> bool:
         native = getattr(self.nnx, "List", None)
         return native is not None and isinstance(node, native)
 
     def _is_pytree_mode(self, node: object) -> bool:
-        return bool(getattr(node, "_pytree__is_pytree", getattr(node, "_object__is_pytree", False)))
+        cls = type(node)  # a class flag: read it on the class, past any user __getattr__
+        return bool(getattr(cls, "_pytree__is_pytree", getattr(cls, "_object__is_pytree", False)))
 
     def _wrap(self, value: object) -> object:
         """A value for an attribute of a pytree-mode node, with its data / static status said
         explicitly (``nnx.data`` / ``nnx.static``): Variables, graph nodes and pytree
-        containers are data, whatever they hold; the rest is static."""
+        containers are data, whatever they hold, and so are raw arrays; the rest is static."""
+        import jax
+
         nnx = self.nnx
-        if self.classify(value) != "static":
+        if self.classify(value) != "static" or isinstance(value, (jax.Array, np.ndarray)):
             return nnx.data(value)
         return nnx.static(value) if hasattr(nnx, "static") else value
 

@@ -220,7 +220,7 @@ def test_markdown_report(results: dict[str, Any]) -> None:
 def test_report_helpers() -> None:
     assert report.fmt_us(1234.5) == "1,234" and report.fmt_us(12.34) == "12.3" and report.fmt_us(0.1234) == "0.123"
     assert report.fmt_us(None) == "–"
-    assert report.goal_for("flax 0.12.8") == 3.0 and report.goal_for("flax 0.10.3") == 1.5
+    assert report.goal_for("flax 0.12.8") == 5.0 and report.goal_for("flax 0.10.3") == 2.0
     assert report.goal_for("reference 0.1.0") is None
 
 
