@@ -3,13 +3,16 @@
 A script is the target's ``reproducer_prelude()`` (which defines ``nnx``, ``Node``,
 ``UserVariable``, ``namedtuple_type``, ``dataclass_type`` and ``values``), then the graph built
 into ``x`` exactly as ``spec.build.build`` builds it, the filters as ``fs``, the mutation program
-as ``run_program(x)``, and the law's failing step (``Law.repro``).  A law without ``repro`` is
-replayed through nnxspec instead, from the case's JSON.
+as ``run_program(x)``, and the law's failing step in plain code (``strategies._plain_steps``, or
+``Law.repro``); definitions nothing uses are pruned.  A law whose step is not a plain call
+sequence raises ``NoPlainStep``: the runner then writes a script that replays the case through
+nnxspec (``spec.runner.inputs.generic_reproducer``).
 """
 
 from __future__ import annotations
 
-import json
+import ast
+import re
 from collections.abc import Sequence
 
 from spec import zoo
@@ -52,8 +55,9 @@ from spec.program import (
 )
 from spec.semantics import apply
 from spec.target import Path, Target
+from strategies._plain_steps import NoPlainStep, plain_step
 
-__all__ = ["CALLABLE_SOURCES", "TRANSFORM_SOURCES", "filters_source", "graph_source", "program_source", "reproducer"]
+__all__ = ["CALLABLE_SOURCES", "TRANSFORM_SOURCES", "filters_source", "graph_source", "program_source", "prune", "reproducer"]
 
 CALLABLE_SOURCES: dict[str, str] = {
     "even_depth": "lambda path, x: len(path) % 2 == 0",
@@ -308,23 +312,24 @@ def program_source(program: Sequence[Edit], graph: Blueprint | None = None) -> s
 # --- Whole scripts -----------------------------------------------------------------------------
 
 
-def _fallback(case: Case, law: Law, t: Target) -> str:
-    data = json.dumps(case.to_data(), sort_keys=True)
-    return (
-        "# this law has no plain-API step: replay it through nnxspec\n"
-        "import json\n\n"
-        "from spec.laws import Case, law_by_id\n"
-        "from spec.target import resolve_target\n\n"
-        f"CASE = Case.from_data(json.loads({data!r}))\n"
-        f"law_by_id({law.id!r}).run(resolve_target({t.name!r}), CASE)\n"
-    )
-
-
 def reproducer(case: Case, law: Law, target: Target) -> str:
-    """Return a standalone script that rebuilds ``case`` for ``target`` and performs ``law``'s
-    failing step (``law.repro``, or a replay through nnxspec if it has none)."""
+    """Return a standalone script that rebuilds ``case`` for ``target`` in plain code and performs
+    ``law``'s failing step through the target's own API (``strategies._plain_steps``, else
+    ``law.repro``); it exits non-zero, with the law's message, while the law fails.
+
+    Raises ``NoPlainStep`` when the step needs the harness (the runner then writes a script that
+    replays the case through nnxspec instead: ``spec.runner.inputs.reproducer``).
+    """
+    try:
+        step = plain_step(case, law)
+    except NoPlainStep:
+        if law.repro is None:
+            raise
+        step = law.repro.strip() + "\n"
     parts = [
-        f'"""Reproducer for {law.id} ({law.title}) on {target.describe()}, written by nnxspec."""\n',
+        f'"""Reproducer for {law.id} ({law.title}) on {target.describe()}, written by nnxspec.\n\n'
+        f"Plain code against {target.name}'s own API: it exits non-zero with {law.id}'s message while "
+        'the law fails."""\n',
         f"# case: {case.to_json()}\n",
         target.reproducer_prelude(),
         "\n# --- the graph ---\n" + graph_source(case.graph),
@@ -333,6 +338,38 @@ def reproducer(case: Case, law: Law, target: Target) -> str:
         parts.append("\n# --- the other graph ---\n" + graph_source(case.other, name="other"))
     parts.append("\n# --- the filters ---\n" + filters_source(case.filters))
     parts.append("\n# --- the mutation program ---\n" + program_source(case.program, case.graph))
-    step = law.repro.strip() + "\n" if law.repro is not None else _fallback(case, law, target)
     parts.append(f"\n# --- the step of {law.id} ---\n" + step)
-    return "".join(parts)
+    return prune("".join(parts))
+
+
+def _defined(node: ast.stmt) -> str | None:
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return node.name
+    return None
+
+
+def prune(script: str) -> str:
+    """Drop the script's top-level functions and classes that nothing else uses (the prelude's
+    and the helpers' unused definitions), until none is left."""
+    while True:
+        tree = ast.parse(script)
+        used: dict[int, set[str]] = {
+            i: {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)} | {
+                n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
+            for i, stmt in enumerate(tree.body)}
+        lines = script.splitlines(keepends=True)
+        drop: list[ast.stmt] = []
+        for i, stmt in enumerate(tree.body):
+            name = _defined(stmt)
+            if name is None:
+                continue
+            if not any(name in names for j, names in used.items() if j != i):
+                drop.append(stmt)
+        if not drop:
+            return script
+        for stmt in reversed(drop):
+            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
+            end = stmt.end_lineno or stmt.lineno
+            del lines[first - 1:end]
+        script = re.sub(r"\n{4,}", "\n\n\n", "".join(lines))
+        script = re.sub(r"# --- [^\n]* ---\n\n(?=# ---)", "", script)

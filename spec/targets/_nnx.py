@@ -428,7 +428,11 @@ class NNXTarget(Target):
     # --- Reproducers -------------------------------------------------------------------
 
     def reproducer_prelude(self) -> str:
-        return PRELUDE.format(nnx_import=self.reproducer_import)
+        line = self.reproducer_import
+        module = getattr(self.nnx, "__name__", "reference")
+        if line == Target.reproducer_import and module != "reference":
+            line = f"import {module} as nnx"  # an adapter of another module that kept the default
+        return PRELUDE.format(nnx_import=line)
 
     # --- Contexts -----------------------------------------------------------------------
 

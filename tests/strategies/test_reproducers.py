@@ -3,7 +3,6 @@ and whole scripts run standalone against the reference target."""
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import subprocess
@@ -232,16 +231,21 @@ def test_standalone_reproducers_round_trip(reference_target: Target, tmp_path: P
 
 
 def test_fallback_reproducer_replays_the_law_through_nnxspec(reference_target: Target, tmp_path: Path) -> None:
+    from spec.runner.inputs import reproducer as runner_reproducer
+    from strategies._plain_steps import STEPS, NoPlainStep
+
     t = reference_target
     law = law_by_id("ST-1")
-    assert law.repro is None  # sanity check: this law needs the fallback
+    assert law.repro is None and law.id not in STEPS  # sanity check: this law needs the fallback
     case = Case(graph=Blueprint((NodeSpec("module", (("a", ToVar(0)), ("b", ToVar(0)))),), (VarSpec(),)),
                 filters=(F.TypeFilter("Param"),))
+    with pytest.raises(NoPlainStep):
+        reproducer(case, law, t)
+    spec = "spec.targets.reference:ReferenceTarget"  # a module:attr spec, not the target's name
     path = tmp_path / "fallback.py"
-    path.write_text(reproducer(case, law, t))
+    path.write_text(runner_reproducer(case, law, t, spec))
     text = path.read_text()
-    assert "law_by_id('ST-1').run(resolve_target('reference'), CASE)" in text
-    assert json.loads(text.split("# case: ", 1)[1].split("\n", 1)[0]) == case.to_data()
+    assert f"resolve_target({spec!r})" in text
     proc = _run_script(path)
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err[-3000:]

@@ -1,4 +1,6 @@
-"""Reproducer for ERR-4 (merge with a state leaf at a static attribute raises (statics live in the graphdef).) on flax 0.12.8, written by nnxspec."""
+"""Reproducer for ERR-4 (merge with a state leaf at a static attribute raises (statics live in the graphdef).) on flax 0.12.8, written by nnxspec.
+
+Plain code against flax's own API: it exits non-zero with ERR-4's message while the law fails."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["h", {"static": 0}]], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.12.8: the classes nnxspec's flax target builds blueprints with
 import collections
@@ -28,10 +30,6 @@ class Node(nnx.Module, pytree=False):
         return count
 
 
-class UserVariable(nnx.Param):
-    pass
-
-
 class Dict(nnx.Dict, pytree=False):
     """Blueprint 'container' nodes: nnx.Dict without the pytree=True data/static checks."""
 
@@ -42,18 +40,6 @@ _flax_nnx = nnx
 nnx = types.ModuleType("nnx", "flax.nnx, with Dict = the pytree=False subclass above")
 vars(nnx).update(vars(_flax_nnx))
 nnx.Dict = Dict
-
-
-@functools.lru_cache(maxsize=None)
-def namedtuple_type(fields):
-    return collections.namedtuple("NT_" + "_".join(fields), fields)
-
-
-@functools.lru_cache(maxsize=None)
-def dataclass_type(fields):
-    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
-    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
-    return cls
 
 
 def values(shape, dtype, seed):
@@ -71,16 +57,44 @@ x = n0
 # --- the filters ---
 fs = ()
 
-# --- the mutation program ---
-def run_program(x):
-    pass
+# --- plain helpers: no nnxspec, only this release's own API ---
+DOCUMENTED = (ValueError, TypeError, KeyError)
 
-# --- the step of ERR-4 ---
-# this law has no plain-API step: replay it through nnxspec
-import json
 
-from spec.laws import Case, law_by_id
-from spec.target import resolve_target
+def leaf(cls, value, **metadata):
+    """The state leaf this release makes for a Variable of type cls (what nnx.state gives)."""
+    holder = Node()
+    holder.v = cls(jnp.asarray(value), **metadata)
+    return nnx.state(holder)["v"]
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["h", {"static": 0}]], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
-law_by_id('ERR-4').run(resolve_target('flax'), CASE)
+
+def make_state(pairs):
+    """A State holding the (path, leaf) pairs, in this order."""
+    if hasattr(nnx, "from_flat_state"):
+        return nnx.from_flat_state(pairs)
+    return nnx.State.from_flat_path(pairs)
+
+
+def must_fail(what, run, key, expected):
+    """Run run(); it must raise a ValueError, TypeError or KeyError whose message names key
+    (None: a fault of the whole input, no key to name)."""
+    try:
+        result = run()
+    except DOCUMENTED as e:
+        if key is not None:
+            assert repr(key) in str(e) or str(key) in str(e), (
+                f"{what} raised {type(e).__name__}: {e}, but its message should name {key!r}")
+        return e
+    except Exception as e:
+        raise AssertionError(f"{what} raised {type(e).__name__}: {e}, but should raise a "
+                             f"ValueError, TypeError or KeyError ({expected})") from e
+    raise AssertionError(f"{what} returned a {type(result).__name__}, but should fail: {expected}")
+
+
+# --- ERR-4: merge with a state leaf at a static attribute raises (statics live in the graphdef).
+gd = nnx.graphdef(x)
+s0 = make_state([
+    (('h',), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+])
+must_fail('ERR-4: merge(graphdef(x), state with a leaf for a static)', lambda: nnx.merge(gd, s0), 'h', 'static-in-state at .h: static attributes live in the GraphDef')
+print('ERR-4 holds: merge(graphdef(x), state with a leaf for a static) fails, naming .h')

@@ -1,4 +1,6 @@
-"""Reproducer for IT-1 (iter_graph(x) yields in post-order: each graph node and Variable once at its first path, pytree containers and statics at every occurrence, the root last.) on flax 0.12.8, written by nnxspec."""
+"""Reproducer for IT-1 (iter_graph(x) yields in post-order: each graph node and Variable once at its first path, pytree containers and statics at every occurrence, the root last.) on flax 0.12.8, written by nnxspec.
+
+Plain code against flax's own API: it exits non-zero with IT-1's message while the law fails."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"node": 2}], ["c", {"var": 0}], ["d", {"node": 2}]], "kind": "module"}, {"entries": [], "kind": "module"}, {"entries": [], "kind": "list"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.12.8: the classes nnxspec's flax target builds blueprints with
 import collections
@@ -28,10 +30,6 @@ class Node(nnx.Module, pytree=False):
         return count
 
 
-class UserVariable(nnx.Param):
-    pass
-
-
 class Dict(nnx.Dict, pytree=False):
     """Blueprint 'container' nodes: nnx.Dict without the pytree=True data/static checks."""
 
@@ -42,18 +40,6 @@ _flax_nnx = nnx
 nnx = types.ModuleType("nnx", "flax.nnx, with Dict = the pytree=False subclass above")
 vars(nnx).update(vars(_flax_nnx))
 nnx.Dict = Dict
-
-
-@functools.lru_cache(maxsize=None)
-def namedtuple_type(fields):
-    return collections.namedtuple("NT_" + "_".join(fields), fields)
-
-
-@functools.lru_cache(maxsize=None)
-def dataclass_type(fields):
-    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
-    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
-    return cls
 
 
 def values(shape, dtype, seed):
@@ -77,16 +63,18 @@ x = n0
 # --- the filters ---
 fs = ()
 
-# --- the mutation program ---
-def run_program(x):
-    pass
+# --- plain helpers: no nnxspec, only this release's own API ---
+DOCUMENTED = (ValueError, TypeError, KeyError)
 
-# --- the step of IT-1 ---
-# this law has no plain-API step: replay it through nnxspec
-import json
 
-from spec.laws import Case, law_by_id
-from spec.target import resolve_target
+def path_str(path):
+    return "".join(f".{k}" if isinstance(k, str) else f"[{k!r}]" for k in path) or "<root>"
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"node": 2}], ["c", {"var": 0}], ["d", {"node": 2}]], "kind": "module"}, {"entries": [], "kind": "module"}, {"entries": [], "kind": "list"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
-law_by_id('IT-1').run(resolve_target('flax'), CASE)
+
+# --- IT-1: iter_graph(x) yields in post-order: each graph node and Variable once at its first path, pytree containers and statics at every occurrence, the root last.
+EXPECTED = [('a',), ('b',), ('c',), ('d',), ()]
+found = [tuple(p) for p, _ in nnx.iter_graph(x) if not any(isinstance(k, str) and k.startswith('_') for k in p)]
+for i, (want, got) in enumerate(zip(EXPECTED, found)):
+    assert want == got, f'IT-1: iter_graph(x) item 'f'{i} is at {path_str(got)}, but should be at {path_str(want)} (expected order: {[path_str(p) for p in EXPECTED]})'
+assert len(found) == len(EXPECTED), f'IT-1: iter_graph(x) yields 'f'{len(found)} items, but should yield {len(EXPECTED)}'
+print('IT-1 holds: iter_graph(x) yields the expected paths in post-order')
