@@ -492,7 +492,9 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     parts = split_parts(entries, op.parts)
     if op.graphdef == "noderef":
         gd, _ = noderef_graphdef(t, x)
-        tokens = NODEREF_TOKENS
+        # the context remembers graph nodes only: a pytree root is flattened again, not referenced
+        m_x = observe(t, x)
+        tokens = NODEREF_TOKENS if m_x.root.kind == "graph" else semantics.graphdef_tokens(m_x)
     else:
         owner = y if op.graphdef == "other" and y is not None else x
         gd, tokens = t.graphdef(owner), semantics.graphdef_tokens(observe(t, owner))
