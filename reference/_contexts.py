@@ -87,7 +87,9 @@ class UpdateContext:
         self.tag = tag
         self.ref_index = ref_index
         self.index_ref = index_ref
-        self._step = _FRESH if ref_index is None else _SPLIT_OUT if index_ref is None else _MERGED_IN
+        self._step = (
+            _FRESH if ref_index is None else _SPLIT_OUT if index_ref is None else _MERGED_IN
+        )
         self._closed = False
 
     def __hash__(self) -> int:

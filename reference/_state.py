@@ -173,7 +173,9 @@ class State(MutableMapping[K, Any], Generic[K, V]):
 
     def map(self, f: Callable[[PathParts, V], Any]) -> State[Key, Any]:
         """Return a new State with ``f(path, leaf)`` at each leaf's path (same order)."""
-        return State._wrap(from_flat((path, f(path, leaf)) for path, leaf in iter_flat(self._mapping)))
+        return State._wrap(
+            from_flat((path, f(path, leaf)) for path, leaf in iter_flat(self._mapping))
+        )
 
     def to_pure_dict(self, extract_fn: Callable[[Any], Any] | None = None) -> dict[Key, Any]:
         """Return a nested dict of ``extract_fn(leaf)`` (default: ``leaf.value`` where present)."""

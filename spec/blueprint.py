@@ -68,8 +68,18 @@ __all__ = [
 ]
 
 
-NodeKind = Literal["module", "container", "nnx_list", "sequential", "list", "tuple", "dict", "none",
-                   "namedtuple", "dataclass"]
+NodeKind = Literal[
+    "module",
+    "container",
+    "nnx_list",
+    "sequential",
+    "list",
+    "tuple",
+    "dict",
+    "none",
+    "namedtuple",
+    "dataclass",
+]
 GRAPH_KINDS: frozenset[str] = frozenset({"module", "container", "nnx_list", "sequential"})
 """Mutable, identity-tracked graph nodes: a Module subclass, a dict-like Module container and
 a list-like one (``nnx.List``, drawn only for targets with ``Capability.LIST_NODES``)."""
@@ -80,7 +90,17 @@ PYTREE_KINDS: frozenset[str] = frozenset(
 )
 """Pytree containers: rebuilt at every occurrence, never aliased after a round trip."""
 KINDS: tuple[str, ...] = (
-    "module", "container", "list", "tuple", "dict", "none", "namedtuple", "dataclass", "nnx_list", "sequential")
+    "module",
+    "container",
+    "list",
+    "tuple",
+    "dict",
+    "none",
+    "namedtuple",
+    "dataclass",
+    "nnx_list",
+    "sequential",
+)
 
 VARIABLE_TYPES: dict[str, tuple[str, ...]] = {
     "Variable": (),
@@ -283,22 +303,39 @@ def _check_keys(i: int, n: NodeSpec) -> None:
     if n.kind in _IDENT_KINDS:
         for k in keys:
             _check(
-                isinstance(k, str) and k.isidentifier() and not keyword.iskeyword(k)
+                isinstance(k, str)
+                and k.isidentifier()
+                and not keyword.iskeyword(k)
                 and not k.startswith("_"),
-                where, f"{n.kind} keys must be public identifiers, found {k!r}",
+                where,
+                f"{n.kind} keys must be public identifiers, found {k!r}",
             )
     elif n.kind in ("list", "tuple", "nnx_list"):
-        _check(keys == list(range(len(keys))), where, f"{n.kind} keys must be 0..n-1, found {keys!r}")
+        _check(
+            keys == list(range(len(keys))), where, f"{n.kind} keys must be 0..n-1, found {keys!r}"
+        )
     elif n.kind == "dict":
         kinds = {type(k) for k in keys}
-        _check(kinds <= {str} or kinds <= {int}, where, f"dict keys must be all str or all int, found {keys!r}")
-        _check(all(type(k) in (str, int) for k in keys), where, f"dict keys must be str or int, found {keys!r}")
+        _check(
+            kinds <= {str} or kinds <= {int},
+            where,
+            f"dict keys must be all str or all int, found {keys!r}",
+        )
+        _check(
+            all(type(k) in (str, int) for k in keys),
+            where,
+            f"dict keys must be str or int, found {keys!r}",
+        )
     elif n.kind == "none":
         _check(not keys, where, "a 'none' node has no entries")
     else:
         _check(False, where, f"unknown node kind {n.kind!r}; expected one of {KINDS}")
     if n.style:
-        _check(n.kind == "module", where, f"only a module has a style, found style {n.style!r} on a {n.kind!r}")
+        _check(
+            n.kind == "module",
+            where,
+            f"only a module has a style, found style {n.style!r} on a {n.kind!r}",
+        )
         _check(not n.pytree, where, f"a pytree-mode module has no style, found style {n.style!r}")
         _check(n.style in STYLES, where, f"unknown style {n.style!r}; expected one of {STYLES}")
 
@@ -308,30 +345,66 @@ def _check_meta(value: object, where: str) -> None:
         for item in value:
             _check_meta(item, where)
         return
-    _check(value is None or type(value) in (bool, int, float, str), where,
-           f"metadata values must be None, bool, int, float, str or tuples of them, found {value!r}")
+    _check(
+        value is None or type(value) in (bool, int, float, str),
+        where,
+        f"metadata values must be None, bool, int, float, str or tuples of them, found {value!r}",
+    )
     if isinstance(value, float):
         _check(math.isfinite(value), where, f"metadata floats must be finite, found {value!r}")
 
 
 def _check_variable(j: int, v: VarSpec) -> None:
     where = f"variables[{j}]"
-    _check(v.type in VARIABLE_TYPES, where, f"unknown Variable type {v.type!r}; expected one of {tuple(VARIABLE_TYPES)}")
+    _check(
+        v.type in VARIABLE_TYPES,
+        where,
+        f"unknown Variable type {v.type!r}; expected one of {tuple(VARIABLE_TYPES)}",
+    )
     _check(v.dtype in DTYPES, where, f"unknown dtype {v.dtype!r}; expected one of {DTYPES}")
     _check(all(isinstance(d, int) and d >= 0 for d in v.shape), where, f"bad shape {v.shape!r}")
     names = [name for name, _ in v.metadata]
-    _check(names == sorted(set(names)), where, f"metadata names must be unique and sorted, found {names!r}")
+    _check(
+        names == sorted(set(names)),
+        where,
+        f"metadata names must be unique and sorted, found {names!r}",
+    )
     for name, value in v.metadata:
-        _check(name.isidentifier() and not name.startswith("_") and name not in RESERVED_METADATA,
-               where, f"metadata name {name!r} is reserved or not an identifier")
+        _check(
+            name.isidentifier() and not name.startswith("_") and name not in RESERVED_METADATA,
+            where,
+            f"metadata name {name!r} is reserved or not an identifier",
+        )
         _check_meta(value, f"{where}.metadata[{name!r}]")
 
 
 RESERVED_METADATA: frozenset[str] = frozenset(
-    {"value", "raw_value", "type", "var_type", "sharding", "mutable", "hijax", "ref",
-     "eager_sharding", "get_value", "set_value", "create_value", "add_axis", "remove_axis",
-     "on_get_value", "on_set_value", "on_create_value", "on_add_axis", "on_remove_axis",
-     "copy", "replace", "shape", "dtype", "metadata"}
+    {
+        "value",
+        "raw_value",
+        "type",
+        "var_type",
+        "sharding",
+        "mutable",
+        "hijax",
+        "ref",
+        "eager_sharding",
+        "get_value",
+        "set_value",
+        "create_value",
+        "add_axis",
+        "remove_axis",
+        "on_get_value",
+        "on_set_value",
+        "on_create_value",
+        "on_add_axis",
+        "on_remove_axis",
+        "copy",
+        "replace",
+        "shape",
+        "dtype",
+        "metadata",
+    }
 )
 """Metadata names a blueprint may not use: they mean something to Variable classes."""
 
@@ -341,15 +414,25 @@ def _check_edge(i: int, key: Key, e: Edge, bp: Blueprint) -> None:
     if isinstance(e, ToNode):
         _check(0 <= e.index < len(bp.nodes), where, f"node index {e.index} out of range")
         if e.index <= i:
-            _check(bp.nodes[e.index].is_graph, where,
-                   f"back edge to nodes[{e.index}] of kind {bp.nodes[e.index].kind!r}; back edges must target graph nodes")
+            _check(
+                bp.nodes[e.index].is_graph,
+                where,
+                f"back edge to nodes[{e.index}] of kind {bp.nodes[e.index].kind!r}; back edges must target graph nodes",
+            )
     elif isinstance(e, ToVar):
         _check(0 <= e.index < len(bp.variables), where, f"Variable index {e.index} out of range")
     elif isinstance(e, ToStatic):
         value = e.value
-        ok = isinstance(value, Unhashable) or type(value) in (bool, int, str) or (
-            type(value) is float and math.isfinite(value))
-        _check(ok, where, f"static values must be bool, int, finite float, str or Unhashable, found {value!r}")
+        ok = (
+            isinstance(value, Unhashable)
+            or type(value) in (bool, int, str)
+            or (type(value) is float and math.isfinite(value))
+        )
+        _check(
+            ok,
+            where,
+            f"static values must be bool, int, finite float, str or Unhashable, found {value!r}",
+        )
 
 
 def validate(bp: Blueprint) -> None:
@@ -357,7 +440,11 @@ def validate(bp: Blueprint) -> None:
     _check(len(bp.nodes) > 0, "nodes", "a blueprint needs at least a root node")
     for i, n in enumerate(bp.nodes):
         _check_keys(i, n)
-        _check(not n.pytree or n.is_graph, f"nodes[{i}]", f"only graph nodes have a pytree mode, not {n.kind!r}")
+        _check(
+            not n.pytree or n.is_graph,
+            f"nodes[{i}]",
+            f"only graph nodes have a pytree mode, not {n.kind!r}",
+        )
         for k, e in n.entries:
             _check_edge(i, k, e, bp)
     for j, v in enumerate(bp.variables):
@@ -393,8 +480,10 @@ def _edge_to_data(e: Edge) -> JSON:
 
 def _edge_from_data(d: JSON) -> Edge:
     if not isinstance(d, dict) or len(d) != 1:
-        raise BlueprintError(f"invalid blueprint JSON: an edge must be a one-key object, found {d!r}")
-    (tag, value), = d.items()
+        raise BlueprintError(
+            f"invalid blueprint JSON: an edge must be a one-key object, found {d!r}"
+        )
+    ((tag, value),) = d.items()
     if tag == "node" and isinstance(value, int):
         return ToNode(value)
     if tag == "var" and isinstance(value, int):
@@ -428,15 +517,23 @@ def to_data(bp: Blueprint) -> dict[str, JSON]:
     return {
         "nodes": [_node_to_data(n) for n in bp.nodes],
         "variables": [
-            {"type": v.type, "shape": list(v.shape), "dtype": v.dtype, "seed": v.seed,
-             "metadata": [[name, _meta_to_data(value)] for name, value in v.metadata]}
+            {
+                "type": v.type,
+                "shape": list(v.shape),
+                "dtype": v.dtype,
+                "seed": v.seed,
+                "metadata": [[name, _meta_to_data(value)] for name, value in v.metadata],
+            }
             for v in bp.variables
         ],
     }
 
 
 def _node_to_data(n: NodeSpec) -> dict[str, JSON]:
-    data: dict[str, JSON] = {"kind": n.kind, "entries": [[k, _edge_to_data(e)] for k, e in n.entries]}
+    data: dict[str, JSON] = {
+        "kind": n.kind,
+        "entries": [[k, _edge_to_data(e)] for k, e in n.entries],
+    }
     if n.style:  # written only when set, so plain blueprints keep their JSON
         data["style"] = n.style
     if n.pytree:  # written only when set, so seed-era vectors keep their JSON
@@ -472,12 +569,21 @@ def _var_from_data(d: JSON) -> VarSpec:
         meta.append((str(name), _meta_from_data(value)))
     dims = _as_list(obj.get("shape", []), "shape")
     if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in dims):
-        raise BlueprintError(f"invalid blueprint JSON: a variable's shape must be a list of sizes, found {dims!r}")
+        raise BlueprintError(
+            f"invalid blueprint JSON: a variable's shape must be a list of sizes, found {dims!r}"
+        )
     seed = obj.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise BlueprintError(f"invalid blueprint JSON: a variable's seed must be an integer, found {seed!r}")
-    return VarSpec(type=str(obj.get("type")), shape=tuple(int(s) for s in dims if isinstance(s, int)),
-                   dtype=str(obj.get("dtype")), seed=seed, metadata=tuple(meta))
+        raise BlueprintError(
+            f"invalid blueprint JSON: a variable's seed must be an integer, found {seed!r}"
+        )
+    return VarSpec(
+        type=str(obj.get("type")),
+        shape=tuple(int(s) for s in dims if isinstance(s, int)),
+        dtype=str(obj.get("dtype")),
+        seed=seed,
+        metadata=tuple(meta),
+    )
 
 
 def from_data(d: JSON) -> Blueprint:
@@ -487,7 +593,13 @@ def from_data(d: JSON) -> Blueprint:
     for nd in _as_list(obj.get("nodes"), "nodes"):
         node = _as_dict(nd, "a node")
         entries = tuple(_entry_from_data(e) for e in _as_list(node.get("entries", []), "entries"))
-        nodes.append(NodeSpec(kind=str(node.get("kind")), entries=entries, pytree=node.get("pytree") is True,
-                              style=str(node.get("style", ""))))
+        nodes.append(
+            NodeSpec(
+                kind=str(node.get("kind")),
+                entries=entries,
+                pytree=node.get("pytree") is True,
+                style=str(node.get("style", "")),
+            )
+        )
     variables = tuple(_var_from_data(v) for v in _as_list(obj.get("variables", []), "variables"))
     return Blueprint(nodes=tuple(nodes), variables=variables)

@@ -55,8 +55,9 @@ class Built:
     variables: tuple[object, ...]
 
 
-def build(t: Target, bp: Blueprint, *, variable_type: str | None = None,
-          reversed_metadata: bool = False) -> Built:
+def build(
+    t: Target, bp: Blueprint, *, variable_type: str | None = None, reversed_metadata: bool = False
+) -> Built:
     """Return the live graph described by ``bp``, made of ``t``'s own objects.
 
     With ``variable_type`` (a name from ``t.new_variable_type``) every Variable is of that type
@@ -73,9 +74,15 @@ def build(t: Target, bp: Blueprint, *, variable_type: str | None = None,
 
 
 def _build(t: Target, bp: Blueprint, variable_type: str | None, reversed_metadata: bool) -> Built:
-    specs = bp.variables if variable_type is None else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
+    specs = (
+        bp.variables
+        if variable_type is None
+        else [dataclasses.replace(v, type=variable_type) for v in bp.variables]
+    )
     if reversed_metadata:
-        variables = tuple(t.new_variable_ordered(v, [k for k, _ in reversed(v.metadata)]) for v in specs)
+        variables = tuple(
+            t.new_variable_ordered(v, [k for k, _ in reversed(v.metadata)]) for v in specs
+        )
     else:
         variables = tuple(t.new_variable(v) for v in specs)
     nodes: list[object] = [None] * len(bp.nodes)
@@ -147,11 +154,20 @@ def blueprint_model(bp: Blueprint) -> Model:
                 entries.append((k, StaticSlot(static_model(_static_value(e.value)))))
         positional = n.kind in ("list", "tuple", "namedtuple", "dataclass", "none", "nnx_list")
         kind = "graph" if n.is_graph else "pytree"
-        nodes.append(NodeModel(kind, type_name(n.kind, tuple(k for k, _ in n.entries), n.style), tuple(entries), positional))  # type: ignore[arg-type]
+        nodes.append(
+            NodeModel(
+                kind,
+                type_name(n.kind, tuple(k for k, _ in n.entries), n.style),
+                tuple(entries),
+                positional,
+            )
+        )  # type: ignore[arg-type]
     variables = []
     for v in bp.variables:
         value = np.asarray(variable_value(v), order="C")
-        variables.append(VarModel(v.type, str(value.dtype), tuple(value.shape), value.tobytes(), v.metadata))
+        variables.append(
+            VarModel(v.type, str(value.dtype), tuple(value.shape), value.tobytes(), v.metadata)
+        )
     return _unshare_value_nodes(canonical(Model(tuple(nodes), tuple(variables))))
 
 
@@ -168,10 +184,14 @@ def _unshare_value_nodes(m: Model) -> Model:
     for n in m.nodes:
         entries = []
         for k, s in n.entries:
-            if isinstance(s, NodeSlot) and nodes[s.id].type_name in ("NoneType", "tuple") and not nodes[s.id].entries:
+            if (
+                isinstance(s, NodeSlot)
+                and nodes[s.id].type_name in ("NoneType", "tuple")
+                and not nodes[s.id].entries
+            ):
                 nodes.append(nodes[s.id])
                 s = NodeSlot(len(nodes) - 1)
             entries.append((k, s))
         out.append(dataclasses.replace(n, entries=tuple(entries)))
-    out.extend(nodes[len(m.nodes):])
+    out.extend(nodes[len(m.nodes) :])
     return canonical(Model(tuple(out), m.variables))

@@ -47,7 +47,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "equality, hash and repr do not recurse either. A pytree container that contains "
             "itself raises PytreeCycleError instead of recursing forever."
         ),
-        laws=('ROB-1', 'ROB-2', 'ROB-4'),
+        laws=("ROB-1", "ROB-2", "ROB-4"),
     ),
     Deviation(
         id="D-2",
@@ -66,7 +66,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "if they raise, the graph, the input states and a merge_context's index_ref are "
             "exactly as before."
         ),
-        laws=('UPD-6', 'POP-1', 'POP-5', 'ERR-9', 'ERR-12', 'ROB-8', 'ROB-9', 'ROB-11'),
+        laws=("UPD-6", "POP-1", "POP-5", "ERR-9", "ERR-12", "ROB-8", "ROB-9", "ROB-11"),
     ),
     Deviation(
         id="D-3",
@@ -83,7 +83,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "variables(node, f1, f2) returns exactly two States (remainder dropped, like state); "
             "every Variable appears once, at the same first path as in state(node)."
         ),
-        laws=('VAR-1',),
+        laws=("VAR-1",),
     ),
     Deviation(
         id="D-4",
@@ -94,7 +94,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "print(hasattr(m, 'b'))  # True"
         ),
         reference="pop removes every attribute that holds a popped Variable; the State has it at its first path.",
-        laws=('POP-2',),
+        laws=("POP-2",),
     ),
     Deviation(
         id="D-5",
@@ -110,7 +110,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "first path; pytree containers (None and () included) and static values at every "
             "occurrence."
         ),
-        laws=('IT-1',),
+        laws=("IT-1",),
     ),
     Deviation(
         id="D-6",
@@ -128,7 +128,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "A new key with a VariableState value becomes a new Variable (to_variable); a Variable "
             "given as a value counts as its VariableState (value and a copy of its metadata)."
         ),
-        laws=('UPD-5', 'UPD-11', 'ROB-9'),
+        laws=("UPD-5", "UPD-11", "ROB-9"),
     ),
     Deviation(
         id="D-7",
@@ -161,7 +161,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "InvalidKeyError (a TypeError and a KeyError) naming the node's path when keys are "
             "unhashable or not mutually orderable, or when an Object gets a non-str key."
         ),
-        laws=('ROB-10',),
+        laws=("ROB-10",),
     ),
     Deviation(
         id="D-9",
@@ -192,7 +192,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "The rule uses identity (`is`), so 1 is an invalid filter, not True; an invalid "
             "filter raises FilterError (a TypeError) naming it."
         ),
-        laws=('FLT-3', 'ROB-11'),
+        laws=("FLT-3", "ROB-11"),
     ),
     Deviation(
         id="D-11",
@@ -214,7 +214,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "completed round a new round may start. As in the seed, exit deletes the maps "
             "(ref_index, index_ref) and the split / merge contexts' ctxtag: hasattr is False."
         ),
-        laws=('UCTX-4', 'UCTX-6', 'ROB-6', 'ROB-12'),
+        laws=("UCTX-4", "UCTX-6", "ROB-6", "ROB-12"),
     ),
     Deviation(
         id="D-12",
@@ -230,7 +230,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "the attribute's path; the hash is computed once and cached; HashableMapping hashes "
             "a frozenset of its items (no sorting)."
         ),
-        laws=('ERR-6',),
+        laws=("ERR-6",),
     ),
     Deviation(
         id="D-13",
@@ -254,7 +254,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "found>[; <hint>]' and whose .path holds the whole path as data (the target declares "
             "errors-carry-paths, so the error laws check it)."
         ),
-        laws=('ROB-8', 'ROB-9', 'ROB-10', 'ROB-11', 'ROB-12'),
+        laws=("ROB-8", "ROB-9", "ROB-10", "ROB-11", "ROB-12"),
     ),
     Deviation(
         id="D-15",

@@ -139,8 +139,13 @@ def _static_value(s: _Static) -> object:
 
 
 def _entry_kind(e: object) -> str:
-    return {_Node: "a subgraph", _Ref: "a subgraph", _Static: "a static", _Var: "a Variable",
-            _VarRef: "a Variable"}[type(e)]
+    return {
+        _Node: "a subgraph",
+        _Ref: "a subgraph",
+        _Static: "a static",
+        _Var: "a Variable",
+        _VarRef: "a Variable",
+    }[type(e)]
 
 
 def _describe(e: object, places: dict[int, Cell]) -> str:
@@ -166,7 +171,12 @@ def _keys_difference(cell: Cell, a: _Node, b: _Node) -> Difference | None:
         if ka == kb and type(ka) is type(kb):
             continue
         if str(ka) == str(kb):
-            return Difference((*path, ka), "key type", f"{ka!r} ({type(ka).__name__})", f"{kb!r} ({type(kb).__name__})")
+            return Difference(
+                (*path, ka),
+                "key type",
+                f"{ka!r} ({type(ka).__name__})",
+                f"{kb!r} ({type(kb).__name__})",
+            )
         only_a = [k for k in keys_a if not any(k == j and type(k) is type(j) for j in keys_b)]
         only_b = [k for k in keys_b if not any(k == j and type(k) is type(j) for j in keys_a)]
         where = (*path, (only_a or only_b or [ka])[0])
@@ -176,8 +186,9 @@ def _keys_difference(cell: Cell, a: _Node, b: _Node) -> Difference | None:
     return Difference((*path, extra), "structure", f"keys {keys_a!r}", f"keys {keys_b!r}")
 
 
-def _entry_difference(cell: Cell, a: object, b: object, places_a: dict[int, Cell],
-                      places_b: dict[int, Cell]) -> tuple[str, str, str] | None:
+def _entry_difference(
+    cell: Cell, a: object, b: object, places_a: dict[int, Cell], places_b: dict[int, Cell]
+) -> tuple[str, str, str] | None:
     """Compare two entries at ``cell`` (not their children): what differs and each side, or None;
     record the first place of each index."""
     if _entry_kind(a) != _entry_kind(b):
@@ -198,11 +209,15 @@ def _entry_difference(cell: Cell, a: object, b: object, places_a: dict[int, Cell
             return ("variable type", a.type_name, b.type_name)
         if a.metadata != b.metadata:
             ma, mb = dict(a.metadata), dict(b.metadata)
-            names = sorted(k for k in set(ma) | set(mb) if ma.get(k, _MISSING) != mb.get(k, _MISSING))
+            names = sorted(
+                k for k in set(ma) | set(mb) if ma.get(k, _MISSING) != mb.get(k, _MISSING)
+            )
             shown = ", ".join(names)
-            return (f"metadata ({shown})",
-                    ", ".join(f"{k}={ma[k]!r}" if k in ma else f"no {k}" for k in names),
-                    ", ".join(f"{k}={mb[k]!r}" if k in mb else f"no {k}" for k in names))
+            return (
+                f"metadata ({shown})",
+                ", ".join(f"{k}={ma[k]!r}" if k in ma else f"no {k}" for k in names),
+                ", ".join(f"{k}={mb[k]!r}" if k in mb else f"no {k}" for k in names),
+            )
         places_a.setdefault(a.index, cell)
         places_b.setdefault(b.index, cell)
         if a.index != b.index:

@@ -16,7 +16,14 @@ from collections.abc import Sequence
 
 from spec.blueprint import Key
 
-__all__ = ["ERROR_KINDS", "NAMING_KINDS", "HarnessError", "LawViolation", "NotApplicable", "SpecError"]
+__all__ = [
+    "ERROR_KINDS",
+    "NAMING_KINDS",
+    "HarnessError",
+    "LawViolation",
+    "NotApplicable",
+    "SpecError",
+]
 
 ERROR_KINDS: dict[str, str] = {
     "missing-key": "the state lacks a key the graphdef needs",
@@ -68,7 +75,9 @@ class LawViolation(AssertionError):
     """A target broke a law: a readable ``diff``, optional expected / actual renderings, and
     (stamped by ``Law.run``) the law id, the target and the backend."""
 
-    def __init__(self, diff: str, *, expected: str | None = None, actual: str | None = None) -> None:
+    def __init__(
+        self, diff: str, *, expected: str | None = None, actual: str | None = None
+    ) -> None:
         self.diff = diff
         self.expected = expected
         self.actual = actual

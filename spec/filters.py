@@ -143,8 +143,20 @@ class Invalid:
 
 
 FilterSpec = Union[
-    TypeFilter, TagFilter, Literal, CallableFilter, Seq, OfType, WithTag, PathContains,
-    AnyOf, AllOf, NotOf, Everything, Nothing, Invalid,
+    TypeFilter,
+    TagFilter,
+    Literal,
+    CallableFilter,
+    Seq,
+    OfType,
+    WithTag,
+    PathContains,
+    AnyOf,
+    AllOf,
+    NotOf,
+    Everything,
+    Nothing,
+    Invalid,
 ]
 
 CALLABLES: dict[str, Callable[[tuple[Key, ...]], bool]] = {
@@ -160,7 +172,9 @@ def type_names(type_name: str) -> tuple[str, ...]:
     return (type_name, *VARIABLE_TYPES.get(type_name, ()))
 
 
-def matches(f: FilterSpec, path: tuple[Key, ...], type_name: str, metadata: Mapping[str, MetaValue]) -> bool:
+def matches(
+    f: FilterSpec, path: tuple[Key, ...], type_name: str, metadata: Mapping[str, MetaValue]
+) -> bool:
     """Check if filter ``f`` matches a leaf of type ``type_name`` with ``metadata`` at ``path``."""
     if isinstance(f, (TypeFilter, OfType)):
         return f.type_name in type_names(type_name)
@@ -193,13 +207,17 @@ def is_catch_all(f: FilterSpec) -> bool:
 def misplaced_catch_all(filters: Sequence[FilterSpec]) -> int | None:
     """Return the index of a ``...`` / ``True`` followed by a different filter, or None."""
     for i, f in enumerate(filters):
-        if is_catch_all(f) and not all(is_catch_all(g) for g in filters[i + 1:]):
+        if is_catch_all(f) and not all(is_catch_all(g) for g in filters[i + 1 :]):
             return i
     return None
 
 
-def first_match(filters: Sequence[FilterSpec], path: tuple[Key, ...], type_name: str,
-                metadata: Mapping[str, MetaValue]) -> int | None:
+def first_match(
+    filters: Sequence[FilterSpec],
+    path: tuple[Key, ...],
+    type_name: str,
+    metadata: Mapping[str, MetaValue],
+) -> int | None:
     """Return the index of the first filter matching the leaf, or None (the remainder)."""
     for i, f in enumerate(filters):
         if matches(f, path, type_name, metadata):
@@ -250,5 +268,19 @@ def describe(f: FilterSpec) -> str:
     return {"int": "1", "float": "1.5", "object": "object()"}[f.form]
 
 
-_codec.register(TypeFilter, TagFilter, Literal, CallableFilter, Seq, OfType, WithTag, PathContains,
-                AnyOf, AllOf, NotOf, Everything, Nothing, Invalid)
+_codec.register(
+    TypeFilter,
+    TagFilter,
+    Literal,
+    CallableFilter,
+    Seq,
+    OfType,
+    WithTag,
+    PathContains,
+    AnyOf,
+    AllOf,
+    NotOf,
+    Everything,
+    Nothing,
+    Invalid,
+)

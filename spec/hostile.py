@@ -166,8 +166,17 @@ class Restyle:
     how: Literal["type", "dtype", "shape", "metadata"] = "type"
 
 
-StateEdit = Union[DropLeaf, ExtraLeaf, RenameKey, LeafForSubgraph, MappingForLeaf, LeafForStatic, MoveLeaf,
-                  RawValue, Restyle]
+StateEdit = Union[
+    DropLeaf,
+    ExtraLeaf,
+    RenameKey,
+    LeafForSubgraph,
+    MappingForLeaf,
+    LeafForStatic,
+    MoveLeaf,
+    RawValue,
+    Restyle,
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,12 +285,38 @@ class ContextCalls:
     calls: tuple[Call, ...] = ()
 
 
-Hostile = Union[HostileState, ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle,
-                NonNodeRoot, FilterCall, ContextCalls]
+Hostile = Union[
+    HostileState,
+    ArrayAttribute,
+    UnhashableStatic,
+    OddDictKeys,
+    OddNodeKeys,
+    PytreeSelfCycle,
+    NonNodeRoot,
+    FilterCall,
+    ContextCalls,
+]
 
-_codec.register(DropLeaf, ExtraLeaf, RenameKey, LeafForSubgraph, MappingForLeaf, LeafForStatic, MoveLeaf,
-                RawValue, Restyle, HostileState, ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys,
-                PytreeSelfCycle, NonNodeRoot, FilterCall, ContextCalls)
+_codec.register(
+    DropLeaf,
+    ExtraLeaf,
+    RenameKey,
+    LeafForSubgraph,
+    MappingForLeaf,
+    LeafForStatic,
+    MoveLeaf,
+    RawValue,
+    Restyle,
+    HostileState,
+    ArrayAttribute,
+    UnhashableStatic,
+    OddDictKeys,
+    OddNodeKeys,
+    PytreeSelfCycle,
+    NonNodeRoot,
+    FilterCall,
+    ContextCalls,
+)
 
 
 # --- addressing ----------------------------------------------------------------------------------
@@ -292,7 +327,11 @@ def node_paths(m: Model, *, graph_only: bool = False, root: bool = True) -> list
     or without the root)."""
     out: list[Path] = [()] if root and (not graph_only or m.root.kind == "graph") else []
     for path, slot, first in m.walk():
-        if first and isinstance(slot, NodeSlot) and (not graph_only or m.nodes[slot.id].kind == "graph"):
+        if (
+            first
+            and isinstance(slot, NodeSlot)
+            and (not graph_only or m.nodes[slot.id].kind == "graph")
+        ):
             out.append(path)
     return out
 
@@ -325,7 +364,11 @@ def odd_key(kind: str, taken: Sequence[object], *, int_keyed: bool) -> object:
     if kind == "fresh":
         kind = "int" if int_keyed else "str"
     if kind == "int":
-        return max((k for k in taken if type(k) is int), default=-1) + 1 if int_keyed else 100 + len(taken)
+        return (
+            max((k for k in taken if type(k) is int), default=-1) + 1
+            if int_keyed
+            else 100 + len(taken)
+        )
     if kind == "str":
         name, n = "zz_extra", 0
         while name in taken:
@@ -333,7 +376,11 @@ def odd_key(kind: str, taken: Sequence[object], *, int_keyed: bool) -> object:
             name = f"zz_extra{n}"
         return name
     candidates: dict[str, tuple[object, ...]] = {
-        "none": (None,), "tuple": ((0, "zz"), (1, "zz")), "float": (0.5, 1.5), "bool": (False, True), "bytes": (b"zz",),
+        "none": (None,),
+        "tuple": ((0, "zz"), (1, "zz")),
+        "float": (0.5, 1.5),
+        "bool": (False, True),
+        "bytes": (b"zz",),
     }
     for candidate in candidates[kind]:
         if candidate not in taken:
@@ -355,13 +402,20 @@ def odd_keys(kinds: Sequence[str]) -> list[object]:
 def _put(entries: list[Entry], path: Path, leaf: StateLeaf) -> None:
     """Add ``(path, leaf)``, dropping the leaves at, below and above ``path``."""
     n = len(path)
-    entries[:] = [(p, v) for p, v in entries if p[:n] != path and path[:len(p)] != p]
+    entries[:] = [(p, v) for p, v in entries if p[:n] != path and path[: len(p)] != p]
     entries.append((path, leaf))
 
 
 def _fresh_under(m: Model, entries: list[Entry], prefix: Path, kind: str) -> Key:
     keys = _node_keys(m, prefix) or []
-    taken = [*keys, *(p[len(prefix)] for p, _ in entries if len(p) > len(prefix) and p[:len(prefix)] == prefix)]
+    taken = [
+        *keys,
+        *(
+            p[len(prefix)]
+            for p, _ in entries
+            if len(p) > len(prefix) and p[: len(prefix)] == prefix
+        ),
+    ]
     int_keyed = bool(keys) and all(type(k) is int for k in keys)
     node = _resolved_node(m, prefix)
     if node is not None and node.type_name in ("list", "tuple"):
@@ -379,7 +433,9 @@ def _resolved_node(m: Model, path: Path) -> NodeModel | None:
 
 def _restyled(v: VarModel, how: str) -> VarModel:
     if how == "type":
-        return dataclasses.replace(v, type_name="BatchStat" if v.type_name != "BatchStat" else "Param")
+        return dataclasses.replace(
+            v, type_name="BatchStat" if v.type_name != "BatchStat" else "Param"
+        )
     if how == "dtype":
         value = np.asarray(v.value.astype(np.float32).astype(np.int32), order="C")
         if v.dtype == "int32":
@@ -391,7 +447,9 @@ def _restyled(v: VarModel, how: str) -> VarModel:
     return dataclasses.replace(v, metadata=metadata)
 
 
-def corrupt(m: Model, flat: Sequence[Entry], edits: Sequence[StateEdit]) -> tuple[tuple[Entry, ...], tuple[Path, ...]]:
+def corrupt(
+    m: Model, flat: Sequence[Entry], edits: Sequence[StateEdit]
+) -> tuple[tuple[Entry, ...], tuple[Path, ...]]:
     """Apply ``edits`` in order to the flat state ``flat`` of the graph modelled by ``m``.
 
     Return the edited flat state and the paths each edit touched (the places a documented error
@@ -436,7 +494,9 @@ def corrupt(m: Model, flat: Sequence[Entry], edits: Sequence[StateEdit]) -> tupl
                 level = edit.level % len(path)
                 old = path[: level + 1]
                 new: Path = (*path[:level], _fresh_under(m, entries, path[:level], "fresh"))
-                entries = [((*new, *p[level + 1:]) if p[: level + 1] == old else p, v) for p, v in entries]
+                entries = [
+                    ((*new, *p[level + 1 :]) if p[: level + 1] == old else p, v) for p, v in entries
+                ]
                 touched.extend((old, new))
             elif isinstance(edit, MappingForLeaf):
                 del entries[i]
@@ -462,8 +522,10 @@ def describe(op: Hostile) -> str:
     """Return a one-line description of a hostile operation (for reports and reproducers)."""
     if isinstance(op, HostileState):
         edits = ", ".join(_edit_text(e) for e in op.edits) or "no edits"
-        return (f"state({op.source} graph) with {edits}, merged into the {op.graphdef} GraphDef"
-                f"{f' as {op.parts} States' if op.parts > 1 else ''}")
+        return (
+            f"state({op.source} graph) with {edits}, merged into the {op.graphdef} GraphDef"
+            f"{f' as {op.parts} States' if op.parts > 1 else ''}"
+        )
     if isinstance(op, ContextCalls):
         return "update-context calls: " + (", ".join(op.calls) or "none")
     if isinstance(op, FilterCall):

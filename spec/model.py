@@ -137,7 +137,9 @@ class StaticModel:
 def static_model(value: object) -> StaticModel:
     """Return the model of a static leaf value (sets are rendered sorted)."""
     if isinstance(value, (set, frozenset)):
-        return StaticModel(type(value).__name__, f"{type(value).__name__}({sorted(value, key=repr)!r})")
+        return StaticModel(
+            type(value).__name__, f"{type(value).__name__}({sorted(value, key=repr)!r})"
+        )
     return StaticModel(type(value).__name__, repr(value))
 
 
@@ -230,7 +232,9 @@ class Model:
                     if first:
                         stack.append((child, iter(self.nodes[slot.id].entries), frozenset()))
                 elif slot.id not in open_pytrees and (first or pytrees_again):
-                    stack.append((child, iter(self.nodes[slot.id].entries), open_pytrees | {slot.id}))
+                    stack.append(
+                        (child, iter(self.nodes[slot.id].entries), open_pytrees | {slot.id})
+                    )
             elif isinstance(slot, VarSlot):
                 first = slot.id not in seen_vars
                 seen_vars.add(slot.id)
@@ -378,7 +382,9 @@ def observe_objects(t: Target, x: object) -> tuple[Model, list[object], list[obj
         else:
             slots[parent, position] = StaticSlot(static_model(value))
     nodes = tuple(
-        NodeModel(kind, type_name, tuple((k, slots[i, p]) for p, (k, _) in enumerate(entries)), positional)
+        NodeModel(
+            kind, type_name, tuple((k, slots[i, p]) for p, (k, _) in enumerate(entries)), positional
+        )
         for i, (kind, type_name, positional, entries) in enumerate(raw_nodes)
     )
     return Model(nodes, tuple(variables)), node_objs, var_objs
@@ -430,14 +436,24 @@ def diff(expected: Model, actual: Model, *, what: str = "graph") -> str | None:
             if es.value != as_.value:
                 return f"at {where}: expected static {es.value.describe()}, found {as_.value.describe()}"
             continue
-        assert isinstance(es, (NodeSlot, VarSlot)) and isinstance(as_, (NodeSlot, VarSlot))  # sanity check
+        assert isinstance(es, (NodeSlot, VarSlot)) and isinstance(
+            as_, (NodeSlot, VarSlot)
+        )  # sanity check
         kind = _slot_kind(es)
         e_seen = e_first.get((kind, es.id)) if path else None
         a_seen = a_first.get((kind, as_.id)) if path else None
         if e_seen is not None or a_seen is not None:
             if e_seen != a_seen:
-                e_txt = f"the same object as {path_str(e_seen)}" if e_seen is not None else "a distinct object"
-                a_txt = f"the same object as {path_str(a_seen)}" if a_seen is not None else "a distinct object"
+                e_txt = (
+                    f"the same object as {path_str(e_seen)}"
+                    if e_seen is not None
+                    else "a distinct object"
+                )
+                a_txt = (
+                    f"the same object as {path_str(a_seen)}"
+                    if a_seen is not None
+                    else "a distinct object"
+                )
                 return f"at {where}: expected {e_txt}, found {a_txt} (aliasing differs)"
             continue
         e_first[kind, es.id] = path
@@ -474,7 +490,9 @@ def render(m: Model) -> str:
             if not first and node_paths[slot.id] == path[: len(node_paths[slot.id])]:
                 text += "  (cycle)"
         elif isinstance(slot, VarSlot):
-            text = m.variables[slot.id].describe() if first else f"-> {path_str(var_paths[slot.id])}"
+            text = (
+                m.variables[slot.id].describe() if first else f"-> {path_str(var_paths[slot.id])}"
+            )
         else:
             text = f"= {slot.value.describe()}"
         depth_of[path] = len(path)

@@ -97,8 +97,17 @@ class TransformValues:
 Edit = Union[SetStatic, AddVariable, AddNode, DeleteAttr, Alias, PointToAncestor, TransformValues]
 Program = tuple[Edit, ...]
 
-_codec.register(SetStatic, AddVariable, AddNode, DeleteAttr, Alias, PointToAncestor, TransformValues,
-                VarSpec, Unhashable)
+_codec.register(
+    SetStatic,
+    AddVariable,
+    AddNode,
+    DeleteAttr,
+    Alias,
+    PointToAncestor,
+    TransformValues,
+    VarSpec,
+    Unhashable,
+)
 
 
 class _Array(Protocol):
@@ -126,6 +135,7 @@ TRANSFORMS: dict[str, Callable[[_Array], _Array]] = {
 
 def describe(edit: Edit) -> str:
     """Return the edit as a line of Python over a graph called ``x``."""
+
     def at(path: Path) -> str:
         return "x" + "".join(f".{k}" if isinstance(k, str) else f"[{k!r}]" for k in path)
 

@@ -48,7 +48,6 @@ __all__ = [
 ]
 
 
-
 class Capability:
     """Names of capabilities a target may declare (plain strings, so adapters can add more)."""
 
@@ -204,7 +203,9 @@ class Target(abc.ABC):
         """
         raise NotImplementedError(f"{self.name} cannot define Variable types")
 
-    def new_registered_node(self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]) -> object:
+    def new_registered_node(
+        self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]
+    ) -> object:
         """Register a new ``kind`` node type with the target (its ``register_graph_node_type`` /
         ``register_pytree_node_type``) whose flatten gives ``entries`` as they are, and return an
         instance of it (for laws about node types users register)."""
@@ -343,7 +344,9 @@ class Target(abc.ABC):
         """``update_context(tag)`` as a context manager yielding the UpdateContext."""
         raise NotImplementedError(f"{self.name} does not provide update_context()")
 
-    def update_context_decorator(self, tag: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
+    def update_context_decorator(
+        self, tag: str
+    ) -> Callable[[Callable[[], object]], Callable[[], object]]:
         """``update_context(tag)`` used as a decorator."""
         raise NotImplementedError(f"{self.name} does not provide update_context()")
 
@@ -363,7 +366,9 @@ class Target(abc.ABC):
         """``split_context(tag)``; yields an object for ``ctx_split``-like ``split_in``."""
         raise NotImplementedError(f"{self.name} does not provide split_context()")
 
-    def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
+    def merge_context(
+        self, tag: str | None = None, *, inner: bool | None = None
+    ) -> AbstractContextManager[object]:
         """``merge_context(tag)`` (``inner`` is passed where the target needs it)."""
         raise NotImplementedError(f"{self.name} does not provide merge_context()")
 
@@ -371,7 +376,9 @@ class Target(abc.ABC):
         """``split_ctx.split(x, *filters)`` inside a ``split_context``."""
         raise NotImplementedError(f"{self.name} does not provide SplitContext.split")
 
-    def merge_in(self, merge_ctx: object, graphdef: object, state: object, *states: object) -> object:
+    def merge_in(
+        self, merge_ctx: object, graphdef: object, state: object, *states: object
+    ) -> object:
         """``merge_ctx.merge(graphdef, *states)`` inside a ``merge_context``."""
         raise NotImplementedError(f"{self.name} does not provide MergeContext.merge")
 
@@ -414,7 +421,9 @@ def _load(spec: str) -> object:
     except ImportError as e:
         raise TargetError(f"cannot import target module {module_name!r}: {e}") from e
     except Exception as e:
-        raise TargetError(f"importing target module {module_name!r} failed: {type(e).__name__}: {e}") from e
+        raise TargetError(
+            f"importing target module {module_name!r} failed: {type(e).__name__}: {e}"
+        ) from e
     obj: object = module
     for part in attr.split(".") if attr else ():
         try:
@@ -477,10 +486,14 @@ def resolve_target(name: str) -> Target:
     if isinstance(obj, Target):
         return obj
     if isinstance(obj, type) and not issubclass(obj, Target):
-        raise TargetError(f"{spec!r} is the class {obj.__name__}, which is not a subclass of "
-                          "spec.target.Target (subclass spec.targets.NNXTarget for an NNX-shaped API)")
+        raise TargetError(
+            f"{spec!r} is the class {obj.__name__}, which is not a subclass of "
+            "spec.target.Target (subclass spec.targets.NNXTarget for an NNX-shaped API)"
+        )
     if not callable(obj):
-        raise TargetError(f"{spec!r} is a {type(obj).__name__}, not a Target subclass, instance or factory")
+        raise TargetError(
+            f"{spec!r} is a {type(obj).__name__}, not a Target subclass, instance or factory"
+        )
     missing = sorted(getattr(obj, "__abstractmethods__", ()))
     if missing:
         raise TargetError(f"{spec!r} lacks the Target members {', '.join(missing)}")
@@ -489,7 +502,9 @@ def resolve_target(name: str) -> Target:
     except TargetError:
         raise
     except Exception as e:
-        raise TargetError(f"{spec}() failed: {type(e).__name__}: {e}{_constructor_hint(obj, e)}") from e
+        raise TargetError(
+            f"{spec}() failed: {type(e).__name__}: {e}{_constructor_hint(obj, e)}"
+        ) from e
     if isinstance(made, Target):
         return made
     raise TargetError(f"{spec}() returned a {type(made).__name__}, not a spec.target.Target")
@@ -503,12 +518,19 @@ def target_spec(name: str) -> str:
         known = ", ".join(sorted(BUILTIN_TARGETS))
         raise TargetError(
             f"unknown target {name!r}: not a built-in ({known}), not an 'nnxspec.targets' entry "
-            "point, and not of the form 'module:attr'")
+            "point, and not of the form 'module:attr'"
+        )
     return spec
 
 
 def _constructor_hint(obj: object, error: Exception) -> str:
-    if isinstance(error, TypeError) and isinstance(obj, type) and "positional argument" in str(error):
-        return (" (an adapter is built with no arguments: give it an __init__(self) that calls "
-                "super().__init__(...) with what the base class needs, e.g. the nnx module)")
+    if (
+        isinstance(error, TypeError)
+        and isinstance(obj, type)
+        and "positional argument" in str(error)
+    ):
+        return (
+            " (an adapter is built with no arguments: give it an __init__(self) that calls "
+            "super().__init__(...) with what the base class needs, e.g. the nnx module)"
+        )
     return ""

@@ -62,7 +62,9 @@ class Recipe:
 
 
 RECIPES: dict[str, Recipe] = {
-    "setattr_logging": Recipe("ZooSetattrLogging", '''
+    "setattr_logging": Recipe(
+        "ZooSetattrLogging",
+        '''
 class ZooSetattrLogging(Node, **KEYWORDS):
     """Logs every attribute write and delete, then delegates to the Module base."""
 
@@ -73,8 +75,11 @@ class ZooSetattrLogging(Node, **KEYWORDS):
     def __delattr__(self, name):
         log_hook(self, "__delattr__", name)
         super().__delattr__(name)
-'''),
-    "setattr_routing": Recipe("ZooSetattrRouting", '''
+''',
+    ),
+    "setattr_routing": Recipe(
+        "ZooSetattrRouting",
+        '''
 class ZooSetattrRouting(Node, **KEYWORDS):
     """Routes public attribute writes straight into the instance dict (skipping the Module
     base) and refuses every other name, as dict-backed containers do."""
@@ -90,8 +95,11 @@ class ZooSetattrRouting(Node, **KEYWORDS):
         if name.startswith("_"):
             raise AttributeError(f"{type(self).__name__} stores public names only, not {name!r}")
         del vars(self)[name]
-'''),
-    "getattr_fallback": Recipe("ZooGetattrFallback", '''
+''',
+    ),
+    "getattr_fallback": Recipe(
+        "ZooGetattrFallback",
+        '''
 class ZooGetattrFallback(Node, **KEYWORDS):
     """Answers reads of missing attributes from a class-level table, logging every miss."""
 
@@ -103,8 +111,11 @@ class ZooGetattrFallback(Node, **KEYWORDS):
             return type(self).fallback[name]
         except KeyError:
             raise AttributeError(f"{type(self).__name__} has no attribute {name!r}") from None
-'''),
-    "getattribute_delegating": Recipe("ZooGetattribute", '''
+''',
+    ),
+    "getattribute_delegating": Recipe(
+        "ZooGetattribute",
+        '''
 class ZooGetattribute(Node, **KEYWORDS):
     """Intercepts every attribute read and delegates it to the Module base."""
 
@@ -112,8 +123,11 @@ class ZooGetattribute(Node, **KEYWORDS):
         if name == "secret_answer":
             return 42
         return super().__getattribute__(name)
-'''),
-    "descriptors": Recipe("ZooDescriptors", '''
+''',
+    ),
+    "descriptors": Recipe(
+        "ZooDescriptors",
+        '''
 class _Constant:
     """A non-data descriptor: the same value on the class and on every instance."""
 
@@ -140,8 +154,11 @@ class ZooDescriptors(Node, **KEYWORDS):
     @scale.setter
     def scale(self, value):
         raise AttributeError("scale is fixed")
-'''),
-    "class_defaults": Recipe("ZooClassDefaults", '''
+''',
+    ),
+    "class_defaults": Recipe(
+        "ZooClassDefaults",
+        '''
 class ZooClassDefaults(Node, **KEYWORDS):
     """Class-level defaults, some with the names blueprints use, shadowed by instances."""
 
@@ -150,8 +167,11 @@ class ZooClassDefaults(Node, **KEYWORDS):
     k = None
     rate = 0.5
     layers = ()
-'''),
-    "dataclass": Recipe("ZooDataclass", '''
+''',
+    ),
+    "dataclass": Recipe(
+        "ZooDataclass",
+        '''
 @dataclasses.dataclass(repr=False)
 class ZooDataclass(Node, **KEYWORDS):
     """A Module decorated with @dataclass: its generated __eq__ makes every two instances with
@@ -159,8 +179,11 @@ class ZooDataclass(Node, **KEYWORDS):
 
     __annotations__ = {"note": str}  # not `note: str`: scripts may run with string annotations
     note = dataclasses.field(default="zoo", init=False)
-'''),
-    "eq_hash": Recipe("ZooEqHash", '''
+''',
+    ),
+    "eq_hash": Recipe(
+        "ZooEqHash",
+        '''
 class ZooEqHash(Node, **KEYWORDS):
     """Every two instances compare equal and hash alike: identity must never be judged by ==."""
 
@@ -169,18 +192,27 @@ class ZooEqHash(Node, **KEYWORDS):
 
     def __hash__(self):
         return 0
-'''),
-    "unhashable": Recipe("ZooUnhashable", '''
+''',
+    ),
+    "unhashable": Recipe(
+        "ZooUnhashable",
+        '''
 class ZooUnhashable(Node, **KEYWORDS):
     """Instances cannot be hashed (``__hash__ = None``)."""
 
     __hash__ = None
-'''),
-    "pytree_keyword": Recipe("ZooPytreeKeyword", '''
+''',
+    ),
+    "pytree_keyword": Recipe(
+        "ZooPytreeKeyword",
+        '''
 class ZooPytreeKeyword(Node, experimental_pytree=True, **KEYWORDS):
     """A Module declared with the class keyword ``experimental_pytree=True``."""
-'''),
-    "deep_chain": Recipe("ZooDeepChain", '''
+''',
+    ),
+    "deep_chain": Recipe(
+        "ZooDeepChain",
+        '''
 class _ZooLevel1(Node, **KEYWORDS):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,8 +236,11 @@ class _ZooLevel4(_ZooLevel3, **KEYWORDS):
 
 class ZooDeepChain(_ZooLevel4, **KEYWORDS):
     """Five classes below the blueprint Node, with cooperative __init__ and __init_subclass__."""
-'''),
-    "init_args": Recipe("ZooInitArgs", '''
+''',
+    ),
+    "init_args": Recipe(
+        "ZooInitArgs",
+        '''
 class ZooInitArgs(Node, **KEYWORDS):
     """__init__ requires arguments and keeps none of them: nothing may rebuild it by calling it."""
 
@@ -213,7 +248,9 @@ class ZooInitArgs(Node, **KEYWORDS):
         super().__init__()
         if not isinstance(features, int):
             raise TypeError("features must be an int")
-''', (3,)),
+''',
+        (3,),
+    ),
 }
 """Style -> recipe.  Never rename a style: vectors name them."""
 
@@ -291,8 +328,14 @@ def node_keywords(node: type) -> dict[str, Any]:
 
 @functools.cache
 def _namespace(node: type, nnx: Any) -> dict[str, Any]:
-    return {"Node": node, "nnx": nnx, "log_hook": log_hook, "dataclasses": dataclasses,
-            "KEYWORDS": node_keywords(node), "__name__": __name__}
+    return {
+        "Node": node,
+        "nnx": nnx,
+        "log_hook": log_hook,
+        "dataclasses": dataclasses,
+        "KEYWORDS": node_keywords(node),
+        "__name__": __name__,
+    }
 
 
 def define_class(node: type, nnx: Any, style: str) -> type:

@@ -23,13 +23,24 @@ from strategies._validation import check_int, check_subset, lazy
 
 __all__ = ["FILTER_INPUTS", "cases"]
 
-FILTER_INPUTS: tuple[str, ...] = ("filters", "exhaustive_filters", "nonexhaustive_filters", "bad_filters")
+FILTER_INPUTS: tuple[str, ...] = (
+    "filters",
+    "exhaustive_filters",
+    "nonexhaustive_filters",
+    "bad_filters",
+)
 """Input kinds that fill ``Case.filters`` (a law names at most one of them)."""
 
 
 @st.composite
-def _cases(draw: st.DrawFn, inputs: tuple[str, ...], graph_strategy: st.SearchStrategy[Blueprint],
-           other_strategy: st.SearchStrategy[Blueprint], dtypes: tuple[str, ...], max_edits: int) -> Case:
+def _cases(
+    draw: st.DrawFn,
+    inputs: tuple[str, ...],
+    graph_strategy: st.SearchStrategy[Blueprint],
+    other_strategy: st.SearchStrategy[Blueprint],
+    dtypes: tuple[str, ...],
+    max_edits: int,
+) -> Case:
     graph = draw(graph_strategy)
     filters: tuple[FilterSpec, ...] = ()
     if "filters" in inputs:
@@ -40,7 +51,9 @@ def _cases(draw: st.DrawFn, inputs: tuple[str, ...], graph_strategy: st.SearchSt
         filters = draw(nonexhaustive_filter_tuples(graph))
     elif "bad_filters" in inputs:
         filters = draw(bad_filter_tuples())
-    program = draw(programs(graph, max_edits=max_edits, dtypes=dtypes)) if "program" in inputs else ()
+    program = (
+        draw(programs(graph, max_edits=max_edits, dtypes=dtypes)) if "program" in inputs else ()
+    )
     other = draw(other_strategy) if "other" in inputs else None
     hostile = tuple(draw(hostile_inputs(kind, graph)) for kind in HOSTILE_INPUTS if kind in inputs)
     return Case(graph=graph, filters=filters, program=program, other=other, hostile=hostile)
@@ -68,11 +81,14 @@ def cases(
     ``nnx_list`` nodes with ``Capability.LIST_NODES``, ``sequential`` nodes with
     ``Capability.SEQUENTIAL_NODES``.  Shrinks as its parts do, the graph first.
     """
+
     def define() -> st.SearchStrategy[Case]:
         names = check_subset("inputs", inputs, INPUTS, non_empty=False)
         named_filters = [n for n in names if n in FILTER_INPUTS]
         if len(named_filters) > 1:
-            raise InvalidArgument(f"inputs={inputs!r} names {named_filters}, but a Case holds one filter tuple")
+            raise InvalidArgument(
+                f"inputs={inputs!r} names {named_filters}, but a Case holds one filter tuple"
+            )
         check_int("max_nodes", max_nodes, min_value=1)
         check_int("max_variables", max_variables)
         check_int("max_edits", max_edits)
@@ -82,12 +98,23 @@ def cases(
         list_nodes = Capability.LIST_NODES in capabilities
         sequential_nodes = Capability.SEQUENTIAL_NODES in capabilities
         graph_strategy = graphs(
-            max_nodes=max_nodes, max_variables=max(max_variables, int(needs_leaf)), min_variables=int(needs_leaf),
-            dtypes=checked_dtypes, root_kinds=("module",) if "module_graph" in names else None,
-            pytree_modes=pytree_modes, list_nodes=list_nodes, sequential_nodes=sequential_nodes)
-        other_strategy = graphs(max_nodes=max_nodes, max_variables=max_variables, dtypes=checked_dtypes,
-                                pytree_modes=pytree_modes, list_nodes=list_nodes,
-                                sequential_nodes=sequential_nodes)
+            max_nodes=max_nodes,
+            max_variables=max(max_variables, int(needs_leaf)),
+            min_variables=int(needs_leaf),
+            dtypes=checked_dtypes,
+            root_kinds=("module",) if "module_graph" in names else None,
+            pytree_modes=pytree_modes,
+            list_nodes=list_nodes,
+            sequential_nodes=sequential_nodes,
+        )
+        other_strategy = graphs(
+            max_nodes=max_nodes,
+            max_variables=max_variables,
+            dtypes=checked_dtypes,
+            pytree_modes=pytree_modes,
+            list_nodes=list_nodes,
+            sequential_nodes=sequential_nodes,
+        )
         return _cases(names, graph_strategy, other_strategy, checked_dtypes, max_edits)
 
     return lazy(define)

@@ -55,10 +55,16 @@ def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
     """Return every way to write ``total`` as an ordered sum of ``parts`` non-negative ints."""
     if parts == 1:
         return [(total,)]
-    return [(first, *rest) for first in range(total + 1) for rest in _compositions(total - first, parts - 1)]
+    return [
+        (first, *rest)
+        for first in range(total + 1)
+        for rest in _compositions(total - first, parts - 1)
+    ]
 
 
-def _canonical(out: tuple[tuple[_Target, ...], ...], n_vars: int) -> tuple[tuple[_Target, ...], ...] | None:
+def _canonical(
+    out: tuple[tuple[_Target, ...], ...], n_vars: int
+) -> tuple[tuple[_Target, ...], ...] | None:
     """Return the graph renumbered in canonical DFS order, or None if a node is unreachable or
     a Variable unused."""
     node_id: dict[int, int] = {0: 0}
@@ -78,7 +84,8 @@ def _canonical(out: tuple[tuple[_Target, ...], ...], n_vars: int) -> tuple[tuple
     if len(order) != len(out) or len(var_id) != n_vars:
         return None
     return tuple(
-        tuple((kind, node_id[i] if kind == "n" else var_id[i]) for kind, i in out[old]) for old in order
+        tuple((kind, node_id[i] if kind == "n" else var_id[i]) for kind, i in out[old])
+        for old in order
     )
 
 
@@ -87,7 +94,9 @@ def _blueprint(canon: tuple[tuple[_Target, ...], ...], n_vars: int) -> Blueprint
         return ToNode(t[1]) if t[0] == "n" else ToVar(t[1])
 
     nodes = tuple(
-        NodeSpec("module", tuple((string.ascii_lowercase[k], edge(t)) for k, t in enumerate(targets)))
+        NodeSpec(
+            "module", tuple((string.ascii_lowercase[k], edge(t)) for k, t in enumerate(targets))
+        )
         for targets in canon
     )
     return Blueprint(nodes, tuple(VarSpec(seed=j) for j in range(n_vars)))
@@ -104,12 +113,22 @@ def _enumerate(max_graph_nodes: int, max_variables: int, max_edges: int) -> tupl
                     for picks in itertools.product(targets, repeat=total):
                         out, start = [], 0
                         for size in sizes:
-                            out.append(tuple(picks[start:start + size]))
+                            out.append(tuple(picks[start : start + size]))
                             start += size
                         canon = _canonical(tuple(out), m)
                         if canon is not None and canon not in found:
                             found[canon] = _blueprint(canon, m)
-    return tuple(sorted(found.values(), key=lambda bp: (len(bp.nodes), len(bp.variables), sum(1 for _ in bp.edges()), bp.to_json())))
+    return tuple(
+        sorted(
+            found.values(),
+            key=lambda bp: (
+                len(bp.nodes),
+                len(bp.variables),
+                sum(1 for _ in bp.edges()),
+                bp.to_json(),
+            ),
+        )
+    )
 
 
 def _check_scope(max_graph_nodes: int, max_variables: int, max_edges: int) -> None:
@@ -122,10 +141,13 @@ def _check_scope(max_graph_nodes: int, max_variables: int, max_edges: int) -> No
         raise InvalidArgument(
             f"max_edges={max_edges!r} cannot connect max_graph_nodes={max_graph_nodes!r} nodes and "
             f"max_variables={max_variables!r} Variables (that needs {max_graph_nodes - 1 + max_variables} edges); "
-            "the larger graphs of the scope would silently be missing")
+            "the larger graphs of the scope would silently be missing"
+        )
 
 
-def all_blueprints(*, max_graph_nodes: int = 3, max_variables: int = 2, max_edges: int = 4) -> list[Blueprint]:
+def all_blueprints(
+    *, max_graph_nodes: int = 3, max_variables: int = 2, max_edges: int = 4
+) -> list[Blueprint]:
     """Return every blueprint of the scope of the module docstring, one per isomorphism class.
 
     Sorted by size (nodes, Variables, edges), then by JSON text; computed once per scope.
@@ -135,18 +157,32 @@ def all_blueprints(*, max_graph_nodes: int = 3, max_variables: int = 2, max_edge
     return list(_enumerate(max_graph_nodes, max_variables, max_edges))
 
 
-def count_blueprints(*, max_graph_nodes: int = 3, max_variables: int = 2, max_edges: int = 4) -> int:
+def count_blueprints(
+    *, max_graph_nodes: int = 3, max_variables: int = 2, max_edges: int = 4
+) -> int:
     """Return ``len(all_blueprints(...))`` for the scope."""
-    return len(all_blueprints(max_graph_nodes=max_graph_nodes, max_variables=max_variables, max_edges=max_edges))
+    return len(
+        all_blueprints(
+            max_graph_nodes=max_graph_nodes, max_variables=max_variables, max_edges=max_edges
+        )
+    )
 
 
 # --- Cases for the exhaustive profile ------------------------------------------------------------
 
 FIXED_FILTERS: dict[str, tuple[tuple[FilterSpec, ...], ...]] = {
     "filters": ((), (PathContains("a"),), (TypeFilter("Param"), NotOf(PathContains("a")))),
-    "exhaustive_filters": ((Literal("..."),), (PathContains("a"), Literal("...")), (NotOf(PathContains("b")), Literal("true"))),
+    "exhaustive_filters": (
+        (Literal("..."),),
+        (PathContains("a"), Literal("...")),
+        (NotOf(PathContains("b")), Literal("true")),
+    ),
     "nonexhaustive_filters": ((PathContains("a"),), (NotOf(PathContains("a")),), (Nothing(),)),
-    "bad_filters": ((Literal("..."), TypeFilter("Param")), (Invalid("int"),), (TypeFilter("Param"), Invalid("object"))),
+    "bad_filters": (
+        (Literal("..."), TypeFilter("Param")),
+        (Invalid("int"),),
+        (TypeFilter("Param"), Invalid("object")),
+    ),
 }
 """The small fixed filter tuples each filter input kind is crossed with (``nonexhaustive_filters``
 keeps, per graph, those that leave a leaf unmatched; graphs without Variables get none)."""
@@ -162,7 +198,11 @@ def _fixed_programs(bp: Blueprint) -> list[Program]:
     _, var_paths = apply(blueprint_model(bp), rewire).first_paths()
     if var_paths:
         rewire.append(Alias((), "z", var_paths[min(var_paths)]))
-    grow: Program = (AddNode((), "z"), PointToAncestor(("z",), "up", 1), AddVariable(("z",), "w", VarSpec(seed=5)))
+    grow: Program = (
+        AddNode((), "z"),
+        PointToAncestor(("z",), "up", 1),
+        AddVariable(("z",), "w", VarSpec(seed=5)),
+    )
     return [(), grow, tuple(rewire)]
 
 
@@ -170,7 +210,9 @@ def _leaves_unmatched(bp: Blueprint, fs: tuple[FilterSpec, ...]) -> bool:
     return bool(partition(flatten(blueprint_model(bp))[1], fs)[1])
 
 
-def exhaustive_cases(inputs: Sequence[str], *, max_graph_nodes: int = 3, max_variables: int = 2, max_edges: int = 4) -> list[Case]:
+def exhaustive_cases(
+    inputs: Sequence[str], *, max_graph_nodes: int = 3, max_variables: int = 2, max_edges: int = 4
+) -> list[Case]:
     """Return a finite list of Cases for a law naming ``inputs``: every blueprint of
     ``all_blueprints(...)`` crossed with the fixed options of each named kind (``FIXED_FILTERS``,
     three programs per graph, and as ``other`` the graph itself and the next blueprint of the list).
@@ -178,17 +220,25 @@ def exhaustive_cases(inputs: Sequence[str], *, max_graph_nodes: int = 3, max_var
     names = check_subset("inputs", inputs, INPUTS, non_empty=False)
     named_filters = [n for n in names if n in FIXED_FILTERS]
     if len(named_filters) > 1:
-        raise InvalidArgument(f"inputs={inputs!r} names {named_filters}, but a Case holds one filter tuple")
-    graphs = all_blueprints(max_graph_nodes=max_graph_nodes, max_variables=max_variables, max_edges=max_edges)
+        raise InvalidArgument(
+            f"inputs={inputs!r} names {named_filters}, but a Case holds one filter tuple"
+        )
+    graphs = all_blueprints(
+        max_graph_nodes=max_graph_nodes, max_variables=max_variables, max_edges=max_edges
+    )
     out: list[Case] = []
     for i, bp in enumerate(graphs):
         filter_options: list[tuple[FilterSpec, ...]] = [()]
         if named_filters:
             filter_options = list(FIXED_FILTERS[named_filters[0]])
             if named_filters[0] == "nonexhaustive_filters":
-                filter_options = [fs for fs in filter_options if bp.variables and _leaves_unmatched(bp, fs)]
+                filter_options = [
+                    fs for fs in filter_options if bp.variables and _leaves_unmatched(bp, fs)
+                ]
         program_options = _fixed_programs(bp) if "program" in names else [()]
-        other_options: list[Blueprint | None] = [bp, graphs[(i + 1) % len(graphs)]] if "other" in names else [None]
+        other_options: list[Blueprint | None] = (
+            [bp, graphs[(i + 1) % len(graphs)]] if "other" in names else [None]
+        )
         for fs, program, other in itertools.product(filter_options, program_options, other_options):
             out.append(Case(graph=bp, filters=fs, program=program, other=other))
     return out

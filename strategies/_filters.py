@@ -93,6 +93,7 @@ def filters(*, max_depth: int = 2, catch_alls: bool = True) -> st.SearchStrategy
     to ``max_depth`` levels.  Never ``Invalid``.  About half the terms are basic ones.  Shrinks
     towards ``nnx.Param``.
     """
+
     def define() -> st.SearchStrategy[FilterSpec]:
         check_int("max_depth", max_depth)
         check_bool("catch_alls", catch_alls)
@@ -106,7 +107,9 @@ _CATCH_ALLS = st.sampled_from(CATCH_ALLS)
 
 
 @st.composite
-def _filter_tuples(draw: st.DrawFn, exhaustive: bool | None, min_size: int, max_size: int) -> tuple[FilterSpec, ...]:
+def _filter_tuples(
+    draw: st.DrawFn, exhaustive: bool | None, min_size: int, max_size: int
+) -> tuple[FilterSpec, ...]:
     ending = 0 if exhaustive is False else draw(integers(1 if exhaustive else 0, 2))
     ending = min(ending, max_size)
     low = max(min_size - ending, 0)
@@ -114,7 +117,9 @@ def _filter_tuples(draw: st.DrawFn, exhaustive: bool | None, min_size: int, max_
     return (*body, *(draw(_CATCH_ALLS) for _ in range(ending)))
 
 
-def filter_tuples(*, exhaustive: bool | None = None, min_size: int = 0, max_size: int = 3) -> st.SearchStrategy[tuple[FilterSpec, ...]]:
+def filter_tuples(
+    *, exhaustive: bool | None = None, min_size: int = 0, max_size: int = 3
+) -> st.SearchStrategy[tuple[FilterSpec, ...]]:
     """Return a strategy for tuples of valid filters that obey the last-position rule.
 
     With ``exhaustive=True`` the tuple ends with one or two catch-alls (``...`` / ``True``), so
@@ -122,6 +127,7 @@ def filter_tuples(*, exhaustive: bool | None = None, min_size: int = 0, max_size
     still match everything, e.g. through ``Everything()``); with None either.  Catch-alls only
     ever come last.  Shrinks towards the empty tuple (``(...,)`` when exhaustive).
     """
+
     def define() -> st.SearchStrategy[tuple[FilterSpec, ...]]:
         if exhaustive is not None:
             check_bool("exhaustive", exhaustive)
@@ -147,7 +153,9 @@ def _nonexhaustive(draw: st.DrawFn, graph: Blueprint, max_size: int) -> tuple[Fi
     return tuple(out)
 
 
-def nonexhaustive_filter_tuples(graph: Blueprint, *, max_size: int = 3) -> st.SearchStrategy[tuple[FilterSpec, ...]]:
+def nonexhaustive_filter_tuples(
+    graph: Blueprint, *, max_size: int = 3
+) -> st.SearchStrategy[tuple[FilterSpec, ...]]:
     """Return a strategy for 1..``max_size`` valid filters that leave at least one leaf of
     ``graph``'s state unmatched (so ``split(x, *filters)`` must fail).
 
@@ -155,12 +163,15 @@ def nonexhaustive_filter_tuples(graph: Blueprint, *, max_size: int = 3) -> st.Se
     ``All(f, Not(<its type>))``.  ``graph`` needs at least one Variable.  Shrinks towards
     ``(nnx.Param,)`` (or ``All(nnx.Param, Not(nnx.Param))`` when the first leaf is a Param).
     """
+
     def define() -> st.SearchStrategy[tuple[FilterSpec, ...]]:
         if not isinstance(graph, Blueprint):
             raise InvalidArgument(f"graph={graph!r} must be a Blueprint")
         if not graph.variables:
-            raise InvalidArgument("graph has no Variables, so every filter tuple is exhaustive for it; "
-                                  "draw it with graphs(min_variables=1)")
+            raise InvalidArgument(
+                "graph has no Variables, so every filter tuple is exhaustive for it; "
+                "draw it with graphs(min_variables=1)"
+            )
         check_int("max_size", max_size, min_value=1)
         return _nonexhaustive(graph, max_size)
 

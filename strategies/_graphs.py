@@ -63,15 +63,31 @@ __all__ = ["FEATURES", "graph_features", "graphs", "has_true_cycle"]
 T = TypeVar("T")
 
 FEATURES: tuple[str, ...] = (
-    "shared Variable", "shared graph node", "cycle", "pytree container", "generic pytree",
-    "static", "unhashable static", "metadata", "bfloat16",
-    "pytree container on a cycle", "pytree container met inside itself",
+    "shared Variable",
+    "shared graph node",
+    "cycle",
+    "pytree container",
+    "generic pytree",
+    "static",
+    "unhashable static",
+    "metadata",
+    "bfloat16",
+    "pytree container on a cycle",
+    "pytree container met inside itself",
 )
 """The features ``graph_features`` reports (and ``graphs`` records with ``hypothesis.event``)."""
 
 _CHILD_WEIGHTS: dict[str, int] = {
-    "module": 4, "container": 1, "list": 1, "tuple": 1, "dict": 1, "none": 1, "namedtuple": 1, "dataclass": 1,
-    "nnx_list": 1, "sequential": 1,
+    "module": 4,
+    "container": 1,
+    "list": 1,
+    "tuple": 1,
+    "dict": 1,
+    "none": 1,
+    "namedtuple": 1,
+    "dataclass": 1,
+    "nnx_list": 1,
+    "sequential": 1,
 }
 _ROOT_WEIGHTS: dict[str, int] = {**_CHILD_WEIGHTS, "module": 10, "container": 2, "none": 0}
 _GENERIC = ("namedtuple", "dataclass")
@@ -84,7 +100,9 @@ def has_true_cycle(bp: Blueprint) -> bool:
     for start in range(len(bp.nodes)):
         if state[start]:
             continue
-        stack = [(start, iter([e.index for _, e in bp.nodes[start].entries if isinstance(e, ToNode)]))]
+        stack = [
+            (start, iter([e.index for _, e in bp.nodes[start].entries if isinstance(e, ToNode)]))
+        ]
         state[start] = 1
         while stack:
             node, children = stack[-1]
@@ -96,7 +114,14 @@ def has_true_cycle(bp: Blueprint) -> bool:
                 return True
             elif state[child] == 0:
                 state[child] = 1
-                stack.append((child, iter([e.index for _, e in bp.nodes[child].entries if isinstance(e, ToNode)])))
+                stack.append(
+                    (
+                        child,
+                        iter(
+                            [e.index for _, e in bp.nodes[child].entries if isinstance(e, ToNode)]
+                        ),
+                    )
+                )
     return False
 
 
@@ -152,9 +177,13 @@ UNHASHABLE_ONE_IN = 8
 """About one graph in this many gets an unhashable static (a set): enough for the laws about
 them, rare enough that the laws needing a hashable graphdef (jit) are rarely vacuous."""
 _UNHASHABLE_CHANCE = st.sampled_from(range(UNHASHABLE_ONE_IN))
-_MAYBE_PAIR = st.tuples(st.sampled_from((False, True, True)), _RAW, _RAW).map(lambda t: t[1:] if t[0] else None)
+_MAYBE_PAIR = st.tuples(st.sampled_from((False, True, True)), _RAW, _RAW).map(
+    lambda t: t[1:] if t[0] else None
+)
 """A pair two times in three, else None (what it shrinks to)."""
-_RARE_PAIR = st.tuples(st.sampled_from((False, False, True)), _RAW, _RAW).map(lambda t: t[1:] if t[0] else None)
+_RARE_PAIR = st.tuples(st.sampled_from((False, False, True)), _RAW, _RAW).map(
+    lambda t: t[1:] if t[0] else None
+)
 """A pair one time in three, else None (what it shrinks to)."""
 
 
@@ -162,7 +191,9 @@ def _mod(items: Sequence[T], raw: int) -> T:
     return items[raw % len(items)]
 
 
-_NodeGene = tuple[str, int, list[StaticValue], int, int, bool]  # kind, parent, statics, shuffle, keys, pytree
+_NodeGene = tuple[
+    str, int, list[StaticValue], int, int, bool
+]  # kind, parent, statics, shuffle, keys, pytree
 _VarGene = tuple[VarSpec, int]  # the Variable, its owner
 _Pair = tuple[int, int] | None
 
@@ -221,7 +252,12 @@ def _depth(edges: list[list[Edge]]) -> int:
 def _add_edge(p: _Params, edges: list[list[Edge]], source: int, edge: Edge) -> None:
     """Add ``edge`` to ``source`` unless it makes the graph deeper than ``max_depth``."""
     edges[source].append(edge)
-    if p.max_depth is not None and isinstance(edge, ToNode) and edge.index > source and _depth(edges) > p.max_depth:
+    if (
+        p.max_depth is not None
+        and isinstance(edge, ToNode)
+        and edge.index > source
+        and _depth(edges) > p.max_depth
+    ):
         edges[source].pop()
 
 
@@ -231,7 +267,14 @@ def _tree(p: _Params, g: _Genes) -> tuple[list[str], list[int], list[list[Edge]]
     parent, level = [-1] * len(kinds), [0] * len(kinds)
     edges: list[list[Edge]] = [[] for _ in kinds]
     for i, (_, raw, _, _, _, _) in enumerate(g.nodes, start=1):
-        j = _mod([j for j in range(i) if kinds[j] != "none" and (p.max_depth is None or level[j] < p.max_depth)], raw)
+        j = _mod(
+            [
+                j
+                for j in range(i)
+                if kinds[j] != "none" and (p.max_depth is None or level[j] < p.max_depth)
+            ],
+            raw,
+        )
         parent[i], level[i] = j, level[j] + 1
         edges[j].append(ToNode(i))
     return kinds, parent, edges
@@ -259,16 +302,25 @@ def _complete(p: _Params, g: _Genes) -> _Genes:
     return g
 
 
-def _extra_edges(p: _Params, g: _Genes, kinds: list[str], parent: list[int], edges: list[list[Edge]]) -> None:
+def _extra_edges(
+    p: _Params, g: _Genes, kinds: list[str], parent: list[int], edges: list[list[Edge]]
+) -> None:
     """Add the sharing and cycle edges of step 4 of the module docstring."""
     n, n_vars = len(kinds), len(g.variables)
     holders = [j for j in range(n) if kinds[j] != "none"]
     if g.shared_variable is not None and n_vars:
-        _add_edge(p, edges, _mod(holders, g.shared_variable[0]), ToVar(g.shared_variable[1] % n_vars))
+        _add_edge(
+            p, edges, _mod(holders, g.shared_variable[0]), ToVar(g.shared_variable[1] % n_vars)
+        )
     graph_children = [i for i in range(1, n) if kinds[i] in GRAPH_KINDS]
     if g.shared_node is not None and graph_children:
         target = _mod(graph_children, g.shared_node[0])
-        _add_edge(p, edges, _mod([j for j in holders if j < target or p.cycles], g.shared_node[1]), ToNode(target))
+        _add_edge(
+            p,
+            edges,
+            _mod([j for j in holders if j < target or p.cycles], g.shared_node[1]),
+            ToNode(target),
+        )
     if g.cycle is not None:
         closable = {j: _cycle_targets(p, kinds, parent, j) for j in holders}
         sources = [j for j in holders if closable[j]]
@@ -291,14 +343,20 @@ def _room_for_a_pytree_loop(p: _Params, g: _Genes) -> _Genes:
     without the loop stays the simpler one for the shrinker."""
     kinds = [gene[0] for gene in g.nodes]
     first_graph = next((i for i, k in enumerate(kinds) if k in GRAPH_KINDS), len(kinds))
-    if (g.pytree_loop is None or len(kinds) < 2 or "list" not in p.child_kinds
-            or any(k in PYTREE_KINDS and k != "none" for k in kinds[first_graph + 1:])):
+    if (
+        g.pytree_loop is None
+        or len(kinds) < 2
+        or "list" not in p.child_kinds
+        or any(k in PYTREE_KINDS and k != "none" for k in kinds[first_graph + 1 :])
+    ):
         return g
     nodes = [("module", *g.nodes[0][1:]), *g.nodes[1:-1], ("list", *g.nodes[-1][1:5], False)]
     return dataclasses.replace(g, nodes=nodes)
 
 
-def _pytree_loop(p: _Params, g: _Genes, kinds: list[str], parent: list[int], edges: list[list[Edge]]) -> None:
+def _pytree_loop(
+    p: _Params, g: _Genes, kinds: list[str], parent: list[int], edges: list[list[Edge]]
+) -> None:
     """Make a pytree container lie on a cycle through a graph node that only it reaches: the
     node's spanning-tree edge is replaced by an edge from the container, and the node gets an
     edge back to the container.  Split then meets the container, walks into the node (a first
@@ -314,8 +372,13 @@ def _pytree_loop(p: _Params, g: _Genes, kinds: list[str], parent: list[int], edg
                 out.add(i)
         return out
 
-    pairs = [(c, x) for x in range(1, n) if kinds[x] in GRAPH_KINDS for c in range(x + 1, n)
-             if kinds[c] in PYTREE_KINDS and kinds[c] != "none" and c not in subtree(x)]
+    pairs = [
+        (c, x)
+        for x in range(1, n)
+        if kinds[x] in GRAPH_KINDS
+        for c in range(x + 1, n)
+        if kinds[c] in PYTREE_KINDS and kinds[c] != "none" and c not in subtree(x)
+    ]
     if g.pytree_loop is None or not pairs:
         return
     container, node = _mod(pairs, g.pytree_loop[0])
@@ -346,10 +409,14 @@ def _pytree_loop_features(bp: Blueprint) -> dict[str, bool]:
     for path, slot, _ in m.walk():
         if isinstance(slot, NodeSlot):
             node_at[path] = slot.id
-            inside = inside or (m.nodes[slot.id].kind == "pytree"
-                                and any(node_at.get(path[:i]) == slot.id for i in range(1, len(path))))
+            inside = inside or (
+                m.nodes[slot.id].kind == "pytree"
+                and any(node_at.get(path[:i]) == slot.id for i in range(1, len(path)))
+            )
     return {
-        "pytree container on a cycle": any(bp.nodes[i].kind in PYTREE_KINDS and on_cycle(i) for i in range(len(bp.nodes))),
+        "pytree container on a cycle": any(
+            bp.nodes[i].kind in PYTREE_KINDS and on_cycle(i) for i in range(len(bp.nodes))
+        ),
         "pytree container met inside itself": inside,
     }
 
@@ -362,7 +429,9 @@ def _keys(kind: str, count: int, raw: int) -> list[Key]:
         return list(range(count))
     if kind == "dict" and raw % 2:
         return list(random.Random(raw).sample(range(max(10, 2 * count)), count))
-    pool: list[Key] = list(KEY_POOL) if count <= len(KEY_POOL) else [*KEY_POOL, *(f"k{i}" for i in range(count))]
+    pool: list[Key] = (
+        list(KEY_POOL) if count <= len(KEY_POOL) else [*KEY_POOL, *(f"k{i}" for i in range(count))]
+    )
     keys = list(pool[:count] if raw == 0 else random.Random(raw).sample(pool, count))
     if kind == "sequential" and count:  # nnx.Sequential keeps its layers under "layers"
         return ["layers", *keys[: count - 1]]
@@ -380,7 +449,9 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
     chance, where, items = g.unhashable
     if chance == UNHASHABLE_ONE_IN - 1:
         edges[_mod(holders, where)].append(ToStatic(Unhashable(tuple(sorted(items)))))
-    leaves = [g.root[1:]] + [(statics, shuffle, keys, mode) for _, _, statics, shuffle, keys, mode in g.nodes]
+    leaves = [g.root[1:]] + [
+        (statics, shuffle, keys, mode) for _, _, statics, shuffle, keys, mode in g.nodes
+    ]
     nodes = []
     for kind, own, (statics, shuffle, keys, mode) in zip(kinds, edges, leaves, strict=True):
         own = own + [ToStatic(s) for s in statics] if kind != "none" else own
@@ -392,8 +463,10 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
     bp = Blueprint(tuple(apply_zoo(nodes, g.zoo)), variables)
     for feature in sorted(graph_features(bp)):
         event(f"graphs: {feature}")
-    for feature, present in (("pytree-mode node", any(n.pytree for n in bp.nodes)),
-                             ("nnx.List", any(n.kind == "nnx_list" for n in bp.nodes))):
+    for feature, present in (
+        ("pytree-mode node", any(n.pytree for n in bp.nodes)),
+        ("nnx.List", any(n.kind == "nnx_list" for n in bp.nodes)),
+    ):
         if present:
             event(f"graphs: {feature}")
     report_zoo(bp.nodes)
@@ -450,6 +523,7 @@ def graphs(
     edges and Variables, no sharing, no cycles, no pytree containers, scalar ``Param``
     Variables and small values and seeds.
     """
+
     def define() -> st.SearchStrategy[Blueprint]:
         check_int("min_nodes", min_nodes, min_value=1)
         check_int("max_nodes", max_nodes, min_value=1)
@@ -458,15 +532,26 @@ def graphs(
         check_int("max_variables", max_variables)
         check_sizes("min_variables", min_variables, "max_variables", max_variables)
         check_int("max_depth", max_depth, allow_none=True)
-        for name, flag in (("sharing", sharing), ("cycles", cycles), ("containers", containers),
-                           ("statics", statics), ("generic_pytrees", generic_pytrees),
-                           ("pytree_modes", pytree_modes), ("list_nodes", list_nodes),
-                           ("sequential_nodes", sequential_nodes), ("zoo", zoo)):
+        for name, flag in (
+            ("sharing", sharing),
+            ("cycles", cycles),
+            ("containers", containers),
+            ("statics", statics),
+            ("generic_pytrees", generic_pytrees),
+            ("pytree_modes", pytree_modes),
+            ("list_nodes", list_nodes),
+            ("sequential_nodes", sequential_nodes),
+            ("zoo", zoo),
+        ):
             check_bool(name, flag)
         checked_dtypes = check_subset("dtypes", dtypes, DTYPES)
         modern = {"nnx_list": list_nodes, "sequential": sequential_nodes}
-        allowed = [k for k in KINDS if (k in GRAPH_KINDS and modern.get(k, True))
-                   or (k in PYTREE_KINDS and containers and (generic_pytrees or k not in _GENERIC))]
+        allowed = [
+            k
+            for k in KINDS
+            if (k in GRAPH_KINDS and modern.get(k, True))
+            or (k in PYTREE_KINDS and containers and (generic_pytrees or k not in _GENERIC))
+        ]
         roots = [k for k in allowed if k != "none"]
         if root_kinds is not None:
             roots = list(check_subset("root_kinds", root_kinds, roots))
@@ -474,12 +559,26 @@ def graphs(
         if max_depth == 0:
             check_sizes("min_nodes", min_nodes, "the one node max_depth=0 allows; max_nodes", 1)
             upper = 1
-        p = _Params(min_nodes, upper, min_variables, max_variables, sharing, cycles, statics,
-                    checked_dtypes, max_depth, _weighted(roots, _ROOT_WEIGHTS), _weighted(allowed, _CHILD_WEIGHTS),
-                    zoo, pytree_modes)
+        p = _Params(
+            min_nodes,
+            upper,
+            min_variables,
+            max_variables,
+            sharing,
+            cycles,
+            statics,
+            checked_dtypes,
+            max_depth,
+            _weighted(roots, _ROOT_WEIGHTS),
+            _weighted(allowed, _CHILD_WEIGHTS),
+            zoo,
+            pytree_modes,
+        )
         return _genes(p).map(functools.partial(_blueprint, p))
 
     return lazy(define)
 
 
-assert set(PYTREE_KINDS) | set(GRAPH_KINDS) == set(KINDS)  # sanity check: every kind is drawn somewhere
+assert set(PYTREE_KINDS) | set(GRAPH_KINDS) == set(
+    KINDS
+)  # sanity check: every kind is drawn somewhere

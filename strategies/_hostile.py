@@ -45,16 +45,37 @@ from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_
 from strategies._validation import check_int, check_sizes, lazy
 from strategies._values import integers
 
-__all__ = ["HOSTILE_INPUTS", "context_calls", "hostile_filter_calls", "hostile_graphs", "hostile_inputs",
-           "hostile_states", "state_edits"]
+__all__ = [
+    "HOSTILE_INPUTS",
+    "context_calls",
+    "hostile_filter_calls",
+    "hostile_graphs",
+    "hostile_inputs",
+    "hostile_states",
+    "state_edits",
+]
 
-HOSTILE_INPUTS: tuple[str, ...] = ("hostile_state", "hostile_graph", "hostile_filters", "hostile_calls")
+HOSTILE_INPUTS: tuple[str, ...] = (
+    "hostile_state",
+    "hostile_graph",
+    "hostile_filters",
+    "hostile_calls",
+)
 """The input kinds that fill ``Case.hostile`` (one operation each)."""
 
 _KEY_KINDS: tuple[KeyKind, ...] = ("fresh", "int", "str", "none", "tuple", "float", "bool", "bytes")
 _DICT_KEY_KINDS: tuple[KeyKind, ...] = ("str", "int", "none", "tuple", "float", "bool", "bytes")
 _PROTOCOL: tuple[Call, ...] = ("split", "merge", "split", "merge")
-_CALL_POOL: tuple[Call, ...] = ("split", "merge", "split", "merge", "merge_plain", "merge_ref", "exit", "current")
+_CALL_POOL: tuple[Call, ...] = (
+    "split",
+    "merge",
+    "split",
+    "merge",
+    "merge_plain",
+    "merge_ref",
+    "exit",
+    "current",
+)
 """Calls drawn after the prefix; split and merge twice as often as the rest."""
 
 
@@ -88,6 +109,7 @@ def hostile_states(*, max_edits: int = 3) -> st.SearchStrategy[HostileState]:
     """Return a strategy for ``HostileState``: 1..``max_edits`` edits of the state of the case's
     graph (one time in four: of its ``other`` graph), merged into the graph's own GraphDef, the
     other graph's (one in five) or a bare NodeRef (one in five), as one State or two."""
+
     def define() -> st.SearchStrategy[HostileState]:
         check_int("max_edits", max_edits, min_value=1)
         return _hostile_states(max_edits)
@@ -106,7 +128,11 @@ def hostile_graphs() -> st.SearchStrategy[Hostile]:
     dict with odd keys (1..3 kinds), a registered node type with unorderable keys, a
     self-containing list or dict, or a root that is no node."""
     at = integers(0, 7)
-    kinds = st.lists(st.sampled_from(_DICT_KEY_KINDS), min_size=1, max_size=3).map(tuple).filter(_odd_kinds)
+    kinds = (
+        st.lists(st.sampled_from(_DICT_KEY_KINDS), min_size=1, max_size=3)
+        .map(tuple)
+        .filter(_odd_kinds)
+    )
     return st.one_of(
         st.builds(ArrayAttribute, at, st.booleans()),
         st.builds(UnhashableStatic, at, st.booleans()),
@@ -121,7 +147,9 @@ def hostile_graphs() -> st.SearchStrategy[Hostile]:
 def _filter_calls(draw: st.DrawFn, graph: Blueprint) -> FilterCall:
     op = draw(st.sampled_from(OPS))
     options: list[st.SearchStrategy[tuple[FilterSpec, ...]]] = [
-        filter_tuples(), bad_filter_tuples(), st.tuples(bad_filter_tuples(), bad_filter_tuples()).map(lambda ab: ab[0] + ab[1]),
+        filter_tuples(),
+        bad_filter_tuples(),
+        st.tuples(bad_filter_tuples(), bad_filter_tuples()).map(lambda ab: ab[0] + ab[1]),
         st.just(()),
     ]
     if graph.variables:
@@ -140,7 +168,9 @@ def hostile_filter_calls(graph: Blueprint) -> st.SearchStrategy[FilterCall]:
 @st.composite
 def _context_calls(draw: st.DrawFn, max_calls: int) -> ContextCalls:
     prefix = _PROTOCOL[: draw(integers(0, len(_PROTOCOL)))]
-    rest = draw(st.lists(st.sampled_from(_CALL_POOL), min_size=0 if prefix else 1, max_size=max_calls))
+    rest = draw(
+        st.lists(st.sampled_from(_CALL_POOL), min_size=0 if prefix else 1, max_size=max_calls)
+    )
     return ContextCalls((*prefix, *rest))
 
 
@@ -148,6 +178,7 @@ def context_calls(*, max_calls: int = 5) -> st.SearchStrategy[ContextCalls]:
     """Return a strategy for update-context call sequences: a prefix of the valid protocol
     (split, merge, split, merge; any length) and then 0..``max_calls`` calls in any order
     (``spec.hostile.CALLS``).  Never empty; shrinks towards one ``split``."""
+
     def define() -> st.SearchStrategy[ContextCalls]:
         check_int("max_calls", max_calls, min_value=1)
         check_sizes("1", 1, "max_calls", max_calls)

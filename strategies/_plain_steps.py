@@ -258,8 +258,15 @@ def expected_snapshot(m: Model) -> dict[Path, tuple[object, ...]]:
 # --- Step templates ----------------------------------------------------------------------------
 
 
-def _must_fail_unchanged(law_id: str, call: str, error: SpecError, what: str, setup: str,
-                         meta: tuple[str, ...], root: str = "x") -> str:
+def _must_fail_unchanged(
+    law_id: str,
+    call: str,
+    error: SpecError,
+    what: str,
+    setup: str,
+    meta: tuple[str, ...],
+    root: str = "x",
+) -> str:
     key = error.path[-1] if error.path else None
     return (
         f"{setup}"
@@ -287,20 +294,33 @@ def _must_give(law_id: str, call: str, expected: Model, what: str, setup: str, r
     )
 
 
-def _update_step(law_id: str, m: Model, flat: Sequence[tuple[Path, StateLeaf]], what: str,
-                 *, mutable_dicts: bool = False) -> str:
+def _update_step(
+    law_id: str,
+    m: Model,
+    flat: Sequence[tuple[Path, StateLeaf]],
+    what: str,
+    *,
+    mutable_dicts: bool = False,
+) -> str:
     from spec import semantics
 
     setup = f"state = {_state(flat)}\n"
     try:
         expected = semantics.update(m, flat, mutable_dicts=mutable_dicts)
     except SpecError as e:
-        return _must_fail_unchanged(law_id, "nnx.update(x, state)", e, what, setup, _metadata_keys(m))
+        return _must_fail_unchanged(
+            law_id, "nnx.update(x, state)", e, what, setup, _metadata_keys(m)
+        )
     return _must_give(law_id, "nnx.update(x, state)", expected, what, setup, "x")
 
 
-def _merge_step(law_id: str, gd: str, tokens: Sequence[Token], flats: Sequence[Sequence[tuple[Path, StateLeaf]]],
-                what: str) -> str:
+def _merge_step(
+    law_id: str,
+    gd: str,
+    tokens: Sequence[Token],
+    flats: Sequence[Sequence[tuple[Path, StateLeaf]]],
+    what: str,
+) -> str:
     from spec import semantics
 
     names = [f"s{i}" for i in range(len(flats))]
@@ -310,8 +330,10 @@ def _merge_step(law_id: str, gd: str, tokens: Sequence[Token], flats: Sequence[S
         expected = semantics.merge(tokens, *flats)
     except SpecError as e:
         key = e.path[-1] if e.path else None
-        return (f"{setup}must_fail({law_id + ': ' + what!r}, lambda: {call}, {key!r}, {str(e)!r})\n"
-                f"print({law_id + ' holds: ' + what + ' fails, naming ' + path_str(e.path)!r})\n")
+        return (
+            f"{setup}must_fail({law_id + ': ' + what!r}, lambda: {call}, {key!r}, {str(e)!r})\n"
+            f"print({law_id + ' holds: ' + what + ' fails, naming ' + path_str(e.path)!r})\n"
+        )
     return _must_give(law_id, call, expected, what, setup, "outcome")
 
 
@@ -326,6 +348,7 @@ def _writes(*law_ids: str) -> Callable[[Writer], Writer]:
         for law_id in law_ids:
             STEPS[law_id] = writer
         return writer
+
     return register
 
 
@@ -341,7 +364,11 @@ def plain_step(case: Case, law: Law) -> str:
 def _model(case: Case) -> Model:
     from spec.semantics import apply
 
-    return apply(blueprint_model(case.graph), case.program) if case.program else blueprint_model(case.graph)
+    return (
+        apply(blueprint_model(case.graph), case.program)
+        if case.program
+        else blueprint_model(case.graph)
+    )
 
 
 def _program_call(case: Case) -> str:
@@ -370,7 +397,9 @@ def _first_graph_node_path(m: Model) -> Path | None:
 def _transformed(flat: Sequence[tuple[Path, StateLeaf]]) -> tuple[tuple[Path, StateLeaf], ...]:
     from spec import semantics
 
-    return tuple((p, semantics.transformed(v, "add_one")) for p, v in flat if isinstance(v, VarModel))
+    return tuple(
+        (p, semantics.transformed(v, "add_one")) for p, v in flat if isinstance(v, VarModel)
+    )
 
 
 _LEAF = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
@@ -396,8 +425,13 @@ def _err1(case: Case, law: Law) -> str:
     _, tokens, flat = _split(case)
     if not flat:
         raise _none()
-    return _program_call(case) + _merge_step(law.id, "nnx.graphdef(x)", tokens, [flat[:-1]],
-                                             "merge(graphdef(x), state without its last leaf)")
+    return _program_call(case) + _merge_step(
+        law.id,
+        "nnx.graphdef(x)",
+        tokens,
+        [flat[:-1]],
+        "merge(graphdef(x), state without its last leaf)",
+    )
 
 
 @_writes("ERR-2")
@@ -406,8 +440,13 @@ def _err2(case: Case, law: Law) -> str:
 
     m, tokens, flat = _split(case)
     extra = (fresh_key(m, (), "zz_extra"),)
-    return _program_call(case) + _merge_step(law.id, "nnx.graphdef(x)", tokens, [(*flat, (extra, _LEAF))],
-                                             "merge(graphdef(x), state with an extra leaf)")
+    return _program_call(case) + _merge_step(
+        law.id,
+        "nnx.graphdef(x)",
+        tokens,
+        [(*flat, (extra, _LEAF))],
+        "merge(graphdef(x), state with an extra leaf)",
+    )
 
 
 @_writes("ERR-3")
@@ -419,8 +458,13 @@ def _err3(case: Case, law: Law) -> str:
         raise _none()
     (path, leaf), rest = flat[-1], flat[:-1]
     renamed: Path = (*path[:-1], fresh_key(m, path[:-1], "zz_renamed"))
-    return _program_call(case) + _merge_step(law.id, "nnx.graphdef(x)", tokens, [(*rest, (renamed, leaf))],
-                                             "merge(graphdef(x), state with a renamed key)")
+    return _program_call(case) + _merge_step(
+        law.id,
+        "nnx.graphdef(x)",
+        tokens,
+        [(*rest, (renamed, leaf))],
+        "merge(graphdef(x), state with a renamed key)",
+    )
 
 
 @_writes("ERR-4")
@@ -429,8 +473,13 @@ def _err4(case: Case, law: Law) -> str:
     statics = _first_paths_of(m, "static")
     if not statics:
         raise _none()
-    return _program_call(case) + _merge_step(law.id, "nnx.graphdef(x)", tokens, [(*flat, (statics[0], _LEAF))],
-                                             "merge(graphdef(x), state with a leaf for a static)")
+    return _program_call(case) + _merge_step(
+        law.id,
+        "nnx.graphdef(x)",
+        tokens,
+        [(*flat, (statics[0], _LEAF))],
+        "merge(graphdef(x), state with a leaf for a static)",
+    )
 
 
 @_writes("ERR-5")
@@ -441,8 +490,13 @@ def _err5(case: Case, law: Law) -> str:
         raise _none()
     p = nodes[0]
     kept = tuple((q, v) for q, v in flat if q[: len(p)] != p)
-    return _program_call(case) + _merge_step(law.id, "nnx.graphdef(x)", tokens, [(*kept, (p, _LEAF))],
-                                             "merge(graphdef(x), state with a leaf for a subgraph)")
+    return _program_call(case) + _merge_step(
+        law.id,
+        "nnx.graphdef(x)",
+        tokens,
+        [(*kept, (p, _LEAF))],
+        "merge(graphdef(x), state with a leaf for a subgraph)",
+    )
 
 
 @_writes("ERR-10")
@@ -453,7 +507,9 @@ def _err10(case: Case, law: Law) -> str:
         raise _none()
     flat = semantics.state(blueprint_model(case.graph))
     tokens = semantics.graphdef_tokens(blueprint_model(case.other))
-    return _merge_step(law.id, "nnx.graphdef(other)", tokens, [flat], "merge(graphdef(other), state(x))")
+    return _merge_step(
+        law.id, "nnx.graphdef(other)", tokens, [flat], "merge(graphdef(other), state(x))"
+    )
 
 
 @_writes("RT-5")
@@ -464,8 +520,14 @@ def _rt5(case: Case, law: Law) -> str:
     newer = _transformed(flat)
     expected = semantics.merge(tokens, semantics.merge_states(flat, newer))
     setup = f"gd, s = nnx.split(x)\ns2 = {_state(newer)}\n"
-    return _program_call(case) + _must_give(law.id, "nnx.merge(gd, s, s2)", expected,
-                                            "merge(gd, s, s2) with s2 = s + 1", setup, "outcome")
+    return _program_call(case) + _must_give(
+        law.id,
+        "nnx.merge(gd, s, s2)",
+        expected,
+        "merge(gd, s, s2) with s2 = s + 1",
+        setup,
+        "outcome",
+    )
 
 
 # update: ERR-9, ERR-11, ERR-12, UPD-5, UPD-6, UPD-8, UPD-11
@@ -480,7 +542,9 @@ def _err9(case: Case, law: Law) -> str:
     if not statics:
         raise _none()
     flat = (*_transformed(semantics.state(m)), (statics[-1], _LEAF))
-    return _program_call(case) + _update_step(law.id, m, flat, "update(x, state with a leaf for a static)")
+    return _program_call(case) + _update_step(
+        law.id, m, flat, "update(x, state with a leaf for a static)"
+    )
 
 
 @_writes("ERR-11")
@@ -495,7 +559,9 @@ def _err11(case: Case, law: Law) -> str:
     p = max(paths, key=len)
     leaf = next(v for q, v in good if q == p)
     flat = (*((q, v) for q, v in good if q != p), ((*p, "zz_inner"), leaf))
-    return _program_call(case) + _update_step(law.id, m, flat, "update(x, state with a dict for a Variable)")
+    return _program_call(case) + _update_step(
+        law.id, m, flat, "update(x, state with a dict for a Variable)"
+    )
 
 
 @_writes("ERR-12")
@@ -508,8 +574,9 @@ def _err12(case: Case, law: Law) -> str:
         raise _none()
     p = max(nodes, key=len)
     good = tuple((q, v) for q, v in _transformed(semantics.state(m)) if q[: len(p)] != p)
-    return _program_call(case) + _update_step(law.id, m, (*good, (p, _LEAF)),
-                                              "update(x, state with a leaf for a subgraph)")
+    return _program_call(case) + _update_step(
+        law.id, m, (*good, (p, _LEAF)), "update(x, state with a leaf for a subgraph)"
+    )
 
 
 @_writes("UPD-5")
@@ -523,7 +590,9 @@ def _upd5(case: Case, law: Law) -> str:
         raise _none()
     leaf = VarModel("Param", "float32", (2,), b"\x00\x00\x80?\x00\x00\x00@", (("tag", "new"),))
     new = (((*path, fresh_key(m, path, "A_new")), leaf), *_transformed(semantics.state(m)))
-    return _program_call(case) + _update_step(law.id, m, new, "update(x, state with a new key first)")
+    return _program_call(case) + _update_step(
+        law.id, m, new, "update(x, state with a new key first)"
+    )
 
 
 @_writes("UPD-6", "UPD-8")
@@ -532,15 +601,24 @@ def _upd6(case: Case, law: Law) -> str:
     from spec.laws._check import fresh_key
 
     m = _model(case)
-    paths = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "pytree"]
+    paths = [
+        p
+        for p, s, first in m.walk()
+        if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "pytree"
+    ]
     if m.root.kind == "pytree":
         paths.insert(0, ())
     if not paths:
         raise _none()
     where = (*paths[0], fresh_key(m, paths[0], "zz_new"))
     flat = (*_transformed(semantics.state(m)), (where, _LEAF))
-    return _program_call(case) + _update_step(law.id, m, flat, "update(x, state with a new key in a pytree container)",
-                                              mutable_dicts=law.id == "UPD-8")
+    return _program_call(case) + _update_step(
+        law.id,
+        m,
+        flat,
+        "update(x, state with a new key in a pytree container)",
+        mutable_dicts=law.id == "UPD-8",
+    )
 
 
 @_writes("UPD-11")
@@ -552,8 +630,13 @@ def _upd11(case: Case, law: Law) -> str:
     from spec.model import aliasing
 
     m = _model(case)
-    shared = [paths for (kind, nid), paths in aliasing(m).items()
-              if kind == "node" and m.nodes[nid].kind == "graph" and all(isinstance(k, str) for k in m.nodes[nid].keys)]
+    shared = [
+        paths
+        for (kind, nid), paths in aliasing(m).items()
+        if kind == "node"
+        and m.nodes[nid].kind == "graph"
+        and all(isinstance(k, str) for k in m.nodes[nid].keys)
+    ]
     if not shared:
         raise _none()
     p, q = shared[0][:2]
@@ -562,7 +645,11 @@ def _upd11(case: Case, law: Law) -> str:
     second = VarModel("BatchStat", "float32", (), np.float32(2).tobytes(), (("note", "second"),))
     flat = (*_transformed(semantics.state(m)), ((*p, key), first), ((*q, key), second))
     return _program_call(case) + _update_step(
-        law.id, m, flat, f"update(x, state with new key {key!r} at {path_str(p)} and at {path_str(q)})")
+        law.id,
+        m,
+        flat,
+        f"update(x, state with new key {key!r} at {path_str(p)} and at {path_str(q)})",
+    )
 
 
 # pop: POP-1, POP-2, POP-4, POP-5
@@ -574,7 +661,9 @@ def _filter_source(f: FilterSpec) -> str:
     return filters_source((f,), name="f").rsplit("f = (", 1)[1].rsplit(",)", 1)[0]
 
 
-def _pop_step(law_id: str, m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool, fs: str = "fs") -> str:
+def _pop_step(
+    law_id: str, m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool, fs: str = "fs"
+) -> str:
     from spec import semantics
 
     call = f"nnx.pop(x, *{fs})"
@@ -589,7 +678,8 @@ def _pop_step(law_id: str, m: Model, filters: Sequence[FilterSpec], *, mutable_d
         f"EXPECTED_PATHS = {paths!r}\n"
         "for i, (want, got) in enumerate(zip(EXPECTED_PATHS, popped)):\n"
         "    assert sorted(map(repr, want)) == sorted(map(repr, flat_paths(got))), (\n"
-        f"        f{law_id + ': ' + what + '[' !r}" "f'{i}] has paths {[path_str(p) for p in flat_paths(got)]}, '\n"
+        f"        f{law_id + ': ' + what + '['!r}"
+        "f'{i}] has paths {[path_str(p) for p in flat_paths(got)]}, '\n"
         "        f'but should have {[path_str(p) for p in want]}')\n"
     )
     return _must_give(law_id, call, after, what, "", "x") + result
@@ -599,7 +689,9 @@ def _pop_step(law_id: str, m: Model, filters: Sequence[FilterSpec], *, mutable_d
 def _pop1(case: Case, law: Law) -> str:
     if not case.filters:
         raise _none()
-    return _program_call(case) + _pop_step(law.id, _model(case), case.filters, mutable_dicts=law.id == "POP-4")
+    return _program_call(case) + _pop_step(
+        law.id, _model(case), case.filters, mutable_dicts=law.id == "POP-4"
+    )
 
 
 @_writes("POP-5")
@@ -608,9 +700,18 @@ def _pop5(case: Case, law: Law) -> str:
     from strategies._reproducers import graph_source
 
     blocked: Blueprint = _BLOCKED_POP
-    return ("# the law's own input: x.a = A, x.b = (1, B), x.c = [A]\n" + graph_source(blocked)
-            + "params = (nnx.Param,)\n"
-            + _pop_step(law.id, blueprint_model(blocked), (TypeFilter("Param"),), mutable_dicts=False, fs="params"))
+    return (
+        "# the law's own input: x.a = A, x.b = (1, B), x.c = [A]\n"
+        + graph_source(blocked)
+        + "params = (nnx.Param,)\n"
+        + _pop_step(
+            law.id,
+            blueprint_model(blocked),
+            (TypeFilter("Param"),),
+            mutable_dicts=False,
+            fs="params",
+        )
+    )
 
 
 @_writes("POP-2")
@@ -755,16 +856,21 @@ def _size(case: Case) -> tuple[int, int, int, int]:
 @_writes("ROB-1")
 def _rob1(case: Case, law: Law) -> str:
     depth = _size(case)[0]
-    return (_SIZE_HELPERS + f"\nsurvives({law.id!r}, 'a {depth}-deep chain', chain({depth}), {_OPERATIONS})\n"
-            f"print({law.id + ' holds'!r})\n")
+    return (
+        _SIZE_HELPERS
+        + f"\nsurvives({law.id!r}, 'a {depth}-deep chain', chain({depth}), {_OPERATIONS})\n"
+        f"print({law.id + ' holds'!r})\n"
+    )
 
 
 @_writes("ROB-2")
 def _rob2(case: Case, law: Law) -> str:
     size = _size(case)[1]
     ops = _OPERATIONS[:-1] + '    ("iter_graph", lambda x: list(nnx.iter_graph(x))),\n]'
-    return (_SIZE_HELPERS + f"\nsurvives({law.id!r}, 'a {size}-node ring', ring({size}), {ops})\n"
-            f"print({law.id + ' holds'!r})\n")
+    return (
+        _SIZE_HELPERS + f"\nsurvives({law.id!r}, 'a {size}-node ring', ring({size}), {ops})\n"
+        f"print({law.id + ' holds'!r})\n"
+    )
 
 
 @_writes("ROB-4")

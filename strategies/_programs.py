@@ -39,7 +39,13 @@ from strategies._values import KEY_POOL, integers, static_values, variable_specs
 __all__ = ["EDIT_KINDS", "programs"]
 
 EDIT_KINDS: tuple[str, ...] = (
-    "SetStatic", "AddVariable", "AddNode", "DeleteAttr", "Alias", "PointToAncestor", "TransformValues",
+    "SetStatic",
+    "AddVariable",
+    "AddNode",
+    "DeleteAttr",
+    "Alias",
+    "PointToAncestor",
+    "TransformValues",
 )
 """Edit kinds in shrink order (simplest first)."""
 
@@ -145,12 +151,22 @@ def _program(graph: Blueprint, genes: list[_Gene]) -> Program:
 @functools.cache
 def _genes(max_edits: int, dtypes: tuple[str, ...]) -> st.SearchStrategy[list[_Gene]]:
     gene = st.builds(
-        _Gene, kind=st.sampled_from(EDIT_KINDS), node=_RAW, key=_RAW, replace=st.booleans(), source=_RAW,
-        value=static_values(), variable=variable_specs(dtypes), fn=st.sampled_from(sorted(TRANSFORMS)))
+        _Gene,
+        kind=st.sampled_from(EDIT_KINDS),
+        node=_RAW,
+        key=_RAW,
+        replace=st.booleans(),
+        source=_RAW,
+        value=static_values(),
+        variable=variable_specs(dtypes),
+        fn=st.sampled_from(sorted(TRANSFORMS)),
+    )
     return st.lists(gene, max_size=max_edits)
 
 
-def programs(graph: Blueprint, *, max_edits: int = 4, dtypes: Sequence[str] = DTYPES) -> st.SearchStrategy[Program]:
+def programs(
+    graph: Blueprint, *, max_edits: int = 4, dtypes: Sequence[str] = DTYPES
+) -> st.SearchStrategy[Program]:
     """Return a strategy for mutation programs of 0..``max_edits`` edits valid for ``graph``.
 
     Edits: set a static attribute, add or replace a Variable, add an empty module, delete an
@@ -159,10 +175,13 @@ def programs(graph: Blueprint, *, max_edits: int = 4, dtypes: Sequence[str] = DT
     the same edits append (index ``len``), replace or delete (``del l[i]``) elements.  New Variables take
     ``dtypes``.  Shrinks towards fewer edits, then ``SetStatic`` on the root with the value 0.
     """
+
     def define() -> st.SearchStrategy[Program]:
         if not isinstance(graph, Blueprint):
             raise InvalidArgument(f"graph={graph!r} must be a Blueprint")
         check_int("max_edits", max_edits)
-        return _genes(max_edits, check_subset("dtypes", dtypes, DTYPES)).map(functools.partial(_program, graph))
+        return _genes(max_edits, check_subset("dtypes", dtypes, DTYPES)).map(
+            functools.partial(_program, graph)
+        )
 
     return lazy(define)

@@ -57,7 +57,15 @@ from spec.semantics import apply
 from spec.target import Path, Target
 from strategies._plain_steps import NoPlainStep, plain_step
 
-__all__ = ["CALLABLE_SOURCES", "TRANSFORM_SOURCES", "filters_source", "graph_source", "program_source", "prune", "reproducer"]
+__all__ = [
+    "CALLABLE_SOURCES",
+    "TRANSFORM_SOURCES",
+    "filters_source",
+    "graph_source",
+    "program_source",
+    "prune",
+    "reproducer",
+]
 
 CALLABLE_SOURCES: dict[str, str] = {
     "even_depth": "lambda path, x: len(path) % 2 == 0",
@@ -140,7 +148,8 @@ def _zoo_lines(bp: Blueprint) -> list[str]:
     styles = sorted({n.style for n in bp.nodes if n.style}, key=zoo.STYLES.index)
     lines: list[str] = []
     for name, source in [("log_hook", zoo.LOG_SOURCE)] * bool(styles) + [
-            (zoo.class_name(style), zoo.recipe_source([style])) for style in styles]:
+        (zoo.class_name(style), zoo.recipe_source([style])) for style in styles
+    ]:
         lines.append(f"if {name!r} not in globals():")
         lines += ["    " + line if line else "" for line in source.strip("\n").splitlines()]
     return lines
@@ -171,11 +180,20 @@ def graph_source(bp: Blueprint, *, name: str = "x") -> str:
     lines = _zoo_lines(bp)
     lines += [f"{prefix}v{j} = {_variable(v)}" for j, v in enumerate(bp.variables)]
     lines += [f"{node(i)} = {_graph_constructor(n)}" for i, n in enumerate(bp.nodes) if n.is_graph]
-    lines += [f"{node(i)} = {_pytree(n.kind, [(k, edge(e)) for k, e in n.entries])}"
-              for i, n in reversed(list(enumerate(bp.nodes))) if not n.is_graph]
+    lines += [
+        f"{node(i)} = {_pytree(n.kind, [(k, edge(e)) for k, e in n.entries])}"
+        for i, n in reversed(list(enumerate(bp.nodes)))
+        if not n.is_graph
+    ]
     # an nnx.List's elements are appended in index order (as spec.build does)
-    lines += [f"{node(i)}.append({edge(e)})" if n.kind == "nnx_list" and isinstance(k, int) else f"{node(i)}.{k} = {edge(e)}"
-              for i, n in enumerate(bp.nodes) if n.is_graph for k, e in n.entries]
+    lines += [
+        f"{node(i)}.append({edge(e)})"
+        if n.kind == "nnx_list" and isinstance(k, int)
+        else f"{node(i)}.{k} = {edge(e)}"
+        for i, n in enumerate(bp.nodes)
+        if n.is_graph
+        for k, e in n.entries
+    ]
     lines.append(f"{name} = {node(0)}")
     return "\n".join(lines) + "\n"
 
@@ -259,7 +277,9 @@ def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
         if isinstance(edit, DeleteAttr):
             return [f"del {owner}[{edit.key}]"]
         value = _edit_value(edit, m)
-        return [f"{owner}.append({value}) if len({owner}) == {edit.key} else {owner}.__setitem__({edit.key}, {value})"]
+        return [
+            f"{owner}.append({value}) if len({owner}) == {edit.key} else {owner}.__setitem__({edit.key}, {value})"
+        ]
     target = f"{owner}.{edit.key}"
     if isinstance(edit, SetStatic):
         return [f"{target} = {_static(edit.value)}"]
@@ -354,9 +374,10 @@ def prune(script: str) -> str:
     while True:
         tree = ast.parse(script)
         used: dict[int, set[str]] = {
-            i: {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)} | {
-                n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
-            for i, stmt in enumerate(tree.body)}
+            i: {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+            | {n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
+            for i, stmt in enumerate(tree.body)
+        }
         lines = script.splitlines(keepends=True)
         drop: list[ast.stmt] = []
         for i, stmt in enumerate(tree.body):
@@ -370,6 +391,6 @@ def prune(script: str) -> str:
         for stmt in reversed(drop):
             first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
             end = stmt.end_lineno or stmt.lineno
-            del lines[first - 1:end]
+            del lines[first - 1 : end]
         script = re.sub(r"\n{4,}", "\n\n\n", "".join(lines))
         script = re.sub(r"# --- [^\n]* ---\n\n(?=# ---)", "", script)

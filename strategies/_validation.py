@@ -43,17 +43,22 @@ def check_sizes(min_name: str, min_value: int, max_name: str, max_value: int) ->
     """Raise InvalidArgument if the lower bound exceeds the upper bound."""
     if min_value > max_value:
         raise InvalidArgument(
-            f"{min_name}={min_value!r} is larger than {max_name}={max_value!r}, so nothing can be drawn")
+            f"{min_name}={min_value!r} is larger than {max_name}={max_value!r}, so nothing can be drawn"
+        )
 
 
-def check_subset(name: str, value: object, allowed: Collection[str], *, non_empty: bool = True) -> tuple[str, ...]:
+def check_subset(
+    name: str, value: object, allowed: Collection[str], *, non_empty: bool = True
+) -> tuple[str, ...]:
     """Return ``value`` as a tuple after checking it is a sequence of distinct allowed names."""
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise InvalidArgument(f"{name}={value!r} must be a tuple of names from {tuple(allowed)}")
     items = tuple(value)
     unknown = [v for v in items if v not in allowed]
     if unknown:
-        raise InvalidArgument(f"{name}={value!r} holds unknown names {unknown}; expected names from {tuple(allowed)}")
+        raise InvalidArgument(
+            f"{name}={value!r} holds unknown names {unknown}; expected names from {tuple(allowed)}"
+        )
     if len(set(items)) != len(items):
         raise InvalidArgument(f"{name}={value!r} names something twice")
     if non_empty and not items:

@@ -36,7 +36,14 @@ TAGS: tuple[str, ...] = ("red", "blue", "green")
 META_NAMES: tuple[str, ...] = ("tag", "note", "group", "level")
 """Metadata names (``tag`` first: the one string filters look at)."""
 
-VARIABLE_TYPE_ORDER: tuple[str, ...] = ("Param", "BatchStat", "Cache", "Intermediate", "Variable", "UserVariable")
+VARIABLE_TYPE_ORDER: tuple[str, ...] = (
+    "Param",
+    "BatchStat",
+    "Cache",
+    "Intermediate",
+    "Variable",
+    "UserVariable",
+)
 """Variable types, simplest (``Param``) first."""
 assert set(VARIABLE_TYPE_ORDER) == set(VARIABLE_TYPES)  # sanity check: keep in step with the spec
 
@@ -110,5 +117,9 @@ def static_values(*, unhashable: bool = True) -> st.SearchStrategy[StaticValue]:
         st.floats(-4.0, 4.0, allow_nan=False, allow_infinity=False, allow_subnormal=False),
     ]
     if unhashable:
-        options.append(st.lists(st.integers(0, 3), max_size=2, unique=True).map(lambda xs: Unhashable(tuple(sorted(xs)))))
+        options.append(
+            st.lists(st.integers(0, 3), max_size=2, unique=True).map(
+                lambda xs: Unhashable(tuple(sorted(xs)))
+            )
+        )
     return st.one_of(*options)

@@ -84,7 +84,9 @@ def parse_targets(text: str) -> list[TargetSpec]:
             raise ValueError(f"bad target {item!r}: expected NAME or NAME@VENV_DIR")
         spec = TargetSpec(name, Path(venv).expanduser().resolve() if venv else None)
         if spec.venv is not None and not Path(spec.python).exists():
-            raise ValueError(f"target {item!r}: {spec.python} does not exist (is {venv} a virtual environment?)")
+            raise ValueError(
+                f"target {item!r}: {spec.python} does not exist (is {venv} a virtual environment?)"
+            )
         out.append(spec)
     if not out:
         raise ValueError("no targets given")
@@ -160,17 +162,25 @@ class WorkerProcess:
         env = dict(os.environ)
         root = _checkout_root()
         if root is not None:
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(root), env.get("PYTHONPATH", "")) if p
+            )
         self.log = tempfile.TemporaryFile()
         self.buffer = b""
         self.process = subprocess.Popen(
             [self.spec.python, "-m", "spec.bench.worker", self.spec.name],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env=env)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=env,
+        )
         ready = self._read(self.timeout)
         if not ready.get("ok"):
             self.close()
-            raise WorkerDied(str(ready.get("error", "Error")),
-                             f"{self.spec.text}: {ready.get('message', 'the worker did not start')}")
+            raise WorkerDied(
+                str(ready.get("error", "Error")),
+                f"{self.spec.text}: {ready.get('message', 'the worker did not start')}",
+            )
         self.info = self.request({"cmd": "hello"})
         return self.info
 
@@ -194,7 +204,9 @@ class WorkerProcess:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.close()
-                raise WorkerDied("Timeout", f"{self.spec.text}: no answer within {timeout:.0f} s (worker killed)")
+                raise WorkerDied(
+                    "Timeout", f"{self.spec.text}: no answer within {timeout:.0f} s (worker killed)"
+                )
             ready, _, _ = select.select([fd], [], [], left)
             if ready:
                 chunk = os.read(fd, 1 << 16)
@@ -211,7 +223,10 @@ class WorkerProcess:
         tail = self.stderr_tail()
         self.close()
         what = f"signal {-code}" if code < 0 else f"exit status {code}"
-        raise WorkerDied("WorkerDied", f"{self.spec.text}: the worker ended ({what}){': ' + tail if tail else ''}")
+        raise WorkerDied(
+            "WorkerDied",
+            f"{self.spec.text}: the worker ended ({what}){': ' + tail if tail else ''}",
+        )
 
     def stderr_tail(self, lines: int = 3) -> str:
         if self.log is None:
@@ -255,17 +270,26 @@ def _failure(reply: Reply) -> Reply:
 
 def _summary(samples: list[float], number: int) -> Reply:
     us = [s * 1e6 for s in samples]
-    return {"median_us": statistics.median(us), "min_us": min(us), "max_us": max(us), "n": len(us),
-            "number": number, "samples_us": [round(x, 4) for x in us]}
+    return {
+        "median_us": statistics.median(us),
+        "min_us": min(us),
+        "max_us": max(us),
+        "n": len(us),
+        "number": number,
+        "samples_us": [round(x, 4) for x in us],
+    }
 
 
-def _time_op(workers: Sequence[WorkerProcess], labels: Sequence[str], shape: str, op: str,
-             settings: Settings) -> dict[str, Reply]:
+def _time_op(
+    workers: Sequence[WorkerProcess], labels: Sequence[str], shape: str, op: str, settings: Settings
+) -> dict[str, Reply]:
     """Calibrate every worker, then collect samples round-robin; return results by label."""
     results: dict[str, Reply] = {}
     plans: dict[str, tuple[int, int, int]] = {}
     for w, label in zip(workers, labels):
-        reply = _ask(w, {"cmd": "calibrate", "shape": shape, "name": op, "min_sample": settings.min_sample})
+        reply = _ask(
+            w, {"cmd": "calibrate", "shape": shape, "name": op, "min_sample": settings.min_sample}
+        )
         if not reply.get("ok"):
             results[label] = _failure(reply)
             continue
@@ -277,13 +301,22 @@ def _time_op(workers: Sequence[WorkerProcess], labels: Sequence[str], shape: str
     most = max((r for _, r, _ in plans.values()), default=0)
     for r in range(most):
         order = list(zip(workers, labels))
-        order = order[r % len(order):] + order[:r % len(order)]  # rotate who goes first
+        order = order[r % len(order) :] + order[: r % len(order)]  # rotate who goes first
         for w, label in order:
             if label not in plans or label in results or r >= plans[label][1]:
                 continue
             number, _, per_round = plans[label]
-            reply = _ask(w, {"cmd": "time", "shape": shape, "name": op, "number": number,
-                             "samples": per_round, "gc": settings.gc})
+            reply = _ask(
+                w,
+                {
+                    "cmd": "time",
+                    "shape": shape,
+                    "name": op,
+                    "number": number,
+                    "samples": per_round,
+                    "gc": settings.gc,
+                },
+            )
             if reply.get("ok"):
                 samples[label] += [float(s) for s in reply["samples"]]
             else:
@@ -296,8 +329,12 @@ def _time_op(workers: Sequence[WorkerProcess], labels: Sequence[str], shape: str
 
 def machine_info() -> Reply:
     """The machine the parent runs on: CPU model, cores, memory, OS, load."""
-    info: Reply = {"platform": platform.platform(), "machine": platform.machine(),
-                   "cpu_count": os.cpu_count(), "cpu": platform.processor() or "unknown"}
+    info: Reply = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "cpu": platform.processor() or "unknown",
+    }
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
@@ -316,13 +353,24 @@ def machine_info() -> Reply:
     return info
 
 
-def run(targets: Sequence[TargetSpec], settings: Settings, *, command: str = "",
-        progress: Callable[[str], None] = print) -> Reply:
+def run(
+    targets: Sequence[TargetSpec],
+    settings: Settings,
+    *,
+    command: str = "",
+    progress: Callable[[str], None] = print,
+) -> Reply:
     """Time ``settings.ops`` on ``settings.shapes`` for every target; return the JSON results."""
     started = datetime.datetime.now(datetime.timezone.utc)
-    results: Reply = {"schema": SCHEMA, "command": command, "started": started.isoformat(timespec="seconds"),
-                      "machine": machine_info(), "settings": dataclasses.asdict(settings),
-                      "targets": [], "shapes": []}
+    results: Reply = {
+        "schema": SCHEMA,
+        "command": command,
+        "started": started.isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "settings": dataclasses.asdict(settings),
+        "targets": [],
+        "shapes": [],
+    }
     workers = [WorkerProcess(t, timeout=settings.timeout) for t in targets]
     try:
         labels: list[str] = []
@@ -333,7 +381,9 @@ def run(targets: Sequence[TargetSpec], settings: Settings, *, command: str = "",
                 label += "'"
             labels.append(label)
             results["targets"].append({"spec": w.spec.text, **info, "label": label})
-            progress(f"target {label}: python {info['python']}, jax {info['jax']} ({w.spec.python})")
+            progress(
+                f"target {label}: python {info['python']}, jax {info['jax']} ({w.spec.python})"
+            )
         for shape in settings.shapes:
             results["shapes"].append(_run_shape(workers, labels, shape, settings, progress))
     finally:
@@ -341,14 +391,28 @@ def run(targets: Sequence[TargetSpec], settings: Settings, *, command: str = "",
             w.close()
     if hasattr(os, "getloadavg"):
         results["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    results["seconds"] = round((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds(), 1)
+    results["seconds"] = round(
+        (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds(), 1
+    )
     return results
 
 
-def _run_shape(workers: Sequence[WorkerProcess], labels: Sequence[str], shape: str, settings: Settings,
-               progress: Callable[[str], None]) -> Reply:
+def _run_shape(
+    workers: Sequence[WorkerProcess],
+    labels: Sequence[str],
+    shape: str,
+    settings: Settings,
+    progress: Callable[[str], None],
+) -> Reply:
     s = parse_shape(shape)
-    entry: Reply = {"name": s.name, "family": s.family, "size": s.size, "build": {}, "ops": {}, "memory": {}}
+    entry: Reply = {
+        "name": s.name,
+        "family": s.family,
+        "size": s.size,
+        "build": {},
+        "ops": {},
+        "memory": {},
+    }
     for w, label in zip(workers, labels):
         # a fresh process per shape: each target times a graph in a heap that holds nothing else
         w.close()
@@ -356,19 +420,26 @@ def _run_shape(workers: Sequence[WorkerProcess], labels: Sequence[str], shape: s
         entry["build"][label] = reply
         if reply.get("ok"):
             entry["leaves"], entry["depth"] = int(reply["leaves"]), int(reply["depth"])
-    progress(f"{shape}: {entry.get('leaves', '?')} Variables, state depth {entry.get('depth', '?')}")
+    progress(
+        f"{shape}: {entry.get('leaves', '?')} Variables, state depth {entry.get('depth', '?')}"
+    )
     for op in settings.ops:
         if op in JIT_OPS and int(entry.get("leaves", 0)) > settings.jit_max_leaves:
             reason = f"{entry['leaves']:,} leaves > --jit-max-leaves {settings.jit_max_leaves:,}"
             entry["ops"][op] = {label: {"skipped": reason} for label in labels}
             continue
         entry["ops"][op] = found = _time_op(workers, labels, shape, op, settings)
-        progress(f"  {op:<10} " + " | ".join(f"{label}: {_brief(found[label])}" for label in labels))
+        progress(
+            f"  {op:<10} " + " | ".join(f"{label}: {_brief(found[label])}" for label in labels)
+        )
     if shape in settings.memory_shapes:
         for w, label in zip(workers, labels):
             reply = _ask(w, {"cmd": "memory", "shape": shape})
-            entry["memory"][label] = ({k: reply[k] for k in ("peak_bytes", "retained_bytes")}
-                                      if reply.get("ok") else _failure(reply))
+            entry["memory"][label] = (
+                {k: reply[k] for k in ("peak_bytes", "retained_bytes")}
+                if reply.get("ok")
+                else _failure(reply)
+            )
     return entry
 
 
@@ -385,5 +456,9 @@ def command_line(argv: Sequence[str]) -> str:
     ``PYTHON -m spec.runner bench ...`` (the interpreter relative to the working directory)."""
     if Path(sys.argv[0]).name == "nnxspec":
         return "nnxspec bench " + shlex.join(argv)
-    python = os.path.relpath(sys.executable) if not os.path.relpath(sys.executable).startswith("..") else sys.executable
+    python = (
+        os.path.relpath(sys.executable)
+        if not os.path.relpath(sys.executable).startswith("..")
+        else sys.executable
+    )
     return f"{python} -m spec.runner bench " + shlex.join(argv)

@@ -27,7 +27,16 @@ from typing import Any, cast
 from spec.build import build
 from spec.target import Target
 
-__all__ = ["OPS", "Graph", "Op", "new_graph", "py_flatten", "py_unflatten", "state_depth", "tree_floor_input"]
+__all__ = [
+    "OPS",
+    "Graph",
+    "Op",
+    "new_graph",
+    "py_flatten",
+    "py_unflatten",
+    "state_depth",
+    "tree_floor_input",
+]
 
 
 @dataclasses.dataclass
@@ -76,8 +85,11 @@ def state_depth(blueprint: Any) -> int:
     while stack:
         index, depth = stack.pop()
         deepest = max(deepest, depth)
-        children = sorted((k, e.index) for k, e in nodes[index].entries if hasattr(e, "index")
-                          and type(e).__name__ == "ToNode")
+        children = sorted(
+            (k, e.index)
+            for k, e in nodes[index].entries
+            if hasattr(e, "index") and type(e).__name__ == "ToNode"
+        )
         for _, child in reversed(children):
             if child not in seen:
                 seen.add(child)
@@ -96,7 +108,8 @@ def _guard_depth(g: Graph, what: str) -> None:
     if g.depth >= limit:
         raise RecursionError(
             f"{what}: jax.tree_util recurses once per level and this state is {g.depth} levels "
-            f"deep (limit ~{limit}); not run, because the error leaves the interpreter unusable")
+            f"deep (limit ~{limit}); not run, because the error leaves the interpreter unusable"
+        )
 
 
 def tree_floor_input(g: Graph) -> dict[Any, Any]:
@@ -291,20 +304,38 @@ class Op:
     first_call: bool = False
 
 
-OPS: dict[str, Op] = {op.name: op for op in (
-    Op("split", "split(root) -> (graphdef, state)", _split),
-    Op("merge", "merge(graphdef, state) -> a new graph", _merge),
-    Op("update", "update(root, state) with the graph's own state", _update),
-    Op("clone", "clone(root)", _clone),
-    Op("state", "state(root)", _state),
-    Op("hash-first", "hash(graphdef) of a new GraphDef (first call)", _hash_first, first_call=True),
-    Op("hash", "hash(graphdef) again (later calls: cached, or not)", _hash_later),
-    Op("jit-first", "jax.jit(split∘merge, static graphdef): first call (trace + compile)", _jit_first,
-       first_call=True),
-    Op("jit", "the same jitted round trip, later calls (steady state)", _jit),
-    Op("tree", "jax.tree_util flatten + unflatten of the state as a nested dict of arrays (the floor)",
-       _tree),
-    Op("py-tree", "the same flatten + unflatten in pure Python, iteratively (the interpreter's floor)",
-       _py_tree),
-)}
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (
+        Op("split", "split(root) -> (graphdef, state)", _split),
+        Op("merge", "merge(graphdef, state) -> a new graph", _merge),
+        Op("update", "update(root, state) with the graph's own state", _update),
+        Op("clone", "clone(root)", _clone),
+        Op("state", "state(root)", _state),
+        Op(
+            "hash-first",
+            "hash(graphdef) of a new GraphDef (first call)",
+            _hash_first,
+            first_call=True,
+        ),
+        Op("hash", "hash(graphdef) again (later calls: cached, or not)", _hash_later),
+        Op(
+            "jit-first",
+            "jax.jit(split∘merge, static graphdef): first call (trace + compile)",
+            _jit_first,
+            first_call=True,
+        ),
+        Op("jit", "the same jitted round trip, later calls (steady state)", _jit),
+        Op(
+            "tree",
+            "jax.tree_util flatten + unflatten of the state as a nested dict of arrays (the floor)",
+            _tree,
+        ),
+        Op(
+            "py-tree",
+            "the same flatten + unflatten in pure Python, iteratively (the interpreter's floor)",
+            _py_tree,
+        ),
+    )
+}
 """Every operation, in table order."""

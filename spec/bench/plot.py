@@ -49,14 +49,19 @@ def plot(results: dict[str, Any], path: Path) -> str | None:
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     drawn = False
-    for ax, op, title in ((axes[0], "s+m+u", "split + merge + update"), (axes[1], "split", "split")):
+    for ax, op, title in (
+        (axes[0], "s+m+u", "split + merge + update"),
+        (axes[1], "split", "split"),
+    ):
         for label in labels(results):
             xs, ys = _series(results, label, op)
             if xs:
                 ax.plot(xs, ys, marker="o", label=label)
                 drawn = True
-        for floor, style, name in (("tree", "--", "jax tree flatten + unflatten (C++)"),
-                                   ("py-tree", ":", "the same in pure Python")):
+        for floor, style, name in (
+            ("tree", "--", "jax tree flatten + unflatten (C++)"),
+            ("py-tree", ":", "the same in pure Python"),
+        ):
             floor_xs, floor_ys = _series(results, labels(results)[0], floor)
             if floor_xs:
                 ax.plot(floor_xs, floor_ys, linestyle=style, color="grey", label=name)

@@ -25,7 +25,16 @@ from typing import Any
 from spec.bench.ops import OPS
 from spec.bench.shapes import SCALING
 
-__all__ = ["FLOOR_GOAL", "GOALS", "HASH_LATER_US", "SCALING_GOAL", "fmt_us", "markdown", "median", "smu"]
+__all__ = [
+    "FLOOR_GOAL",
+    "GOALS",
+    "HASH_LATER_US",
+    "SCALING_GOAL",
+    "fmt_us",
+    "markdown",
+    "median",
+    "smu",
+]
 
 Results = dict[str, Any]
 
@@ -109,7 +118,9 @@ def goal_for(label: str) -> float | None:
     return next((g for prefix, g in GOALS if label.startswith(prefix)), None)
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None) -> list[str]:
+def _table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None
+) -> list[str]:
     align = align or ["l"] + ["r"] * (len(header) - 1)
     marks = {"l": ":---", "r": "---:", "c": ":---:"}
     out = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
@@ -126,20 +137,35 @@ def _yes(ok: bool) -> str:
 
 def _machine(results: Results) -> list[str]:
     m = results["machine"]
-    out = [f"- **CPU**: {m.get('cpu', '?')}, {m.get('cpu_count', '?')} cores"
-           + (f", {m['memory_gib']} GiB memory" if "memory_gib" in m else ""),
-           f"- **OS**: {m.get('platform', '?')}"]
+    out = [
+        f"- **CPU**: {m.get('cpu', '?')}, {m.get('cpu_count', '?')} cores"
+        + (f", {m['memory_gib']} GiB memory" if "memory_gib" in m else ""),
+        f"- **OS**: {m.get('platform', '?')}",
+    ]
     if "load_before" in m:
         after = m.get("load_after")
-        out.append(f"- **load average** (1, 5, 15 min) at the start: {', '.join(map(str, m['load_before']))}"
-                   + (f"; at the end: {', '.join(map(str, after))}" if after else ""))
+        out.append(
+            f"- **load average** (1, 5, 15 min) at the start: {', '.join(map(str, m['load_before']))}"
+            + (f"; at the end: {', '.join(map(str, after))}" if after else "")
+        )
     if m.get("niceness"):
-        out.append(f"- **niceness** of the benchmark processes: {m['niceness']} (other processes on the "
-                   f"machine at 0)")
+        out.append(
+            f"- **niceness** of the benchmark processes: {m['niceness']} (other processes on the "
+            f"machine at 0)"
+        )
     out.append(f"- **run**: started {results['started']}, took {results.get('seconds', '?')} s")
     out.append("")
-    rows = [[str(t["label"]), str(t["python"]), str(t["jax"]), str(t["jaxlib"]), str(t.get("flax") or "–"),
-             f"`{t['spec']}`"] for t in results["targets"]]
+    rows = [
+        [
+            str(t["label"]),
+            str(t["python"]),
+            str(t["jax"]),
+            str(t["jaxlib"]),
+            str(t.get("flax") or "–"),
+            f"`{t['spec']}`",
+        ]
+        for t in results["targets"]
+    ]
     out += _table(["target", "python", "jax", "jaxlib", "flax", "spec"], rows, ["l"] * 6)
     return out
 
@@ -159,11 +185,15 @@ def _method(results: Results) -> list[str]:
         f"collector itself keeps that advantage). jit operations are skipped above "
         f"{s['jit_max_leaves']:,} state leaves. µs/Var divides by the state's leaves (distinct Variables).",
         "",
-        "Operations: " + "; ".join(f"`{name}`: {OPS[name].doc}" for name in s["ops"] if name in OPS) + ".",
+        "Operations: "
+        + "; ".join(f"`{name}`: {OPS[name].doc}" for name in s["ops"] if name in OPS)
+        + ".",
     ]
 
 
-def _speedup_cell(mine: float | None, theirs: float | None, why: str, goal: float | None) -> tuple[str, bool | None]:
+def _speedup_cell(
+    mine: float | None, theirs: float | None, why: str, goal: float | None
+) -> tuple[str, bool | None]:
     """The speed-up cell for one shape, and whether it meets ``goal`` (None: nothing to judge)."""
     if mine is None:
         return "–", None
@@ -176,7 +206,9 @@ def _speedup_cell(mine: float | None, theirs: float | None, why: str, goal: floa
     return f"{_ratio(speedup)} {'✓' if ok else '✗'}", ok
 
 
-def _floor_cell(mine: float | None, floor: float | None, why: str | None) -> tuple[str, str, bool | None]:
+def _floor_cell(
+    mine: float | None, floor: float | None, why: str | None
+) -> tuple[str, str, bool | None]:
     if floor is None:
         return (why or "–"), "–", None
     if mine is None:
@@ -189,19 +221,29 @@ def _floor_cell(mine: float | None, floor: float | None, why: str | None) -> tup
 def _goals(results: Results) -> list[str]:
     names = labels(results)
     first, others = names[0], names[1:]
-    out: list[str] = [f"Goals for **{first}**; s+m+u = split + merge + update, "
-                      "medians in µs per call.", ""]
+    out: list[str] = [
+        f"Goals for **{first}**; s+m+u = split + merge + update, medians in µs per call.",
+        "",
+    ]
     header = ["shape", "Variables", f"{first} s+m+u"]
     for label in others:
         g = goal_for(label)
         header += [f"{label} s+m+u", f"speed-up{f' (goal ≥{g:g}×)' if g else ''}"]
-    header += ["jax floor", f"s+m+u / jax floor (aim ≤{FLOOR_GOAL:g}×)", "Python floor", "s+m+u / Python floor"]
+    header += [
+        "jax floor",
+        f"s+m+u / jax floor (aim ≤{FLOOR_GOAL:g}×)",
+        "Python floor",
+        "s+m+u / Python floor",
+    ]
     rows = []
     met: dict[str, list[bool]] = {}
     for shape in results["shapes"]:
         mine = smu(shape, first)
-        row = [shape["name"], f"{shape['leaves']:,}" if "leaves" in shape else "?",
-               fmt_us(mine) if mine is not None else _smu_failure(shape, first)]
+        row = [
+            shape["name"],
+            f"{shape['leaves']:,}" if "leaves" in shape else "?",
+            fmt_us(mine) if mine is not None else _smu_failure(shape, first),
+        ]
         for label in others:
             theirs = smu(shape, label)
             why = _smu_failure(shape, label)
@@ -209,25 +251,33 @@ def _goals(results: Results) -> list[str]:
             row += [fmt_us(theirs) if theirs is not None else why, cell]
             if ok is not None:
                 met.setdefault(label, []).append(ok)
-        floor_text, within, ok = _floor_cell(mine, median(shape, "tree", first), failure(shape, "tree", first))
+        floor_text, within, ok = _floor_cell(
+            mine, median(shape, "tree", first), failure(shape, "tree", first)
+        )
         row += [floor_text, within]
         if ok is not None:
             met.setdefault("floor", []).append(ok)
         py_floor = median(shape, "py-tree", first)
-        row += [fmt_us(py_floor) if py_floor is not None else (failure(shape, "py-tree", first) or "–"),
-                _ratio(mine / py_floor) if mine is not None and py_floor else "–"]
+        row += [
+            fmt_us(py_floor) if py_floor is not None else (failure(shape, "py-tree", first) or "–"),
+            _ratio(mine / py_floor) if mine is not None and py_floor else "–",
+        ]
         rows.append(row)
     out += _table(header, rows)
     out.append("")
     for label in others:
         g = goal_for(label)
         if g and met.get(label):
-            out.append(f"- split + merge + update ≥ {g:g}× faster than {label} on every shape: "
-                       f"{_yes(all(met[label]))} ({sum(met[label])} of {len(met[label])} shapes)")
+            out.append(
+                f"- split + merge + update ≥ {g:g}× faster than {label} on every shape: "
+                f"{_yes(all(met[label]))} ({sum(met[label])} of {len(met[label])} shapes)"
+            )
     if met.get("floor"):
-        out.append(f"- within {FLOOR_GOAL:g}× of jax's C++ flatten + unflatten of the same state (where jax can "
-                   f"flatten it): {_yes(all(met['floor']))} ({sum(met['floor'])} of {len(met['floor'])} shapes); "
-                   "the Python floor is the same flatten + unflatten written in pure Python")
+        out.append(
+            f"- within {FLOOR_GOAL:g}× of jax's C++ flatten + unflatten of the same state (where jax can "
+            f"flatten it): {_yes(all(met['floor']))} ({sum(met['floor'])} of {len(met['floor'])} shapes); "
+            "the Python floor is the same flatten + unflatten written in pure Python"
+        )
     out += _python_floor_note(results, first)
     out += _scaling_verdict(results, first)
     out += _hash_verdict(results, first)
@@ -243,13 +293,17 @@ def _python_floor_note(results: Results, label: str) -> list[str]:
             ratios.append(py_floor / floor)
     if not ratios:
         return []
-    return [f"- the same flatten + unflatten in pure Python takes {min(ratios):.1f}–{max(ratios):.1f}× jax's "
-            f"C++ time on these shapes: a Python traversal (three of them in s+m+u, each building objects "
-            f"per Variable) starts that far behind the C++ floor"]
+    return [
+        f"- the same flatten + unflatten in pure Python takes {min(ratios):.1f}–{max(ratios):.1f}× jax's "
+        f"C++ time on these shapes: a Python traversal (three of them in s+m+u, each building objects "
+        f"per Variable) starts that far behind the C++ floor"
+    ]
 
 
 def _scaling_verdict(results: Results, label: str) -> list[str]:
-    rows: list[tuple[str, float, float | None]] = []  # (shape, s+m+u per Variable, floor per Variable)
+    rows: list[
+        tuple[str, float, float | None]
+    ] = []  # (shape, s+m+u per Variable, floor per Variable)
     for shape in results["shapes"]:
         total = smu(shape, label)
         if shape["name"] in SCALING and total is not None and shape.get("leaves"):
@@ -263,18 +317,24 @@ def _scaling_verdict(results: Results, label: str) -> list[str]:
     sizes = ", ".join(f"{name} {fmt_us(x)}" for name, x, _ in rows)
     floors = [f for _, _, f in rows if f is not None]
     if len(floors) != len(rows):
-        return [f"- s+m+u per Variable grows {growth:.2f}× from {rows[0][0]} to {rows[-1][0]} "
-                f"(µs/Var: {sizes}); no floor to compare with"]
+        return [
+            f"- s+m+u per Variable grows {growth:.2f}× from {rows[0][0]} to {rows[-1][0]} "
+            f"(µs/Var: {sizes}); no floor to compare with"
+        ]
     floor_growth = floors[-1] / floors[0]
     ok = growth <= SCALING_GOAL * floor_growth
-    return [f"- s+m+u per Variable grows from {rows[0][0]} to {rows[-1][0]} by no more than "
-            f"{SCALING_GOAL:g}× the growth of jax's floor per Variable: {_yes(ok)} (s+m+u "
-            f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.2f}; "
-            f"µs/Var: {sizes})"]
+    return [
+        f"- s+m+u per Variable grows from {rows[0][0]} to {rows[-1][0]} by no more than "
+        f"{SCALING_GOAL:g}× the growth of jax's floor per Variable: {_yes(ok)} (s+m+u "
+        f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.2f}; "
+        f"µs/Var: {sizes})"
+    ]
 
 
 def _hash_verdict(results: Results, label: str) -> list[str]:
-    found = [(s, median(s, "hash", label), median(s, "hash-first", label)) for s in results["shapes"]]
+    found = [
+        (s, median(s, "hash", label), median(s, "hash-first", label)) for s in results["shapes"]
+    ]
     later = [(s, x, f) for s, x, f in found if x is not None]
     if not later:
         return []
@@ -284,10 +344,14 @@ def _hash_verdict(results: Results, label: str) -> list[str]:
     if firsts:
         small = min(firsts, key=lambda item: int(item[0].get("leaves", 0)))
         big = max(firsts, key=lambda item: int(item[0].get("leaves", 0)))
-        detail += (f"; first calls {fmt_us(small[1])} µs on {small[0]['name']} to {fmt_us(big[1])} µs on "
-                   f"{big[0]['name']}")
-    return [f"- graphdef hashing O(1) after the first call (every later call ≤ {HASH_LATER_US:g} µs, whatever "
-            f"the size): {_yes(worst <= HASH_LATER_US)} ({detail})"]
+        detail += (
+            f"; first calls {fmt_us(small[1])} µs on {small[0]['name']} to {fmt_us(big[1])} µs on "
+            f"{big[0]['name']}"
+        )
+    return [
+        f"- graphdef hashing O(1) after the first call (every later call ≤ {HASH_LATER_US:g} µs, whatever "
+        f"the size): {_yes(worst <= HASH_LATER_US)} ({detail})"
+    ]
 
 
 def _smu_table(results: Results) -> list[str]:
@@ -302,7 +366,10 @@ def _smu_table(results: Results) -> list[str]:
         base = smu(shape, names[0])
         for i, label in enumerate(names):
             x = smu(shape, label)
-            row += [fmt_us(x) if x is not None else _smu_failure(shape, label), fmt_us(_per_var(x, shape))]
+            row += [
+                fmt_us(x) if x is not None else _smu_failure(shape, label),
+                fmt_us(_per_var(x, shape)),
+            ]
             if i:
                 row.append(_ratio(x / base) if x is not None and base else "–")
             floor = median(shape, "tree", label)
@@ -323,12 +390,17 @@ def _shape_table(results: Results, shape: Results) -> list[str]:
         base = smu(shape, names[0]) if op == "s+m+u" else median(shape, op, names[0])
         for i, label in enumerate(names):
             x = smu(shape, label) if op == "s+m+u" else median(shape, op, label)
-            why = _smu_failure(shape, label) if op == "s+m+u" else (failure(shape, op, label) or "–")
+            why = (
+                _smu_failure(shape, label) if op == "s+m+u" else (failure(shape, op, label) or "–")
+            )
             row += [fmt_us(x) if x is not None else why, fmt_us(_per_var(x, shape))]
             if i:
                 row.append(_ratio(x / base) if x is not None and base else "–")
         rows.append(row)
-    out = [f"### {shape['name']} ({shape.get('leaves', 0):,} Variables, state {shape.get('depth', '?')} deep)", ""]
+    out = [
+        f"### {shape['name']} ({shape.get('leaves', 0):,} Variables, state {shape.get('depth', '?')} deep)",
+        "",
+    ]
     out += _table(header, rows)
     notes = _notes(shape, names)
     if notes:
@@ -357,8 +429,11 @@ def _memory(results: Results) -> list[str]:
         for label in names:
             m = shape["memory"].get(label, {})
             if "peak_bytes" in m:
-                row += [f"{m['peak_bytes'] / 2**20:,.2f}", f"{m['retained_bytes'] / 2**20:,.2f}",
-                        f"{m['peak_bytes'] / max(1, shape.get('leaves', 1)):,.0f}"]
+                row += [
+                    f"{m['peak_bytes'] / 2**20:,.2f}",
+                    f"{m['retained_bytes'] / 2**20:,.2f}",
+                    f"{m['peak_bytes'] / max(1, shape.get('leaves', 1)):,.0f}",
+                ]
             else:
                 row += [str(m.get("error", "–")), "–", "–"]
         rows.append(row)
@@ -367,9 +442,14 @@ def _memory(results: Results) -> list[str]:
     header = ["shape", "Variables"]
     for label in names:
         header += [f"{label} peak MiB", f"{label} kept MiB", f"{label} peak B/Var"]
-    return ["## Peak memory of split", "",
-            "tracemalloc: the peak of Python allocations during one `split(root)` over what was allocated "
-            "before it, and what the result (graphdef and state) keeps.", "", *_table(header, rows)]
+    return [
+        "## Peak memory of split",
+        "",
+        "tracemalloc: the peak of Python allocations during one `split(root)` over what was allocated "
+        "before it, and what the result (graphdef and state) keeps.",
+        "",
+        *_table(header, rows),
+    ]
 
 
 def _spread(xs: Sequence[float | None], show: Any) -> str:
@@ -384,13 +464,18 @@ def _scaling(results: Results, plot: str | None) -> list[str]:
     shapes = [s for s in results["shapes"] if s["name"] in SCALING]
     if len(shapes) < 2:
         return []
-    header = ["operation"] + [f"{label}: " + " / ".join(s["name"].removeprefix("wide-") for s in shapes)
-                              for label in names]
+    header = ["operation"] + [
+        f"{label}: " + " / ".join(s["name"].removeprefix("wide-") for s in shapes)
+        for label in names
+    ]
     rows = []
     for op in [*SMU, "s+m+u", "tree", "py-tree"]:
         row = [op if op != "s+m+u" else "**s+m+u**"]
         for label in names:
-            xs = [_per_var(smu(s, label) if op == "s+m+u" else median(s, op, label), s) for s in shapes]
+            xs = [
+                _per_var(smu(s, label) if op == "s+m+u" else median(s, op, label), s)
+                for s in shapes
+            ]
             row.append(_spread(xs, fmt_us))
         rows.append(row)
     row = ["s+m+u / jax floor"]
@@ -401,9 +486,14 @@ def _scaling(results: Results, plot: str | None) -> list[str]:
             ratios.append(x / floor if x is not None and floor else None)
         row.append(_spread(ratios, lambda r: f"{r:.1f}" if r is not None else "–"))
     rows.append(row)
-    out = ["## Scaling: µs per Variable on wide graphs", "",
-           "The wide graph at each size (thousands of Variable attributes, 10% shared); "
-           "µs per Variable, with the largest over the smallest.", "", *_table(header, rows)]
+    out = [
+        "## Scaling: µs per Variable on wide graphs",
+        "",
+        "The wide graph at each size (thousands of Variable attributes, 10% shared); "
+        "µs per Variable, with the largest over the smallest.",
+        "",
+        *_table(header, rows),
+    ]
     if plot:
         out += ["", f"![time per Variable against graph size]({plot})"]
     return out
@@ -411,13 +501,30 @@ def _scaling(results: Results, plot: str | None) -> list[str]:
 
 def markdown(results: Results, *, plot: str | None = None, title: str = "Benchmarks") -> str:
     """Render the whole report (``plot``: the image path to link, relative to the Markdown file)."""
-    out = [f"# {title}", "",
-           "Generated by `nnxspec bench`; do not edit by hand, rerun the command:", "",
-           f"    {results.get('command') or 'nnxspec bench'}", "",
-           "## Machine", "", *_machine(results), "",
-           "## Method", "", *_method(results), "",
-           "## Goals", "", *_goals(results), "",
-           "## split + merge + update", "", *_smu_table(results), ""]
+    out = [
+        f"# {title}",
+        "",
+        "Generated by `nnxspec bench`; do not edit by hand, rerun the command:",
+        "",
+        f"    {results.get('command') or 'nnxspec bench'}",
+        "",
+        "## Machine",
+        "",
+        *_machine(results),
+        "",
+        "## Method",
+        "",
+        *_method(results),
+        "",
+        "## Goals",
+        "",
+        *_goals(results),
+        "",
+        "## split + merge + update",
+        "",
+        *_smu_table(results),
+        "",
+    ]
     scaling = _scaling(results, plot)
     if scaling:
         out += [*scaling, ""]

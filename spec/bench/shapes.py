@@ -63,10 +63,20 @@ def mlp(depth: int) -> Blueprint:
         block, linear, bn = len(nodes), len(nodes) + 1, len(nodes) + 2
         root.append((f"block{b}", ToNode(block)))
         nodes.append(NodeSpec("module", (("bn", ToNode(bn)), ("linear", ToNode(linear)))))
-        nodes.append(NodeSpec("module", (("bias", var("Param", (8,))), ("kernel", var("Param", (8, 8))))))
-        nodes.append(NodeSpec("module", (
-            ("bias", var("Param", (8,))), ("mean", var("BatchStat", (8,))),
-            ("scale", var("Param", (8,))), ("var", var("BatchStat", (8,))))))
+        nodes.append(
+            NodeSpec("module", (("bias", var("Param", (8,))), ("kernel", var("Param", (8, 8)))))
+        )
+        nodes.append(
+            NodeSpec(
+                "module",
+                (
+                    ("bias", var("Param", (8,))),
+                    ("mean", var("BatchStat", (8,))),
+                    ("scale", var("Param", (8,))),
+                    ("var", var("BatchStat", (8,))),
+                ),
+            )
+        )
     nodes[0] = NodeSpec("module", tuple(root))
     return Blueprint(tuple(nodes), tuple(variables))
 
@@ -103,7 +113,9 @@ def chain(n: int) -> Blueprint:
 
 def ring(n: int) -> Blueprint:
     """``n`` modules in one cycle (each holds the next; the last holds the root), one Param each."""
-    nodes = tuple(NodeSpec("module", (("next", ToNode((i + 1) % n)), ("p", ToVar(i)))) for i in range(n))
+    nodes = tuple(
+        NodeSpec("module", (("next", ToNode((i + 1) % n)), ("p", ToVar(i)))) for i in range(n)
+    )
     variables = tuple(VarSpec("Param", (), "float32", i % SEEDS) for i in range(n))
     return Blueprint(nodes, variables)
 
@@ -118,7 +130,12 @@ class Shape:
     make: Callable[[], Blueprint]
 
 
-_FAMILIES: dict[str, Callable[[int], Blueprint]] = {"mlp": mlp, "wide": wide, "chain": chain, "ring": ring}
+_FAMILIES: dict[str, Callable[[int], Blueprint]] = {
+    "mlp": mlp,
+    "wide": wide,
+    "chain": chain,
+    "ring": ring,
+}
 _NAME = re.compile(r"^(mlp|wide|chain|ring)-(\d+)(k?)$")
 
 
@@ -129,8 +146,10 @@ def parse_shape(name: str) -> Shape:
     """
     m = _NAME.match(name.strip())
     if m is None:
-        raise ValueError(f"unknown shape {name!r}: expected FAMILY-SIZE with FAMILY one of "
-                         f"{', '.join(_FAMILIES)} (e.g. mlp-10, wide-16k, chain-100000, ring-1000)")
+        raise ValueError(
+            f"unknown shape {name!r}: expected FAMILY-SIZE with FAMILY one of "
+            f"{', '.join(_FAMILIES)} (e.g. mlp-10, wide-16k, chain-100000, ring-1000)"
+        )
     family, digits, k = m.groups()
     size = int(digits) * (1000 if k else 1)
     if size < 1:
@@ -145,8 +164,15 @@ def blueprint(name: str) -> Blueprint:
 
 
 DEFAULT_SHAPES: tuple[str, ...] = (
-    "mlp-10", "mlp-50", "wide-1k", "wide-4k", "wide-16k", "wide-64k", "wide-256k",
-    "chain-100000", "ring-1000",
+    "mlp-10",
+    "mlp-50",
+    "wide-1k",
+    "wide-4k",
+    "wide-16k",
+    "wide-64k",
+    "wide-256k",
+    "chain-100000",
+    "ring-1000",
 )
 """What ``nnxspec bench`` times without ``--shapes``."""
 

@@ -57,10 +57,18 @@ def versions(t: Target) -> Reply:
 
     import jax
 
-    found: Reply = {"target": t.name, "version": t.version, "label": f"{t.name} {t.version}",
-                    "python": platform.python_version(), "implementation": platform.python_implementation(),
-                    "executable": sys.executable, "jax": jax.__version__, "jaxlib": version("jaxlib"),
-                    "backend": jax.default_backend(), "pid": os.getpid()}
+    found: Reply = {
+        "target": t.name,
+        "version": t.version,
+        "label": f"{t.name} {t.version}",
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "executable": sys.executable,
+        "jax": jax.__version__,
+        "jaxlib": version("jaxlib"),
+        "backend": jax.default_backend(),
+        "pid": os.getpid(),
+    }
     try:
         import flax
 
@@ -167,10 +175,17 @@ class Worker:
         if cmd == "build":
             return self.build(str(request["shape"]))
         if cmd == "calibrate":
-            return self.calibrate(str(request["shape"]), str(request["name"]), float(request["min_sample"]))
+            return self.calibrate(
+                str(request["shape"]), str(request["name"]), float(request["min_sample"])
+            )
         if cmd == "time":
-            return self.time(str(request["shape"]), str(request["name"]), int(request["number"]),
-                             int(request["samples"]), str(request.get("gc", "enabled")))
+            return self.time(
+                str(request["shape"]),
+                str(request["name"]),
+                int(request["number"]),
+                int(request["samples"]),
+                str(request.get("gc", "enabled")),
+            )
         if cmd == "memory":
             return self.memory(str(request["shape"]))
         raise ValueError(f"unknown request {cmd!r}")
@@ -212,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         worker = Worker(args[0])
     except Exception as e:
-        replies.write(json.dumps({"ok": False, "error": type(e).__name__, "message": str(e)[:500]}) + "\n")
+        replies.write(
+            json.dumps({"ok": False, "error": type(e).__name__, "message": str(e)[:500]}) + "\n"
+        )
         replies.flush()
         return 1
     replies.write(json.dumps({"ok": True, "ready": True}) + "\n")

@@ -58,7 +58,11 @@ __all__ = [
 
 DOCUMENTED_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, KeyError)
 """The exception families a user-triggered error may belong to (the spec's error contract)."""
-UNDOCUMENTED_ERRORS: tuple[type[BaseException], ...] = (AssertionError, RecursionError, AttributeError)
+UNDOCUMENTED_ERRORS: tuple[type[BaseException], ...] = (
+    AssertionError,
+    RecursionError,
+    AttributeError,
+)
 
 
 def need(t: Target, capability: str, why: str) -> None:
@@ -67,7 +71,9 @@ def need(t: Target, capability: str, why: str) -> None:
         raise NotApplicable(f"{t.name} lacks capability {capability!r}: {why}")
 
 
-def require(condition: bool, message: str, *, expected: str | None = None, actual: str | None = None) -> None:
+def require(
+    condition: bool, message: str, *, expected: str | None = None, actual: str | None = None
+) -> None:
     """Raise LawViolation(message) unless ``condition`` holds."""
     if not condition:
         raise LawViolation(message, expected=expected, actual=actual)
@@ -99,7 +105,9 @@ def _render_state(s: FlatState) -> str:
     return "\n".join(f"{path_str(p)}: {v.describe()}" for p, v in s) or "(empty state)"
 
 
-def require_same_state(expected: FlatState, actual: FlatState, what: str, *, ordered: bool = False) -> None:
+def require_same_state(
+    expected: FlatState, actual: FlatState, what: str, *, ordered: bool = False
+) -> None:
     """Raise LawViolation unless two flat states hold the same leaves at the same paths.
 
     With ``ordered`` the order of the entries must agree too.
@@ -111,7 +119,9 @@ def require_same_state(expected: FlatState, actual: FlatState, what: str, *, ord
     if len(a) != len(actual):
         msg = f"{what} holds a path twice"
     elif missing:
-        msg = f"{what} at {path_str(missing[0])} is absent, but should be {e[missing[0]].describe()}"
+        msg = (
+            f"{what} at {path_str(missing[0])} is absent, but should be {e[missing[0]].describe()}"
+        )
     elif extra:
         msg = f"{what} at {path_str(extra[0])} is {a[extra[0]].describe()}, but should be absent"
     else:
@@ -120,8 +130,10 @@ def require_same_state(expected: FlatState, actual: FlatState, what: str, *, ord
                 msg = f"{what} at {path_str(p)} is {a[p].describe()}, but should be {v.describe()}"
                 break
         if msg is None and ordered and [p for p, _ in expected] != [p for p, _ in actual]:
-            msg = (f"{what} lists its paths as {[path_str(p) for p, _ in actual]}, but should list "
-                   f"them as {[path_str(p) for p, _ in expected]}")
+            msg = (
+                f"{what} lists its paths as {[path_str(p) for p, _ in actual]}, but should list "
+                f"them as {[path_str(p) for p, _ in expected]}"
+            )
     if msg is not None:
         raise LawViolation(msg, expected=_render_state(expected), actual=_render_state(actual))
 
@@ -130,16 +142,26 @@ def require_same_tokens(expected: Sequence[Token], actual: Sequence[Token], what
     """Raise LawViolation naming the first differing GraphDef token unless the streams agree."""
     if tuple(expected) == tuple(actual):
         return
-    i = next((i for i, (x, y) in enumerate(zip(expected, actual)) if x != y), min(len(expected), len(actual)))
+    i = next(
+        (i for i, (x, y) in enumerate(zip(expected, actual)) if x != y),
+        min(len(expected), len(actual)),
+    )
     found = actual[i] if i < len(actual) else "the end of the stream"
     should = expected[i] if i < len(expected) else "the end of the stream"
     raise LawViolation(
         f"{what} token {i} is {found!r}, but should be {should!r}",
-        expected="\n".join(map(repr, expected)), actual="\n".join(map(repr, actual)))
+        expected="\n".join(map(repr, expected)),
+        actual="\n".join(map(repr, actual)),
+    )
 
 
-def expect_failure(t: Target, run: Callable[[], object], expected: SpecError, what: str,
-                   faults: Sequence[Path] = ()) -> BaseException:
+def expect_failure(
+    t: Target,
+    run: Callable[[], object],
+    expected: SpecError,
+    what: str,
+    faults: Sequence[Path] = (),
+) -> BaseException:
     """Run ``run`` and require it to raise a documented error; return that error.
 
     Documented errors are ValueError, TypeError or KeyError subclasses (never AssertionError,
@@ -156,24 +178,37 @@ def expect_failure(t: Target, run: Callable[[], object], expected: SpecError, wh
         raise LawViolation(
             f"{what} raised {type(e).__name__}: {e}, but should raise a documented error "
             f"({expected.kind}{f' at {path_str(expected.path)}' if expected.path else ''}: "
-            f"{ERROR_KINDS[expected.kind]})") from e
+            f"{ERROR_KINDS[expected.kind]})"
+        ) from e
     except DOCUMENTED_ERRORS as e:
         places = [tuple(p) for p in (expected.path, *faults) if p] if expected.path else []
         if places and not any(message_names(e, p[-1]) for p in places):
             raise LawViolation(
                 f"{what} raised {type(e).__name__}: {e!s}, but its message should name "
-                f"{_places_text(places)} (at least the last key)") from e
-        if places and expected.kind not in NAMING_KINDS and Capability.ERRORS_CARRY_PATHS in t.capabilities:
+                f"{_places_text(places)} (at least the last key)"
+            ) from e
+        if (
+            places
+            and expected.kind not in NAMING_KINDS
+            and Capability.ERRORS_CARRY_PATHS in t.capabilities
+        ):
             reported = t.error_path(e)
             if reported is None or tuple(reported) not in places:
-                found = "no place" if reported is None else f"the place {path_str(cast(Path, tuple(reported)))}"
+                found = (
+                    "no place"
+                    if reported is None
+                    else f"the place {path_str(cast(Path, tuple(reported)))}"
+                )
                 raise LawViolation(
                     f"{what} raised {type(e).__name__}: {e!s}, which carries {found}, but should "
-                    f"carry {_places_text(places)} (the target declares {Capability.ERRORS_CARRY_PATHS})") from e
+                    f"carry {_places_text(places)} (the target declares {Capability.ERRORS_CARRY_PATHS})"
+                ) from e
         return e
     except Exception as e:
-        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should raise a "
-                           f"ValueError, TypeError or KeyError ({expected.kind})") from e
+        raise LawViolation(
+            f"{what} raised {type(e).__name__}: {e}, but should raise a "
+            f"ValueError, TypeError or KeyError ({expected.kind})"
+        ) from e
     raise LawViolation(f"{what} returned {short_repr(result)}, but should fail: {expected}")
 
 
@@ -237,12 +272,17 @@ def require_unchanged(t: Target, before: Snapshot, *roots: object, what: str) ->
     for i, (m0, m1) in enumerate(zip(before.models, after.models)):
         problem = diff(m0, m1, what="input")
         if problem is not None:
-            raise LawViolation(f"{what} changed input {i} before failing: {problem}",
-                               expected=render(m0), actual=render(m1))
+            raise LawViolation(
+                f"{what} changed input {i} before failing: {problem}",
+                expected=render(m0),
+                actual=render(m1),
+            )
     for i, (ids0, ids1) in enumerate(zip(before.identities, after.identities)):
         if ids0 != ids1:
-            raise LawViolation(f"{what} replaced objects of input {i} before failing "
-                               "(same values, different identities)")
+            raise LawViolation(
+                f"{what} replaced objects of input {i} before failing "
+                "(same values, different identities)"
+            )
 
 
 def observe_root(t: Target, x: object) -> Model:
@@ -266,7 +306,9 @@ def fresh_key(m: Model, path: Path, name: str) -> Key:
         assert isinstance(slot, NodeSlot)  # sanity check: the path leads through nodes
         node = m.nodes[slot.id]
     keys = node.keys
-    int_keyed = node.type_name in ("list", "tuple") or (bool(keys) and all(isinstance(k, int) for k in keys))
+    int_keyed = node.type_name in ("list", "tuple") or (
+        bool(keys) and all(isinstance(k, int) for k in keys)
+    )
     if int_keyed:
         return max((k for k in keys if isinstance(k, int)), default=-1) + 1
     return name
@@ -296,7 +338,9 @@ def states_of(result: object, count: int) -> tuple[object, ...]:
     if count <= 1:
         return (result,)
     if not isinstance(result, tuple):
-        raise LawViolation(f"the result is a {type(result).__name__}, but should be a tuple of {count} States")
+        raise LawViolation(
+            f"the result is a {type(result).__name__}, but should be a tuple of {count} States"
+        )
     if len(result) != count:
         raise LawViolation(f"the result has {len(result)} States, but should have {count}")
     return result

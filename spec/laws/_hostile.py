@@ -83,8 +83,10 @@ def _checked(check: Callable[[], None], what: str) -> None:
     except LawViolation:
         raise
     except Exception as e:
-        raise LawViolation(f"after {what} an input or the result cannot be compared any more: "
-                           f"{type(e).__name__}: {e}") from e
+        raise LawViolation(
+            f"after {what} an input or the result cannot be compared any more: "
+            f"{type(e).__name__}: {e}"
+        ) from e
 
 
 def _leaf_data(t: Target, leaf: object) -> object:
@@ -111,10 +113,14 @@ class CallInputs:
         _checked(lambda: require_unchanged(self.t, self.before, *self.graphs, what=what), what)
         for i, (s, old) in enumerate(zip(self.states, self.state_before)):
             new = self._state(s)
-            require([(p, d) for p, _, _, d in new] == [(p, d) for p, _, _, d in old],
-                    f"{what} changed the contents of State {i}")
-            require([i_ for _, i_, _, _ in new] == [i_ for _, i_, _, _ in old],
-                    f"{what} replaced leaves of State {i} (same values, different objects)")
+            require(
+                [(p, d) for p, _, _, d in new] == [(p, d) for p, _, _, d in old],
+                f"{what} changed the contents of State {i}",
+            )
+            require(
+                [i_ for _, i_, _, _ in new] == [i_ for _, i_, _, _ in old],
+                f"{what} replaced leaves of State {i} (same values, different objects)",
+            )
 
 
 def verdict_of(compute: Callable[[], H]) -> tuple[H | None, SpecError | None]:
@@ -171,7 +177,9 @@ def hostile_part(t: Target, op: object, at: Path) -> tuple[str, object, str, Pat
         return "zz_dict", value, "keys", (*at, "zz_dict")
     if isinstance(op, OddNodeKeys):
         try:
-            registered = t.new_registered_node(op.node, [(k, i) for i, k in enumerate(registered_keys(op))])
+            registered = t.new_registered_node(
+                op.node, [(k, i) for i, k in enumerate(registered_keys(op))]
+            )
         except NotImplementedError as e:
             raise NotApplicable(str(e)) from e
         return "zz_registered", registered, "keys", (*at, "zz_registered")
@@ -201,13 +209,19 @@ def registered_keys(op: OddNodeKeys) -> list[object]:
 
 def check_non_node_root(t: Target, op: NonNodeRoot) -> None:
     variable = t.new_variable(VarSpec(shape=(2,)))
-    root = {"variable": variable, "array": t.get_value(variable), "int": 3, "str": "zz_str"}[op.form]
+    root = {"variable": variable, "array": t.get_value(variable), "int": 3, "str": "zz_str"}[
+        op.form
+    ]
     verdict = oracle.graph_fault("root", ())
     assert verdict is not None  # sanity check: a non-node root is always a fault
     data = _leaf_data(t, variable)
     for name, call in GRAPH_OPS:
-        expect_failure(t, functools.partial(call, t, root), verdict, f"{name}(a {op.form}) (not a node)")
-    require(_leaf_data(t, variable) == data, "a failed call on a Variable changed its value or metadata")
+        expect_failure(
+            t, functools.partial(call, t, root), verdict, f"{name}(a {op.form}) (not a node)"
+        )
+    require(
+        _leaf_data(t, variable) == data, "a failed call on a Variable changed its value or metadata"
+    )
 
 
 def check_round_trips(t: Target, x: object, what: str) -> None:
@@ -217,21 +231,36 @@ def check_round_trips(t: Target, x: object, what: str) -> None:
     require_same_tokens(tokens, t.graphdef_tokens(gd), f"the GraphDef of split(x) with {what}")
     require_same_state(flat, flat_models(t, s), f"split(x)[1] with {what}")
     merged, cloned = t.merge(gd, s), t.clone(x)
-    same_model_guarded(semantics.rebuild(m), lambda: observe_root(t, merged), f"merge(*split(x)) with {what}")
+    same_model_guarded(
+        semantics.rebuild(m), lambda: observe_root(t, merged), f"merge(*split(x)) with {what}"
+    )
     same_model_guarded(semantics.clone(m), lambda: observe_root(t, cloned), f"clone(x) with {what}")
     same_model_guarded(m, lambda: observe(t, x), f"x after split / merge / clone with {what}")
-    unhashable = {p[-1] for p, slot, _ in m.walk()
-                  if isinstance(slot, StaticSlot) and slot.value.type_name in ("set", "frozenset", "list", "dict")}
+    unhashable = {
+        p[-1]
+        for p, slot, _ in m.walk()
+        if isinstance(slot, StaticSlot)
+        and slot.value.type_name in ("set", "frozenset", "list", "dict")
+    }
     if unhashable:
-        error = expect_failure(t, lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}")
-        require(isinstance(error, TypeError), f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError")
-        require(any(message_names(error, k) for k in unhashable),
-                f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}")
+        error = expect_failure(
+            t, lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}"
+        )
+        require(
+            isinstance(error, TypeError),
+            f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError",
+        )
+        require(
+            any(message_names(error, k) for k in unhashable),
+            f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}",
+        )
     else:
         try:
             same = hash(gd) == hash(t.graphdef(x))
         except Exception as e:
-            raise LawViolation(f"hash(graphdef(x)) with {what} raised {type(e).__name__}: {e}, but every static is hashable") from e
+            raise LawViolation(
+                f"hash(graphdef(x)) with {what} raised {type(e).__name__}: {e}, but every static is hashable"
+            ) from e
         require(same, f"two GraphDefs of x with {what} hash differently")
 
 
@@ -247,8 +276,14 @@ def filter_oracle(op: FilterCall, m: Model, t: Target) -> tuple[object | None, S
     return verdict_of(lambda: semantics.state_groups(m, op.filters))
 
 
-def run_calls(t: Target, ctx: object, x: object, calls: Sequence[str], ref: tuple[object, object] | None,
-               leave: Callable[[], None]) -> None:
+def run_calls(
+    t: Target,
+    ctx: object,
+    x: object,
+    calls: Sequence[str],
+    ref: tuple[object, object] | None,
+    leave: Callable[[], None],
+) -> None:
     """Make ``calls`` on ``ctx`` one by one, each checked against ``protocol_steps``."""
     rebuilt = semantics.rebuild(observe(t, x))
     latest: tuple[object, ...] = t.split(x)
@@ -269,21 +304,34 @@ def run_calls(t: Target, ctx: object, x: object, calls: Sequence[str], ref: tupl
         try:
             result = run()
         except Exception as e:
-            raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should succeed as the {step.role}") from e
+            raise LawViolation(
+                f"{what} raised {type(e).__name__}: {e}, but should succeed as the {step.role}"
+            ) from e
         if step.role in ("outer-split", "inner-split"):
             latest = cast(tuple[object, ...], result)
         elif step.role == "inner-merge":
             inner = result
-            same_model_guarded(rebuilt, functools.partial(observe_root, t, inner), f"the inner graph of {what}")
+            same_model_guarded(
+                rebuilt, functools.partial(observe_root, t, inner), f"the inner graph of {what}"
+            )
         elif step.role == "outer-merge":
-            require(result is x, f"{what} (the outer merge) returned a new object, but should return x itself")
+            require(
+                result is x,
+                f"{what} (the outer merge) returned a new object, but should return x itself",
+            )
             same_model_guarded(rebuilt, functools.partial(observe_root, t, x), f"x after {what}")
         elif step.role == "current":
             require(result is ctx, f"{what} returned another context than the active one")
 
 
-def _context_call(t: Target, ctx: object, call: str, graph: object, latest: tuple[object, ...],
-                  ref: tuple[object, object] | None) -> Callable[[], object]:
+def _context_call(
+    t: Target,
+    ctx: object,
+    call: str,
+    graph: object,
+    latest: tuple[object, ...],
+    ref: tuple[object, object] | None,
+) -> Callable[[], object]:
     if call == "split":
         return lambda: t.ctx_split(ctx, graph)
     if call == "merge":

@@ -1,5 +1,4 @@
-"""Helpers shared by the JIT and BE laws: jit with a static GraphDef.
-"""
+"""Helpers shared by the JIT and BE laws: jit with a static GraphDef."""
 
 from __future__ import annotations
 

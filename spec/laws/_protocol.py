@@ -1,5 +1,4 @@
-"""The update-context protocol as the laws run it (UCTX, JIT, BE, ROB).
-"""
+"""The update-context protocol as the laws run it (UCTX, JIT, BE, ROB)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,17 @@ from spec.target import Target
 TAG = "nnxspec"
 
 
-def protocol(t: Target, ctx: object, x: object, inner: Callable[[object], None],
-             wrap: Callable[[Callable[[object, object], tuple[object, ...]]], Callable[[object, object], tuple[object, ...]]] | None = None) -> object:
+def protocol(
+    t: Target,
+    ctx: object,
+    x: object,
+    inner: Callable[[object], None],
+    wrap: Callable[
+        [Callable[[object, object], tuple[object, ...]]],
+        Callable[[object, object], tuple[object, ...]],
+    ]
+    | None = None,
+) -> object:
     """Run the four calls on ``x`` with ``inner`` applied to the inner graph; return step (4)'s result.
 
     ``wrap`` may wrap the inside (steps 2-3), e.g. in ``jax.jit`` with a static graphdef.

@@ -206,9 +206,15 @@ def _parse_doc(law_id: str, doc: str | None) -> tuple[str, dict[str, str]]:
     return title, {k: "\n".join(v) for k, v in parts.items()}
 
 
-def law(law_id: str, *, requires: tuple[str, ...] = (), inputs: tuple[str, ...] = ("graph",),
-        per_backend: bool = False, examples: float = 1.0, repro: str | None = None
-        ) -> Callable[[Checker], Checker]:
+def law(
+    law_id: str,
+    *,
+    requires: tuple[str, ...] = (),
+    inputs: tuple[str, ...] = ("graph",),
+    per_backend: bool = False,
+    examples: float = 1.0,
+    repro: str | None = None,
+) -> Callable[[Checker], Checker]:
     """Register the decorated checker as the law ``law_id`` (see the module docstring)."""
     m = _ID.match(law_id)
     if not m or m.group(1) not in AREAS:
@@ -221,11 +227,22 @@ def law(law_id: str, *, requires: tuple[str, ...] = (), inputs: tuple[str, ...] 
         if any(existing.id == law_id for existing in LAWS):
             raise ValueError(f"law id {law_id} is registered twice")
         title, parts = _parse_doc(law_id, check.__doc__)
-        LAWS.append(Law(
-            id=law_id, area=AREAS[m.group(1)], title=title, statement=parts["Statement"],
-            rationale=parts["Rationale"], seed=parts["Seed"], requires=frozenset(requires),
-            inputs=inputs, check=check, per_backend=per_backend, examples=examples, repro=repro,
-        ))
+        LAWS.append(
+            Law(
+                id=law_id,
+                area=AREAS[m.group(1)],
+                title=title,
+                statement=parts["Statement"],
+                rationale=parts["Rationale"],
+                seed=parts["Seed"],
+                requires=frozenset(requires),
+                inputs=inputs,
+                check=check,
+                per_backend=per_backend,
+                examples=examples,
+                repro=repro,
+            )
+        )
         return check
 
     return register

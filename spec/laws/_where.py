@@ -78,7 +78,9 @@ def _walk(obj: Callable[..., object], found: dict[str, str], seen: set[int]) -> 
             named = getattr(Model, node.attr)
         if inspect.isfunction(named) and (
             _is_in(named, "spec.semantics")
-            or (_is_in(named, "spec.model") and named.__name__ in (*_MODEL_ORACLES, *_MODEL_METHODS))
+            or (
+                _is_in(named, "spec.model") and named.__name__ in (*_MODEL_ORACLES, *_MODEL_METHODS)
+            )
         ):
             found[f"{named.__module__}.{named.__qualname__}"] = _location(named)
         elif (inspect.isfunction(named) or inspect.isclass(named)) and _is_in(named, "spec.laws"):

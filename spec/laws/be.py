@@ -1,5 +1,4 @@
-"""BE: the graph API on every available JAX backend: values placed on a device stay there.
-"""
+"""BE: the graph API on every available JAX backend: values placed on a device stay there."""
 
 from __future__ import annotations
 
@@ -69,12 +68,22 @@ def jitted_results_stay_on_the_backend(t: Target, case: Case) -> None:
 
     out = jit_static_graphdef(step)(gd, s_d)
     placed = _devices_of(out)
-    require(placed <= {device}, f"jit's output lives on {sorted(map(str, placed))}, but should stay on {device}")
-    expected = tuple((p, semantics.transformed(v, "add_one")) for p, v in semantics.state(observe(t, x)))
+    require(
+        placed <= {device},
+        f"jit's output lives on {sorted(map(str, placed))}, but should stay on {device}",
+    )
+    expected = tuple(
+        (p, semantics.transformed(v, "add_one")) for p, v in semantics.state(observe(t, x))
+    )
     require_same_state(expected, flat_models(t, out), f"the state computed on {case.backend}")
 
 
-@law("BE-2", requires=(Capability.JIT, Capability.UPDATE_CONTEXT), inputs=("module_graph", "program"), per_backend=True)
+@law(
+    "BE-2",
+    requires=(Capability.JIT, Capability.UPDATE_CONTEXT),
+    inputs=("module_graph", "program"),
+    per_backend=True,
+)
 def protocol_on_the_backend(t: Target, case: Case) -> None:
     """On each backend, the jitted update-context protocol equals direct mutation and keeps values on that device.
 
@@ -92,7 +101,16 @@ def protocol_on_the_backend(t: Target, case: Case) -> None:
     t.update(x, jax.device_put(s, device))
     expected = semantics.rebuild(semantics.apply(observe(t, x), case.program))
     with t.update_context(TAG) as ctx:
-        protocol(t, ctx, x, lambda y: run(t, y, case.program), wrap=functools.partial(jax.jit, static_argnums=0))
+        protocol(
+            t,
+            ctx,
+            x,
+            lambda y: run(t, y, case.program),
+            wrap=functools.partial(jax.jit, static_argnums=0),
+        )
     require_same_model(expected, observe_root(t, x), f"x after the protocol on {case.backend}")
     placed = _devices_of(t.split(x)[1])
-    require(placed <= {device}, f"x's values live on {sorted(map(str, placed))} after the protocol, but should stay on {device}")
+    require(
+        placed <= {device},
+        f"x's values live on {sorted(map(str, placed))} after the protocol, but should stay on {device}",
+    )

@@ -1,5 +1,4 @@
-"""CALL: running a method through call / apply: purely, or writing through live state.
-"""
+"""CALL: running a method through call / apply: purely, or writing through live state."""
 
 from __future__ import annotations
 
@@ -22,7 +21,11 @@ from spec.target import Capability, Path, Target
 def _module_paths(m: Model) -> list[Path]:
     paths: list[Path] = [()] if m.root.type_name == semantics.MODULE_TYPE_NAME else []
     for p, s, first in m.walk():
-        if first and isinstance(s, NodeSlot) and m.nodes[s.id].type_name == semantics.MODULE_TYPE_NAME:
+        if (
+            first
+            and isinstance(s, NodeSlot)
+            and m.nodes[s.id].type_name == semantics.MODULE_TYPE_NAME
+        ):
             paths.append(p)
     return paths
 
@@ -53,11 +56,20 @@ def _check_call(t: Target, case: Case, make_proxy: str, *, writes_through: bool 
     proxy = t.call((gd, s)) if make_proxy == "call" else t.apply(gd, s)
     out, (gd2, s2) = _navigate(proxy, m, path).bump()
     expected, count = semantics.bump(m, path)
-    require(out == count, f"{make_proxy}(...){path_str(path)}.bump() returned {out!r}, but should return {count}")
-    require_same_model(semantics.rebuild(expected), observe_root(t, t.merge(gd2, s2)), f"the graph returned by {make_proxy}")
+    require(
+        out == count,
+        f"{make_proxy}(...){path_str(path)}.bump() returned {out!r}, but should return {count}",
+    )
+    require_same_model(
+        semantics.rebuild(expected),
+        observe_root(t, t.merge(gd2, s2)),
+        f"the graph returned by {make_proxy}",
+    )
     if writes_through:  # the state's leaves are x's live Variables and merge reuses them
         require_same_model(expected, observe(t, x), f"x after {make_proxy}(split(x))")
-        require_same_state(semantics.state(expected), flat_models(t, s), f"the state given to {make_proxy}")
+        require_same_state(
+            semantics.state(expected), flat_models(t, s), f"the state given to {make_proxy}"
+        )
         return
     require_same_model(m, observe(t, x), f"x after {make_proxy}(split(x))")
     require_same_state(s_before, flat_models(t, s), f"the state given to {make_proxy}")
@@ -85,7 +97,10 @@ def apply_runs_a_method_purely(t: Target, case: Case) -> None:
     _check_call(t, case, "apply")
 
 
-@law("CALL-3", requires=(Capability.CALL, Capability.MERGE_REUSES_VARIABLES, Capability.STATE_LEAVES_ARE_LIVE))
+@law(
+    "CALL-3",
+    requires=(Capability.CALL, Capability.MERGE_REUSES_VARIABLES, Capability.STATE_LEAVES_ARE_LIVE),
+)
 def call_writes_through_live_state(t: Target, case: Case) -> None:
     """With live state leaves and a reusing merge, call((gd, s)).<path>.method() returns what CALL-1 says and its writes land in s, hence in x.
 
@@ -96,7 +111,14 @@ def call_writes_through_live_state(t: Target, case: Case) -> None:
     _check_call(t, case, "call", writes_through=True)
 
 
-@law("CALL-4", requires=(Capability.NODEDEF_APPLY, Capability.MERGE_REUSES_VARIABLES, Capability.STATE_LEAVES_ARE_LIVE))
+@law(
+    "CALL-4",
+    requires=(
+        Capability.NODEDEF_APPLY,
+        Capability.MERGE_REUSES_VARIABLES,
+        Capability.STATE_LEAVES_ARE_LIVE,
+    ),
+)
 def apply_writes_through_live_state(t: Target, case: Case) -> None:
     """With live state leaves and a reusing merge, gd.apply(s).<path>.method() behaves as call((gd, s)) in CALL-3.
 

@@ -1,5 +1,4 @@
-"""CL: clone rebuilds the graph, disjoint from the original.
-"""
+"""CL: clone rebuilds the graph, disjoint from the original."""
 
 from __future__ import annotations
 
@@ -41,8 +40,14 @@ def clone_is_disjoint_from_the_original(t: Target, case: Case) -> None:
     _, xn, xv = observe_objects(t, x)
     _, yn, yv = observe_objects(t, t.clone(x))
     graph_ids = {id(o) for o in xn if t.classify(o) == "graph"}
-    require(not graph_ids & {id(o) for o in yn}, "clone(x) shares a graph node with x, but should share none")
-    require(not {id(v) for v in xv} & {id(v) for v in yv}, "clone(x) shares a Variable with x, but should share none")
+    require(
+        not graph_ids & {id(o) for o in yn},
+        "clone(x) shares a graph node with x, but should share none",
+    )
+    require(
+        not {id(v) for v in xv} & {id(v) for v in yv},
+        "clone(x) shares a Variable with x, but should share none",
+    )
     for v in yv:
         t.set_value(v, TRANSFORMS["add_one"](t.get_value(v)))  # type: ignore[arg-type]
     require_same_model(before, observe(t, x), "x after writing to clone(x)")

@@ -1,5 +1,4 @@
-"""CTX: split and merge contexts share references across the calls made inside them.
-"""
+"""CTX: split and merge contexts share references across the calls made inside them."""
 
 from __future__ import annotations
 
@@ -26,7 +25,10 @@ def split_context_shares_references_across_splits(t: Target, case: Case) -> None
     with t.split_context() as c:
         t.split_in(c, x)
         gd, s = t.split_in(c, x)
-    require(t.graphdef_tokens(gd) == (("ref", 0),), f"the second split in one context gives {t.graphdef_tokens(gd)!r}, but should give a reference to index 0")
+    require(
+        t.graphdef_tokens(gd) == (("ref", 0),),
+        f"the second split in one context gives {t.graphdef_tokens(gd)!r}, but should give a reference to index 0",
+    )
     require(not t.flat_state(s), "the second split in one context has a non-empty state")
 
 
@@ -40,7 +42,11 @@ def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     m = observe(t, x)
-    inner = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "graph"]
+    inner = [
+        p
+        for p, s, first in m.walk()
+        if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "graph"
+    ]
     if not inner:
         return
     p = inner[0]
@@ -50,4 +56,7 @@ def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
     with t.merge_context() as c2:
         a = t.merge_in(c2, gd1, s1)
         b = t.merge_in(c2, gd2, s2)
-    require(b is live_at(t, a, p), f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object")
+    require(
+        b is live_at(t, a, p),
+        f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object",
+    )

@@ -1,5 +1,4 @@
-"""CYC: cycles are closed by references in the GraphDef and restored by merge.
-"""
+"""CYC: cycles are closed by references in the GraphDef and restored by merge."""
 
 from __future__ import annotations
 
@@ -47,5 +46,7 @@ def merge_restores_cycles(t: Target, case: Case) -> None:
     for path, slot, first in m.walk():
         if isinstance(slot, NodeSlot) and not first and m.nodes[slot.id].kind == "graph":
             target = node_paths[slot.id]
-            require(live_at(t, y, path) is live_at(t, y, target),
-                    f"y{path_str(path)} is not y{path_str(target)} after merge(*split(x)), but should be the same object")
+            require(
+                live_at(t, y, path) is live_at(t, y, target),
+                f"y{path_str(path)} is not y{path_str(target)} after merge(*split(x)), but should be the same object",
+            )

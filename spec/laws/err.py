@@ -27,7 +27,9 @@ from spec.target import Capability, Path, Target
 _LEAF = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
 
 
-def _merge_must_match_oracle(t: Target, gd: object, tokens: tuple[object, ...], flat: FlatState, what: str) -> None:
+def _merge_must_match_oracle(
+    t: Target, gd: object, tokens: tuple[object, ...], flat: FlatState, what: str
+) -> None:
     """Merge ``flat`` into ``gd``: fail like the oracle (atomically), or give the oracle's model."""
     state = make_state(t, flat)
     try:
@@ -70,7 +72,9 @@ def merge_rejects_an_unknown_leaf(t: Target, case: Case) -> None:
     """
     m, gd, tokens, flat = _split(t, case)
     extra = (fresh_key(m, (), "zz_extra"),)
-    _merge_must_match_oracle(t, gd, tokens, (*flat, (extra, _LEAF)), "merge(gd, state with an extra leaf)")
+    _merge_must_match_oracle(
+        t, gd, tokens, (*flat, (extra, _LEAF)), "merge(gd, state with an extra leaf)"
+    )
 
 
 @law("ERR-3")
@@ -85,7 +89,9 @@ def merge_matches_leaves_by_key_not_position(t: Target, case: Case) -> None:
     if flat:
         (path, leaf), rest = flat[-1], flat[:-1]
         renamed: Path = (*path[:-1], fresh_key(m, path[:-1], "zz_renamed"))
-        _merge_must_match_oracle(t, gd, tokens, (*rest, (renamed, leaf)), "merge(gd, state with a renamed key)")
+        _merge_must_match_oracle(
+            t, gd, tokens, (*rest, (renamed, leaf)), "merge(gd, state with a renamed key)"
+        )
 
 
 def _first_paths_of(m: Model, kind: str) -> list[Path]:
@@ -109,7 +115,9 @@ def merge_rejects_state_for_a_static(t: Target, case: Case) -> None:
     m, gd, tokens, flat = _split(t, case)
     statics = _first_paths_of(m, "static")
     if statics:
-        _merge_must_match_oracle(t, gd, tokens, (*flat, (statics[0], _LEAF)), "merge(gd, state with a leaf for a static)")
+        _merge_must_match_oracle(
+            t, gd, tokens, (*flat, (statics[0], _LEAF)), "merge(gd, state with a leaf for a static)"
+        )
 
 
 @law("ERR-5")
@@ -125,7 +133,9 @@ def merge_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None
     if nodes:
         p = nodes[0]
         kept = tuple((q, v) for q, v in flat if q[: len(p)] != p)
-        _merge_must_match_oracle(t, gd, tokens, (*kept, (p, _LEAF)), "merge(gd, state with a leaf for a subgraph)")
+        _merge_must_match_oracle(
+            t, gd, tokens, (*kept, (p, _LEAF)), "merge(gd, state with a leaf for a subgraph)"
+        )
 
 
 def _first_graph_node(t: Target, x: object) -> tuple[object, Path] | None:
@@ -137,7 +147,9 @@ def _first_graph_node(t: Target, x: object) -> tuple[object, Path] | None:
         if first and isinstance(slot, NodeSlot) and m.nodes[slot.id].kind == "graph":
             node = x
             for key in path:
-                node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
+                node = next(
+                    v for k, v in t.inspect(node).entries if k == key and type(k) is type(key)
+                )
             return node, path
     return None
 
@@ -155,13 +167,21 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
         return
     node, _ = found
     t.set_attr(node, "zz_unhashable", {1, 2})
-    unhashable = {p[-1] for p, s, _ in observe(t, node).walk()
-                  if isinstance(s, StaticSlot) and s.value.type_name in ("set", "frozenset", "list", "dict")}
+    unhashable = {
+        p[-1]
+        for p, s, _ in observe(t, node).walk()
+        if isinstance(s, StaticSlot) and s.value.type_name in ("set", "frozenset", "list", "dict")
+    }
     gd = t.graphdef(node)
     error = expect_failure(t, lambda: hash(gd), SpecError("unhashable-static"), "hash(graphdef(x))")
-    require(isinstance(error, TypeError), f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError")
-    require(any(repr(k) in str(error) or str(k) in str(error) for k in unhashable),
-            f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}")
+    require(
+        isinstance(error, TypeError),
+        f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError",
+    )
+    require(
+        any(repr(k) in str(error) or str(k) in str(error) for k in unhashable),
+        f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}",
+    )
 
 
 @law("ERR-7", requires=(Capability.ARRAY_ATTRIBUTES_ARE_ERRORS,))
@@ -179,7 +199,12 @@ def array_attributes_are_rejected(t: Target, case: Case) -> None:
         return
     node, _ = found
     t.set_attr(node, "zz_array", np.zeros((2,), np.float32))
-    expect_failure(t, lambda: t.split(node), SpecError("array-attribute", ("zz_array",)), "split(x) with an array attribute")
+    expect_failure(
+        t,
+        lambda: t.split(node),
+        SpecError("array-attribute", ("zz_array",)),
+        "split(x) with an array attribute",
+    )
 
 
 @law("ERR-8", requires=(Capability.UPDATE_CONTEXT,), inputs=())
@@ -190,8 +215,12 @@ def current_update_context_needs_an_active_context(t: Target, case: Case) -> Non
     Rationale: a transform looking for a context that is not there must say which one.
     Seed: graph.py current_update_context ("No update context found"; holds).
     """
-    expect_failure(t, lambda: t.current_update_context("nnxspec_none"), SpecError("no-context", ("nnxspec_none",)),
-                   "current_update_context('nnxspec_none')")
+    expect_failure(
+        t,
+        lambda: t.current_update_context("nnxspec_none"),
+        SpecError("no-context", ("nnxspec_none",)),
+        "current_update_context('nnxspec_none')",
+    )
 
 
 @law("ERR-9")
@@ -213,7 +242,9 @@ def update_rejects_a_leaf_for_a_static(t: Target, case: Case) -> None:
         semantics.update(m, (*good, (statics[-1], _LEAF)))
     except SpecError as e:
         before = snapshot(t, x, state)
-        expect_failure(t, lambda: t.update(x, state), e, "update(x, state with a leaf for a static)")
+        expect_failure(
+            t, lambda: t.update(x, state), e, "update(x, state with a leaf for a static)"
+        )
         require_unchanged(t, before, x, state, what="update(x, …)")
         return
     require(False, "sanity check: the oracle accepts a leaf for a static")
@@ -235,7 +266,9 @@ def merge_with_another_graphs_graphdef_follows_the_keys(t: Target, case: Case) -
     _merge_must_match_oracle(t, t.graphdef(y), tokens, flat, "merge(graphdef(y), state(x))")
 
 
-def _update_must_match_oracle(t: Target, x: object, m: Model, flat: FlatState, state: object, what: str) -> None:
+def _update_must_match_oracle(
+    t: Target, x: object, m: Model, flat: FlatState, state: object, what: str
+) -> None:
     """Update ``x`` with ``state`` (whose leaves are ``flat``): fail like the oracle, changing
     nothing, or give the oracle's model."""
     try:
@@ -271,7 +304,9 @@ def update_rejects_a_mapping_for_a_variable(t: Target, case: Case) -> None:
     leaf = next(v for q, v in good if q == p)
     rest = tuple((q, v) for q, v in good if q != p)
     flat = (*rest, ((*p, "zz_inner"), leaf))
-    _update_must_match_oracle(t, x, m, flat, make_state(t, flat), "update(x, state with a dict for a Variable)")
+    _update_must_match_oracle(
+        t, x, m, flat, make_state(t, flat), "update(x, state with a dict for a Variable)"
+    )
     inner = make_state(t, ((("zz_inner",), leaf),))
     state = t.make_state([*((q, leaf_view_of(v)) for q, v in rest), (p, inner)])
     _update_must_match_oracle(t, x, m, flat, state, "update(x, state with a State for a Variable)")
@@ -290,6 +325,10 @@ def update_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> Non
     p = _deepest(_first_paths_of(m, "node"))
     if p is None:
         return
-    good = tuple((q, semantics.transformed(v, "add_one")) for q, v in semantics.state(m) if q[: len(p)] != p)
+    good = tuple(
+        (q, semantics.transformed(v, "add_one")) for q, v in semantics.state(m) if q[: len(p)] != p
+    )
     flat = (*good, (p, _LEAF))
-    _update_must_match_oracle(t, x, m, flat, make_state(t, flat), "update(x, state with a leaf for a subgraph)")
+    _update_must_match_oracle(
+        t, x, m, flat, make_state(t, flat), "update(x, state with a leaf for a subgraph)"
+    )

@@ -1,5 +1,4 @@
-"""FLT: filters partition the state by first match; a remainder or a malformed filter is an error.
-"""
+"""FLT: filters partition the state by first match; a remainder or a malformed filter is an error."""
 
 from __future__ import annotations
 
@@ -31,7 +30,10 @@ def split_partitions_the_state(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     expected = semantics.split(observe(t, x), case.filters)
     parts = t.split(x, *(t.make_filter(f) for f in case.filters))[1:]
-    require(len(parts) == len(expected), f"split(x, *fs) returned {len(parts)} states, but should return {len(expected)}")
+    require(
+        len(parts) == len(expected),
+        f"split(x, *fs) returned {len(parts)} states, but should return {len(expected)}",
+    )
     for i, (e, a) in enumerate(zip(expected, parts)):
         require_same_state(e, flat_models(t, a), f"split(x, *fs)[{i + 1}]")
 
@@ -109,7 +111,9 @@ def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
     for k in keys:
         f = PathContains(k)
         expected = semantics.state_groups(m, (f,))[0]
-        require_same_state(expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, PathContains({k!r}))")
+        require_same_state(
+            expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, PathContains({k!r}))"
+        )
 
 
 @law("FLT-6", inputs=("graph",))
@@ -129,7 +133,11 @@ def type_filters_match_subclasses(t: Target, case: Case) -> None:
         filters: tuple[FilterSpec, ...] = (TypeFilter(name), OfType(name))
         for f in filters:
             expected = semantics.state_groups(m, (f,))[0]
-            require_same_state(expected, flat_models(t, t.state(x, t.make_filter(f))), f"state(x, {type(f).__name__}({name}))")
+            require_same_state(
+                expected,
+                flat_models(t, t.state(x, t.make_filter(f))),
+                f"state(x, {type(f).__name__}({name}))",
+            )
 
 
 @law("FLT-7", inputs=("graph",))
@@ -150,5 +158,9 @@ def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
         except (TypeError, ValueError):
             continue  # rejected while the filter is built: also a rejection
         what = ", ".join(map(repr, fs))
-        expect_failure(t, lambda fs=filters: t.split(x, *fs), SpecError("invalid-filter"), f"split(x, {what})")  # type: ignore[misc]
-        expect_failure(t, lambda fs=filters: t.state(x, *fs), SpecError("invalid-filter"), f"state(x, {what})")  # type: ignore[misc]
+        expect_failure(
+            t, lambda fs=filters: t.split(x, *fs), SpecError("invalid-filter"), f"split(x, {what})"
+        )  # type: ignore[misc]
+        expect_failure(
+            t, lambda fs=filters: t.state(x, *fs), SpecError("invalid-filter"), f"state(x, {what})"
+        )  # type: ignore[misc]

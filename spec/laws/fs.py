@@ -48,7 +48,8 @@ def merging_a_flat_state_is_merging_its_state(t: Target, case: Case) -> None:
         y = t.merge(gd, flat)
     except Exception as e:
         raise LawViolation(
-            f"merge(gd, to_flat_state(s)) raised {type(e).__name__}: {e}, but should rebuild x as merge(gd, s) does") from e
+            f"merge(gd, to_flat_state(s)) raised {type(e).__name__}: {e}, but should rebuild x as merge(gd, s) does"
+        ) from e
     require_same_model(expected, observe_root(t, y), "merge(gd, to_flat_state(s))")
 
 
@@ -69,6 +70,11 @@ def updating_from_a_flat_state_is_updating_from_its_state(t: Target, case: Case)
     try:
         t.update(x, flat)
     except Exception as e:
-        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should update x as update(x, f(state(x))) does") from e
+        raise LawViolation(
+            f"{what} raised {type(e).__name__}: {e}, but should update x as update(x, f(state(x))) does"
+        ) from e
     require_same_model(semantics.update(m, new), observe(t, x), f"x after {what}")
-    require(_identities(t, x) == ids, f"{what} replaced graph nodes or Variables, but should keep every identity")
+    require(
+        _identities(t, x) == ids,
+        f"{what} replaced graph nodes or Variables, but should keep every identity",
+    )

@@ -1,5 +1,4 @@
-"""GD: what graphdef must return: split's GraphDef, the canonical flatten, equal iff structures are.
-"""
+"""GD: what graphdef must return: split's GraphDef, the canonical flatten, equal iff structures are."""
 
 from __future__ import annotations
 
@@ -63,7 +62,9 @@ def graphdef_encodes_the_canonical_flatten(t: Target, case: Case) -> None:
     Seed: graph.py _graph_flatten (holds).
     """
     x = build_case(t, case).root
-    require_same_tokens(semantics.graphdef_tokens(observe(t, x)), t.graphdef_tokens(t.graphdef(x)), "graphdef(x)")
+    require_same_tokens(
+        semantics.graphdef_tokens(observe(t, x)), t.graphdef_tokens(t.graphdef(x)), "graphdef(x)"
+    )
 
 
 @law("GD-3", inputs=("graph", "program"))
@@ -78,9 +79,13 @@ def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
     y = build(t, case.graph).root
     run(t, y, case.program)
     same = semantics.structure(semantics.graphdef_tokens(observe(t, x))) == semantics.structure(
-        semantics.graphdef_tokens(observe(t, y)))
+        semantics.graphdef_tokens(observe(t, y))
+    )
     equal = t.graphdef(x) == t.graphdef(y)
-    require(equal == same, f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but should be {same}")
+    require(
+        equal == same,
+        f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but should be {same}",
+    )
 
 
 def _first_graph_node_of(t: Target, x: object) -> object | None:
@@ -92,7 +97,9 @@ def _first_graph_node_of(t: Target, x: object) -> object | None:
         if first and isinstance(slot, NodeSlot) and m.nodes[slot.id].kind == "graph":
             node = x
             for key in path:
-                node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
+                node = next(
+                    v for k, v in t.inspect(node).entries if k == key and type(k) is type(key)
+                )
             return node
     return None
 
@@ -115,25 +122,44 @@ def graphdefs_see_statics_and_metadata(t: Target, case: Case) -> None:
         return
     t.set_attr(nx, "zz_static", 1)
     t.set_attr(ny, "zz_static", 2)
-    require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose static zz_static is 1 and 2, but they should differ")
+    require(
+        t.graphdef(x) != t.graphdef(y),
+        "graphdef(x) == graphdef(y) for graphs whose static zz_static is 1 and 2, but they should differ",
+    )
     t.set_attr(ny, "zz_static", 1)
     t.set_attr(nx, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "one"),))))
     t.set_attr(ny, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "two"),))))
-    require(t.graphdef(x) != t.graphdef(y), "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and 'two', but they should differ")
+    require(
+        t.graphdef(x) != t.graphdef(y),
+        "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and 'two', but they should differ",
+    )
 
 
-def _added_then_popped(t: Target, x: object, fresh: str, add: Callable[[str], None], what: str) -> None:
+def _added_then_popped(
+    t: Target, x: object, fresh: str, add: Callable[[str], None], what: str
+) -> None:
     """Check GD-5 for one way of adding a Variable of type ``fresh`` under ``zz_sown``."""
     gd0 = t.graphdef(x)
     tokens0 = t.graphdef_tokens(gd0)
     add("zz_sown")
     popped = t.pop(x, t.make_filter(TypeFilter(fresh)))
-    require(bool(t.flat_state(popped)), f"pop(x, {fresh}) after {what} popped nothing, but should pop the new Variable")
+    require(
+        bool(t.flat_state(popped)),
+        f"pop(x, {fresh}) after {what} popped nothing, but should pop the new Variable",
+    )
     gd = t.graphdef(x)
-    require_same_tokens(tokens0, t.graphdef_tokens(gd), f"graphdef(x) after {what}; pop(x, {fresh}):")
-    require(gd == gd0, f"graphdef(x) after {what}; pop(x, {fresh}) differs from the graphdef before, but should be equal")
+    require_same_tokens(
+        tokens0, t.graphdef_tokens(gd), f"graphdef(x) after {what}; pop(x, {fresh}):"
+    )
+    require(
+        gd == gd0,
+        f"graphdef(x) after {what}; pop(x, {fresh}) differs from the graphdef before, but should be equal",
+    )
     if is_hashable(gd0):
-        require(hash(gd) == hash(gd0), f"hash(graphdef(x)) after {what}; pop(x, {fresh}) differs from the hash before")
+        require(
+            hash(gd) == hash(gd0),
+            f"hash(graphdef(x)) after {what}; pop(x, {fresh}) differs from the hash before",
+        )
 
 
 @law("GD-5", requires=(Capability.POP,), inputs=("module_graph",))
@@ -149,10 +175,17 @@ def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case
     except NotImplementedError as e:
         raise NotApplicable(str(e)) from e
     x = build_case(t, case).root
-    _added_then_popped(t, x, fresh, lambda k: t.set_attr(x, k, t.new_variable(VarSpec(type=fresh, shape=(2,)))),
-                       f"x.zz_sown = {fresh}(v)")
+    _added_then_popped(
+        t,
+        x,
+        fresh,
+        lambda k: t.set_attr(x, k, t.new_variable(VarSpec(type=fresh, shape=(2,)))),
+        f"x.zz_sown = {fresh}(v)",
+    )
     if Capability.SOW in t.capabilities:
         import jax.numpy as jnp
 
         value = jnp.arange(2.0)
-        _added_then_popped(t, x, fresh, lambda k: t.sow(x, fresh, k, value), f"x.sow({fresh}, 'zz_sown', v)")
+        _added_then_popped(
+            t, x, fresh, lambda k: t.sow(x, fresh, k, value), f"x.sow({fresh}, 'zz_sown', v)"
+        )

@@ -1,5 +1,4 @@
-"""ID: split is deterministic and pure: equal graphs give equal results, and the graph is left as it was.
-"""
+"""ID: split is deterministic and pure: equal graphs give equal results, and the graph is left as it was."""
 
 from __future__ import annotations
 
@@ -36,7 +35,9 @@ def split_is_deterministic(t: Target, case: Case) -> None:
     gd2, s2 = t.split(x)
     require(gd1 == gd2, "graphdef(x) == graphdef(x) is False, but should be True")
     require(_hashable_equal(gd1, gd2), "hash(graphdef(x)) differs between two splits of x")
-    require_same_state(flat_models(t, s1), flat_models(t, s2), "the second split's state", ordered=True)
+    require_same_state(
+        flat_models(t, s1), flat_models(t, s2), "the second split's state", ordered=True
+    )
 
 
 @law("ID-2")
@@ -66,5 +67,11 @@ def equal_graphs_have_equal_graphdefs(t: Target, case: Case) -> None:
     x1 = build_case(t, case).root
     x2 = build(t, case.graph).root
     gd1, gd2 = t.graphdef(x1), t.graphdef(x2)
-    require(gd1 == gd2, "graphdef(x1) == graphdef(x2) is False for two builds of one blueprint, but should be True")
-    require(_hashable_equal(gd1, gd2), "hash(graphdef(x1)) != hash(graphdef(x2)) for two builds of one blueprint")
+    require(
+        gd1 == gd2,
+        "graphdef(x1) == graphdef(x2) is False for two builds of one blueprint, but should be True",
+    )
+    require(
+        _hashable_equal(gd1, gd2),
+        "hash(graphdef(x1)) != hash(graphdef(x2)) for two builds of one blueprint",
+    )

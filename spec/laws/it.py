@@ -1,5 +1,4 @@
-"""IT: iter_graph walks the graph in post-order, once per object, yielding the live objects.
-"""
+"""IT: iter_graph walks the graph in post-order, once per object, yielding the live objects."""
 
 from __future__ import annotations
 
@@ -13,7 +12,9 @@ from spec.model import Model, observe_objects, path_str
 from spec.target import Path, Target, live_at
 
 
-def _item_of(t: Target, value: object, nodes: dict[int, int], variables: dict[int, int]) -> tuple[str, object]:
+def _item_of(
+    t: Target, value: object, nodes: dict[int, int], variables: dict[int, int]
+) -> tuple[str, object]:
     what = t.classify(value)
     if what == "variable":
         return ("var", variables.get(id(value), -1))
@@ -51,8 +52,14 @@ def iter_graph_walks_in_post_order_once_per_object(t: Target, case: Case) -> Non
     actual = [(p, _item_of(t, v, node_ids, var_ids)) for p, v in t.iter_graph(x)]
     expected = _expected_items(m)
     for i, (e, a) in enumerate(zip(expected, actual)):
-        require(e == a, f"iter_graph(x) item {i} is {path_str(a[0])} {a[1]!r}, but should be {path_str(e[0])} {e[1]!r}")
-    require(len(actual) == len(expected), f"iter_graph(x) yields {len(actual)} items, but should yield {len(expected)}")
+        require(
+            e == a,
+            f"iter_graph(x) item {i} is {path_str(a[0])} {a[1]!r}, but should be {path_str(e[0])} {e[1]!r}",
+        )
+    require(
+        len(actual) == len(expected),
+        f"iter_graph(x) yields {len(actual)} items, but should yield {len(expected)}",
+    )
 
 
 @law("IT-2")
@@ -66,4 +73,7 @@ def iter_graph_yields_the_live_objects(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     for p, v in t.iter_graph(x):
         if t.classify(v) in ("graph", "variable"):
-            require(live_at(t, x, p) is v, f"iter_graph(x) yields at {path_str(p)} an object that is not x{path_str(p)}")
+            require(
+                live_at(t, x, p) is v,
+                f"iter_graph(x) yields at {path_str(p)} an object that is not x{path_str(p)}",
+            )

@@ -46,7 +46,9 @@ def jitted_roundtrip_equals_eager(t: Target, case: Case) -> None:
     # unordered: jax rebuilds mapping pytrees with sorted keys, so a State that crossed jit may list
     # namedtuple fields sorted; leaf order inside a mapping is not part of its value (ST-2 covers split)
     require_same_state(flat_models(t, s), flat_models(t, s2), "the state returned from jit")
-    require_same_model(semantics.rebuild(observe(t, x)), observe_root(t, t.merge(gd2, s2)), "merge of jit's output")
+    require_same_model(
+        semantics.rebuild(observe(t, x)), observe_root(t, t.merge(gd2, s2)), "merge of jit's output"
+    )
 
 
 @law("JIT-2", requires=(Capability.JIT,), inputs=("graph", "program"))
@@ -74,14 +76,25 @@ def jit_traces_once_per_structure(t: Target, case: Case) -> None:
     jf = jit_static_graphdef(f)
     jf(gdx, sx)
     jf(gdy, sy)
-    require(len(traces) == 1, f"changing only Variable values retraced: {len(traces)} traces, but should be 1")
+    require(
+        len(traces) == 1,
+        f"changing only Variable values retraced: {len(traces)} traces, but should be 1",
+    )
     changed = semantics.structure(semantics.graphdef_tokens(observe(t, x))) != semantics.structure(
-        semantics.graphdef_tokens(observe(t, z)))
+        semantics.graphdef_tokens(observe(t, z))
+    )
     jf(gdz, sz)
-    require(len(traces) == 1 + changed, f"{len(traces)} traces after a program that {'changes' if changed else 'keeps'} the structure, but should be {1 + changed}")
+    require(
+        len(traces) == 1 + changed,
+        f"{len(traces)} traces after a program that {'changes' if changed else 'keeps'} the structure, but should be {1 + changed}",
+    )
 
 
-@law("JIT-3", requires=(Capability.JIT, Capability.UPDATE_CONTEXT), inputs=("module_graph", "program"))
+@law(
+    "JIT-3",
+    requires=(Capability.JIT, Capability.UPDATE_CONTEXT),
+    inputs=("module_graph", "program"),
+)
 def protocol_under_jit_equals_direct_mutation(t: Target, case: Case) -> None:
     """The update-context protocol with its inside under jax.jit has the effect of running the program directly.
 
@@ -132,7 +145,9 @@ def _cached_partial_case(t: Target, case: Case, array: object) -> None:
         with_array = " (x with a raw array attribute zz_array)"
         for x in (x1, x2):
             t.set_attr(x, "zz_array", array)
-    expected = semantics.apply(observe(t, x1), (TransformValues("add_one"), TransformValues("add_one")))
+    expected = semantics.apply(
+        observe(t, x1), (TransformValues("add_one"), TransformValues("add_one"))
+    )
     ids = _identities(t, x1)
     jitted = t.jit(_add_one_everywhere(t))
     try:
@@ -141,13 +156,18 @@ def _cached_partial_case(t: Target, case: Case, array: object) -> None:
         cached()
     except Exception as e:
         raise LawViolation(
-            f"cached_partial(jit(f), x)(){with_array} raised {type(e).__name__}: {e}, but should run as jit(f)(x) does") from e
+            f"cached_partial(jit(f), x)(){with_array} raised {type(e).__name__}: {e}, but should run as jit(f)(x) does"
+        ) from e
     jitted(x2)
     jitted(x2)
     require_same_model(expected, observe(t, x2), f"x after two jit(f)(x) calls{with_array}")
-    require_same_model(expected, observe(t, x1), f"x after two cached_partial(jit(f), x)() calls{with_array}")
-    require(_identities(t, x1) == ids,
-            f"cached_partial(jit(f), x)(){with_array} replaced graph nodes or Variables of x, but should update them in place")
+    require_same_model(
+        expected, observe(t, x1), f"x after two cached_partial(jit(f), x)() calls{with_array}"
+    )
+    require(
+        _identities(t, x1) == ids,
+        f"cached_partial(jit(f), x)(){with_array} replaced graph nodes or Variables of x, but should update them in place",
+    )
 
 
 def _identities(t: Target, x: object) -> list[int]:

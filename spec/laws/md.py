@@ -69,13 +69,27 @@ def merged_variables_own_their_metadata(t: Target, case: Case) -> None:
         except Exception as e:
             raise LawViolation(
                 f"setting metadata {OWNER_KEY!r} on a Variable of merge(gd, raw state) raised {type(e).__name__}: {e}, "
-                "but the Variable should own its metadata") from e
+                "but the Variable should own its metadata"
+            ) from e
     for v in _variables(t, y1):
         found = dict(t.leaf_view(v).metadata).get(OWNER_KEY)
-        require(found == "y1", f"a Variable of y1 = merge(gd, raw state) has {OWNER_KEY}={found!r} after setting it, but should have 'y1'")
-    require_same_model(before, observe(t, y2), f"another merge's result after setting {OWNER_KEY} on y1's Variables")
-    require_same_tokens(tokens, t.graphdef_tokens(gd), f"gd after setting {OWNER_KEY} on the Variables merge(gd, raw state) built:")
-    require_same_model(before, observe(t, t.merge(gd, _raw_state(t, x))), "a later merge(gd, raw state)")
+        require(
+            found == "y1",
+            f"a Variable of y1 = merge(gd, raw state) has {OWNER_KEY}={found!r} after setting it, but should have 'y1'",
+        )
+    require_same_model(
+        before,
+        observe(t, y2),
+        f"another merge's result after setting {OWNER_KEY} on y1's Variables",
+    )
+    require_same_tokens(
+        tokens,
+        t.graphdef_tokens(gd),
+        f"gd after setting {OWNER_KEY} on the Variables merge(gd, raw state) built:",
+    )
+    require_same_model(
+        before, observe(t, t.merge(gd, _raw_state(t, x))), "a later merge(gd, raw state)"
+    )
 
 
 def _with_extra_metadata(bp: Blueprint) -> Blueprint:
@@ -114,14 +128,24 @@ def metadata_insertion_order_is_not_structure(t: Target, case: Case) -> None:
         raise NotApplicable(str(e)) from e
     gd1, s1 = t.split(x1)
     gd2, s2 = t.split(x2)
-    require(gd1 == gd2, "graphdef(x1) == graphdef(x2) is False for equal metadata inserted in other orders, but should be True")
+    require(
+        gd1 == gd2,
+        "graphdef(x1) == graphdef(x2) is False for equal metadata inserted in other orders, but should be True",
+    )
     if not _hashable(gd1):
         return  # an unhashable static: ERR-6's business
-    require(hash(gd1) == hash(gd2), "hash(graphdef(x1)) != hash(graphdef(x2)) for equal metadata inserted in other orders")
+    require(
+        hash(gd1) == hash(gd2),
+        "hash(graphdef(x1)) != hash(graphdef(x2)) for equal metadata inserted in other orders",
+    )
     td1: Any = jax.tree_util.tree_structure(s1)
     td2: Any = jax.tree_util.tree_structure(s2)
-    require(bool(td1 == td2), "the jax tree structures of state(x1) and state(x2) differ for equal metadata inserted in other orders",
-            expected=str(td1), actual=str(td2))
+    require(
+        bool(td1 == td2),
+        "the jax tree structures of state(x1) and state(x2) differ for equal metadata inserted in other orders",
+        expected=str(td1),
+        actual=str(td2),
+    )
     if Capability.JIT not in t.capabilities:
         return
     traces: list[int] = []
@@ -133,4 +157,7 @@ def metadata_insertion_order_is_not_structure(t: Target, case: Case) -> None:
     jf = jax.jit(f, static_argnums=0)
     jf(gd1, s1)
     jf(gd2, s2)
-    require(len(traces) == 1, f"jit traced {len(traces)} times for two states that differ only in metadata insertion order, but should trace once")
+    require(
+        len(traces) == 1,
+        f"jit traced {len(traces)} times for two states that differ only in metadata insertion order, but should trace once",
+    )

@@ -1,5 +1,4 @@
-"""POP: pop returns and removes the matched Variables, from every alias, all-or-nothing.
-"""
+"""POP: pop returns and removes the matched Variables, from every alias, all-or-nothing."""
 
 from __future__ import annotations
 
@@ -24,7 +23,11 @@ from spec.model import VarSlot, aliasing, observe, observe_objects, path_str
 from spec.target import Capability, Target
 
 
-@law("POP-1", requires=(Capability.POP, Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE), inputs=("graph", "filters"))
+@law(
+    "POP-1",
+    requires=(Capability.POP, Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE),
+    inputs=("graph", "filters"),
+)
 def pop_returns_and_removes_the_matched_variables(t: Target, case: Case) -> None:
     """pop(x, *fs) returns the matched Variables grouped by first match and removes every reference to them.
 
@@ -75,9 +78,11 @@ def pop_removes_every_alias(t: Target, case: Case) -> None:
     popped = observe_objects(t, x)[2][shared[0]]
     t.pop(x, t.make_filter(f))
     remaining = observe_objects(t, x)
-    require(all(v is not popped for v in remaining[2]),
-            f"after pop(x, {f.type_name}) the popped Variable is still reachable at "
-            f"{[path_str(p) for p, s, _ in remaining[0].walk() if isinstance(s, VarSlot) and remaining[2][s.id] is popped]}")
+    require(
+        all(v is not popped for v in remaining[2]),
+        f"after pop(x, {f.type_name}) the popped Variable is still reachable at "
+        f"{[path_str(p) for p, s, _ in remaining[0].walk() if isinstance(s, VarSlot) and remaining[2][s.id] is popped]}",
+    )
 
 
 @law("POP-3", requires=(Capability.POP,))
@@ -94,7 +99,11 @@ def pop_needs_a_filter(t: Target, case: Case) -> None:
     require_unchanged(t, before, x, what="pop(x)")
 
 
-@law("POP-4", requires=(Capability.POP, Capability.PYTREE_DICTS_ARE_MUTABLE), inputs=("graph", "filters"))
+@law(
+    "POP-4",
+    requires=(Capability.POP, Capability.PYTREE_DICTS_ARE_MUTABLE),
+    inputs=("graph", "filters"),
+)
 def pop_also_removes_dict_entries(t: Target, case: Case) -> None:
     """pop(x, *fs) behaves as in POP-1, except that entries of plain dict containers are removed in place.
 

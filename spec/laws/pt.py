@@ -1,5 +1,4 @@
-"""PT: pytree containers are rebuilt per occurrence, carry no index, and keep what they hold shared.
-"""
+"""PT: pytree containers are rebuilt per occurrence, carry no index, and keep what they hold shared."""
 
 from __future__ import annotations
 
@@ -31,8 +30,10 @@ def pytree_containers_are_rebuilt_per_occurrence(t: Target, case: Case) -> None:
     m = observe_root(t, y)
     for (kind, i), paths in aliasing(m).items():
         if kind == "node" and m.nodes[i].kind == "pytree":
-            raise LawViolation(f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, "
-                               "but pytree containers must be rebuilt per occurrence")
+            raise LawViolation(
+                f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, "
+                "but pytree containers must be rebuilt per occurrence"
+            )
 
 
 @law("PT-2")
@@ -45,11 +46,17 @@ def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
     """
     tokens = t.graphdef_tokens(t.graphdef(build_case(t, case).root))
     # in token (pre-order) order: a new graph node or Variable takes the next number
-    indices = [tok[3] for tok in tokens if (tok[0] == "node" and tok[1] == "graph") or tok[0] == "variable"]
-    require(indices == list(range(len(indices))),
-            f"graph node and Variable indices in pre-order are {indices}, but should be 0..{len(indices) - 1} in order")
+    indices = [
+        tok[3] for tok in tokens if (tok[0] == "node" and tok[1] == "graph") or tok[0] == "variable"
+    ]
+    require(
+        indices == list(range(len(indices))),
+        f"graph node and Variable indices in pre-order are {indices}, but should be 0..{len(indices) - 1} in order",
+    )
     bad = [tok for tok in tokens if tok[0] == "node" and tok[1] == "pytree" and tok[3] != -1]
-    require(not bad, f"pytree node token {bad[0] if bad else ''} carries an index, but should carry -1")
+    require(
+        not bad, f"pytree node token {bad[0] if bad else ''} carries an index, but should carry -1"
+    )
 
 
 @law("PT-3")
@@ -67,7 +74,10 @@ def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
         if kind == "Variable":
             first = live_at(t, y, paths[0])
             for q in paths[1:]:
-                require(live_at(t, y, q) is first, f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one")
+                require(
+                    live_at(t, y, q) is first,
+                    f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one",
+                )
 
 
 @law("PT-4", requires=(Capability.GENERIC_PYTREES,), inputs=())
@@ -82,7 +92,9 @@ def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Cas
 
     import jax
 
-    late = dataclasses.make_dataclass("LateRegistered", ["v"], eq=False)  # hashed by identity while static
+    late = dataclasses.make_dataclass(
+        "LateRegistered", ["v"], eq=False
+    )  # hashed by identity while static
     spec = VarSpec(seed=3)
     param = t.new_variable(spec)
     x = t.new_graph_node("module")
@@ -94,10 +106,19 @@ def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Cas
     try:  # the first call after the registration: nothing has looked at D since
         t.update(x, state)
     except Exception as e:
-        raise LawViolation(f"update(x, {{zz_late.v: f(v)}}) after the registration raised {type(e).__name__}: {e}") from e
+        raise LawViolation(
+            f"update(x, {{zz_late.v: f(v)}}) after the registration raised {type(e).__name__}: {e}"
+        ) from e
     found = var_model(t.leaf_view(param))
-    require(found == new, f"x.zz_late.v after the update is {found.describe()}, but should be {new.describe()}")
+    require(
+        found == new,
+        f"x.zz_late.v after the update is {found.describe()}, but should be {new.describe()}",
+    )
     m = observe(t, x)
-    require_same_state(semantics.state(m), flat_models(t, t.state(x)), "state(x) after the registration")
-    require(any(path == ("zz_late", "v") for path, _ in semantics.state(m)),
-            "state(x) after the registration lacks zz_late.v, but should hold the Param inside the registered type")
+    require_same_state(
+        semantics.state(m), flat_models(t, t.state(x)), "state(x) after the registration"
+    )
+    require(
+        any(path == ("zz_late", "v") for path, _ in semantics.state(m)),
+        "state(x) after the registration lacks zz_late.v, but should hold the Param inside the registered type",
+    )

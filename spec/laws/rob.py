@@ -108,7 +108,10 @@ WIDTH = 100_000
 def chain(depth: int) -> Blueprint:
     """Return a chain of ``depth`` modules, each with a static ``level``; the last holds a Param."""
     nodes = (
-        *(NodeSpec("module", (("child", ToNode(i + 1)), ("level", ToStatic(i % 10)))) for i in range(depth - 1)),
+        *(
+            NodeSpec("module", (("child", ToNode(i + 1)), ("level", ToStatic(i % 10))))
+            for i in range(depth - 1)
+        ),
         NodeSpec("module", (("p", ToVar(0)),)),
     )
     return Blueprint(nodes, (VarSpec(shape=(2,)),))
@@ -119,7 +122,11 @@ def ring(size: int, every: int = 100) -> Blueprint:
     """Return ``size`` modules in a cycle (each points to the next, the last to the first); every
     ``every``-th one holds a Param."""
     nodes = tuple(
-        NodeSpec("module", (("next", ToNode((i + 1) % size)),) + ((("p", ToVar(i // every)),) if i % every == 0 else ()))
+        NodeSpec(
+            "module",
+            (("next", ToNode((i + 1) % size)),)
+            + ((("p", ToVar(i // every)),) if i % every == 0 else ()),
+        )
         for i in range(size)
     )
     return Blueprint(nodes, tuple(VarSpec(seed=j % 5) for j in range((size + every - 1) // every)))
@@ -129,7 +136,9 @@ def ring(size: int, every: int = 100) -> Blueprint:
 def wide(width: int) -> Blueprint:
     """Return one module with ``width`` Param attributes."""
     entries = tuple((f"a{i}", ToVar(i)) for i in range(width))
-    return Blueprint((NodeSpec("module", entries),), tuple(VarSpec(seed=i % 3) for i in range(width)))
+    return Blueprint(
+        (NodeSpec("module", entries),), tuple(VarSpec(seed=i % 3) for i in range(width))
+    )
 
 
 def _scaled(size: int, case: Case) -> int:
@@ -142,14 +151,20 @@ def _survives_every_operation(t: Target, bp: Blueprint, what: str, *, iterate: b
     assert not bp.has_pytree_container  # sanity check: so rebuild(model(x)) is model(x) itself
     expected = observe(t, x)
     gd, s = t.split(x)
-    require(len(flat_models(t, s)) == len(bp.variables), f"split of {what} has the wrong number of leaves")
+    require(
+        len(flat_models(t, s)) == len(bp.variables),
+        f"split of {what} has the wrong number of leaves",
+    )
     require_same_model(expected, observe(t, t.merge(gd, s)), f"merge(*split({what}))")
     t.update(x, s)
     require_same_model(expected, observe(t, x), f"{what} after update(x, state(x))")
     require_same_model(expected, observe(t, t.clone(x)), f"clone({what})")
     if iterate:  # iter_graph yields one path per node: O(depth^2) on a chain by construction
         count = sum(1 for _ in t.iter_graph(x))
-        require(count >= len(bp.nodes), f"iter_graph({what}) yields {count} items, fewer than its {len(bp.nodes)} nodes")
+        require(
+            count >= len(bp.nodes),
+            f"iter_graph({what}) yields {count} items, fewer than its {len(bp.nodes)} nodes",
+        )
 
 
 @law("ROB-1", inputs=(), examples=0.01)
@@ -194,7 +209,9 @@ def _chain_without_param(depth: int) -> Blueprint:
 
 
 def _ring_without_params(size: int) -> Blueprint:
-    return Blueprint(tuple(NodeSpec("module", (("next", ToNode((i + 1) % size)),)) for i in range(size)))
+    return Blueprint(
+        tuple(NodeSpec("module", (("next", ToNode((i + 1) % size)),)) for i in range(size))
+    )
 
 
 ITER_DEPTH = 5_000
@@ -215,9 +232,11 @@ def pop_and_iter_graph_have_no_depth_ceiling(t: Target, case: Case) -> None:
     iter_depth = _scaled(ITER_DEPTH, case)
     x = build(t, chain(iter_depth)).root
     path, _ = next(iter(t.iter_graph(x)))
-    require(tuple(path) == ("child",) * (iter_depth - 1) + ("p",),
-            f"the first item of iter_graph(a {iter_depth}-deep chain) is at a path of {len(path)} keys, but should be "
-            f"at the Param at the bottom ({iter_depth} keys)")
+    require(
+        tuple(path) == ("child",) * (iter_depth - 1) + ("p",),
+        f"the first item of iter_graph(a {iter_depth}-deep chain) is at a path of {len(path)} keys, but should be "
+        f"at the Param at the bottom ({iter_depth} keys)",
+    )
     del x, path
     param = TypeFilter("Param")
     shapes = (
@@ -229,7 +248,10 @@ def pop_and_iter_graph_have_no_depth_ceiling(t: Target, case: Case) -> None:
         x = build(t, bp).root
         popped = t.pop(x, t.make_filter(param))
         count = len(t.flat_state(popped))
-        require(count == len(bp.variables), f"pop({what}, Param) returned {count} leaves, but should return {len(bp.variables)}")
+        require(
+            count == len(bp.variables),
+            f"pop({what}, Param) returned {count} leaves, but should return {len(bp.variables)}",
+        )
         require_same_model(blueprint_model(emptied), observe(t, x), f"{what} after pop(x, Param)")
 
 
@@ -248,36 +270,67 @@ SHARED_TAG = "nnxspec-shared"
 def busy_graph() -> Blueprint:
     """A small graph with every feature the threads and memory laws exercise: a shared Variable,
     a cycle through a submodule, a list and a dict container, statics (``marker`` among them)."""
-    return Blueprint((
-        NodeSpec("module", (("p", ToVar(0)), ("sub", ToNode(1)), ("items", ToNode(2)), ("table", ToNode(3)),
-                            ("marker", ToStatic(0)))),
-        NodeSpec("module", (("q", ToVar(1)), ("shared", ToVar(0)), ("parent", ToNode(0)))),
-        NodeSpec("list", ((0, ToVar(2)), (1, ToStatic("s")))),
-        NodeSpec("dict", (("a", ToVar(3)), ("b", ToNode(1)))),
-    ), (VarSpec(shape=(2,)), VarSpec(seed=3), VarSpec(type="BatchStat", seed=5), VarSpec(seed=7, metadata=(("tag", "red"),))))
+    return Blueprint(
+        (
+            NodeSpec(
+                "module",
+                (
+                    ("p", ToVar(0)),
+                    ("sub", ToNode(1)),
+                    ("items", ToNode(2)),
+                    ("table", ToNode(3)),
+                    ("marker", ToStatic(0)),
+                ),
+            ),
+            NodeSpec("module", (("q", ToVar(1)), ("shared", ToVar(0)), ("parent", ToNode(0)))),
+            NodeSpec("list", ((0, ToVar(2)), (1, ToStatic("s")))),
+            NodeSpec("dict", (("a", ToVar(3)), ("b", ToNode(1)))),
+        ),
+        (
+            VarSpec(shape=(2,)),
+            VarSpec(seed=3),
+            VarSpec(type="BatchStat", seed=5),
+            VarSpec(seed=7, metadata=(("tag", "red"),)),
+        ),
+    )
 
 
 def _marker(t: Target, x: object) -> object:
     return next((v for k, v in t.inspect(x).entries if k == "marker"), None)
 
 
-def _looked_up(t: Target, tag: str, ctx: object, x: object, inner: Callable[[object], None], where: str) -> None:
+def _looked_up(
+    t: Target, tag: str, ctx: object, x: object, inner: Callable[[object], None], where: str
+) -> None:
     """The protocol as a transform runs it: every step finds its context with
     ``current_update_context(tag)``, which must be this thread's own ``ctx``."""
+
     def current() -> object:
         found = t.current_update_context(tag)
-        require(found is ctx, f"{where}: current_update_context({tag!r}) returned another thread's context")
+        require(
+            found is ctx,
+            f"{where}: current_update_context({tag!r}) returned another thread's context",
+        )
         return found
 
     gd, s = t.ctx_split(current(), x)
     y = t.ctx_merge(current(), gd, s)
     inner(y)
     gd, s = t.ctx_split(current(), y)
-    require(t.ctx_merge(current(), gd, s) is x, f"{where}: the outer merge did not return this thread's x")
+    require(
+        t.ctx_merge(current(), gd, s) is x,
+        f"{where}: the outer merge did not return this thread's x",
+    )
 
 
-def _thread_body(t: Target, i: int, iterations: int, start: threading.Barrier, stop: threading.Event,
-                 expected_after: Callable[[int, int], Model]) -> None:
+def _thread_body(
+    t: Target,
+    i: int,
+    iterations: int,
+    start: threading.Barrier,
+    stop: threading.Event,
+    expected_after: Callable[[int, int], Model],
+) -> None:
     """Thread ``i``: split / merge its own graph and run the protocol under its own tag and the
     shared tag, checking after every iteration that only its own changes arrived."""
     x = build(t, busy_graph()).root
@@ -289,16 +342,40 @@ def _thread_body(t: Target, i: int, iterations: int, start: threading.Barrier, s
         marker = i * 1_000_000 + k
         gd, s = t.split(x)
         y = t.merge(gd, s)
-        require(_marker(t, y) == _marker(t, x), f"thread {i}, iteration {k}: merge(*split(x)) has marker "
-                f"{_marker(t, y)!r}, but x has {_marker(t, x)!r}")
+        require(
+            _marker(t, y) == _marker(t, x),
+            f"thread {i}, iteration {k}: merge(*split(x)) has marker "
+            f"{_marker(t, y)!r}, but x has {_marker(t, x)!r}",
+        )
         with t.update_context(own_tag) as own:
             with t.update_context(SHARED_TAG) as shared:
-                _looked_up(t, SHARED_TAG, shared, x, lambda y: t.set_attr(y, "marker", marker), f"thread {i}, iteration {k}")  # noqa: B023
-            _looked_up(t, own_tag, own, x, lambda y: run(t, y, (TransformValues("add_one"),)), f"thread {i}, iteration {k}")
-        require(_marker(t, x) == marker, f"thread {i}, iteration {k}: x.marker is {_marker(t, x)!r} after its own "
-                f"protocol, but should be {marker} (another thread's change arrived?)")
+                _looked_up(
+                    t,
+                    SHARED_TAG,
+                    shared,
+                    x,
+                    lambda y: t.set_attr(y, "marker", marker),  # noqa: B023 (called at once)
+                    f"thread {i}, iteration {k}",
+                )
+            _looked_up(
+                t,
+                own_tag,
+                own,
+                x,
+                lambda y: run(t, y, (TransformValues("add_one"),)),
+                f"thread {i}, iteration {k}",
+            )
+        require(
+            _marker(t, x) == marker,
+            f"thread {i}, iteration {k}: x.marker is {_marker(t, x)!r} after its own "
+            f"protocol, but should be {marker} (another thread's change arrived?)",
+        )
         if k % 100 == 0 or k == iterations - 1:
-            require_same_model(expected_after(marker, k + 1), observe(t, x), f"thread {i}'s x after {k + 1} iterations")
+            require_same_model(
+                expected_after(marker, k + 1),
+                observe(t, x),
+                f"thread {i}'s x after {k + 1} iterations",
+            )
 
 
 @law("ROB-5", requires=(Capability.UPDATE_CONTEXT,), inputs=(), examples=0.01)
@@ -328,9 +405,14 @@ def threads_do_not_cross_talk(t: Target, case: Case) -> None:
             errors.append((i, e))
             stop.set()
 
-    workers = [threading.Thread(target=body, args=(i,), daemon=True, name=f"nnxspec-{i}") for i in range(THREADS)]
+    workers = [
+        threading.Thread(target=body, args=(i,), daemon=True, name=f"nnxspec-{i}")
+        for i in range(THREADS)
+    ]
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)  # switch threads every few bytecodes: races show up, not just in theory
+    sys.setswitchinterval(
+        1e-5
+    )  # switch threads every few bytecodes: races show up, not just in theory
     try:
         for w in workers:
             w.start()
@@ -341,7 +423,10 @@ def threads_do_not_cross_talk(t: Target, case: Case) -> None:
         sys.setswitchinterval(interval)
     stuck = [w.name for w in workers if w.is_alive()]
     stop.set()
-    require(not stuck, f"threads {stuck} did not finish {iterations} iterations within 600 s (a deadlock?)")
+    require(
+        not stuck,
+        f"threads {stuck} did not finish {iterations} iterations within 600 s (a deadlock?)",
+    )
     if errors:
         i, e = errors[0]
         if isinstance(e, LawViolation):
@@ -367,8 +452,14 @@ def _weak(t: Target, x: object) -> list[weakref.ref[object]]:
     return out
 
 
-def _partial_protocol(t: Target, bp: Blueprint, steps: int, by_exception: bool, weak: list[weakref.ref[object]],
-                      contexts: list[object]) -> None:
+def _partial_protocol(
+    t: Target,
+    bp: Blueprint,
+    steps: int,
+    by_exception: bool,
+    weak: list[weakref.ref[object]],
+    contexts: list[object],
+) -> None:
     """Run the first ``steps`` calls of the protocol and one out-of-order call, then leave the
     context normally or by an exception; every object made is watched through ``weak``."""
     x = build(t, bp).root
@@ -388,7 +479,9 @@ def _partial_protocol(t: Target, bp: Blueprint, steps: int, by_exception: bool, 
             raise _Exit
 
 
-def _contexts_by_exception(t: Target, bp: Blueprint, weak: list[weakref.ref[object]], contexts: list[object]) -> None:
+def _contexts_by_exception(
+    t: Target, bp: Blueprint, weak: list[weakref.ref[object]], contexts: list[object]
+) -> None:
     """Split in a split_context and merge in a merge_context, each left by an exception."""
     x = build(t, bp).root
     weak.extend(_weak(t, x))
@@ -426,8 +519,11 @@ def contexts_left_early_keep_nothing_alive(t: Target, case: Case) -> None:
     finally:
         gc.unfreeze()
     alive = [r() for r in weak if r() is not None]
-    require(not alive, f"{len(alive)} graph node(s) or Variable(s) ({', '.join(sorted({type(o).__name__ for o in alive}))}) "
-            "are still alive after contexts left early and every graph was dropped, but contexts should hold none")
+    require(
+        not alive,
+        f"{len(alive)} graph node(s) or Variable(s) ({', '.join(sorted({type(o).__name__ for o in alive}))}) "
+        "are still alive after contexts left early and every graph was dropped, but contexts should hold none",
+    )
 
 
 # --- memory --------------------------------------------------------------------------------------
@@ -467,8 +563,11 @@ def repeated_split_merge_does_not_grow_memory(t: Target, case: Case) -> None:
         top = tracemalloc.take_snapshot().statistics("lineno")[:3] if grown > MEMORY_LIMIT else []
     finally:
         tracemalloc.stop()
-    require(grown <= MEMORY_LIMIT, f"{n} split / merge round trips grew the traced heap by {grown:,} bytes, "
-            f"more than {MEMORY_LIMIT:,} (largest: {'; '.join(str(s) for s in top)})")
+    require(
+        grown <= MEMORY_LIMIT,
+        f"{n} split / merge round trips grew the traced heap by {grown:,} bytes, "
+        f"more than {MEMORY_LIMIT:,} (largest: {'; '.join(str(s) for s in top)})",
+    )
     require_same_model(expected, observe(t, x), f"x after {n} split / merge round trips")
 
 
@@ -503,7 +602,10 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     try:
         states = [make_state(t, part) for part in parts]
     except (TypeError, ValueError, KeyError) as e:
-        require(verdict is not None, f"the target cannot hold the state of a valid merge: {type(e).__name__}: {e}")
+        require(
+            verdict is not None,
+            f"the target cannot hold the state of a valid merge: {type(e).__name__}: {e}",
+        )
         return  # the State itself refuses the hostile keys: a documented rejection
     inputs = CallInputs(t, [g for g in (x, y) if g is not None], states)
     gd_tokens = t.graphdef_tokens(gd)
@@ -511,9 +613,11 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
         touched = (*touched, *(e.path for e in oracle.merge_faults(tokens, *parts)))
         expect_failure(t, lambda: t.merge(gd, *states), verdict, what, touched)
         if op.graphdef == "noderef":
+
             def in_context() -> object:
                 with t.merge_context() as c:
                     return t.merge_in(c, gd, *states)
+
             expect_failure(t, in_context, verdict, f"{what} (in a merge_context)", touched)
         inputs.require_unchanged(what)
         require_same_tokens(gd_tokens, t.graphdef_tokens(gd), f"the GraphDef after a failed {what}")
@@ -553,11 +657,17 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     try:
         states = [make_state(t, part) for part in parts]
     except (TypeError, ValueError, KeyError) as e:
-        require(verdict is not None, f"the target cannot hold the state of a valid update: {type(e).__name__}: {e}")
+        require(
+            verdict is not None,
+            f"the target cannot hold the state of a valid update: {type(e).__name__}: {e}",
+        )
         return
     inputs = CallInputs(t, [g for g in (x, y) if g is not None], states)
     if verdict is not None:
-        touched = (*touched, *(e.path for e in oracle.update_faults(m, *parts, mutable_dicts=mutable_dicts)))
+        touched = (
+            *touched,
+            *(e.path for e in oracle.update_faults(m, *parts, mutable_dicts=mutable_dicts)),
+        )
         expect_failure(t, lambda: t.update(x, *states), verdict, what, touched)
         inputs.require_unchanged(what)
         return
@@ -576,8 +686,24 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     Rationale: a mistake in a model definition must be reported where it is, not as a crash deep inside a traversal.
     Seed: graph.py _graph_flatten (RuntimeError for a non-node root, D-14; bare TypeError for unorderable keys, D-8; RecursionError for a self-containing list).
     """
-    op = next((h for h in case.hostile if isinstance(h, (ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys,
-                                                          PytreeSelfCycle, NonNodeRoot))), UnhashableStatic(0))
+    op = next(
+        (
+            h
+            for h in case.hostile
+            if isinstance(
+                h,
+                (
+                    ArrayAttribute,
+                    UnhashableStatic,
+                    OddDictKeys,
+                    OddNodeKeys,
+                    PytreeSelfCycle,
+                    NonNodeRoot,
+                ),
+            )
+        ),
+        UnhashableStatic(0),
+    )
     if isinstance(op, NonNodeRoot):
         check_non_node_root(t, op)
         return
@@ -590,12 +716,22 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     before = snapshot(t, x)
     key, value, kind, fault_path = hostile_part(t, op, at)
     if kind == "keys":
-        keys = registered_keys(op) if isinstance(op, OddNodeKeys) else list(cast(dict[object, object], value))
+        keys = (
+            registered_keys(op)
+            if isinstance(op, OddNodeKeys)
+            else list(cast(dict[object, object], value))
+        )
         fault = oracle.keys_fault(keys, fault_path)
     else:
-        fault = oracle.graph_fault(kind, fault_path, arrays_are_errors=Capability.ARRAY_ATTRIBUTES_ARE_ERRORS in t.capabilities)
+        fault = oracle.graph_fault(
+            kind,
+            fault_path,
+            arrays_are_errors=Capability.ARRAY_ATTRIBUTES_ARE_ERRORS in t.capabilities,
+        )
         if kind == "array" and fault is None:
-            raise NotApplicable(f"{t.name} makes array attributes leaves, which the oracle does not model")
+            raise NotApplicable(
+                f"{t.name} makes array attributes leaves, which the oracle does not model"
+            )
     shallow = shallow_copy(value)
     t.set_attr(node, key, value)
     what = describe(op)
@@ -604,10 +740,15 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
         closing: Path = (*fault_path, closing_entry(op)) if isinstance(op, PytreeSelfCycle) else ()
         faults = (fault_path, closing) if closing else (fault_path,)
         for name, call in GRAPH_OPS:
-            expect_failure(t, functools.partial(call, t, x), fault, f"{name}(x) with {what}", faults)
+            expect_failure(
+                t, functools.partial(call, t, x), fault, f"{name}(x) with {what}", faults
+            )
             t.del_attr(node, key)  # compare the rest of the graph with the snapshot taken before
             unchanged_guarded(t, before, x, what=f"{name}(x) with {what}")
-            require(shallow_copy(value) == shallow, f"{name}(x) with {what} rewrote the hostile attribute itself")
+            require(
+                shallow_copy(value) == shallow,
+                f"{name}(x) with {what} rewrote the hostile attribute itself",
+            )
             t.set_attr(node, key, value)
         return
     check_round_trips(t, x, what)
@@ -663,8 +804,15 @@ def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None
         same_model_guarded(m_after, lambda: observe(t, x), f"x after {what}")
         return
     groups = cast(tuple[FlatState, ...], expected)
-    got = cast(tuple[object, ...], result)[1:] if op.op in ("split", "split_context") else states_of(result, len(groups))
-    require(len(got) == len(groups), f"{what} returned {len(got)} States, but should return {len(groups)}")
+    got = (
+        cast(tuple[object, ...], result)[1:]
+        if op.op in ("split", "split_context")
+        else states_of(result, len(groups))
+    )
+    require(
+        len(got) == len(groups),
+        f"{what} returned {len(got)} States, but should return {len(groups)}",
+    )
     for i, (group, s) in enumerate(zip(groups, got)):
         require_same_state(group, flat_models(t, s), f"{what}[{i}]")
     unchanged_guarded(t, before, x, what=what)
@@ -673,7 +821,12 @@ def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None
 # --- ROB-12: update-context calls in any order -------------------------------------------------
 
 
-@law("ROB-12", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "hostile_calls"), examples=2)
+@law(
+    "ROB-12",
+    requires=(Capability.UPDATE_CONTEXT,),
+    inputs=("module_graph", "hostile_calls"),
+    examples=2,
+)
 def context_calls_in_any_order_are_checked(t: Target, case: Case) -> None:
     """Update-context calls in any order (two outer splits, a merge first, a second inner merge, an outer merge without outer indices, calls after exit, a NodeRef GraphDef) fail as the oracle's state machine says and change nothing; the calls that fit the protocol work.
 

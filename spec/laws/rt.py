@@ -1,5 +1,4 @@
-"""RT: merge inverts split up to pytree rebuilding, whatever the order and copying of the parts.
-"""
+"""RT: merge inverts split up to pytree rebuilding, whatever the order and copying of the parts."""
 
 from __future__ import annotations
 
@@ -40,7 +39,10 @@ def roundtrip_keeps_the_graphdef(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     gd, s = t.split(x)
-    require(t.graphdef(t.merge(gd, s)) == gd, "graphdef(merge(gd, s)) == gd is False, but should be True")
+    require(
+        t.graphdef(t.merge(gd, s)) == gd,
+        "graphdef(merge(gd, s)) == gd is False, but should be True",
+    )
 
 
 @law("RT-3", inputs=("graph", "exhaustive_filters"))
@@ -56,7 +58,9 @@ def merging_parts_in_any_order_rebuilds_the_graph(t: Target, case: Case) -> None
     filters = [t.make_filter(f) for f in case.filters]
     gd, *parts = t.split(x, *filters)
     require_same_model(expected, observe_root(t, t.merge(gd, *parts)), "merge(gd, *parts)")
-    require_same_model(expected, observe_root(t, t.merge(gd, *reversed(parts))), "merge(gd, *reversed(parts))")
+    require_same_model(
+        expected, observe_root(t, t.merge(gd, *reversed(parts))), "merge(gd, *reversed(parts))"
+    )
 
 
 @law("RT-4", requires=(Capability.MERGE_COPIES_VARIABLES,))
@@ -74,8 +78,14 @@ def merge_builds_new_objects(t: Target, case: Case) -> None:
     _, yn, yv = observe_objects(t, t.merge(*t.split(x)))
     shared_nodes = {id(o) for o in xn if t.classify(o) == "graph"} & {id(o) for o in yn}
     shared_vars = {id(o) for o in xv} & {id(o) for o in yv}
-    require(not shared_nodes, f"merge(*split(x)) shares {len(shared_nodes)} graph node(s) with x, but should share none")
-    require(not shared_vars, f"merge(*split(x)) shares {len(shared_vars)} Variable(s) with x, but should share none")
+    require(
+        not shared_nodes,
+        f"merge(*split(x)) shares {len(shared_nodes)} graph node(s) with x, but should share none",
+    )
+    require(
+        not shared_vars,
+        f"merge(*split(x)) shares {len(shared_vars)} Variable(s) with x, but should share none",
+    )
 
 
 @law("RT-5")
@@ -92,7 +102,9 @@ def later_states_win_in_merge(t: Target, case: Case) -> None:
     newer = tuple((p, semantics.transformed(v, "add_one")) for p, v in flat)
     gd, s = t.split(x)
     expected = semantics.merge(tokens, semantics.merge_states(flat, newer))
-    require_same_model(expected, observe_root(t, t.merge(gd, s, make_state(t, newer))), "merge(gd, s, f(s))")
+    require_same_model(
+        expected, observe_root(t, t.merge(gd, s, make_state(t, newer))), "merge(gd, s, f(s))"
+    )
 
 
 @law("RT-6", requires=(Capability.MERGE_REUSES_VARIABLES,))
@@ -114,4 +126,7 @@ def merge_reuses_the_states_variables(t: Target, case: Case) -> None:
     _, first = m.first_paths()
     by_path = {p: variables[vid] for vid, p in first.items()}
     for p, leaf in t.flat_state(s):
-        require(by_path.get(tuple(p)) is leaf, f"merge(gd, s) holds at {tuple(p)!r} a Variable that is not the state's leaf, but should reuse it")
+        require(
+            by_path.get(tuple(p)) is leaf,
+            f"merge(gd, s) holds at {tuple(p)!r} a Variable that is not the state's leaf, but should reuse it",
+        )

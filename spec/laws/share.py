@@ -1,5 +1,4 @@
-"""SHARE: a shared Variable or node is one leaf of the state and stays shared through a round trip.
-"""
+"""SHARE: a shared Variable or node is one leaf of the state and stays shared through a round trip."""
 
 from __future__ import annotations
 
@@ -20,8 +19,11 @@ def _aliases(t: Target, x: object) -> set[tuple[Path, ...]]:
 
 
 def _alias_classes(m: Model) -> set[tuple[Path, ...]]:
-    return {paths for (kind, i), paths in aliasing(m).items()
-            if kind == "Variable" or m.nodes[i].kind == "graph"}
+    return {
+        paths
+        for (kind, i), paths in aliasing(m).items()
+        if kind == "Variable" or m.nodes[i].kind == "graph"
+    }
 
 
 @law("SHARE-1")
@@ -38,7 +40,10 @@ def shared_variables_appear_once_in_the_state(t: Target, case: Case) -> None:
     paths = [tuple(p) for p, _ in t.flat_state(t.state(x))]
     for p in first.values():
         require(p in paths, f"state(x) has no entry at {path_str(p)}, the first path of a Variable")
-    require(len(paths) == len(first), f"state(x) has {len(paths)} entries, but x has {len(first)} distinct Variables")
+    require(
+        len(paths) == len(first),
+        f"state(x) has {len(paths)} entries, but x has {len(first)} distinct Variables",
+    )
 
 
 @law("SHARE-2")
@@ -56,8 +61,14 @@ def roundtrip_keeps_aliasing(t: Target, case: Case) -> None:
     actual = _aliases(t, t.merge(*t.split(x)))
     lost = sorted(expected - actual)
     gained = sorted(actual - expected)
-    require(not lost, f"after merge(*split(x)) the paths {[path_str(p) for p in lost[0]] if lost else ''} reach distinct objects, but should reach one")
-    require(not gained, f"after merge(*split(x)) the paths {[path_str(p) for p in gained[0]] if gained else ''} reach one object, but should not")
+    require(
+        not lost,
+        f"after merge(*split(x)) the paths {[path_str(p) for p in lost[0]] if lost else ''} reach distinct objects, but should reach one",
+    )
+    require(
+        not gained,
+        f"after merge(*split(x)) the paths {[path_str(p) for p in gained[0]] if gained else ''} reach one object, but should not",
+    )
 
 
 @law("SHARE-3")
@@ -81,10 +92,15 @@ def a_write_reaches_exactly_its_aliases(t: Target, case: Case) -> None:
             if isinstance(slot, VarSlot):
                 old = before.resolve(path)
                 new = after.resolve(path)
-                assert isinstance(old, VarSlot) and isinstance(new, VarSlot)  # sanity check: same structure
+                assert isinstance(old, VarSlot) and isinstance(
+                    new, VarSlot
+                )  # sanity check: same structure
                 changed = before.variables[old.id] != after.variables[new.id]
                 should = slot.id == vid
-                require(changed == should, f"after writing y{path_str(p)}, y{path_str(path)} "
-                        f"{'changed' if changed else 'did not change'}, but it should "
-                        f"{'' if should else 'not '}change: in x it {'is' if should else 'is not'} the same Variable")
+                require(
+                    changed == should,
+                    f"after writing y{path_str(p)}, y{path_str(path)} "
+                    f"{'changed' if changed else 'did not change'}, but it should "
+                    f"{'' if should else 'not '}change: in x it {'is' if should else 'is not'} the same Variable",
+                )
         before = after

@@ -1,5 +1,4 @@
-"""ST: what state must return: each Variable once, at its first path, in canonical order.
-"""
+"""ST: what state must return: each Variable once, at its first path, in canonical order."""
 
 from __future__ import annotations
 
@@ -37,7 +36,9 @@ def state_is_in_canonical_order(t: Target, case: Case) -> None:
     Seed: graph.py flatten + State.from_flat_path (holds).
     """
     x = build_case(t, case).root
-    require_same_state(semantics.state(observe(t, x)), flat_models(t, t.state(x)), "state(x)", ordered=True)
+    require_same_state(
+        semantics.state(observe(t, x)), flat_models(t, t.state(x)), "state(x)", ordered=True
+    )
 
 
 @law("ST-3")
@@ -49,7 +50,9 @@ def split_and_state_agree(t: Target, case: Case) -> None:
     Seed: graph.py split / state (holds).
     """
     x = build_case(t, case).root
-    require_same_state(flat_models(t, t.state(x)), flat_models(t, t.split(x)[1]), "split(x)[1]", ordered=True)
+    require_same_state(
+        flat_models(t, t.state(x)), flat_models(t, t.split(x)[1]), "split(x)[1]", ordered=True
+    )
 
 
 @law("ST-4", requires=(Capability.STATE_LEAVES_ARE_COPIES,))
@@ -81,4 +84,7 @@ def state_holds_the_live_variables(t: Target, case: Case) -> None:
     _, first = m.first_paths()
     by_path = {p: variables[vid] for vid, p in first.items()}
     for p, leaf in t.flat_state(t.state(x)):
-        require(leaf is by_path.get(tuple(p)), f"state(x) at {path_str(p)} is not x's Variable there, but should be")
+        require(
+            leaf is by_path.get(tuple(p)),
+            f"state(x) at {path_str(p)} is not x's Variable there, but should be",
+        )

@@ -1,5 +1,4 @@
-"""STAT: static attributes are kept by reference and never enter the state.
-"""
+"""STAT: static attributes are kept by reference and never enter the state."""
 
 from __future__ import annotations
 
@@ -23,8 +22,13 @@ def statics_are_kept_by_reference(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     y = t.merge(*t.split(x))
     for path, slot, _ in observe(t, x).walk():
-        if not isinstance(slot, (NodeSlot, VarSlot)) and not isinstance(live_at(t, x, path), (int, float, bool, str)):
-            require(live_at(t, y, path) is live_at(t, x, path), f"y{path_str(path)} is a copy of x{path_str(path)}, but should be the same object")
+        if not isinstance(slot, (NodeSlot, VarSlot)) and not isinstance(
+            live_at(t, x, path), (int, float, bool, str)
+        ):
+            require(
+                live_at(t, y, path) is live_at(t, x, path),
+                f"y{path_str(path)} is a copy of x{path_str(path)}, but should be the same object",
+            )
 
 
 @law("STAT-2")
@@ -39,4 +43,7 @@ def statics_never_enter_the_state(t: Target, case: Case) -> None:
     _, first = observe(t, x).first_paths()
     allowed = set(first.values())
     for p, _ in t.flat_state(t.state(x)):
-        require(tuple(p) in allowed, f"state(x) has an entry at {path_str(p)}, which is not the first path of a Variable")
+        require(
+            tuple(p) in allowed,
+            f"state(x) has an entry at {path_str(p)}, which is not the first path of a Variable",
+        )

@@ -21,8 +21,13 @@ from spec.model import observe, observe_objects
 from spec.surface.claim import check_target, claims
 from spec.target import Capability, Target
 
-_STATE_METHODS = ("nnx.State.map", "nnx.State.to_pure_dict", "nnx.State.replace_by_pure_dict",
-                  "nnx.State.flat_state", "nnx.VariableState.replace")
+_STATE_METHODS = (
+    "nnx.State.map",
+    "nnx.State.to_pure_dict",
+    "nnx.State.replace_by_pure_dict",
+    "nnx.State.flat_state",
+    "nnx.VariableState.replace",
+)
 
 
 @law("SURF-1", inputs=())
@@ -39,8 +44,11 @@ def target_has_the_surface_it_claims(t: Target, case: Case) -> None:
     gaps = report.of("missing") + report.of("incompatible")
     named = [f"{f.key} ({f.status}{': ' + f.detail if f.detail else ''})" for f in gaps[:5]]
     named += [f"stale omission {o.pattern!r}" for o in report.stale[:5]]
-    require(report.ok, f"{len(gaps)} entries of the claimed surface {t.surface} are missing or "
-            f"incompatible and {len(report.stale)} omission(s) are stale: " + "; ".join(named))
+    require(
+        report.ok,
+        f"{len(gaps)} entries of the claimed surface {t.surface} are missing or "
+        f"incompatible and {len(report.stale)} omission(s) are stale: " + "; ".join(named),
+    )
 
 
 def _need_state_methods(t: Target) -> None:
@@ -76,23 +84,32 @@ def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
     raw = {tuple(p): cast(Any, leaf).value for p, leaf in t.flat_state(s)}
     nxt = {p: paths[(i + 1) % len(paths)] for i, p in enumerate(paths)}
     models = dict(before)
-    expected = tuple((p, dataclasses.replace(models[nxt[p]], type_name=m.type_name,
-                                             metadata=m.metadata)) for p, m in before)
+    expected = tuple(
+        (p, dataclasses.replace(models[nxt[p]], type_name=m.type_name, metadata=m.metadata))
+        for p, m in before
+    )
     rotate: Callable[[Any, Any], Any] = lambda p, leaf: leaf.replace(raw[nxt[tuple(p)]])  # noqa: E731
     rotated = s.map(rotate)
     require_same_state(before, flat_models(t, s), "state(x) after state(x).map(f)", ordered=True)
     require_same_state(expected, flat_models(t, rotated), "state(x).map(f)", ordered=True)
     s.replace_by_pure_dict(rotated.to_pure_dict())
-    require_same_state(expected, flat_models(t, s),
-                       "state(x) after replace_by_pure_dict(r.to_pure_dict())", ordered=True)
+    require_same_state(
+        expected,
+        flat_models(t, s),
+        "state(x) after replace_by_pure_dict(r.to_pure_dict())",
+        ordered=True,
+    )
     keys = [k for p in paths for k in p]
     if any(_spells_an_int(k) for k in keys):  # the seed cannot address those (D-20)
         return
     fresh: Any = t.state(x)
     fresh.replace_by_pure_dict(_string_keys(rotated.to_pure_dict()))
-    require_same_state(expected, flat_models(t, fresh),
-                       "state(x) after replace_by_pure_dict of the string-keyed pure dict",
-                       ordered=True)
+    require_same_state(
+        expected,
+        flat_models(t, fresh),
+        "state(x) after replace_by_pure_dict of the string-keyed pure dict",
+        ordered=True,
+    )
 
 
 @law("SURF-3", requires=(Capability.SPLIT_MERGE_CONTEXT,))
@@ -110,12 +127,19 @@ def split_and_merge_contexts_let_go_on_exit(t: Target, case: Case) -> None:
         graphdef, state = t.split_in(c, x)
     with t.merge_context() as d:
         y = t.merge_in(d, graphdef, state)
-    weak = [weakref.ref(o) for root in (x, y) for o in observe_objects(t, root)[1]
-            if t.classify(o) == "graph"]
+    weak = [
+        weakref.ref(o)
+        for root in (x, y)
+        for o in observe_objects(t, root)[1]
+        if t.classify(o) == "graph"
+    ]
     contexts = (c, d)  # kept alive on purpose
     del x, y
     gc.collect()
     alive = sum(r() is not None for r in weak)
-    require(alive == 0, f"{alive} graph node(s) are still alive after the contexts exited and "
-            f"the graphs were dropped, but {type(contexts[0]).__name__} and "
-            f"{type(contexts[1]).__name__} should hold none")
+    require(
+        alive == 0,
+        f"{alive} graph node(s) are still alive after the contexts exited and "
+        f"the graphs were dropped, but {type(contexts[0]).__name__} and "
+        f"{type(contexts[1]).__name__} should hold none",
+    )

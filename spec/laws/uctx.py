@@ -100,8 +100,10 @@ def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
     with t.update_context(TAG) as ctx:
         protocol(t, ctx, x, lambda y: run(t, y, case.program))
     for new_path, old_path in survivors.items():
-        require(live_at(t, x, new_path) is by_path[old_path],
-                f"x{path_str(new_path)} is a new object after the protocol, but should be the object that was at x{path_str(old_path)}")
+        require(
+            live_at(t, x, new_path) is by_path[old_path],
+            f"x{path_str(new_path)} is a new object after the protocol, but should be the object that was at x{path_str(old_path)}",
+        )
 
 
 @law("UCTX-4", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
@@ -116,7 +118,9 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
     for exit_by_exception in (False, True):
         x = build(t, case.graph).root
-        refs[exit_by_exception] = [weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"]
+        refs[exit_by_exception] = [
+            weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"
+        ]
         try:
             with t.update_context(TAG) as ctx:
                 contexts.append(ctx)
@@ -129,8 +133,11 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
     gc.collect()  # once: graphs with cycles need the cyclic collector, and it is slow
     for exit_by_exception, weak in refs.items():
         alive = sum(r() is not None for r in weak)
-        require(alive == 0, f"{alive} graph node(s) of x are still alive after the context "
-                f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the context should hold none")
+        require(
+            alive == 0,
+            f"{alive} graph node(s) of x are still alive after the context "
+            f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the context should hold none",
+        )
 
 
 class _Exit(Exception):
@@ -161,7 +168,10 @@ def contexts_are_thread_local(t: Target, case: Case) -> None:
         worker = threading.Thread(target=other_thread)
         worker.start()
         worker.join()
-    require(outcome.get("seen") is False, "another thread sees this thread's update context, but contexts should be thread-local")
+    require(
+        outcome.get("seen") is False,
+        "another thread sees this thread's update context, but contexts should be thread-local",
+    )
     require(outcome.get("same") is True, "a protocol in another thread did not return its own root")
 
 
@@ -176,10 +186,17 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
     x = build_case(t, case).root
     gd, s = t.split(x)
     with t.update_context(TAG) as ctx:
-        expect_failure(t, lambda: t.ctx_merge(ctx, gd, s), SpecError("context-order"), "ctx.merge before ctx.split")
+        expect_failure(
+            t,
+            lambda: t.ctx_merge(ctx, gd, s),
+            SpecError("context-order"),
+            "ctx.merge before ctx.split",
+        )
     with t.update_context(TAG) as ctx:
         t.ctx_split(ctx, x)
-        expect_failure(t, lambda: t.ctx_split(ctx, x), SpecError("context-order"), "a second outer ctx.split")
+        expect_failure(
+            t, lambda: t.ctx_split(ctx, x), SpecError("context-order"), "a second outer ctx.split"
+        )
 
 
 @law("UCTX-7", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
@@ -211,6 +228,17 @@ def nested_contexts_stack(t: Target, case: Case) -> None:
     """
     with t.update_context(TAG) as outer:
         with t.update_context(TAG) as inner:
-            require(t.current_update_context(TAG) is inner, "inside nested contexts the current one is not the innermost")
-        require(t.current_update_context(TAG) is outer, "after the inner context exits the outer one is not current again")
-    expect_failure(t, lambda: t.current_update_context(TAG), SpecError("no-context", ("nnxspec",)), "current_update_context after exit")
+            require(
+                t.current_update_context(TAG) is inner,
+                "inside nested contexts the current one is not the innermost",
+            )
+        require(
+            t.current_update_context(TAG) is outer,
+            "after the inner context exits the outer one is not current again",
+        )
+    expect_failure(
+        t,
+        lambda: t.current_update_context(TAG),
+        SpecError("no-context", ("nnxspec",)),
+        "current_update_context after exit",
+    )

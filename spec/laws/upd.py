@@ -1,5 +1,4 @@
-"""UPD: in-place updates, checked against the oracle, all-or-nothing.
-"""
+"""UPD: in-place updates, checked against the oracle, all-or-nothing."""
 
 from __future__ import annotations
 
@@ -64,7 +63,10 @@ def update_applies_values_in_place(t: Target, case: Case) -> None:
     ids = _identities(t, x)
     t.update(x, make_state(t, new))
     require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, f(state(x)))")
-    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+    require(
+        _identities(t, x) == ids,
+        "update replaced graph nodes or Variables, but should keep every identity",
+    )
 
 
 @law("UPD-3", inputs=("graph", "exhaustive_filters"))
@@ -144,7 +146,11 @@ def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
 def _update_with_a_new_container_key(t: Target, case: Case, *, mutable_dicts: bool) -> None:
     x = build_case(t, case).root
     m = observe(t, x)
-    paths = [p for p, s, first in m.walk() if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "pytree"]
+    paths = [
+        p
+        for p, s, first in m.walk()
+        if first and isinstance(s, NodeSlot) and m.nodes[s.id].kind == "pytree"
+    ]
     if m.root.kind == "pytree":
         paths.insert(0, ())
     if not paths:
@@ -158,7 +164,9 @@ def _update_with_a_new_container_key(t: Target, case: Case, *, mutable_dicts: bo
     except SpecError as e:
         before = snapshot(t, x, state)
         expect_failure(t, lambda: t.update(x, state), e, "update(x, …)")
-        require_unchanged(t, before, x, state, what="update(x, …) with a key for a pytree container")
+        require_unchanged(
+            t, before, x, state, what="update(x, …) with a key for a pytree container"
+        )
         return
     t.update(x, state)
     require_same_model(expected, observe(t, x), "x after update(x, …) with a new key in a dict")
@@ -185,12 +193,24 @@ def update_applies_metadata(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     m = observe(t, x)
-    new = tuple((p, dataclasses.replace(v, metadata=tuple(sorted({**dict(v.metadata), "note": "updated"}.items()))))
-                for p, v in _transformed(semantics.state(m)))
+    new = tuple(
+        (
+            p,
+            dataclasses.replace(
+                v, metadata=tuple(sorted({**dict(v.metadata), "note": "updated"}.items()))
+            ),
+        )
+        for p, v in _transformed(semantics.state(m))
+    )
     ids = _identities(t, x)
     t.update(x, make_state(t, new))
-    require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, state with new metadata)")
-    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+    require_same_model(
+        semantics.update(m, new), observe(t, x), "x after update(x, state with new metadata)"
+    )
+    require(
+        _identities(t, x) == ids,
+        "update replaced graph nodes or Variables, but should keep every identity",
+    )
 
 
 @law("UPD-9")
@@ -213,9 +233,14 @@ def update_reaches_variables_of_a_type_met_for_the_first_time(t: Target, case: C
     try:
         t.update(x, make_state(t, new))
     except Exception as e:
-        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should succeed as UPD-2") from e
+        raise LawViolation(
+            f"{what} raised {type(e).__name__}: {e}, but should succeed as UPD-2"
+        ) from e
     require_same_model(semantics.update(m, new), observe(t, x), f"x after {what}")
-    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+    require(
+        _identities(t, x) == ids,
+        "update replaced graph nodes or Variables, but should keep every identity",
+    )
 
 
 @law("UPD-10")
@@ -231,8 +256,13 @@ def update_with_raw_values_keeps_types_and_metadata(t: Target, case: Case) -> No
     new = tuple((p, RawLeaf(v.dtype, v.shape, v.data)) for p, v in _transformed(semantics.state(m)))
     ids = _identities(t, x)
     t.update(x, make_state(t, new))
-    require_same_model(semantics.update(m, new), observe(t, x), "x after update(x, raw arrays of f(state(x)))")
-    require(_identities(t, x) == ids, "update replaced graph nodes or Variables, but should keep every identity")
+    require_same_model(
+        semantics.update(m, new), observe(t, x), "x after update(x, raw arrays of f(state(x)))"
+    )
+    require(
+        _identities(t, x) == ids,
+        "update replaced graph nodes or Variables, but should keep every identity",
+    )
 
 
 _FIRST_NEW = VarModel("Param", "float32", (), np.float32(1).tobytes(), ())
@@ -251,8 +281,13 @@ def update_through_two_paths_of_a_shared_node(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     m = observe(t, x)
-    shared = [paths for (kind, nid), paths in aliasing(m).items()
-              if kind == "node" and m.nodes[nid].kind == "graph" and all(isinstance(k, str) for k in m.nodes[nid].keys)]
+    shared = [
+        paths
+        for (kind, nid), paths in aliasing(m).items()
+        if kind == "node"
+        and m.nodes[nid].kind == "graph"
+        and all(isinstance(k, str) for k in m.nodes[nid].keys)
+    ]
     if not shared:
         return
     p, q = shared[0][:2]
@@ -262,6 +297,12 @@ def update_through_two_paths_of_a_shared_node(t: Target, case: Case) -> None:
     in_order = flat_models(t, state)
     ids = _identities(t, x)
     t.update(x, state)
-    require_same_model(semantics.update(m, in_order), observe(t, x),
-                       f"x after update(x, s) with new key {key!r} at {path_str(p)} and at {path_str(q)}")
-    require(set(ids) <= set(_identities(t, x)), "update replaced graph nodes or Variables, but should keep every identity")
+    require_same_model(
+        semantics.update(m, in_order),
+        observe(t, x),
+        f"x after update(x, s) with new key {key!r} at {path_str(p)} and at {path_str(q)}",
+    )
+    require(
+        set(ids) <= set(_identities(t, x)),
+        "update replaced graph nodes or Variables, but should keep every identity",
+    )

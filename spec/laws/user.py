@@ -42,11 +42,17 @@ def hooked(bp: Blueprint) -> Blueprint:
 def _expected_writes(bp: Blueprint) -> list[tuple[str, str, str]]:
     """The hook calls building ``bp`` makes: one ``__setattr__`` per entry of a writer-hooked
     module, in ``spec.build``'s order (nodes in index order, entries in order)."""
-    return [(zoo.class_name(n.style), "__setattr__", str(k))
-            for n in bp.nodes if n.style in _WRITERS for k, _ in n.entries]
+    return [
+        (zoo.class_name(n.style), "__setattr__", str(k))
+        for n in bp.nodes
+        if n.style in _WRITERS
+        for k, _ in n.entries
+    ]
 
 
-def _build_hooked(t: Target, case: Case, bp: Blueprint) -> tuple[object, list[tuple[str, str, str]]]:
+def _build_hooked(
+    t: Target, case: Case, bp: Blueprint
+) -> tuple[object, list[tuple[str, str, str]]]:
     try:
         with zoo.recording() as log:
             root = build(t, bp).root
@@ -54,7 +60,8 @@ def _build_hooked(t: Target, case: Case, bp: Blueprint) -> tuple[object, list[tu
         build_case(t, case)  # n/a if the plain graph cannot be built either
         raise LawViolation(
             f"building the graph with user __setattr__ / __getattr__ hooks raised "
-            f"{type(e).__name__}: {e}") from e
+            f"{type(e).__name__}: {e}"
+        ) from e
     return root, list(log)
 
 
@@ -84,8 +91,12 @@ def hooks_see_only_user_attributes(t: Target, case: Case) -> None:
     bp = hooked(case.graph)
     x, log = _build_hooked(t, case, bp)
     expected = _expected_writes(bp)
-    require(log == expected, "building x: user hooks saw other calls than the builder's own writes",
-            expected=repr(expected), actual=repr(log))
+    require(
+        log == expected,
+        "building x: user hooks saw other calls than the builder's own writes",
+        expected=repr(expected),
+        actual=repr(log),
+    )
     names = {str(k) for n in bp.nodes for k, _ in n.entries}
     for what, run in _operations(t, x):
         with zoo.recording() as seen:
@@ -94,8 +105,12 @@ def hooks_see_only_user_attributes(t: Target, case: Case) -> None:
             except Exception:  # whether the operation may fail here is other laws' business
                 pass
         strangers = [call for call in seen if call[2] not in names]
-        require(not strangers, f"{what}: user hooks saw names the user never wrote: {strangers!r}",
-                expected=f"names among {sorted(names)!r}", actual=repr(list(seen)))
+        require(
+            not strangers,
+            f"{what}: user hooks saw names the user never wrote: {strangers!r}",
+            expected=f"names among {sorted(names)!r}",
+            actual=repr(list(seen)),
+        )
 
 
 @law("USER-2", inputs=("module_graph",))
@@ -112,15 +127,20 @@ def pytree_keyword_makes_a_jax_pytree(t: Target, case: Case) -> None:
     try:  # the class is defined now, so the definition itself is checked, not a cached one
         p = t.new_zoo_node("pytree_keyword", fresh=True)
     except Exception as e:
-        raise LawViolation(f"defining a Module class with experimental_pytree=True raised "
-                           f"{type(e).__name__}: {e}") from e
+        raise LawViolation(
+            f"defining a Module class with experimental_pytree=True raised {type(e).__name__}: {e}"
+        ) from e
     for key, value in t.inspect(x).entries:
         t.set_attr(p, key, value)
     for key, _ in t.inspect(x).entries:
         t.del_attr(x, key)
     x = p
     leaves, treedef = jax.tree_util.tree_flatten(x)
-    require(not (len(leaves) == 1 and leaves[0] is x),
-            "tree_flatten(x) treats the experimental_pytree Module as a leaf")
+    require(
+        not (len(leaves) == 1 and leaves[0] is x),
+        "tree_flatten(x) treats the experimental_pytree Module as a leaf",
+    )
     y = jax.tree_util.tree_unflatten(treedef, leaves)
-    require_same_model(semantics.clone(observe(t, x)), observe_root(t, y), "tree_unflatten(*tree_flatten(x))")
+    require_same_model(
+        semantics.clone(observe(t, x)), observe_root(t, y), "tree_unflatten(*tree_flatten(x))"
+    )

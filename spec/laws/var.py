@@ -1,5 +1,4 @@
-"""VAR: variables returns the live Variables at their state paths.
-"""
+"""VAR: variables returns the live Variables at their state paths."""
 
 from __future__ import annotations
 
@@ -30,7 +29,13 @@ def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> No
     result = t.variables(x, *(t.make_filter(f) for f in case.filters))
     for i, (e, a) in enumerate(zip(expected, states_of(result, len(case.filters)))):
         leaves = t.flat_state(a)
-        require([p for p, _ in e] == [tuple(p) for p, _ in leaves] or sorted(map(repr, (p for p, _ in e))) == sorted(repr(tuple(p)) for p, _ in leaves),
-                f"variables(x, *fs)[{i}] has paths {[path_str(p) for p, _ in leaves]}, but should have {[path_str(p) for p, _ in e]}")
+        require(
+            [p for p, _ in e] == [tuple(p) for p, _ in leaves]
+            or sorted(map(repr, (p for p, _ in e))) == sorted(repr(tuple(p)) for p, _ in leaves),
+            f"variables(x, *fs)[{i}] has paths {[path_str(p) for p, _ in leaves]}, but should have {[path_str(p) for p, _ in e]}",
+        )
         for p, leaf in leaves:
-            require(leaf is by_path.get(tuple(p)), f"variables(x, *fs)[{i}] at {path_str(p)} is not x's live Variable")
+            require(
+                leaf is by_path.get(tuple(p)),
+                f"variables(x, *fs)[{i}] at {path_str(p)} is not x's live Variable",
+            )

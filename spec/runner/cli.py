@@ -24,13 +24,17 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="nnxspec",
         description="nnxspec: an executable specification and conformance suite for Flax NNX "
-                    "object-graph semantics.")
+        "object-graph semantics.",
+    )
     p.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in commands.load().values():
-        cp = sub.add_parser(command.name, help=command.help,
-                            description=command.description or command.help,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        cp = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=command.description or command.help,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         command.configure(cp)
         cp.set_defaults(_run=command.run)
     return p
@@ -50,8 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:
         if args.debug:
             raise
-        print(f"nnxspec {args.command}: {type(e).__name__}: {e} (--debug shows the traceback)",
-              file=sys.stderr)
+        print(
+            f"nnxspec {args.command}: {type(e).__name__}: {e} (--debug shows the traceback)",
+            file=sys.stderr,
+        )
         return 2
     return status
 

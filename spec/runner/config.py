@@ -65,13 +65,15 @@ class RunConfig:
 
         if self.profile not in PROFILES:
             raise ValueError(
-                f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
+                f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}"
+            )
         if not self.backends:
             raise ValueError("a run needs at least one backend (for example 'cpu')")
 
     @staticmethod
-    def resolve(options: Mapping[str, str | None], environ: Mapping[str, str] | None = None
-                ) -> RunConfig:
+    def resolve(
+        options: Mapping[str, str | None], environ: Mapping[str, str] | None = None
+    ) -> RunConfig:
         """Return the config for explicit ``options`` (None = not given), then ``environ``,
         then the defaults."""
         env = os.environ if environ is None else environ

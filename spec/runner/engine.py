@@ -81,8 +81,11 @@ class Outcome:
 def fixed_case(backend: str | None = None, profile: str = "ci") -> Case:
     """The case a fixed law (no inputs) runs on: an empty module graph, at the profile's
     ``FIXED_SCALE`` (the size factor of a fixed law's own built-in input)."""
-    return Case(graph=Blueprint(nodes=(NodeSpec("module"),)), backend=backend,
-                scale=FIXED_SCALE.get(profile, 1.0))
+    return Case(
+        graph=Blueprint(nodes=(NodeSpec("module"),)),
+        backend=backend,
+        scale=FIXED_SCALE.get(profile, 1.0),
+    )
 
 
 @contextlib.contextmanager
@@ -122,8 +125,9 @@ def check_case(law: Law, t: Target, case: Case) -> tuple[Verdict, str | None, Ba
     return _judge(raised, seen, t)
 
 
-def _judge(raised: BaseException | None, seen: list[incidents.Incident], t: Target
-           ) -> tuple[Verdict, str | None, BaseException | None]:
+def _judge(
+    raised: BaseException | None, seen: list[incidents.Incident], t: Target
+) -> tuple[Verdict, str | None, BaseException | None]:
     """The verdict of an example that did not raise NotApplicable (see Errors in the module
     docstring).  In order: an input that failed to build, in any thread, is ``error`` (``n/a``
     when it was NotApplicable there); so is an adapter fault (``HarnessError``, or the adapter's
@@ -154,7 +158,10 @@ def _adapter_fault(error: BaseException | None, t: Target) -> str | None:
     for e in _chain(error):
         if isinstance(e, HarnessError):
             return f"the adapter raised {type(e).__name__}: {e}"
-    if not isinstance(error, (AttributeError, ImportError, NameError)) or error.__traceback__ is None:
+    if (
+        not isinstance(error, (AttributeError, ImportError, NameError))
+        or error.__traceback__ is None
+    ):
         return None
     tb = error.__traceback__
     while tb.tb_next is not None:
@@ -163,8 +170,10 @@ def _adapter_fault(error: BaseException | None, t: Target) -> str | None:
     module = tb.tb_frame.f_globals.get("__name__")
     if module not in adapters:
         return None
-    return (f"the adapter ({module}, line {tb.tb_lineno}) raised {type(error).__name__}: {error}: "
-            f"it uses something {t.name} {t.version} does not have")
+    return (
+        f"the adapter ({module}, line {tb.tb_lineno}) raised {type(error).__name__}: {error}: "
+        f"it uses something {t.name} {t.version} does not have"
+    )
 
 
 def _chain(error: BaseException | None) -> Iterator[BaseException]:
@@ -203,7 +212,7 @@ class _Tally:
     def reason(self) -> str:
         if not self.reasons:
             return "no input applies"
-        (reason, count), = self.reasons.most_common(1)
+        ((reason, count),) = self.reasons.most_common(1)
         total = sum(self.reasons.values())
         return reason if count == total else f"{reason} (and {total - count} other n/a examples)"
 
@@ -218,8 +227,15 @@ def run_law(law: Law, t: Target, profile: str = "dev", backend: str | None = Non
         try:
             result.append(_run_law(law, t, profile, backend))
         except BaseException as e:  # a crash of the harness: the law was not checked
-            result.append(Outcome("error", 0, time.perf_counter() - start,
-                                  f"the run crashed: {type(e).__name__}: {e}", error=e))
+            result.append(
+                Outcome(
+                    "error",
+                    0,
+                    time.perf_counter() - start,
+                    f"the run crashed: {type(e).__name__}: {e}",
+                    error=e,
+                )
+            )
 
     worker = threading.Thread(target=body, name=f"nnxspec-{law.id}", daemon=True)
     worker.start()
@@ -231,7 +247,9 @@ def _run_law(law: Law, t: Target, profile: str, backend: str | None) -> Outcome:
     start = time.perf_counter()
     tally = _Tally()
 
-    def outcome(verdict: Verdict, reason: str | None = None, error: BaseException | None = None) -> Outcome:
+    def outcome(
+        verdict: Verdict, reason: str | None = None, error: BaseException | None = None
+    ) -> Outcome:
         case = tally.failing if verdict in ("fail", "error") else None
         return Outcome(verdict, tally.examples, time.perf_counter() - start, reason, case, error)
 
@@ -243,7 +261,9 @@ def _run_law(law: Law, t: Target, profile: str, backend: str | None) -> Outcome:
     if law.fixed:
         return _iterate(law, t, [fixed_case(backend, profile)], tally, outcome)
     if profile == "exhaustive":
-        return _iterate(law, t, (_on(c, backend) for c in inputs.exhaustive_cases(law.inputs)), tally, outcome)
+        return _iterate(
+            law, t, (_on(c, backend) for c in inputs.exhaustive_cases(law.inputs)), tally, outcome
+        )
     return _hypothesis(law, t, profile, backend, tally, outcome)
 
 
@@ -278,8 +298,9 @@ def _aim(case: Case) -> None:
     target(float(g.depth()), label="depth")
 
 
-def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _Tally,
-                outcome: _Make) -> Outcome:
+def _hypothesis(
+    law: Law, t: Target, profile: str, backend: str | None, tally: _Tally, outcome: _Make
+) -> Outcome:
     from hypothesis import given, reject
 
     def body(case: Case) -> None:
@@ -303,7 +324,9 @@ def _hypothesis(law: Law, t: Target, profile: str, backend: str | None, tally: _
 
     # Each law (and backend) gets its own example-database key, although ``body`` is one function.
     body._hypothesis_internal_add_digest = f"{law.id}@{backend}".encode()  # type: ignore[attr-defined]
-    test = given(inputs.cases(law.inputs, t.capabilities))(settings_for(profile, law.examples)(body))
+    test = given(inputs.cases(law.inputs, t.capabilities))(
+        settings_for(profile, law.examples)(body)
+    )
     try:
         test()
     except BaseException as e:
@@ -331,5 +354,6 @@ def _ended(e: BaseException, tally: _Tally, outcome: _Make) -> Outcome:
 class _Make(Protocol):
     """The type of ``run_law``'s ``outcome`` helper (for the helpers it is passed to)."""
 
-    def __call__(self, verdict: Verdict, reason: str | None = None,
-                 error: BaseException | None = None) -> Outcome: ...
+    def __call__(
+        self, verdict: Verdict, reason: str | None = None, error: BaseException | None = None
+    ) -> Outcome: ...

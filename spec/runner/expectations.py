@@ -82,7 +82,11 @@ class Expectations:
 
     def lookup(self, law_id: str, backend: str | None) -> Expectation | None:
         """Return the entry for ``law_id`` on ``backend``: ``LAW@backend`` first, then ``LAW``."""
-        exact = [e for e in self.entries if e.law == law_id and e.backend is not None and e.backend == backend]
+        exact = [
+            e
+            for e in self.entries
+            if e.law == law_id and e.backend is not None and e.backend == backend
+        ]
         if exact:
             return exact[0]
         return next((e for e in self.entries if e.law == law_id and e.backend is None), None)
@@ -96,14 +100,20 @@ class Expectations:
         where = f" in {self.source}" if self.source else ""
         out = []
         if target is not None and self.entries and self.target != target:
-            made = f"made for target {self.target!r}" if self.target else "names no target (add target = \"...\")"
+            made = (
+                f"made for target {self.target!r}"
+                if self.target
+                else 'names no target (add target = "...")'
+            )
             out.append(f"the expectations file{where} {made}, but this run checks {target!r}")
         for e in self.entries:
             law = known.get(e.law)
             if law is None:
                 out.append(f"expectation {e.key!r}{where} matches no law")
             elif e.backend is not None and not law.per_backend:
-                out.append(f"expectation {e.key!r}{where} names a backend, but {e.law} is not checked per backend")
+                out.append(
+                    f"expectation {e.key!r}{where} names a backend, but {e.law} is not checked per backend"
+                )
             elif not e.reason:
                 out.append(f"expectation {e.key!r}{where} gives no reason")
             unknown = [p for p in e.profiles if p not in PROFILES]
@@ -125,16 +135,28 @@ def parse(text: str, source: str = "<expectations>") -> Expectations:
         law, _, backend = key.partition("@")
         unknown = sorted(set(body) - {"reason", "link", "profiles"})
         if unknown:
-            raise ExpectationsError(f"{source}: [{key}] has unknown keys {unknown}; expected reason, link, profiles")
+            raise ExpectationsError(
+                f"{source}: [{key}] has unknown keys {unknown}; expected reason, link, profiles"
+            )
         profiles = body.get("profiles", [])
         if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
             raise ExpectationsError(f"{source}: [{key}] profiles must be a list of profile names")
-        entries.append(Expectation(law.strip(), backend.strip().lower() or None, str(body.get("reason", "")),
-                                   str(body.get("link", "")), tuple(profiles)))
+        entries.append(
+            Expectation(
+                law.strip(),
+                backend.strip().lower() or None,
+                str(body.get("reason", "")),
+                str(body.get("link", "")),
+                tuple(profiles),
+            )
+        )
     target, version = doc.get("target"), doc.get("version")
-    return Expectations(tuple(entries), Path(source) if source != "<expectations>" else None,
-                        str(target) if target is not None else None,
-                        str(version) if version is not None else None)
+    return Expectations(
+        tuple(entries),
+        Path(source) if source != "<expectations>" else None,
+        str(target) if target is not None else None,
+        str(version) if version is not None else None,
+    )
 
 
 def load(path: Path | None) -> Expectations:
@@ -154,5 +176,7 @@ def default_path(target_name: str, target_version: str = "") -> Path | None:
     import spec.targets
 
     folder = Path(spec.targets.__file__).with_name("expectations")
-    names = ([f"{target_name}-{target_version}.toml"] if target_version else []) + [f"{target_name}.toml"]
+    names = ([f"{target_name}-{target_version}.toml"] if target_version else []) + [
+        f"{target_name}.toml"
+    ]
     return next((folder / n for n in names if (folder / n).is_file()), None)

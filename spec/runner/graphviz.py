@@ -26,8 +26,10 @@ from spec.build import type_name
 
 __all__ = ["LEGEND", "dot", "write"]
 
-LEGEND = ("black: first edge · red, thick: shared (several edges reach it) · "
-          "blue, dashed: back edge (cycle) · box: graph node · dashed box: pytree · ellipse: Variable")
+LEGEND = (
+    "black: first edge · red, thick: shared (several edges reach it) · "
+    "blue, dashed: back edge (cycle) · box: graph node · dashed box: pytree · ellipse: Variable"
+)
 
 
 def _q(text: str) -> str:
@@ -41,8 +43,12 @@ def _key(k: Key) -> str:
 def dot(bp: Blueprint, title: str = "") -> str:
     """Return the DOT text of ``bp`` (see the module docstring)."""
     node_in, var_in = bp.in_degree()
-    lines = ["digraph nnxspec {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=11];',
-             '  edge [fontname="Helvetica", fontsize=10];']
+    lines = [
+        "digraph nnxspec {",
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
     if title:
         lines.append(f"  labelloc=t; label={_q(title)};")
     for i, n in enumerate(bp.nodes):
@@ -56,18 +62,28 @@ def dot(bp: Blueprint, title: str = "") -> str:
     for j, v in enumerate(bp.variables):
         meta = "".join(f"\n{k}={value!r}" for k, value in v.metadata)
         label = f"{v.type}\n{v.dtype}{list(v.shape)} seed={v.seed}{meta}"
-        lines.append(f'  v{j} [label={_q(label)}, shape=ellipse, style=filled, fillcolor="#fff4c2"];')
+        lines.append(
+            f'  v{j} [label={_q(label)}, shape=ellipse, style=filled, fillcolor="#fff4c2"];'
+        )
     statics = 0
     for i, k, e in bp.edges():
         label = _q(_key(k))
         if isinstance(e, ToStatic):
-            value = f"set({list(e.value.items)})" if isinstance(e.value, Unhashable) else repr(e.value)
-            lines.append(f"  s{statics} [label={_q('= ' + value)}, shape=note, fontcolor=gray30, color=gray60];")
-            lines.append(f"  n{i} -> s{statics} [label={label}, style=dotted, color=gray50, arrowhead=none];")
+            value = (
+                f"set({list(e.value.items)})" if isinstance(e.value, Unhashable) else repr(e.value)
+            )
+            lines.append(
+                f"  s{statics} [label={_q('= ' + value)}, shape=note, fontcolor=gray30, color=gray60];"
+            )
+            lines.append(
+                f"  n{i} -> s{statics} [label={label}, style=dotted, color=gray50, arrowhead=none];"
+            )
             statics += 1
         elif isinstance(e, ToNode) and e.index <= i:
-            lines.append(f'  n{i} -> n{e.index} [label={label}, color=blue, fontcolor=blue, style=dashed, '
-                         f'penwidth=1.6, constraint=false];')
+            lines.append(
+                f"  n{i} -> n{e.index} [label={label}, color=blue, fontcolor=blue, style=dashed, "
+                f"penwidth=1.6, constraint=false];"
+            )
         elif isinstance(e, ToNode):
             shared = node_in.get(e.index, 0) > 1
             lines.append(f"  n{i} -> n{e.index} [label={label}{_shared() if shared else ''}];")
@@ -91,7 +107,9 @@ def write(bp: Blueprint, path: Path, title: str = "") -> list[Path]:
     program = shutil.which("dot")
     if program is not None:
         svg = path.with_suffix(".svg")
-        done = subprocess.run([program, "-Tsvg", str(path), "-o", str(svg)], capture_output=True, check=False)
+        done = subprocess.run(
+            [program, "-Tsvg", str(path), "-o", str(svg)], capture_output=True, check=False
+        )
         if done.returncode == 0:
             written.append(svg)
     return written

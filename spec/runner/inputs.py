@@ -18,7 +18,9 @@ from spec.target import Target
 __all__ = ["cases", "exhaustive_cases", "generic_reproducer", "reproducer"]
 
 
-def cases(kinds: tuple[str, ...], capabilities: frozenset[str] = frozenset()) -> SearchStrategy[Case]:
+def cases(
+    kinds: tuple[str, ...], capabilities: frozenset[str] = frozenset()
+) -> SearchStrategy[Case]:
     """``strategies.cases(kinds)``: Cases holding the inputs ``kinds`` of a law, with the inputs
     only some targets can build drawn where ``capabilities`` (the target's) include them."""
     import strategies

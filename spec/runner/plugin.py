@@ -62,18 +62,42 @@ def load_arguments() -> list[str]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("nnxspec", "nnxspec conformance suite")
-    group.addoption("--nnxspec-target", default=None, metavar="T",
-                    help=f"target to check: reference, flax, an entry point or module:attr (env {ENV['target']})")
-    group.addoption("--nnxspec-profile", default=None, metavar="P",
-                    help=f"dev (default), ci, thorough or exhaustive (env {ENV['profile']})")
-    group.addoption("--nnxspec-backends", default=None, metavar="B",
-                    help=f"comma-separated jax backends; default: every platform of jax.devices(), plus cpu (env {ENV['backends']})")
-    group.addoption("--nnxspec-report", default=None, metavar="DIR",
-                    help=f"write results.json, results.md and failure vectors to DIR (env {ENV['report']})")
-    group.addoption("--nnxspec-expect", default=None, metavar="FILE",
-                    help=f"expectations file (TOML) of the target's known failures (env {ENV['expect']})")
-    group.addoption("--nnxspec-summary", default="table", choices=("table", "none"),
-                    help="print the results table at the end (nnxspec check prints its own)")
+    group.addoption(
+        "--nnxspec-target",
+        default=None,
+        metavar="T",
+        help=f"target to check: reference, flax, an entry point or module:attr (env {ENV['target']})",
+    )
+    group.addoption(
+        "--nnxspec-profile",
+        default=None,
+        metavar="P",
+        help=f"dev (default), ci, thorough or exhaustive (env {ENV['profile']})",
+    )
+    group.addoption(
+        "--nnxspec-backends",
+        default=None,
+        metavar="B",
+        help=f"comma-separated jax backends; default: every platform of jax.devices(), plus cpu (env {ENV['backends']})",
+    )
+    group.addoption(
+        "--nnxspec-report",
+        default=None,
+        metavar="DIR",
+        help=f"write results.json, results.md and failure vectors to DIR (env {ENV['report']})",
+    )
+    group.addoption(
+        "--nnxspec-expect",
+        default=None,
+        metavar="FILE",
+        help=f"expectations file (TOML) of the target's known failures (env {ENV['expect']})",
+    )
+    group.addoption(
+        "--nnxspec-summary",
+        default="table",
+        choices=("table", "none"),
+        help="print the results table at the end (nnxspec check prints its own)",
+    )
 
 
 def is_active(config: pytest.Config) -> bool:
@@ -93,7 +117,9 @@ class RunState:
     expectations: Expectations
     records: list[LawRecord] = dataclasses.field(default_factory=list)
 
-    def vector(self, law: Law, outcome: Outcome, *, expected: Expectation | None) -> Mapping[str, JSON] | None:
+    def vector(
+        self, law: Law, outcome: Outcome, *, expected: Expectation | None
+    ) -> Mapping[str, JSON] | None:
         """Return the failure vector of a failed law (None when there is no failing case)."""
         from spec.runner import inputs
         from spec.runner.config import versions
@@ -103,10 +129,22 @@ class RunState:
             return None
         script = inputs.reproducer(outcome.case, law, self.target, self.config.target)
         v = versions()
-        found: dict[str, JSON] = {"profile": self.config.profile, "hypothesis": v["hypothesis"], "jax": v["jax"]}
-        return make_vector(law, self.target, self.config.target, outcome.case, outcome.error,
-                           reason=expected.reason if expected else None,
-                           link=expected.link if expected else None, found=found, reproducer=script)
+        found: dict[str, JSON] = {
+            "profile": self.config.profile,
+            "hypothesis": v["hypothesis"],
+            "jax": v["jax"],
+        }
+        return make_vector(
+            law,
+            self.target,
+            self.config.target,
+            outcome.case,
+            outcome.error,
+            reason=expected.reason if expected else None,
+            link=expected.link if expected else None,
+            found=found,
+            reproducer=script,
+        )
 
 
 _KEY = pytest.StashKey[RunState]()
@@ -140,7 +178,8 @@ def _start(config: pytest.Config) -> RunState:
         if absent:
             raise pytest.UsageError(
                 f"nnxspec: backend {', '.join(map(repr, absent))} is not available here "
-                f"(jax has: {', '.join(available_backends())})")
+                f"(jax has: {', '.join(available_backends())})"
+            )
     try:
         target = resolve_target(run.target)
     except TargetError as e:
@@ -163,8 +202,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _names_suite(config: pytest.Config) -> bool:
-    return any(_SUITE_ARG.search(str(a)) or (str(a).endswith("suite.py") and "runner" in str(a))
-               for a in config.args)
+    return any(
+        _SUITE_ARG.search(str(a)) or (str(a).endswith("suite.py") and "runner" in str(a))
+        for a in config.args
+    )
 
 
 def _suite_path() -> str:
@@ -205,10 +246,14 @@ class _ActiveRun:
             f"nnxspec: backends {describe_backends(s.config.backends)}",
         ]
         if s.config.expect is not None:
-            lines.append(f"nnxspec: expectations {s.config.expect} ({len(s.expectations.entries)} entries)")
+            lines.append(
+                f"nnxspec: expectations {s.config.expect} ({len(s.expectations.entries)} entries)"
+            )
         return lines
 
-    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
         for item in items:
             callspec = getattr(item, "callspec", None)
             suite_item = callspec.params.get("nnxspec_item") if callspec is not None else None
@@ -229,8 +274,9 @@ class _ActiveRun:
             if m is not None:
                 self.expected.setdefault(nodeid, (m.group(1), m.group(2)))
 
-    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config
-                                 ) -> tuple[str, str, str] | None:
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport, config: pytest.Config
+    ) -> tuple[str, str, str] | None:
         """A suite test of a law that does not apply is ``n/a`` in pytest's own output too."""
         if report.skipped and not hasattr(report, "wasxfail") and _NODE_ID.search(report.nodeid):
             return "n/a", "n", "N/A"
@@ -267,12 +313,23 @@ class _ActiveRun:
         from spec.runner.config import versions
 
         s = self.state
-        missing = [_error_record(law, backend, 0.0, "did not run: the test never reported (a crash "
-                                 "of the process or of its xdist worker, or the run was stopped)")
-                   for nodeid, (law, backend) in self.expected.items() if nodeid not in self.reported]
+        missing = [
+            _error_record(
+                law,
+                backend,
+                0.0,
+                "did not run: the test never reported (a crash "
+                "of the process or of its xdist worker, or the run was stopped)",
+            )
+            for nodeid, (law, backend) in self.expected.items()
+            if nodeid not in self.reported
+        ]
         return report.Results(
-            target=s.target.name, target_version=s.target.version, jax=versions()["jax"],
-            backends=s.config.backends, profile=s.config.profile,
+            target=s.target.name,
+            target_version=s.target.version,
+            jax=versions()["jax"],
+            backends=s.config.backends,
+            profile=s.config.profile,
             records=report.ordered([*s.records, *missing], s.config.backends),
             warnings=tuple(s.expectations.warnings(LAWS, s.target.name)),
         )

@@ -25,14 +25,30 @@ import os
 
 from hypothesis import HealthCheck, Phase, settings
 
-__all__ = ["FIXED_SCALE", "FLOORS", "PROFILES", "RUNNER_SETTINGS", "examples_for", "register_profiles", "settings_for"]
+__all__ = [
+    "FIXED_SCALE",
+    "FLOORS",
+    "PROFILES",
+    "RUNNER_SETTINGS",
+    "examples_for",
+    "register_profiles",
+    "settings_for",
+]
 
 PROFILES: dict[str, dict[str, object]] = {
     "dev": {"max_examples": 12, "deadline": None},
     "ci": {"max_examples": 40, "deadline": None, "derandomize": True, "database": None},
-    "thorough": {"max_examples": 1000, "deadline": None, "suppress_health_check": [HealthCheck.too_slow]},
-    "exhaustive": {"max_examples": 1, "deadline": None, "database": None,
-                   "phases": [Phase.explicit, Phase.reuse, Phase.generate]},
+    "thorough": {
+        "max_examples": 1000,
+        "deadline": None,
+        "suppress_health_check": [HealthCheck.too_slow],
+    },
+    "exhaustive": {
+        "max_examples": 1,
+        "deadline": None,
+        "database": None,
+        "phases": [Phase.explicit, Phase.reuse, Phase.generate],
+    },
 }
 """Profile name -> hypothesis settings (``exhaustive`` replays an explicit input set instead)."""
 
@@ -47,8 +63,11 @@ RUNNER_SETTINGS: dict[str, object] = {
     "report_multiple_bugs": False,
     "print_blob": False,  # the failure vector replays a case; "@reproduce_failure" fits no user code
     "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much,
-                              HealthCheck.data_too_large],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
 }
 """What the runner adds to every profile when it checks a law."""
 

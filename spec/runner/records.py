@@ -35,8 +35,12 @@ PROPERTY = "nnxspec-record"
 """The ``user_properties`` name under which a suite test stores its record (JSON text)."""
 
 
-def final_status(verdict: Literal["pass", "fail", "n/a", "error"], expected_failure: bool,
-                 *, pass_allowed: bool = False) -> Status:
+def final_status(
+    verdict: Literal["pass", "fail", "n/a", "error"],
+    expected_failure: bool,
+    *,
+    pass_allowed: bool = False,
+) -> Status:
     """Combine a law's verdict with whether an expectation says it fails on this target
     (``pass_allowed``: the expectation says the failure need not show in this run's profile, so
     a pass is a plain ``pass``)."""
@@ -106,7 +110,15 @@ RESULTS_SCHEMA: dict[str, object] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "area", "backend", "status", "examples", "seconds", "counterexample"],
+                "required": [
+                    "id",
+                    "area",
+                    "backend",
+                    "status",
+                    "examples",
+                    "seconds",
+                    "counterexample",
+                ],
                 "properties": {
                     "id": {"type": "string"},
                     "area": {"type": "string"},
@@ -135,12 +147,16 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 def _type_ok(value: object, names: str | Sequence[str]) -> bool:
     for name in [names] if isinstance(names, str) else names:
-        if isinstance(value, _TYPES[name]) and not (isinstance(value, bool) and name in ("integer", "number")):
+        if isinstance(value, _TYPES[name]) and not (
+            isinstance(value, bool) and name in ("integer", "number")
+        ):
             return True
     return False
 
 
-def schema_errors(doc: object, schema: Mapping[str, object] = RESULTS_SCHEMA, where: str = "$") -> list[str]:
+def schema_errors(
+    doc: object, schema: Mapping[str, object] = RESULTS_SCHEMA, where: str = "$"
+) -> list[str]:
     """Return every place where ``doc`` departs from ``schema`` (empty when it conforms)."""
     errors: list[str] = []
     if "enum" in schema:

@@ -31,10 +31,26 @@ from spec.laws import LAWS
 from spec.runner.records import STATUSES, LawRecord, Status
 from spec.runner.vectors import save, write_atomic
 
-__all__ = ["Results", "closing_line", "counts", "markdown", "ordered", "read", "table", "vector_name", "write"]
+__all__ = [
+    "Results",
+    "closing_line",
+    "counts",
+    "markdown",
+    "ordered",
+    "read",
+    "table",
+    "vector_name",
+    "write",
+]
 
-_SHOWN: dict[str, str] = {"pass": "pass", "fail": "FAIL", "n/a": "n/a", "xfail": "xfail", "xpass": "XPASS",
-                          "error": "ERROR"}
+_SHOWN: dict[str, str] = {
+    "pass": "pass",
+    "fail": "FAIL",
+    "n/a": "n/a",
+    "xfail": "xfail",
+    "xpass": "XPASS",
+    "error": "ERROR",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,8 +105,12 @@ def closing_line(records: Iterable[LawRecord]) -> str:
     if any: every record counted once, so the numbers add up to the tests of the run."""
     c = counts(records)
     line = f"{c['pass']} passed, {c['fail']} failed"
-    more: tuple[tuple[Status, str], ...] = (("n/a", "n/a"), ("xfail", "xfailed"), ("xpass", "xpassed"),
-                                            ("error", "error" if c["error"] == 1 else "errors"))
+    more: tuple[tuple[Status, str], ...] = (
+        ("n/a", "n/a"),
+        ("xfail", "xfailed"),
+        ("xpass", "xpassed"),
+        ("error", "error" if c["error"] == 1 else "errors"),
+    )
     for status, word in more:
         if c[status]:
             line += f", {c[status]} {word}"
@@ -107,11 +127,23 @@ def table(results: Results, *, reasons: bool = True) -> str:
             note = r.reason
         elif r.counterexample:
             note = r.counterexample
-        rows.append((r.id, r.area, r.backend or "-", _SHOWN[r.status], str(r.examples), f"{r.seconds:.2f}", note))
+        rows.append(
+            (
+                r.id,
+                r.area,
+                r.backend or "-",
+                _SHOWN[r.status],
+                str(r.examples),
+                f"{r.seconds:.2f}",
+                note,
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     out = []
     for row in rows:
-        cells = [row[i].rjust(widths[i]) if i in (4, 5) else row[i].ljust(widths[i]) for i in range(6)]
+        cells = [
+            row[i].rjust(widths[i]) if i in (4, 5) else row[i].ljust(widths[i]) for i in range(6)
+        ]
         out.append("  ".join(cells) + (f"  {row[6]}" if row[6] else ""))
     return "\n".join(out)
 
@@ -135,8 +167,10 @@ def markdown(results: Results) -> str:
     ]
     for r in results.records:
         note = f"[vector]({r.counterexample})" if r.counterexample else _md(r.reason or "")
-        lines.append(f"| {r.id} | {r.area} | {r.backend or ''} | {_SHOWN[r.status]} | {r.examples} | "
-                     f"{r.seconds:.2f} | {note} |")
+        lines.append(
+            f"| {r.id} | {r.area} | {r.backend or ''} | {_SHOWN[r.status]} | {r.examples} | "
+            f"{r.seconds:.2f} | {note} |"
+        )
     for w in results.warnings:
         lines += ["", f"> warning: {w}"]
     failures = [r for r in results.records if r.vector is not None]
@@ -144,10 +178,17 @@ def markdown(results: Results) -> str:
         lines += ["", "## Counterexamples"]
     for r in failures:
         failure = cast(Mapping[str, JSON], (r.vector or {}).get("failure") or {})
-        lines += ["", f"### {r.key} ({_SHOWN[r.status]})", "",
-                  f"Vector: `{r.counterexample}`; replay with `nnxspec replay {r.counterexample}`, "
-                  f"draw with `nnxspec show {r.counterexample}`.", "", "```",
-                  str(failure.get("diff") or failure.get("message") or ""), "```"]
+        lines += [
+            "",
+            f"### {r.key} ({_SHOWN[r.status]})",
+            "",
+            f"Vector: `{r.counterexample}`; replay with `nnxspec replay {r.counterexample}`, "
+            f"draw with `nnxspec show {r.counterexample}`.",
+            "",
+            "```",
+            str(failure.get("diff") or failure.get("message") or ""),
+            "```",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -164,7 +205,10 @@ def write(folder: Path, results: Results) -> Results:
     results = dataclasses.replace(results, records=tuple(records))
     write_atomic(folder / "results.json", json.dumps(results.to_json(), indent=1) + "\n")
     plain = [dataclasses.replace(r, vector=None) for r in results.records]
-    extra = {"records": [json.loads(r.to_json()) for r in plain], "warnings": list(results.warnings)}
+    extra = {
+        "records": [json.loads(r.to_json()) for r in plain],
+        "warnings": list(results.warnings),
+    }
     write_atomic(folder / "records.json", json.dumps(extra, indent=1) + "\n")
     write_atomic(folder / "results.md", markdown(results))
     return results
@@ -186,7 +230,24 @@ def read(folder: Path) -> Results:
     for e in doc["laws"]:
         key = e["id"] if e["backend"] is None else f"{e['id']}@{e['backend']}"
         reason = full[key].reason if key in full else None
-        records.append(LawRecord(e["id"], e["area"], e["backend"], e["status"], e["examples"],
-                                 e["seconds"], reason=reason, counterexample=e["counterexample"]))
-    return Results(doc["target"], doc["target_version"], doc["jax"], tuple(doc["backends"]),
-                   doc["profile"], tuple(records), warnings)
+        records.append(
+            LawRecord(
+                e["id"],
+                e["area"],
+                e["backend"],
+                e["status"],
+                e["examples"],
+                e["seconds"],
+                reason=reason,
+                counterexample=e["counterexample"],
+            )
+        )
+    return Results(
+        doc["target"],
+        doc["target_version"],
+        doc["jax"],
+        tuple(doc["backends"]),
+        doc["profile"],
+        tuple(records),
+        warnings,
+    )

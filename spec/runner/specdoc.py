@@ -26,17 +26,32 @@ REGENERATE = "python -m spec.runner laws --markdown --output SPEC.md"
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("`x`, `y`", "live object graphs of the target (built from a blueprint `g`: `x = build(g)`)"),
     ("`gd`, `s`, `ss`", "a GraphDef, a State, several States: `gd, s = split(x)`"),
-    ("`fs`, `f`", "a tuple of filters, one filter (the case's neutral filter terms, made into the target's)"),
+    (
+        "`fs`, `f`",
+        "a tuple of filters, one filter (the case's neutral filter terms, made into the target's)",
+    ),
     ("`p`, `q`", "paths: tuples of keys from the root; `p ∈ s` says the state has a leaf at `p`"),
-    ("`first(v)`", "the first path of a node or Variable `v`: where a depth-first walk from the root, keys in "
-                   "canonical order, first reaches it; a graph node is walked once, a pytree container again at "
-                   "every occurrence, also inside its own expansion (`Model.walk`, as split flattens)"),
-    ("`model(x)`", "the canonical model of a live graph, observed by plain introspection (`spec.model`)"),
-    ("`semantics.f(…)`", "the oracle: the spec's own, obviously-right version of `f` on models (`spec.semantics`)"),
+    (
+        "`first(v)`",
+        "the first path of a node or Variable `v`: where a depth-first walk from the root, keys in "
+        "canonical order, first reaches it; a graph node is walked once, a pytree container again at "
+        "every occurrence, also inside its own expansion (`Model.walk`, as split flattens)",
+    ),
+    (
+        "`model(x)`",
+        "the canonical model of a live graph, observed by plain introspection (`spec.model`)",
+    ),
+    (
+        "`semantics.f(…)`",
+        "the oracle: the spec's own, obviously-right version of `f` on models (`spec.semantics`)",
+    ),
     ("`tokens(gd)`", "a GraphDef as its canonical token stream (`Target.graphdef_tokens`)"),
     ("`aliases(x)`", "the sets of paths that reach one graph node or Variable"),
     ("`run(x, prog)`", "a mutation program applied to a live graph (`spec.program`)"),
-    ("`≅`", "isomorphic: equal canonical models (same kinds, keys, statics, values, metadata and aliasing)"),
+    (
+        "`≅`",
+        "isomorphic: equal canonical models (same kinds, keys, statics, values, metadata and aliasing)",
+    ),
     ("`⟹`, `⇔`", "implies; if and only if"),
     ("`∧`, `∨`", "and; or"),
     ("`∀`, `∃`", "for every; there is"),
@@ -46,7 +61,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("`λ`", "an anonymous function"),
     ("`x₀`", "the value of `x` before the operation"),
     ("`…`", "the rest of the arguments or items"),
-    ("capability", "a feature or semantic variant a target declares; a law needing one it lacks is `n/a`"),
+    (
+        "capability",
+        "a feature or semantic variant a target declares; a law needing one it lacks is `n/a`",
+    ),
     ("`n/a`", "not applicable: reported with its reason, never counted as a pass"),
 )
 """The notation the law statements use."""
@@ -73,14 +91,21 @@ def _law_section(law: Law) -> list[str]:
         inputs = "a built-in input (no drawn inputs)"
     else:
         inputs = "; ".join(f"`{i}` ({INPUTS[i]})" for i in law.inputs)
-    lines = [f'<a id="{law.id.lower()}"></a>', f"### {law.id}: {law.title}", "", "```text",
-             law.statement, "```", "",
-             f"- **Rationale:** {law.rationale}",
-             f"- **Seed:** {law.seed}",
-             f"- **Checker:** `{checker_location(law)}` (`{law.check.__name__}`)",
-             f"- **Oracle:** {_oracles(law)}",
-             f"- **Requires:** {requires}",
-             f"- **Inputs:** {inputs}"]
+    lines = [
+        f'<a id="{law.id.lower()}"></a>',
+        f"### {law.id}: {law.title}",
+        "",
+        "```text",
+        law.statement,
+        "```",
+        "",
+        f"- **Rationale:** {law.rationale}",
+        f"- **Seed:** {law.seed}",
+        f"- **Checker:** `{checker_location(law)}` (`{law.check.__name__}`)",
+        f"- **Oracle:** {_oracles(law)}",
+        f"- **Requires:** {requires}",
+        f"- **Inputs:** {inputs}",
+    ]
     notes = []
     if law.per_backend:
         notes.append("checked once per JAX backend")
@@ -112,9 +137,19 @@ def deviation_rows() -> tuple[list[str], list[list[str]]] | None:
     if entries is None:
         return None
     if isinstance(entries, Mapping):
-        entries = [{"id": k, **(dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type)
-                                else v if isinstance(v, Mapping) else {"description": v})}
-                   for k, v in entries.items()]
+        entries = [
+            {
+                "id": k,
+                **(
+                    dataclasses.asdict(v)
+                    if dataclasses.is_dataclass(v) and not isinstance(v, type)
+                    else v
+                    if isinstance(v, Mapping)
+                    else {"description": v}
+                ),
+            }
+            for k, v in entries.items()
+        ]
     columns: list[str] = []
     rows: list[Mapping[str, object] | Sequence[object]] = []
     for entry in entries:
@@ -136,8 +171,12 @@ def deviation_rows() -> tuple[list[str], list[list[str]]] | None:
 
 
 def _deviations() -> list[str]:
-    lines = ["## Deviations", "",
-             "Known places where real releases depart from the spec (`spec/deviations.py`).", ""]
+    lines = [
+        "## Deviations",
+        "",
+        "Known places where real releases depart from the spec (`spec/deviations.py`).",
+        "",
+    ]
     found = deviation_rows()
     if found is None:
         return [*lines, "_No deviations are recorded yet._", ""]
@@ -166,7 +205,9 @@ def render() -> str:
     ]
     for prefix, name in areas:
         count = len(_area_laws(prefix))
-        lines.append(f"- [{prefix}: {name}](#{_anchor(prefix)}) ({count} law{'s' if count != 1 else ''})")
+        lines.append(
+            f"- [{prefix}: {name}](#{_anchor(prefix)}) ({count} law{'s' if count != 1 else ''})"
+        )
     lines += ["- [Deviations](#deviations)", "- [Notation](#notation)", ""]
     for prefix, name in areas:
         lines += [f'<a id="{_anchor(prefix)}"></a>', f"## {prefix}: {name}", ""]

@@ -69,11 +69,20 @@ def test_law(nnxspec_item: SuiteItem, request: pytest.FixtureRequest) -> None:
     vector = None
     if outcome.verdict == "fail" and outcome.error is not None:
         vector = state.vector(law, outcome, expected=expectation)
-    status = final_status(outcome.verdict, expectation is not None,
-                          pass_allowed=expectation is not None and expectation.pass_allowed(profile))
+    status = final_status(
+        outcome.verdict,
+        expectation is not None,
+        pass_allowed=expectation is not None and expectation.pass_allowed(profile),
+    )
     record = LawRecord(
-        id=law.id, area=law.area, backend=nnxspec_item.backend, status=status,
-        examples=outcome.examples, seconds=outcome.seconds, reason=outcome.reason, vector=vector,
+        id=law.id,
+        area=law.area,
+        backend=nnxspec_item.backend,
+        status=status,
+        examples=outcome.examples,
+        seconds=outcome.seconds,
+        reason=outcome.reason,
+        vector=vector,
     )
     request.node.user_properties.append((PROPERTY, record.to_json()))
     if status == "n/a":

@@ -172,20 +172,30 @@ def probe(target: Target, names: Sequence[str], python: str) -> Probe:
     """Import the target in ``python`` and find each name (first module that has it)."""
     if target.static:
         out = subprocess.run(
-            [python, "-c", "import importlib.metadata as m, platform, json; "
-             "print(json.dumps({'python': platform.python_version(), 'mypy': m.version('mypy')}))"],
-            capture_output=True, text=True, check=True,
+            [
+                python,
+                "-c",
+                "import importlib.metadata as m, platform, json; "
+                "print(json.dumps({'python': platform.python_version(), 'mypy': m.version('mypy')}))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return Probe({n: target.modules[0] for n in names}, {}, json.loads(out.stdout), None)
     arg = json.dumps([list(target.modules), list(names), target.distribution])
-    proc = subprocess.run([python, str(PROBE_SCRIPT), arg], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [python, str(PROBE_SCRIPT), arg], capture_output=True, text=True, cwd=REPO
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"probing {target.name} with {python} failed:\n{proc.stderr}")
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     first = target.modules[0]
     if first in data["errors"]:
-        raise TargetImportError(f"target {target.name!r}: cannot import {first!r} with {python}: "
-                                f"{data['errors'][first]}")
+        raise TargetImportError(
+            f"target {target.name!r}: cannot import {first!r} with {python}: "
+            f"{data['errors'][first]}"
+        )
     return Probe(data["found"], data["errors"], data["versions"], data["origin"])
 
 
@@ -193,12 +203,17 @@ def render_alias(target: Target, found: Mapping[str, str], names: Sequence[str])
     """The ``nnx_under_test`` stub: re-exports from the target, then derived aliases."""
     lines = [_ALIAS_HEADER.format(target=target.name)]
     fallbacks = [n for n in names if n in FALLBACK and n not in found]
-    stdlib = ["from typing import Any as _Any", "from typing import TypeAlias as _TypeAlias",
-              "from typing import TypeVar as _TypeVar"]
+    stdlib = [
+        "from typing import Any as _Any",
+        "from typing import TypeAlias as _TypeAlias",
+        "from typing import TypeVar as _TypeVar",
+    ]
     if fallbacks:
-        stdlib[:0] = ["from collections.abc import Callable as _Callable",
-                      "from collections.abc import Hashable as _Hashable",
-                      "from types import EllipsisType as _EllipsisType"]
+        stdlib[:0] = [
+            "from collections.abc import Callable as _Callable",
+            "from collections.abc import Hashable as _Hashable",
+            "from types import EllipsisType as _EllipsisType",
+        ]
     lines += [*stdlib, ""]
     by_module: dict[str, list[str]] = {}
     for name in names:
@@ -208,7 +223,9 @@ def render_alias(target: Target, found: Mapping[str, str], names: Sequence[str])
     for module in sorted(by_module):
         lines += [f"from {module} import {name} as {name}" for name in sorted(by_module[module])]
     lines += ["", '_A = _TypeVar("_A")', ""]
-    lines += [f"{n}: _TypeAlias = {FALLBACK[n]}  # not in the target: the contract's" for n in fallbacks]
+    lines += [
+        f"{n}: _TypeAlias = {FALLBACK[n]}  # not in the target: the contract's" for n in fallbacks
+    ]
     lines += [f"{n}: _TypeAlias = {DERIVED[n]}" for n in names if n in DERIVED]
     return "\n".join(lines) + "\n"
 
@@ -240,8 +257,13 @@ def expectations(path: Path) -> dict[int, Expectation]:
                 out[line] = Expectation("reject", codes)
             elif _ACCEPT.search(tok.string) and line not in out:
                 out[line] = Expectation("accept")
-        elif (tok.type == tokenize.NAME and tok.string == "assert_type" and nxt is not None
-              and nxt.string == "(" and line not in out):
+        elif (
+            tok.type == tokenize.NAME
+            and tok.string == "assert_type"
+            and nxt is not None
+            and nxt.string == "("
+            and line not in out
+        ):
             out[line] = Expectation("accept")
     return out
 
@@ -340,22 +362,25 @@ def _score(path: Path, messages: Sequence[Mapping[str, Any]]) -> CaseResult:
         errors = by_line.get(line, [])
         exp = expected.get(line)
         # "Unused ignore ..., use narrower [x] instead of [y]": rejected, under a sub-code.
-        real = [m for m in errors
-                if m.get("code") != "unused-ignore" or "use narrower" in str(m.get("message"))]
+        real = [
+            m
+            for m in errors
+            if m.get("code") != "unused-ignore" or "use narrower" in str(m.get("message"))
+        ]
         if exp is not None and exp.kind == "reject":
             if not errors:
                 continue  # rejected with the expected code
             if real:
-                results.append(LineResult(line, "reject", "other-code", tuple(_format(m) for m in real)))
+                results.append(
+                    LineResult(line, "reject", "other-code", tuple(_format(m) for m in real))
+                )
             else:
                 want = ", ".join(exp.codes) or "any"
                 results.append(LineResult(line, "reject", "accepted", (f"expected [{want}]",)))
         elif errors:
             kind = exp.kind if exp is not None else "other"
             results.append(LineResult(line, kind, "error", tuple(_format(m) for m in errors)))
-    output = "\n".join(
-        f"{path.name}:{m['line']}: {m['severity']}: {_format(m)}" for m in messages
-    )
+    output = "\n".join(f"{path.name}:{m['line']}: {m['severity']}: {_format(m)}" for m in messages)
     accepts = sum(1 for e in expected.values() if e.kind == "accept")
     rejects = sum(1 for e in expected.values() if e.kind == "reject")
     return CaseResult(path.stem, accepts, rejects, results, output)
@@ -422,8 +447,17 @@ def run_cases(
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "mypy.ini"
         _mypy_config(config, mypy_path, cache / "mypy")
-        cmd = [python, "-m", "mypy", "--config-file", str(config), "--no-error-summary",
-               "--output", "json", *(str(f.resolve()) for f in files)]
+        cmd = [
+            python,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(config),
+            "--no-error-summary",
+            "--output",
+            "json",
+            *(str(f.resolve()) for f in files),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     messages: list[dict[str, Any]] = []
     setup: list[str] = []
@@ -449,8 +483,17 @@ def run_cases(
     derived = [n for n in names if n in DERIVED or (n in FALLBACK and n not in found.found)]
     versions = dict(found.versions)
     label = _label(target, versions)
-    return Run(target.name, label, versions, missing, derived, results, setup,
-               time.monotonic() - started, mypy_status=proc.returncode)
+    return Run(
+        target.name,
+        label,
+        versions,
+        missing,
+        derived,
+        results,
+        setup,
+        time.monotonic() - started,
+        mypy_status=proc.returncode,
+    )
 
 
 def _label(target: Target, versions: Mapping[str, str | None]) -> str:
@@ -480,8 +523,10 @@ def report(run: Run, *, verbose: bool = False) -> str:
     width = max((len(c.name) for c in run.cases), default=10)
     for c in run.cases:
         status = "PASS" if c.passed else "FAIL"
-        out.append(f"  {status}  {c.name.ljust(width)}  {c.checks_passed}/{c.checks} checks"
-                   f" ({c.accepts} accept, {c.rejects} reject)")
+        out.append(
+            f"  {status}  {c.name.ljust(width)}  {c.checks_passed}/{c.checks} checks"
+            f" ({c.accepts} accept, {c.rejects} reject)"
+        )
         for r in c.lines:
             if r.failed or verbose:
                 out.append(f"        {r.describe()}")
@@ -496,7 +541,7 @@ def report(run: Run, *, verbose: bool = False) -> str:
 def _toml_str(s: str) -> str:
     if "\n" in s or '"' in s:
         body = s.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-        return '"""\n' + body + ('\n' if not body.endswith("\n") else "") + '"""'
+        return '"""\n' + body + ("\n" if not body.endswith("\n") else "") + '"""'
     return '"' + s.replace("\\", "\\\\") + '"'
 
 
@@ -529,14 +574,17 @@ def to_toml(run: Run) -> str:
         f"missing = {_toml_value(run.missing)}",
         f"derived = {_toml_value(run.derived)}",
         f"setup_errors = {_toml_value(run.setup_errors)}",
-        "summary = " + _toml_value({
-            "files": len(run.cases),
-            "files_passed": sum(1 for c in run.cases if c.passed),
-            "checks": checks,
-            "checks_passed": sum(c.checks_passed for c in run.cases),
-            "accepts": sum(c.accepts for c in run.cases),
-            "rejects": sum(c.rejects for c in run.cases),
-        }),
+        "summary = "
+        + _toml_value(
+            {
+                "files": len(run.cases),
+                "files_passed": sum(1 for c in run.cases if c.passed),
+                "checks": checks,
+                "checks_passed": sum(c.checks_passed for c in run.cases),
+                "accepts": sum(c.accepts for c in run.cases),
+                "rejects": sum(c.rejects for c in run.cases),
+            }
+        ),
     ]
     for c in run.cases:
         lines += [
@@ -595,7 +643,9 @@ def _cell(case: Mapping[str, Any] | None) -> str:
     return f"{status} ({case.get('checks_passed', 0)}/{case.get('checks', 0)})"
 
 
-def typing_section(results_dir: Path = RESULTS, *, heading: str = "## Typing (`mypy --strict`)") -> str:
+def typing_section(
+    results_dir: Path = RESULTS, *, heading: str = "## Typing (`mypy --strict`)"
+) -> str:
     """The CONFORMANCE.md typing section: one row per case file, one column per recorded
     target (``typings/results/*.toml``), then the notes of failing cases."""
     runs = load_results(results_dir)
@@ -625,12 +675,21 @@ def typing_section(results_dir: Path = RESULTS, *, heading: str = "## Typing (`m
     totals = []
     for r in runs:
         s = r.get("summary", {})
-        totals.append(f"{s.get('files_passed', 0)}/{s.get('files', 0)} files, "
-                      f"{s.get('checks_passed', 0)}/{s.get('checks', 0)} checks")
+        totals.append(
+            f"{s.get('files_passed', 0)}/{s.get('files', 0)} files, "
+            f"{s.get('checks_passed', 0)}/{s.get('checks', 0)} checks"
+        )
     out.append("| **total** | " + " | ".join(totals) + " |")
-    out += ["", "Versions: " + "; ".join(
-        f"{r.get('label')}: mypy {r.get('versions', {}).get('mypy', '?')}, "
-        f"python {r.get('versions', {}).get('python', '?')}" for r in runs) + "."]
+    out += [
+        "",
+        "Versions: "
+        + "; ".join(
+            f"{r.get('label')}: mypy {r.get('versions', {}).get('mypy', '?')}, "
+            f"python {r.get('versions', {}).get('python', '?')}"
+            for r in runs
+        )
+        + ".",
+    ]
     missing = [(r.get("label"), r.get("missing", [])) for r in runs if r.get("missing")]
     for label, names_missing in missing:
         out.append(f"Not exported by {label}: " + ", ".join(f"`{n}`" for n in names_missing) + ".")
@@ -638,7 +697,9 @@ def typing_section(results_dir: Path = RESULTS, *, heading: str = "## Typing (`m
     for r in runs:
         for name, case in sorted(r.get("cases", {}).items()):
             if case.get("conformance_automated") != "Pass" and case.get("notes"):
-                notes.append(f"- **{r.get('label')}, `{name}`**: {' '.join(str(case['notes']).split())}")
+                notes.append(
+                    f"- **{r.get('label')}, `{name}`**: {' '.join(str(case['notes']).split())}"
+                )
     if notes:
         out += ["", "Why cases fail:", "", *notes]
     return "\n".join(out) + "\n"
@@ -649,24 +710,45 @@ def typing_section(results_dir: Path = RESULTS, *, heading: str = "## Typing (`m
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the ``typecheck`` arguments to ``p``."""
-    p.add_argument("--target", default="reference",
-                   help="reference, contract, flax (= flax.nnx), or modules to search "
-                        "(mod[,mod...]); default: reference")
-    p.add_argument("--python", metavar="PY",
-                   help="the interpreter whose environment holds the target and mypy "
-                        "(default: this one)")
+    p.add_argument(
+        "--target",
+        default="reference",
+        help="reference, contract, flax (= flax.nnx), or modules to search "
+        "(mod[,mod...]); default: reference",
+    )
+    p.add_argument(
+        "--python",
+        metavar="PY",
+        help="the interpreter whose environment holds the target and mypy (default: this one)",
+    )
     p.add_argument("--output", type=Path, metavar="FILE", help="write the result as TOML")
-    p.add_argument("--record", action="store_true",
-                   help=f"write the result to {RESULTS.relative_to(REPO)}/<label>.toml")
-    p.add_argument("--cache-dir", type=Path, metavar="DIR", help="mypy cache (default under .mypy_cache)")
-    p.add_argument("--section", action="store_true",
-                   help="print the CONFORMANCE.md typing section of the recorded results and exit")
-    p.add_argument("--alias", action="store_true",
-                   help="print the generated nnx_under_test stub for the target and exit "
-                        f"({DEFAULT_ALIAS.relative_to(REPO)} is the reference's)")
-    p.add_argument("--exact-codes", action="store_true",
-                   help="a rejection with another error code fails too (plain mypy --strict)")
-    p.add_argument("-v", "--verbose", action="store_true", help="also list lines rejected with another code")
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help=f"write the result to {RESULTS.relative_to(REPO)}/<label>.toml",
+    )
+    p.add_argument(
+        "--cache-dir", type=Path, metavar="DIR", help="mypy cache (default under .mypy_cache)"
+    )
+    p.add_argument(
+        "--section",
+        action="store_true",
+        help="print the CONFORMANCE.md typing section of the recorded results and exit",
+    )
+    p.add_argument(
+        "--alias",
+        action="store_true",
+        help="print the generated nnx_under_test stub for the target and exit "
+        f"({DEFAULT_ALIAS.relative_to(REPO)} is the reference's)",
+    )
+    p.add_argument(
+        "--exact-codes",
+        action="store_true",
+        help="a rejection with another error code fails too (plain mypy --strict)",
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="also list lines rejected with another code"
+    )
     p.add_argument("cases", nargs="*", type=Path, help="case files (default: typings/cases/*.py)")
 
 
@@ -704,7 +786,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Script entry point (``python spec/runner/typecheck.py ...``)."""
-    parser = argparse.ArgumentParser(prog="typecheck", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="typecheck", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
     configure(parser)
     return run(parser.parse_args(list(argv) if argv is not None else None))
 

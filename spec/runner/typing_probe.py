@@ -28,7 +28,9 @@ __all__ = ["exported", "main", "probe"]
 
 def _names_in(value: ast.expr) -> set[str]:
     if isinstance(value, (ast.List, ast.Tuple)):
-        return {e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        return {
+            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        }
     return set()
 
 

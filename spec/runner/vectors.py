@@ -93,21 +93,43 @@ def failure_data(error: BaseException) -> dict[str, JSON]:
     """Describe a failure: a LawViolation's diff and renderings, or an error's type, message
     and (shortened) traceback."""
     if isinstance(error, LawViolation):
-        return {"kind": "violation", "type": type(error).__name__, "message": str(error),
-                "diff": error.diff, "expected": error.expected, "actual": error.actual,
-                "traceback": None}
+        return {
+            "kind": "violation",
+            "type": type(error).__name__,
+            "message": str(error),
+            "diff": error.diff,
+            "expected": error.expected,
+            "actual": error.actual,
+            "traceback": None,
+        }
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     text = "".join(lines)
     if len(text) > 8000:
         text = "...\n" + text[-8000:]
-    return {"kind": "error", "type": type(error).__name__, "message": str(error)[:4000],
-            "diff": None, "expected": None, "actual": None, "traceback": text}
+    return {
+        "kind": "error",
+        "type": type(error).__name__,
+        "message": str(error)[:4000],
+        "diff": None,
+        "expected": None,
+        "actual": None,
+        "traceback": text,
+    }
 
 
-def make_vector(law: Law, t: Target, target_spec: str, case: Case, error: BaseException,
-                *, expect: Literal["fail", "pass"] = "fail", reason: str | None = None,
-                link: str | None = None, found: Mapping[str, JSON] | None = None,
-                reproducer: str = "") -> dict[str, JSON]:
+def make_vector(
+    law: Law,
+    t: Target,
+    target_spec: str,
+    case: Case,
+    error: BaseException,
+    *,
+    expect: Literal["fail", "pass"] = "fail",
+    reason: str | None = None,
+    link: str | None = None,
+    found: Mapping[str, JSON] | None = None,
+    reproducer: str = "",
+) -> dict[str, JSON]:
     """Return the vector data for ``law`` failing on ``case`` with ``error`` (see the docstring)."""
     return {
         "format": FORMAT,
@@ -131,8 +153,14 @@ def _parse(data: object, path: Path | None) -> Vector:
         raise VectorError(f"{where}: not an nnxspec vector (format {found!r}, expected {FORMAT!r})")
     target = data.get("target")
     expect = data.get("expect")
-    if not isinstance(target, dict) or not isinstance(data.get("law"), str) or expect not in ("fail", "pass"):
-        raise VectorError(f"{where}: a vector needs 'law', a 'target' object and 'expect' fail|pass")
+    if (
+        not isinstance(target, dict)
+        or not isinstance(data.get("law"), str)
+        or expect not in ("fail", "pass")
+    ):
+        raise VectorError(
+            f"{where}: a vector needs 'law', a 'target' object and 'expect' fail|pass"
+        )
     case_data = data.get("case")
     if not isinstance(case_data, dict):
         raise VectorError(f"{where}: a vector needs a 'case' object")
@@ -141,9 +169,16 @@ def _parse(data: object, path: Path | None) -> Vector:
     except Exception as e:
         raise VectorError(f"{where}: its case does not load: {type(e).__name__}: {e}") from e
     name = str(target.get("name", "?"))
-    return Vector(law=data["law"], target_name=name, target_version=str(target.get("version", "?")),
-                  target_spec=str(target.get("spec") or name), expect=expect,
-                  case=case, data=data, path=path)
+    return Vector(
+        law=data["law"],
+        target_name=name,
+        target_version=str(target.get("version", "?")),
+        target_spec=str(target.get("spec") or name),
+        expect=expect,
+        case=case,
+        data=data,
+        path=path,
+    )
 
 
 def load(path: str | os.PathLike[str]) -> Vector:

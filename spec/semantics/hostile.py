@@ -51,16 +51,24 @@ def merge(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]]) ->
     """Return the model of ``merge(graphdef, *states)`` for any states; raise SpecError where it
     must fail (``semantics.merge``, plus ``noderef-root``)."""
     if tokens and tokens[0][0] == "ref":
-        raise SpecError("noderef-root", (), "a GraphDef whose root is a NodeRef can only be merged in the context that made it")
+        raise SpecError(
+            "noderef-root",
+            (),
+            "a GraphDef whose root is a NodeRef can only be merged in the context that made it",
+        )
     return plain_merge(tokens, *states)
 
 
-def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False) -> Model:
+def update(
+    m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False
+) -> Model:
     """Return the model of ``x`` after ``update(x, *states)`` for any states; raise SpecError where
     it must fail (``semantics.update``, plus ``invalid-key`` for a non-str new attribute name;
     ``mutable_dicts`` is the variant of targets declaring ``pytree-dicts-are-mutable``)."""
     nested = nest(merge_states(*states))
-    stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [(0, (), iter(nested.items()))]
+    stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [
+        (0, (), iter(nested.items()))
+    ]
     while stack:
         node_id, path, items = stack[-1]
         item = next(items, None)
@@ -72,17 +80,30 @@ def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: b
         current = node.get(key) if type(key) in (str, int) else _loose_get(node.entries, key)
         if current is None:
             if node.kind == "graph" and isinstance(value, VarModel) and type(key) is not str:
-                raise SpecError("invalid-key", (*path, key), f"an attribute name must be a str, not {type(key).__name__}")
+                raise SpecError(
+                    "invalid-key",
+                    (*path, key),
+                    f"an attribute name must be a str, not {type(key).__name__}",
+                )
         elif isinstance(current, NodeSlot) and isinstance(value, dict):
             stack.append((current.id, (*path, key), iter(value.items())))
     return plain_update(m, *states, mutable_dicts=mutable_dicts)
 
 
 _FILLER = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
-_DROPPED = ("unknown-key", "static-in-state", "leaf-for-subgraph", "not-a-variable", "immutable-node", "invalid-key")
+_DROPPED = (
+    "unknown-key",
+    "static-in-state",
+    "leaf-for-subgraph",
+    "not-a-variable",
+    "immutable-node",
+    "invalid-key",
+)
 
 
-def _repaired(flat: list[tuple[Path, StateLeaf]], e: SpecError) -> list[tuple[Path, StateLeaf]] | None:
+def _repaired(
+    flat: list[tuple[Path, StateLeaf]], e: SpecError
+) -> list[tuple[Path, StateLeaf]] | None:
     """Return ``flat`` with the fault ``e`` removed (its entries dropped, a missing leaf or a leaf
     for a mapping supplied), or None if it cannot be repaired."""
     p = e.path
@@ -94,8 +115,11 @@ def _repaired(flat: list[tuple[Path, StateLeaf]], e: SpecError) -> list[tuple[Pa
     return None
 
 
-def _faults(check: Callable[[list[tuple[Path, StateLeaf]]], object], states: Sequence[Sequence[tuple[Path, StateLeaf]]],
-            limit: int) -> list[SpecError]:
+def _faults(
+    check: Callable[[list[tuple[Path, StateLeaf]]], object],
+    states: Sequence[Sequence[tuple[Path, StateLeaf]]],
+    limit: int,
+) -> list[SpecError]:
     flat: list[tuple[Path, StateLeaf]] | None = list(merge_states(*states))
     found: list[SpecError] = []
     while flat is not None and len(found) < limit:
@@ -108,7 +132,9 @@ def _faults(check: Callable[[list[tuple[Path, StateLeaf]]], object], states: Seq
     return found
 
 
-def merge_faults(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]], limit: int = 1000) -> list[SpecError]:
+def merge_faults(
+    tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLeaf]], limit: int = 1000
+) -> list[SpecError]:
     """Return every fault of ``merge(graphdef, *states)``, in the oracle's order: the first error,
     then the first error once that one is repaired, and so on (empty if the merge succeeds).
 
@@ -118,8 +144,12 @@ def merge_faults(tokens: Sequence[Token], *states: Sequence[tuple[Path, StateLea
     return _faults(lambda flat: merge(tokens, flat), states, limit)
 
 
-def update_faults(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False,
-                  limit: int = 1000) -> list[SpecError]:
+def update_faults(
+    m: Model,
+    *states: Sequence[tuple[Path, StateLeaf]],
+    mutable_dicts: bool = False,
+    limit: int = 1000,
+) -> list[SpecError]:
     """Return every fault of ``update(x, *states)`` (see ``merge_faults``)."""
     return _faults(lambda flat: update(m, flat, mutable_dicts=mutable_dicts), states, limit)
 
@@ -148,7 +178,11 @@ def graph_fault(kind: str, path: Path, *, arrays_are_errors: bool = True) -> Spe
     ``arrays_are_errors`` is the target's variant (``Capability.ARRAY_ATTRIBUTES_ARE_ERRORS``).
     """
     if kind == "array":
-        return SpecError("array-attribute", path, "wrap arrays in a Variable") if arrays_are_errors else None
+        return (
+            SpecError("array-attribute", path, "wrap arrays in a Variable")
+            if arrays_are_errors
+            else None
+        )
     if kind == "cycle":
         return SpecError("pytree-cycle", path, "a pytree container contains itself")
     if kind == "root":
@@ -208,7 +242,9 @@ def protocol_steps(calls: Sequence[str], tag: str = "nnxspec") -> list[Step]:
         elif closed:
             error = SpecError("context-order", (), f"{call} on an update context that has exited")
         elif call == "merge_ref":
-            error = SpecError("noderef-root", (), "UpdateContext.merge needs a GraphDef whose root is a node")
+            error = SpecError(
+                "noderef-root", (), "UpdateContext.merge needs a GraphDef whose root is a node"
+            )
         elif call == "split":
             if phase == FRESH:
                 role, phase, mapped = "outer-split", SPLIT_OUT, False

@@ -25,7 +25,9 @@ def iter_graph(m: Model) -> list[tuple[Path, Item]]:
     out: list[tuple[Path, Item]] = []
     seen_nodes = {0}
     seen_vars: set[int] = set()
-    stack: list[tuple[Path, int, Iterator[tuple[Key, object]]]] = [((), 0, iter(m.nodes[0].entries))]
+    stack: list[tuple[Path, int, Iterator[tuple[Key, object]]]] = [
+        ((), 0, iter(m.nodes[0].entries))
+    ]
     while stack:
         path, node_id, entries = stack[-1]
         entry = next(entries, None)

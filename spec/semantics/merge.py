@@ -77,7 +77,9 @@ def nest(flat: Sequence[tuple[Path, StateLeaf]]) -> Nested:
         for i, key in enumerate(path[:-1]):
             nxt = d.setdefault(key, {})
             if not isinstance(nxt, dict):
-                raise SpecError("subgraph-for-leaf", path[: i + 1], "a state path runs through a leaf")
+                raise SpecError(
+                    "subgraph-for-leaf", path[: i + 1], "a state path runs through a leaf"
+                )
             d = nxt
         d[path[-1]] = leaf
     return root
@@ -102,7 +104,9 @@ class _Builder:
     def build(self, state: Nested) -> Model:
         head = next(self.tokens)
         if head[0] != "node":
-            raise SpecError("missing-key", (), "the root of a GraphDef must be a node, not a reference")
+            raise SpecError(
+                "missing-key", (), "the root of a GraphDef must be a node, not a reference"
+            )
         self.node(head, (), state)
         return Model(tuple(self.nodes), tuple(self.variables))
 
@@ -111,7 +115,9 @@ class _Builder:
         _, kind, type_name, index, count = head
         node_id = len(self.nodes)
         positional = kind == "pytree" and type_name != "dict"
-        self.nodes.append(NodeModel(cast(NodeKind, kind), str(type_name), (), positional=positional))
+        self.nodes.append(
+            NodeModel(cast(NodeKind, kind), str(type_name), (), positional=positional)
+        )
         if kind == "graph":
             self.node_by_index[_int(index)] = node_id
         entries = tuple([self.attribute(path, sub) for _ in range(_int(count))])
@@ -143,7 +149,9 @@ class _Builder:
             return key, NodeSlot(self.node_by_index[_int(head[1])])
         return key, NodeSlot(self.node(head, at, value if isinstance(value, dict) else {}))
 
-    def variable(self, token: Token, at: Path, present: bool, value: Nested | StateLeaf | None) -> int:
+    def variable(
+        self, token: Token, at: Path, present: bool, value: Nested | StateLeaf | None
+    ) -> int:
         """Build the new Variable ``token`` declares from the state's leaf ``value`` at ``at``."""
         if not present:
             raise SpecError("missing-key", at, "a Variable of the GraphDef has no state leaf")

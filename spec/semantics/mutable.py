@@ -28,7 +28,9 @@ class Draft:
     """Nodes and Variables by id, with entries as dicts (insertion-ordered, re-sorted on freeze)."""
 
     def __init__(self, m: Model) -> None:
-        self.nodes = [DraftNode(n.kind, n.type_name, n.positional, dict(n.entries)) for n in m.nodes]
+        self.nodes = [
+            DraftNode(n.kind, n.type_name, n.positional, dict(n.entries)) for n in m.nodes
+        ]
         self.variables = list(m.variables)
 
     def add_variable(self, v: VarModel) -> int:
@@ -58,7 +60,10 @@ class Draft:
         return slot
 
     def _model(self) -> Model:
-        nodes = tuple(NodeModel(n.kind, n.type_name, tuple(n.entries.items()), n.positional) for n in self.nodes)
+        nodes = tuple(
+            NodeModel(n.kind, n.type_name, tuple(n.entries.items()), n.positional)
+            for n in self.nodes
+        )
         return Model(nodes, tuple(self.variables))
 
     def freeze_walk(self) -> list[tuple[Path, Slot, bool]]:

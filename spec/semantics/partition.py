@@ -33,8 +33,9 @@ def check_filters(filters: Sequence[FilterSpec], *, last_position_rule: bool = T
             raise SpecError("invalid-filter", (), f"{f!r} is not a filter")
 
 
-def partition(flat: FlatState, filters: Sequence[FilterSpec], *, last_position_rule: bool = True
-              ) -> tuple[tuple[FlatState, ...], FlatState]:
+def partition(
+    flat: FlatState, filters: Sequence[FilterSpec], *, last_position_rule: bool = True
+) -> tuple[tuple[FlatState, ...], FlatState]:
     """Return one group per filter (first match wins) and the remainder."""
     check_filters(filters, last_position_rule=last_position_rule)
     groups: list[list[tuple[Path, VarModel]]] = [[] for _ in filters]

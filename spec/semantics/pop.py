@@ -24,8 +24,9 @@ from spec.semantics.partition import partition
 __all__ = ["pop"]
 
 
-def pop(m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool = False
-        ) -> tuple[Model, tuple[FlatState, ...]]:
+def pop(
+    m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool = False
+) -> tuple[Model, tuple[FlatState, ...]]:
     """Return the model after ``pop`` and the popped states; raise SpecError where it must fail.
 
     ``pop`` checks each filter but not the last-position rule (seed: ``to_predicate`` per filter).
@@ -33,19 +34,29 @@ def pop(m: Model, filters: Sequence[FilterSpec], *, mutable_dicts: bool = False
     if not filters:
         raise SpecError("no-filter", (), "pop needs at least one filter")
     visits = list(m.walk(pytrees_again=False))
-    flat = tuple((path, m.variables[slot.id]) for path, slot, first in visits
-                 if first and isinstance(slot, VarSlot))
+    flat = tuple(
+        (path, m.variables[slot.id])
+        for path, slot, first in visits
+        if first and isinstance(slot, VarSlot)
+    )
     groups, _ = partition(flat, filters, last_position_rule=False)
     popped_paths = {path for g in groups for path, _ in g}
-    popped = {slot.id for path, slot, first in visits
-              if first and isinstance(slot, VarSlot) and path in popped_paths}
+    popped = {
+        slot.id
+        for path, slot, first in visits
+        if first and isinstance(slot, VarSlot) and path in popped_paths
+    }
     d = Draft(m)
     removals = []
     for path, slot, _ in visits:
         if isinstance(slot, VarSlot) and slot.id in popped:
             parent = d.node_at(path[:-1])
-            if d.nodes[parent].kind == "pytree" and not (mutable_dicts and d.nodes[parent].type_name == "dict"):
-                raise SpecError("immutable-node", path, f"cannot pop from a {d.nodes[parent].type_name}")
+            if d.nodes[parent].kind == "pytree" and not (
+                mutable_dicts and d.nodes[parent].type_name == "dict"
+            ):
+                raise SpecError(
+                    "immutable-node", path, f"cannot pop from a {d.nodes[parent].type_name}"
+                )
             removals.append((parent, path[-1]))
     for parent, key in removals:
         d.nodes[parent].entries.pop(key, None)

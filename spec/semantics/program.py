@@ -95,6 +95,3 @@ def bump(m: Model, path: Path) -> tuple[Model, int]:
             d.variables[slot.id] = transformed(d.variables[slot.id], "add_one")
             count += 1
     return d.freeze(), count
-
-
-

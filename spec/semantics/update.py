@@ -34,12 +34,18 @@ __all__ = ["update"]
 def _set_leaf(d: Draft, var_id: int, leaf: StateLeaf) -> None:
     old = d.variables[var_id]
     if isinstance(leaf, RawLeaf):
-        d.variables[var_id] = VarModel(old.type_name, leaf.dtype, leaf.shape, leaf.data, old.metadata)
+        d.variables[var_id] = VarModel(
+            old.type_name, leaf.dtype, leaf.shape, leaf.data, old.metadata
+        )
     else:
-        d.variables[var_id] = VarModel(old.type_name, leaf.dtype, leaf.shape, leaf.data, leaf.metadata)
+        d.variables[var_id] = VarModel(
+            old.type_name, leaf.dtype, leaf.shape, leaf.data, leaf.metadata
+        )
 
 
-def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False) -> Model:
+def update(
+    m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False
+) -> Model:
     """Return the model of ``x`` after ``update(x, *states)``; raise SpecError where it must fail."""
     d = Draft(m)
     stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [
@@ -59,11 +65,15 @@ def update(m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: b
             if node.kind == "pytree" and not (mutable_dicts and node.type_name == "dict"):
                 raise SpecError("immutable-node", where, f"cannot add a key to a {node.type_name}")
             if not isinstance(value, VarModel):
-                raise SpecError("unknown-key", where, "only a typed state leaf can create an attribute")
+                raise SpecError(
+                    "unknown-key", where, "only a typed state leaf can create an attribute"
+                )
             node.entries[key] = VarSlot(d.add_variable(value))
         elif isinstance(current, NodeSlot):
             if not isinstance(value, dict):
-                raise SpecError("leaf-for-subgraph", where, "a state leaf stands where a subgraph is")
+                raise SpecError(
+                    "leaf-for-subgraph", where, "a state leaf stands where a subgraph is"
+                )
             stack.append((current.id, where, iter(value.items())))
         elif isinstance(current, VarSlot):
             if isinstance(value, dict):

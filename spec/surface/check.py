@@ -69,14 +69,19 @@ class SurfaceReport:
 
     def render(self, *, verbose: bool = False) -> str:
         """One line per failure (and per omission with ``verbose``), then a summary line."""
-        lines = [f"{f.status}: {f.key}" + (f" ({f.detail})" if f.detail else "")
-                 for f in self.findings
-                 if f.status in ("missing", "incompatible") or (verbose and f.status == "omitted")]
+        lines = [
+            f"{f.status}: {f.key}" + (f" ({f.detail})" if f.detail else "")
+            for f in self.findings
+            if f.status in ("missing", "incompatible") or (verbose and f.status == "omitted")
+        ]
         lines += [f"stale omission: {o.pattern!r} ({o.reason}) matches no gap" for o in self.stale]
-        counts = ", ".join(f"{len(self.of(s))} {s}" for s in ("ok", "omitted", "missing",
-                                                              "incompatible"))
-        lines.append(f"surface {self.inventory} on {self.target}: {counts}, "
-                     f"{len(self.stale)} stale omission(s)")
+        counts = ", ".join(
+            f"{len(self.of(s))} {s}" for s in ("ok", "omitted", "missing", "incompatible")
+        )
+        lines.append(
+            f"surface {self.inventory} on {self.target}: {counts}, "
+            f"{len(self.stale)} stale omission(s)"
+        )
         return "\n".join(lines)
 
 
@@ -166,7 +171,9 @@ def _member_finding(key: str, seed: Entry, cls: type) -> Finding:
         return Finding(key, "incompatible", f"a {kind}, the seed's is a {want}")
     name = seed["path"][-1]
     if name.startswith("__") and name not in _KEYWORD_DUNDERS:
-        return _params_finding(key, _by_position(seed.get("params")), _by_position(got.get("params")))
+        return _params_finding(
+            key, _by_position(seed.get("params")), _by_position(got.get("params"))
+        )
     return _params_finding(key, seed.get("params"), got.get("params"))
 
 
@@ -188,7 +195,9 @@ def _params_finding(key: str, seed: list[Param] | None, got: list[Param] | None)
     return Finding(key, "ok")
 
 
-def _top_finding(key: str, seed: Entry, obj: object, resolve_key: Callable[[str], object]) -> Finding:
+def _top_finding(
+    key: str, seed: Entry, obj: object, resolve_key: Callable[[str], object]
+) -> Finding:
     got = describe(obj)
     want = seed["kind"]
     if want == "class":
@@ -236,12 +245,18 @@ def check(
     for key, entry in entries.items():
         if len(entry["path"]) == 1:
             obj = resolve_key(key)
-            finding = (Finding(key, "missing") if obj is missing
-                       else _top_finding(key, entry, obj, resolve_key))
+            finding = (
+                Finding(key, "missing")
+                if obj is missing
+                else _top_finding(key, entry, obj, resolve_key)
+            )
         else:
             owner = resolve_key(f"{entry['namespace']}.{entry['path'][0]}")
-            finding = (_member_finding(key, entry, owner) if isinstance(owner, type)
-                       else Finding(key, "missing", "its class is missing"))
+            finding = (
+                _member_finding(key, entry, owner)
+                if isinstance(owner, type)
+                else Finding(key, "missing", "its class is missing")
+            )
         if finding.status != "ok":
             module = entries[f"{entry['namespace']}.{entry['path'][0]}"]["module"]
             for i, omission in enumerate(omissions):
@@ -251,5 +266,6 @@ def check(
                     break
         findings.append(finding)
     stale = tuple(o for i, o in enumerate(omissions) if i not in used)
-    return SurfaceReport(target, inventory_name or str(inventory["about"].get("release")),
-                         tuple(findings), stale)
+    return SurfaceReport(
+        target, inventory_name or str(inventory["about"].get("release")), tuple(findings), stale
+    )

@@ -17,8 +17,13 @@ def check_target(t: Target) -> SurfaceReport | None:
     """Check ``t`` against the inventory it claims; None if it claims none."""
     if t.surface is None:
         return None
-    return check(load(t.surface), t.surface_namespace, t.surface_omissions,
-                 target=f"{t.name} {t.version}", inventory_name=t.surface)
+    return check(
+        load(t.surface),
+        t.surface_namespace,
+        t.surface_omissions,
+        target=f"{t.name} {t.version}",
+        inventory_name=t.surface,
+    )
 
 
 def generate_from_flax() -> tuple[str, Inventory]:

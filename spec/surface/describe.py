@@ -41,13 +41,33 @@ ABCS: dict[str, Any] = {
 }
 """The interfaces a class entry records (``abcs``) and a target's class must implement too."""
 
-_SKIPPED_DUNDERS = frozenset({
-    "__module__", "__doc__", "__dict__", "__weakref__", "__slots__", "__annotations__",
-    "__orig_bases__", "__parameters__", "__abstractmethods__", "__dataclass_params__",
-    "__dataclass_fields__", "__match_args__", "__qualname__", "__firstlineno__",
-    "__static_attributes__", "__signature__", "__repr__", "__str__", "__nnx_repr__",
-    "__treescope_repr__", "__rich_repr__", "__class_getitem__", "__type_params__",
-})
+_SKIPPED_DUNDERS = frozenset(
+    {
+        "__module__",
+        "__doc__",
+        "__dict__",
+        "__weakref__",
+        "__slots__",
+        "__annotations__",
+        "__orig_bases__",
+        "__parameters__",
+        "__abstractmethods__",
+        "__dataclass_params__",
+        "__dataclass_fields__",
+        "__match_args__",
+        "__qualname__",
+        "__firstlineno__",
+        "__static_attributes__",
+        "__signature__",
+        "__repr__",
+        "__str__",
+        "__nnx_repr__",
+        "__treescope_repr__",
+        "__rich_repr__",
+        "__class_getitem__",
+        "__type_params__",
+    }
+)
 """Class-dict names that are bookkeeping or rendering, not API."""
 
 
@@ -58,8 +78,11 @@ def params_of(fn: Any, *, bound: bool) -> list[Param] | None:
     except (TypeError, ValueError):
         return None
     ps = list(sig.parameters.values())
-    if bound and ps and ps[0].kind in (
-        inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD
+    if (
+        bound
+        and ps
+        and ps[0].kind
+        in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     ):
         ps = ps[1:]
     return [[p.name, PARAM_KINDS[p.kind], p.default is not inspect.Parameter.empty] for p in ps]
@@ -72,8 +95,10 @@ def render(params: list[Param] | None) -> str:
     out: list[str] = []
     kinds = [k for _, k, _ in params]
     for i, (name, kind, has_default) in enumerate(params):
-        if kind == "keyword-only" and "var-positional" not in kinds and (
-            i == 0 or kinds[i - 1] not in ("keyword-only",)
+        if (
+            kind == "keyword-only"
+            and "var-positional" not in kinds
+            and (i == 0 or kinds[i - 1] not in ("keyword-only",))
         ):
             out.append("*")
         prefix = {"var-positional": "*", "var-keyword": "**"}.get(kind, "")
@@ -129,8 +154,10 @@ def describe_member(raw: object) -> Entry:
         return {"kind": "property", "settable": raw.fset is not None}
     if type(raw).__name__ in ("member_descriptor", "getset_descriptor"):
         return {"kind": "slot"}
-    if inspect.isfunction(raw) or inspect.ismethoddescriptor(raw) or (
-        callable(raw) and not isinstance(raw, type)
+    if (
+        inspect.isfunction(raw)
+        or inspect.ismethoddescriptor(raw)
+        or (callable(raw) and not isinstance(raw, type))
     ):
         params = params_of(raw, bound=True)
         return {"kind": "method", "params": params, "signature": render(params)}

@@ -46,8 +46,13 @@ seed's graph module and the modules of ``State`` and ``Variable`` (for names ``n
 export, such as ``graph.flatten`` or ``statelib.FlatState``)."""
 
 EXPANDED_MODULES = (
-    "flax.nnx.graph", "flax.nnx.statelib", "flax.nnx.variablelib", "flax.nnx.object",
-    "flax.nnx.module", "flax.nnx.filterlib", "flax.nnx.helpers",
+    "flax.nnx.graph",
+    "flax.nnx.statelib",
+    "flax.nnx.variablelib",
+    "flax.nnx.object",
+    "flax.nnx.module",
+    "flax.nnx.filterlib",
+    "flax.nnx.helpers",
 )
 """Modules whose classes are inventoried member by member (the graph layer)."""
 

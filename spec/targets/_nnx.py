@@ -148,25 +148,47 @@ class NNXTarget(Target):
     """
 
     REQUIRED_NAMES: tuple[str, ...] = (
-        "Module", "Variable", "Param", "State", "split", "merge", "update", "state", "graphdef",
-        "clone", "iter_graph",
+        "Module",
+        "Variable",
+        "Param",
+        "State",
+        "split",
+        "merge",
+        "update",
+        "state",
+        "graphdef",
+        "clone",
+        "iter_graph",
     )
 
-    capabilities = frozenset({
-        Capability.STATE_LEAVES_ARE_COPIES, Capability.MERGE_COPIES_VARIABLES,
-        Capability.ARRAY_ATTRIBUTES_ARE_ERRORS, Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE,
-        Capability.GENERIC_PYTREES, Capability.UPDATE_CONTEXT,
-        Capability.UPDATE_CONTEXT_METHODS, Capability.SPLIT_MERGE_CONTEXT, Capability.CALL,
-        Capability.NODEDEF_APPLY, Capability.BFLOAT16, Capability.VARIABLES, Capability.POP,
-        Capability.JIT, Capability.SOW,
-    })
+    capabilities = frozenset(
+        {
+            Capability.STATE_LEAVES_ARE_COPIES,
+            Capability.MERGE_COPIES_VARIABLES,
+            Capability.ARRAY_ATTRIBUTES_ARE_ERRORS,
+            Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE,
+            Capability.GENERIC_PYTREES,
+            Capability.UPDATE_CONTEXT,
+            Capability.UPDATE_CONTEXT_METHODS,
+            Capability.SPLIT_MERGE_CONTEXT,
+            Capability.CALL,
+            Capability.NODEDEF_APPLY,
+            Capability.BFLOAT16,
+            Capability.VARIABLES,
+            Capability.POP,
+            Capability.JIT,
+            Capability.SOW,
+        }
+    )
 
     def __init__(self, nnx: ModuleType) -> None:
         missing = [n for n in self.REQUIRED_NAMES if not hasattr(nnx, n)]
         if missing:
             where = getattr(nnx, "__name__", type(nnx).__name__)
-            raise TargetError(f"{type(self).__name__}: {where} lacks {', '.join(missing)}, which "
-                              "an NNXTarget needs (see spec.targets.NNXTarget)")
+            raise TargetError(
+                f"{type(self).__name__}: {where} lacks {', '.join(missing)}, which "
+                "an NNXTarget needs (see spec.targets.NNXTarget)"
+            )
         self.nnx = nnx
         self.graph_ns: Any = getattr(nnx, "graph", nnx)  # flax keeps the graph API in nnx.graph
         self.node_type, self.user_variable_type = _classes_for(nnx)
@@ -194,7 +216,9 @@ class NNXTarget(Target):
             if style != "pytree_keyword":
                 raise
             # the class keyword is USER-2's business; elsewhere the graph is just not buildable
-            raise NotApplicable(f"{self.name} {self.version} rejects experimental_pytree=True: {e}") from e
+            raise NotApplicable(
+                f"{self.name} {self.version} rejects experimental_pytree=True: {e}"
+            ) from e
 
     def set_attr(self, node: object, key: Key, value: object) -> None:
         setattr(node, str(key), value)
@@ -219,12 +243,20 @@ class NNXTarget(Target):
     def variable_type(self, name: str) -> type:
         if name in self.fresh_variable_types:
             return self.fresh_variable_types[name]
-        return self.user_variable_type if name == "UserVariable" else cast(type, getattr(self.nnx, name))
+        return (
+            self.user_variable_type
+            if name == "UserVariable"
+            else cast(type, getattr(self.nnx, name))
+        )
 
-    def new_registered_node(self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]) -> object:
+    def new_registered_node(
+        self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]
+    ) -> object:
         register = getattr(self.graph_ns, f"register_{kind}_node_type", None)
         if register is None:
-            raise NotImplementedError(f"{self.name} {self.version} has no register_{kind}_node_type")
+            raise NotImplementedError(
+                f"{self.name} {self.version} has no register_{kind}_node_type"
+            )
         cls = type(f"Registered{kind.title()}Node", (), {"__module__": __name__})
         items = list(entries)
 
@@ -232,24 +264,37 @@ class NNXTarget(Target):
             return list(items), None
 
         if kind == "graph":
-            register(cls, flatten, lambda node, key, value: None, lambda node, key: None,
-                     lambda aux: cls(), lambda node: None, lambda node, children: None)
+            register(
+                cls,
+                flatten,
+                lambda node, key, value: None,
+                lambda node, key: None,
+                lambda aux: cls(),
+                lambda node: None,
+                lambda node, children: None,
+            )
         else:
             register(cls, flatten, lambda children, aux: cls())
         return cls()
 
     def new_variable_type(self, base: str) -> str:
         name = f"Fresh{len(self.fresh_variable_types)}{base}"
-        self.fresh_variable_types[name] = type(name, (self.variable_type(base),), {"__module__": __name__})
+        self.fresh_variable_types[name] = type(
+            name, (self.variable_type(base),), {"__module__": __name__}
+        )
         return name
 
     def new_variable(self, v: VarSpec) -> object:
-        return self.variable_type(v.type)(blueprint_array(v.shape, v.dtype, v.seed), **v.metadata_dict)
+        return self.variable_type(v.type)(
+            blueprint_array(v.shape, v.dtype, v.seed), **v.metadata_dict
+        )
 
     def new_variable_ordered(self, v: VarSpec, names: Sequence[str]) -> object:
         metadata = v.metadata_dict
         if sorted(names) != sorted(metadata):
-            raise ValueError(f"{list(names)} is not an order of the metadata names {sorted(metadata)}")
+            raise ValueError(
+                f"{list(names)} is not an order of the metadata names {sorted(metadata)}"
+            )
         ordered = {name: metadata[name] for name in names}
         return self.variable_type(v.type)(blueprint_array(v.shape, v.dtype, v.seed), **ordered)
 
@@ -283,7 +328,9 @@ class NNXTarget(Target):
             return NodeView("pytree", "NoneType", (), True)
         if hasattr(x, "_fields"):
             fields = cast(tuple[str, ...], x._fields)
-            return NodeView("pytree", type(x).__name__, tuple(zip(fields, cast(tuple[object, ...], x))), True)
+            return NodeView(
+                "pytree", type(x).__name__, tuple(zip(fields, cast(tuple[object, ...], x))), True
+            )
         if dataclasses.is_dataclass(x):
             entries = tuple((f.name, getattr(x, f.name)) for f in dataclasses.fields(x))
             return NodeView("pytree", type(x).__name__, entries, True)
@@ -301,7 +348,9 @@ class NNXTarget(Target):
         nnx = self.nnx
         if isinstance(leaf, nnx.Variable):
             metadata = dict(leaf.get_metadata())
-            return LeafView(type(leaf).__name__, np.asarray(leaf.raw_value), tuple(metadata.items()))
+            return LeafView(
+                type(leaf).__name__, np.asarray(leaf.raw_value), tuple(metadata.items())
+            )
         if isinstance(leaf, nnx.VariableState):
             metadata = dict(leaf.get_metadata())
             return LeafView(leaf.type.__name__, np.asarray(leaf.value), tuple(metadata.items()))
@@ -358,7 +407,9 @@ class NNXTarget(Target):
 
         out: list[tuple[Path, object]] = []
         # paths as (parent, key) cells: a 100,000-deep state must not cost O(depth^2)
-        stack: list[tuple[Cell, Iterator[tuple[Key, object]]]] = [(None, iter(inner(state).items()))]  # type: ignore[union-attr]
+        stack: list[tuple[Cell, Iterator[tuple[Key, object]]]] = [
+            (None, iter(inner(state).items()))
+        ]  # type: ignore[union-attr]
         while stack:
             cell, items = stack[-1]
             item = next(items, None)
@@ -439,8 +490,12 @@ class NNXTarget(Target):
     def update_context(self, tag: str) -> AbstractContextManager[object]:
         return cast(AbstractContextManager[object], self.nnx.update_context(tag))
 
-    def update_context_decorator(self, tag: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
-        return cast(Callable[[Callable[[], object]], Callable[[], object]], self.nnx.update_context(tag))
+    def update_context_decorator(
+        self, tag: str
+    ) -> Callable[[Callable[[], object]], Callable[[], object]]:
+        return cast(
+            Callable[[Callable[[], object]], Callable[[], object]], self.nnx.update_context(tag)
+        )
 
     def current_update_context(self, tag: str) -> object:
         return self.nnx.current_update_context(tag)
@@ -454,13 +509,17 @@ class NNXTarget(Target):
     def split_context(self, tag: str | None = None) -> AbstractContextManager[object]:
         return cast(AbstractContextManager[object], self.nnx.split_context(tag))
 
-    def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
+    def merge_context(
+        self, tag: str | None = None, *, inner: bool | None = None
+    ) -> AbstractContextManager[object]:
         return cast(AbstractContextManager[object], self.nnx.merge_context(tag))
 
     def split_in(self, split_ctx: object, x: object, *filters: object) -> tuple[object, ...]:
         return cast(tuple[object, ...], cast(Any, split_ctx).split(x, *filters))
 
-    def merge_in(self, merge_ctx: object, graphdef: object, state: object, *states: object) -> object:
+    def merge_in(
+        self, merge_ctx: object, graphdef: object, state: object, *states: object
+    ) -> object:
         return cast(Any, merge_ctx).merge(graphdef, state, *states)
 
 
@@ -565,5 +624,7 @@ def nested_nodedef_tokens(nnx: ModuleType, graph: Any, graphdef: object) -> Iter
                 pending.append(("varref", attr.key, int(attr.value.index)))
             else:
                 vd = attr.value
-                pending.append(("variable", attr.key, vd.type.__name__, int(vd.index), _metadata(vd.metadata)))
+                pending.append(
+                    ("variable", attr.key, vd.type.__name__, int(vd.index), _metadata(vd.metadata))
+                )
         stack.extend(reversed(pending))

@@ -86,8 +86,15 @@ def parse_version(text: str) -> Version:
 # --- The version table ---------------------------------------------------------------------------
 
 
-_HOOK_METADATA = frozenset({"set_value_hooks", "get_value_hooks", "create_value_hooks", "add_axis_hooks",
-                            "remove_axis_hooks"})
+_HOOK_METADATA = frozenset(
+    {
+        "set_value_hooks",
+        "get_value_hooks",
+        "create_value_hooks",
+        "add_axis_hooks",
+        "remove_axis_hooks",
+    }
+)
 """The hook tuples every Variable of flax 0.10.0 - 0.10.2 lists in ``get_metadata()`` (empty by default)."""
 
 
@@ -154,61 +161,125 @@ BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities | {Capability.SEQUENT
 ``nnx.Sequential`` (helpers.py, exported from flax.nnx since the 0.10.0 source)."""
 
 CHANGES: tuple[Change, ...] = (
-    Change((0, 10, 3), "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
-                       "without the hook tuples",
-           switches=(("graphdef_encoding", "nested"), ("required_metadata", frozenset()))),
-    Change((0, 10, 4), "NodeDef attributes as (key, value) pairs with outer_index (PR #4469); generic "
-                       "pytree children flattened in sorted key order; merge_context(inner, tag)",
-           gain=frozenset({Capability.PYTREE_CHILDREN_SORTED}),
-           switches=(("graphdef_encoding", "nested-pairs"), ("merge_context_args", "inner-tag"))),
-    Change((0, 10, 4), "cached_partial and to_flat_state / FlatState exported from flax.nnx (PR #4469; "
-                       "checked in the 0.10.4 source)",
-           gain=frozenset({Capability.CACHED_PARTIAL, Capability.FLAT_STATE})),
-    Change((0, 10, 5), "raw array attributes are state leaves, no longer an error (PR #4612)",
-           gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),
-           lose=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_ERRORS})),
-    Change((0, 10, 6), "flat GraphDef encoding (PR #4630); UpdateContext.split/merge removed, "
-                       "merge_context(tag, inner)",
-           lose=frozenset({Capability.UPDATE_CONTEXT_METHODS}),
-           switches=(("graphdef_encoding", "flat"), ("context_methods", False),
-                     ("merge_context_args", "tag-inner"))),
-    Change((0, 10, 7), "Module(pytree=...) keyword (default False until 0.11.0)",
-           switches=(("pytree_keyword", True),)),
-    Change((0, 11, 0), "VariableState removed: split/state/pop return the live Variables (PR #4800); "
-                       "Modules are pytrees by default (flax_pytree_module); no nnx.Dict",
-           gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE}),
-           lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES}),
-           switches=(("state_leaves", "Variable"), ("state_functions", True), ("container", "absent"))),
-    Change((0, 11, 0), "both module modes can be built: Module(pytree=True/False) with nnx.data for data "
-                       "attributes (object.py in the 0.11.0 source; 0.10.7's pytree= has no nnx.data)",
-           gain=frozenset({Capability.PYTREE_MODULES})),
-    Change((0, 11, 1), "update and pop work on plain dicts (b5f67688): dict containers are mutable",
-           gain=frozenset({Capability.PYTREE_DICTS_ARE_MUTABLE}),
-           lose=frozenset({Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE})),
-    Change((0, 11, 2), "merge reuses the state's Variables by default (copy=False, PR #4912)",
-           gain=frozenset({Capability.MERGE_REUSES_VARIABLES}),
-           lose=frozenset({Capability.MERGE_COPIES_VARIABLES})),
-    Change((0, 12, 0), "nnx.Dict returns, as a pytree=True module (PR #4897)",
-           switches=(("container", "pytree-false-subclass"),)),
-    Change((0, 12, 0), "nnx.List: a pytree=True Module with int element keys (helpers.py in the 0.12.0 source)",
-           gain=frozenset({Capability.LIST_NODES})),
-    Change((0, 12, 1), "Variable refactor: get_value()/set_value(), fixed metadata "
-                       "is_hijax/has_ref/is_mutable/eager_sharding",
-           switches=(("accessors", "get_value"),
-                     ("required_metadata", frozenset({"is_hijax", "has_ref", "is_mutable", "eager_sharding"})))),
-    Change((0, 12, 3), "fixed Variable metadata renamed hijax/ref/mutable/eager_sharding",
-           switches=(("required_metadata", frozenset({"hijax", "ref", "mutable", "eager_sharding"})),)),
-    Change((0, 12, 5), "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on); "
-                       "Variable.mutable removed from the fixed metadata",
-           switches=(("graph_module", "flax.nnx.graphlib"), ("graph_mode_flags", True),
-                     ("required_metadata", frozenset({"hijax", "ref", "eager_sharding"})))),
+    Change(
+        (0, 10, 3),
+        "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
+        "without the hook tuples",
+        switches=(("graphdef_encoding", "nested"), ("required_metadata", frozenset())),
+    ),
+    Change(
+        (0, 10, 4),
+        "NodeDef attributes as (key, value) pairs with outer_index (PR #4469); generic "
+        "pytree children flattened in sorted key order; merge_context(inner, tag)",
+        gain=frozenset({Capability.PYTREE_CHILDREN_SORTED}),
+        switches=(("graphdef_encoding", "nested-pairs"), ("merge_context_args", "inner-tag")),
+    ),
+    Change(
+        (0, 10, 4),
+        "cached_partial and to_flat_state / FlatState exported from flax.nnx (PR #4469; "
+        "checked in the 0.10.4 source)",
+        gain=frozenset({Capability.CACHED_PARTIAL, Capability.FLAT_STATE}),
+    ),
+    Change(
+        (0, 10, 5),
+        "raw array attributes are state leaves, no longer an error (PR #4612)",
+        gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),
+        lose=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_ERRORS}),
+    ),
+    Change(
+        (0, 10, 6),
+        "flat GraphDef encoding (PR #4630); UpdateContext.split/merge removed, "
+        "merge_context(tag, inner)",
+        lose=frozenset({Capability.UPDATE_CONTEXT_METHODS}),
+        switches=(
+            ("graphdef_encoding", "flat"),
+            ("context_methods", False),
+            ("merge_context_args", "tag-inner"),
+        ),
+    ),
+    Change(
+        (0, 10, 7),
+        "Module(pytree=...) keyword (default False until 0.11.0)",
+        switches=(("pytree_keyword", True),),
+    ),
+    Change(
+        (0, 11, 0),
+        "VariableState removed: split/state/pop return the live Variables (PR #4800); "
+        "Modules are pytrees by default (flax_pytree_module); no nnx.Dict",
+        gain=frozenset({Capability.STATE_LEAVES_ARE_LIVE}),
+        lose=frozenset({Capability.STATE_LEAVES_ARE_COPIES}),
+        switches=(("state_leaves", "Variable"), ("state_functions", True), ("container", "absent")),
+    ),
+    Change(
+        (0, 11, 0),
+        "both module modes can be built: Module(pytree=True/False) with nnx.data for data "
+        "attributes (object.py in the 0.11.0 source; 0.10.7's pytree= has no nnx.data)",
+        gain=frozenset({Capability.PYTREE_MODULES}),
+    ),
+    Change(
+        (0, 11, 1),
+        "update and pop work on plain dicts (b5f67688): dict containers are mutable",
+        gain=frozenset({Capability.PYTREE_DICTS_ARE_MUTABLE}),
+        lose=frozenset({Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE}),
+    ),
+    Change(
+        (0, 11, 2),
+        "merge reuses the state's Variables by default (copy=False, PR #4912)",
+        gain=frozenset({Capability.MERGE_REUSES_VARIABLES}),
+        lose=frozenset({Capability.MERGE_COPIES_VARIABLES}),
+    ),
+    Change(
+        (0, 12, 0),
+        "nnx.Dict returns, as a pytree=True module (PR #4897)",
+        switches=(("container", "pytree-false-subclass"),),
+    ),
+    Change(
+        (0, 12, 0),
+        "nnx.List: a pytree=True Module with int element keys (helpers.py in the 0.12.0 source)",
+        gain=frozenset({Capability.LIST_NODES}),
+    ),
+    Change(
+        (0, 12, 1),
+        "Variable refactor: get_value()/set_value(), fixed metadata "
+        "is_hijax/has_ref/is_mutable/eager_sharding",
+        switches=(
+            ("accessors", "get_value"),
+            (
+                "required_metadata",
+                frozenset({"is_hijax", "has_ref", "is_mutable", "eager_sharding"}),
+            ),
+        ),
+    ),
+    Change(
+        (0, 12, 3),
+        "fixed Variable metadata renamed hijax/ref/mutable/eager_sharding",
+        switches=(("required_metadata", frozenset({"hijax", "ref", "mutable", "eager_sharding"})),),
+    ),
+    Change(
+        (0, 12, 5),
+        "graph.py renamed graphlib.py; graph mode / graph updates flags (pinned on); "
+        "Variable.mutable removed from the fixed metadata",
+        switches=(
+            ("graph_module", "flax.nnx.graphlib"),
+            ("graph_mode_flags", True),
+            ("required_metadata", frozenset({"hijax", "ref", "eager_sharding"})),
+        ),
+    ),
 )
 """Every flax release after 0.10.0 that changed something the suite sees, oldest first; each entry
 checked against that release's own source (``flax/nnx/graph.py`` / ``graphlib.py``,
 ``variablelib.py``, ``__init__.py``).  flax 0.12.5 - 0.12.12 share one graphlib."""
 
-VERIFIED: tuple[Version, ...] = ((0, 10, 0), (0, 10, 3), (0, 10, 6), (0, 11, 0), (0, 11, 2), (0, 12, 0),
-                                 (0, 12, 8), (0, 12, 12))
+VERIFIED: tuple[Version, ...] = (
+    (0, 10, 0),
+    (0, 10, 3),
+    (0, 10, 6),
+    (0, 11, 0),
+    (0, 11, 2),
+    (0, 12, 0),
+    (0, 12, 8),
+    (0, 12, 12),
+)
 """The releases this table was checked against by running the suite (the others by reading their
 source)."""
 
@@ -254,9 +325,16 @@ class _Classes:
     where Modules have both modes (0.11+)."""
 
 
-def _new_class(name: str, base: type, namespace: dict[str, object], pytree_false: bool,
-               pytree_true: bool = False) -> type:
-    kwds: dict[str, object] = {"pytree": False} if pytree_false else {"pytree": True} if pytree_true else {}
+def _new_class(
+    name: str,
+    base: type,
+    namespace: dict[str, object],
+    pytree_false: bool,
+    pytree_true: bool = False,
+) -> type:
+    kwds: dict[str, object] = (
+        {"pytree": False} if pytree_false else {"pytree": True} if pytree_true else {}
+    )
 
     def body(ns: dict[str, object]) -> None:
         ns.update(namespace)
@@ -293,26 +371,43 @@ def _classes_for(nnx: ModuleType, b: Behaviour) -> _Classes:
     else:
         container = None
     both_modes = b.pytree_keyword and hasattr(nnx, "data")  # 0.11+: pytree= with nnx.data
-    pytree_node = _new_class(MODULE_TYPE_NAME, nnx.Module, {"bump": bump}, False, True) if both_modes else None
+    pytree_node = (
+        _new_class(MODULE_TYPE_NAME, nnx.Module, {"bump": bump}, False, True)
+        if both_modes
+        else None
+    )
     native_list = getattr(nnx, "List", None)
-    list_node = _new_class("List", native_list, {}, True) if native_list is not None and both_modes else None
-    sequential = _new_class("Sequential", nnx.Sequential, {}, True) if both_modes else cast(type, nnx.Sequential)
+    list_node = (
+        _new_class("List", native_list, {}, True)
+        if native_list is not None and both_modes
+        else None
+    )
+    sequential = (
+        _new_class("Sequential", nnx.Sequential, {}, True)
+        if both_modes
+        else cast(type, nnx.Sequential)
+    )
     return _Classes(node, user_variable, container, pytree_node, list_node, sequential)
 
 
-def _accessors(nnx: ModuleType, b: Behaviour) -> tuple[Callable[[Any], object], Callable[[Any, object], None]]:
+def _accessors(
+    nnx: ModuleType, b: Behaviour
+) -> tuple[Callable[[Any], object], Callable[[Any, object], None]]:
     if b.accessors == "get_value":
+
         def get(v: Any) -> object:
             return v.get_value()
 
         def put(v: Any, value: object) -> None:
             v.set_value(value)
     else:
+
         def get(v: Any) -> object:
             return v.value
 
         def put(v: Any, value: object) -> None:
             v.value = value
+
     return get, put
 
 
@@ -329,7 +424,9 @@ def _real_type_name(nodedef: Any) -> str:
     return str(t.__name__)
 
 
-def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+def flat_graphdef_tokens(
+    g: ModuleType, graphdef: Any, required: frozenset[str] = frozenset()
+) -> tuple[Token, ...]:
     """Return the canonical tokens (``spec.semantics.flatten``) of a flat flax GraphDef.
 
     ``g`` is flax's graph module.  Attributes are interleaved in pre-order: a NodeDef owns the
@@ -345,13 +442,23 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
     nodes = graphdef.nodes
     attributes = graphdef.attributes
     var_indices = {n.index for n in nodes if isinstance(n, g.VariableDef)}
-    leaf_attr = tuple(getattr(g, n) for n in ("LeafAttr", "ArrayAttr", "MutableArrayAttr") if hasattr(g, n))
+    leaf_attr = tuple(
+        getattr(g, n) for n in ("LeafAttr", "ArrayAttr", "MutableArrayAttr") if hasattr(g, n)
+    )
     out: list[Token] = []
     root = nodes[0]
     if isinstance(root, g.NodeRef):
         return (("ref", int(root.index)),)
     if isinstance(root, g.VariableDef):
-        return (("variable", None, root.type.__name__, int(root.index), _metadata_without(root.metadata, required)),)
+        return (
+            (
+                "variable",
+                None,
+                root.type.__name__,
+                int(root.index),
+                _metadata_without(root.metadata, required),
+            ),
+        )
 
     # frame: [placeholder position or -1, nodedef, attributes left, kept count]
     def open_node(nd: Any, emit: bool) -> list[Any]:
@@ -371,14 +478,22 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
             stack.pop()
             if pos >= 0:
                 is_graph = nd.index is not None
-                out[pos] = ("node", "graph" if is_graph else "pytree", _real_type_name(nd),
-                            int(nd.index) if is_graph else -1, kept)
+                out[pos] = (
+                    "node",
+                    "graph" if is_graph else "pytree",
+                    _real_type_name(nd),
+                    int(nd.index) if is_graph else -1,
+                    kept,
+                )
             continue
         frame[2] = left - 1
         key, attr = attributes[next_attr]
         next_attr += 1
-        keep = pos >= 0 and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES)) and not (
-            key == "_length" and _is_flax_list(nd.type))
+        keep = (
+            pos >= 0
+            and not (isinstance(key, str) and key.startswith(_INTERNAL_PREFIXES))
+            and not (key == "_length" and _is_flax_list(nd.type))
+        )
         if keep:
             frame[3] = kept + 1
         if isinstance(attr, g.Static):
@@ -399,8 +514,15 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
                         out += [("subgraph", key), ("ref", int(child.index))]
             elif isinstance(child, g.VariableDef):
                 if keep:
-                    out.append(("variable", key, child.type.__name__, int(child.index),
-                                _metadata_without(child.metadata, required)))
+                    out.append(
+                        (
+                            "variable",
+                            key,
+                            child.type.__name__,
+                            int(child.index),
+                            _metadata_without(child.metadata, required),
+                        )
+                    )
             elif isinstance(child, g.NodeDef):
                 if keep:
                     out.append(("subgraph", key))
@@ -415,7 +537,8 @@ def flat_graphdef_tokens(g: ModuleType, graphdef: Any, required: frozenset[str] 
 def _is_flax_list(t: object) -> bool:
     """Whether a NodeDef's type is ``nnx.List`` or a subclass (its ``_length`` is bookkeeping)."""
     return isinstance(t, type) and any(
-        c.__name__ == "List" and c.__module__.startswith("flax.nnx") for c in t.__mro__)
+        c.__name__ == "List" and c.__module__.startswith("flax.nnx") for c in t.__mro__
+    )
 
 
 def _is_graph_type(nnx: ModuleType, t: object) -> bool:
@@ -432,8 +555,9 @@ def _nested_type_name(nodedef: Any) -> str:
     return str(t.__name__)
 
 
-def split_fields_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
-                                 required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+def split_fields_graphdef_tokens(
+    nnx: ModuleType, g: ModuleType, graphdef: Any, required: frozenset[str] = frozenset()
+) -> tuple[Token, ...]:
     """Return the canonical tokens of a flax 0.10.0 - 0.10.2 GraphDef.
 
     A ``NodeDef`` there lists its attribute keys in order and keeps the values in three mappings:
@@ -481,8 +605,9 @@ def split_fields_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
     return tuple(out)
 
 
-def nested_pairs_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
-                                 required: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+def nested_pairs_graphdef_tokens(
+    nnx: ModuleType, g: ModuleType, graphdef: Any, required: frozenset[str] = frozenset()
+) -> tuple[Token, ...]:
     """Return the canonical tokens of a flax 0.10.4 - 0.10.5 GraphDef: nested ``NodeDef``s whose
     ``attributes`` are ``(key, NodeDef | VariableDef | NodeRef | Static | ArrayAttr)`` pairs (a
     ``NodeRef``'s type tells a repeated Variable from a repeated node).  Iterative."""
@@ -491,7 +616,15 @@ def nested_pairs_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
     out: list[Token] = []
     root = graphdef
     if isinstance(root, g.VariableDef):
-        return (("variable", None, root.type.__name__, int(root.index), _metadata_without(root.metadata, required)),)
+        return (
+            (
+                "variable",
+                None,
+                root.type.__name__,
+                int(root.index),
+                _metadata_without(root.metadata, required),
+            ),
+        )
     stack: list[Any] = [root]
     while stack:
         item = stack.pop()
@@ -509,8 +642,15 @@ def nested_pairs_graphdef_tokens(nnx: ModuleType, g: ModuleType, graphdef: Any,
                 s = static_model(value.value)
                 pending.append(("static", key, s.type_name, s.text))
             elif isinstance(value, g.VariableDef):
-                pending.append(("variable", key, value.type.__name__, int(value.index),
-                                _metadata_without(value.metadata, required)))
+                pending.append(
+                    (
+                        "variable",
+                        key,
+                        value.type.__name__,
+                        int(value.index),
+                        _metadata_without(value.metadata, required),
+                    )
+                )
             elif isinstance(value, g.NodeRef) and issubclass(value.type, nnx.Variable):
                 pending.append(("varref", key, int(value.index)))
             elif isinstance(value, g.NodeRef):
@@ -551,7 +691,8 @@ class FlaxTarget(NNXTarget):
         except ImportError as e:
             raise TargetError(
                 f"the 'flax' target needs flax installed ({e}); create an environment with "
-                "'nnxspec env flax==0.12.8 DIR'") from e
+                "'nnxspec env flax==0.12.8 DIR'"
+            ) from e
         self.version = str(flax.__version__)
         self.profile = profile_for(parse_version(self.version))
         # the one inventory generated so far is 0.10.3's: other releases claim none
@@ -580,10 +721,14 @@ class FlaxTarget(NNXTarget):
             return self._bare_sequential(self.classes.sequential)
         if kind == "nnx_list":
             if self.classes.list_node is None:
-                raise NotApplicable(f"flax {self.version} has no nnx.List for blueprint 'nnx_list' nodes")
+                raise NotApplicable(
+                    f"flax {self.version} has no nnx.List for blueprint 'nnx_list' nodes"
+                )
             return self.classes.list_node()
         if self.container_type is None:
-            raise NotApplicable(f"flax {self.version} has no nnx.Dict for blueprint 'container' nodes")
+            raise NotApplicable(
+                f"flax {self.version} has no nnx.Dict for blueprint 'container' nodes"
+            )
         return self.container_type()
 
     def new_pytree_graph_node(self, kind: str) -> object:
@@ -597,7 +742,9 @@ class FlaxTarget(NNXTarget):
             return self._bare_sequential(self.nnx.Sequential)
         native = getattr(self.nnx, "Dict" if kind == "container" else "List", None)
         if native is None or not getattr(native, "_pytree__is_pytree", False):
-            raise NotApplicable(f"flax {self.version} has no pytree-mode nnx.{'Dict' if kind == 'container' else 'List'}")
+            raise NotApplicable(
+                f"flax {self.version} has no pytree-mode nnx.{'Dict' if kind == 'container' else 'List'}"
+            )
         return native()
 
     @staticmethod
@@ -657,8 +804,11 @@ class FlaxTarget(NNXTarget):
             return super().module_attributes(x)
         # an attribute that is no element (update can add one under a str key) keeps its name
         attributes = cast(dict[object, object], vars(x))
-        return [(_list_key(k), v) for k, v in attributes.items()
-                if not (isinstance(k, str) and (k == "_length" or k.startswith(_INTERNAL_PREFIXES)))]
+        return [
+            (_list_key(k), v)
+            for k, v in attributes.items()
+            if not (isinstance(k, str) and (k == "_length" or k.startswith(_INTERNAL_PREFIXES)))
+        ]
 
     def inspect(self, x: object) -> NodeView:
         if isinstance(x, self.nnx.State):
@@ -666,11 +816,16 @@ class FlaxTarget(NNXTarget):
             # on the int / str mixes the error laws build (that is merge's business to reject)
             return NodeView("pytree", "State", tuple(cast(Any, x).raw_mapping.items()), False)
         if self._is_list(x):
-            entries = sorted(self.module_attributes(x), key=lambda kv: (isinstance(kv[0], str), kv[0]))
+            entries = sorted(
+                self.module_attributes(x), key=lambda kv: (isinstance(kv[0], str), kv[0])
+            )
             return NodeView("graph", "List", tuple(entries), True)
         view = super().inspect(x)
-        if (Capability.PYTREE_CHILDREN_SORTED in self.capabilities and view.kind == "pytree"
-                and (hasattr(x, "_fields") or dataclasses.is_dataclass(x))):
+        if (
+            Capability.PYTREE_CHILDREN_SORTED in self.capabilities
+            and view.kind == "pytree"
+            and (hasattr(x, "_fields") or dataclasses.is_dataclass(x))
+        ):
             # the declared variant: namedtuple / dataclass children in sorted key order
             return NodeView(view.kind, view.type_name, view.entries, False)
         return view
@@ -682,12 +837,22 @@ class FlaxTarget(NNXTarget):
     def leaf_view(self, leaf: object) -> LeafView:
         nnx = self.nnx
         if isinstance(leaf, nnx.Variable):
-            value = self._get(leaf) if self.behaviour.accessors == "get_value" else cast(Any, leaf).raw_value
+            value = (
+                self._get(leaf)
+                if self.behaviour.accessors == "get_value"
+                else cast(Any, leaf).raw_value
+            )
             return LeafView(type(leaf).__name__, np.asarray(value), self._metadata_of(leaf))  # type: ignore[arg-type]
         if self.behaviour.state_leaves == "VariableState" and isinstance(leaf, nnx.VariableState):
             state_leaf = cast(Any, leaf)
-            return LeafView(state_leaf.type.__name__, np.asarray(state_leaf.value), self._metadata_of(state_leaf))  # type: ignore[arg-type]
-        raise TypeError(f"{type(leaf).__name__} is not a Variable or a state leaf of flax {self.version}")
+            return LeafView(
+                state_leaf.type.__name__,
+                np.asarray(state_leaf.value),
+                self._metadata_of(state_leaf),
+            )  # type: ignore[arg-type]
+        raise TypeError(
+            f"{type(leaf).__name__} is not a Variable or a state leaf of flax {self.version}"
+        )
 
     def get_value(self, variable: object) -> object:
         return self._get(variable)
@@ -714,9 +879,13 @@ class FlaxTarget(NNXTarget):
         if b.graphdef_encoding == "flat":
             return flat_graphdef_tokens(self.graph_ns, graphdef, b.required_metadata)
         if b.graphdef_encoding == "nested-pairs":
-            return nested_pairs_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
+            return nested_pairs_graphdef_tokens(
+                self.nnx, self.graph_ns, graphdef, b.required_metadata
+            )
         if b.graphdef_encoding == "split-fields":
-            return split_fields_graphdef_tokens(self.nnx, self.graph_ns, graphdef, b.required_metadata)
+            return split_fields_graphdef_tokens(
+                self.nnx, self.graph_ns, graphdef, b.required_metadata
+            )
         return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
 
     def iter_graph(self, x: object) -> Iterator[tuple[Path, object]]:
@@ -761,7 +930,9 @@ class FlaxTarget(NNXTarget):
         with self.nnx.merge_context(cast(Any, ctx).tag, inner) as c:
             return c.merge(graphdef, state, *states)
 
-    def merge_context(self, tag: str | None = None, *, inner: bool | None = None) -> AbstractContextManager[object]:
+    def merge_context(
+        self, tag: str | None = None, *, inner: bool | None = None
+    ) -> AbstractContextManager[object]:
         if self.behaviour.merge_context_args == "tag-inner" and tag is not None:
             return cast(AbstractContextManager[object], self.nnx.merge_context(tag, inner))
         if self.behaviour.merge_context_args == "inner-tag":
@@ -772,8 +943,11 @@ class FlaxTarget(NNXTarget):
 
     def reproducer_prelude(self) -> str:
         b = self.behaviour
-        pin = ('flax.config.update("nnx_graph_mode", True)\nflax.config.update("nnx_graph_updates", True)\n'
-               if b.graph_mode_flags else "")
+        pin = (
+            'flax.config.update("nnx_graph_mode", True)\nflax.config.update("nnx_graph_updates", True)\n'
+            if b.graph_mode_flags
+            else ""
+        )
         if b.accessors == "get_value":
             bump = "value.set_value(~value.get_value() if value.get_value().dtype == bool else value.get_value() + 1)"
         else:
@@ -782,10 +956,16 @@ class FlaxTarget(NNXTarget):
         if b.container == "pytree-false-subclass":
             container = _CONTAINER_PRELUDE
         elif b.container == "absent":
-            container = f"# flax {self.version} has no nnx.Dict: nnxspec builds no 'container' node here\n"
+            container = (
+                f"# flax {self.version} has no nnx.Dict: nnxspec builds no 'container' node here\n"
+            )
         return _PRELUDE.format(
-            version=self.version, pin=pin, node_bases="nnx.Module, pytree=False" if b.pytree_keyword else "nnx.Module",
-            bump=bump, container=container)
+            version=self.version,
+            pin=pin,
+            node_bases="nnx.Module, pytree=False" if b.pytree_keyword else "nnx.Module",
+            bump=bump,
+            container=container,
+        )
 
 
 _PRELUDE = '''# flax {version}: the classes nnxspec's flax target builds blueprints with

@@ -76,7 +76,11 @@ def _snapshot(node: nnx.Dict[Any]) -> list[tuple[Any, ...]]:
 def test_d2_failing_update_changes_nothing() -> None:
     m = D(a=nnx.Param(1), b=2, c=D(x=nnx.Param(3)))
     before = _snapshot(m)
-    new_state = {"a": 10, "c": {"x": 30, "y": nnx.Param.state(5)}, "b": 3}  # 'b' is static: fails last
+    new_state = {
+        "a": 10,
+        "c": {"x": 30, "y": nnx.Param.state(5)},
+        "b": 3,
+    }  # 'b' is static: fails last
     frozen = copy.deepcopy(new_state)
     with pytest.raises(
         errors.StateMismatchError, match=r"^state mismatch: static attribute 'b' at 'b'"
@@ -370,9 +374,13 @@ def test_d16_of_type_matches_variables_by_class_only() -> None:
 def test_d17_a_mapping_for_a_variable_is_rejected_by_update_and_merge() -> None:
     m = D(a=nnx.Param(1))
     graphdef = nnx.graphdef(m)
-    with pytest.raises(errors.StateStructureError, match=r"^state structure: a dict given for Variable 'a' at 'a'"):
+    with pytest.raises(
+        errors.StateStructureError, match=r"^state structure: a dict given for Variable 'a' at 'a'"
+    ):
         nnx.update(m, {"a": {"x": 2}})
-    with pytest.raises(errors.StateStructureError, match=r"^state structure: a dict given for a Variable at 'a'"):
+    with pytest.raises(
+        errors.StateStructureError, match=r"^state structure: a dict given for a Variable at 'a'"
+    ):
         nnx.merge(graphdef, {"a": {"x": 2}})
     assert m.a.value == 1
 

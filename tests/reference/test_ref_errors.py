@@ -61,7 +61,10 @@ def test_unknown_key() -> None:
     graphdef, state = nnx.split(_graph())
     bad = {"layers": {0: {"kernel": 1, "kernal": 1}}, "top": 1}
     error = _raises(
-        lambda: nnx.merge(graphdef, state, bad), errors.UnknownKeyError, "unknown key", "'layers/0/kernal'"
+        lambda: nnx.merge(graphdef, state, bad),
+        errors.UnknownKeyError,
+        "unknown key",
+        "'layers/0/kernal'",
     )
     assert error.path == ("layers", 0, "kernal")
 

@@ -14,7 +14,9 @@ def _state(nnx: Any) -> Any:
     def leaf(v: float) -> Any:
         return nnx.VariableState(nnx.Param, v)
 
-    return nnx.State({"a": {"k": leaf(1.0), "b": leaf(2.0)}, "c": nnx.VariableState(nnx.BatchStat, 3.0)})
+    return nnx.State(
+        {"a": {"k": leaf(1.0), "b": leaf(2.0)}, "c": nnx.VariableState(nnx.BatchStat, 3.0)}
+    )
 
 
 def _values(state: Any) -> list[tuple[Any, Any]]:
@@ -42,7 +44,9 @@ def test_to_pure_dict_with_and_without_extract_fn(nnx: Any) -> None:
     state = _state(nnx)
     assert state.to_pure_dict() == {"a": {"k": 1.0, "b": 2.0}, "c": 3.0}
     assert state.to_pure_dict(lambda leaf: leaf.type.__name__) == {
-        "a": {"k": "Param", "b": "Param"}, "c": "BatchStat"}
+        "a": {"k": "Param", "b": "Param"},
+        "c": "BatchStat",
+    }
 
 
 @each_implementation
@@ -57,7 +61,9 @@ def test_replace_by_pure_dict_replaces_the_given_paths_in_place(nnx: Any) -> Non
 
 @each_implementation
 def test_replace_by_pure_dict_reads_string_indices_as_integers(nnx: Any) -> None:
-    state = nnx.State({"layers": {0: nnx.VariableState(nnx.Param, 1), 1: nnx.VariableState(nnx.Param, 2)}})
+    state = nnx.State(
+        {"layers": {0: nnx.VariableState(nnx.Param, 1), 1: nnx.VariableState(nnx.Param, 2)}}
+    )
     state.replace_by_pure_dict({"layers": {"1": 7}})
     assert _values(state) == [(("layers", 0), 1), (("layers", 1), 7)]
 

@@ -20,8 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def nnxspec(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NNXSPEC_TARGET"}
-    return subprocess.run([sys.executable, "-m", "spec.runner", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "spec.runner", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def one_line(text: str) -> str:
@@ -36,9 +43,13 @@ def _vector(tmp_path: Path, **changes: object) -> Path:
     from spec.laws import Case
 
     case = Case(graph=Blueprint((NodeSpec("module", (("a", ToVar(0)),)),), (VarSpec(),)))
-    data: dict[str, object] = {"format": vectors.FORMAT, "law": "RT-1", "target": {"name": "reference", "version": "0",
-                                                                 "spec": "reference"},
-            "expect": "pass", "case": case.to_data()}
+    data: dict[str, object] = {
+        "format": vectors.FORMAT,
+        "law": "RT-1",
+        "target": {"name": "reference", "version": "0", "spec": "reference"},
+        "expect": "pass",
+        "case": case.to_data(),
+    }
     data.update(changes)
     path = tmp_path / "v.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -48,8 +59,10 @@ def _vector(tmp_path: Path, **changes: object) -> Path:
 def test_an_unavailable_backend_is_a_usage_error() -> None:
     done = nnxspec("check", "--backends", "tpu", "-k", "[RT-1]")
     assert done.returncode == 4
-    assert one_line(done.stdout + done.stderr) == \
-        "nnxspec check: backend 'tpu' is not available here (jax has: cpu)"
+    assert (
+        one_line(done.stdout + done.stderr)
+        == "nnxspec check: backend 'tpu' is not available here (jax has: cpu)"
+    )
 
 
 def test_a_failed_check_leaves_no_temporary_folder() -> None:
@@ -63,7 +76,9 @@ def test_a_failed_check_leaves_no_temporary_folder() -> None:
 def test_typecheck_of_a_module_that_does_not_import(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["typecheck", "--target", "nosuchmod"]) == 2
     out = capsys.readouterr().out
-    assert one_line(out).startswith("nnxspec typecheck: target 'nosuchmod': cannot import 'nosuchmod'")
+    assert one_line(out).startswith(
+        "nnxspec typecheck: target 'nosuchmod': cannot import 'nosuchmod'"
+    )
 
 
 def test_typecheck_target_flax_is_flax_nnx() -> None:
@@ -74,11 +89,15 @@ def test_typecheck_target_flax_is_flax_nnx() -> None:
 def test_bench_with_an_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["bench", "--targets", "reference,nosuch"]) == 2
     captured = capsys.readouterr()
-    assert one_line(captured.out + captured.err).startswith("nnxspec bench: unknown target 'nosuch'")
+    assert one_line(captured.out + captured.err).startswith(
+        "nnxspec bench: unknown target 'nosuch'"
+    )
 
 
 @pytest.mark.parametrize("seed", ["zero", 1.5, True])
-def test_a_vector_with_a_seed_that_is_not_an_integer_is_refused(tmp_path: Path, seed: object) -> None:
+def test_a_vector_with_a_seed_that_is_not_an_integer_is_refused(
+    tmp_path: Path, seed: object
+) -> None:
     path = _vector(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
     data["case"]["graph"]["variables"][0]["seed"] = seed
@@ -97,14 +116,22 @@ def test_replay_of_an_unknown_law(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_show_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     path = _vector(tmp_path)
-    done = subprocess.run(f"{sys.executable} -m spec.runner show {path} | head -1", shell=True, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        f"{sys.executable} -m spec.runner show {path} | head -1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.stdout.startswith("RT-1: ")
     assert done.stderr == "", done.stderr
 
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "no-such-results"
     assert cli.main(["bench", "--from-json", str(folder)]) == 2
     err = capsys.readouterr().err

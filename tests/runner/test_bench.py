@@ -22,9 +22,17 @@ from spec.bench.worker import Worker, serve
 from spec.blueprint import ToNode, ToVar
 from spec.runner import cli
 
-TINY = Settings(shapes=("mlp-1", "ring-3"), ops=("split", "merge", "update", "hash-first", "hash", "tree"),
-                rounds=2, budget=0.001, min_sample=0.0001, min_samples=1, max_samples=2,
-                memory_shapes=("mlp-1",), timeout=300)
+TINY = Settings(
+    shapes=("mlp-1", "ring-3"),
+    ops=("split", "merge", "update", "hash-first", "hash", "tree"),
+    rounds=2,
+    budget=0.001,
+    min_sample=0.0001,
+    min_samples=1,
+    max_samples=2,
+    memory_shapes=("mlp-1",),
+    timeout=300,
+)
 
 
 # --- shapes --------------------------------------------------------------------------------------
@@ -33,7 +41,14 @@ TINY = Settings(shapes=("mlp-1", "ring-3"), ops=("split", "merge", "update", "ha
 def test_mlp_blocks_hold_a_linear_and_a_batchnorm() -> None:
     bp = shapes.blueprint("mlp-10")
     assert len(bp.variables) == 60 and len(bp.nodes) == 31
-    assert sorted(v.type for v in bp.variables[:6]) == ["BatchStat", "BatchStat", "Param", "Param", "Param", "Param"]
+    assert sorted(v.type for v in bp.variables[:6]) == [
+        "BatchStat",
+        "BatchStat",
+        "Param",
+        "Param",
+        "Param",
+        "Param",
+    ]
     assert state_depth(bp) == 3
 
 
@@ -51,7 +66,9 @@ def test_chain_and_ring_are_deep() -> None:
     assert chain.depth() == 49 and state_depth(chain) == 50
     ring = shapes.blueprint("ring-5")
     assert ring.has_cycle and state_depth(ring) == 5
-    assert isinstance(ring.nodes[4].entries[0][1], ToNode) and ring.nodes[4].entries[0][1].index == 0
+    assert (
+        isinstance(ring.nodes[4].entries[0][1], ToNode) and ring.nodes[4].entries[0][1].index == 0
+    )
 
 
 @pytest.mark.parametrize("name", ["wide", "mlp-x", "tree-10", "ring-0", ""])
@@ -62,7 +79,12 @@ def test_bad_shape_names_are_rejected(name: str) -> None:
 
 def test_k_means_thousands() -> None:
     assert shapes.parse_shape("wide-16k").size == 16_000
-    assert set(shapes.DEFAULT_SHAPES) >= set(shapes.SCALING) | {"mlp-10", "mlp-50", "chain-100000", "ring-1000"}
+    assert set(shapes.DEFAULT_SHAPES) >= set(shapes.SCALING) | {
+        "mlp-10",
+        "mlp-50",
+        "chain-100000",
+        "ring-1000",
+    }
 
 
 # --- settings and target specs -------------------------------------------------------------------
@@ -100,16 +122,25 @@ def _serve(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_worker_answers_every_request() -> None:
-    hello, built, calibrated, timed, first, memory = _serve([
-        {"cmd": "hello"},
-        {"cmd": "build", "shape": "mlp-1"},
-        {"cmd": "calibrate", "shape": "mlp-1", "name": "split", "min_sample": 0.0001},
-        {"cmd": "time", "shape": "mlp-1", "name": "split", "number": 2, "samples": 2, "gc": "disabled"},
-        {"cmd": "time", "shape": "mlp-1", "name": "hash-first", "number": 1, "samples": 2},
-        {"cmd": "memory", "shape": "mlp-1"},
-        {"cmd": "quit"},
-        {"cmd": "hello"},  # after quit: never answered
-    ])
+    hello, built, calibrated, timed, first, memory = _serve(
+        [
+            {"cmd": "hello"},
+            {"cmd": "build", "shape": "mlp-1"},
+            {"cmd": "calibrate", "shape": "mlp-1", "name": "split", "min_sample": 0.0001},
+            {
+                "cmd": "time",
+                "shape": "mlp-1",
+                "name": "split",
+                "number": 2,
+                "samples": 2,
+                "gc": "disabled",
+            },
+            {"cmd": "time", "shape": "mlp-1", "name": "hash-first", "number": 1, "samples": 2},
+            {"cmd": "memory", "shape": "mlp-1"},
+            {"cmd": "quit"},
+            {"cmd": "hello"},  # after quit: never answered
+        ]
+    )
     assert hello["ok"] and hello["target"] == "reference" and hello["jax"]
     assert built == {"ok": True, "leaves": 6, "depth": 3, "seconds": built["seconds"]}
     assert calibrated["ok"] and calibrated["number"] >= 1
@@ -119,13 +150,19 @@ def test_worker_answers_every_request() -> None:
 
 
 def test_worker_errors_are_answers() -> None:
-    unknown, deep, bad_op = _serve([
-        {"cmd": "fly"},
-        {"cmd": "calibrate", "shape": "ring-1000", "name": "tree", "min_sample": 0.001},
-        {"cmd": "calibrate", "shape": "mlp-1", "name": "nope", "min_sample": 0.001},
-    ])
+    unknown, deep, bad_op = _serve(
+        [
+            {"cmd": "fly"},
+            {"cmd": "calibrate", "shape": "ring-1000", "name": "tree", "min_sample": 0.001},
+            {"cmd": "calibrate", "shape": "mlp-1", "name": "nope", "min_sample": 0.001},
+        ]
+    )
     assert unknown == {"ok": False, "error": "ValueError", "message": "unknown request 'fly'"}
-    assert deep["ok"] is False and deep["error"] == "RecursionError" and "1000 levels deep" in deep["message"]
+    assert (
+        deep["ok"] is False
+        and deep["error"] == "RecursionError"
+        and "1000 levels deep" in deep["message"]
+    )
     assert bad_op["ok"] is False and bad_op["error"] == "KeyError"
 
 
@@ -133,7 +170,9 @@ def test_every_op_runs_on_the_reference() -> None:
     w = Worker("reference")
     try:
         for name in OPS:
-            reply = w.handle({"cmd": "time", "shape": "mlp-1", "name": name, "number": 1, "samples": 1})
+            reply = w.handle(
+                {"cmd": "time", "shape": "mlp-1", "name": name, "number": 1, "samples": 1}
+            )
             assert len(reply["samples"]) == 1, name
         assert gc.get_freeze_count() > 0  # the built graph (and all else) is frozen
     finally:
@@ -150,7 +189,9 @@ def test_worker_process_round_trip() -> None:
         info = w.start()
         assert info["ok"] and info["target"] == "reference" and info["executable"]
         assert w.request({"cmd": "build", "shape": "mlp-1"})["leaves"] == 6
-        reply = w.request({"cmd": "time", "shape": "mlp-1", "name": "merge", "number": 1, "samples": 2})
+        reply = w.request(
+            {"cmd": "time", "shape": "mlp-1", "name": "merge", "number": 1, "samples": 2}
+        )
         assert reply["ok"] and len(reply["samples"]) == 2
         assert w.request({"cmd": "build", "shape": "nope"})["error"] == "ValueError"
         assert w.process is not None
@@ -178,8 +219,12 @@ def test_worker_that_cannot_start() -> None:
 @pytest.fixture(scope="module")
 def results() -> dict[str, Any]:
     lines: list[str] = []
-    found = driver.run([TargetSpec("reference"), TargetSpec("reference")], TINY, command="nnxspec bench (test)",
-                       progress=lines.append)
+    found = driver.run(
+        [TargetSpec("reference"), TargetSpec("reference")],
+        TINY,
+        command="nnxspec bench (test)",
+        progress=lines.append,
+    )
     assert any(line.startswith("mlp-1:") for line in lines)
     return found
 
@@ -195,15 +240,27 @@ def test_results_shape(results: dict[str, Any]) -> None:
     for label in report.labels(results):
         for op in TINY.ops:
             entry = mlp["ops"][op][label]
-            assert entry["n"] >= 1 and entry["median_us"] > 0 and len(entry["samples_us"]) == entry["n"]
+            assert (
+                entry["n"] >= 1
+                and entry["median_us"] > 0
+                and len(entry["samples_us"]) == entry["n"]
+            )
         assert mlp["memory"][label]["peak_bytes"] > 0
     assert results["shapes"][1]["memory"] == {}
     json.dumps(results)  # serialisable as is
 
 
 def test_jit_ops_are_skipped_above_the_cap() -> None:
-    settings = Settings(shapes=("mlp-1",), ops=("jit",), rounds=1, budget=0.001, min_samples=1, max_samples=1,
-                        jit_max_leaves=5, memory_shapes=())
+    settings = Settings(
+        shapes=("mlp-1",),
+        ops=("jit",),
+        rounds=1,
+        budget=0.001,
+        min_samples=1,
+        max_samples=1,
+        jit_max_leaves=5,
+        memory_shapes=(),
+    )
     found = driver.run([TargetSpec("reference")], settings, progress=lambda _: None)
     (entry,) = found["shapes"][0]["ops"]["jit"].values()
     assert entry == {"skipped": "6 leaves > --jit-max-leaves 5"}
@@ -218,7 +275,11 @@ def test_markdown_report(results: dict[str, Any]) -> None:
 
 
 def test_report_helpers() -> None:
-    assert report.fmt_us(1234.5) == "1,234" and report.fmt_us(12.34) == "12.3" and report.fmt_us(0.1234) == "0.123"
+    assert (
+        report.fmt_us(1234.5) == "1,234"
+        and report.fmt_us(12.34) == "12.3"
+        and report.fmt_us(0.1234) == "0.123"
+    )
     assert report.fmt_us(None) == "–"
     assert report.goal_for("flax 0.12.8") == 5.0 and report.goal_for("flax 0.10.3") == 2.0
     assert report.goal_for("reference 0.1.0") is None
@@ -238,9 +299,31 @@ def test_plot_degrades_without_matplotlib(results: dict[str, Any], tmp_path: Pat
 
 def test_cli_writes_json_and_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_json, out_md = tmp_path / "b.json", tmp_path / "B.md"
-    status = cli.main(["bench", "--targets", "reference", "--shapes", "mlp-1", "--ops", "split,hash",
-                       "--rounds", "1", "--budget", "0.001", "--min-samples", "1", "--max-samples", "1",
-                       "--memory-shapes", "", "--json", str(out_json), "--markdown", str(out_md)])
+    status = cli.main(
+        [
+            "bench",
+            "--targets",
+            "reference",
+            "--shapes",
+            "mlp-1",
+            "--ops",
+            "split,hash",
+            "--rounds",
+            "1",
+            "--budget",
+            "0.001",
+            "--min-samples",
+            "1",
+            "--max-samples",
+            "1",
+            "--memory-shapes",
+            "",
+            "--json",
+            str(out_json),
+            "--markdown",
+            str(out_md),
+        ]
+    )
     assert status == 0
     data = json.loads(out_json.read_text())
     assert data["schema"] == driver.SCHEMA and data["settings"]["ops"] == ["split", "hash"]
@@ -276,4 +359,7 @@ def test_python_floor_matches_jax() -> None:
     for i in range(1, 5000):  # far deeper than jax (or recursion) could go
         deep = {"c": deep, "p": i}
     leaves, structure = py_flatten(deep)
-    assert len(leaves) == 5000 and py_flatten(py_unflatten(structure, leaves)) == (leaves, structure)
+    assert len(leaves) == 5000 and py_flatten(py_unflatten(structure, leaves)) == (
+        leaves,
+        structure,
+    )

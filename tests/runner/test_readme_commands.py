@@ -46,7 +46,11 @@ def readme_commands() -> list[str]:
             if line:
                 found.append(re.sub(r"\s+", " ", line))
     prose = re.sub(r"```.*?```", "", text, flags=re.S)
-    found += [s.strip() for s in re.findall(r"`([^`\n]+)`", prose) if s.startswith(("nnxspec ", "pytest "))]
+    found += [
+        s.strip()
+        for s in re.findall(r"`([^`\n]+)`", prose)
+        if s.startswith(("nnxspec ", "pytest "))
+    ]
     return list(dict.fromkeys(found))
 
 
@@ -57,32 +61,93 @@ def _check(*extra: str) -> list[str]:
 SMALL = ["-k", "RT-1 or BE-1"]
 HOW: dict[str, Run | str] = {
     'pip install -e ".[test]" && nnxspec check': (_check(*SMALL), (0,)),
-    "pytest -n auto": ([sys.executable, "-m", "pytest", "-n", "auto", "--collect-only", "-q", str(ROOT / "tests" / "spec")], (0,)),
+    "pytest -n auto": (
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-n",
+            "auto",
+            "--collect-only",
+            "-q",
+            str(ROOT / "tests" / "spec"),
+        ],
+        (0,),
+    ),
     "nnxspec check": (_check(*SMALL), (0,)),
     "nnxspec check --target flax --profile ci": "flax",
     "nnxspec check --target mypkg.adapters:MyTarget": (
-        _check("--target", "spec.targets.reference:ReferenceTarget", "-k", "RT-1"), (0,)),
+        _check("--target", "spec.targets.reference:ReferenceTarget", "-k", "RT-1"),
+        (0,),
+    ),
     'nnxspec check -n 2 -k "UCTX or JIT" --report out/ --expect my-known-failures.toml': (
-        _check("-n", "2", "-k", "UCTX-1 or JIT-1", "--report", "{tmp}/out", "--expect", "{tmp}/my-known-failures.toml"), (0,)),
-    "nnxspec env flax==0.10.3 .venvs/flax-0.10.3": ([*NNX, "env", "flax==0.10.3", "{tmp}/flax-0.10.3", "--dry-run"], (0,)),
+        _check(
+            "-n",
+            "2",
+            "-k",
+            "UCTX-1 or JIT-1",
+            "--report",
+            "{tmp}/out",
+            "--expect",
+            "{tmp}/my-known-failures.toml",
+        ),
+        (0,),
+    ),
+    "nnxspec env flax==0.10.3 .venvs/flax-0.10.3": (
+        [*NNX, "env", "flax==0.10.3", "{tmp}/flax-0.10.3", "--dry-run"],
+        (0,),
+    ),
     ".venvs/flax-0.10.3/bin/nnxspec check --target flax --profile ci --expect spec/targets/expectations/flax-0.10.3.toml "
     "--report results/flax-0.10.3": "venv",
     "nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 --section results/typing.md > CONFORMANCE.md": (
-        [*NNX, "conformance", "results/reference", "results/flax-0.10.3", "results/flax-0.12.8", "--section",
-         "results/typing.md", "--output", "{tmp}/CONFORMANCE.md"], (0,)),
-    "nnxspec report results/flax-0.10.3/vectors/POP-2.json": ([*NNX, "report", POP2, "--target", "reference"], (0,)),
+        [
+            *NNX,
+            "conformance",
+            "results/reference",
+            "results/flax-0.10.3",
+            "results/flax-0.12.8",
+            "--section",
+            "results/typing.md",
+            "--output",
+            "{tmp}/CONFORMANCE.md",
+        ],
+        (0,),
+    ),
+    "nnxspec report results/flax-0.10.3/vectors/POP-2.json": (
+        [*NNX, "report", POP2, "--target", "reference"],
+        (0,),
+    ),
     "nnxspec reproduce results/flax-0.10.3/vectors/POP-2.json --target reference": (
-        [*NNX, "reproduce", POP2, "--target", "reference"], (0,)),
-    "nnxspec diff examples.retrace:before examples.retrace:after": (
-        [*NNX, "diff", "examples.retrace:before", "examples.retrace:after"], (1,)),
+        [*NNX, "reproduce", POP2, "--target", "reference"],
+        (0,),
+    ),
+    "nnxspec diff tests.examples.retrace:before tests.examples.retrace:after": (
+        [*NNX, "diff", "tests.examples.retrace:before", "tests.examples.retrace:after"],
+        (1,),
+    ),
     "nnxspec laws --markdown": ([*NNX, "laws", "--markdown"], (0,)),
     "nnxspec laws [--markdown]": ([*NNX, "laws"], (0,)),
-    "nnxspec laws --markdown --output SPEC.md": ([*NNX, "laws", "--markdown", "--output", "{tmp}/SPEC.md"], (0,)),
+    "nnxspec laws --markdown --output SPEC.md": (
+        [*NNX, "laws", "--markdown", "--output", "{tmp}/SPEC.md"],
+        (0,),
+    ),
     "nnxspec diff": ([*NNX, "diff", "--help"], (0,)),
     "nnxspec diff A B": ([*NNX, "diff", POP2, "results/flax-0.10.3/vectors/IT-1.json"], (0, 1)),
     "nnxspec bench": ([*NNX, "bench", "--help"], (0,)),
     "nnxspec bench --targets reference,flax": (
-        [*NNX, "bench", "--targets", "reference", "--quick", "--shapes", "mlp-10", "--ops", "split,merge"], (0,)),
+        [
+            *NNX,
+            "bench",
+            "--targets",
+            "reference",
+            "--quick",
+            "--shapes",
+            "mlp-10",
+            "--ops",
+            "split,merge",
+        ],
+        (0,),
+    ),
     "nnxspec env": ([*NNX, "env", "--help"], (0,)),
     "nnxspec env flax==V DIR": ([*NNX, "env", "flax==0.12.8", "{tmp}/env", "--dry-run"], (0,)),
     "nnxspec replay PATH": ([*NNX, "replay", POP2, "--target", "reference"], (0,)),
@@ -91,13 +156,35 @@ HOW: dict[str, Run | str] = {
     "nnxspec report VECTOR": ([*NNX, "report", POP2, "--target", "reference"], (0,)),
     "nnxspec reproduce VECTOR": ([*NNX, "reproduce", POP2, "--target", "reference"], (0,)),
     "nnxspec typecheck --target T": ([*NNX, "typecheck", "--target", "reference"], (0,)),
-    "nnxspec mutants --profile ci": ([*NNX, "mutants", "--profile", "dev", "--only", "forget_noderef"], (0,)),
+    "nnxspec mutants --profile ci": (
+        [*NNX, "mutants", "--profile", "dev", "--only", "forget_noderef"],
+        (0,),
+    ),
     "nnxspec history": ([*NNX, "history"], (0,)),
     "nnxspec bisect LAW --releases A..B": ([*NNX, "bisect", "--help"], (0,)),
-    "nnxspec conformance RESULTS…": ([*NNX, "conformance", "results/reference", "results/flax-0.10.3"], (0,)),
+    "nnxspec conformance RESULTS…": (
+        [*NNX, "conformance", "results/reference", "results/flax-0.10.3"],
+        (0,),
+    ),
     "pytest --nnxspec-target reference --nnxspec-profile ci --nnxspec-report out/": (
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nnxspec-target", "reference",
-         "--nnxspec-profile", "ci", "--nnxspec-report", "{tmp}/out", "-k", "RT-1", "-q"], (0,)),
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nnxspec-target",
+            "reference",
+            "--nnxspec-profile",
+            "ci",
+            "--nnxspec-report",
+            "{tmp}/out",
+            "-k",
+            "RT-1",
+            "-q",
+        ],
+        (0,),
+    ),
 }
 """README command -> how this test runs it, or why it runs only in some environments
 (``"flax"``: where flax is importable; ``"venv"``: where ``.venvs/flax-0.10.3`` exists)."""
@@ -106,9 +193,12 @@ HOW: dict[str, Run | str] = {
 def test_every_readme_command_is_checked() -> None:
     shown = readme_commands()
     assert [c for c in shown if c not in HOW] == [], "README shows commands this test does not run"
-    assert [c for c in HOW if c not in shown] == [], "this test runs commands README no longer shows"
+    assert [c for c in HOW if c not in shown] == [], (
+        "this test runs commands README no longer shows"
+    )
     assert shown[:2] == ['pip install -e ".[test]" && nnxspec check', "pytest -n auto"], (
-        "README's first two commands must be the two that do everything on a fresh machine")
+        "README's first two commands must be the two that do everything on a fresh machine"
+    )
 
 
 def _flax_importable() -> bool:
@@ -123,8 +213,23 @@ def _conditional(kind: str) -> Run:
     venv = ROOT / ".venvs" / "flax-0.10.3" / "bin" / "nnxspec"
     if not venv.exists():
         pytest.skip("no .venvs/flax-0.10.3 here (nnxspec env builds it)")
-    return ([str(venv), "check", "--target", "flax", "--profile", "ci", "--expect",
-             "spec/targets/expectations/flax-0.10.3.toml", "--report", "{tmp}/flax-0.10.3", "-k", "RT-1"], (0,))
+    return (
+        [
+            str(venv),
+            "check",
+            "--target",
+            "flax",
+            "--profile",
+            "ci",
+            "--expect",
+            "spec/targets/expectations/flax-0.10.3.toml",
+            "--report",
+            "{tmp}/flax-0.10.3",
+            "-k",
+            "RT-1",
+        ],
+        (0,),
+    )
 
 
 @pytest.mark.parametrize("command", list(HOW))
@@ -135,4 +240,6 @@ def test_readme_command_runs(command: str, tmp_path: Path) -> None:
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     env = {**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode in ok, f"{command!r} ran as {argv}: exit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    assert proc.returncode in ok, (
+        f"{command!r} ran as {argv}: exit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    )

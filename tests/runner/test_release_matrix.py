@@ -52,16 +52,18 @@ def _env_args(tmp_path: Path, *extra: str) -> argparse.Namespace:
     return p.parse_args(["flax==0.12.12", str(tmp_path / "env"), "--dry-run", *extra])
 
 
-def test_env_says_in_one_line_which_interpreter_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_env_says_in_one_line_which_interpreter_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(env_cmd, "find_python", lambda minor, pyenv_root=None: None)
     assert env_cmd.run(_env_args(tmp_path)) == 2
     out = capsys.readouterr().out.strip()
     assert len(out.splitlines()) == 1 and "Python 3.13" in out and "--python" in out
 
 
-def test_env_rejects_an_interpreter_too_old_for_the_release(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_env_rejects_an_interpreter_too_old_for_the_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     if sys.version_info >= (3, 12):
         pytest.skip("needs an interpreter older than 3.12")
     assert env_cmd.run(_env_args(tmp_path, "--python", sys.executable)) == 2
@@ -81,17 +83,24 @@ def test_run_hint_names_an_expectations_file_that_exists() -> None:
 
 def _results(folder: Path, version: str, statuses: dict[str, str]) -> Path:
     folder.mkdir(parents=True)
-    laws = [{"id": k.split("@")[0], "backend": ([*k.split("@"), None])[1], "status": v} for k, v in statuses.items()]
-    (folder / "results.json").write_text(json.dumps({"target": "flax", "target_version": version, "laws": laws}))
+    laws = [
+        {"id": k.split("@")[0], "backend": ([*k.split("@"), None])[1], "status": v}
+        for k, v in statuses.items()
+    ]
+    (folder / "results.json").write_text(
+        json.dumps({"target": "flax", "target_version": version, "laws": laws})
+    )
     return folder
 
 
 def test_history_names_the_release_that_breaks_and_the_one_that_fixes(tmp_path: Path) -> None:
-    runs = history_cmd.load_runs([
-        _results(tmp_path / "c", "0.12.8", {"RT-1": "pass", "IT-1": "pass", "UCTX-6": "xfail"}),
-        _results(tmp_path / "a", "0.10.3", {"RT-1": "pass", "IT-1": "xfail", "UCTX-6": "pass"}),
-        _results(tmp_path / "b", "0.11.2", {"RT-1": "pass", "IT-1": "fail", "UCTX-6": "xfail"}),
-    ])
+    runs = history_cmd.load_runs(
+        [
+            _results(tmp_path / "c", "0.12.8", {"RT-1": "pass", "IT-1": "pass", "UCTX-6": "xfail"}),
+            _results(tmp_path / "a", "0.10.3", {"RT-1": "pass", "IT-1": "xfail", "UCTX-6": "pass"}),
+            _results(tmp_path / "b", "0.11.2", {"RT-1": "pass", "IT-1": "fail", "UCTX-6": "xfail"}),
+        ]
+    )
     assert [r.version for r in runs] == ["0.10.3", "0.11.2", "0.12.8"]
     found = history_cmd.changes(runs)
     assert found["RT-1"] == []
@@ -102,7 +111,11 @@ def test_history_names_the_release_that_breaks_and_the_one_that_fixes(tmp_path: 
 
 
 def test_history_orders_releases_numerically() -> None:
-    assert sorted(["0.12.12", "0.12.8", "0.10.0"], key=history_cmd.release_key) == ["0.10.0", "0.12.8", "0.12.12"]
+    assert sorted(["0.12.12", "0.12.8", "0.10.0"], key=history_cmd.release_key) == [
+        "0.10.0",
+        "0.12.8",
+        "0.12.12",
+    ]
 
 
 def test_history_of_the_committed_results_runs() -> None:
@@ -159,7 +172,12 @@ def test_bisect_command_uses_the_pinned_releases(capsys: pytest.CaptureFixture[s
     p = argparse.ArgumentParser()
     bisect_cmd._configure(p)
     args = p.parse_args(["UCTX-6", "--releases", "0.10.3..0.11.0"])
-    assert bisect_cmd.run(args, status_of=lambda r: "fail" if history_cmd.release_key(r) >= (0, 10, 6) else "pass") == 0
+    assert (
+        bisect_cmd.run(
+            args, status_of=lambda r: "fail" if history_cmd.release_key(r) >= (0, 10, 6) else "pass"
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "first change in 0.10.6: pass in 0.10.5 -> fail in 0.10.6" in out
     assert bisect_cmd.run(p.parse_args(["NO-SUCH-1", "--releases", "0.10.3..0.11.0"])) == 2
@@ -203,10 +221,19 @@ def test_python_ends_skips_a_missing_interpreter_without_failing(tmp_path: Path)
     import subprocess
 
     env = {**os.environ, "PYENV_ROOT": str(tmp_path), "PYTHON_ENDS": "3.98:0.4.38 3.99:"}
-    out = subprocess.run(["bash", str(ROOT / ".ci" / "python-ends.sh")], env=env, capture_output=True,
-                         text=True, timeout=120, check=False)
+    out = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "python-ends.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "skipped: Python 3.98 not found" in out.stdout and "skipped: Python 3.99 not found" in out.stdout
+    assert (
+        "skipped: Python 3.98 not found" in out.stdout
+        and "skipped: Python 3.99 not found" in out.stdout
+    )
 
 
 def test_ci_checks_the_seed_era_and_the_newest_column_only() -> None:

@@ -41,7 +41,9 @@ def test_reproduce_writes_plain_code_for_a_plain_law(capsys: pytest.CaptureFixtu
     assert "from spec" not in out and "import spec" not in out
 
 
-def test_reproduce_resolves_a_harness_law_by_the_targets_spec(capsys: pytest.CaptureFixture[str]) -> None:
+def test_reproduce_resolves_a_harness_law_by_the_targets_spec(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     spec = "spec.targets.reference:ReferenceTarget"
     status, out = _run(capsys, "reproduce", str(ROB12), "--target", spec)
     assert status == 0
@@ -52,7 +54,9 @@ def test_reproduce_write_and_bad_input(capsys: pytest.CaptureFixture[str], tmp_p
     vector = tmp_path / "POP-2.json"
     vector.write_text(POP2.read_text())
     status, out = _run(capsys, "reproduce", str(vector), "--target", "reference", "--write")
-    assert status == 0 and vector.with_suffix(".py").read_text().startswith('"""Reproducer for POP-2')
+    assert status == 0 and vector.with_suffix(".py").read_text().startswith(
+        '"""Reproducer for POP-2'
+    )
     status, out = _run(capsys, "reproduce", str(tmp_path / "missing.json"))
     assert status == 2 and out.startswith("nnxspec reproduce: ") and len(out.splitlines()) == 1
     status, out = _run(capsys, "reproduce", str(vector), "--target", "nosuchtarget")
@@ -66,8 +70,16 @@ def test_report_is_issue_ready_markdown(capsys: pytest.CaptureFixture[str]) -> N
     status, out = _run(capsys, "report", str(POP2), "--target", "reference")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == "# flax 0.10.3: Popping a Variable that several attributes share removes it from all of them. (POP-2)"
-    for heading in ("## Versions", "## Reproducer", "## Expected vs actual", "## The law (POP-2, pop)"):
+    assert (
+        lines[0]
+        == "# flax 0.10.3: Popping a Variable that several attributes share removes it from all of them. (POP-2)"
+    )
+    for heading in (
+        "## Versions",
+        "## Reproducer",
+        "## Expected vs actual",
+        "## The law (POP-2, pop)",
+    ):
         assert heading in lines, heading
     assert "- flax: 0.10.3 (target `flax`)" in lines and "- jax: 0.4.38" in lines
     assert any(line.startswith("- python: ") for line in lines)
@@ -76,7 +88,9 @@ def test_report_is_issue_ready_markdown(capsys: pytest.CaptureFixture[str]) -> N
     assert "v ∈ pop(x, type(v))" in out  # the statement
 
 
-def test_report_falls_back_to_the_stored_script(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_report_falls_back_to_the_stored_script(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     data = json.loads(POP2.read_text())
     data["target"]["spec"] = "nosuch_module_here:Target"
     vector = tmp_path / "v.json"
@@ -84,7 +98,9 @@ def test_report_falls_back_to_the_stored_script(capsys: pytest.CaptureFixture[st
     status, out = _run(capsys, "report", str(vector), "--output", str(tmp_path / "issue.md"))
     text = (tmp_path / "issue.md").read_text()
     assert status == 0 and out.startswith("wrote ")
-    assert "the script stored with the vector" in text and data["reproducer"].splitlines()[0] in text
+    assert (
+        "the script stored with the vector" in text and data["reproducer"].splitlines()[0] in text
+    )
 
 
 def test_report_of_a_non_vector(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -130,15 +146,32 @@ def test_diff_names_near_misses(reference_target: Target) -> None:
     assert graphdef_diff(t, _graph(t, a=1), _graph(t, a=True)) is None  # jax: 1 == True
     _differs(graphdef_diff(t, _graph(t, a=1, b=p), _graph(t, a=2, b=p)), ".a", "static value")
     _differs(graphdef_diff(t, _graph(t, a=1), _graph(t, a="1")), ".a", "static value")
-    _differs(graphdef_diff(t, _graph(t, b=nnx.Param(jnp.ones(2))), _graph(t, b=nnx.BatchStat(jnp.ones(2)))),
-             ".b", "variable type")
-    found = graphdef_diff(t, _graph(t, b=nnx.Param(jnp.ones(2), tag="x")), _graph(t, b=nnx.Param(jnp.ones(2), tag="y")))
+    _differs(
+        graphdef_diff(
+            t, _graph(t, b=nnx.Param(jnp.ones(2))), _graph(t, b=nnx.BatchStat(jnp.ones(2)))
+        ),
+        ".b",
+        "variable type",
+    )
+    found = graphdef_diff(
+        t,
+        _graph(t, b=nnx.Param(jnp.ones(2), tag="x")),
+        _graph(t, b=nnx.Param(jnp.ones(2), tag="y")),
+    )
     _differs(found, ".b", "metadata")
     assert found is not None and "tag='x'" in found.a and "tag='y'" in found.b
     _differs(graphdef_diff(t, _graph(t, d={1: p}), _graph(t, d={"1": p})), ".d[1]", "key type")
-    _differs(graphdef_diff(t, _graph(t, a=p, b=p), _graph(t, a=p, b=nnx.Param(jnp.ones(2)))), ".b", "sharing")
+    _differs(
+        graphdef_diff(t, _graph(t, a=p, b=p), _graph(t, a=p, b=nnx.Param(jnp.ones(2)))),
+        ".b",
+        "sharing",
+    )
     shared = _graph(t)
-    _differs(graphdef_diff(t, _graph(t, a=shared, b=shared), _graph(t, a=_graph(t), b=_graph(t))), ".b", "sharing")
+    _differs(
+        graphdef_diff(t, _graph(t, a=shared, b=shared), _graph(t, a=_graph(t), b=_graph(t))),
+        ".b",
+        "sharing",
+    )
     _differs(graphdef_diff(t, _graph(t, a=1), _graph(t, a=1, b=2)), ".b", "structure")
     _differs(graphdef_diff(t, _graph(t, a=1), _graph(t, a=p)), ".a", "structure")
     _differs(graphdef_diff(t, _graph(t, a=[1]), _graph(t, a=(1,))), ".a", "node type")
@@ -162,13 +195,21 @@ def test_tokens_diff_reports_an_index_and_takes_deep_streams() -> None:
 
 
 def _blueprint(static: int) -> Blueprint:
-    return Blueprint((NodeSpec("module", (("a", ToVar(0)), ("n", ToNode(1)))), NodeSpec("module", (("s", ToStatic(static)),))),
-                     (VarSpec(),))
+    return Blueprint(
+        (
+            NodeSpec("module", (("a", ToVar(0)), ("n", ToNode(1)))),
+            NodeSpec("module", (("s", ToStatic(static)),)),
+        ),
+        (VarSpec(),),
+    )
 
 
 def test_diff_command_on_blueprints_vectors_pickles_and_callables(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        reference_target: Target) -> None:
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    reference_target: Target,
+) -> None:
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     a.write_text(json.dumps(to_data(_blueprint(1))))
     b.write_text(json.dumps(to_data(_blueprint(2))))
@@ -182,7 +223,8 @@ def test_diff_command_on_blueprints_vectors_pickles_and_callables(
         "import reference as nnx\n\n"
         "class M(nnx.Module):\n    pass\n\n"
         "def first():\n    m = M()\n    m.s = 1\n    return m\n\n"
-        "def second():\n    m = M()\n    m.s = 1.5\n    return m\n")
+        "def second():\n    m = M()\n    m.s = 1.5\n    return m\n"
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", ".")])
     monkeypatch.delitem(sys.modules, "my_graphs", raising=False)

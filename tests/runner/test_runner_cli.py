@@ -34,8 +34,15 @@ def nnxspec(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str
     """Run ``python -m spec.runner ARGS`` from the repository root (the toys importable)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("NNXSPEC_TARGET", None)
-    return subprocess.run([sys.executable, "-m", "spec.runner", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "spec.runner", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +58,7 @@ class Run:
         return str(next(e["status"] for e in laws if e["id"] == law))
 
 
-EXPECT = '''# the toy's known failures
+EXPECT = """# the toy's known failures
 target = "toy-broken"
 
 [CL-1]
@@ -63,14 +70,25 @@ reason = "a stale entry: RT-1 passes on the toy"
 
 ["NOPE-7"]
 reason = "matches no law"
-'''
+"""
 
 
 def _toy_check(folder: Path) -> None:
     expect = folder / "toy.toml"
     expect.write_text(EXPECT, encoding="utf-8")
-    done = nnxspec("check", "--target", SPEC, "--profile", "ci", "--report", str(folder / "report"),
-                   "--expect", str(expect), "-k", "[ST-1] or [CL-1] or [RT-1] or [ST-5]")
+    done = nnxspec(
+        "check",
+        "--target",
+        SPEC,
+        "--profile",
+        "ci",
+        "--report",
+        str(folder / "report"),
+        "--expect",
+        str(expect),
+        "-k",
+        "[ST-1] or [CL-1] or [RT-1] or [ST-5]",
+    )
     (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
     (folder / "stderr.txt").write_text(done.stderr, encoding="utf-8")
     (folder / "returncode.txt").write_text(str(done.returncode), encoding="utf-8")
@@ -93,13 +111,22 @@ def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     stdout = (folder / "stdout.txt").read_text(encoding="utf-8")
     results = folder / "report" / "results.json"
     assert results.is_file(), stdout + (folder / "stderr.txt").read_text(encoding="utf-8")
-    return Run(int((folder / "returncode.txt").read_text()), stdout, folder / "report",
-               json.loads(results.read_text(encoding="utf-8")))
+    return Run(
+        int((folder / "returncode.txt").read_text()),
+        stdout,
+        folder / "report",
+        json.loads(results.read_text(encoding="utf-8")),
+    )
 
 
 def test_the_toy_fails_the_expected_laws(toy_run: Run) -> None:
     assert toy_run.returncode == 1, toy_run.stdout
-    assert [toy_run.status(x) for x in ("RT-1", "ST-1", "ST-5", "CL-1")] == ["xpass", "fail", "n/a", "xfail"]
+    assert [toy_run.status(x) for x in ("RT-1", "ST-1", "ST-5", "CL-1")] == [
+        "xpass",
+        "fail",
+        "n/a",
+        "xfail",
+    ]
     lines = toy_run.stdout.splitlines()
     assert lines[-1] == "0 passed, 1 failed, 1 n/a, 1 xfailed, 1 xpassed"
     assert f"nnxspec check: toy-broken 1 ({SPEC}) · profile ci" in toy_run.stdout
@@ -108,7 +135,13 @@ def test_the_toy_fails_the_expected_laws(toy_run: Run) -> None:
 def test_check_prints_the_table_and_not_pytest(toy_run: Run) -> None:
     out = toy_run.stdout
     assert out.startswith("nnxspec check: toy-broken 1"), out[:500]
-    for noise in ("Traceback", "test session starts", "configfile", "reproduce_failure", "short test summary"):
+    for noise in (
+        "Traceback",
+        "test session starts",
+        "configfile",
+        "reproduce_failure",
+        "short test summary",
+    ):
         assert noise not in out, noise
     assert any(line.startswith("ST-1 ") and " FAIL " in line for line in out.splitlines())
 
@@ -121,7 +154,11 @@ def test_an_expectation_matching_nothing_warns(toy_run: Run) -> None:
 def test_results_json_has_exactly_the_schema(toy_run: Run) -> None:
     assert schema_errors(toy_run.results) == []
     assert toy_run.results["target"] == "toy-broken" and toy_run.results["profile"] == "ci"
-    assert (toy_run.report / "results.md").read_text(encoding="utf-8").startswith("# nnxspec results: toy-broken 1")
+    assert (
+        (toy_run.report / "results.md")
+        .read_text(encoding="utf-8")
+        .startswith("# nnxspec results: toy-broken 1")
+    )
 
 
 def test_every_failure_leaves_a_vector_and_a_reproducer(toy_run: Run) -> None:
@@ -134,7 +171,11 @@ def test_every_failure_leaves_a_vector_and_a_reproducer(toy_run: Run) -> None:
     assert isinstance(failure, dict) and failure["kind"] == "violation"
     assert failure["diff"] and failure["expected"] and failure["actual"]
     failure = cl1.data["failure"]
-    assert isinstance(failure, dict) and failure["kind"] == "error" and failure["type"] == "RuntimeError"
+    assert (
+        isinstance(failure, dict)
+        and failure["kind"] == "error"
+        and failure["type"] == "RuntimeError"
+    )
     assert "toy-broken: clone" in str(failure["traceback"])
     assert cl1.data["reason"] == "the toy cannot clone"  # from the expectation
     assert not (toy_run.report / "vectors" / "RT-1.json").exists()
@@ -158,8 +199,20 @@ def test_replay_command(toy_run: Run, tmp_path: Path) -> None:
     assert done.returncode == 0 and "ok   ST-1 on reference" in done.stdout, done.stdout
 
 
-def test_show_prints_the_graph_and_writes_dot(toy_run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["show", str(toy_run.report / "vectors" / "ST-1.json"), "--dot", str(tmp_path / "g.dot")]) == 0
+def test_show_prints_the_graph_and_writes_dot(
+    toy_run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        cli.main(
+            [
+                "show",
+                str(toy_run.report / "vectors" / "ST-1.json"),
+                "--dot",
+                str(tmp_path / "g.dot"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("ST-1: ")
     assert "graph:\n  Node (graph)\n    a: Param(float32[] 0." in out
@@ -178,7 +231,17 @@ def test_laws_command_lists_and_renders(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_check_on_the_reference_with_two_workers(tmp_path: Path) -> None:
-    done = nnxspec("check", "-n", "2", "--profile", "ci", "-k", "[ID-3] or [RT-2] or [ST-5]", "--report", str(tmp_path))
+    done = nnxspec(
+        "check",
+        "-n",
+        "2",
+        "--profile",
+        "ci",
+        "-k",
+        "[ID-3] or [RT-2] or [ST-5]",
+        "--report",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "2 passed, 0 failed, 1 n/a"
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
@@ -188,13 +251,26 @@ def test_check_on_the_reference_with_two_workers(tmp_path: Path) -> None:
 
 
 def test_a_lost_worker_is_an_error_and_every_law_is_counted(tmp_path: Path) -> None:
-    done = nnxspec("check", "-n", "2", "--target", "tests.runner.nnxspec_toys:CrashingToy",
-                   "-k", "[CL-1] or [RT-2] or [ST-5]", "--report", str(tmp_path))
+    done = nnxspec(
+        "check",
+        "-n",
+        "2",
+        "--target",
+        "tests.runner.nnxspec_toys:CrashingToy",
+        "-k",
+        "[CL-1] or [RT-2] or [ST-5]",
+        "--report",
+        str(tmp_path),
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "1 passed, 0 failed, 1 n/a, 1 error", done.stdout
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert schema_errors(results) == []
-    assert {e["id"]: e["status"] for e in results["laws"]} == {"RT-2": "pass", "ST-5": "n/a", "CL-1": "error"}
+    assert {e["id"]: e["status"] for e in results["laws"]} == {
+        "RT-2": "pass",
+        "ST-5": "n/a",
+        "CL-1": "error",
+    }
     assert "crashed while running" in done.stdout
 
 
@@ -214,16 +290,36 @@ def test_a_usage_error_names_the_unknown_target() -> None:
 def test_check_ignores_the_conftest_of_the_working_directory(tmp_path: Path) -> None:
     """A conftest.py where the user stands is not imported (it once put this repository's tests/
     first on sys.path, whose tests/reference then shadowed the editable reference package)."""
-    (tmp_path / "conftest.py").write_text('raise RuntimeError("conftest.py imported")\n', encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(
+        'raise RuntimeError("conftest.py imported")\n', encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("NNXSPEC_TARGET", None)
-    done = subprocess.run([sys.executable, "-m", "spec.runner", "check", "-k", "[RT-1]", "--report", str(tmp_path / "r")],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spec.runner",
+            "check",
+            "-k",
+            "[RT-1]",
+            "--report",
+            str(tmp_path / "r"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert done.stdout.splitlines()[-1] == "1 passed, 0 failed"
 
 
-@pytest.mark.skipif(not os.environ.get("NNXSPEC_SLOW"), reason="the full check takes a minute: set NNXSPEC_SLOW=1")
+@pytest.mark.skipif(
+    not os.environ.get("NNXSPEC_SLOW"), reason="the full check takes a minute: set NNXSPEC_SLOW=1"
+)
 def test_the_full_dev_check_of_the_reference_passes(tmp_path: Path) -> None:
     done = nnxspec("check", "--report", str(tmp_path))
     assert done.returncode == 0, done.stdout[-5000:]

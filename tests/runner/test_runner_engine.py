@@ -27,18 +27,36 @@ def toy() -> Target:
     return BrokenToy()
 
 
-def fake_law(check: object, *, inputs: tuple[str, ...] = ("graph",), requires: frozenset[str] = frozenset(),
-             per_backend: bool = False, examples: float = 1.0) -> Law:
-    return Law(id="ID-99", area="test", title="a hand-made law", statement="-", rationale="-", seed="-",
-               requires=requires, inputs=inputs, check=check,  # type: ignore[arg-type]
-               per_backend=per_backend, examples=examples)
+def fake_law(
+    check: object,
+    *,
+    inputs: tuple[str, ...] = ("graph",),
+    requires: frozenset[str] = frozenset(),
+    per_backend: bool = False,
+    examples: float = 1.0,
+) -> Law:
+    return Law(
+        id="ID-99",
+        area="test",
+        title="a hand-made law",
+        statement="-",
+        rationale="-",
+        seed="-",
+        requires=requires,
+        inputs=inputs,
+        check=check,  # type: ignore[arg-type]
+        per_backend=per_backend,
+        examples=examples,
+    )
 
 
 def test_a_law_error_that_is_not_a_violation_fails_with_the_minimal_case(toy: Target) -> None:
     outcome = run_law(law_by_id("CL-1"), toy, "ci")
     assert outcome.verdict == "fail"
     assert isinstance(outcome.error, RuntimeError)
-    assert outcome.case is not None and outcome.case.graph.variables == ()  # the toy fails on any graph
+    assert (
+        outcome.case is not None and outcome.case.graph.variables == ()
+    )  # the toy fails on any graph
     assert len(outcome.case.graph.nodes) == 1
     assert outcome.examples >= 1
 
@@ -92,7 +110,9 @@ def test_a_fixed_law_runs_once_on_the_fixed_case_at_the_profile_scale(reference:
     assert (seen[0].scale, seen[1].scale) == (profiles.FIXED_SCALE["dev"], 1.0)
 
 
-def test_a_per_backend_law_runs_on_its_backend_and_is_na_where_it_is_absent(reference: Target) -> None:
+def test_a_per_backend_law_runs_on_its_backend_and_is_na_where_it_is_absent(
+    reference: Target,
+) -> None:
     import jax
 
     devices: list[str] = []
@@ -127,7 +147,9 @@ def test_the_exhaustive_profile_stops_at_the_first_failure(reference: Target) ->
     assert outcome.verdict == "fail" and outcome.case is not None and outcome.case.graph.has_cycle
 
 
-def test_the_thorough_profile_targets_sharing_cycles_and_depth(reference: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_thorough_profile_targets_sharing_cycles_and_depth(
+    reference: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
     labels: set[str] = set()
 
     def fake_target(value: float, *, label: str = "") -> float:
@@ -135,7 +157,9 @@ def test_the_thorough_profile_targets_sharing_cycles_and_depth(reference: Target
         return value
 
     monkeypatch.setitem(profiles.FLOORS, "thorough", 3)
-    monkeypatch.setitem(profiles.PROFILES, "thorough", {**profiles.PROFILES["thorough"], "max_examples": 3})
+    monkeypatch.setitem(
+        profiles.PROFILES, "thorough", {**profiles.PROFILES["thorough"], "max_examples": 3}
+    )
     monkeypatch.setattr(hypothesis, "target", fake_target)
     outcome = run_law(fake_law(lambda t, case: None), reference, "thorough")
     assert outcome.verdict == "pass"

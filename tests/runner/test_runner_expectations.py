@@ -12,7 +12,7 @@ from spec.runner import expectations
 from spec.runner.expectations import Expectation, Expectations, ExpectationsError
 from spec.runner.records import final_status
 
-TEXT = '''# flax 0.12: known failures
+TEXT = """# flax 0.12: known failures
 target = "flax"
 
 [ST-4]
@@ -25,7 +25,7 @@ link = ""
 
 ['NOPE-1']
 reason = "an entry that matches no law"
-'''
+"""
 
 
 def test_parse_reads_toml_and_names_the_line_at_fault() -> None:
@@ -41,7 +41,9 @@ def test_parse_reads_toml_and_names_the_line_at_fault() -> None:
 
 
 def test_profiles_say_where_a_failure_shows() -> None:
-    e = expectations.parse('target = "t"\n[ROB-11]\nreason = "at scale"\nprofiles = ["ci", "thorough"]\n')
+    e = expectations.parse(
+        'target = "t"\n[ROB-11]\nreason = "at scale"\nprofiles = ["ci", "thorough"]\n'
+    )
     entry = e.entries[0]
     assert entry.profiles == ("ci", "thorough")
     assert entry.pass_allowed("dev") and not entry.pass_allowed("ci")
@@ -55,8 +57,10 @@ def test_profiles_say_where_a_failure_shows() -> None:
 
 def test_a_file_made_for_another_target_warns() -> None:
     e = expectations.parse(TEXT)
-    assert any("made for target 'flax', but this run checks 'reference'" in w
-               for w in e.warnings(LAWS, "reference"))
+    assert any(
+        "made for target 'flax', but this run checks 'reference'" in w
+        for w in e.warnings(LAWS, "reference")
+    )
     assert not any("made for" in w for w in e.warnings(LAWS, "flax"))
     unnamed = expectations.parse('[ST-4]\nreason = "x"\n')
     assert any("names no target" in w for w in unnamed.warnings(LAWS, "flax"))
@@ -66,14 +70,17 @@ def test_a_file_made_for_another_target_warns() -> None:
 def test_parse_reads_entries_with_optional_backends() -> None:
     e = expectations.parse(TEXT)
     assert [x.key for x in e.entries] == ["ST-4", "BE-1@gpu", "NOPE-1"]
-    assert e.entries[0] == Expectation("ST-4", None, "state() returns live Variables since 0.11",
-                                       "https://example.org/issues/1")
+    assert e.entries[0] == Expectation(
+        "ST-4", None, "state() returns live Variables since 0.11", "https://example.org/issues/1"
+    )
     with pytest.raises(ExpectationsError, match="unknown keys"):
         expectations.parse('[ST-4]\nreason = "x"\nlnk = "typo"\n')
 
 
 def test_lookup_prefers_the_backend_entry() -> None:
-    e = Expectations((Expectation("BE-1", None, "everywhere", ""), Expectation("BE-1", "gpu", "gpu only", "")))
+    e = Expectations(
+        (Expectation("BE-1", None, "everywhere", ""), Expectation("BE-1", "gpu", "gpu only", ""))
+    )
     assert e.lookup("BE-1", "gpu") == e.entries[1]
     assert e.lookup("BE-1", "cpu") == e.entries[0]
     assert e.lookup("BE-2", "cpu") is None

@@ -7,7 +7,9 @@ from spec.runner import graphviz
 
 SHARED_AND_CYCLIC = Blueprint(
     nodes=(
-        NodeSpec("module", (("a", ToVar(0)), ("b", ToVar(0)), ("child", ToNode(1)), ("n", ToStatic(3)))),
+        NodeSpec(
+            "module", (("a", ToVar(0)), ("b", ToVar(0)), ("child", ToNode(1)), ("n", ToStatic(3)))
+        ),
         NodeSpec("module", (("up", ToNode(0)), ("items", ToNode(2)))),
         NodeSpec("list", ((0, ToVar(1)), (1, ToStatic(Unhashable((1, 2)))))),
     ),

@@ -68,7 +68,9 @@ def test_an_input_that_fails_to_build_in_a_worker_thread_is_an_error() -> None:
     # UCTX-5 builds its second graph in another thread; the law never sees that exception
     outcome = run_law(law_by_id("UCTX-5"), NoContainersInThreads(), "ci")
     assert outcome.verdict == "error", outcome
-    assert outcome.reason is not None and "building an input raised AttributeError" in outcome.reason
+    assert (
+        outcome.reason is not None and "building an input raised AttributeError" in outcome.reason
+    )
     assert "no attribute 'Dict'" in outcome.reason and "thread" in outcome.reason
     assert isinstance(outcome.error, AttributeError)
 
@@ -113,7 +115,9 @@ def test_a_recursion_in_the_target_fails_the_law_and_not_the_next_one() -> None:
     limit = sys.getrecursionlimit()
     outcome = run_law(law_by_id("RT-1"), DeepSplit(), "ci")
     assert outcome.verdict == "fail" and isinstance(outcome.error, RecursionError)
-    assert outcome.examples == 1  # the search stops at the first recursion: no shrinking in that thread
+    assert (
+        outcome.examples == 1
+    )  # the search stops at the first recursion: no shrinking in that thread
     assert sys.getrecursionlimit() == limit
     after = run_law(law_by_id("RT-1"), ReferenceTarget(), "dev")
     assert after.verdict == "pass"

@@ -17,15 +17,35 @@ def test_plain():
 """
 
 
-def run_pytest(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_pytest(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_plain.py").write_text(PLAIN_TEST, encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NNXSPEC_")}
     environ["PYTHONPATH"] = str(ROOT)
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "pytest", *load_arguments(), "-p", "no:cacheprovider",
-         "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path / "test_plain.py"), *args],
-        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *load_arguments(),
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path / "test_plain.py"),
+            *args,
+        ],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_the_plugin_does_nothing_in_an_ordinary_run(tmp_path: Path) -> None:
@@ -37,14 +57,25 @@ def test_the_plugin_does_nothing_in_an_ordinary_run(tmp_path: Path) -> None:
 
 
 def test_the_target_option_activates_it_and_adds_the_suite(tmp_path: Path) -> None:
-    done = run_pytest(tmp_path, "--nnxspec-target", "reference", "--nnxspec-backends", "cpu",
-                      "--nnxspec-profile", "ci", "-k", "plain or [RT-1]")
+    done = run_pytest(
+        tmp_path,
+        "--nnxspec-target",
+        "reference",
+        "--nnxspec-backends",
+        "cpu",
+        "--nnxspec-profile",
+        "ci",
+        "-k",
+        "plain or [RT-1]",
+    )
     assert done.returncode == 0, done.stdout
     assert "2 passed" in done.stdout  # the plain test and the suite's RT-1
     table = done.stdout.split("nnxspec results")[1].splitlines()
     rows = [line.split() for line in table if line.startswith(("law ", "RT-1 "))]
-    assert [r[:6] for r in rows] == [["law", "area", "backend", "status", "examples", "seconds"],
-                                     ["RT-1", "round", "trip", "-", "pass", "40"]]
+    assert [r[:6] for r in rows] == [
+        ["law", "area", "backend", "status", "examples", "seconds"],
+        ["RT-1", "round", "trip", "-", "pass", "40"],
+    ]
     header = [line for line in done.stdout.splitlines() if line.startswith("nnxspec: ")]
     assert header[0].startswith("nnxspec: target reference ")
     assert header[0].endswith("· profile ci")

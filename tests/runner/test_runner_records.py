@@ -11,12 +11,30 @@ from spec.runner import report
 from spec.runner.records import LawRecord, schema_errors
 
 GOOD: dict[str, object] = {
-    "target": "reference", "target_version": "0.1", "jax": "0.10.2", "backends": ["cpu"], "profile": "dev",
+    "target": "reference",
+    "target_version": "0.1",
+    "jax": "0.10.2",
+    "backends": ["cpu"],
+    "profile": "dev",
     "laws": [
-        {"id": "RT-1", "area": "round trip", "backend": None, "status": "pass", "examples": 12,
-         "seconds": 0.5, "counterexample": None},
-        {"id": "BE-1", "area": "backends", "backend": "cpu", "status": "fail", "examples": 3,
-         "seconds": 1, "counterexample": "vectors/BE-1_cpu.json"},
+        {
+            "id": "RT-1",
+            "area": "round trip",
+            "backend": None,
+            "status": "pass",
+            "examples": 12,
+            "seconds": 0.5,
+            "counterexample": None,
+        },
+        {
+            "id": "BE-1",
+            "area": "backends",
+            "backend": "cpu",
+            "status": "fail",
+            "examples": 3,
+            "seconds": 1,
+            "counterexample": "vectors/BE-1_cpu.json",
+        },
     ],
 }
 
@@ -46,11 +64,17 @@ def test_every_departure_is_named() -> None:
 
 
 def _results(records: tuple[LawRecord, ...]) -> report.Results:
-    return report.Results("reference", "0.1", "0.10.2", ("cpu", "gpu"), "dev", records, ("a warning",))
+    return report.Results(
+        "reference", "0.1", "0.10.2", ("cpu", "gpu"), "dev", records, ("a warning",)
+    )
 
 
 def test_the_report_round_trips_and_orders_records(tmp_path: Path) -> None:
-    vector: dict[str, JSON] = {"format": "nnxspec-vector/1", "reproducer": "print('hi')\n", "failure": {"diff": "d"}}
+    vector: dict[str, JSON] = {
+        "format": "nnxspec-vector/1",
+        "reproducer": "print('hi')\n",
+        "failure": {"diff": "d"},
+    }
     records = (
         LawRecord("BE-1", "backends", "gpu", "xfail", 2, 0.1, vector=vector),
         LawRecord("BE-1", "backends", "cpu", "pass", 12, 0.2),
@@ -62,7 +86,12 @@ def test_the_report_round_trips_and_orders_records(tmp_path: Path) -> None:
     written = report.write(tmp_path, results)
     doc = json.loads((tmp_path / "results.json").read_text())
     assert schema_errors(doc) == []
-    assert [e["counterexample"] for e in doc["laws"]] == ["vectors/RT-1.json", None, None, "vectors/BE-1_gpu.json"]
+    assert [e["counterexample"] for e in doc["laws"]] == [
+        "vectors/RT-1.json",
+        None,
+        None,
+        "vectors/BE-1_gpu.json",
+    ]
     assert (tmp_path / "vectors" / "BE-1_gpu.py").read_text() == "print('hi')\n"
     back = report.read(tmp_path)
     assert back.records[1].reason == "lacks a capability"
@@ -72,15 +101,29 @@ def test_the_report_round_trips_and_orders_records(tmp_path: Path) -> None:
 
 
 def test_the_closing_line_counts_each_status() -> None:
-    records = [LawRecord("A-1", "a", None, s, 1, 0.0) for s in ("pass", "pass", "fail", "n/a", "xfail", "xpass")]
+    records = [
+        LawRecord("A-1", "a", None, s, 1, 0.0)
+        for s in ("pass", "pass", "fail", "n/a", "xfail", "xpass")
+    ]
     assert report.closing_line(records) == "2 passed, 1 failed, 1 n/a, 1 xfailed, 1 xpassed"
     assert report.closing_line(records[:2]) == "2 passed, 0 failed"
 
 
 def test_the_table_shows_status_examples_and_reasons() -> None:
-    records = (LawRecord("ST-5", "state contents", None, "n/a", 0, 0.0, reason="lacks X"),
-               LawRecord("RT-1", "round trip", None, "fail", 3, 1.25, counterexample="vectors/RT-1.json"))
+    records = (
+        LawRecord("ST-5", "state contents", None, "n/a", 0, 0.0, reason="lacks X"),
+        LawRecord("RT-1", "round trip", None, "fail", 3, 1.25, counterexample="vectors/RT-1.json"),
+    )
     lines = report.table(_results(records)).splitlines()
     assert lines[0].split() == ["law", "area", "backend", "status", "examples", "seconds"]
     assert lines[1].split() == ["ST-5", "state", "contents", "-", "n/a", "0", "0.00", "lacks", "X"]
-    assert lines[2].split() == ["RT-1", "round", "trip", "-", "FAIL", "3", "1.25", "vectors/RT-1.json"]
+    assert lines[2].split() == [
+        "RT-1",
+        "round",
+        "trip",
+        "-",
+        "FAIL",
+        "3",
+        "1.25",
+        "vectors/RT-1.json",
+    ]

@@ -37,9 +37,14 @@ class _Deviation:
     summary: str
 
 
-def test_deviations_render_from_dataclasses_mappings_or_tuples(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deviations_render_from_dataclasses_mappings_or_tuples(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     module = types.ModuleType("spec.deviations")
-    module.DEVIATIONS = [_Deviation("D-1", "recursion | depth"), {"id": "D-2", "summary": "b", "flax": "0.10"}]  # type: ignore[attr-defined]
+    module.DEVIATIONS = [
+        _Deviation("D-1", "recursion | depth"),
+        {"id": "D-2", "summary": "b", "flax": "0.10"},
+    ]  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "spec.deviations", module)
     columns, rows = specdoc.deviation_rows() or ([], [])
     assert columns == ["id", "summary", "flax"]

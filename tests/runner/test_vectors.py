@@ -47,11 +47,15 @@ def test_there_are_vectors_to_replay() -> None:
 def test_vector_on_its_own_target(path: Path) -> None:
     v: Vector = load(path)
     r = replay(v, _target_or_skip(v.target_spec), v.target_spec)
-    assert r.ok, f"{v.law} on {r.target}: {r.outcome}, but the vector expects {v.expect}: {r.detail}"
+    assert r.ok, (
+        f"{v.law} on {r.target}: {r.outcome}, but the vector expects {v.expect}: {r.detail}"
+    )
 
 
 @pytest.mark.parametrize("path", PATHS, ids=_ids(PATHS))
 def test_vector_on_the_reference(path: Path) -> None:
     v = load(path)
     r = replay(v, _target("reference"), "reference")
-    assert r.outcome in ("pass", "n/a"), f"the reference fails counterexample {path.name} of {v.law}: {r.detail}"
+    assert r.outcome in ("pass", "n/a"), (
+        f"the reference fails counterexample {path.name} of {v.law}: {r.detail}"
+    )

@@ -78,8 +78,11 @@ def test_every_area_has_its_module() -> None:
 
 def _needs(check: Callable[..., object]) -> list[str]:
     tree = ast.parse(textwrap.dedent(inspect.getsource(check)))
-    return [ast.unparse(call.args[1]) for call in ast.walk(tree)
-            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "need"]
+    return [
+        ast.unparse(call.args[1])
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "need"
+    ]
 
 
 def test_capabilities_are_checked_once() -> None:

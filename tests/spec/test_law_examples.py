@@ -40,7 +40,8 @@ class LiveStateToy(ReferenceTarget):
 
     name = "toy-live-state"
     capabilities = (ReferenceTarget.capabilities - {Capability.STATE_LEAVES_ARE_COPIES}) | {
-        Capability.STATE_LEAVES_ARE_LIVE}
+        Capability.STATE_LEAVES_ARE_LIVE
+    }
 
     def state(self, x: object, *filters: object) -> object:
         return self.variables(x, *filters)
@@ -78,7 +79,8 @@ class MutableDictsToy(ReferenceTarget):
 
     name = "toy-mutable-dicts"
     capabilities = (ReferenceTarget.capabilities - {Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE}) | {
-        Capability.PYTREE_DICTS_ARE_MUTABLE}
+        Capability.PYTREE_DICTS_ARE_MUTABLE
+    }
 
 
 class FlatStateToy(ReferenceTarget):
@@ -115,7 +117,9 @@ class FlatStateByPositionToy(FlatStateToy):
         if not isinstance(s, FlatState):
             return s
         pairs = list(s)
-        return State.from_flat_path(list(zip([p for p, _ in pairs], reversed([v for _, v in pairs]), strict=True)))
+        return State.from_flat_path(
+            list(zip([p for p, _ in pairs], reversed([v for _, v in pairs]), strict=True))
+        )
 
 
 _SHARED_METADATA: dict[object, dict[str, Any]] = {}
@@ -145,8 +149,10 @@ def _insertion_order_leaf() -> type:
             self.type, self.value, self.metadata = type_, value, metadata
 
     jax.tree_util.register_pytree_node(
-        InsertionOrderLeaf, lambda x: ((x.value,), (x.type, tuple(x.metadata.items()))),
-        lambda aux, children: InsertionOrderLeaf(aux[0], children[0], dict(aux[1])))
+        InsertionOrderLeaf,
+        lambda x: ((x.value,), (x.type, tuple(x.metadata.items()))),
+        lambda aux, children: InsertionOrderLeaf(aux[0], children[0], dict(aux[1])),
+    )
     return InsertionOrderLeaf
 
 
@@ -159,9 +165,12 @@ class InsertionOrderToy(ReferenceTarget):
     def split(self, x: object, *filters: object) -> tuple[object, ...]:
         gd, *states = super().split(x, *filters)
         cls = InsertionOrderToy.leaf_type = InsertionOrderToy.leaf_type or _insertion_order_leaf()
-        out = [self.nnx.State.from_flat_path([(p, cls(v.type, v.value, dict(vars(v))))
-                                              for p, v in cast(Any, s).flat_state()])
-               for s in states]
+        out = [
+            self.nnx.State.from_flat_path(
+                [(p, cls(v.type, v.value, dict(vars(v)))) for p, v in cast(Any, s).flat_state()]
+            )
+            for s in states
+        ]
         return (gd, *out)
 
 
@@ -336,8 +345,14 @@ WITHOUT_EXAMPLES: dict[str, str] = {}
 
 def test_every_law_has_a_passing_and_a_failing_example() -> None:
     examples = load_examples()
-    missing = [f"{law.id} ({kind})" for law in LAWS for kind in ("pass", "fail")
-               if not examples.get(law.id, {}).get(kind) and f"{law.id} {kind}" not in WITHOUT_EXAMPLES]
-    assert not missing, f"laws without examples: {', '.join(missing)}; run tests/spec/law_examples/generate.py"
+    missing = [
+        f"{law.id} ({kind})"
+        for law in LAWS
+        for kind in ("pass", "fail")
+        if not examples.get(law.id, {}).get(kind) and f"{law.id} {kind}" not in WITHOUT_EXAMPLES
+    ]
+    assert not missing, (
+        f"laws without examples: {', '.join(missing)}; run tests/spec/law_examples/generate.py"
+    )
     unknown = sorted(set(examples) - {law.id for law in LAWS})
     assert not unknown, f"examples for unknown laws: {unknown}"

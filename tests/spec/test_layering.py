@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _is_type_checking(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+    return isinstance(node, ast.If) and ast.unparse(node.test) in (
+        "TYPE_CHECKING",
+        "typing.TYPE_CHECKING",
+    )
 
 
 def imports_of(path: Path, *, runtime_only: bool = False) -> set[str]:
@@ -58,7 +61,10 @@ def offenders(paths: list[Path], banned: tuple[str, ...]) -> list[str]:
 
 
 def test_the_pure_spec_imports_no_jax_hypothesis_or_reference() -> None:
-    pure = [ROOT / "spec" / f for f in ("model.py", "blueprint.py", "filters.py", "codec.py", "errors.py")]
+    pure = [
+        ROOT / "spec" / f
+        for f in ("model.py", "blueprint.py", "filters.py", "codec.py", "errors.py")
+    ]
     pure += modules("spec/semantics")
     assert offenders(pure, ("jax", "hypothesis", "reference", "strategies")) == []
 
@@ -76,30 +82,56 @@ def test_strategies_never_import_the_reference() -> None:
     assert offenders(modules("strategies"), ("reference", "flax")) == []
 
 
-ORACLE_MAY_IMPORT = ("spec.model", "spec.blueprint", "spec.errors", "spec.filters", "spec.program",
-                     "spec.semantics", "spec.codec")
+ORACLE_MAY_IMPORT = (
+    "spec.model",
+    "spec.blueprint",
+    "spec.errors",
+    "spec.filters",
+    "spec.program",
+    "spec.semantics",
+    "spec.codec",
+)
 
-ADAPTER_LAYER = ("spec.target", "spec.targets", "spec.live_program", "spec.build", "spec.runner", "spec.laws")
+ADAPTER_LAYER = (
+    "spec.target",
+    "spec.targets",
+    "spec.live_program",
+    "spec.build",
+    "spec.runner",
+    "spec.laws",
+)
 """What touches live objects or runs laws: the oracle's inputs must not depend on it."""
 
 
 def _spec_imports(path: Path, *, runtime_only: bool = False) -> set[str]:
-    return {name for name in imports_of(path, runtime_only=runtime_only)
-            if name == "spec" or name.startswith("spec.")}
+    return {
+        name
+        for name in imports_of(path, runtime_only=runtime_only)
+        if name == "spec" or name.startswith("spec.")
+    }
 
 
 def test_the_oracle_imports_only_the_model_and_its_languages() -> None:
-    found = {f"{p.relative_to(ROOT)} imports {name}"
-             for p in modules("spec/semantics") for name in _spec_imports(p)
-             if not any(name == ok or name.startswith(ok + ".") for ok in ORACLE_MAY_IMPORT)}
+    found = {
+        f"{p.relative_to(ROOT)} imports {name}"
+        for p in modules("spec/semantics")
+        for name in _spec_imports(p)
+        if not any(name == ok or name.startswith(ok + ".") for ok in ORACLE_MAY_IMPORT)
+    }
     assert found == set()
 
 
 def test_the_oracles_languages_and_the_model_import_no_adapter_layer() -> None:
-    paths = [ROOT / "spec" / f for f in ("model.py", "blueprint.py", "filters.py", "program.py", "codec.py", "errors.py")]
-    found = {f"{p.relative_to(ROOT)} imports {name}"
-             for p in paths for name in _spec_imports(p, runtime_only=True)
-             if any(name == bad or name.startswith(bad + ".") for bad in ADAPTER_LAYER)}
+    paths = [
+        ROOT / "spec" / f
+        for f in ("model.py", "blueprint.py", "filters.py", "program.py", "codec.py", "errors.py")
+    ]
+    found = {
+        f"{p.relative_to(ROOT)} imports {name}"
+        for p in paths
+        for name in _spec_imports(p, runtime_only=True)
+        if any(name == bad or name.startswith(bad + ".") for bad in ADAPTER_LAYER)
+    }
     assert found == set()
 
 
@@ -109,7 +141,9 @@ def test_the_laws_import_no_implementation_and_no_input_drawing() -> None:
 
 def test_the_check_sees_an_import_under_type_checking_only_when_asked(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
-    source.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from spec.target import Target\n",
-                      encoding="utf-8")
+    source.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from spec.target import Target\n",
+        encoding="utf-8",
+    )
     assert "spec.target" in imports_of(source)
     assert "spec.target" not in imports_of(source, runtime_only=True)

@@ -41,14 +41,21 @@ from spec.target import Target
 from spec.targets.reference import ReferenceTarget
 
 GRAPH = Blueprint(
-    (NodeSpec("module", (("a", ToNode(1)), ("b", ToVar(0)), ("s", ToStatic(3)), ("t", ToNode(2)))),
-     NodeSpec("module", (("c", ToVar(1)), ("d", ToNode(2)), ("up", ToNode(0)))),
-     NodeSpec("list", ((0, ToVar(2)), (1, ToVar(0))))),
+    (
+        NodeSpec(
+            "module", (("a", ToNode(1)), ("b", ToVar(0)), ("s", ToStatic(3)), ("t", ToNode(2)))
+        ),
+        NodeSpec("module", (("c", ToVar(1)), ("d", ToNode(2)), ("up", ToNode(0)))),
+        NodeSpec("list", ((0, ToVar(2)), (1, ToVar(0)))),
+    ),
     (VarSpec(), VarSpec(seed=1, shape=(2,)), VarSpec(type="BatchStat", seed=2)),
 )
 """A module with a submodule (with a back edge to the root), a list shared by both, a shared
 Variable and a static."""
-OTHER = Blueprint((NodeSpec("module", (("b", ToVar(0)), ("z", ToNode(1)))), NodeSpec("module")), (VarSpec(seed=5),))
+OTHER = Blueprint(
+    (NodeSpec("module", (("b", ToVar(0)), ("z", ToNode(1)))), NodeSpec("module")),
+    (VarSpec(seed=5),),
+)
 
 
 def _case(*hostile: Hostile, graph: Blueprint = GRAPH, scale: float = 1.0) -> Case:
@@ -61,53 +68,106 @@ def reference() -> Target:
 
 
 STATES = [
-    HostileState((DropLeaf(0),)), HostileState((ExtraLeaf(0),)), HostileState((ExtraLeaf(3, "fresh"),)),
-    HostileState((ExtraLeaf(0, "tuple"),)), HostileState((ExtraLeaf(1, "none"),)), HostileState((RenameKey(1, 0),)),
-    HostileState((RenameKey(0, 1),)), HostileState((LeafForSubgraph(0),)), HostileState((LeafForStatic(0),)),
-    HostileState((MoveLeaf(0, 0),)), HostileState((RawValue(1),)), HostileState((Restyle(0, "dtype"),), parts=2),
-    HostileState((Restyle(1, "metadata"), Restyle(2, "type"))), HostileState((DropLeaf(1),), source="other"),
-    HostileState((), graphdef="other"), HostileState((ExtraLeaf(2),), graphdef="noderef"),
+    HostileState((DropLeaf(0),)),
+    HostileState((ExtraLeaf(0),)),
+    HostileState((ExtraLeaf(3, "fresh"),)),
+    HostileState((ExtraLeaf(0, "tuple"),)),
+    HostileState((ExtraLeaf(1, "none"),)),
+    HostileState((RenameKey(1, 0),)),
+    HostileState((RenameKey(0, 1),)),
+    HostileState((LeafForSubgraph(0),)),
+    HostileState((LeafForStatic(0),)),
+    HostileState((MoveLeaf(0, 0),)),
+    HostileState((RawValue(1),)),
+    HostileState((Restyle(0, "dtype"),), parts=2),
+    HostileState((Restyle(1, "metadata"), Restyle(2, "type"))),
+    HostileState((DropLeaf(1),), source="other"),
+    HostileState((), graphdef="other"),
+    HostileState((ExtraLeaf(2),), graphdef="noderef"),
 ]
 
 
 @pytest.mark.parametrize("op", STATES, ids=repr)
-def test_merge_of_hostile_states_passes_on_the_reference(reference: Target, op: HostileState) -> None:
+def test_merge_of_hostile_states_passes_on_the_reference(
+    reference: Target, op: HostileState
+) -> None:
     law_by_id("ROB-8").run(reference, _case(op))
 
 
 @pytest.mark.parametrize("op", [s for s in STATES if s.graphdef != "other"], ids=repr)
-def test_update_with_hostile_states_passes_on_the_reference(reference: Target, op: HostileState) -> None:
+def test_update_with_hostile_states_passes_on_the_reference(
+    reference: Target, op: HostileState
+) -> None:
     law_by_id("ROB-9").run(reference, _case(op))
 
 
-@pytest.mark.parametrize("op", [
-    ArrayAttribute(0), ArrayAttribute(1, boxed=True), UnhashableStatic(0), UnhashableStatic(1, boxed=True),
-    OddDictKeys(0, ("str", "int")), OddDictKeys(0, ("none", "str")), OddDictKeys(1, ("bytes", "int")),
-    OddDictKeys(0, ("tuple", "tuple")), OddDictKeys(0, ("none",)), OddDictKeys(0, ("bool", "int")), OddDictKeys(0, ("float",)),
-    OddNodeKeys(0), OddNodeKeys(1, "pytree", ("none",)), OddNodeKeys(0, "pytree", ("bytes", "float")),
-    PytreeSelfCycle(0), PytreeSelfCycle(1, "dict"), PytreeSelfCycle(0, "list-after-node"),
-    NonNodeRoot("variable"), NonNodeRoot("array"), NonNodeRoot("int"), NonNodeRoot("str"),
-], ids=repr)
+@pytest.mark.parametrize(
+    "op",
+    [
+        ArrayAttribute(0),
+        ArrayAttribute(1, boxed=True),
+        UnhashableStatic(0),
+        UnhashableStatic(1, boxed=True),
+        OddDictKeys(0, ("str", "int")),
+        OddDictKeys(0, ("none", "str")),
+        OddDictKeys(1, ("bytes", "int")),
+        OddDictKeys(0, ("tuple", "tuple")),
+        OddDictKeys(0, ("none",)),
+        OddDictKeys(0, ("bool", "int")),
+        OddDictKeys(0, ("float",)),
+        OddNodeKeys(0),
+        OddNodeKeys(1, "pytree", ("none",)),
+        OddNodeKeys(0, "pytree", ("bytes", "float")),
+        PytreeSelfCycle(0),
+        PytreeSelfCycle(1, "dict"),
+        PytreeSelfCycle(0, "list-after-node"),
+        NonNodeRoot("variable"),
+        NonNodeRoot("array"),
+        NonNodeRoot("int"),
+        NonNodeRoot("str"),
+    ],
+    ids=repr,
+)
 def test_hostile_graphs_pass_on_the_reference(reference: Target, op: Hostile) -> None:
     law_by_id("ROB-10").run(reference, _case(op))
 
 
-@pytest.mark.parametrize("op", [
-    FilterCall("split", (TypeFilter("Param"),)), FilterCall("split", (Literal("..."), TypeFilter("Param"))),
-    FilterCall("state", (Invalid("int"),)), FilterCall("variables", (TypeFilter("Param"), Invalid("object"))),
-    FilterCall("pop", ()), FilterCall("pop", (TypeFilter("BatchStat"),)), FilterCall("pop", (Literal("..."),)),
-    FilterCall("split_context", (TypeFilter("Param"),)), FilterCall("split_context", (Literal("true"),)),
-], ids=repr)
+@pytest.mark.parametrize(
+    "op",
+    [
+        FilterCall("split", (TypeFilter("Param"),)),
+        FilterCall("split", (Literal("..."), TypeFilter("Param"))),
+        FilterCall("state", (Invalid("int"),)),
+        FilterCall("variables", (TypeFilter("Param"), Invalid("object"))),
+        FilterCall("pop", ()),
+        FilterCall("pop", (TypeFilter("BatchStat"),)),
+        FilterCall("pop", (Literal("..."),)),
+        FilterCall("split_context", (TypeFilter("Param"),)),
+        FilterCall("split_context", (Literal("true"),)),
+    ],
+    ids=repr,
+)
 def test_hostile_filter_calls_pass_on_the_reference(reference: Target, op: FilterCall) -> None:
     law_by_id("ROB-11").run(reference, _case(op))
 
 
-@pytest.mark.parametrize("calls", [
-    ("split", "merge", "split", "merge"), ("merge",), ("split", "split"), ("split", "merge", "merge"),
-    ("split", "merge", "split", "merge_plain", "merge"), ("split", "merge_ref", "merge", "current"),
-    ("split", "exit", "merge", "current"), ("split", "merge", "split", "merge", "split", "merge", "split", "merge"),
-], ids="-".join)
-def test_context_call_sequences_pass_on_the_reference(reference: Target, calls: tuple[Any, ...]) -> None:
+@pytest.mark.parametrize(
+    "calls",
+    [
+        ("split", "merge", "split", "merge"),
+        ("merge",),
+        ("split", "split"),
+        ("split", "merge", "merge"),
+        ("split", "merge", "split", "merge_plain", "merge"),
+        ("split", "merge_ref", "merge", "current"),
+        ("split", "exit", "merge", "current"),
+        ("split", "merge", "split", "merge", "split", "merge", "split", "merge"),
+    ],
+    ids="-".join,
+)
+def test_context_call_sequences_pass_on_the_reference(
+    reference: Target, calls: tuple[Any, ...]
+) -> None:
     law_by_id("ROB-12").run(reference, _case(ContextCalls(calls)))
 
 
@@ -175,13 +235,21 @@ def test_update_rejects_a_mapping_for_a_variable(reference: Target) -> None:
     law_by_id("ROB-9").run(reference, _case(HostileState((MappingForLeaf(0),)), graph=LEAF_GRAPH))
 
 
-@pytest.mark.parametrize("edits", [(RawValue(0), RenameKey(0)), (MappingForLeaf(0), RenameKey(0))], ids=["raw", "mapping"])
-def test_update_rejects_an_untyped_value_at_a_new_key(reference: Target, edits: tuple[Any, ...]) -> None:
+@pytest.mark.parametrize(
+    "edits",
+    [(RawValue(0), RenameKey(0)), (MappingForLeaf(0), RenameKey(0))],
+    ids=["raw", "mapping"],
+)
+def test_update_rejects_an_untyped_value_at_a_new_key(
+    reference: Target, edits: tuple[Any, ...]
+) -> None:
     law_by_id("ROB-9").run(reference, _case(HostileState(edits), graph=LEAF_GRAPH))
 
 
 def test_merge_rejects_a_leaf_at_a_shared_subgraphs_second_path(reference: Target) -> None:
-    shared = Blueprint((NodeSpec("module", (("a", ToNode(1)), ("b", ToNode(1)))), NodeSpec("module")))
+    shared = Blueprint(
+        (NodeSpec("module", (("a", ToNode(1)), ("b", ToNode(1)))), NodeSpec("module"))
+    )
     leaf_at_b = Blueprint((NodeSpec("module", (("b", ToVar(0)),)),), (VarSpec(),))
     case = Case(graph=shared, other=leaf_at_b, hostile=(HostileState((), source="other"),))
     law_by_id("ROB-8").run(reference, case)

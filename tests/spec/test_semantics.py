@@ -30,7 +30,9 @@ def shared_and_cyclic() -> Blueprint:
     points back at the root; root.s is a static."""
     return Blueprint(
         nodes=(
-            NodeSpec("module", (("a", ToVar(0)), ("b", ToVar(0)), ("c", ToNode(1)), ("s", ToStatic(3)))),
+            NodeSpec(
+                "module", (("a", ToVar(0)), ("b", ToVar(0)), ("c", ToNode(1)), ("s", ToStatic(3)))
+            ),
             NodeSpec("list", ((0, ToNode(2)), (1, ToNode(2)))),
             NodeSpec("module", (("bn", ToVar(1)), ("p", ToNode(0)))),
         ),
@@ -59,10 +61,19 @@ def test_flatten_numbers_nodes_and_variables_in_one_preorder_counter() -> None:
 
 
 def test_rebuild_unaliases_pytree_containers_but_keeps_graph_sharing() -> None:
-    m = blueprint_model(Blueprint(
-        nodes=(NodeSpec("module", (("x", ToNode(1)), ("y", ToNode(1)), ("z", ToNode(2)), ("w", ToNode(2)))),
-               NodeSpec("list", ((0, ToVar(0)),)), NodeSpec("module")),
-        variables=(P,)))
+    m = blueprint_model(
+        Blueprint(
+            nodes=(
+                NodeSpec(
+                    "module",
+                    (("x", ToNode(1)), ("y", ToNode(1)), ("z", ToNode(2)), ("w", ToNode(2))),
+                ),
+                NodeSpec("list", ((0, ToVar(0)),)),
+                NodeSpec("module"),
+            ),
+            variables=(P,),
+        )
+    )
     shared_before = {m.nodes[i].type_name for (kind, i), _ in aliasing(m).items() if kind == "node"}
     r = semantics.rebuild(m)
     shared_after = {r.nodes[i].type_name for (kind, i), _ in aliasing(r).items() if kind == "node"}
@@ -111,7 +122,9 @@ def test_state_is_first_path_per_variable_and_split_requires_exhaustive_filters(
         semantics.split(m, (Literal("..."), TypeFilter("Param")))
     assert len(semantics.split(m, (TypeFilter("Param"), Literal("..."), Literal("true")))) == 3
     assert semantics.state_groups(m, (TagFilter("stats"),))[0][0][0] == ("c", 0, "bn")
-    assert [p for p, _ in semantics.state_groups(m, (OfType("Variable"), PathContains("bn")))[1]] == []
+    assert [
+        p for p, _ in semantics.state_groups(m, (OfType("Variable"), PathContains("bn")))[1]
+    ] == []
 
 
 def test_update_is_all_or_nothing_and_keeps_variable_types() -> None:
@@ -133,20 +146,32 @@ def test_pop_removes_every_alias_and_refuses_pytree_parents() -> None:
     after, (popped,) = semantics.pop(m, (TypeFilter("Param"),))
     assert [p for p, _ in popped] == [("a",)]
     assert after.root.keys == ("c", "s")
-    inside_list = blueprint_model(Blueprint(
-        nodes=(NodeSpec("module", (("a", ToVar(0)), ("l", ToNode(1)))), NodeSpec("list", ((0, ToVar(0)),))),
-        variables=(P,)))
+    inside_list = blueprint_model(
+        Blueprint(
+            nodes=(
+                NodeSpec("module", (("a", ToVar(0)), ("l", ToNode(1)))),
+                NodeSpec("list", ((0, ToVar(0)),)),
+            ),
+            variables=(P,),
+        )
+    )
     with pytest.raises(SpecError) as info:
         semantics.pop(inside_list, (TypeFilter("Param"),))
     assert (info.value.kind, info.value.path) == ("immutable-node", ("l", 0))
 
 
 def test_iter_graph_is_post_order_once_per_identity_and_every_pytree_occurrence() -> None:
-    m = blueprint_model(Blueprint(
-        nodes=(NodeSpec("list", ((0, ToNode(1)), (1, ToNode(1)), (2, ToNode(2)), (3, ToNode(3)))),
-               NodeSpec("module", (("b", ToVar(0)), ("din", ToStatic(2)), ("w", ToVar(0)))),
-               NodeSpec("none"), NodeSpec("none")),
-        variables=(P,)))
+    m = blueprint_model(
+        Blueprint(
+            nodes=(
+                NodeSpec("list", ((0, ToNode(1)), (1, ToNode(1)), (2, ToNode(2)), (3, ToNode(3)))),
+                NodeSpec("module", (("b", ToVar(0)), ("din", ToStatic(2)), ("w", ToVar(0)))),
+                NodeSpec("none"),
+                NodeSpec("none"),
+            ),
+            variables=(P,),
+        )
+    )
     paths = [path_str(p) for p, _ in semantics.iter_graph(m)]
     assert paths == ["[0].b", "[0].din", "[0]", "[2]", "[3]", "<root>"]
 
@@ -154,8 +179,12 @@ def test_iter_graph_is_post_order_once_per_identity_and_every_pytree_occurrence(
 def test_programs_edit_the_model_directly() -> None:
     m = blueprint_model(shared_and_cyclic())
     program = (
-        SetStatic((), "t", "x"), AddVariable((), "n", VarSpec()), AddNode((), "sub"),
-        Alias(("sub",), "shared", ("a",)), PointToAncestor(("sub",), "up", 1), DeleteAttr((), "s"),
+        SetStatic((), "t", "x"),
+        AddVariable((), "n", VarSpec()),
+        AddNode((), "sub"),
+        Alias(("sub",), "shared", ("a",)),
+        PointToAncestor(("sub",), "up", 1),
+        DeleteAttr((), "s"),
         TransformValues("double"),
     )
     out = semantics.apply(m, program)
@@ -198,7 +227,15 @@ def test_first_paths_follow_split_into_a_container_met_again_inside_itself() -> 
 def test_a_container_holding_itself_is_walked_once() -> None:
     """Not a graph split accepts (hostile: ``pytree-cycle``), but the walk still ends."""
     param = blueprint_model(Blueprint((NodeSpec("module", (("p", ToVar(0)),)),), (P,))).variables
-    m = Model(nodes=(NodeModel("graph", "Node", (("l", NodeSlot(1)),)),
-                     NodeModel("pytree", "list", ((0, NodeSlot(1)), (1, VarSlot(0))))), variables=param)
+    m = Model(
+        nodes=(
+            NodeModel("graph", "Node", (("l", NodeSlot(1)),)),
+            NodeModel("pytree", "list", ((0, NodeSlot(1)), (1, VarSlot(0)))),
+        ),
+        variables=param,
+    )
     assert [(p, first) for p, _, first in m.walk()] == [
-        (("l",), True), (("l", 0), False), (("l", 1), True)]
+        (("l",), True),
+        (("l", 0), False),
+        (("l", 1), True),
+    ]

@@ -55,7 +55,9 @@ BAD: list[tuple[str, Callable[[], st.SearchStrategy[object]]]] = [
 
 
 @pytest.mark.parametrize(("why", "make"), BAD, ids=[why for why, _ in BAD])
-def test_bad_arguments_raise_invalid_argument_at_first_use(why: str, make: Callable[[], st.SearchStrategy[object]]) -> None:
+def test_bad_arguments_raise_invalid_argument_at_first_use(
+    why: str, make: Callable[[], st.SearchStrategy[object]]
+) -> None:
     strategy = make()  # creating it is fine: the error is deferred (Hypothesis's own rule)
     with pytest.raises(InvalidArgument):
         strategy.validate()
@@ -73,7 +75,9 @@ def test_bad_enumeration_arguments() -> None:
 
 
 def test_the_public_module_only_re_exports() -> None:
-    public = {name for name in vars(strategies) if name[0] not in "_@"}  # @: pytest assertion rewriting
+    public = {
+        name for name in vars(strategies) if name[0] not in "_@"
+    }  # @: pytest assertion rewriting
     assert set(strategies.__all__) == public
     assert sorted(strategies.__all__) == strategies.__all__
     assert (Path(strategies.__file__).parent / "py.typed").is_file()

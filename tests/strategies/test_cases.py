@@ -16,10 +16,19 @@ from strategies import cases
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True, database=None)
 KIND_SETS = [
-    ("graph",), ("module_graph",), ("graph", "filters"), ("graph", "exhaustive_filters"),
-    ("graph", "nonexhaustive_filters"), ("graph", "bad_filters"), ("graph", "program"), ("graph", "other"),
-    ("module_graph", "exhaustive_filters", "program", "other"), (),
-    ("graph", "other", "hostile_state"), ("module_graph", "hostile_graph"), ("graph", "hostile_filters"),
+    ("graph",),
+    ("module_graph",),
+    ("graph", "filters"),
+    ("graph", "exhaustive_filters"),
+    ("graph", "nonexhaustive_filters"),
+    ("graph", "bad_filters"),
+    ("graph", "program"),
+    ("graph", "other"),
+    ("module_graph", "exhaustive_filters", "program", "other"),
+    (),
+    ("graph", "other", "hostile_state"),
+    ("module_graph", "hostile_graph"),
+    ("graph", "hostile_filters"),
     ("module_graph", "hostile_calls"),
 ]
 
@@ -39,7 +48,9 @@ def _check(kinds: tuple[str, ...], case: Case) -> None:
     if "nonexhaustive_filters" in kinds:
         assert partition(flatten(blueprint_model(case.graph))[1], case.filters)[1]
     if "bad_filters" in kinds:
-        assert (F.misplaced_catch_all(case.filters) is not None) != any(F.has_invalid(f) for f in case.filters)
+        assert (F.misplaced_catch_all(case.filters) is not None) != any(
+            F.has_invalid(f) for f in case.filters
+        )
     if "program" in kinds:
         apply(blueprint_model(case.graph), case.program)
     else:
@@ -62,7 +73,11 @@ def test_every_input_kind_is_covered() -> None:
 
 
 @settings(FAST, max_examples=len(LAWS))
-@given(st.sampled_from([law for law in LAWS if law.inputs]).flatmap(lambda law: st.tuples(st.just(law.inputs), cases(law.inputs))))
+@given(
+    st.sampled_from([law for law in LAWS if law.inputs]).flatmap(
+        lambda law: st.tuples(st.just(law.inputs), cases(law.inputs))
+    )
+)
 def test_cases_for_the_registered_laws(drawn: tuple[tuple[str, ...], Case]) -> None:
     _check(*drawn)
 

@@ -21,9 +21,16 @@ DEFAULT_COUNT = 790
 change of scope or of the deduplication shows up."""
 
 
-@pytest.mark.parametrize(("scope", "count"), [
-    ((1, 0, 0), 1), ((1, 1, 1), 3), ((2, 1, 2), 16), ((2, 2, 3), 80), ((3, 2, 4), DEFAULT_COUNT),
-])
+@pytest.mark.parametrize(
+    ("scope", "count"),
+    [
+        ((1, 0, 0), 1),
+        ((1, 1, 1), 3),
+        ((2, 1, 2), 16),
+        ((2, 2, 3), 80),
+        ((3, 2, 4), DEFAULT_COUNT),
+    ],
+)
 def test_scope_sizes_are_stable(scope: tuple[int, int, int], count: int) -> None:
     n, m, e = scope
     assert count_blueprints(max_graph_nodes=n, max_variables=m, max_edges=e) == count
@@ -33,7 +40,9 @@ def test_scope_sizes_are_stable(scope: tuple[int, int, int], count: int) -> None
 def test_the_default_scope_is_valid_and_non_isomorphic() -> None:
     blueprints = all_blueprints()
     models = {blueprint_model(bp) for bp in blueprints}
-    assert len(models) == len(blueprints) == DEFAULT_COUNT  # canonical models differ: non-isomorphic
+    assert (
+        len(models) == len(blueprints) == DEFAULT_COUNT
+    )  # canonical models differ: non-isomorphic
     for bp in blueprints:
         assert Blueprint.from_json(bp.to_json()) == bp
         assert 1 <= len(bp.nodes) <= 3 and len(bp.variables) <= 2
@@ -61,7 +70,11 @@ def test_every_graph_of_a_small_scope_is_found() -> None:
     targets: list[ToNode | ToVar] = [ToNode(0), ToNode(1), ToVar(0)]
     models = set()
     for n, m in itertools.product((1, 2), (0, 1)):
-        options = [t for t in targets if not (isinstance(t, ToNode) and t.index >= n) and not (isinstance(t, ToVar) and not m)]
+        options = [
+            t
+            for t in targets
+            if not (isinstance(t, ToNode) and t.index >= n) and not (isinstance(t, ToVar) and not m)
+        ]
         for split in range(3):
             for first in itertools.product(options, repeat=split):
                 for rest_len in range(3 - split):
@@ -76,7 +89,10 @@ def test_every_graph_of_a_small_scope_is_found() -> None:
                         except BlueprintError:
                             continue
                         models.add(blueprint_model(bp))
-    found = {blueprint_model(bp) for bp in all_blueprints(max_graph_nodes=2, max_variables=1, max_edges=2)}
+    found = {
+        blueprint_model(bp)
+        for bp in all_blueprints(max_graph_nodes=2, max_variables=1, max_edges=2)
+    }
     assert found == models
 
 

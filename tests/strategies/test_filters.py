@@ -21,9 +21,24 @@ from strategies import (
 )
 
 FAST = settings(max_examples=80, deadline=None, derandomize=True, database=None)
-FIND = settings(max_examples=3000, deadline=None, derandomize=True, database=None, phases=[Phase.generate])
-VALID_FORMS = ["TypeFilter", "TagFilter", "Literal", "CallableFilter", "Seq", "OfType", "WithTag",
-               "PathContains", "AnyOf", "AllOf", "NotOf", "Everything", "Nothing"]
+FIND = settings(
+    max_examples=3000, deadline=None, derandomize=True, database=None, phases=[Phase.generate]
+)
+VALID_FORMS = [
+    "TypeFilter",
+    "TagFilter",
+    "Literal",
+    "CallableFilter",
+    "Seq",
+    "OfType",
+    "WithTag",
+    "PathContains",
+    "AnyOf",
+    "AllOf",
+    "NotOf",
+    "Everything",
+    "Nothing",
+]
 
 
 def _terms(f: F.FilterSpec) -> list[F.FilterSpec]:
@@ -47,7 +62,9 @@ def test_every_literal_is_drawn(value: str) -> None:
 
 
 def test_single_terms_shrink_to_param() -> None:
-    assert find(filters(), lambda f: True, settings=settings(FIND, phases=[Phase.generate, Phase.shrink])) == F.TypeFilter("Param")
+    assert find(
+        filters(), lambda f: True, settings=settings(FIND, phases=[Phase.generate, Phase.shrink])
+    ) == F.TypeFilter("Param")
 
 
 @FAST
@@ -66,8 +83,14 @@ def test_no_top_level_catch_all_on_request(f: F.FilterSpec) -> None:
 
 
 @FAST
-@given(st.sampled_from([None, True, False]).flatmap(lambda e: st.tuples(st.just(e), filter_tuples(exhaustive=e))))
-def test_filter_tuples_obey_the_last_position_rule(drawn: tuple[bool | None, tuple[F.FilterSpec, ...]]) -> None:
+@given(
+    st.sampled_from([None, True, False]).flatmap(
+        lambda e: st.tuples(st.just(e), filter_tuples(exhaustive=e))
+    )
+)
+def test_filter_tuples_obey_the_last_position_rule(
+    drawn: tuple[bool | None, tuple[F.FilterSpec, ...]],
+) -> None:
     exhaustive, fs = drawn
     check_filters(fs)
     assert len(fs) <= 3
@@ -84,8 +107,12 @@ def test_filter_tuple_sizes(fs: tuple[F.FilterSpec, ...]) -> None:
 
 
 @FAST
-@given(graphs(min_variables=1).flatmap(lambda g: st.tuples(st.just(g), nonexhaustive_filter_tuples(g))))
-def test_nonexhaustive_tuples_leave_a_leaf_unmatched(drawn: tuple[Blueprint, tuple[F.FilterSpec, ...]]) -> None:
+@given(
+    graphs(min_variables=1).flatmap(lambda g: st.tuples(st.just(g), nonexhaustive_filter_tuples(g)))
+)
+def test_nonexhaustive_tuples_leave_a_leaf_unmatched(
+    drawn: tuple[Blueprint, tuple[F.FilterSpec, ...]],
+) -> None:
     graph, fs = drawn
     check_filters(fs)
     assert 1 <= len(fs) <= 3
@@ -107,9 +134,17 @@ def test_bad_tuples_have_exactly_one_kind_of_fault(fs: tuple[F.FilterSpec, ...])
 def test_bad_tuples_reach_both_faults_and_nested_invalid_terms() -> None:
     find(bad_filter_tuples(), lambda fs: F.misplaced_catch_all(fs) is not None, settings=FIND)
     find(bad_filter_tuples(), lambda fs: any(isinstance(f, F.Invalid) for f in fs), settings=FIND)
-    find(bad_filter_tuples(), lambda fs: any(F.has_invalid(f) and not isinstance(f, F.Invalid) for f in fs), settings=FIND)
+    find(
+        bad_filter_tuples(),
+        lambda fs: any(F.has_invalid(f) and not isinstance(f, F.Invalid) for f in fs),
+        settings=FIND,
+    )
 
 
 def test_bad_tuples_shrink_to_a_misplaced_ellipsis() -> None:
-    shrunk = find(bad_filter_tuples(), lambda fs: True, settings=settings(FIND, phases=[Phase.generate, Phase.shrink]))
+    shrunk = find(
+        bad_filter_tuples(),
+        lambda fs: True,
+        settings=settings(FIND, phases=[Phase.generate, Phase.shrink]),
+    )
     assert shrunk == (F.Literal("..."), F.TypeFilter("Param"))

@@ -98,11 +98,22 @@ def test_keys_and_leaves_use_the_documented_pools(bp: Blueprint) -> None:
 # --- The default mix ---------------------------------------------------------------------------
 
 MIX_EXAMPLES = 500
-MIX_MINIMUM = {"shared Variable": 0.30, "shared graph node": 0.30, "cycle": 0.20, "pytree container": 0.30}
+MIX_MINIMUM = {
+    "shared Variable": 0.30,
+    "shared graph node": 0.30,
+    "cycle": 0.20,
+    "pytree container": 0.30,
+}
 _mix: collections.Counter[str] = collections.Counter()
 
 
-@settings(max_examples=MIX_EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.generate])
+@settings(
+    max_examples=MIX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+)
 @given(graphs())
 def _count_features(bp: Blueprint) -> None:
     _mix["examples"] += 1
@@ -121,7 +132,13 @@ def test_default_feature_mix() -> None:
 
 # --- Shrinking ---------------------------------------------------------------------------------
 
-SHRINK = settings(max_examples=2000, deadline=None, derandomize=True, database=None, phases=[Phase.generate, Phase.shrink])
+SHRINK = settings(
+    max_examples=2000,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate, Phase.shrink],
+)
 
 
 def test_shared_variable_and_cycle_shrink_to_a_tiny_graph() -> None:
@@ -131,7 +148,11 @@ def test_shared_variable_and_cycle_shrink_to_a_tiny_graph() -> None:
     # the minimal example is a single module with a self-loop and one Variable reached twice
     assert (len(bp.nodes), len(bp.variables)) == (1, 1), bp
     assert bp.nodes[0].kind == "module"
-    assert bp.variables[0].shape == () and bp.variables[0].type == "Param" and bp.variables[0].seed == 0
+    assert (
+        bp.variables[0].shape == ()
+        and bp.variables[0].type == "Param"
+        and bp.variables[0].seed == 0
+    )
 
 
 def test_size_shrinks_to_a_star_of_plain_modules() -> None:
@@ -164,5 +185,9 @@ def test_health_checks_pass_in_the_default_profile() -> None:
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_every_feature_is_reachable(feature: str) -> None:
-    found = find(graphs(), lambda g: feature in graph_features(g), settings=settings(SHRINK, phases=[Phase.generate]))
+    found = find(
+        graphs(),
+        lambda g: feature in graph_features(g),
+        settings=settings(SHRINK, phases=[Phase.generate]),
+    )
     assert feature in graph_features(found)

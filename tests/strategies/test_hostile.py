@@ -55,11 +55,19 @@ from strategies import (
 )
 
 FAST = settings(max_examples=80, deadline=None, derandomize=True, database=None)
-FIND = settings(max_examples=3000, deadline=None, derandomize=True, database=None, phases=[Phase.generate, Phase.shrink])
+FIND = settings(
+    max_examples=3000,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate, Phase.shrink],
+)
 TREE = Blueprint(
-    (NodeSpec("module", (("a", ToNode(1)), ("b", ToVar(0)), ("s", ToStatic(3)))),
-     NodeSpec("module", (("c", ToVar(1)), ("d", ToNode(2)))),
-     NodeSpec("list", ((0, ToVar(2)),))),
+    (
+        NodeSpec("module", (("a", ToNode(1)), ("b", ToVar(0)), ("s", ToStatic(3)))),
+        NodeSpec("module", (("c", ToVar(1)), ("d", ToNode(2)))),
+        NodeSpec("list", ((0, ToVar(2)),)),
+    ),
     (VarSpec(), VarSpec(seed=1), VarSpec(seed=2)),
 )
 """A module, a submodule, a list in it, three Variables and a static."""
@@ -85,14 +93,21 @@ def _valid_flat(entries: tuple[tuple[tuple[object, ...], object], ...]) -> None:
 @given(hostile_states())
 def test_hostile_states_are_valid_and_exact_through_json(op: HostileState) -> None:
     assert 1 <= len(op.edits) <= 3
-    assert op.source in ("own", "other") and op.graphdef in ("own", "other", "noderef") and op.parts in (1, 2)
+    assert (
+        op.source in ("own", "other")
+        and op.graphdef in ("own", "other", "noderef")
+        and op.parts in (1, 2)
+    )
     _round_trips(op)
 
 
 @FAST
 @given(hostile_graphs())
 def test_hostile_graphs_are_valid_and_exact_through_json(op: object) -> None:
-    assert isinstance(op, (ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle, NonNodeRoot))
+    assert isinstance(
+        op,
+        (ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle, NonNodeRoot),
+    )
     if isinstance(op, OddNodeKeys):
         keys = odd_keys(("str", "int", *op.kinds))
         assert op.node in ("graph", "pytree") and len(keys) == len(set(keys))
@@ -106,7 +121,9 @@ def test_hostile_graphs_are_valid_and_exact_through_json(op: object) -> None:
 
 @FAST
 @given(graphs().flatmap(lambda g: st.tuples(st.just(g), hostile_filter_calls(g))))
-def test_hostile_filter_calls_are_valid_and_exact_through_json(drawn: tuple[Blueprint, FilterCall]) -> None:
+def test_hostile_filter_calls_are_valid_and_exact_through_json(
+    drawn: tuple[Blueprint, FilterCall],
+) -> None:
     _, op = drawn
     assert op.op in OPS
     _round_trips(op)
@@ -120,8 +137,15 @@ def test_context_calls_are_never_empty_and_exact_through_json(op: ContextCalls) 
     _round_trips(op)
 
 
-@pytest.mark.parametrize("kinds", [("graph", "other", "hostile_state"), ("module_graph", "hostile_graph"),
-                                   ("graph", "hostile_filters"), ("module_graph", "hostile_calls")])
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        ("graph", "other", "hostile_state"),
+        ("module_graph", "hostile_graph"),
+        ("graph", "hostile_filters"),
+        ("module_graph", "hostile_calls"),
+    ],
+)
 def test_cases_hold_one_operation_per_hostile_kind_and_round_trip(kinds: tuple[str, ...]) -> None:
     @FAST
     @given(cases(kinds))
@@ -134,14 +158,28 @@ def test_cases_hold_one_operation_per_hostile_kind_and_round_trip(kinds: tuple[s
 
 def test_cases_without_hostile_inputs_keep_their_json() -> None:
     case = Case(graph=TREE)
-    assert "hostile" not in case.to_data()  # vectors written before the field existed stay byte-identical
+    assert (
+        "hostile" not in case.to_data()
+    )  # vectors written before the field existed stay byte-identical
     assert Case.from_data({k: v for k, v in case.to_data().items()}) == case
     with_op = Case(graph=TREE, hostile=(DropLeaf(1), ContextCalls(("merge",))))  # type: ignore[arg-type]
     assert Case.from_data(json.loads(with_op.to_json())) == with_op
 
 
-@pytest.mark.parametrize("kind", ["DropLeaf", "ExtraLeaf", "RenameKey", "LeafForSubgraph", "MappingForLeaf",
-                                  "LeafForStatic", "MoveLeaf", "RawValue", "Restyle"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "DropLeaf",
+        "ExtraLeaf",
+        "RenameKey",
+        "LeafForSubgraph",
+        "MappingForLeaf",
+        "LeafForStatic",
+        "MoveLeaf",
+        "RawValue",
+        "Restyle",
+    ],
+)
 def test_every_state_edit_is_reached_and_shrinks_to_its_simplest_form(kind: str) -> None:
     edit = find(state_edits(), lambda e: type(e).__name__ == kind, settings=FIND)
     assert getattr(edit, "pick", getattr(edit, "at", 0)) == 0
@@ -171,20 +209,33 @@ def test_edits_keep_the_flat_state_valid(graph: Blueprint, edits: list[object]) 
     assert sorted(map(repr, (e for p in parts for e in p))) == sorted(map(repr, entries))
 
 
-@pytest.mark.parametrize(("edit", "expected", "touched"), [
-    (DropLeaf(0), {("a", "d", 0), ("b",)}, [("a", "c")]),
-    (ExtraLeaf(0), {("a", "c"), ("a", "d", 0), ("b",), ("zz_extra",)}, [("zz_extra",)]),
-    (ExtraLeaf(2, "fresh"), {("a", "c"), ("a", "d", 0), ("a", "d", 1), ("b",)}, [("a", "d", 1)]),
-    (ExtraLeaf(1, "int"), {("a", "c"), ("a", "d", 0), ("a", 104), ("b",)}, [("a", 104)]),
-    (RenameKey(0, 0), {("zz_extra", "c"), ("zz_extra", "d", 0), ("b",)}, [("a",), ("zz_extra",)]),
-    (LeafForSubgraph(0), {("a",), ("b",)}, [("a",)]),
-    (LeafForSubgraph(1), {("a", "c"), ("a", "d"), ("b",)}, [("a", "d")]),
-    (MappingForLeaf(2), {("a", "c"), ("a", "d", 0), ("b", "zz_inner")}, [("b",)]),
-    (LeafForStatic(0), {("a", "c"), ("a", "d", 0), ("b",), ("s",)}, [("s",)]),
-    (MoveLeaf(1, 0), {("a", "c"), ("a", 0), ("b",)}, [("a", "d", 0), ("a", 0)]),
-    (MoveLeaf(1, 1), {("a", "c"), (0,), ("b",)}, [("a", "d", 0), (0,)]),
-])
-def test_each_edit_does_what_it_says(edit: object, expected: set[tuple[object, ...]], touched: list[tuple[object, ...]]) -> None:
+@pytest.mark.parametrize(
+    ("edit", "expected", "touched"),
+    [
+        (DropLeaf(0), {("a", "d", 0), ("b",)}, [("a", "c")]),
+        (ExtraLeaf(0), {("a", "c"), ("a", "d", 0), ("b",), ("zz_extra",)}, [("zz_extra",)]),
+        (
+            ExtraLeaf(2, "fresh"),
+            {("a", "c"), ("a", "d", 0), ("a", "d", 1), ("b",)},
+            [("a", "d", 1)],
+        ),
+        (ExtraLeaf(1, "int"), {("a", "c"), ("a", "d", 0), ("a", 104), ("b",)}, [("a", 104)]),
+        (
+            RenameKey(0, 0),
+            {("zz_extra", "c"), ("zz_extra", "d", 0), ("b",)},
+            [("a",), ("zz_extra",)],
+        ),
+        (LeafForSubgraph(0), {("a",), ("b",)}, [("a",)]),
+        (LeafForSubgraph(1), {("a", "c"), ("a", "d"), ("b",)}, [("a", "d")]),
+        (MappingForLeaf(2), {("a", "c"), ("a", "d", 0), ("b", "zz_inner")}, [("b",)]),
+        (LeafForStatic(0), {("a", "c"), ("a", "d", 0), ("b",), ("s",)}, [("s",)]),
+        (MoveLeaf(1, 0), {("a", "c"), ("a", 0), ("b",)}, [("a", "d", 0), ("a", 0)]),
+        (MoveLeaf(1, 1), {("a", "c"), (0,), ("b",)}, [("a", "d", 0), (0,)]),
+    ],
+)
+def test_each_edit_does_what_it_says(
+    edit: object, expected: set[tuple[object, ...]], touched: list[tuple[object, ...]]
+) -> None:
     m = blueprint_model(TREE)
     assert [p for p, _ in state(m)] == [("a", "c"), ("a", "d", 0), ("b",)]
     entries, got = corrupt(m, state(m), (edit,))  # type: ignore[arg-type]
@@ -201,7 +252,15 @@ def test_raw_values_and_restyled_leaves_keep_their_path() -> None:
 
 def test_an_edit_with_nothing_to_act_on_does_nothing() -> None:
     empty = blueprint_model(Blueprint((NodeSpec("module"),)))
-    for edit in (DropLeaf(3), RenameKey(1), MappingForLeaf(0), LeafForSubgraph(0), LeafForStatic(0), MoveLeaf(0), RawValue(0)):
+    for edit in (
+        DropLeaf(3),
+        RenameKey(1),
+        MappingForLeaf(0),
+        LeafForSubgraph(0),
+        LeafForStatic(0),
+        MoveLeaf(0),
+        RawValue(0),
+    ):
         assert corrupt(empty, (), (edit,)) == ((), ())
 
 
@@ -214,14 +273,30 @@ def _errors(calls: tuple[str, ...]) -> list[str | None]:
 
 def test_the_protocol_in_order_has_no_error_and_may_start_again() -> None:
     steps = oracle.protocol_steps(("split", "merge", "split", "merge") * 2)
-    assert [s.role for s in steps] == ["outer-split", "inner-merge", "inner-split", "outer-merge"] * 2
+    assert [s.role for s in steps] == [
+        "outer-split",
+        "inner-merge",
+        "inner-split",
+        "outer-merge",
+    ] * 2
     assert [s.graph for s in steps[:4]] == ["outer", "outer", "inner", "inner"]
 
 
 def test_calls_out_of_order_are_context_order_errors_that_change_nothing() -> None:
-    assert _errors(("merge", "split", "split", "merge")) == ["context-order", None, "context-order", None]
+    assert _errors(("merge", "split", "split", "merge")) == [
+        "context-order",
+        None,
+        "context-order",
+        None,
+    ]
     assert _errors(("split", "merge", "merge")) == [None, None, "context-order"]
-    assert _errors(("split", "merge", "split", "merge_plain", "merge")) == [None, None, None, "context-order", None]
+    assert _errors(("split", "merge", "split", "merge_plain", "merge")) == [
+        None,
+        None,
+        None,
+        "context-order",
+        None,
+    ]
     assert _errors(("split", "merge_plain", "split", "merge")) == [None] * 4
     assert _errors(("split", "merge_ref")) == [None, "noderef-root"]
 
@@ -229,7 +304,13 @@ def test_calls_out_of_order_are_context_order_errors_that_change_nothing() -> No
 def test_after_exit_every_call_fails_and_current_names_the_tag() -> None:
     steps = oracle.protocol_steps(("split", "exit", "merge", "split", "current", "exit"), tag="t")
     assert [s.error.kind if s.error else s.role for s in steps] == [
-        "outer-split", "exit", "context-order", "context-order", "no-context", "exit"]
+        "outer-split",
+        "exit",
+        "context-order",
+        "context-order",
+        "no-context",
+        "exit",
+    ]
     assert steps[4].error is not None and steps[4].error.path == ("t",)
 
 
@@ -240,7 +321,10 @@ def test_keys_fault_and_graph_fault() -> None:
     assert isinstance(fault, SpecError) and fault.kind == "invalid-key" and fault.path == ("d",)
     assert oracle.graph_fault("array", ("z",), arrays_are_errors=False) is None
     assert [oracle.graph_fault(k, ("z",)).kind for k in ("array", "cycle", "root")] == [  # type: ignore[union-attr]
-        "array-attribute", "pytree-cycle", "not-a-node"]
+        "array-attribute",
+        "pytree-cycle",
+        "not-a-node",
+    ]
     assert oracle.graph_fault("unhashable", ("z",)) is None
 
 
@@ -262,6 +346,9 @@ def test_faults_lists_every_place_at_fault_in_the_oracles_order() -> None:
     tokens = flatten(m)[0]
     faults = oracle.merge_faults(tokens, entries)
     assert [(e.kind, e.path) for e in faults] == [
-        ("missing-key", ("a", "c")), ("static-in-state", ("s",)), ("unknown-key", ("zz_extra",))]
+        ("missing-key", ("a", "c")),
+        ("static-in-state", ("s",)),
+        ("unknown-key", ("zz_extra",)),
+    ]
     assert oracle.merge_faults(tokens, state(m)) == []
     assert [e.kind for e in oracle.update_faults(m, entries)] == ["not-a-variable"]

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "tests" / "spec" / "law_examples"
 VECTORS = sorted((ROOT / "results").glob("flax-*/vectors/*.json"))
 
-RUNNER = '''
+RUNNER = """
 import json, runpy, sys, traceback
 sys.modules["spec"] = sys.modules["strategies"] = None  # a script that imports nnxspec fails
 PATCHES = {patches}
@@ -38,10 +38,12 @@ for path in sys.argv[1:]:
         print(json.dumps([path, "error", traceback.format_exc()[-1500:]]))
     for k, v in saved.items():
         setattr(reference, k, v)
-'''
+"""
 
 
-def _run(scripts: dict[str, str], tmp_path: Path, patches: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
+def _run(
+    scripts: dict[str, str], tmp_path: Path, patches: dict[str, str] | None = None
+) -> dict[str, tuple[str, str]]:
     """Run each script (name -> source) as __main__ in one interpreter (one jax import); return
     name -> (outcome, message).  ``patches`` (name -> code over ``reference``) breaks the
     reference for one script."""
@@ -54,8 +56,14 @@ def _run(scripts: dict[str, str], tmp_path: Path, patches: dict[str, str] | None
     runner = tmp_path / "run_all.py"
     runner.write_text(RUNNER.format(patches=repr(by_path)))
     env = {**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, str(runner), *paths], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, str(runner), *paths],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     out: dict[str, tuple[str, str]] = {}
     for line in proc.stdout.splitlines():
         if line.startswith("["):
@@ -88,7 +96,9 @@ def test_every_step_writer_has_a_case_to_check() -> None:
     assert set(_cases()) == set(STEPS)
 
 
-def test_scripts_are_plain_and_hold_on_the_reference(reference_target: Target, tmp_path: Path) -> None:
+def test_scripts_are_plain_and_hold_on_the_reference(
+    reference_target: Target, tmp_path: Path
+) -> None:
     scripts = {}
     for law_id, case in _cases().items():
         text = reproducer(case, law_by_id(law_id), reference_target)
@@ -107,13 +117,17 @@ BREAKS = {
     "RT-5": "f = reference.merge\nreference.merge = lambda gd, s, *rest: f(gd, s)\n",
     "UPD-5": "reference.update = lambda x, *states: None\n",
     "POP-1": "reference.pop = lambda x, *fs: reference.state(x, *fs)\n",
-    "ERR-6": ("class GD:\n    def __hash__(self):\n        raise TypeError('unhashable')\n"
-              "reference.graphdef = lambda x: GD()\n"),
+    "ERR-6": (
+        "class GD:\n    def __hash__(self):\n        raise TypeError('unhashable')\n"
+        "reference.graphdef = lambda x: GD()\n"
+    ),
 }
 """A bug per law (code over ``reference``, run before the script): the script must fail."""
 
 
-def test_scripts_fail_with_the_laws_message_on_a_broken_reference(reference_target: Target, tmp_path: Path) -> None:
+def test_scripts_fail_with_the_laws_message_on_a_broken_reference(
+    reference_target: Target, tmp_path: Path
+) -> None:
     cases = _cases()
     scripts = {k: reproducer(cases[k], law_by_id(k), reference_target) for k in BREAKS}
     results = _run(scripts, tmp_path, patches=BREAKS)
@@ -148,6 +162,12 @@ def test_an_adapter_of_another_module_gets_scripts_for_that_module(tmp_path: Pat
     assert "import myfork as nnx" in text and "import reference" not in text
     script = tmp_path / "repro.py"
     script.write_text(text)
-    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
-                          env={**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(ROOT)}, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(ROOT)},
+        timeout=600,
+    )
     assert proc.returncode == 0 and "POP-2 holds" in proc.stdout, proc.stderr[-2000:]

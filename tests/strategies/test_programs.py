@@ -17,9 +17,19 @@ from spec.target import Target
 from strategies import EDIT_KINDS, graphs, programs
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None)
-FIND = settings(max_examples=3000, deadline=None, derandomize=True, database=None, phases=[Phase.generate, Phase.shrink])
+FIND = settings(
+    max_examples=3000,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate, Phase.shrink],
+)
 CHAIN = Blueprint(
-    (NodeSpec("module", (("a", ToNode(1)),)), NodeSpec("list", ((0, ToNode(2)),)), NodeSpec("module", (("b", ToVar(0)),))),
+    (
+        NodeSpec("module", (("a", ToNode(1)),)),
+        NodeSpec("list", ((0, ToNode(2)),)),
+        NodeSpec("module", (("b", ToVar(0)),)),
+    ),
     (VarSpec(),),
 )
 """root.a is a list whose item 0 is a module holding a Variable: paths cross a pytree."""
@@ -43,27 +53,40 @@ def test_every_edit_kind_is_reached_and_shrinks_to_a_short_program_on_the_root(k
     where the shrinker stops among those depends on the constants Hypothesis mines from every
     loaded module (``sys.modules``), so on which tests ran before in the process (seen under
     xdist: two SetStatics before an AddNode)."""
-    program = find(programs(CHAIN), lambda p: any(type(e).__name__ == kind for e in p), settings=FIND)
-    assert [type(e).__name__ for e in program if not isinstance(e, SetStatic)] == ([] if kind == "SetStatic" else [kind]), program
+    program = find(
+        programs(CHAIN), lambda p: any(type(e).__name__ == kind for e in p), settings=FIND
+    )
+    assert [type(e).__name__ for e in program if not isinstance(e, SetStatic)] == (
+        [] if kind == "SetStatic" else [kind]
+    ), program
     assert type(program[-1]).__name__ == kind, program
     assert all(getattr(e, "node", ()) == () for e in program), program
 
 
 def test_paths_cross_pytree_containers() -> None:
-    program = find(programs(CHAIN), lambda p: any(getattr(e, "node", ()) == ("a", 0) for e in p), settings=FIND)
+    program = find(
+        programs(CHAIN), lambda p: any(getattr(e, "node", ()) == ("a", 0) for e in p), settings=FIND
+    )
     apply(blueprint_model(CHAIN), program)
 
 
 def test_programs_shrink_towards_fewer_simpler_edits() -> None:
     assert find(programs(CHAIN), lambda p: len(p) >= 1, settings=FIND) == (SetStatic((), "b", 0),)
-    assert find(programs(CHAIN), lambda p: len(p) >= 2, settings=FIND) == (SetStatic((), "b", 0), SetStatic((), "c", 0))
+    assert find(programs(CHAIN), lambda p: len(p) >= 2, settings=FIND) == (
+        SetStatic((), "b", 0),
+        SetStatic((), "c", 0),
+    )
 
 
 @settings(FAST, max_examples=40)
 @given(graph_and_program)
-def test_live_run_agrees_with_the_oracle(reference_target: Target, drawn: tuple[Blueprint, Program]) -> None:
+def test_live_run_agrees_with_the_oracle(
+    reference_target: Target, drawn: tuple[Blueprint, Program]
+) -> None:
     graph, program = drawn
     x = build(reference_target, graph).root
     run(reference_target, x, program)
-    problem = diff(apply(blueprint_model(graph), program), observe(reference_target, x), what="graph")
+    problem = diff(
+        apply(blueprint_model(graph), program), observe(reference_target, x), what="graph"
+    )
     assert problem is None, problem

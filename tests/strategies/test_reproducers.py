@@ -61,9 +61,18 @@ sys.stdout.write(pickle.dumps((observe(t, x), paths, observe(t, other) if "other
 """
 """A fake law's step: run the program, take the state with the filters, print what is seen."""
 
-FAKE_LAW = Law(id="ST-999", area="state contents", title="a fake law for reproducer tests", statement="-",
-               rationale="-", seed="-", requires=frozenset(), inputs=("graph", "filters", "program", "other"),
-               check=lambda t, case: None, repro=STEP)
+FAKE_LAW = Law(
+    id="ST-999",
+    area="state contents",
+    title="a fake law for reproducer tests",
+    statement="-",
+    rationale="-",
+    seed="-",
+    requires=frozenset(),
+    inputs=("graph", "filters", "program", "other"),
+    check=lambda t, case: None,
+    repro=STEP,
+)
 
 
 def _expected(case: Case) -> tuple[Model, list[list[tuple[Key, ...]]], Model | None]:
@@ -103,9 +112,11 @@ def test_transform_sources_mean_the_spec_transforms(dtype: str) -> None:
 
 def test_graph_source_mirrors_the_build_order() -> None:
     bp = Blueprint(
-        (NodeSpec("module", (("b", ToNode(1)), ("a", ToVar(0)))),
-         NodeSpec("tuple", ((0, ToNode(2)), (1, ToStatic(Unhashable((1, 2)))))),
-         NodeSpec("dict", ((3, ToNode(0)), (1, ToStatic("s"))))),
+        (
+            NodeSpec("module", (("b", ToNode(1)), ("a", ToVar(0)))),
+            NodeSpec("tuple", ((0, ToNode(2)), (1, ToStatic(Unhashable((1, 2)))))),
+            NodeSpec("dict", ((3, ToNode(0)), (1, ToStatic("s")))),
+        ),
         (VarSpec("UserVariable", (2,), "bool", 3, (("tag", "red"),)),),
     )
     assert graph_source(bp) == (
@@ -130,10 +141,19 @@ def test_filters_source_defines_the_callables_it_uses() -> None:
 
 def test_program_source_prints_paths_by_kind() -> None:
     bp = Blueprint(
-        (NodeSpec("module", (("d", ToNode(1)),)), NodeSpec("dict", (("k", ToNode(2)),)), NodeSpec("module", ())),
+        (
+            NodeSpec("module", (("d", ToNode(1)),)),
+            NodeSpec("dict", (("k", ToNode(2)),)),
+            NodeSpec("module", ()),
+        ),
     )
-    program: Program = (SetStatic(("d", "k"), "s", 1), Alias((), "e", ("d", "k")), PointToAncestor(("d", "k"), "up", 2),
-                        AddVariable((), "v", VarSpec(seed=2)), TransformValues("negate"))
+    program: Program = (
+        SetStatic(("d", "k"), "s", 1),
+        Alias((), "e", ("d", "k")),
+        PointToAncestor(("d", "k"), "up", 2),
+        AddVariable((), "v", VarSpec(seed=2)),
+        TransformValues("negate"),
+    )
     with_graph = program_source(program, bp)
     assert "    x.d['k'].s = 1\n    x.e = x.d['k']\n    x.d['k'].up = x\n" in with_graph
     assert "    x.v = nnx.Param(values((), 'float32', 2))\n" in with_graph
@@ -148,10 +168,16 @@ def test_program_source_prints_paths_by_kind() -> None:
 
 @FAST
 @given(cases(("graph", "filters", "program", "other")), st.booleans())
-def test_scripts_rebuild_the_graph_and_replay_the_program(reference_target: Target, case: Case, with_graph: bool) -> None:
+def test_scripts_rebuild_the_graph_and_replay_the_program(
+    reference_target: Target, case: Case, with_graph: bool
+) -> None:
     t = reference_target
-    source = (graph_source(case.graph) + graph_source(case.other or case.graph, name="other")
-              + filters_source(case.filters) + program_source(case.program, case.graph if with_graph else None))
+    source = (
+        graph_source(case.graph)
+        + graph_source(case.other or case.graph, name="other")
+        + filters_source(case.filters)
+        + program_source(case.program, case.graph if with_graph else None)
+    )
     namespace = _run_in_process(t, source)
     x = namespace["x"]
     built = observe(t, x)
@@ -170,7 +196,9 @@ def _covering_cases() -> list[Case]:
     filter form (greedy cover over a derandomized draw)."""
     pool: list[Case] = []
 
-    @settings(max_examples=150, deadline=None, derandomize=True, database=None, phases=[Phase.generate])
+    @settings(
+        max_examples=150, deadline=None, derandomize=True, database=None, phases=[Phase.generate]
+    )
     @given(cases(("graph", "filters", "program", "other")))
     def collect(case: Case) -> None:
         pool.append(case)
@@ -194,8 +222,14 @@ def _covering_cases() -> list[Case]:
 
 def _run_script(path: Path, *args: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JAX_PLATFORMS": "cpu"}
-    return subprocess.Popen([sys.executable, str(path), *map(str, args)], cwd=path.parent, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(path), *map(str, args)],
+        cwd=path.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_standalone_reproducers_round_trip(reference_target: Target, tmp_path: Path) -> None:
@@ -214,7 +248,8 @@ def test_standalone_reproducers_round_trip(reference_target: Target, tmp_path: P
         "import runpy, sys\n"
         "for path in sys.argv[1:]:\n"
         "    runpy.run_path(path, run_name='__main__')\n"
-        "    sys.stdout.write('\\n')\n")
+        "    sys.stdout.write('\\n')\n"
+    )
     proc = _run_script(runner, *(p for _, p in scripts))
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, f"a reproducer failed:\n{err[-3000:]}"
@@ -230,15 +265,19 @@ def test_standalone_reproducers_round_trip(reference_target: Target, tmp_path: P
     assert pickle.loads(bytes.fromhex(out))[0] == _expected(scripts[0][0])[0]
 
 
-def test_fallback_reproducer_replays_the_law_through_nnxspec(reference_target: Target, tmp_path: Path) -> None:
+def test_fallback_reproducer_replays_the_law_through_nnxspec(
+    reference_target: Target, tmp_path: Path
+) -> None:
     from spec.runner.inputs import reproducer as runner_reproducer
     from strategies._plain_steps import STEPS, NoPlainStep
 
     t = reference_target
     law = law_by_id("ST-1")
     assert law.repro is None and law.id not in STEPS  # sanity check: this law needs the fallback
-    case = Case(graph=Blueprint((NodeSpec("module", (("a", ToVar(0)), ("b", ToVar(0)))),), (VarSpec(),)),
-                filters=(F.TypeFilter("Param"),))
+    case = Case(
+        graph=Blueprint((NodeSpec("module", (("a", ToVar(0)), ("b", ToVar(0)))),), (VarSpec(),)),
+        filters=(F.TypeFilter("Param"),),
+    )
     with pytest.raises(NoPlainStep):
         reproducer(case, law, t)
     spec = "spec.targets.reference:ReferenceTarget"  # a module:attr spec, not the target's name

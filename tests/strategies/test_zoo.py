@@ -26,10 +26,15 @@ from strategies._zoo import apply_zoo
 
 
 def _graph(style: str) -> Blueprint:
-    return Blueprint((
-        NodeSpec("module", (("a", ToVar(0)), ("b", ToNode(1)), ("c", ToStatic(3))), style=style),
-        NodeSpec("module", (("p", ToNode(0)), ("q", ToVar(0))), style=style),
-    ), (VarSpec(),))
+    return Blueprint(
+        (
+            NodeSpec(
+                "module", (("a", ToVar(0)), ("b", ToNode(1)), ("c", ToStatic(3))), style=style
+            ),
+            NodeSpec("module", (("p", ToNode(0)), ("q", ToVar(0))), style=style),
+        ),
+        (VarSpec(),),
+    )
 
 
 @pytest.mark.parametrize("style", zoo.STYLES)
@@ -59,7 +64,11 @@ def test_bad_styles_are_rejected_with_their_place() -> None:
 
 
 def test_zoo_genes_reach_every_style_and_only_modules() -> None:
-    nodes = [NodeSpec("module", (("a", ToNode(1)), ("b", ToNode(2)))), NodeSpec("list"), NodeSpec("module")]
+    nodes = [
+        NodeSpec("module", (("a", ToNode(1)), ("b", ToNode(2)))),
+        NodeSpec("list"),
+        NodeSpec("module"),
+    ]
     drawn = {apply_zoo(nodes, [(0, raw)])[0].style for raw in range(64)}
     assert drawn == set(zoo.STYLES)
     styled = apply_zoo(nodes, [(1, 0), (0, 5)])
@@ -68,8 +77,11 @@ def test_zoo_genes_reach_every_style_and_only_modules() -> None:
 
 
 def test_graphs_draw_styled_modules() -> None:
-    found = find(graphs(), lambda bp: any(n.style for n in bp.nodes),
-                 settings=settings(max_examples=300, database=None, phases=[Phase.generate]))
+    found = find(
+        graphs(),
+        lambda bp: any(n.style for n in bp.nodes),
+        settings=settings(max_examples=300, database=None, phases=[Phase.generate]),
+    )
     assert any(n.style in zoo.STYLES for n in found.nodes)
 
 
@@ -87,4 +99,7 @@ def test_hook_log_records_only_while_recording() -> None:
         t.set_attr(x, "b", 2)
         t.del_attr(x, "a")
     t.set_attr(x, "c", 3)
-    assert log == [("ZooSetattrLogging", "__setattr__", "b"), ("ZooSetattrLogging", "__delattr__", "a")]
+    assert log == [
+        ("ZooSetattrLogging", "__setattr__", "b"),
+        ("ZooSetattrLogging", "__delattr__", "a"),
+    ]

@@ -83,7 +83,9 @@ def failing_lines(case: tc.CaseResult) -> dict[int, str]:
 # --- the reference ----------------------------------------------------------------------------
 
 
-def test_every_case_file_passes_for_the_reference_with_the_exact_codes(reference_run: tc.Run) -> None:
+def test_every_case_file_passes_for_the_reference_with_the_exact_codes(
+    reference_run: tc.Run,
+) -> None:
     assert reference_run.setup_errors == []
     report = tc.report(reference_run, verbose=True)
     assert [c.name for c in reference_run.cases if not c.clean] == [], report
@@ -99,8 +101,12 @@ def test_the_run_covers_every_case_file_and_the_conformance_checks(reference_run
     assert all(c.checks_passed == c.checks for c in cases)
 
 
-def test_the_committed_default_alias_is_the_generated_one(reference_run: tc.Run, cache: Path) -> None:
-    generated = (cache / "reference" / "alias" / f"{tc.ALIAS_MODULE}.pyi").read_text(encoding="utf-8")
+def test_the_committed_default_alias_is_the_generated_one(
+    reference_run: tc.Run, cache: Path
+) -> None:
+    generated = (cache / "reference" / "alias" / f"{tc.ALIAS_MODULE}.pyi").read_text(
+        encoding="utf-8"
+    )
     assert tc.DEFAULT_ALIAS.read_text(encoding="utf-8") == generated, (
         "regenerate: nnxspec typecheck --target reference --alias > typings/default/nnx_under_test.pyi"
     )
@@ -119,7 +125,9 @@ def test_a_wrong_stub_fails_the_cases_on_the_lines_that_check_it(wrong_run: tc.R
     cases = by_name(wrong_run)
     assert not wrong_run.passed and wrong_run.mypy_status == 1
     split = failing_lines(cases["functional_split"])
-    assert split[line_of("functional_split", "graphdef1, state1 = nnx.split(m, nnx.Param)")] == "error"
+    assert (
+        split[line_of("functional_split", "graphdef1, state1 = nnx.split(m, nnx.Param)")] == "error"
+    )
     # The rejection of unpacking a one-filter split into three names stopped happening:
     assert split[line_of("functional_split", "g1, s1, t1 = nnx.split(m, nnx.Param)")] == "accepted"
     types = failing_lines(cases["state_types"])
@@ -134,32 +142,49 @@ def test_a_wrong_stub_fails_the_cases_on_the_lines_that_check_it(wrong_run: tc.R
 
 
 def _msg(line: int, code: str, message: str = "m", severity: str = "error") -> dict[str, Any]:
-    return {"file": "x.py", "line": line, "message": message, "hint": None, "code": code, "severity": severity}
+    return {
+        "file": "x.py",
+        "line": line,
+        "message": message,
+        "hint": None,
+        "code": code,
+        "severity": severity,
+    }
 
 
 def test_scoring_classifies_each_line(tmp_path: Path) -> None:
     case = tmp_path / "area_topic.py"
     case.write_text(
-        "\n".join([
-            "x = f()  # type: ignore[arg-type]",  # 1 rejected as expected
-            "y = f()  # type: ignore[arg-type]",  # 2 accepted: fail
-            "z = f()  # type: ignore[arg-type]",  # 3 rejected with another code
-            "w = f()  # type: ignore[misc]",  # 4 rejected under a narrower code
-            "assert_type(f(), int)",  # 5 accept: error
-            "v = f()  # accept",  # 6 accept: fine
-            "u = 1",  # 7 not a check, but an error there fails the file
-        ]) + "\n",
+        "\n".join(
+            [
+                "x = f()  # type: ignore[arg-type]",  # 1 rejected as expected
+                "y = f()  # type: ignore[arg-type]",  # 2 accepted: fail
+                "z = f()  # type: ignore[arg-type]",  # 3 rejected with another code
+                "w = f()  # type: ignore[misc]",  # 4 rejected under a narrower code
+                "assert_type(f(), int)",  # 5 accept: error
+                "v = f()  # accept",  # 6 accept: fine
+                "u = 1",  # 7 not a check, but an error there fails the file
+            ]
+        )
+        + "\n",
         encoding="utf-8",
     )
-    result = tc._score(case, [
-        _msg(2, "unused-ignore", 'Unused "type: ignore" comment'),
-        _msg(3, "call-arg", "Too few arguments"),
-        _msg(3, "unused-ignore", 'Unused "type: ignore" comment'),
-        _msg(4, "unused-ignore", 'Unused "type: ignore" comment, use narrower [call-arg] instead of [misc] code'),
-        _msg(5, "assert-type", 'Expression is of type "str", not "int"'),
-        _msg(6, "", "a note", severity="note"),
-        _msg(7, "name-defined"),
-    ])
+    result = tc._score(
+        case,
+        [
+            _msg(2, "unused-ignore", 'Unused "type: ignore" comment'),
+            _msg(3, "call-arg", "Too few arguments"),
+            _msg(3, "unused-ignore", 'Unused "type: ignore" comment'),
+            _msg(
+                4,
+                "unused-ignore",
+                'Unused "type: ignore" comment, use narrower [call-arg] instead of [misc] code',
+            ),
+            _msg(5, "assert-type", 'Expression is of type "str", not "int"'),
+            _msg(6, "", "a note", severity="note"),
+            _msg(7, "name-defined"),
+        ],
+    )
     outcomes = {r.line: (r.kind, r.outcome) for r in result.lines}
     assert outcomes == {
         2: ("reject", "accepted"),
@@ -176,8 +201,10 @@ def test_scoring_classifies_each_line(tmp_path: Path) -> None:
 
 def test_expectations_parse_ignores_and_accept_markers(tmp_path: Path) -> None:
     case = tmp_path / "c.py"
-    case.write_text('a  # type: ignore[x, y]\nassert_type(a, int)\nb  # accept\nc = "assert_type("\n',
-                    encoding="utf-8")
+    case.write_text(
+        'a  # type: ignore[x, y]\nassert_type(a, int)\nb  # accept\nc = "assert_type("\n',
+        encoding="utf-8",
+    )
     assert tc.expectations(case) == {
         1: tc.Expectation("reject", ("x", "y")),
         2: tc.Expectation("accept"),
@@ -201,9 +228,19 @@ def test_the_alias_derives_graphstate_and_falls_back_to_the_contract() -> None:
 
 def _run(label: str, passed: bool) -> tc.Run:
     lines = [] if passed else [tc.LineResult(3, "accept", "error", ("Expression is of type ...",))]
-    case = tc.CaseResult("functional_split", accepts=2, rejects=1, lines=lines, output="x.py:3: error")
-    return tc.Run("flax.nnx", label, {"mypy": "2.4.1", "python": "3.11", "flax": label[5:]},
-                  ["PathIn"], ["GraphState"], [case], [], 1.0)
+    case = tc.CaseResult(
+        "functional_split", accepts=2, rejects=1, lines=lines, output="x.py:3: error"
+    )
+    return tc.Run(
+        "flax.nnx",
+        label,
+        {"mypy": "2.4.1", "python": "3.11", "flax": label[5:]},
+        ["PathIn"],
+        ["GraphState"],
+        [case],
+        [],
+        1.0,
+    )
 
 
 def test_result_files_round_trip_and_keep_hand_written_notes(tmp_path: Path) -> None:
@@ -222,7 +259,9 @@ def test_result_files_round_trip_and_keep_hand_written_notes(tmp_path: Path) -> 
 def test_typing_section_has_a_column_per_target_and_the_notes(tmp_path: Path) -> None:
     tc.write_toml(_run("flax-0.10.3", passed=True), tmp_path / "a.toml")
     tc.write_toml(_run("flax-0.9.0", passed=False), tmp_path / "b.toml")
-    text = (tmp_path / "b.toml").read_text(encoding="utf-8").replace('notes = ""', 'notes = "why"', 1)
+    text = (
+        (tmp_path / "b.toml").read_text(encoding="utf-8").replace('notes = ""', 'notes = "why"', 1)
+    )
     (tmp_path / "b.toml").write_text(text, encoding="utf-8")
     section = tc.typing_section(tmp_path)
     assert "| case | flax-0.9.0 | flax-0.10.3 |" in section  # versions in numeric order
@@ -246,7 +285,10 @@ def test_recorded_results_are_current(reference_run: tc.Run) -> None:
     counts = {}
     for path in tc.case_files():
         expected = tc.expectations(path).values()
-        counts[path.stem] = (sum(e.kind == "accept" for e in expected), sum(e.kind == "reject" for e in expected))
+        counts[path.stem] = (
+            sum(e.kind == "accept" for e in expected),
+            sum(e.kind == "reject" for e in expected),
+        )
     for result in tc.load_results():
         recorded = {name: (c["accepts"], c["rejects"]) for name, c in result["cases"].items()}
         assert recorded == counts, result["label"]

@@ -60,7 +60,9 @@ def stub_params(fn: ast.FunctionDef, *, method: bool) -> list[Param]:
         out.append(Param(arg.arg, _KINDS["kwonly"], default is not None))
     if a.kwarg:
         out.append(Param(a.kwarg.arg, _KINDS["kwarg"], False))
-    if method and not any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list):
+    if method and not any(
+        isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
+    ):
         out = out[1:]  # self / cls
     return out
 
@@ -82,8 +84,8 @@ def _is_overload(fn: ast.FunctionDef) -> bool:
 
 def _is_property(fn: ast.FunctionDef) -> bool:
     return any(
-        (isinstance(d, ast.Name) and d.id == "property") or (isinstance(d, ast.Attribute)
-        and d.attr in ("setter", "getter"))
+        (isinstance(d, ast.Name) and d.id == "property")
+        or (isinstance(d, ast.Attribute) and d.attr in ("setter", "getter"))
         for d in fn.decorator_list
     )
 
@@ -118,8 +120,14 @@ def stub_classes() -> Iterator[tuple[str, list[str]]]:
     tree = ast.parse(STUB.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            names = [n.target.id for n in node.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
-            names += [n.name for n in node.body if isinstance(n, ast.FunctionDef) and _is_property(n)]
+            names = [
+                n.target.id
+                for n in node.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            ]
+            names += [
+                n.name for n in node.body if isinstance(n, ast.FunctionDef) and _is_property(n)
+            ]
             yield node.name, sorted(set(names))
 
 
@@ -169,10 +177,14 @@ def mismatches(entry: Entry) -> list[str]:
             try:
                 sig.bind(*args, **kwargs)
             except TypeError as e:
-                problems.append(f"{entry.qualname}: overload {_show(params)} call {shape} fails: {e}")
+                problems.append(
+                    f"{entry.qualname}: overload {_show(params)} call {shape} fails: {e}"
+                )
         for p in params:
             if p.kind in (_KINDS["args"], _KINDS["kwonly"]) and p.name not in names:
-                problems.append(f"{entry.qualname}: overload keyword {p.name!r} missing at run time")
+                problems.append(
+                    f"{entry.qualname}: overload keyword {p.name!r} missing at run time"
+                )
     return problems
 
 
@@ -183,7 +195,9 @@ def _operator(qualname: str) -> bool:
 
 def _positional(params: list[Param]) -> list[Param]:
     return [
-        Param("_", _KINDS["posonly"], p.default) if p.kind in (_KINDS["posonly"], _KINDS["args"]) else p
+        Param("_", _KINDS["posonly"], p.default)
+        if p.kind in (_KINDS["posonly"], _KINDS["args"])
+        else p
         for p in params
     ]
 
@@ -191,7 +205,9 @@ def _positional(params: list[Param]) -> list[Param]:
 def _call_shapes(params: list[Param]) -> list[tuple[tuple[object, ...], dict[str, object]]]:
     """Calls an overload accepts: required arguments only, then with every optional one and
     two extra ``*args``."""
-    required_pos = tuple(object() for p in params if p.kind in (_KINDS["posonly"], _KINDS["args"]) and not p.default)
+    required_pos = tuple(
+        object() for p in params if p.kind in (_KINDS["posonly"], _KINDS["args"]) and not p.default
+    )
     required_kw = {p.name: object() for p in params if p.kind == _KINDS["kwonly"] and not p.default}
     all_pos = tuple(object() for p in params if p.kind in (_KINDS["posonly"], _KINDS["args"]))
     all_kw = {p.name: object() for p in params if p.kind == _KINDS["kwonly"]}
@@ -209,7 +225,11 @@ def _show(params: list[Param]) -> str:
         _KINDS["kwonly"]: "kw:{}",
         _KINDS["kwarg"]: "**{}",
     }
-    return "(" + ", ".join(marks[p.kind].format(p.name) + ("=" if p.default else "") for p in params) + ")"
+    return (
+        "("
+        + ", ".join(marks[p.kind].format(p.name) + ("=" if p.default else "") for p in params)
+        + ")"
+    )
 
 
 ENTRIES = list(stub_entries())
@@ -217,10 +237,27 @@ ENTRIES = list(stub_entries())
 
 def test_the_stub_declares_the_graph_api() -> None:
     names = {e.qualname for e in ENTRIES}
-    assert {"split", "merge", "update", "state", "variables", "pop", "graphdef", "clone", "call",
-            "update_context", "split_context", "merge_context", "UpdateContext.split",
-            "UpdateContext.merge", "UpdateContext.flatten_end", "UpdateContext.unflatten_end",
-            "SplitContext.split", "MergeContext.merge", "Variable.__init__"} <= names
+    assert {
+        "split",
+        "merge",
+        "update",
+        "state",
+        "variables",
+        "pop",
+        "graphdef",
+        "clone",
+        "call",
+        "update_context",
+        "split_context",
+        "merge_context",
+        "UpdateContext.split",
+        "UpdateContext.merge",
+        "UpdateContext.flatten_end",
+        "UpdateContext.unflatten_end",
+        "SplitContext.split",
+        "MergeContext.merge",
+        "Variable.__init__",
+    } <= names
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.qualname for e in ENTRIES])
@@ -238,17 +275,25 @@ def test_stub_class_members_exist_in_the_reference(name: str, members: list[str]
     def has(k: type, member: str) -> bool:
         slots = {s for c in k.__mro__ for s in getattr(c, "__slots__", ())}
         annotated = {a for c in k.__mro__ for a in getattr(c, "__annotations__", {})}
-        return hasattr(k, member) or member in slots | annotated | set(getattr(k, "__dataclass_fields__", {}))
+        return hasattr(k, member) or member in slots | annotated | set(
+            getattr(k, "__dataclass_fields__", {})
+        )
 
     subclasses: list[type] = cls.__subclasses__()
-    missing = [m for m in members if not (has(cls, m) or (subclasses and all(has(k, m) for k in subclasses)))]
+    missing = [
+        m
+        for m in members
+        if not (has(cls, m) or (subclasses and all(has(k, m) for k in subclasses)))
+    ]
     assert missing == []
 
 
 def test_the_comparison_catches_drift() -> None:
     """A stub entry whose parameters differ from the runtime is reported (no vacuous pass)."""
-    tree = ast.parse("def clone(node, /): ...\ndef graphdef(node, extra, /): ...\n"
-                     "def nothing_like_this(x): ...\n")
+    tree = ast.parse(
+        "def clone(node, /): ...\ndef graphdef(node, extra, /): ...\n"
+        "def nothing_like_this(x): ...\n"
+    )
     fns = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
     assert mismatches(Entry("clone", [fns[0]], method=False))  # positional-only vs keyword
     assert mismatches(Entry("graphdef", [fns[1]], method=False))  # an extra parameter
@@ -257,7 +302,9 @@ def test_the_comparison_catches_drift() -> None:
     ]
     overloads = ast.parse("@overload\ndef pop(node, /): ...\n").body
     assert isinstance(overloads[0], ast.FunctionDef)
-    assert mismatches(Entry("pop", [overloads[0]], method=False)) == []  # binds: runtime is *filters
+    assert (
+        mismatches(Entry("pop", [overloads[0]], method=False)) == []
+    )  # binds: runtime is *filters
     bad = ast.parse("@overload\ndef pop(node, /, *, flag): ...\n").body
     assert isinstance(bad[0], ast.FunctionDef)
     assert mismatches(Entry("pop", [bad[0]], method=False))  # no keyword `flag` at run time

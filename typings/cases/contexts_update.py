@@ -46,6 +46,8 @@ assert_type(nnx.update_context("t"), nnx.UpdateContextManager)
 nnx.update_context()  # type: ignore[call-arg]
 
 
-def bookkeeping(ctx: nnx.UpdateContext, ref_index: nnx.RefMap[Any, int], index_ref: dict[int, Any]) -> None:
+def bookkeeping(
+    ctx: nnx.UpdateContext, ref_index: nnx.RefMap[Any, int], index_ref: dict[int, Any]
+) -> None:
     assert_type(ctx.flatten_end(ref_index), None)
     assert_type(ctx.unflatten_end(index_ref), None)

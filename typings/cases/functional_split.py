@@ -34,7 +34,9 @@ assert_type(graphdef_all, nnx.GraphDef[Model])
 # 2+ filters: a GraphDef then States.
 assert_type(nnx.split(m, nnx.Param, ...)[0], nnx.GraphDef[Model])
 as_state2: nnx.State[Any, Any] = nnx.split(m, nnx.Param, ...)[1]  # accept
-assert_type(nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", nnx.Nothing(), ...)[0], nnx.GraphDef[Model])
+assert_type(
+    nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", nnx.Nothing(), ...)[0], nnx.GraphDef[Model]
+)
 first, *states = nnx.split(m, nnx.Param, nnx.BatchStat, "rngs", ...)  # accept
 assert_type(first, nnx.GraphDef[Model])
 as_states: list[nnx.State[Any, Any]] = states  # accept

@@ -29,13 +29,19 @@ def conforms(node: M) -> None:
     del api
 
 
-def update_context_conforms(ctx: impl.UpdateContext, node: M) -> UpdateContextAPI[M, impl.GraphDef[M], impl.GraphState]:
+def update_context_conforms(
+    ctx: impl.UpdateContext, node: M
+) -> UpdateContextAPI[M, impl.GraphDef[M], impl.GraphState]:
     return ctx
 
 
-def split_context_conforms(ctx: impl.SplitContext, node: M) -> SplitContextAPI[M, impl.GraphDef[M], impl.GraphState]:
+def split_context_conforms(
+    ctx: impl.SplitContext, node: M
+) -> SplitContextAPI[M, impl.GraphDef[M], impl.GraphState]:
     return ctx
 
 
-def merge_context_conforms(ctx: impl.MergeContext, node: M) -> MergeContextAPI[M, impl.GraphDef[M], impl.GraphState]:
+def merge_context_conforms(
+    ctx: impl.MergeContext, node: M
+) -> MergeContextAPI[M, impl.GraphDef[M], impl.GraphState]:
     return ctx

@@ -35,32 +35,79 @@ def _configure(p: argparse.ArgumentParser) -> None:
     from spec.bench.ops import OPS
     from spec.bench.shapes import DEFAULT_SHAPES
 
-    p.add_argument("--targets", default="reference,flax",
-                   help="comma-separated NAME[@VENV_DIR] (default: reference,flax); the first is the "
-                        "baseline of the ratios")
+    p.add_argument(
+        "--targets",
+        default="reference,flax",
+        help="comma-separated NAME[@VENV_DIR] (default: reference,flax); the first is the "
+        "baseline of the ratios",
+    )
     p.add_argument("--shapes", help=f"comma-separated shapes (default: {','.join(DEFAULT_SHAPES)})")
     p.add_argument("--ops", help=f"comma-separated operations (default: {','.join(OPS)})")
-    p.add_argument("--quick", action="store_true",
-                   help="fewer shapes, rounds and samples: a sanity run of a minute or two")
-    p.add_argument("--rounds", type=int, help="round-robin rounds per operation (default 5; quick 2)")
-    p.add_argument("--budget", type=float,
-                   help="seconds of samples per target and operation (default 0.5; quick 0.05)")
-    p.add_argument("--min-samples", type=int, help="samples per target and operation, at least (default 3; quick 2)")
-    p.add_argument("--max-samples", type=int, help="samples per target and operation, at most (default 60)")
-    p.add_argument("--gc", choices=("enabled", "disabled"), default="enabled",
-                   help="the cyclic garbage collector during samples (gc.collect() runs before each)")
-    p.add_argument("--jit-max-leaves", type=int, default=4096,
-                   help="skip the jit operations on graphs with more state leaves (default 4096)")
-    p.add_argument("--memory-shapes", default="mlp-10,wide-16k",
-                   help="shapes whose split peak memory is measured with tracemalloc (default mlp-10,wide-16k)")
-    p.add_argument("--timeout", type=float, default=1800.0,
-                   help="seconds a worker may take to answer one request (default 1800)")
-    p.add_argument("--json", type=Path, metavar="FILE", help="write the results (every sample) as JSON")
-    p.add_argument("--markdown", type=Path, metavar="FILE", help="write the report as Markdown (e.g. BENCHMARKS.md)")
-    p.add_argument("--plot", type=Path, metavar="FILE.png",
-                   help="draw µs per Variable against size, log-log (needs matplotlib)")
-    p.add_argument("--from-json", type=Path, metavar="FILE",
-                   help="render the report from earlier --json results instead of measuring")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer shapes, rounds and samples: a sanity run of a minute or two",
+    )
+    p.add_argument(
+        "--rounds", type=int, help="round-robin rounds per operation (default 5; quick 2)"
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        help="seconds of samples per target and operation (default 0.5; quick 0.05)",
+    )
+    p.add_argument(
+        "--min-samples",
+        type=int,
+        help="samples per target and operation, at least (default 3; quick 2)",
+    )
+    p.add_argument(
+        "--max-samples", type=int, help="samples per target and operation, at most (default 60)"
+    )
+    p.add_argument(
+        "--gc",
+        choices=("enabled", "disabled"),
+        default="enabled",
+        help="the cyclic garbage collector during samples (gc.collect() runs before each)",
+    )
+    p.add_argument(
+        "--jit-max-leaves",
+        type=int,
+        default=4096,
+        help="skip the jit operations on graphs with more state leaves (default 4096)",
+    )
+    p.add_argument(
+        "--memory-shapes",
+        default="mlp-10,wide-16k",
+        help="shapes whose split peak memory is measured with tracemalloc (default mlp-10,wide-16k)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        help="seconds a worker may take to answer one request (default 1800)",
+    )
+    p.add_argument(
+        "--json", type=Path, metavar="FILE", help="write the results (every sample) as JSON"
+    )
+    p.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="write the report as Markdown (e.g. BENCHMARKS.md)",
+    )
+    p.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="draw µs per Variable against size, log-log (needs matplotlib)",
+    )
+    p.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="render the report from earlier --json results instead of measuring",
+    )
 
 
 def _settings(args: argparse.Namespace) -> object:
@@ -80,13 +127,17 @@ def _settings(args: argparse.Namespace) -> object:
         raise ValueError(f"unknown operations {unknown}; known: {', '.join(OPS)}")
     quick = args.quick
     return Settings(
-        shapes=shapes, ops=ops,
+        shapes=shapes,
+        ops=ops,
         rounds=args.rounds or (2 if quick else 5),
         budget=args.budget if args.budget is not None else (0.05 if quick else 0.5),
         min_samples=args.min_samples or (2 if quick else 3),
         max_samples=args.max_samples or (20 if quick else 60),
-        gc=args.gc, jit_max_leaves=args.jit_max_leaves,
-        memory_shapes=items(args.memory_shapes), timeout=args.timeout)
+        gc=args.gc,
+        jit_max_leaves=args.jit_max_leaves,
+        memory_shapes=items(args.memory_shapes),
+        timeout=args.timeout,
+    )
 
 
 def _write_outputs(results: dict[str, object], args: argparse.Namespace) -> None:
@@ -133,17 +184,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"nnxspec bench: {e}", file=sys.stderr)
         return 2
     assert isinstance(settings, Settings)  # sanity check: _settings builds one
-    argv = sys.argv[sys.argv.index("bench") + 1:] if "bench" in sys.argv else []
-    results = run_bench(targets, settings, command=command_line(argv),
-                        progress=lambda line: print(line, flush=True))
+    argv = sys.argv[sys.argv.index("bench") + 1 :] if "bench" in sys.argv else []
+    results = run_bench(
+        targets, settings, command=command_line(argv), progress=lambda line: print(line, flush=True)
+    )
     _write_outputs(results, args)
     return 0
 
 
-register(Command(
-    name="bench",
-    help="time split / merge / update / clone / state / hashing / jit of several targets side by side",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="bench",
+        help="time split / merge / update / clone / state / hashing / jit of several targets side by side",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

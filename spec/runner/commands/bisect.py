@@ -71,13 +71,21 @@ class Bisection:
         else:
             i = self.releases.index(self.first_change)
             prev = self.releases[i - 1]
-            out.append(f"{self.law}: first change in {self.first_change}: {self.statuses[prev]} in {prev} -> "
-                       f"{self.statuses[self.first_change]} in {self.first_change}")
+            out.append(
+                f"{self.law}: first change in {self.first_change}: {self.statuses[prev]} in {prev} -> "
+                f"{self.statuses[self.first_change]} in {self.first_change}"
+            )
         return out
 
 
-def bisect(law: str, releases: Sequence[str], status_of: StatusOf, *, linear: bool = False,
-           log: Callable[[str], None] = lambda line: None) -> Bisection:
+def bisect(
+    law: str,
+    releases: Sequence[str],
+    status_of: StatusOf,
+    *,
+    linear: bool = False,
+    log: Callable[[str], None] = lambda line: None,
+) -> Bisection:
     """Find the first of ``releases`` whose status of ``law`` differs from the first release's.
 
     Binary search (assuming one change) unless ``linear``; ``status_of`` runs one release."""
@@ -113,18 +121,42 @@ def bisect(law: str, releases: Sequence[str], status_of: StatusOf, *, linear: bo
 class EnvRunner:
     """Runs one law in one flax release's environment, building it when it is missing."""
 
-    def __init__(self, law: str, *, envs: Path, profile: str, source: Path | None,
-                 call: Callable[[list[str]], int] = subprocess.call) -> None:
+    def __init__(
+        self,
+        law: str,
+        *,
+        envs: Path,
+        profile: str,
+        source: Path | None,
+        call: Callable[[list[str]], int] = subprocess.call,
+    ) -> None:
         self.law, self.envs, self.profile, self.source, self.call = law, envs, profile, source, call
 
     def env_command(self, release: str) -> list[str]:
-        cmd = [sys.executable, "-m", "spec.runner", "env", f"flax=={release}", str(self.envs / f"flax-{release}")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "spec.runner",
+            "env",
+            f"flax=={release}",
+            str(self.envs / f"flax-{release}"),
+        ]
         return cmd + (["--source", str(self.source), "--editable"] if self.source else [])
 
     def check_command(self, release: str, report: Path) -> list[str]:
         exe = self.envs / f"flax-{release}" / "bin" / "nnxspec"
-        return [str(exe), "check", "--target", "flax", "--profile", self.profile,
-                "-k", f"[{self.law}] or [{self.law}-", "--report", str(report)]
+        return [
+            str(exe),
+            "check",
+            "--target",
+            "flax",
+            "--profile",
+            self.profile,
+            "-k",
+            f"[{self.law}] or [{self.law}-",
+            "--report",
+            str(report),
+        ]
 
     def __call__(self, release: str) -> str:
         folder = self.envs / f"flax-{release}"
@@ -154,12 +186,30 @@ def read_status(results: Path, law: str) -> str:
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("law", metavar="LAW", help="the law's id, e.g. UCTX-6")
-    p.add_argument("--releases", required=True, metavar="A..B", help="the flax releases to search, e.g. 0.10.3..0.12.8")
-    p.add_argument("--profile", default="dev", help="the Hypothesis profile of each run (default: dev)")
-    p.add_argument("--envs", type=Path, default=Path(".venvs"), help="where the flax environments live (default: .venvs)")
-    p.add_argument("--source", type=Path, help="the nnxspec checkout to install into new environments "
-                                                "(editable; default: the running checkout)")
-    p.add_argument("--linear", action="store_true", help="run every release instead of a binary search")
+    p.add_argument(
+        "--releases",
+        required=True,
+        metavar="A..B",
+        help="the flax releases to search, e.g. 0.10.3..0.12.8",
+    )
+    p.add_argument(
+        "--profile", default="dev", help="the Hypothesis profile of each run (default: dev)"
+    )
+    p.add_argument(
+        "--envs",
+        type=Path,
+        default=Path(".venvs"),
+        help="where the flax environments live (default: .venvs)",
+    )
+    p.add_argument(
+        "--source",
+        type=Path,
+        help="the nnxspec checkout to install into new environments "
+        "(editable; default: the running checkout)",
+    )
+    p.add_argument(
+        "--linear", action="store_true", help="run every release instead of a binary search"
+    )
 
 
 def run(args: argparse.Namespace, *, status_of: StatusOf | None = None) -> int:
@@ -176,18 +226,26 @@ def run(args: argparse.Namespace, *, status_of: StatusOf | None = None) -> int:
         print(f"nnxspec bisect: {e}")
         return 2
     if status_of is None:
-        status_of = EnvRunner(args.law, envs=args.envs.resolve(), profile=args.profile,
-                              source=args.source or checkout_root())
-    result = bisect(args.law, releases, status_of, linear=args.linear, log=lambda line: print(line, flush=True))
+        status_of = EnvRunner(
+            args.law,
+            envs=args.envs.resolve(),
+            profile=args.profile,
+            source=args.source or checkout_root(),
+        )
+    result = bisect(
+        args.law, releases, status_of, linear=args.linear, log=lambda line: print(line, flush=True)
+    )
     for line in result.lines():
         print(line)
     return 0
 
 
-register(Command(
-    name="bisect",
-    help="run a law on the flax releases between A and B and name the first whose status changes",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="bisect",
+        help="run a law on the flax releases between A and B and name the first whose status changes",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

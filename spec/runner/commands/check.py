@@ -38,17 +38,43 @@ __all__ = ["pytest_arguments", "run"]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", help="reference (default), flax, an nnxspec.targets entry point, or module:attr")
+    p.add_argument(
+        "--target", help="reference (default), flax, an nnxspec.targets entry point, or module:attr"
+    )
     p.add_argument("--profile", choices=tuple(PROFILES), help="Hypothesis profile (default: dev)")
-    p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, results.md and vectors to DIR")
-    p.add_argument("-n", dest="workers", metavar="N", help="run on N xdist workers ('auto' for one per core)")
-    p.add_argument("-k", dest="keyword", metavar="EXPR",
-                   help="select laws by pytest keyword expression, e.g. '[RT-1]' or 'JIT- or BE-'")
-    p.add_argument("--expect", type=Path, metavar="FILE", help="the target's expectations file (TOML)")
-    p.add_argument("--backends", metavar="B", help="comma-separated jax backends (default: all present, cpu included)")
-    p.add_argument("-v", "--verbose", action="count", default=0,
-                   help="show pytest's progress and tracebacks (-vv: one line per law)")
-    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after '--': more pytest arguments")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write results.json, results.md and vectors to DIR",
+    )
+    p.add_argument(
+        "-n", dest="workers", metavar="N", help="run on N xdist workers ('auto' for one per core)"
+    )
+    p.add_argument(
+        "-k",
+        dest="keyword",
+        metavar="EXPR",
+        help="select laws by pytest keyword expression, e.g. '[RT-1]' or 'JIT- or BE-'",
+    )
+    p.add_argument(
+        "--expect", type=Path, metavar="FILE", help="the target's expectations file (TOML)"
+    )
+    p.add_argument(
+        "--backends",
+        metavar="B",
+        help="comma-separated jax backends (default: all present, cpu included)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="show pytest's progress and tracebacks (-vv: one line per law)",
+    )
+    p.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER, help="after '--': more pytest arguments"
+    )
 
 
 def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
@@ -60,13 +86,31 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
     # directory's tree (this repository's tests/ among them) would be imported, its folder put first
     # on sys.path, and a folder there named like the target's package (tests/reference) would
     # shadow an editable install of it as an empty namespace package.
-    out = ["--pyargs", "spec.runner.suite", "-c", os.devnull, "--rootdir", str(root), "--noconftest",
-           "-p", "no:cacheprovider", "--tb=short", "--no-header",
-           "-W", "ignore::pytest.PytestAssertRewriteWarning", "--nnxspec-summary=none",
-           "--nnxspec-report", str(report_dir)]
+    out = [
+        "--pyargs",
+        "spec.runner.suite",
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(root),
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "--tb=short",
+        "--no-header",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        "--nnxspec-summary=none",
+        "--nnxspec-report",
+        str(report_dir),
+    ]
     out[0:0] = load_arguments()
-    for option, value in (("target", args.target), ("profile", args.profile),
-                          ("backends", args.backends), ("expect", args.expect)):
+    for option, value in (
+        ("target", args.target),
+        ("profile", args.profile),
+        ("backends", args.backends),
+        ("expect", args.expect),
+    ):
         if value is not None:
             out += [f"--nnxspec-{option}", str(value)]
     if args.keyword:
@@ -106,17 +150,25 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
     results = report.read(folder)
     if args.verbose:
         print()
-    print(f"nnxspec check: {results.target} {results.target_version} ({args.target or 'reference'}) · "
-          f"profile {results.profile} · backends {', '.join(results.backends)} · jax {results.jax}")
+    print(
+        f"nnxspec check: {results.target} {results.target_version} ({args.target or 'reference'}) · "
+        f"profile {results.profile} · backends {', '.join(results.backends)} · jax {results.jax}"
+    )
     if results.records:
         print(report.table(results))
     for warning in results.warnings:
         print(f"warning: {warning}")
     bad = any(r.status in ("fail", "error") for r in results.records)
     if (folder / "vectors").is_dir():
-        where = folder if args.report is not None else f"{folder} (a temporary folder: use --report DIR to choose)"
-        print(f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay PATH', "
-              "draw one with 'nnxspec show PATH'")
+        where = (
+            folder
+            if args.report is not None
+            else f"{folder} (a temporary folder: use --report DIR to choose)"
+        )
+        print(
+            f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay PATH', "
+            "draw one with 'nnxspec show PATH'"
+        )
     print(report.closing_line(results.records))
     if status == 5 or not results.records:
         print("nnxspec check: no law was selected")
@@ -141,15 +193,17 @@ def _problems(output: str) -> list[str]:
     out = []
     for line in output.splitlines():
         if line.startswith("ERROR: "):
-            text = line[len("ERROR: "):].strip()
-            out.append(text[len("nnxspec: "):] if text.startswith("nnxspec: ") else text)
+            text = line[len("ERROR: ") :].strip()
+            out.append(text[len("nnxspec: ") :] if text.startswith("nnxspec: ") else text)
     return out
 
 
-register(Command(
-    name="check",
-    help="run the conformance suite against a target and print the results table",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="check",
+        help="run the conformance suite against a target and print the results table",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

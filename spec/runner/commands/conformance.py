@@ -131,8 +131,9 @@ def _vector_reason(column: Column, entry: Mapping[str, object]) -> tuple[str, st
     return str(data.get("reason") or ""), str(data.get("link") or "")
 
 
-def render(columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (),
-           command: str = "") -> str:
+def render(
+    columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (), command: str = ""
+) -> str:
     """Return CONFORMANCE.md for ``columns`` (links relative to the folder ``base``)."""
     lines = [
         "# Conformance of NNX implementations to the nnxspec laws",
@@ -151,9 +152,11 @@ def render(columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (
     for c in columns:
         counts = {s: sum(1 for e in c.entries if e["status"] == s) for s in _SHOWN}
         backends = ", ".join(str(b) for b in c.doc.get("backends", ()))  # type: ignore[attr-defined]
-        lines.append(f"| `{Path(os.path.relpath(c.folder, base)).as_posix()}` | {c.title} | {c.doc.get('jax')} | "
-                     f"{c.doc.get('profile')} | {backends} | {counts['pass']} | {counts['fail']} | "
-                     f"{counts['xfail']} | {counts['xpass']} | {counts['n/a']} |")
+        lines.append(
+            f"| `{Path(os.path.relpath(c.folder, base)).as_posix()}` | {c.title} | {c.doc.get('jax')} | "
+            f"{c.doc.get('profile')} | {backends} | {counts['pass']} | {counts['fail']} | "
+            f"{counts['xfail']} | {counts['xpass']} | {counts['n/a']} |"
+        )
     by_law: list[dict[str, list[Mapping[str, object]]]] = []
     for c in columns:
         grouped: dict[str, list[Mapping[str, object]]] = {}
@@ -168,17 +171,30 @@ def render(columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (
         ids = [i for i in known if areas[i] == prefix]
         if not ids:
             continue
-        lines += ["", f"## {prefix}: {area}", "",
-                  "| law | title | " + " | ".join(c.title for c in columns) + " |",
-                  "|---|---|" + "---|" * len(columns)]
+        lines += [
+            "",
+            f"## {prefix}: {area}",
+            "",
+            "| law | title | " + " | ".join(c.title for c in columns) + " |",
+            "|---|---|" + "---|" * len(columns),
+        ]
         for i in ids:
             cells = [_cell(c, g.get(i, []), base) for c, g in zip(columns, by_law)]
             lines.append(f"| {i} | {_md(titles[i])} | " + " | ".join(cells) + " |")
     if extra:
-        lines += ["", "## Laws not in this catalogue", "",
-                  "| law | " + " | ".join(c.title for c in columns) + " |", "|---|" + "---|" * len(columns)]
+        lines += [
+            "",
+            "## Laws not in this catalogue",
+            "",
+            "| law | " + " | ".join(c.title for c in columns) + " |",
+            "|---|" + "---|" * len(columns),
+        ]
         for i in extra:
-            lines.append(f"| {i} | " + " | ".join(_cell(c, g.get(i, []), base) for c, g in zip(columns, by_law)) + " |")
+            lines.append(
+                f"| {i} | "
+                + " | ".join(_cell(c, g.get(i, []), base) for c, g in zip(columns, by_law))
+                + " |"
+            )
     for c in columns:
         failing = [e for e in c.entries if e["status"] in ("xfail", "fail", "xpass")]
         na = [e for e in c.entries if e["status"] == "n/a"]
@@ -192,7 +208,11 @@ def render(columns: Sequence[Column], *, base: Path, sections: Sequence[str] = (
                 if e["status"] == "fail" and not reason:
                     reason = "not triaged: an unexpected failure"
                 vector = _link(c, e, base)
-                shown = f"[{_SHOWN[str(e['status'])]}]({vector})" if vector else _SHOWN[str(e["status"])]
+                shown = (
+                    f"[{_SHOWN[str(e['status'])]}]({vector})"
+                    if vector
+                    else _SHOWN[str(e["status"])]
+                )
                 tracked = "the vector" if link and link == vector else _md(link)
                 lines.append(f"| {_key(e)} | {shown} | {_md(reason)} | {tracked} |")
             lines.append("")
@@ -211,18 +231,38 @@ def _histories(columns: Sequence[Column]) -> list[str]:
     by_target: dict[str, list[Path]] = {}
     for c in columns:
         by_target.setdefault(str(c.doc["target"]), []).append(c.folder)
-    return [history_markdown(load_runs(folders)) for folders in by_target.values() if len(folders) > 1]
+    return [
+        history_markdown(load_runs(folders)) for folders in by_target.values() if len(folders) > 1
+    ]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("results", nargs="*", type=Path, metavar="RESULTS",
-                   help="report folders (or their results.json), one column each, in order")
-    p.add_argument("--section", action="append", type=Path, default=[], metavar="FILE",
-                   help="append this Markdown file (repeatable)")
+    p.add_argument(
+        "results",
+        nargs="*",
+        type=Path,
+        metavar="RESULTS",
+        help="report folders (or their results.json), one column each, in order",
+    )
+    p.add_argument(
+        "--section",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="append this Markdown file (repeatable)",
+    )
     p.add_argument("--output", type=Path, metavar="FILE", help="write here instead of printing")
-    p.add_argument("--check", type=Path, metavar="FILE", help="fail if FILE differs from the generated text")
-    p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"),
-                   help="compare the law statuses of two runs; exit 1 if any differs")
+    p.add_argument(
+        "--check", type=Path, metavar="FILE", help="fail if FILE differs from the generated text"
+    )
+    p.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("OLD", "NEW"),
+        help="compare the law statuses of two runs; exit 1 if any differs",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -231,25 +271,41 @@ def run(args: argparse.Namespace) -> int:
         changes = compare(old, new)
         for line in changes:
             print(f"changed: {line}")
-        print(f"nnxspec conformance: {len(changes)} law status(es) differ between {args.compare[0]} and {args.compare[1]}"
-              if changes else f"nnxspec conformance: {args.compare[1]} has the statuses of {args.compare[0]}")
+        print(
+            f"nnxspec conformance: {len(changes)} law status(es) differ between {args.compare[0]} and {args.compare[1]}"
+            if changes
+            else f"nnxspec conformance: {args.compare[1]} has the statuses of {args.compare[0]}"
+        )
         return 1 if changes else 0
     if not args.results:
-        print("nnxspec conformance: give report folders (or results.json files), or --compare OLD NEW")
+        print(
+            "nnxspec conformance: give report folders (or results.json files), or --compare OLD NEW"
+        )
         return 2
     out_file = args.output or args.check
     base = (out_file.parent if out_file is not None else Path.cwd()).resolve()
     columns = [load_column(p.resolve()) for p in args.results]
     sections = [f.read_text(encoding="utf-8") for f in args.section]
     shown = [Path(os.path.relpath(p.resolve(), base)).as_posix() for p in args.results]
-    cmd = " ".join(["nnxspec conformance", *shown, *(f"--section {Path(os.path.relpath(f.resolve(), base)).as_posix()}" for f in args.section)])
+    cmd = " ".join(
+        [
+            "nnxspec conformance",
+            *shown,
+            *(
+                f"--section {Path(os.path.relpath(f.resolve(), base)).as_posix()}"
+                for f in args.section
+            ),
+        ]
+    )
     if out_file is not None:
         cmd += f" --output {Path(os.path.relpath(out_file.resolve(), base)).as_posix()}"
     text = render(columns, base=base, sections=sections, command=cmd)
     if args.check is not None:
         current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""
         if current != text:
-            print(f"nnxspec conformance: {args.check} is stale; regenerate it with: {cmd} --output {args.check}")
+            print(
+                f"nnxspec conformance: {args.check} is stale; regenerate it with: {cmd} --output {args.check}"
+            )
             return 1
         print(f"nnxspec conformance: {args.check} is current")
         return 0
@@ -261,10 +317,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-register(Command(
-    name="conformance",
-    help="render the conformance table of several runs as Markdown (or compare two runs)",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="conformance",
+        help="render the conformance table of several runs as Markdown (or compare two runs)",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

@@ -42,7 +42,11 @@ class InputError(ValueError):
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", metavar="A", help="a vector or blueprint .json, a .pkl, or module:attr")
     p.add_argument("b", metavar="B", help="the same kinds as A")
-    p.add_argument("--target", default="reference", help="the target to build and split on (default: reference)")
+    p.add_argument(
+        "--target",
+        default="reference",
+        help="the target to build and split on (default: reference)",
+    )
 
 
 def _from_module(spec: str) -> object:
@@ -75,7 +79,11 @@ def load_graph(t: Target, name: str) -> object:
         except (OSError, json.JSONDecodeError) as e:
             raise InputError(f"{name}: cannot read JSON: {e}") from e
         try:
-            bp = load(path).case.graph if isinstance(data, dict) and data.get("format") == FORMAT else from_data(data)
+            bp = (
+                load(path).case.graph
+                if isinstance(data, dict) and data.get("format") == FORMAT
+                else from_data(data)
+            )
         except (VectorError, KeyError, TypeError, ValueError) as e:
             raise InputError(f"{name}: neither a vector nor a blueprint: {e}") from e
         return build(t, bp).root
@@ -99,10 +107,12 @@ def run(args: argparse.Namespace) -> int:
     return 1
 
 
-register(Command(
-    name="diff",
-    help="name the first place where two graphs' GraphDefs differ (why did jit retrace?)",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="diff",
+        help="name the first place where two graphs' GraphDefs differ (why did jit retrace?)",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

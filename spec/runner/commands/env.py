@@ -39,8 +39,19 @@ from pathlib import Path
 
 from spec.runner.commands import Command, register
 
-__all__ = ["JAX_PINS", "PINS", "Pin", "checkout_root", "commands", "find_python", "minimum_python",
-           "parse_requirement", "pin_for", "run", "run_hint"]
+__all__ = [
+    "JAX_PINS",
+    "PINS",
+    "Pin",
+    "checkout_root",
+    "commands",
+    "find_python",
+    "minimum_python",
+    "parse_requirement",
+    "pin_for",
+    "run",
+    "run_hint",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,14 +70,16 @@ PINS: dict[str, Pin] = {
     "0.10.2": Pin("0.4.38", "3.11", False),
     "0.10.3": Pin("0.4.38", "3.11", True),
     "0.10.4": Pin("0.4.38", "3.11", False),
-    "0.10.5": Pin("0.5.3", "3.11", False),   # flax 0.10.5 needs jax >= 0.5.1
+    "0.10.5": Pin("0.5.3", "3.11", False),  # flax 0.10.5 needs jax >= 0.5.1
     "0.10.6": Pin("0.5.3", "3.11", True),
-    "0.10.7": Pin("0.6.2", "3.11", False),   # flax 0.10.7 needs jax >= 0.6.0
+    "0.10.7": Pin("0.6.2", "3.11", False),  # flax 0.10.7 needs jax >= 0.6.0
     "0.11.0": Pin("0.6.2", "3.11", True),
     "0.11.1": Pin("0.6.2", "3.11", False),
     "0.11.2": Pin("0.7.1", "3.11", True),
-    "0.12.0": Pin("0.7.1", "3.11", True),    # flax 0.12.0 needs jax >= 0.7.1; jax 0.10.2 fails its import
-    "0.12.1": Pin("0.8.1", "3.11", False),   # flax 0.12.1 - 0.12.6 need jax >= 0.8.1
+    "0.12.0": Pin(
+        "0.7.1", "3.11", True
+    ),  # flax 0.12.0 needs jax >= 0.7.1; jax 0.10.2 fails its import
+    "0.12.1": Pin("0.8.1", "3.11", False),  # flax 0.12.1 - 0.12.6 need jax >= 0.8.1
     "0.12.2": Pin("0.8.1", "3.11", False),
     "0.12.3": Pin("0.8.1", "3.11", False),
     "0.12.4": Pin("0.10.2", "3.11", False),
@@ -108,8 +121,13 @@ def pin_for(flax: str) -> Pin | None:
 
 def _interpreter_version(python: str) -> tuple[int, int] | None:
     try:
-        out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
-                             capture_output=True, text=True, timeout=60, check=False)
+        out = subprocess.run(
+            [python, "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     except OSError:
         return None
     parts = out.stdout.split()
@@ -126,9 +144,16 @@ def find_python(minor: str, *, pyenv_root: Path | None = None) -> str | None:
     if f"{sys.version_info.major}.{sys.version_info.minor}" == minor:
         return sys.executable
     root = (pyenv_root or _pyenv_root()) / "versions"
-    found = sorted((p for p in root.glob(f"{minor}.*") if re.fullmatch(rf"{re.escape(minor)}\.\d+", p.name)),
-                   key=lambda p: _version(p.name), reverse=True)
-    candidates = [str(folder / "bin" / "python3") for folder in found if (folder / "bin" / "python3").is_file()]
+    found = sorted(
+        (p for p in root.glob(f"{minor}.*") if re.fullmatch(rf"{re.escape(minor)}\.\d+", p.name)),
+        key=lambda p: _version(p.name),
+        reverse=True,
+    )
+    candidates = [
+        str(folder / "bin" / "python3")
+        for folder in found
+        if (folder / "bin" / "python3").is_file()
+    ]
     on_path = shutil.which(f"python{minor}")
     if on_path:
         candidates.append(on_path)
@@ -163,20 +188,33 @@ def _bin(folder: Path, name: str) -> Path:
     return folder / ("Scripts" if sys.platform == "win32" else "bin") / name
 
 
-def commands(flax: str, jax: str, folder: Path, source: Path, *, python: str, clear: bool,
-             editable: bool) -> list[list[str]]:
+def commands(
+    flax: str, jax: str, folder: Path, source: Path, *, python: str, clear: bool, editable: bool
+) -> list[list[str]]:
     """Return the commands that build the environment (the constraints file is written first)."""
     venv = [python, "-m", "venv", *(["--clear"] if clear else []), str(folder)]
-    pip = [str(_bin(folder, "python")), "-m", "pip", "install", "--disable-pip-version-check", "--no-compile",
-           "-c", str(folder / "nnxspec-constraints.txt"),
-           f"flax=={flax}", f"jax=={jax}", f"jaxlib=={jax}",
-           *(["-e", str(source)] if editable else [str(source)])]
+    pip = [
+        str(_bin(folder, "python")),
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "-c",
+        str(folder / "nnxspec-constraints.txt"),
+        f"flax=={flax}",
+        f"jax=={jax}",
+        f"jaxlib=={jax}",
+        *(["-e", str(source)] if editable else [str(source)]),
+    ]
     return [venv, pip]
 
 
-_CHECK = ("import json, flax, jax, jaxlib, spec; "
-          "print(json.dumps({'flax': flax.__version__, 'jax': jax.__version__, "
-          "'jaxlib': jaxlib.__version__, 'spec': spec.__file__}))")
+_CHECK = (
+    "import json, flax, jax, jaxlib, spec; "
+    "print(json.dumps({'flax': flax.__version__, 'jax': jax.__version__, "
+    "'jaxlib': jaxlib.__version__, 'spec': spec.__file__}))"
+)
 
 
 def run_hint(flax: str, nnxspec: Path) -> str:
@@ -195,13 +233,23 @@ def run_hint(flax: str, nnxspec: Path) -> str:
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("requirement", metavar="flax==VERSION", help="the flax release, e.g. flax==0.12.8")
+    p.add_argument(
+        "requirement", metavar="flax==VERSION", help="the flax release, e.g. flax==0.12.8"
+    )
     p.add_argument("folder", type=Path, metavar="DIR", help="the environment to create")
-    p.add_argument("--jax", metavar="VERSION", help="jax / jaxlib release (default: the known-good pin)")
-    p.add_argument("--python", help="interpreter for the venv (default: the pin's Python, found as this "
-                                     "interpreter, python3.X on PATH or a pyenv install)")
-    p.add_argument("--source", type=Path,
-                   help="nnxspec checkout (or a built nnxspec wheel) to install (default: the running checkout)")
+    p.add_argument(
+        "--jax", metavar="VERSION", help="jax / jaxlib release (default: the known-good pin)"
+    )
+    p.add_argument(
+        "--python",
+        help="interpreter for the venv (default: the pin's Python, found as this "
+        "interpreter, python3.X on PATH or a pyenv install)",
+    )
+    p.add_argument(
+        "--source",
+        type=Path,
+        help="nnxspec checkout (or a built nnxspec wheel) to install (default: the running checkout)",
+    )
     p.add_argument("--clear", action="store_true", help="empty DIR first if it exists")
     p.add_argument("--editable", action="store_true", help="install the checkout with pip -e")
     p.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
@@ -217,7 +265,9 @@ def run(args: argparse.Namespace) -> int:
     jax = args.jax or (pin.jax if pin else None)
     if jax is None:
         known = ", ".join(PINS)
-        print(f"nnxspec env: no known-good jax pin for flax {flax} (pinned: {known}); pass --jax VERSION")
+        print(
+            f"nnxspec env: no known-good jax pin for flax {flax} (pinned: {known}); pass --jax VERSION"
+        )
         return 2
     lowest = minimum_python(flax)
     python = args.python
@@ -225,32 +275,53 @@ def run(args: argparse.Namespace) -> int:
         want = pin.python if pin else f"{lowest[0]}.{lowest[1]}"
         python = find_python(want)
         if python is None:
-            print(f"nnxspec env: flax {flax} wants Python {want}, which is not installed here "
-                  f"(not this interpreter, not python{want} on PATH, not {_pyenv_root()}/versions/{want}.*); "
-                  "pass --python PATH")
+            print(
+                f"nnxspec env: flax {flax} wants Python {want}, which is not installed here "
+                f"(not this interpreter, not python{want} on PATH, not {_pyenv_root()}/versions/{want}.*); "
+                "pass --python PATH"
+            )
             return 2
     found_py = _interpreter_version(python)
     if found_py is None:
         print(f"nnxspec env: --python {python} is not a working Python interpreter")
         return 2
     if found_py < lowest:
-        print(f"nnxspec env: flax {flax} installs only on Python >= {lowest[0]}.{lowest[1]}, "
-              f"but {python} is Python {found_py[0]}.{found_py[1]}; pass --python PATH")
+        print(
+            f"nnxspec env: flax {flax} installs only on Python >= {lowest[0]}.{lowest[1]}, "
+            f"but {python} is Python {found_py[0]}.{found_py[1]}; pass --python PATH"
+        )
         return 2
     source = args.source or checkout_root()
     wheel = source is not None and Path(source).suffix == ".whl" and Path(source).is_file()
     if source is None or not (wheel or (Path(source) / "pyproject.toml").is_file()):
-        print("nnxspec env: no nnxspec checkout to install (this copy is installed); pass --source PATH")
+        print(
+            "nnxspec env: no nnxspec checkout to install (this copy is installed); pass --source PATH"
+        )
         return 2
     folder: Path = args.folder.resolve()
-    if folder.exists() and any(folder.iterdir()) and not args.clear and not (folder / "pyvenv.cfg").is_file():
+    if (
+        folder.exists()
+        and any(folder.iterdir())
+        and not args.clear
+        and not (folder / "pyvenv.cfg").is_file()
+    ):
         print(f"nnxspec env: {folder} exists and is not a virtual environment; choose another DIR")
         return 2
-    cmds = commands(flax, jax, folder, Path(source).resolve(), python=python, clear=args.clear,
-                    editable=args.editable)
+    cmds = commands(
+        flax,
+        jax,
+        folder,
+        Path(source).resolve(),
+        python=python,
+        clear=args.clear,
+        editable=args.editable,
+    )
     constraints = f"flax=={flax}\njax=={jax}\njaxlib=={jax}\n"
     if args.dry_run:
-        print(f"# {folder / 'nnxspec-constraints.txt'}:\n" + "".join(f"#   {line}\n" for line in constraints.splitlines()))
+        print(
+            f"# {folder / 'nnxspec-constraints.txt'}:\n"
+            + "".join(f"#   {line}\n" for line in constraints.splitlines())
+        )
         for c in cmds:
             print(shlex.join(c))
         return 0
@@ -258,7 +329,9 @@ def run(args: argparse.Namespace) -> int:
     venv, pip = cmds
     # pip and the check must see the new environment only: a PYTHONPATH naming a checkout (with
     # its nnxspec.egg-info) makes pip believe nnxspec is installed already
-    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PIP_USER")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PIP_USER")
+    }
     print("+ " + shlex.join(venv), flush=True)
     if subprocess.call(venv, env=clean) != 0:
         print("nnxspec env: creating the virtual environment failed")
@@ -268,35 +341,55 @@ def run(args: argparse.Namespace) -> int:
     if subprocess.call(pip, env=clean) != 0:
         print("nnxspec env: pip failed (see above)")
         return 1
-    out = subprocess.run([str(_bin(folder, "python")), "-c", _CHECK], capture_output=True, text=True,
-                         env=clean, cwd=folder)
+    out = subprocess.run(
+        [str(_bin(folder, "python")), "-c", _CHECK],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=folder,
+    )
     if out.returncode != 0:
         print(f"nnxspec env: the environment does not import flax / jax / nnxspec:\n{out.stderr}")
         return 1
     found = json.loads(out.stdout.strip().splitlines()[-1])
-    wrong = [f"{k} {found[k]} (wanted {v})" for k, v in (("flax", flax), ("jax", jax), ("jaxlib", jax)) if found[k] != v]
+    wrong = [
+        f"{k} {found[k]} (wanted {v})"
+        for k, v in (("flax", flax), ("jax", jax), ("jaxlib", jax))
+        if found[k] != v
+    ]
     if not Path(found["spec"]).resolve().is_relative_to(folder) and not args.editable:
         wrong.append(f"nnxspec imported from {found['spec']}, outside the environment")
     if wrong:
         print(f"nnxspec env: wrong versions installed: {', '.join(wrong)}")
         return 1
-    record = {"flax": flax, "jax": jax, "jaxlib": found["jaxlib"], "source": str(Path(source).resolve()),
-              "editable": bool(args.editable), "python": python, "python_version": ".".join(map(str, found_py)),
-              "seconds": round(time.monotonic() - start, 1)}
+    record = {
+        "flax": flax,
+        "jax": jax,
+        "jaxlib": found["jaxlib"],
+        "source": str(Path(source).resolve()),
+        "editable": bool(args.editable),
+        "python": python,
+        "python_version": ".".join(map(str, found_py)),
+        "seconds": round(time.monotonic() - start, 1),
+    }
     (folder / "nnxspec-env.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    print(f"nnxspec env: {folder} ready in {record['seconds']} s: flax {flax}, jax {jax}, "
-          f"Python {record['python_version']}")
+    print(
+        f"nnxspec env: {folder} ready in {record['seconds']} s: flax {flax}, jax {jax}, "
+        f"Python {record['python_version']}"
+    )
     print(f"  run: {run_hint(flax, _bin(folder, 'nnxspec'))}")
     return 0
 
 
-register(Command(
-    name="env",
-    help="create a virtual environment with one flax release (and its jax pin) plus nnxspec",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="env",
+        help="create a virtual environment with one flax release (and its jax pin) plus nnxspec",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - convenience

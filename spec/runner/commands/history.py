@@ -26,7 +26,16 @@ from pathlib import Path
 from spec.laws import LAWS
 from spec.runner.commands import Command, register
 
-__all__ = ["Change", "Run", "changes", "history_markdown", "load_runs", "normalise", "release_key", "run"]
+__all__ = [
+    "Change",
+    "Run",
+    "changes",
+    "history_markdown",
+    "load_runs",
+    "normalise",
+    "release_key",
+    "run",
+]
 
 
 def release_key(version: str) -> tuple[int, ...]:
@@ -75,7 +84,9 @@ def _law_statuses(doc: Mapping[str, object]) -> dict[str, str]:
     for e in doc["laws"]:  # type: ignore[attr-defined]
         law, status = str(e["id"]), normalise(str(e["status"]))
         old = out.get(law)
-        if old is None or (status in order and (old not in order or order.index(status) < order.index(old))):
+        if old is None or (
+            status in order and (old not in order or order.index(status) < order.index(old))
+        ):
             out[law] = status
     return out
 
@@ -86,10 +97,14 @@ def load_runs(folders: Sequence[Path]) -> list[Run]:
     for folder in folders:
         path = folder / "results.json" if folder.is_dir() else folder
         doc = json.loads(path.read_text(encoding="utf-8"))
-        runs.append(Run(str(doc["target"]), str(doc["target_version"]), path.parent, _law_statuses(doc)))
+        runs.append(
+            Run(str(doc["target"]), str(doc["target_version"]), path.parent, _law_statuses(doc))
+        )
     targets = {r.target for r in runs}
     if len(targets) > 1:
-        raise ValueError(f"the runs are of several targets ({', '.join(sorted(targets))}); give one target's")
+        raise ValueError(
+            f"the runs are of several targets ({', '.join(sorted(targets))}); give one target's"
+        )
     return sorted(runs, key=lambda r: release_key(r.version))
 
 
@@ -115,8 +130,12 @@ def _summary(law: str, runs: Sequence[Run], found: Sequence[Change]) -> tuple[st
     fixed = [c.release for c in found if c.kind == "fixed"]
     if first == "fail":
         broke = [f"≤ {runs[0].version}", *broke]
-    return (", ".join(broke) or "–", ", ".join(fixed) or "–",
-            "; ".join(f"{c.before} → {c.after} in {c.release} (after {c.previous})" for c in found) or first)
+    return (
+        ", ".join(broke) or "–",
+        ", ".join(fixed) or "–",
+        "; ".join(f"{c.before} → {c.after} in {c.release} (after {c.previous})" for c in found)
+        or first,
+    )
 
 
 def history_markdown(runs: Sequence[Run], *, every_law: bool = False) -> str:
@@ -145,16 +164,27 @@ def history_markdown(runs: Sequence[Run], *, every_law: bool = False) -> str:
                 always_failing.append(law)
             continue
         broke, fixed, text = _summary(law, runs, found)
-        lines.append(f"| {law} | {titles.get(law, '').replace('|', '/')} | {broke} | {fixed} | {text} |")
+        lines.append(
+            f"| {law} | {titles.get(law, '').replace('|', '/')} | {broke} | {fixed} | {text} |"
+        )
     if always_failing:
-        lines += ["", f"Failing in every release from {runs[0].version} to {runs[-1].version}: "
-                  + ", ".join(always_failing) + "."]
+        lines += [
+            "",
+            f"Failing in every release from {runs[0].version} to {runs[-1].version}: "
+            + ", ".join(always_failing)
+            + ".",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("results", nargs="*", type=Path, metavar="RESULTS",
-                   help="report folders of one target (default: results/flax-*)")
+    p.add_argument(
+        "results",
+        nargs="*",
+        type=Path,
+        metavar="RESULTS",
+        help="report folders of one target (default: results/flax-*)",
+    )
     p.add_argument("--all", action="store_true", help="list every law, not only those that change")
 
 
@@ -162,7 +192,9 @@ def run(args: argparse.Namespace) -> int:
     folders = list(args.results) or sorted(Path("results").glob("flax-*"))
     folders = [f for f in folders if (f / "results.json").is_file() or f.is_file()]
     if not folders:
-        print("nnxspec history: no results folders (give report folders, or run it from the checkout root)")
+        print(
+            "nnxspec history: no results folders (give report folders, or run it from the checkout root)"
+        )
         return 2
     try:
         runs = load_runs(folders)
@@ -173,10 +205,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-register(Command(
-    name="history",
-    help="for each law, the release that breaks it and the one that fixes it (from committed results)",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="history",
+        help="for each law, the release that breaks it and the one that fixes it (from committed results)",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

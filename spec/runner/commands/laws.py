@@ -19,7 +19,9 @@ __all__ = ["catalogue", "run"]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--markdown", action="store_true", help="render SPEC.md instead of the plain list")
+    p.add_argument(
+        "--markdown", action="store_true", help="render SPEC.md instead of the plain list"
+    )
     p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
 
 
@@ -28,11 +30,22 @@ def catalogue() -> str:
     capabilities and the oracle functions it compares against."""
     rows = [("id", "area", "checker", "title", "requires", "oracle")]
     for law in LAWS:
-        rows.append((law.id, law.area, checker_location(law), law.title,
-                     ", ".join(sorted(law.requires)) or "-", "oracle: " + (", ".join(oracle_names(law)) or "-")))
+        rows.append(
+            (
+                law.id,
+                law.area,
+                checker_location(law),
+                law.title,
+                ", ".join(sorted(law.requires)) or "-",
+                "oracle: " + (", ".join(oracle_names(law)) or "-"),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2].ljust(widths[2])}  "
-                     f"{r[3]}  [{r[4]}]  {r[5]}" for r in rows)
+    return "\n".join(
+        f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2].ljust(widths[2])}  "
+        f"{r[3]}  [{r[4]}]  {r[5]}"
+        for r in rows
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,10 +58,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-register(Command(
-    name="laws",
-    help="list the laws, or render SPEC.md with --markdown",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="laws",
+        help="list the laws, or render SPEC.md with --markdown",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

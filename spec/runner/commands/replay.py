@@ -21,9 +21,13 @@ __all__ = ["run"]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="vector files or folders of them")
+    p.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="vector files or folders of them"
+    )
     p.add_argument("--target", help="replay on this target instead of each vector's own")
-    p.add_argument("--keep", type=Path, metavar="DIR", help="copy vectors that still fail to DIR/<target>/")
+    p.add_argument(
+        "--keep", type=Path, metavar="DIR", help="copy vectors that still fail to DIR/<target>/"
+    )
 
 
 def _line(r: Replay) -> str:
@@ -47,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
             try:
                 v = load(path)
                 if v.law not in known:
-                    raise VectorError(f"no law {v.law!r} in this nnxspec ('nnxspec laws' lists them)")
+                    raise VectorError(
+                        f"no law {v.law!r} in this nnxspec ('nnxspec laws' lists them)"
+                    )
                 spec = args.target or v.target_spec
                 if spec not in targets:
                     targets[spec] = resolve_target(spec)
@@ -68,10 +74,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-register(Command(
-    name="replay",
-    help="re-run counterexample vectors (a file or a folder) against a target",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="replay",
+        help="re-run counterexample vectors (a file or a folder) against a target",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

@@ -27,7 +27,9 @@ __all__ = ["markdown", "run"]
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("vector", type=Path, help="a vector file (.json)")
-    p.add_argument("--target", help="write the reproducer for this target instead of the vector's own")
+    p.add_argument(
+        "--target", help="write the reproducer for this target instead of the vector's own"
+    )
     p.add_argument("--output", type=Path, metavar="FILE", help="write the Markdown to FILE")
 
 
@@ -48,15 +50,20 @@ def _script(v: Vector, target: str | None) -> tuple[str, str]:
     except (TargetError, VectorError, ImportError) as e:
         if not v.reproducer:
             return "", f"(no reproducer: the target cannot be loaded here: {e})"
-        return v.reproducer, f"(the script stored with the vector: the target cannot be loaded here: {e})"
+        return (
+            v.reproducer,
+            f"(the script stored with the vector: the target cannot be loaded here: {e})",
+        )
 
 
 def _versions(v: Vector) -> list[str]:
     found = cast(Mapping[str, JSON], v.data.get("found") or {})
     lines = [f"- {v.target_name}: {v.target_version} (target `{v.target_spec}`)"]
     lines.append(f"- jax: {found.get('jax', 'not recorded')}")
-    lines.append(f"- python: {platform.python_version()} (where this report was written; the vector "
-                 "does not record the interpreter)")
+    lines.append(
+        f"- python: {platform.python_version()} (where this report was written; the vector "
+        "does not record the interpreter)"
+    )
     extra = ", ".join(f"{k} {found[k]}" for k in ("profile", "hypothesis", "nnxspec") if k in found)
     if extra:
         lines.append(f"- found by nnxspec ({extra})")
@@ -75,8 +82,11 @@ def markdown(v: Vector, law: Law | None, *, target: str | None = None) -> str:
     script, note = _script(v, target)
     lines += ["## Reproducer", ""]
     if script:
-        lines += ["Save as `repro.py` and run `python repro.py`: it exits non-zero with the message "
-                  "below while the bug is present.", ""]
+        lines += [
+            "Save as `repro.py` and run `python repro.py`: it exits non-zero with the message "
+            "below while the bug is present.",
+            "",
+        ]
         lines += _fence(script, "python")
     if note:
         lines += ["", note]
@@ -114,10 +124,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-register(Command(
-    name="report",
-    help="print an issue-ready Markdown text for a counterexample vector",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="report",
+        help="print an issue-ready Markdown text for a counterexample vector",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

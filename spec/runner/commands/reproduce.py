@@ -25,14 +25,18 @@ __all__ = ["run", "script_for"]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", type=Path, metavar="VECTOR", help="vector files or folders of them")
+    p.add_argument(
+        "paths", nargs="+", type=Path, metavar="VECTOR", help="vector files or folders of them"
+    )
     p.add_argument("--target", help="write the script for this target instead of each vector's own")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--write", action="store_true", help="replace the .py beside each vector")
     where.add_argument("--output", type=Path, metavar="FILE", help="write the (one) script to FILE")
 
 
-def script_for(path: Path, target: str | None = None, targets: dict[str, Target] | None = None) -> str:
+def script_for(
+    path: Path, target: str | None = None, targets: dict[str, Target] | None = None
+) -> str:
     """Return the reproducer of the vector in ``path`` for ``target`` (default: its own)."""
     v = load(path)
     spec = target or v.target_spec
@@ -69,10 +73,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-register(Command(
-    name="reproduce",
-    help="write a vector's standalone reproducer script again (plain target API where possible)",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="reproduce",
+        help="write a vector's standalone reproducer script again (plain target API where possible)",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

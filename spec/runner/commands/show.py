@@ -29,7 +29,12 @@ __all__ = ["run", "text"]
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("vector", type=Path, help="a vector file (.json)")
-    p.add_argument("--dot", type=Path, metavar="FILE", help="write the graph as Graphviz DOT (and SVG when dot exists)")
+    p.add_argument(
+        "--dot",
+        type=Path,
+        metavar="FILE",
+        help="write the graph as Graphviz DOT (and SVG when dot exists)",
+    )
 
 
 def _case_text(case: Case) -> list[str]:
@@ -40,7 +45,10 @@ def _case_text(case: Case) -> list[str]:
         lines.append("program:")
         lines += [f"  {describe_edit(e)}" for e in case.program]
     if case.other is not None:
-        lines += ["other graph:", *("  " + line for line in render(blueprint_model(case.other)).splitlines())]
+        lines += [
+            "other graph:",
+            *("  " + line for line in render(blueprint_model(case.other)).splitlines()),
+        ]
     hostile = getattr(case, "hostile", ())  # robustness laws' hostile operations (spec.hostile)
     if hostile:
         lines.append("hostile:")
@@ -58,15 +66,22 @@ def text(v: Vector) -> str:
         title = law_by_id(v.law).title
     except KeyError:
         title = "(a law this nnxspec does not know)"
-    lines = [f"{v.law}: {title}",
-             f"target: {v.target_name} {v.target_version} ({v.target_spec}); expected there: {v.expect}"]
+    lines = [
+        f"{v.law}: {title}",
+        f"target: {v.target_name} {v.target_version} ({v.target_spec}); expected there: {v.expect}",
+    ]
     if v.data.get("reason"):
-        lines.append(f"reason: {v.data['reason']}" + (f" ({v.data['link']})" if v.data.get("link") else ""))
+        lines.append(
+            f"reason: {v.data['reason']}" + (f" ({v.data['link']})" if v.data.get("link") else "")
+        )
     lines += _case_text(v.case)
     failure = cast(Mapping[str, JSON], v.data.get("failure") or {})
     if failure:
         lines.append(f"failure ({failure.get('type')}):")
-        lines += ["  " + line for line in str(failure.get("diff") or failure.get("message") or "").splitlines()]
+        lines += [
+            "  " + line
+            for line in str(failure.get("diff") or failure.get("message") or "").splitlines()
+        ]
         for part in ("expected", "actual"):
             if failure.get(part):
                 lines.append(f"{part}:")
@@ -88,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-register(Command(
-    name="show",
-    help="print a counterexample vector's graph as text and draw it as Graphviz DOT",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="show",
+        help="print a counterexample vector's graph as text and draw it as Graphviz DOT",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

@@ -21,11 +21,17 @@ __all__ = ["run"]
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", default="reference",
-                   help="reference (default), flax, an nnxspec.targets entry point, or module:attr")
+    p.add_argument(
+        "--target",
+        default="reference",
+        help="reference (default), flax, an nnxspec.targets entry point, or module:attr",
+    )
     p.add_argument("--verbose", action="store_true", help="also list each omitted entry and why")
-    p.add_argument("--generate", action="store_true",
-                   help="write the installed flax release's inventory instead of checking")
+    p.add_argument(
+        "--generate",
+        action="store_true",
+        help="write the installed flax release's inventory instead of checking",
+    )
     p.add_argument("--output", type=Path, metavar="FILE", help="with --generate: where to write")
 
 
@@ -53,10 +59,12 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-register(Command(
-    name="surface",
-    help="check the public surface a target claims (or --generate a flax release's inventory)",
-    description=__doc__ or "",
-    configure=_configure,
-    run=run,
-))
+register(
+    Command(
+        name="surface",
+        help="check the public surface a target claims (or --generate a flax release's inventory)",
+        description=__doc__ or "",
+        configure=_configure,
+        run=run,
+    )
+)

@@ -19,10 +19,12 @@ from __future__ import annotations
 from spec.runner import typecheck
 from spec.runner.commands import Command, register
 
-register(Command(
-    name="typecheck",
-    help="run the typing cases (typings/cases) against an implementation under mypy --strict",
-    description=__doc__ or "",
-    configure=typecheck.configure,
-    run=typecheck.run,
-))
+register(
+    Command(
+        name="typecheck",
+        help="run the typing cases (typings/cases) against an implementation under mypy --strict",
+        description=__doc__ or "",
+        configure=typecheck.configure,
+        run=typecheck.run,
+    )
+)

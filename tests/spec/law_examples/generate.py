@@ -31,39 +31,75 @@ from spec.errors import LawViolation, NotApplicable  # noqa: E402
 from spec.laws import FIXED_CASE, LAWS, Case, Law  # noqa: E402
 from tests.mutants.catalogue import MUTANTS  # noqa: E402
 
-PASS_TARGETS = {"ST-5": "toy:live_state", "RT-6": "toy:live_reuse", "CALL-3": "toy:live_reuse",
-                "CALL-4": "toy:live_reuse", "UPD-8": "toy:mutable_dicts", "POP-4": "toy:mutable_dicts",
-                "FS-1": "toy:flat_state", "FS-2": "toy:flat_state", "JIT-4": "toy:cached_partial"}
+PASS_TARGETS = {
+    "ST-5": "toy:live_state",
+    "RT-6": "toy:live_reuse",
+    "CALL-3": "toy:live_reuse",
+    "CALL-4": "toy:live_reuse",
+    "UPD-8": "toy:mutable_dicts",
+    "POP-4": "toy:mutable_dicts",
+    "FS-1": "toy:flat_state",
+    "FS-2": "toy:flat_state",
+    "JIT-4": "toy:cached_partial",
+}
 FAIL_TARGETS = {
-    "RT-1": ["mutant:forget_noderef"], "RT-3": ["mutant:forget_noderef"], "PT-3": ["mutant:forget_noderef"],
-    "STAT-2": ["mutant:forget_noderef"], "JIT-1": ["mutant:forget_noderef"], "BE-1": ["mutant:forget_noderef"],
-    "BE-2": ["mutant:step4_no_clear"], "CYC-1": ["mutant:index_off_by_one"],
-    "CYC-2": ["mutant:back_refs_become_fresh_nodes"], "CL-1": ["mutant:back_refs_become_fresh_nodes"],
-    "UPD-3": ["mutant:update_only_one_alias"], "UPD-4": ["mutant:update_only_one_alias"],
-    "GD-3": ["mutant:hash_ignores_statics"], "JIT-2": ["mutant:hash_ignores_statics"],
+    "RT-1": ["mutant:forget_noderef"],
+    "RT-3": ["mutant:forget_noderef"],
+    "PT-3": ["mutant:forget_noderef"],
+    "STAT-2": ["mutant:forget_noderef"],
+    "JIT-1": ["mutant:forget_noderef"],
+    "BE-1": ["mutant:forget_noderef"],
+    "BE-2": ["mutant:step4_no_clear"],
+    "CYC-1": ["mutant:index_off_by_one"],
+    "CYC-2": ["mutant:back_refs_become_fresh_nodes"],
+    "CL-1": ["mutant:back_refs_become_fresh_nodes"],
+    "UPD-3": ["mutant:update_only_one_alias"],
+    "UPD-4": ["mutant:update_only_one_alias"],
+    "GD-3": ["mutant:hash_ignores_statics"],
+    "JIT-2": ["mutant:hash_ignores_statics"],
     "ST-5": ["toy:claims_live"],
-    "ROB-1": ["mutant:size_capped_flatten"], "ROB-2": ["mutant:size_capped_flatten"],
+    "ROB-1": ["mutant:size_capped_flatten"],
+    "ROB-2": ["mutant:size_capped_flatten"],
     "ROB-3": ["mutant:size_capped_flatten"],
-    "RT-6": ["toy:claims_live_reuse"], "CALL-3": ["toy:claims_live_reuse"], "CALL-4": ["toy:claims_live_reuse"],
+    "RT-6": ["toy:claims_live_reuse"],
+    "CALL-3": ["toy:claims_live_reuse"],
+    "CALL-4": ["toy:claims_live_reuse"],
     "ROB-4": ["mutant:pop_keeps_variables", "mutant:iter_graph_pre_order"],
-    "ROB-5": ["mutant:step4_new_outer_objects"], "ROB-6": ["mutant:context_maps_not_cleared"],
+    "ROB-5": ["mutant:step4_new_outer_objects"],
+    "ROB-6": ["mutant:context_maps_not_cleared"],
     "ROB-7": ["mutant:split_leaks_graphdefs"],
-    "ROB-8": ["mutant:merge_ignores_unknown_keys", "mutant:merge_by_position", "mutant:merge_invents_missing_leaves"],
+    "ROB-8": [
+        "mutant:merge_ignores_unknown_keys",
+        "mutant:merge_by_position",
+        "mutant:merge_invents_missing_leaves",
+    ],
     "ROB-9": ["mutant:update_non_atomic", "mutant:update_drops_new_keys"],
     "ROB-10": ["mutant:arrays_static", "mutant:unhashable_error_unnamed"],
-    "ROB-11": ["mutant:one_is_true", "mutant:catch_all_order_unchecked", "mutant:nonexhaustive_split_silent"],
+    "ROB-11": [
+        "mutant:one_is_true",
+        "mutant:catch_all_order_unchecked",
+        "mutant:nonexhaustive_split_silent",
+    ],
     "ROB-12": ["mutant:context_order_unchecked"],
-    "UPD-8": ["toy:dict_keys_dropped"], "POP-4": ["toy:mutable_dicts_pop_keeps"],
-    "FS-1": ["toy:flat_state_by_position"], "FS-2": ["toy:flat_state_by_position"],
-    "MD-1": ["toy:shared_metadata"], "MD-2": ["toy:insertion_order"],
-    "GD-5": ["toy:pop_remembers"], "JIT-4": ["toy:cached_partial_on_clone"],
+    "UPD-8": ["toy:dict_keys_dropped"],
+    "POP-4": ["toy:mutable_dicts_pop_keeps"],
+    "FS-1": ["toy:flat_state_by_position"],
+    "FS-2": ["toy:flat_state_by_position"],
+    "MD-1": ["toy:shared_metadata"],
+    "MD-2": ["toy:insertion_order"],
+    "GD-5": ["toy:pop_remembers"],
+    "JIT-4": ["toy:cached_partial_on_clone"],
 }
 SCALES = {"ROB-1": 0.01, "ROB-2": 0.02, "ROB-3": 0.01, "ROB-4": 0.01, "ROB-5": 0.01, "ROB-7": 0.01}
 
 
 def _candidates(law: Law) -> list[str]:
     out = list(FAIL_TARGETS.get(law.id, []))
-    out += [f"mutant:{m.name}" for m in MUTANTS if law.id in m.expected and f"mutant:{m.name}" not in out]
+    out += [
+        f"mutant:{m.name}"
+        for m in MUTANTS
+        if law.id in m.expected and f"mutant:{m.name}" not in out
+    ]
     return out
 
 
@@ -76,15 +112,25 @@ def _search(law: Law, spec: str) -> tuple[Case, str] | None:
     found: list[tuple[Case, str]] = []
     with target(spec) as t:
         if law.fixed:
-            case = dataclasses.replace(FIXED_CASE, scale=SCALES.get(law.id, 1.0), backend="cpu" if law.per_backend else None)
+            case = dataclasses.replace(
+                FIXED_CASE,
+                scale=SCALES.get(law.id, 1.0),
+                backend="cpu" if law.per_backend else None,
+            )
             try:
                 law.run(t, case)
             except LawViolation as e:
                 return case, e.diff
             return None
 
-        @settings(max_examples=150, derandomize=True, database=None, deadline=None, report_multiple_bugs=False,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=150,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            report_multiple_bugs=False,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(strategies.cases(law.inputs))
         def search(case: Case) -> None:
             case = _on(law, case)
@@ -110,7 +156,10 @@ def _passes(law: Law, spec: str, case: Case) -> bool:
         try:
             law.run(t, case)
         except Exception as e:
-            print(f"  {law.id}: the failing case does not pass on {spec}: {type(e).__name__}: {str(e)[:200]}", flush=True)
+            print(
+                f"  {law.id}: the failing case does not pass on {spec}: {type(e).__name__}: {str(e)[:200]}",
+                flush=True,
+            )
             return False
     return True
 
@@ -124,7 +173,9 @@ def _harvested(law: Law, folder: Path | None) -> list[tuple[str, Case]]:
         data = json.loads(vector.read_text(encoding="utf-8"))
         if data.get("law") == law.id and data.get("failure", {}).get("kind") == "violation":
             mutant = vector.parents[2].name
-            found.append((len(json.dumps(data["case"])), f"mutant:{mutant}", Case.from_data(data["case"])))
+            found.append(
+                (len(json.dumps(data["case"])), f"mutant:{mutant}", Case.from_data(data["case"]))
+            )
     return [(spec, case) for _, spec, case in sorted(found, key=lambda item: (item[0], item[1]))]
 
 
@@ -145,9 +196,11 @@ def generate(law: Law, folder: Path | None = None) -> dict[str, Any] | None:
     for spec, case in _harvested(law, folder)[:5]:
         message = _check(law, spec, case)
         if message is not None and _passes(law, pass_spec, case):
-            return {"law": law.id,
-                    "pass": [{"target": pass_spec, "case": case.to_data()}],
-                    "fail": [{"target": spec, "case": case.to_data(), "message": message}]}
+            return {
+                "law": law.id,
+                "pass": [{"target": pass_spec, "case": case.to_data()}],
+                "fail": [{"target": spec, "case": case.to_data(), "message": message}],
+            }
     for spec in _candidates(law):
         result = _search(law, spec)
         if result is None:
@@ -156,9 +209,11 @@ def generate(law: Law, folder: Path | None = None) -> dict[str, Any] | None:
         case, message = result
         if not _passes(law, pass_spec, case):
             continue
-        return {"law": law.id,
-                "pass": [{"target": pass_spec, "case": case.to_data()}],
-                "fail": [{"target": spec, "case": case.to_data(), "message": message}]}
+        return {
+            "law": law.id,
+            "pass": [{"target": pass_spec, "case": case.to_data()}],
+            "fail": [{"target": spec, "case": case.to_data(), "message": message}],
+        }
     return None
 
 
@@ -175,7 +230,9 @@ def main(argv: list[str]) -> int:
             missing.append(law.id)
             print(f"{law.id}: NO EXAMPLE", flush=True)
             continue
-        (HERE / f"{law.id}.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        (HERE / f"{law.id}.json").write_text(
+            json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         print(f"{law.id}: fail on {data['fail'][0]['target']}", flush=True)
     print(f"{len(missing)} law(s) without examples: {' '.join(missing)}")
     return 1 if missing else 0

@@ -1,6 +1,6 @@
 """Why did it trace again?  Two versions of one model whose GraphDefs differ in one static.
 
-``nnxspec diff examples.retrace:before examples.retrace:after`` names the place:
+``nnxspec diff tests.examples.retrace:before tests.examples.retrace:after`` names the place:
 ``at .head.features: static value differs: 3 (int) (A) vs 4 (int) (B)``.  A training step
 jitted over ``before()`` would trace again for ``after()``.
 """
