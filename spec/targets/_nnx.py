@@ -483,6 +483,8 @@ class NNXTarget(Target):
         module = getattr(self.nnx, "__name__", "reference")
         if line == Target.reproducer_import and module != "reference":
             line = f"import {module} as nnx"  # an adapter of another module that kept the default
+        if module != "reference" and not _installed(self.nnx):
+            line = FROM_HERE + line
         return PRELUDE.format(nnx_import=line)
 
     # --- Contexts -----------------------------------------------------------------------
@@ -521,6 +523,20 @@ class NNXTarget(Target):
         self, merge_ctx: object, graphdef: object, state: object, *states: object
     ) -> object:
         return cast(Any, merge_ctx).merge(graphdef, state, *states)
+
+
+FROM_HERE = """import os
+import sys
+
+sys.path.insert(0, os.getcwd())  # the library is not installed: run this from where it imports
+"""
+
+
+def _installed(module: object) -> bool:
+    """Whether ``module`` comes from an installed distribution (site-packages), so a script run
+    from anywhere imports it."""
+    path = str(getattr(module, "__file__", "") or "")
+    return "site-packages" in path or "dist-packages" in path
 
 
 PRELUDE = '''{nnx_import}

@@ -68,6 +68,23 @@ def test_the_fork_example_fails_the_clone_law_from_its_own_folder(tmp_path: Path
     assert replayed.returncode == 0 and "ok   CL-2 on myfork 0.1.0: fail" in replayed.stdout, (
         replayed.stdout
     )
+    # the reproducer runs on its own from the user's folder (its own folder is not where the
+    # fork imports from) and fails with the law's message
+    script = _run(folder, "report/vectors/CL-2.py")
+    assert script.returncode == 1, script.stdout + script.stderr
+    assert "clone(x) shares a graph node with x" in script.stdout + script.stderr
+
+
+def test_plain_reproducers_of_a_local_library_import_it_from_the_current_folder() -> None:
+    sys.path.insert(0, str(EXAMPLE))
+    try:
+        t = resolve_target("myfork_adapter:MyForkTarget")
+    finally:
+        sys.path.remove(str(EXAMPLE))
+    prelude = t.reproducer_prelude()
+    assert "sys.path.insert(0, os.getcwd())" in prelude
+    assert prelude.index("os.getcwd()") < prelude.index("import myfork as nnx")
+    assert "os.getcwd()" not in resolve_target("reference").reproducer_prelude()
 
 
 def test_plain_pytest_finds_the_adapter_in_the_current_folder(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Reproducer for ERR-11 (update with a mapping (a dict, or a State) where a Variable's leaf belongs raises, naming the Variable, and changes nothing.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with ERR-11's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -38,6 +38,7 @@ def values(shape, dtype, seed):
 v0 = nnx.Param(values((), 'float32', 0))
 n0 = Node()
 n0.a = v0
+n0.b = v0
 x = n0
 
 # --- the filters ---

@@ -1,7 +1,7 @@
 """Reproducer for POP-1 (pop(x, *fs) returns the matched Variables grouped by first match and removes every reference to them.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with POP-1's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": [{"$": "Everything"}]}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": [{"$": "Literal", "value": "..."}]}, "graph": {"nodes": [{"entries": [["a", {"var": 0}], ["b", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -42,7 +42,7 @@ n0.b = v0
 x = n0
 
 # --- the filters ---
-fs = (nnx.Everything(),)
+fs = (...,)
 
 # --- plain helpers: no nnxspec, only this release's own API ---
 DOCUMENTED = (ValueError, TypeError, KeyError)

@@ -24,9 +24,9 @@ CASE = json.loads(r"""{
  "hostile": {
   "$tuple": [
    {
-    "$": "UnhashableStatic",
+    "$": "PytreeSelfCycle",
     "at": 0,
-    "boxed": false
+    "form": "list-after-node"
    }
   ]
  },

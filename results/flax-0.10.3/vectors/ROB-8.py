@@ -15,11 +15,26 @@ CASE = json.loads(r"""{
  "graph": {
   "nodes": [
    {
-    "entries": [],
-    "kind": "list"
+    "entries": [
+     [
+      "a",
+      {
+       "var": 0
+      }
+     ]
+    ],
+    "kind": "module"
    }
   ],
-  "variables": []
+  "variables": [
+   {
+    "dtype": "float32",
+    "metadata": [],
+    "seed": 0,
+    "shape": [],
+    "type": "Param"
+   }
+  ]
  },
  "hostile": {
   "$tuple": [
@@ -28,12 +43,12 @@ CASE = json.loads(r"""{
     "edits": {
      "$tuple": [
       {
-       "$": "DropLeaf",
+       "$": "MappingForLeaf",
        "pick": 0
       }
      ]
     },
-    "graphdef": "noderef",
+    "graphdef": "own",
     "parts": 1,
     "source": "own"
    }

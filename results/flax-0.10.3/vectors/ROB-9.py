@@ -15,11 +15,36 @@ CASE = json.loads(r"""{
  "graph": {
   "nodes": [
    {
+    "entries": [
+     [
+      "a",
+      {
+       "node": 1
+      }
+     ],
+     [
+      "b",
+      {
+       "var": 0
+      }
+     ]
+    ],
+    "kind": "module"
+   },
+   {
     "entries": [],
     "kind": "module"
    }
   ],
-  "variables": []
+  "variables": [
+   {
+    "dtype": "float32",
+    "metadata": [],
+    "seed": 0,
+    "shape": [],
+    "type": "Param"
+   }
+  ]
  },
  "hostile": {
   "$tuple": [
@@ -28,9 +53,8 @@ CASE = json.loads(r"""{
     "edits": {
      "$tuple": [
       {
-       "$": "ExtraLeaf",
-       "at": 0,
-       "key": "fresh"
+       "$": "LeafForSubgraph",
+       "at": 0
       }
      ]
     },

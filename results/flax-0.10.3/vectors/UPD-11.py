@@ -1,7 +1,7 @@
 """Reproducer for UPD-11 (A state that reaches a shared graph node at two of its paths updates the node at each, in the state's order, a new key included: the first write creates the Variable, the second writes into it.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with UPD-11's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"node": 1}]], "kind": "module"}, {"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [[0, {"node": 1}]], "kind": "list"}, {"entries": [["a", {"node": 1}]], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -35,10 +35,9 @@ def values(shape, dtype, seed):
     return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
 
 # --- the graph ---
-n0 = Node()
 n1 = Node()
-n0.a = n1
-n0.b = n1
+n0 = [n1]
+n1.a = n1
 x = n0
 
 # --- the filters ---
@@ -151,11 +150,11 @@ def must_succeed(what, run):
 
 # --- UPD-11: A state that reaches a shared graph node at two of its paths updates the node at each, in the state's order, a new key included: the first write creates the Variable, the second writes into it.
 state = make_state([
-    (('a', 'zz_new'), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
-    (('b', 'zz_new'), leaf(nnx.BatchStat, jnp.asarray(2.0, dtype='float32'), note='second')),
+    ((0, 'zz_new'), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+    ((0, 'a', 'zz_new'), leaf(nnx.BatchStat, jnp.asarray(2.0, dtype='float32'), note='second')),
 ])
-EXPECTED = {(): ('graph',), ('a',): ('graph',), ('a', 'zz_new'): ('Param', 'float32', (), 2.0, (('note', "'second'"),)), ('b',): ('same as', ('a',))}
-outcome = must_succeed("UPD-11: update(x, state with new key 'zz_new' at .a and at .b)", lambda: nnx.update(x, state))
+EXPECTED = {(): ('pytree',), (0,): ('graph',), (0, 'a'): ('same as', (0,)), (0, 'zz_new'): ('Param', 'float32', (), 2.0, (('note', "'second'"),))}
+outcome = must_succeed("UPD-11: update(x, state with new key 'zz_new' at [0] and at [0].a)", lambda: nnx.update(x, state))
 difference = first_difference(EXPECTED, snapshot(x, ('note',)))
-assert difference is None, f"UPD-11: x after update(x, state with new key 'zz_new' at .a and at .b): "f'{difference}'
-print("UPD-11 holds: update(x, state with new key 'zz_new' at .a and at .b) gives the expected graph")
+assert difference is None, f"UPD-11: x after update(x, state with new key 'zz_new' at [0] and at [0].a): "f'{difference}'
+print("UPD-11 holds: update(x, state with new key 'zz_new' at [0] and at [0].a) gives the expected graph")
