@@ -156,12 +156,12 @@ def blueprint_model(bp: Blueprint) -> Model:
         kind = "graph" if n.is_graph else "pytree"
         nodes.append(
             NodeModel(
-                kind,
+                kind,  # type: ignore[arg-type]
                 type_name(n.kind, tuple(k for k, _ in n.entries), n.style),
                 tuple(entries),
                 positional,
             )
-        )  # type: ignore[arg-type]
+        )
     variables = []
     for v in bp.variables:
         value = np.asarray(variable_value(v), order="C")

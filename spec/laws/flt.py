@@ -159,8 +159,14 @@ def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
             continue  # rejected while the filter is built: also a rejection
         what = ", ".join(map(repr, fs))
         expect_failure(
-            t, lambda fs=filters: t.split(x, *fs), SpecError("invalid-filter"), f"split(x, {what})"
-        )  # type: ignore[misc]
+            t,
+            lambda fs=filters: t.split(x, *fs),  # type: ignore[misc]
+            SpecError("invalid-filter"),
+            f"split(x, {what})",
+        )
         expect_failure(
-            t, lambda fs=filters: t.state(x, *fs), SpecError("invalid-filter"), f"state(x, {what})"
-        )  # type: ignore[misc]
+            t,
+            lambda fs=filters: t.state(x, *fs),  # type: ignore[misc]
+            SpecError("invalid-filter"),
+            f"state(x, {what})",
+        )

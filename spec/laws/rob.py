@@ -678,6 +678,17 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     given.require_unchanged(what)
 
 
+GRAPH_FAULTS = (
+    ArrayAttribute,
+    UnhashableStatic,
+    OddDictKeys,
+    OddNodeKeys,
+    PytreeSelfCycle,
+    NonNodeRoot,
+)
+"""The hostile edits ROB-10 draws from (``spec.hostile``)."""
+
+
 @law("ROB-10", inputs=("module_graph", "hostile_graph"), examples=2)
 def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     """split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys or keys of a registered node type, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.
@@ -686,24 +697,7 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     Rationale: a mistake in a model definition must be reported where it is, not as a crash deep inside a traversal.
     Seed: graph.py _graph_flatten (RuntimeError for a non-node root, D-14; bare TypeError for unorderable keys, D-8; RecursionError for a self-containing list).
     """
-    op = next(
-        (
-            h
-            for h in case.hostile
-            if isinstance(
-                h,
-                (
-                    ArrayAttribute,
-                    UnhashableStatic,
-                    OddDictKeys,
-                    OddNodeKeys,
-                    PytreeSelfCycle,
-                    NonNodeRoot,
-                ),
-            )
-        ),
-        UnhashableStatic(0),
-    )
+    op = next((h for h in case.hostile if isinstance(h, GRAPH_FAULTS)), UnhashableStatic(0))
     if isinstance(op, NonNodeRoot):
         check_non_node_root(t, op)
         return
@@ -754,6 +748,20 @@ def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
     check_round_trips(t, x, what)
 
 
+def filtering_call(t: Target, op: str, x: object, filters: list[object]) -> object:
+    """Call the filtering entry point ``op`` (ROB-11's ``FilterCall.op``) on ``x``."""
+    if op == "split":
+        return t.split(x, *filters)
+    if op == "state":
+        return t.state(x, *filters)
+    if op == "variables":
+        return t.variables(x, *filters)
+    if op == "pop":
+        return t.pop(x, *filters)
+    with t.split_context() as c:
+        return t.split_in(c, x, *filters)
+
+
 @law("ROB-11", inputs=("graph", "hostile_filters"), examples=2)
 def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None:
     """split, state, variables, pop and SplitContext.split with any filters (non-exhaustive, a misplaced `...`, terms that are not filters, none at all) fail as the oracle says and change nothing, or give exactly the oracle's groups.
@@ -778,19 +786,7 @@ def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None
     except (TypeError, ValueError):
         require(verdict is not None, f"{what}: the target cannot make these valid filters")
         return  # the target rejects the term while it is built: also a documented rejection
-
-    def call() -> object:
-        if op.op == "split":
-            return t.split(x, *filters)
-        if op.op == "state":
-            return t.state(x, *filters)
-        if op.op == "variables":
-            return t.variables(x, *filters)
-        if op.op == "pop":
-            return t.pop(x, *filters)
-        with t.split_context() as c:
-            return t.split_in(c, x, *filters)
-
+    call = functools.partial(filtering_call, t, op.op, x, filters)
     before = snapshot(t, x)
     if verdict is not None:
         expect_failure(t, call, verdict, what)

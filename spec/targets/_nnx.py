@@ -408,8 +408,8 @@ class NNXTarget(Target):
         out: list[tuple[Path, object]] = []
         # paths as (parent, key) cells: a 100,000-deep state must not cost O(depth^2)
         stack: list[tuple[Cell, Iterator[tuple[Key, object]]]] = [
-            (None, iter(inner(state).items()))
-        ]  # type: ignore[union-attr]
+            (None, iter(inner(state).items()))  # type: ignore[union-attr]
+        ]
         while stack:
             cell, items = stack[-1]
             item = next(items, None)

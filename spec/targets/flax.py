@@ -848,8 +848,8 @@ class FlaxTarget(NNXTarget):
             return LeafView(
                 state_leaf.type.__name__,
                 np.asarray(state_leaf.value),
-                self._metadata_of(state_leaf),
-            )  # type: ignore[arg-type]
+                self._metadata_of(state_leaf),  # type: ignore[arg-type]
+            )
         raise TypeError(
             f"{type(leaf).__name__} is not a Variable or a state leaf of flax {self.version}"
         )

@@ -41,10 +41,10 @@ def test_deviations_render_from_dataclasses_mappings_or_tuples(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     module = types.ModuleType("spec.deviations")
-    module.DEVIATIONS = [
+    module.DEVIATIONS = [  # type: ignore[attr-defined]
         _Deviation("D-1", "recursion | depth"),
         {"id": "D-2", "summary": "b", "flax": "0.10"},
-    ]  # type: ignore[attr-defined]
+    ]
     monkeypatch.setitem(sys.modules, "spec.deviations", module)
     columns, rows = specdoc.deviation_rows() or ([], [])
     assert columns == ["id", "summary", "flax"]
