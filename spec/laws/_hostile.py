@@ -131,8 +131,8 @@ def verdict_of(compute: Callable[[], H]) -> tuple[H | None, SpecError | None]:
 
 
 def noderef_graphdef(t: Target, x: object) -> tuple[object, object]:
-    """Return the GraphDef of ``x``'s second split in one split_context (and its state): a bare
-    NodeRef when ``x`` is a graph node; a pytree root is flattened again."""
+    """Return a bare NodeRef GraphDef of ``x`` (a graph node) and its empty state: its second
+    split in one split_context."""
     need(t, Capability.SPLIT_MERGE_CONTEXT, "a NodeRef GraphDef comes from a split_context")
     with t.split_context() as c:
         t.split_in(c, x)

@@ -589,11 +589,12 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     m_source = observe(t, source)
     entries, touched = corrupt(m_source, semantics.state(m_source), op.edits)
     parts = split_parts(entries, op.parts)
-    if op.graphdef == "noderef":
+    # a bare NodeRef GraphDef exists only for a graph-node root: a pytree root is flattened again
+    # in the context (its graph nodes becoming references), so such a case merges its own GraphDef
+    noderef = op.graphdef == "noderef" and observe(t, x).root.kind == "graph"
+    if noderef:
         gd, _ = noderef_graphdef(t, x)
-        # the context remembers graph nodes only: a pytree root is flattened again, not referenced
-        m_x = observe(t, x)
-        tokens = NODEREF_TOKENS if m_x.root.kind == "graph" else semantics.graphdef_tokens(m_x)
+        tokens = NODEREF_TOKENS
     else:
         owner = y if op.graphdef == "other" and y is not None else x
         gd, tokens = t.graphdef(owner), semantics.graphdef_tokens(observe(t, owner))
@@ -612,7 +613,7 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     if verdict is not None:
         touched = (*touched, *(e.path for e in oracle.merge_faults(tokens, *parts)))
         expect_failure(t, lambda: t.merge(gd, *states), verdict, what, touched)
-        if op.graphdef == "noderef":
+        if noderef:
 
             def in_context() -> object:
                 with t.merge_context() as c:

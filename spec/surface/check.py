@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -149,12 +150,18 @@ def _static_member(cls: type, name: str) -> tuple[bool, object]:
     return False, None
 
 
+_OBJECT_FROM_3_11 = frozenset({"__getstate__"})
+"""Members ``object`` itself has from Python 3.11 on (an inventory made there lists them)."""
+
 _FIELD = object()
 _DATA_KINDS = ("slot", "field", "property", "attribute")
 
 
 def _member_finding(key: str, seed: Entry, cls: type) -> Finding:
     found, raw = _static_member(cls, seed["path"][-1])
+    if not found and seed["path"][-1] in _OBJECT_FROM_3_11 and sys.version_info < (3, 11):
+        # every class has it from Python 3.11 (object's own); before, default pickling serves
+        return Finding(key, "ok")
     if not found:
         return Finding(key, "missing")
     got: Entry = {"kind": "field"} if raw is _FIELD else describe_member(raw)

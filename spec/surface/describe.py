@@ -126,6 +126,9 @@ def describe(obj: object) -> Entry:
         return {"kind": "module"}
     if _is_typevar(obj):
         return {"kind": "typevar"}
+    # aliases first: on Python 3.10 ``isinstance(list[int], type)`` is True
+    if typing.get_origin(obj) is not None or type(obj).__name__.endswith("Alias"):
+        return {"kind": "alias"}
     if isinstance(obj, type):
         init = _constructor(obj)
         return {
@@ -134,8 +137,6 @@ def describe(obj: object) -> Entry:
             "abcs": sorted(name for name, abc in ABCS.items() if issubclass(obj, abc)),
             "signature": render(init),
         }
-    if typing.get_origin(obj) is not None or type(obj).__name__.endswith("Alias"):
-        return {"kind": "alias"}
     if callable(obj):
         params = params_of(obj, bound=False)
         return {"kind": "function", "params": params, "signature": render(params)}

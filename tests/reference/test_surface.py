@@ -226,3 +226,11 @@ def test_flax_0_10_3_has_the_surface_it_claims() -> None:
     report = check_target(FlaxTarget())
     assert report is not None
     assert report.ok and not report.of("omitted"), report.render()
+
+
+def test_a_generic_alias_is_described_as_an_alias_on_every_python() -> None:
+    # on Python 3.10 isinstance(list[int], type) is True, and issubclass() then raises
+    from spec.surface.describe import describe
+
+    assert describe(list[int])["kind"] == "alias"
+    assert describe(dict[str, int])["kind"] == "alias"
