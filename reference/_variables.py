@@ -56,15 +56,11 @@ class Variable(ValueOperators, Generic[A]):
 
     def add_axis(self, axis_index: int, axis_name: str | None) -> None:
         """Call the ``on_add_axis`` metadata hook, if any (transforms that add an axis)."""
-        hook = self.__dict__.get("on_add_axis")
-        if hook is not None:
-            hook(self, axis_index, axis_name)
+        _call_axis_hook(self, "on_add_axis", axis_index, axis_name)
 
     def remove_axis(self, axis_index: int, axis_name: str | None) -> None:
         """Call the ``on_remove_axis`` metadata hook, if any (transforms that remove an axis)."""
-        hook = self.__dict__.get("on_remove_axis")
-        if hook is not None:
-            hook(self, axis_index, axis_name)
+        _call_axis_hook(self, "on_remove_axis", axis_index, axis_name)
 
     # --- value and metadata ------------------------------------------------
 
@@ -276,15 +272,11 @@ class VariableState(Generic[A]):
 
     def add_axis(self, axis_index: int, axis_name: str | None) -> None:
         """Call the ``on_add_axis`` metadata hook, if any."""
-        hook = self.__dict__.get("on_add_axis")
-        if hook is not None:
-            hook(self, axis_index, axis_name)
+        _call_axis_hook(self, "on_add_axis", axis_index, axis_name)
 
     def remove_axis(self, axis_index: int, axis_name: str | None) -> None:
         """Call the ``on_remove_axis`` metadata hook, if any."""
-        hook = self.__dict__.get("on_remove_axis")
-        if hook is not None:
-            hook(self, axis_index, axis_name)
+        _call_axis_hook(self, "on_remove_axis", axis_index, axis_name)
 
     def replace(self, value: A) -> VariableState[A]:
         """Return a VariableState of the same type with ``value`` and copied metadata."""
@@ -304,6 +296,19 @@ class VariableState(Generic[A]):
     def __repr__(self) -> str:
         fields = "".join(f", {k}={v!r}" for k, v in self.__dict__.items())
         return f"VariableState(type={self.type.__name__}, value={self.value!r}{fields})"
+
+
+def _call_axis_hook(
+    owner: Variable[Any] | VariableState[Any],
+    hook_name: str,
+    axis_index: int,
+    axis_name: str | None,
+) -> None:
+    """Call the metadata hook ``hook_name`` of a Variable or a VariableState, if it has one
+    (metadata lives in the instance dict of both)."""
+    hook = owner.__dict__.get(hook_name)
+    if hook is not None:
+        hook(owner, axis_index, axis_name)
 
 
 def is_state_leaf(x: object) -> bool:
