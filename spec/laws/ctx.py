@@ -13,10 +13,13 @@ from spec.target import Capability, Target, live_at
 
 @law("CTX-1", requires=(Capability.SPLIT_MERGE_CONTEXT,))
 def split_context_shares_references_across_splits(t: Target, case: Case) -> None:
-    """Within one split_context, splitting a graph node already split gives a bare reference and an empty state.
+    """Within one split_context, splitting a graph node already split gives a bare reference and an
+    empty state.
 
-    Statement: with split_context() as c: c.split(x); gd, s = c.split(x)  ⟹  tokens(gd) == (("ref", 0),) ∧ s is empty
-    Rationale: several arguments of one transform may share objects; each shared object must be encoded once.
+    Statement: with split_context() as c: c.split(x); gd, s = c.split(x)  ⟹  tokens(gd) ==
+        (("ref", 0),) ∧ s is empty
+    Rationale: several arguments of one transform may share objects; each shared object must be
+        encoded once.
     Seed: graph.py SplitContext (holds).
     """
     x = build_case(t, case).root
@@ -27,16 +30,19 @@ def split_context_shares_references_across_splits(t: Target, case: Case) -> None
         gd, s = t.split_in(c, x)
     require(
         t.graphdef_tokens(gd) == (("ref", 0),),
-        f"the second split in one context gives {t.graphdef_tokens(gd)!r}, but should give a reference to index 0",
+        f"the second split in one context gives {t.graphdef_tokens(gd)!r}, but should give a "
+        "reference to index 0",
     )
     require(not t.flat_state(s), "the second split in one context has a non-empty state")
 
 
 @law("CTX-2", requires=(Capability.SPLIT_MERGE_CONTEXT,))
 def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
-    """Splitting a graph and one of its inner graph nodes in one split_context, then merging both in one merge_context, gives back the inner node as part of the merged graph.
+    """Splitting a graph and one of its inner graph nodes in one split_context, then merging both in
+    one merge_context, gives back the inner node as part of the merged graph.
 
-    Statement: (a, b) = (x, x@p) split in one context and merged in one context  ⟹  merged(b) is merged(a)@p
+    Statement: (a, b) = (x, x@p) split in one context and merged in one context  ⟹  merged(b) is
+        merged(a)@p
     Rationale: a transform's arguments that share objects must share them again on the other side.
     Seed: graph.py MergeContext (holds).
     """
@@ -58,5 +64,6 @@ def merge_context_restores_sharing_across_merges(t: Target, case: Case) -> None:
         b = t.merge_in(c2, gd2, s2)
     require(
         b is live_at(t, a, p),
-        f"the merged x{path_str(p)} is not the separately merged inner node, but should be the same object",
+        f"the merged x{path_str(p)} is not the separately merged inner node, but should be "
+        "the same object",
     )

@@ -54,7 +54,8 @@ def _survivors(t: Target, x: object, case: Case) -> dict[Path, Path]:
 
 @law("UCTX-1", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
-    """The four calls with nothing done inside return the very outer root, unchanged but for rebuilt pytree containers.
+    """The four calls with nothing done inside return the very outer root, unchanged but for rebuilt
+    pytree containers.
 
     Statement: z = protocol(x, inner = id)  ⟹  z is x ∧ model(x) == semantics.rebuild(model(x₀))
     Rationale: a transform that changes nothing must hand back the caller's own object.
@@ -70,10 +71,13 @@ def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
 
 @law("UCTX-2", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
 def protocol_equals_direct_mutation(t: Target, case: Case) -> None:
-    """Whatever the inside does to the inner graph (values, statics, new nodes, deletions, new sharing, new cycles) happens to the outer graph.
+    """Whatever the inside does to the inner graph (values, statics, new nodes, deletions, new
+    sharing, new cycles) happens to the outer graph.
 
-    Statement: protocol(x, inner = run(program))  ⟹  model(x) == semantics.rebuild(semantics.apply(model(x₀), program))
-    Rationale: this commuting square is what makes a lifted transform (nnx.jit) behave like plain Python.
+    Statement: protocol(x, inner = run(program))  ⟹  model(x) ==
+        semantics.rebuild(semantics.apply(model(x₀), program))
+    Rationale: this commuting square is what makes a lifted transform (nnx.jit) behave like plain
+        Python.
     Seed: graph.py UpdateContext (holds).
     """
     x = build_case(t, case).root
@@ -85,9 +89,11 @@ def protocol_equals_direct_mutation(t: Target, case: Case) -> None:
 
 @law("UCTX-3", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
 def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
-    """Every outer graph node and Variable that the inside keeps (even at a new path) is the same object afterwards.
+    """Every outer graph node and Variable that the inside keeps (even at a new path) is the same
+    object afterwards.
 
-    Statement: ∀ object o of x₀ still in run(program, x₀) at first path p: x@p is o after the protocol
+    Statement: ∀ object o of x₀ still in run(program, x₀) at first path p: x@p is o after the
+        protocol
     Rationale: optimizers and other holders of references into the model must stay attached.
     Seed: graph.py UpdateContext.merge (index_ref_cache; holds).
     """
@@ -102,17 +108,21 @@ def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
     for new_path, old_path in survivors.items():
         require(
             live_at(t, x, new_path) is by_path[old_path],
-            f"x{path_str(new_path)} is a new object after the protocol, but should be the object that was at x{path_str(old_path)}",
+            f"x{path_str(new_path)} is a new object after the protocol, but should be the "
+            f"object that was at x{path_str(old_path)}",
         )
 
 
 @law("UCTX-4", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_drops_its_references(t: Target, case: Case) -> None:
-    """Once the protocol is complete, and after the context exits (normally or by an exception), the context keeps no graph object alive.
+    """Once the protocol is complete, and after the context exits (normally or by an exception), the
+    context keeps no graph object alive.
 
-    Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x (weakref + gc)
+    Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x
+        (weakref + gc)
     Rationale: a long-lived context that pins old graphs leaks device memory step after step.
-    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-11).
+    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index,
+        D-11).
     """
     refs: dict[bool, list[weakref.ref[object]]] = {}
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
@@ -136,7 +146,8 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
         require(
             alive == 0,
             f"{alive} graph node(s) of x are still alive after the context "
-            f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the context should hold none",
+            f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the "
+            "context should hold none",
         )
 
 
@@ -146,9 +157,11 @@ class _Exit(Exception):
 
 @law("UCTX-5", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def contexts_are_thread_local(t: Target, case: Case) -> None:
-    """An update context is visible only in the thread that entered it; each thread runs its own protocol.
+    """An update context is visible only in the thread that entered it; each thread runs its own
+    protocol.
 
-    Statement: with update_context(tag) in thread A: current_update_context(tag) raises in thread B ∧ B's own protocol works
+    Statement: with update_context(tag) in thread A: current_update_context(tag) raises in thread B
+        ∧ B's own protocol works
     Rationale: data loaders and multi-host drivers call transforms from several threads at once.
     Seed: graph.py GraphContext(threading.local) (holds).
     """
@@ -177,11 +190,14 @@ def contexts_are_thread_local(t: Target, case: Case) -> None:
 
 @law("UCTX-6", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
-    """A merge before any split, or a second outer split before the inner merge, raises a documented error.
+    """A merge before any split, or a second outer split before the inner merge, raises a documented
+    error.
 
     Statement: ctx.merge(...) as the first call raises ∧ ctx.split(x); ctx.split(x) raises
-    Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the outer graph.
-    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split branch, D-11).
+    Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the
+        outer graph.
+    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split
+        branch, D-11).
     """
     x = build_case(t, case).root
     gd, s = t.split(x)
@@ -201,9 +217,11 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
 
 @law("UCTX-7", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
 def decorator_form_runs_the_protocol(t: Target, case: Case) -> None:
-    """update_context(tag) used as a decorator activates a context for the call, reachable with current_update_context.
+    """update_context(tag) used as a decorator activates a context for the call, reachable with
+    current_update_context.
 
-    Statement: @update_context(tag) g runs protocol(x, run(program)) via current_update_context(tag) ⟹ as UCTX-2
+    Statement: @update_context(tag) g runs protocol(x, run(program)) via current_update_context(tag)
+        ⟹ as UCTX-2
     Rationale: the decorator is how library transforms wrap user functions.
     Seed: graph.py update_context docstring, second example (holds).
     """
@@ -220,9 +238,11 @@ def decorator_form_runs_the_protocol(t: Target, case: Case) -> None:
 
 @law("UCTX-8", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def nested_contexts_stack(t: Target, case: Case) -> None:
-    """Nested contexts with one tag stack: the innermost is current, and the outer one is current again after it exits.
+    """Nested contexts with one tag stack: the innermost is current, and the outer one is current
+    again after it exits.
 
-    Statement: with ctx_a: with ctx_b: current(tag) is ctx_b; then current(tag) is ctx_a; after both, current(tag) raises
+    Statement: with ctx_a: with ctx_b: current(tag) is ctx_b; then current(tag) is ctx_a; after
+        both, current(tag) raises
     Rationale: a transform inside a transform of the same kind must find its own context.
     Seed: graph.py UpdateContextManager (holds).
     """
