@@ -7,11 +7,11 @@ Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::
      "pass": [{"target": "reference", "case": <Case.to_data()>}],
      "fail": [{"target": "mutant:forget_noderef", "case": <Case.to_data()>, "message": "..."}]}
 
-A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``, installed
-for the one check and undone) or ``toy:<name>`` (a deliberately broken or capability-declaring
-adapter defined below, for laws the reference cannot show alone).  A passing example must pass;
-a failing one must raise ``LawViolation`` from the law's own checker (not a crash).  The last
-test fails when a law has no example of either kind, so a new law needs both.
+A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``,
+installed for the one check and undone) or ``toy:<name>`` (a deliberately broken or
+capability-declaring adapter defined below, for laws the reference cannot show alone).  A passing
+example must pass; a failing one must raise ``LawViolation`` from the law's own checker (not a
+crash).  The last test fails when a law has no example of either kind, so a new law needs both.
 """
 
 from __future__ import annotations
