@@ -435,16 +435,12 @@ def diff(expected: Model, actual: Model, *, what: str = "graph") -> str | None:
         path, es, as_ = pairs.pop(0)
         where = path_str(path)
         if type(es) is not type(as_):
-            return (
-                f"at {where}: expected {_describe_slot(expected, es)}, found "
-                f"{_describe_slot(actual, as_)}"
-            )
+            e_txt, a_txt = _describe_slot(expected, es), _describe_slot(actual, as_)
+            return f"at {where}: expected {e_txt}, found {a_txt}"
         if isinstance(es, StaticSlot) and isinstance(as_, StaticSlot):
             if es.value != as_.value:
-                return (
-                    f"at {where}: expected static {es.value.describe()}, found "
-                    f"{as_.value.describe()}"
-                )
+                e_txt, a_txt = es.value.describe(), as_.value.describe()
+                return f"at {where}: expected static {e_txt}, found {a_txt}"
             continue
         assert isinstance(es, (NodeSlot, VarSlot)) and isinstance(
             as_, (NodeSlot, VarSlot)
@@ -479,10 +475,8 @@ def diff(expected: Model, actual: Model, *, what: str = "graph") -> str | None:
         if problem:
             return problem
         pairs.extend(((*path, k), s1, s2) for (k, s1), (_, s2) in zip(en.entries, an.entries))
-    return (
-        f"the {what}s differ in a way the path walk cannot localise (models: {expected!r} vs "
-        f"{actual!r})"
-    )
+    models = f"models: {expected!r} vs {actual!r}"
+    return f"the {what}s differ in a way the path walk cannot localise ({models})"
 
 
 # --- Rendering ---------------------------------------------------------------------------------

@@ -113,8 +113,8 @@ def call_writes_through_live_state(t: Target, case: Case) -> None:
         leaves
     Rationale: the variant of CALL-1 where split returns x's own Variables and merge reuses them:
         call is pure only under a jax transform.
-    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2 merge(copy=False), PR
-        #4912).
+    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2
+        merge(copy=False), PR #4912).
     """
     _check_call(t, case, "call", writes_through=True)
 
@@ -133,7 +133,7 @@ def apply_writes_through_live_state(t: Target, case: Case) -> None:
 
     Statement: gd.apply(s)@p.bump() == call((gd, s))@p.bump()  (both as in CALL-3)
     Rationale: the variant of CALL-2 for targets whose merge reuses live state leaves.
-    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2 merge(copy=False), PR
-        #4912).
+    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2
+        merge(copy=False), PR #4912).
     """
     _check_call(t, case, "apply", writes_through=True)
