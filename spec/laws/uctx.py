@@ -30,10 +30,12 @@ from spec.laws._check import (
     require,
     require_same_model,
 )
+from spec.laws._jit import is_hashable, jit_static_graphdef
 from spec.laws._protocol import TAG, protocol
 from spec.laws._registry import Case, law
 from spec.live_program import run
 from spec.model import observe, observe_objects, path_str
+from spec.program import TransformValues
 from spec.target import Capability, Path, Target, live_at
 
 
@@ -99,16 +101,29 @@ def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
     """
     survivors = _survivors(t, build(t, case.graph).root, case)
     x = build_case(t, case).root
-    m0, nodes0, vars0 = observe_objects(t, x)
-    first_nodes0, first_vars0 = m0.first_paths()
-    by_path = {first_nodes0[i]: o for i, o in enumerate(nodes0)}
-    by_path.update({first_vars0[i]: v for i, v in enumerate(vars0)})
+    before = _by_first_path(t, x)
     with t.update_context(TAG) as ctx:
         protocol(t, ctx, x, lambda y: run(t, y, case.program))
+    _require_survivors(t, x, before, survivors, "the protocol")
+
+
+def _by_first_path(t: Target, x: object) -> dict[Path, object]:
+    """First path -> live object, for every node and Variable of ``x``."""
+    m, nodes, variables = observe_objects(t, x)
+    first_nodes, first_vars = m.first_paths()
+    by_path = {first_nodes[i]: o for i, o in enumerate(nodes)}
+    by_path.update({first_vars[i]: v for i, v in enumerate(variables)})
+    return by_path
+
+
+def _require_survivors(
+    t: Target, x: object, before: dict[Path, object], survivors: dict[Path, Path], what: str
+) -> None:
+    """Every survivor (new first path -> old first path) is at its new path in ``x``."""
     for new_path, old_path in survivors.items():
         require(
-            live_at(t, x, new_path) is by_path[old_path],
-            f"x{path_str(new_path)} is a new object after the protocol, but should be the "
+            live_at(t, x, new_path) is before[old_path],
+            f"x{path_str(new_path)} is a new object after {what}, but should be the "
             f"object that was at x{path_str(old_path)}",
         )
 
@@ -262,3 +277,54 @@ def nested_contexts_stack(t: Target, case: Case) -> None:
         SpecError("no-context", ("nnxspec",)),
         "current_update_context after exit",
     )
+
+
+@law(
+    "UCTX-9",
+    requires=(Capability.UPDATE_CONTEXT, Capability.JIT),
+    inputs=("module_graph", "program"),
+)
+def protocol_survives_a_jit_cache_hit(t: Target, case: Case) -> None:
+    """When jax.jit's cache skips the inside (a cache hit runs steps (1) and (4) only), the outer
+    graph is still updated in place as if the program had run on it, every survivor keeping its
+    identity.
+
+    Statement: step = jit(λ gd, s: (2) run(program) (3), static gd); protocol(x₁, step);
+        protocol(x₂, step) with x₂ = f_values(build(g))  ⟹  traces(step) == 1 ∧ z₂ is x₂ ∧
+        model(x₂) == semantics.rebuild(semantics.apply(model(x₂₀), program)) ∧ survivors keep
+        their identity (as UCTX-3)
+    Rationale: nnx.jit's second call reuses the trace, so step (4) alone must rebuild the inside's
+        effect from the cached GraphDef and the new state, on the caller's own objects.
+    Seed: graph.py UpdateContext.merge (the outer merge reads index_mapping from the GraphDef the
+        trace returned; holds).
+    """
+    x1 = build_case(t, case).root
+    if not is_hashable(t.split(x1)[0]):
+        return  # an unhashable static attribute; ERR-6 covers it
+    x2 = build(t, case.graph).root
+    run(t, x2, (TransformValues("add_one"),))
+    expected = semantics.rebuild(semantics.apply(observe(t, x2), case.program))
+    survivors = _survivors(t, build(t, case.graph).root, case)
+    before = _by_first_path(t, x2)
+    traces: list[int] = []
+
+    def inside(gd: object, s: object) -> tuple[object, ...]:
+        traces.append(1)
+        ctx = t.current_update_context(TAG)
+        y = t.ctx_merge(ctx, gd, s)
+        run(t, y, case.program)
+        return t.ctx_split(ctx, y)
+
+    step = jit_static_graphdef(inside)
+    for x in (x1, x2):
+        with t.update_context(TAG) as ctx:
+            gd, s = t.ctx_split(ctx, x)
+            z = t.ctx_merge(ctx, *step(gd, s))
+    require(
+        len(traces) == 1,
+        f"the jitted inside traced {len(traces)} times for two graphs of one structure, but "
+        "should trace once (the second call a cache hit)",
+    )
+    require(z is x2, "step (4) after a cache hit returned a new object, but should return x")
+    require_same_model(expected, observe_root(t, x2), "x after the protocol on a jit cache hit")
+    _require_survivors(t, x2, before, survivors, "the protocol on a jit cache hit")
