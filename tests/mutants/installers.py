@@ -964,6 +964,10 @@ def _graphdef_eq(variant: str) -> Installer:
         def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
             if variant == "ignore_metadata":
                 return tuple(t[:4] if t[0] == tk.LEAF_DEF else t for t in tokens)
+            if variant == "keys_as_strings":
+                return tuple(t if t[0] == tk.NODE else (t[0], str(t[1]), *t[2:]) for t in tokens)
+            if variant == "statics_by_identity":
+                return tuple((*t[:2], id(t[2]), *t[3:]) if t[0] == tk.STATIC else t for t in tokens)
             return tuple(t[:2] if t[0] == tk.STATIC else t for t in tokens)
 
         def __hash__(self: Any) -> int:
@@ -1000,6 +1004,21 @@ def _unhashable_unnamed(p: Patcher) -> None:
             raise TypeError(f"GraphDef is not hashable: {error.__context__}") from None
 
     p.set_attr(g.NodeDef, "__hash__", __hash__)
+
+
+def _metadata_hash_by_insertion_order(p: Patcher) -> None:
+    """Variable metadata hashes its entries in insertion order (equality stays order-free)."""
+    mappings = ref("reference._mappings")
+
+    def __hash__(self: Any) -> int:
+        return hash(tuple(self.items()))
+
+    p.set_attr(mappings.HashableMapping, "__hash__", __hash__)
+
+
+def _state_hashable(p: Patcher) -> None:
+    """A State hashes by identity (so it can key a dict), though it is a mutable mapping."""
+    p.set_attr(ref("reference._state").State, "__hash__", object.__hash__)
 
 
 # --- call / apply, State.merge -----------------------------------------------------------------
@@ -1618,6 +1637,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "the GraphDef hash ignores static values and equality compares hashes",
         "GD-4",
         _graphdef_eq("hash_ignores_statics"),
+    ),
+    _m(
+        "graphdef_keys_as_strings",
+        "GraphDef equality and hash compare attribute keys as strings (1 and '1' are one key)",
+        "EQ-1",
+        _graphdef_eq("keys_as_strings"),
+    ),
+    _m(
+        "graphdef_statics_by_identity",
+        "GraphDef equality and hash compare static values by identity, not by ==",
+        "EQ-1 GD-3",
+        _graphdef_eq("statics_by_identity"),
+    ),
+    _m(
+        "metadata_hash_by_insertion_order",
+        "Variable metadata in a GraphDef hashes in insertion order, while == ignores the order",
+        "EQ-1 MD-2",
+        _metadata_hash_by_insertion_order,
+    ),
+    _m(
+        "state_hashable_by_identity",
+        "a State is hashable (by identity), though it is a mutable mapping",
+        "EQ-3",
+        _state_hashable,
     ),
     _m(
         "unhashable_error_unnamed",
