@@ -757,6 +757,40 @@ def _all_as_any(self: Any, path: Any, x: Any) -> bool:
     return any(p(path, x) for p in self.predicates)
 
 
+def _combinators_remember_paths(p: Patcher) -> None:
+    """Any / All / Not objects remember their answer per path, across calls and graphs."""
+    from reference import _filters
+
+    memo: dict[int, tuple[Any, dict[tuple[Any, ...], bool]]] = {}
+
+    def remembering(original: Callable[[Any, Any, Any], bool]) -> Callable[[Any, Any, Any], bool]:
+        def __call__(self: Any, path: Any, x: Any) -> bool:
+            _, answers = memo.setdefault(id(self), (self, {}))  # keeps self alive: ids stay unique
+            key = tuple(path)
+            if key not in answers:
+                answers[key] = original(self, path, x)
+            return answers[key]
+
+        return __call__
+
+    for name in ("Any", "All", "Not"):
+        cls = getattr(_filters, name)
+        p.set_attr(cls, "__call__", remembering(cls.__call__))
+
+
+def _not_type_only(p: Patcher) -> None:
+    """Not(f) claims to look at the type only, whatever f looks at (answers cached per type)."""
+    from reference import _filters
+
+    original = _filters.Not.__init__
+
+    def __init__(self: Any, filter: Any, /) -> None:
+        original(self, filter)
+        self.type_only = True
+
+    p.set_attr(_filters.Not, "__init__", __init__)
+
+
 # --- the update-context protocol ----------------------------------------------------------------
 
 
@@ -1545,6 +1579,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "All(f, g) matches when any of its filters matches",
         "FLT-1 FLT-4",
         _filter_call("All", _all_as_any),
+    ),
+    _m(
+        "combinators_remember_paths",
+        "an Any / All / Not object answers a path as it did the first time (across graphs)",
+        "FLT-8",
+        _combinators_remember_paths,
+    ),
+    _m(
+        "not_is_type_only",
+        "Not(f) is marked type-only, so its answers are cached per Variable type",
+        "FLT-9",
+        _not_type_only,
     ),
     # contexts
     _m(
