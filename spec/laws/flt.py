@@ -259,9 +259,8 @@ def _answers_anew(
 def one_filter_object_answers_every_graph_anew(t: Target, case: Case) -> None:
     """One filter object, reused on near-miss graphs by state, split and pop, decides leaves anew.
 
-    Statement: ∀ f ∈ fs ∪ PROBES, F = make_filter(f) built once, ∀ g ∈ (x, y, x with a type /
-    metadata value / key type changed, x again):
-    state(g, F) == split(g, F, ...)[1] == state_groups(model(g), (f,))[0]
+    Statement: ∀ f ∈ fs ∪ PROBES, F = make_filter(f) once, ∀ g ∈ (x, y, x retyped / retagged /
+    rekeyed, x again): state(g, F) == split(g, F, ...)[1] == state_groups(model(g), (f,))[0]
     ∧ pop(g, F) == semantics.pop(model(g), (f,)) where pop succeeds
     Rationale: users build filters once (a module constant) and reuse them on every model; an
     answer cached by filter object, by Variable type or by path is wrong as soon as the same
