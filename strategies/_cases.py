@@ -79,7 +79,8 @@ def cases(
     at least one Variable if ``nonexhaustive_filters`` is).  ``filters`` come from
     ``filter_tuples()``, ``filter_tuples(exhaustive=True)``, ``nonexhaustive_filter_tuples(graph)``
     or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``
-    (with ``near_miss``: ``near_misses(graph)``, the graph changed in one aspect); ``hostile`` holds one operation per hostile kind named (``strategies.hostile_inputs``).
+    (with ``near_miss``: ``near_misses(graph)``, the graph changed in one aspect); ``hostile``
+    holds one operation per hostile kind named (``strategies.hostile_inputs``).
     Kinds not named stay empty.  ``dtypes`` restricts every Variable (drop ``"bfloat16"`` for
     targets without it).  ``capabilities`` (a target's ``Target.capabilities``) turns on the
     inputs only some targets can build: both module modes with ``Capability.PYTREE_MODULES``,
