@@ -165,7 +165,8 @@ def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
 
 
 def keys_fault(keys: Sequence[object], path: Path) -> SpecError | None:
-    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be sorted."""
+    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be
+    sorted."""
     try:
         sorted(cast(Sequence[Any], keys))  # orderability is what is being checked
     except TypeError as e:
@@ -197,7 +198,7 @@ UNHASHABLE_TYPES = ("set", "frozenset", "list", "dict")
 
 
 def unhashable_statics(m: Model) -> list[Path]:
-    """Return every path of ``m`` that holds an unhashable static: ``hash(graphdef)`` fails there."""
+    """Return every path of ``m`` holding an unhashable static: ``hash(graphdef)`` fails there."""
     return [
         p
         for p, slot, _ in m.walk()
@@ -205,7 +206,7 @@ def unhashable_statics(m: Model) -> list[Path]:
     ]
 
 
-# --- the update-context protocol as a state machine ------------------------------------------------
+# --- the update-context protocol as a state machine --------------------------------------------
 
 FRESH, SPLIT_OUT, MERGED_IN, SPLIT_IN = "fresh", "split-out", "merged-in", "split-in"
 """Phases: no round begun (or the last one complete), after (1), after (2), after (3)."""

@@ -232,6 +232,48 @@ def _clone_shares_variables(p: Patcher) -> None:
     p.replace("reference._api", "clone", clone)
 
 
+def _split_shares_metadata(p: Patcher) -> None:
+    from reference._variables import Variable, VariableState
+
+    def to_state(self: Any) -> Any:
+        state = object.__new__(VariableState)
+        state.type = type(self)
+        state.value = self.raw_value
+        state.__dict__ = self.__dict__  # the Variable's own metadata dict, not a copy
+        return state
+
+    p.set_attr(Variable, "to_state", to_state)
+
+
+def _leaves_share_metadata(p: Patcher) -> None:
+    _split_shares_metadata(p)
+    _merge_shares_metadata(p)
+
+
+class _UpdateSharesMetadata(ReferenceTarget):
+    """update leaves every written Variable holding the state leaf's own metadata dict."""
+
+    def update(self, x: object, state: object, *states: object) -> None:
+        super().update(x, state, *states)
+        leaves = {p: v for s in (state, *states) for p, v in self.flat_state(s)}
+        for path, v in self.nnx.iter_graph(x):
+            leaf = leaves.get(tuple(path))
+            if isinstance(v, self.nnx.Variable) and leaf is not None:
+                object.__setattr__(v, "__dict__", leaf.__dict__)
+
+
+def _merge_shares_metadata(p: Patcher) -> None:
+    from reference._variables import VariableState
+
+    def to_variable(self: Any) -> Any:
+        variable = object.__new__(self.type)
+        variable.raw_value = self.value
+        variable.__dict__ = self.__dict__  # the state leaf's own metadata dict, not a copy
+        return variable
+
+    p.set_attr(VariableState, "to_variable", to_variable)
+
+
 def _back_refs_become_fresh_nodes(p: Patcher) -> None:
     from reference._graphdef import NodeDef, NodeRef, SubGraphAttribute
 
@@ -504,7 +546,8 @@ def _update_trusts_the_type_cache(p: Patcher) -> None:
 
 
 def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
-    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``."""
+    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph
+    node)])``."""
     return {
         vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
         for vid, (v, where) in places(root).items()
@@ -532,7 +575,8 @@ def _pop_blames_the_first_found(p: Patcher) -> None:
                         raise r.errors.ImmutableNodeError(
                             f"key {key!r} popped from a {type(parent).__name__}",
                             path,
-                            "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
+                            "expected the Variable to be held by graph nodes only: pytree "
+                            "nodes are immutable",
                         ) from None
                 raise
 
@@ -1230,7 +1274,8 @@ MUTANTS: tuple[Mutant, ...] = (
     # flatten
     _m(
         "forget_noderef",
-        "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
+        "a Variable seen again is defined again (new index, second state entry) instead of a "
+        "NodeRef",
         "SHARE-1 ST-1 SHARE-2 GD-2",
         flatten_bugs.forget_variable_refs,
     ),
@@ -1349,6 +1394,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "CL-2",
         _clone_shares_variables,
     ),
+    _m(
+        "merge_shares_metadata",
+        "merge gives each Variable it builds the state leaf's own metadata dict, not a copy",
+        "OWN-3 OWN-8",
+        _merge_shares_metadata,
+    ),
+    _m(
+        "split_shares_metadata",
+        "split's state leaves hold their Variable's own metadata dict, not a copy",
+        "OWN-1 OWN-2 OWN-5 OWN-7 OWN-8",
+        _split_shares_metadata,
+    ),
+    _m(
+        "leaves_share_metadata",
+        "split's state leaves and merge's Variables hold one another's metadata dicts",
+        "OWN-1 OWN-2 OWN-3 OWN-7 OWN-8",
+        _leaves_share_metadata,
+    ),
+    _w(
+        "update_shares_metadata",
+        "update leaves each Variable it writes holding the state leaf's own metadata dict",
+        "OWN-4",
+        _UpdateSharesMetadata,
+    ),
     # update
     _m(
         "update_only_one_alias",
@@ -1388,7 +1457,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_second_alias_recreates",
-        "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
+        "a key new on a shared node, given through two of its paths, is made afresh at the "
+        "second instead of updated",
         "UPD-11",
         _update_wrapper(_second_alias_recreates),
     ),
@@ -1400,7 +1470,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_mapping_check_dict_only",
-        "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
+        "update rejects a dict given for a Variable but stores a State (any other mapping) "
+        "as its value",
         "ERR-11",
         _update_mapping_check_dict_only,
     ),
@@ -1412,7 +1483,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_trusts_the_type_cache",
-        "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
+        "update trusts its type cache: a value whose type no split has met (a new Variable "
+        "type), or met as a leaf (a jax pytree registered since), is taken for a static",
         "UPD-9 PT-4",
         _update_trusts_the_type_cache,
     ),
@@ -1437,7 +1509,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "pop_blames_the_first_found",
-        "pop's error names a place of the Variable it found first, not the first place in traversal order",
+        "pop's error names a place of the Variable it found first, not the first place in "
+        "traversal order",
         "POP-5",
         _pop_blames_the_first_found,
     ),

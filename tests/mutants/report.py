@@ -69,7 +69,8 @@ def _hand(doc: dict[str, Any]) -> list[str]:
                 or "**SURVIVED**"
             )
         lines.append(
-            f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} | {killed} |"
+            f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} "
+            f"| {killed} |"
         )
     return lines
 
@@ -83,10 +84,13 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     lines = [
         "## Automated pass",
         "",
-        f"`python -m tests.mutants.auto --profile {doc['profile']}` over {', '.join(f'`{m}`' for m in doc['modules'])}: "
-        f"{len(mutants)} AST mutants (comparison, boolean, `not`, constant, `+`/`-`, `break`/`continue` "
+        f"`python -m tests.mutants.auto --profile {doc['profile']}` over "
+        f"{', '.join(f'`{m}`' for m in doc['modules'])}: "
+        f"{len(mutants)} AST mutants (comparison, boolean, `not`, constant, `+`/`-`, "
+        "`break`/`continue` "
         f"and statement-deletion operators), each run against its module's law subset "
-        f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of worker time.  "
+        f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of "
+        "worker time.  "
         "*incompetent*: the mutated module does not load; "
         + (
             f"*not run*: {counts['not run']} left when the session's time ran out."
@@ -99,10 +103,12 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     ]
     for module, c in sorted(by_module.items()):
         lines.append(
-            f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |"
+            f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | "
+            f"{c['incompetent']} | {c['not run']} |"
         )
     lines.append(
-        f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |"
+        f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | "
+        f"{counts['incompetent']} | {counts['not run']} |"
     )
     run_total = len(mutants) - counts["not run"] - counts["incompetent"]
     lines += [
@@ -114,15 +120,22 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     if rerun:
         lines += [
             "",
-            f"### First-pass survivors killed on the rerun ({sum(r['status'] == 'killed' for r in rerun)} of {len(rerun)})",
+            "### First-pass survivors killed on the rerun "
+            f"({sum(r['status'] == 'killed' for r in rerun)} of {len(rerun)})",
             "",
             "Every survivor of the first pass was run again, with the robustness laws included "
-            f"(`--rob --only KEY ...`, {doc.get('rerun_seconds', 0):.0f} s), after the laws and checks "
-            "its triage asked for were added: UPD-9 (a Variable type met for the first time), UPD-10 (raw "
-            "arrays for leaves), UPD-11 (a shared node updated through two paths), PT-4 (a type registered "
-            "with jax later), POP-5 (the first blocked place of a pop), ERR-11 / ERR-12 (a mapping for a "
-            "Variable, a leaf for a subgraph in update), ROB-10's registered node types with unorderable "
-            "keys and cycles closed after a graph node, and whole-path checks of errors for targets "
+            f"(`--rob --only KEY ...`, {doc.get('rerun_seconds', 0):.0f} s), after the laws "
+            "and checks "
+            "its triage asked for were added: UPD-9 (a Variable type met for the first "
+            "time), UPD-10 (raw "
+            "arrays for leaves), UPD-11 (a shared node updated through two paths), PT-4 (a "
+            "type registered "
+            "with jax later), POP-5 (the first blocked place of a pop), ERR-11 / ERR-12 (a "
+            "mapping for a "
+            "Variable, a leaf for a subgraph in update), ROB-10's registered node types with "
+            "unorderable "
+            "keys and cycles closed after a graph node, and whole-path checks of errors for "
+            "targets "
             "declaring `errors-carry-paths`.",
             "",
             "| mutant | change | killed by |",
@@ -140,12 +153,15 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"### Survivors ({len(survivors)}): "
         + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())),
         "",
-        "Verdicts (`triage.json`): *equivalent*: behaviour provably unchanged; *equivalent in practice*: "
+        "Verdicts (`triage.json`): *equivalent*: behaviour provably unchanged; *equivalent "
+        "in practice*: "
         "unchanged for every input the laws build; *unreached*: no law's inputs reach the changed "
         "behaviour (the why names an input that does); *killed with --rob*: the robustness laws, "
         "left out of this pass, kill it (`--rob --laws ROB-n`); *killed by a sharper check*: a law "
-        "or adapter sharpened after the pass kills it (the why says which); *weak check (error path)*: an error "
-        "law reaches it but checks too little; *gap*: a plain input shows wrong behaviour that no law "
+        "or adapter sharpened after the pass kills it (the why says which); *weak check "
+        "(error path)*: an error "
+        "law reaches it but checks too little; *gap*: a plain input shows wrong behaviour "
+        "that no law "
         "checks (the why proposes the check).",
         "",
         "| mutant | change | verdict | why |",
