@@ -262,6 +262,16 @@ class _UpdateSharesMetadata(ReferenceTarget):
                 object.__setattr__(v, "__dict__", leaf.__dict__)
 
 
+def _contexts_live_on_after_exit(p: Patcher) -> None:
+    from reference._contexts import MergeContext, SplitContext
+
+    def keep(self: Any) -> None:
+        """The exit forgets to drop the maps: the context works on after its block."""
+
+    p.set_attr(SplitContext, "close", keep)
+    p.set_attr(MergeContext, "close", keep)
+
+
 def _merge_shares_metadata(p: Patcher) -> None:
     from reference._variables import VariableState
 
@@ -1405,6 +1415,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "split's state leaves hold their Variable's own metadata dict, not a copy",
         "OWN-1 OWN-2 OWN-5 OWN-7 OWN-8",
         _split_shares_metadata,
+    ),
+    _m(
+        "contexts_live_on_after_exit",
+        "split_context / merge_context keep their maps at exit: a stale handle works on",
+        "ERR-15",
+        _contexts_live_on_after_exit,
     ),
     _m(
         "leaves_share_metadata",

@@ -93,6 +93,18 @@ FAIL_TARGETS = {
     "FS-1": ["toy:flat_state_by_position"],
     "FS-2": ["toy:flat_state_by_position"],
     "MD-1": ["toy:shared_metadata"],
+    "ERR-13": [
+        "mutant:merge_ignores_unknown_keys",
+        "mutant:merge_by_position",
+        "mutant:merge_invents_missing_leaves",
+    ],
+    "ERR-14": ["mutant:arrays_static", "mutant:unhashable_error_unnamed"],
+    "ERR-15": ["mutant:contexts_live_on_after_exit"],
+    "ERR-16": [
+        "mutant:catch_all_order_unchecked",
+        "mutant:one_is_true",
+        "mutant:nonexhaustive_split_silent",
+    ],
     "OWN-1": ["mutant:split_shares_metadata"],
     "OWN-3": ["mutant:merge_shares_metadata"],
     "OWN-4": ["mutant:update_shares_metadata"],
