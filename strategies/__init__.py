@@ -28,6 +28,7 @@ from strategies._hostile import hostile_graphs as hostile_graphs
 from strategies._hostile import hostile_inputs as hostile_inputs
 from strategies._hostile import hostile_states as hostile_states
 from strategies._hostile import state_edits as state_edits
+from strategies._nearmiss import near_misses as near_misses
 from strategies._programs import EDIT_KINDS as EDIT_KINDS
 from strategies._programs import programs as programs
 from strategies._reproducers import filters_source as filters_source
@@ -59,6 +60,7 @@ __all__ = [
     "hostile_graphs",
     "hostile_inputs",
     "hostile_states",
+    "near_misses",
     "nonexhaustive_filter_tuples",
     "program_source",
     "programs",

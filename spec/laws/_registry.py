@@ -47,6 +47,7 @@ AREAS: dict[str, str] = {
     "ST": "state contents",
     "FLT": "filters",
     "GD": "graphdef",
+    "EQ": "equality and hashing",
     "VAR": "variables",
     "MD": "Variable metadata",
     "UPD": "update",
@@ -75,6 +76,7 @@ INPUTS: dict[str, str] = {
     "bad_filters": "filters with a misplaced `...`/True or a term that is not a filter",
     "program": "a mutation program valid for the graph",
     "other": "a second graph blueprint",
+    "near_miss": "the graph changed in exactly one aspect (strategies.near_misses)",
     "hostile_state": (
         "a state for merge / update with missing, extra, renamed, misplaced or odd keys "
         "(spec.hostile)"

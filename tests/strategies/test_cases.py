@@ -24,6 +24,7 @@ KIND_SETS = [
     ("graph", "bad_filters"),
     ("graph", "program"),
     ("graph", "other"),
+    ("graph", "near_miss"),
     ("module_graph", "exhaustive_filters", "program", "other"),
     (),
     ("graph", "other", "hostile_state"),
@@ -55,7 +56,7 @@ def _check(kinds: tuple[str, ...], case: Case) -> None:
         apply(blueprint_model(case.graph), case.program)
     else:
         assert case.program == ()
-    assert (case.other is not None) == ("other" in kinds)
+    assert (case.other is not None) == ("other" in kinds or "near_miss" in kinds)
 
 
 @pytest.mark.parametrize("kinds", KIND_SETS, ids=lambda k: "+".join(k) or "none")
