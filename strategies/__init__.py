@@ -21,6 +21,7 @@ from strategies._graphs import FEATURES as FEATURES
 from strategies._graphs import graph_features as graph_features
 from strategies._graphs import graphs as graphs
 from strategies._graphs import has_true_cycle as has_true_cycle
+from strategies._hostile import GRAPH_FAULTS as GRAPH_FAULTS
 from strategies._hostile import HOSTILE_INPUTS as HOSTILE_INPUTS
 from strategies._hostile import context_calls as context_calls
 from strategies._hostile import hostile_filter_calls as hostile_filter_calls
@@ -42,6 +43,7 @@ __all__ = [
     "FEATURES",
     "FILTER_INPUTS",
     "FIXED_FILTERS",
+    "GRAPH_FAULTS",
     "HOSTILE_INPUTS",
     "all_blueprints",
     "bad_filter_tuples",
