@@ -46,6 +46,7 @@ AREAS: dict[str, str] = {
     "UPD": "update",
     "POP": "pop",
     "CL": "clone",
+    "OWN": "ownership",
     "IT": "iter_graph",
     "CALL": "call and apply",
     "CTX": "split and merge contexts",

@@ -189,6 +189,29 @@ def _deviations() -> list[str]:
     return [*lines, ""]
 
 
+def _ownership() -> list[str]:
+    from spec.semantics.ownership import PART_KINDS, RULES
+
+    lines = [
+        '<a id="ownership"></a>',
+        "## Ownership: what each operation may share",
+        "",
+        "The rules the OWN laws check (`spec/semantics/ownership.py`).  A mutable part is "
+        + "; ".join(f"`{k}`: {v}" for k, v in PART_KINDS.items())
+        + ".  Changing one on either side of an operation must change nothing on the other side "
+        "nor in another call's results, except through the same object shared whole, where the "
+        "column *may share* allows it.",
+        "",
+        "| operation | may share | rule |",
+        "|---|---|---|",
+    ]
+    for rule in RULES.values():
+        shared = [f"{', '.join(sorted(k))} with `{c}`" for c, k in rule.when]
+        shared = [", ".join(sorted(rule.always))] * bool(rule.always) + shared
+        lines.append(f"| {rule.operation} | {'; '.join(shared) or 'nothing'} | {rule.sentence} |")
+    return [*lines, ""]
+
+
 def render() -> str:
     """Return SPEC.md (see the module docstring)."""
     areas = [(prefix, name) for prefix, name in AREAS.items() if _area_laws(prefix)]
@@ -208,11 +231,13 @@ def render() -> str:
         lines.append(
             f"- [{prefix}: {name}](#{_anchor(prefix)}) ({count} law{'s' if count != 1 else ''})"
         )
-    lines += ["- [Deviations](#deviations)", "- [Notation](#notation)", ""]
+    lines += ["- [Ownership](#ownership)", "- [Deviations](#deviations)", "- [Notation](#notation)"]
+    lines.append("")
     for prefix, name in areas:
         lines += [f'<a id="{_anchor(prefix)}"></a>', f"## {prefix}: {name}", ""]
         for law in _area_laws(prefix):
             lines += _law_section(law)
+    lines += _ownership()
     lines += _deviations()
     lines += ["## Notation", "", "| notation | meaning |", "|---|---|"]
     lines += [f"| {term} | {meaning} |" for term, meaning in GLOSSARY]

@@ -232,6 +232,48 @@ def _clone_shares_variables(p: Patcher) -> None:
     p.replace("reference._api", "clone", clone)
 
 
+def _split_shares_metadata(p: Patcher) -> None:
+    from reference._variables import Variable, VariableState
+
+    def to_state(self: Any) -> Any:
+        state = object.__new__(VariableState)
+        state.type = type(self)
+        state.value = self.raw_value
+        state.__dict__ = self.__dict__  # the Variable's own metadata dict, not a copy
+        return state
+
+    p.set_attr(Variable, "to_state", to_state)
+
+
+def _leaves_share_metadata(p: Patcher) -> None:
+    _split_shares_metadata(p)
+    _merge_shares_metadata(p)
+
+
+class _UpdateSharesMetadata(ReferenceTarget):
+    """update leaves every written Variable holding the state leaf's own metadata dict."""
+
+    def update(self, x: object, state: object, *states: object) -> None:
+        super().update(x, state, *states)
+        leaves = {p: v for s in (state, *states) for p, v in self.flat_state(s)}
+        for path, v in self.nnx.iter_graph(x):
+            leaf = leaves.get(tuple(path))
+            if isinstance(v, self.nnx.Variable) and leaf is not None:
+                object.__setattr__(v, "__dict__", leaf.__dict__)
+
+
+def _merge_shares_metadata(p: Patcher) -> None:
+    from reference._variables import VariableState
+
+    def to_variable(self: Any) -> Any:
+        variable = object.__new__(self.type)
+        variable.raw_value = self.value
+        variable.__dict__ = self.__dict__  # the state leaf's own metadata dict, not a copy
+        return variable
+
+    p.set_attr(VariableState, "to_variable", to_variable)
+
+
 def _back_refs_become_fresh_nodes(p: Patcher) -> None:
     from reference._graphdef import NodeDef, NodeRef, SubGraphAttribute
 
@@ -1348,6 +1390,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "clone reuses the original Variables (index map seeded from the split)",
         "CL-2",
         _clone_shares_variables,
+    ),
+    _m(
+        "merge_shares_metadata",
+        "merge gives each Variable it builds the state leaf's own metadata dict, not a copy",
+        "OWN-3 OWN-8",
+        _merge_shares_metadata,
+    ),
+    _m(
+        "split_shares_metadata",
+        "split's state leaves hold their Variable's own metadata dict, not a copy",
+        "OWN-1 OWN-2 OWN-5 OWN-7 OWN-8",
+        _split_shares_metadata,
+    ),
+    _m(
+        "leaves_share_metadata",
+        "split's state leaves and merge's Variables hold one another's metadata dicts",
+        "OWN-1 OWN-2 OWN-3 OWN-7 OWN-8",
+        _leaves_share_metadata,
+    ),
+    _w(
+        "update_shares_metadata",
+        "update leaves each Variable it writes holding the state leaf's own metadata dict",
+        "OWN-4",
+        _UpdateSharesMetadata,
     ),
     # update
     _m(

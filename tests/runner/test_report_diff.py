@@ -103,6 +103,15 @@ def test_report_falls_back_to_the_stored_script(
     )
 
 
+def test_report_for_a_named_target_that_cannot_load_is_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out = _run(capsys, "report", str(POP2), "--target", "nosuch_module_here:Target")
+    assert status == 2
+    assert out.startswith("nnxspec report: --target nosuch_module_here:Target: ")
+    assert "nosuch_module_here" in out.splitlines()[0]
+
+
 def test_report_of_a_non_vector(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{}")
     status, out = _run(capsys, "report", str(tmp_path / "x.json"))

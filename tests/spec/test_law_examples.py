@@ -140,6 +140,16 @@ class SharedMetadataToy(ReferenceTarget):
         return y
 
 
+class PopKeepsLiveToy(ReferenceTarget):
+    """pop hands out x's live Variables and leaves them in x (a live pop that forgets to
+    remove)."""
+
+    name = "toy-pop-keeps-live"
+
+    def pop(self, x: object, *filters: object) -> object:
+        return self.variables(x, *filters)
+
+
 def _insertion_order_leaf() -> type:
     """A state leaf type whose pytree aux data keeps metadata in insertion order (the seed's)."""
     import jax
@@ -276,6 +286,7 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "flat_state": (FlatStateToy, None),
     "flat_state_by_position": (FlatStateByPositionToy, None),
     "shared_metadata": (SharedMetadataToy, None),
+    "pop_keeps_live": (PopKeepsLiveToy, None),
     "insertion_order": (InsertionOrderToy, None),
     "pop_remembers": (PopRemembersToy, None),
     "cached_partial": (CachedPartialToy, None),
