@@ -86,7 +86,7 @@ _STATUS = (
     "not run",
 )
 KILLED = ("killed", "timeout", "crash")
-EQUIVALENT = ("equivalent",)
+EQUIVALENT = ("equivalent", "runs at import")
 OUTSIDE = ("outside the laws",)
 
 
@@ -106,6 +106,7 @@ def _rates(rows: list[dict[str, Any]], triage: dict[str, Any]) -> dict[str, int]
     c["killed all"] = sum(c[s] for s in KILLED)
     c["ran"] = len(rows) - c["incompetent"] - c["pending"] - c["not run"]
     c["non-equivalent"] = c["ran"] - sum(c[v] for v in EQUIVALENT)
+    c["equivalent all"] = sum(c[v] for v in EQUIVALENT)
     c["specified"] = c["non-equivalent"] - sum(c[v] for v in OUTSIDE)
     return c
 
@@ -130,7 +131,7 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
         lines.append(
             f"| {name} | {len(rows)} | {c['killed by dev']} | {c['killed by ci']} | "
             f"{c['killed by rerun']} | {c['timeout']} / {c['crash']} | {c['survived']} | "
-            f"{c['unreached']} | {c['equivalent']} | {c['outside the laws']} | "
+            f"{c['unreached']} | {c['equivalent all']} | {c['outside the laws']} | "
             f"{c['incompetent']} | "
             f"{c['pending'] + c['not run']} | {_pct(c['killed all'], c['non-equivalent'])} | "
             f"{_pct(c['killed all'], c['specified'])} |"
@@ -189,7 +190,9 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())),
         "",
         "Verdicts (`triage.json`, by mutant key or for a whole function as `fn:<module>:<name>`): "
-        "*equivalent*: behaviour provably unchanged; *outside the laws*: code no law specifies "
+        "*equivalent*: behaviour provably unchanged; *runs at import*: the function runs only "
+        "while the reference is imported, so a mutant swapped in later never runs (counted with "
+        "the equivalent ones); *outside the laws*: code no law specifies "
         "(reprs, conveniences beyond the graph semantics; the reference's own tests cover it), "
         "not counted in the second rate; *new law*: a plain input shows wrong behaviour that no "
         "law checks (the why proposes the law); *sharper check*: a law reaches it but checks too "
