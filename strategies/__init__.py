@@ -2,9 +2,9 @@
 bounded-exhaustive input set, and reproducer scripts.
 
 Everything drawn is plain, frozen data (``spec.blueprint``, ``spec.filters``, ``spec.program``,
-``spec.hostile``, ``spec.laws.Case``) that shrinks, prints and serialises to JSON; targets build live objects from
-it (``spec.build``).  Bad arguments raise ``hypothesis.errors.InvalidArgument`` when a strategy is
-first drawn from, not when it is created.
+``spec.hostile``, ``spec.laws.Case``) that shrinks, prints and serialises to JSON; targets build
+live objects from it (``spec.build``).  Bad arguments raise ``hypothesis.errors.InvalidArgument``
+when a strategy is first drawn from, not when it is created.
 """
 
 from strategies._cases import FILTER_INPUTS as FILTER_INPUTS

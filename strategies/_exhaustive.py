@@ -140,7 +140,8 @@ def _check_scope(max_graph_nodes: int, max_variables: int, max_edges: int) -> No
     if max_graph_nodes - 1 + max_variables > max_edges:
         raise InvalidArgument(
             f"max_edges={max_edges!r} cannot connect max_graph_nodes={max_graph_nodes!r} nodes and "
-            f"max_variables={max_variables!r} Variables (that needs {max_graph_nodes - 1 + max_variables} edges); "
+            f"max_variables={max_variables!r} Variables (that needs "
+            f"{max_graph_nodes - 1 + max_variables} edges); "
             "the larger graphs of the scope would silently be missing"
         )
 

@@ -2,11 +2,16 @@
 
 A law is one function with one id.  Its docstring has four labelled parts, checked here::
 
-    <title: one line>
+    <title: one sentence>
 
     Statement: <one to three math-like lines>
     Rationale: <why the spec says so>
     Seed:      <the seed function it derives from, and whether the seed holds>
+
+Source lines stay within 100 columns: the title may run over several lines (they are joined
+with single spaces), and a line of a part indented deeper than its label continues the line
+above it (joined with a single space), so a long statement line wraps in the source without
+changing its value.  Break such lines at single spaces only.
 
 Ids match ``AREA-N``; ``AREA`` must be one of ``AREAS``.  Ids are never renumbered or reused.
 A law names the *kinds* of input it quantifies over (``INPUTS``); the runner draws them from
@@ -16,6 +21,7 @@ A law names the *kinds* of input it quantifies over (``INPUTS``); the runner dra
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -69,10 +75,21 @@ INPUTS: dict[str, str] = {
     "bad_filters": "filters with a misplaced `...`/True or a term that is not a filter",
     "program": "a mutation program valid for the graph",
     "other": "a second graph blueprint",
-    "hostile_state": "a state for merge / update with missing, extra, renamed, misplaced or odd keys (spec.hostile)",
-    "hostile_graph": "a graph made hostile: an array or unhashable attribute, odd dict keys, a self-containing pytree, a non-node root",
-    "hostile_filters": "an operation (split / state / variables / pop / SplitContext.split) with any filters, bad ones included",
-    "hostile_calls": "a sequence of update-context calls in any order (after exit, with a NodeRef GraphDef)",
+    "hostile_state": (
+        "a state for merge / update with missing, extra, renamed, misplaced or odd keys "
+        "(spec.hostile)"
+    ),
+    "hostile_graph": (
+        "a graph made hostile: an array or unhashable attribute, odd dict keys, a "
+        "self-containing pytree, a non-node root"
+    ),
+    "hostile_filters": (
+        "an operation (split / state / variables / pop / SplitContext.split) with any filters, "
+        "bad ones included"
+    ),
+    "hostile_calls": (
+        "a sequence of update-context calls in any order (after exit, with a NodeRef GraphDef)"
+    ),
 }
 """Input kinds a law may quantify over."""
 
@@ -190,17 +207,20 @@ _SECTIONS = ("Statement", "Rationale", "Seed")
 def _parse_doc(law_id: str, doc: str | None) -> tuple[str, dict[str, str]]:
     if not doc:
         raise ValueError(f"law {law_id} has no docstring")
-    lines = [line.strip() for line in doc.strip().splitlines()]
-    title = lines[0]
+    head, _, body = inspect.cleandoc(doc).partition("\n\n")
+    title = " ".join(line.strip() for line in head.splitlines())
     parts: dict[str, list[str]] = {}
     current = None
-    for line in lines[1:]:
+    for line in body.splitlines():
         m = re.match(r"^(Statement|Rationale|Seed):\s*(.*)$", line)
         if m:
             current = m.group(1)
             parts[current] = [m.group(2)] if m.group(2) else []
-        elif current and line:
-            parts[current].append(line)
+        elif current and line.strip():
+            if line[0].isspace() and parts[current]:
+                parts[current][-1] += " " + line.strip()
+            else:
+                parts[current].append(line.strip())
     missing = [s for s in _SECTIONS if not parts.get(s)]
     if missing:
         raise ValueError(f"law {law_id}'s docstring lacks {', '.join(missing)}")

@@ -66,7 +66,8 @@ def merge_rejects_a_missing_leaf(t: Target, case: Case) -> None:
 def merge_rejects_an_unknown_leaf(t: Target, case: Case) -> None:
     """merge with a state holding a leaf at a key the graphdef does not know raises, naming the key.
 
-    Statement: merge(gd, state(x) ∪ {(k,): leaf}) with k a new root key  raises (unknown-key) ∧ inputs unchanged
+    Statement: merge(gd, state(x) ∪ {(k,): leaf}) with k a new root key  raises (unknown-key) ∧
+        inputs unchanged
     Rationale: an unexpected leaf means state and graphdef do not belong together.
     Seed: graph.py _graph_unflatten ("Unknown keys"; holds).
     """
@@ -79,7 +80,8 @@ def merge_rejects_an_unknown_leaf(t: Target, case: Case) -> None:
 
 @law("ERR-3")
 def merge_matches_leaves_by_key_not_position(t: Target, case: Case) -> None:
-    """merge with a state whose leaf sits under a renamed key (same number of leaves) raises instead of matching by position.
+    """merge with a state whose leaf sits under a renamed key (same number of leaves) raises instead
+    of matching by position.
 
     Statement: merge(gd, state(x) with one key renamed)  raises (missing-key) ∧ inputs unchanged
     Rationale: positional matching silently loads parameters into the wrong place.
@@ -108,7 +110,8 @@ def _first_paths_of(m: Model, kind: str) -> list[Path]:
 def merge_rejects_state_for_a_static(t: Target, case: Case) -> None:
     """merge with a state leaf at a static attribute raises (statics live in the graphdef).
 
-    Statement: x@p static  ⟹  merge(gd, state(x) ∪ {p: leaf}) raises (static-in-state) ∧ inputs unchanged
+    Statement: x@p static  ⟹  merge(gd, state(x) ∪ {p: leaf}) raises (static-in-state) ∧ inputs
+        unchanged
     Rationale: a leaf for a static would be silently ignored or would turn structure into data.
     Seed: graph.py _graph_unflatten ("Got state for static field"; holds).
     """
@@ -124,7 +127,8 @@ def merge_rejects_state_for_a_static(t: Target, case: Case) -> None:
 def merge_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None:
     """merge with a state leaf standing where the graphdef has a subgraph raises.
 
-    Statement: x@p a node  ⟹  merge(gd, state(x) with the subtree at p replaced by a leaf) raises (leaf-for-subgraph) ∧ inputs unchanged
+    Statement: x@p a node  ⟹  merge(gd, state(x) with the subtree at p replaced by a leaf) raises
+        (leaf-for-subgraph) ∧ inputs unchanged
     Rationale: a leaf cannot be turned into a module; the state belongs to another graph.
     Seed: graph.py _graph_unflatten ("Expected value of type …"; holds).
     """
@@ -139,7 +143,8 @@ def merge_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None
 
 
 def _first_graph_node(t: Target, x: object) -> tuple[object, Path] | None:
-    """Return the first graph node of ``x`` in canonical order (the root if it is one), and its path."""
+    """Return the first graph node of ``x`` in canonical order (the root if it is one), and its
+    path."""
     m = observe(t, x)
     if m.root.kind == "graph":
         return x, ()
@@ -156,9 +161,11 @@ def _first_graph_node(t: Target, x: object) -> tuple[object, Path] | None:
 
 @law("ERR-6")
 def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: Case) -> None:
-    """With an unhashable static attribute split succeeds, but hashing the graphdef raises a TypeError naming the attribute.
+    """With an unhashable static attribute split succeeds, but hashing the graphdef raises a
+    TypeError naming the attribute.
 
-    Statement: x@p = set()  ⟹  gd = graphdef(x) succeeds ∧ hash(gd) raises TypeError mentioning p's key
+    Statement: x@p = set()  ⟹  gd = graphdef(x) succeeds ∧ hash(gd) raises TypeError mentioning p's
+        key
     Rationale: the error must point at the attribute to fix, not at jit's cache internals.
     Seed: graph.py NodeDef hash (breaks: the TypeError names no attribute, D-12).
     """
@@ -180,17 +187,20 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
     )
     require(
         any(repr(k) in str(error) or str(k) in str(error) for k in unhashable),
-        f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}",
+        f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes "
+        f"{sorted(map(str, unhashable))}",
     )
 
 
 @law("ERR-7", requires=(Capability.ARRAY_ATTRIBUTES_ARE_ERRORS,))
 def array_attributes_are_rejected(t: Target, case: Case) -> None:
-    """An array stored directly as an attribute (not in a Variable) makes split raise, naming the attribute.
+    """An array stored directly as an attribute (not in a Variable) makes split raise, naming the
+    attribute.
 
     Statement: x@p = array  ⟹  split(x) raises ValueError mentioning p's key ∧ x unchanged
     Rationale: an unwrapped array would be baked into the graphdef as a constant.
-    Seed: graph.py _graph_flatten ("Arrays leaves are not supported"; holds; flax >= 0.10.5 makes them leaves).
+    Seed: graph.py _graph_flatten ("Arrays leaves are not supported"; holds; flax >= 0.10.5 makes
+        them leaves).
     """
     import numpy as np
 
@@ -227,8 +237,10 @@ def current_update_context_needs_an_active_context(t: Target, case: Case) -> Non
 def update_rejects_a_leaf_for_a_static(t: Target, case: Case) -> None:
     """update with a state leaf at a static attribute raises, and changes nothing.
 
-    Statement: x@p static  ⟹  update(x, f(state(x)) ∪ {p: leaf}) raises (not-a-variable) ∧ x and the state unchanged
-    Rationale: statics change only through the update-context protocol; a partial update is the worst outcome.
+    Statement: x@p static  ⟹  update(x, f(state(x)) ∪ {p: leaf}) raises (not-a-variable) ∧ x and the
+        state unchanged
+    Rationale: statics change only through the update-context protocol; a partial update is the
+        worst outcome.
     Seed: graph.py _graph_update_dynamic (raises, but only after applying the earlier keys, D-2).
     """
     x = build_case(t, case).root
@@ -252,10 +264,13 @@ def update_rejects_a_leaf_for_a_static(t: Target, case: Case) -> None:
 
 @law("ERR-10", inputs=("graph", "other"))
 def merge_with_another_graphs_graphdef_follows_the_keys(t: Target, case: Case) -> None:
-    """merge(graphdef(y), state(x)) either fails as the oracle says (naming the key) or builds exactly the oracle's graph.
+    """merge(graphdef(y), state(x)) either fails as the oracle says (naming the key) or builds
+    exactly the oracle's graph.
 
-    Statement: merge(graphdef(y), state(x)) == semantics.merge(tokens(y), state(x)), failures included
-    Rationale: mismatched graphdef and state are matched by key and checked, never zipped by position.
+    Statement: merge(graphdef(y), state(x)) == semantics.merge(tokens(y), state(x)), failures
+        included
+    Rationale: mismatched graphdef and state are matched by key and checked, never zipped by
+        position.
     Seed: graph.py _graph_unflatten (holds; flax >= 0.10.6 merges by leaf position).
     """
     assert case.other is not None  # sanity check: the runner draws 'other'
@@ -289,10 +304,13 @@ def _deepest(paths: list[Path]) -> Path | None:
 
 @law("ERR-11")
 def update_rejects_a_mapping_for_a_variable(t: Target, case: Case) -> None:
-    """update with a mapping (a dict, or a State) where a Variable's leaf belongs raises, naming the Variable, and changes nothing.
+    """update with a mapping (a dict, or a State) where a Variable's leaf belongs raises, naming the
+    Variable, and changes nothing.
 
-    Statement: x@p a Variable, M ∈ {dict, State}  ⟹  update(x, f(state(x)) with M({k: leaf}) at p) raises (state-structure) ∧ x unchanged
-    Rationale: a nested state one level too deep is a checkpoint for another model; stored as the Variable's value it breaks the next split.
+    Statement: x@p a Variable, M ∈ {dict, State}  ⟹  update(x, f(state(x)) with M({k: leaf}) at p)
+        raises (state-structure) ∧ x unchanged
+    Rationale: a nested state one level too deep is a checkpoint for another model; stored as the
+        Variable's value it breaks the next split.
     Seed: graph.py _graph_update_dynamic (breaks: stores the mapping as the Variable's value, D-17).
     """
     x = build_case(t, case).root
@@ -314,9 +332,11 @@ def update_rejects_a_mapping_for_a_variable(t: Target, case: Case) -> None:
 
 @law("ERR-12")
 def update_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None:
-    """update with a state leaf standing where x has a subgraph raises, naming the subgraph, and changes nothing.
+    """update with a state leaf standing where x has a subgraph raises, naming the subgraph, and
+    changes nothing.
 
-    Statement: x@p a node  ⟹  update(x, f(state(x)) with the subtree at p replaced by a leaf) raises (leaf-for-subgraph) ∧ x unchanged
+    Statement: x@p a node  ⟹  update(x, f(state(x)) with the subtree at p replaced by a leaf) raises
+        (leaf-for-subgraph) ∧ x unchanged
     Rationale: a leaf cannot be written into a module; the state belongs to another graph.
     Seed: graph.py _graph_update_dynamic ("Expected a subgraph for …"; holds).
     """

@@ -1,4 +1,5 @@
-"""FLT: filters partition the state by first match; a remainder or a malformed filter is an error."""
+"""FLT: filters partition the state by first match; a remainder or a malformed filter is an
+error."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from spec.target import Target
 
 @law("FLT-1", inputs=("graph", "exhaustive_filters"))
 def split_partitions_the_state(t: Target, case: Case) -> None:
-    """split with exhaustive filters partitions the state: each leaf goes to the first filter that matches it.
+    """split with exhaustive filters partitions the state: each leaf goes to the first filter that
+    matches it.
 
-    Statement: split(x, *fs)[1:] == semantics.split(model(x), fs)  (disjoint, union = state(x), first match wins)
+    Statement: split(x, *fs)[1:] == semantics.split(model(x), fs)  (disjoint, union = state(x),
+        first match wins)
     Rationale: parameters and batch statistics must land in exactly one group each.
     Seed: State.split (holds).
     """
@@ -43,7 +46,8 @@ def split_rejects_a_remainder(t: Target, case: Case) -> None:
     """split with filters that leave a leaf unmatched raises, and changes nothing.
 
     Statement: ∃ leaf matched by no f ∈ fs  ⟹  split(x, *fs) raises (non-exhaustive) ∧ x unchanged
-    Rationale: silently dropping parameters is worse than an error; `...` says "the rest" explicitly.
+    Rationale: silently dropping parameters is worse than an error; `...` says "the rest"
+        explicitly.
     Seed: State.split "Non-exhaustive filters" (holds).
     """
     x = build_case(t, case).root
@@ -60,10 +64,13 @@ def split_rejects_a_remainder(t: Target, case: Case) -> None:
 
 @law("FLT-3", inputs=("graph", "bad_filters"))
 def malformed_filters_are_rejected(t: Target, case: Case) -> None:
-    """A `...` or True followed by another filter, or a term that is not a filter, makes split and state raise.
+    """A `...` or True followed by another filter, or a term that is not a filter, makes split and
+    state raise.
 
-    Statement: misplaced(fs) ∨ invalid(fs)  ⟹  split(x, *fs) and state(x, *fs) raise ValueError / TypeError
-    Rationale: `...` means "everything else"; a filter after it can never match, which is a bug in the caller.
+    Statement: misplaced(fs) ∨ invalid(fs)  ⟹  split(x, *fs) and state(x, *fs) raise ValueError /
+        TypeError
+    Rationale: `...` means "everything else"; a filter after it can never match, which is a bug in
+        the caller.
     Seed: filterlib.filters_to_predicates (holds, but the seed treats the integer 1 as True: D-10).
     """
     x = build_case(t, case).root
@@ -82,7 +89,8 @@ def malformed_filters_are_rejected(t: Target, case: Case) -> None:
 
 @law("FLT-4", inputs=("graph", "filters"))
 def state_groups_by_first_match(t: Target, case: Case) -> None:
-    """state(x, *fs) groups leaves by first match and drops the remainder; one State per filter (one for 0 or 1).
+    """state(x, *fs) groups leaves by first match and drops the remainder; one State per filter
+    (one for 0 or 1).
 
     Statement: state(x, *fs) == semantics.state_groups(model(x), fs), as a tuple iff |fs| >= 2
     Rationale: state() is the non-exhaustive reader; it must agree with split() on what it keeps.
@@ -97,10 +105,13 @@ def state_groups_by_first_match(t: Target, case: Case) -> None:
 
 @law("FLT-5", inputs=("graph",))
 def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
-    """PathContains(k) takes exactly the leaves with k anywhere on their path, for every key k of the state's paths.
+    """PathContains(k) takes exactly the leaves with k anywhere on their path, for every key k of
+    the state's paths.
 
-    Statement: ∀ k ∈ keys(paths(state(x))): state(x, PathContains(k)) == semantics.state_groups(model(x), (PathContains(k),))[0]
-    Rationale: selecting a submodule's parameters by name (PathContains('encoder')) must reach leaves at any depth below it.
+    Statement: ∀ k ∈ keys(paths(state(x))): state(x, PathContains(k)) ==
+        semantics.state_groups(model(x), (PathContains(k),))[0]
+    Rationale: selecting a submodule's parameters by name (PathContains('encoder')) must reach
+        leaves at any depth below it.
     Seed: filterlib.PathContains (`self.key in path`; holds).
     """
     from spec.filters import PathContains
@@ -118,10 +129,13 @@ def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
 
 @law("FLT-6", inputs=("graph",))
 def type_filters_match_subclasses(t: Target, case: Case) -> None:
-    """A type filter (the class itself, or OfType) takes exactly the leaves of that type or a subclass, for every Variable type.
+    """A type filter (the class itself, or OfType) takes exactly the leaves of that type or a
+    subclass, for every Variable type.
 
-    Statement: ∀ T ∈ VARIABLE_TYPES, f ∈ {T, OfType(T)}: state(x, f) == semantics.state_groups(model(x), (f,))[0]
-    Rationale: nnx.Param must select user subclasses of Param too; an exact-type test silently drops them from optimizers.
+    Statement: ∀ T ∈ VARIABLE_TYPES, f ∈ {T, OfType(T)}: state(x, f) ==
+        semantics.state_groups(model(x), (f,))[0]
+    Rationale: nnx.Param must select user subclasses of Param too; an exact-type test silently drops
+        them from optimizers.
     Seed: filterlib.OfType (isinstance / issubclass; holds).
     """
     from spec.blueprint import VARIABLE_TYPES
@@ -142,11 +156,15 @@ def type_filters_match_subclasses(t: Target, case: Case) -> None:
 
 @law("FLT-7", inputs=("graph",))
 def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
-    """The integer 1 is not a filter and not a catch-all, alone, after another filter or before `...`: split and state reject it.
+    """The integer 1 is not a filter and not a catch-all, alone, after another filter or before
+    `...`: split and state reject it.
 
-    Statement: ∀ fs ∈ {(1,), (Param, 1), (1, ...)}: split(x, *fs) and state(x, *fs) raise ValueError / TypeError
-    Rationale: `1 == True` in Python; an implementation testing `f == True` silently turns a stray 1 into "everything else".
-    Seed: filterlib.to_predicate (breaks: the seed tests `filter == True`, so 1 is a catch-all, D-10).
+    Statement: ∀ fs ∈ {(1,), (Param, 1), (1, ...)}: split(x, *fs) and state(x, *fs) raise ValueError
+        / TypeError
+    Rationale: `1 == True` in Python; an implementation testing `f == True` silently turns a stray 1
+        into "everything else".
+    Seed: filterlib.to_predicate (breaks: the seed tests `filter == True`, so 1 is a catch-all,
+        D-10).
     """
     from spec.filters import Invalid, Literal, TypeFilter
 

@@ -34,7 +34,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (
         "`first(v)`",
         "the first path of a node or Variable `v`: where a depth-first walk from the root, keys in "
-        "canonical order, first reaches it; a graph node is walked once, a pytree container again at "
+        "canonical order, first reaches it; a graph node is walked once, a pytree container "
+        "again at "
         "every occurrence, also inside its own expansion (`Model.walk`, as split flattens)",
     ),
     (
@@ -50,7 +51,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("`run(x, prog)`", "a mutation program applied to a live graph (`spec.program`)"),
     (
         "`≅`",
-        "isomorphic: equal canonical models (same kinds, keys, statics, values, metadata and aliasing)",
+        "isomorphic: equal canonical models (same kinds, keys, statics, values, metadata and "
+        "aliasing)",
     ),
     ("`⟹`, `⇔`", "implies; if and only if"),
     ("`∧`, `∨`", "and; or"),
@@ -218,9 +220,11 @@ def render() -> str:
     lines = [
         "# nnxspec: the specification of Flax NNX object-graph semantics",
         "",
-        f"<!-- Generated from spec/laws by `nnxspec laws --markdown`; do not edit. Regenerate with: {REGENERATE} -->",
+        "<!-- Generated from spec/laws by `nnxspec laws --markdown`; do not edit. "
+        f"Regenerate with: {REGENERATE} -->",
         "",
-        f"{len(LAWS)} laws in {len(areas)} areas. Each law is one checker in `spec/laws/`; `nnxspec check` runs "
+        f"{len(LAWS)} laws in {len(areas)} areas. Each law is one checker in `spec/laws/`; "
+        "`nnxspec check` runs "
         "them against a target, and `nnxspec laws` lists them.",
         "",
         "## Contents",

@@ -163,7 +163,8 @@ def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
 
 
 def keys_fault(keys: Sequence[object], path: Path) -> SpecError | None:
-    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be sorted."""
+    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be
+    sorted."""
     try:
         sorted(cast(Sequence[Any], keys))  # orderability is what is being checked
     except TypeError as e:
@@ -190,7 +191,8 @@ def graph_fault(kind: str, path: Path, *, arrays_are_errors: bool = True) -> Spe
     return None
 
 
-# --- the update-context protocol as a state machine ------------------------------------------------
+# --- the update-context protocol as a state machine
+# ------------------------------------------------
 
 FRESH, SPLIT_OUT, MERGED_IN, SPLIT_IN = "fresh", "split-out", "merged-in", "split-in"
 """Phases: no round begun (or the last one complete), after (1), after (2), after (3)."""

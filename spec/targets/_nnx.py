@@ -1,9 +1,10 @@
 """A Target for any implementation shaped like the seed's ``nnx`` namespace.
 
 Import it from its public home, ``spec.targets`` (``from spec.targets import NNXTarget``); this
-module stays importable for code that names it.  ``NNXTarget`` drives a module object ``nnx`` that exports the seed's names (``split``, ``merge``,
-``Module``, ``Param``, ``State``, filters, contexts …).  The reference target is this class as is;
-flax targets subclass it and override what moved between releases.
+module stays importable for code that names it.  ``NNXTarget`` drives a module object ``nnx`` that
+exports the seed's names (``split``, ``merge``, ``Module``, ``Param``, ``State``, filters, contexts
+…).  The reference target is this class as is; flax targets subclass it and override what moved
+between releases.
 
 Blueprint kinds become: ``module`` -> a ``Node(nnx.Module)`` subclass defined here (with the
 ``bump`` method of ``spec.semantics.bump``); ``container`` -> ``nnx.Dict``; ``list`` / ``tuple`` /
@@ -582,7 +583,8 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 '''
 
 

@@ -546,7 +546,8 @@ def _update_trusts_the_type_cache(p: Patcher) -> None:
 
 
 def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
-    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``."""
+    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph
+    node)])``."""
     return {
         vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
         for vid, (v, where) in places(root).items()
@@ -574,7 +575,8 @@ def _pop_blames_the_first_found(p: Patcher) -> None:
                         raise r.errors.ImmutableNodeError(
                             f"key {key!r} popped from a {type(parent).__name__}",
                             path,
-                            "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
+                            "expected the Variable to be held by graph nodes only: pytree "
+                            "nodes are immutable",
                         ) from None
                 raise
 
@@ -1272,7 +1274,8 @@ MUTANTS: tuple[Mutant, ...] = (
     # flatten
     _m(
         "forget_noderef",
-        "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
+        "a Variable seen again is defined again (new index, second state entry) instead of a "
+        "NodeRef",
         "SHARE-1 ST-1 SHARE-2 GD-2",
         flatten_bugs.forget_variable_refs,
     ),
@@ -1454,7 +1457,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_second_alias_recreates",
-        "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
+        "a key new on a shared node, given through two of its paths, is made afresh at the "
+        "second instead of updated",
         "UPD-11",
         _update_wrapper(_second_alias_recreates),
     ),
@@ -1466,7 +1470,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_mapping_check_dict_only",
-        "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
+        "update rejects a dict given for a Variable but stores a State (any other mapping) "
+        "as its value",
         "ERR-11",
         _update_mapping_check_dict_only,
     ),
@@ -1478,7 +1483,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_trusts_the_type_cache",
-        "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
+        "update trusts its type cache: a value whose type no split has met (a new Variable "
+        "type), or met as a leaf (a jax pytree registered since), is taken for a static",
         "UPD-9 PT-4",
         _update_trusts_the_type_cache,
     ),
@@ -1503,7 +1509,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "pop_blames_the_first_found",
-        "pop's error names a place of the Variable it found first, not the first place in traversal order",
+        "pop's error names a place of the Variable it found first, not the first place in "
+        "traversal order",
         "POP-5",
         _pop_blames_the_first_found,
     ),

@@ -1,4 +1,5 @@
-"""``nnxspec reproduce``, ``nnxspec report`` and ``nnxspec diff`` (with ``spec.diff``'s near misses)."""
+"""``nnxspec reproduce``, ``nnxspec report`` and ``nnxspec diff`` (with ``spec.diff``'s near
+misses)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ def test_report_is_issue_ready_markdown(capsys: pytest.CaptureFixture[str]) -> N
     lines = out.splitlines()
     assert (
         lines[0]
-        == "# flax 0.10.3: Popping a Variable that several attributes share removes it from all of them. (POP-2)"
+        == "# flax 0.10.3: Popping a Variable that several attributes share removes it from all "
+        "of them. (POP-2)"
     )
     for heading in (
         "## Versions",

@@ -7,11 +7,11 @@ Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::
      "pass": [{"target": "reference", "case": <Case.to_data()>}],
      "fail": [{"target": "mutant:forget_noderef", "case": <Case.to_data()>, "message": "..."}]}
 
-A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``, installed
-for the one check and undone) or ``toy:<name>`` (a deliberately broken or capability-declaring
-adapter defined below, for laws the reference cannot show alone).  A passing example must pass;
-a failing one must raise ``LawViolation`` from the law's own checker (not a crash).  The last
-test fails when a law has no example of either kind, so a new law needs both.
+A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``,
+installed for the one check and undone) or ``toy:<name>`` (a deliberately broken or
+capability-declaring adapter defined below, for laws the reference cannot show alone).  A passing
+example must pass; a failing one must raise ``LawViolation`` from the law's own checker (not a
+crash).  The last test fails when a law has no example of either kind, so a new law needs both.
 """
 
 from __future__ import annotations
@@ -237,6 +237,23 @@ class CachedPartialOnCloneToy(CachedPartialToy):
         return functools.partial(fn, *(self.clone(n) for n in nodes))
 
 
+class Step4NeedsInsideToy(ReferenceTarget):
+    """Updates the outer graph in place only after the inside ran: when step (4) follows step (1)
+    directly, as on a jit cache hit, it merges the pair like a plain merge (new objects)."""
+
+    name = "toy-step4-needs-inside"
+
+    def ctx_merge(self, ctx: object, graphdef: object, state: object, *states: object) -> object:
+        from reference._contexts import _SPLIT_OUT
+
+        c = cast(Any, ctx)
+        if c._step == _SPLIT_OUT and cast(Any, graphdef).index_mapping is not None:
+            y = self.merge(graphdef, state, *states)
+            c.unflatten_end({}, outer=True)
+            return y
+        return super().ctx_merge(ctx, graphdef, state, *states)
+
+
 def _dict_keys(add: bool) -> Callable[[Patcher], None]:
     """An ``update_graph`` patch: a leaf at a key a plain dict lacks is added to the dict as a
     new Variable (``add``), or silently dropped (the broken toy)."""
@@ -291,6 +308,7 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "pop_remembers": (PopRemembersToy, None),
     "cached_partial": (CachedPartialToy, None),
     "cached_partial_on_clone": (CachedPartialOnCloneToy, None),
+    "step4_needs_inside": (Step4NeedsInsideToy, None),
 }
 """Toy name -> (adapter class, patches installed while it is used)."""
 

@@ -1,6 +1,7 @@
 """Hostile-input strategies (``strategies._hostile``) and their neutral descriptions
 (``spec.hostile``): valid by construction, every kind reached, exact through JSON, shrinking to the
-simplest operation; edited states stay valid flat states; the context-call oracle's state machine."""
+simplest operation; edited states stay valid flat states; the context-call oracle's state
+machine."""
 
 from __future__ import annotations
 
@@ -196,7 +197,8 @@ def test_context_calls_shrink_to_one_split() -> None:
     assert len(merged_twice.calls) <= 4
 
 
-# --- corrupt(): edited states stay valid flat states -----------------------------------------------
+# --- corrupt(): edited states stay valid flat states
+# -----------------------------------------------
 
 
 @FAST
@@ -264,7 +266,8 @@ def test_an_edit_with_nothing_to_act_on_does_nothing() -> None:
         assert corrupt(empty, (), (edit,)) == ((), ())
 
 
-# --- the oracle ------------------------------------------------------------------------------------
+# --- the oracle
+# ------------------------------------------------------------------------------------
 
 
 def _errors(calls: tuple[str, ...]) -> list[str | None]:
