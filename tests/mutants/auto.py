@@ -720,7 +720,12 @@ def _jobs(
             done[(m.key, phase)] = _record(job, _unreached(job), log)
             continue
         jobs.append(job)
-    return sorted(jobs, key=lambda j: _shuffle(j.mutation.key))
+
+    def order(j: Job) -> tuple[bool, str]:  # survivors of dev before the unreached ones
+        first = done.get((j.mutation.key, "dev"), {})
+        return first.get("status") == "unreached", _shuffle(j.mutation.key)
+
+    return sorted(jobs, key=order)
 
 
 def _shuffle(key: str) -> str:
@@ -733,6 +738,7 @@ def write_json(
     ms: Sequence[Mutation],
     done: dict[tuple[str, str], dict[str, Any]],
     lawmap: dict[str, Any],
+    notes: Sequence[str] = (),
 ) -> dict[str, int]:
     results = [final(m, done) for m in ms]
     counts: dict[str, int] = {}
@@ -743,8 +749,13 @@ def write_json(
         "modules": sorted({m.module for m in ms}),
         "counts": counts,
         "seconds": round(seconds, 1),
-        "lawmap": {"profile": lawmap.get("profile"), "laws": len(lawmap.get("laws", {}))},
+        "lawmap": {
+            "profile": lawmap.get("profile"),
+            "laws": len(lawmap.get("laws", {})),
+            "added": sorted(k for k, v in lawmap.get("laws", {}).items() if v.get("added")),
+        },
         "mutants": results,
+        "notes": notes,
     }
     path.write_text(json.dumps(doc, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     return counts
@@ -772,6 +783,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run at most the first N laws (by hits per second) a phase selects (0: all)",
     )
     p.add_argument("--json", metavar="FILE", help="write the merged results to FILE")
+    p.add_argument("--note", action="append", help="a sentence for RESULTS.md about this run")
+    p.add_argument(
+        "--collect", action="store_true", help="run nothing: merge --log's results into --json"
+    )
     p.add_argument("--list", action="store_true", help="list the mutations and stop")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -800,13 +815,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = Path(args.log) if args.log else None
     done = {} if args.fresh else _read_log(log)
     phases = {"both": ("dev", "ci"), "dev": ("dev",), "ci": ("ci",), "rerun": ("rerun",)}
+    if args.collect:
+        phases = {args.phase: ()}
     for phase in phases[args.phase]:
         jobs = _jobs(ms, phase, done, lawmap, args.timeout_factor, log, args.max_laws)
         print(f"phase {phase}: {len(jobs)} mutants to run", flush=True)
         for r in run(jobs, args.workers, log):
             done[(r["key"], phase)] = r
     if args.json:
-        counts = write_json(Path(args.json), ms, done, lawmap)
+        counts = write_json(Path(args.json), ms, done, lawmap, args.note or [])
     else:
         counts = {}
         for m in ms:

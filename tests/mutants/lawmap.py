@@ -4,7 +4,9 @@
 
 Runs every law once on the reference under ``--profile`` with a line tracer on the reference's
 own files (``reference/*.py``), and writes, per law, its verdict, its time and how often it ran
-each line (``{"law": {"seconds": s, "verdict": v, "lines": {"module": {"line": hits}}}}``).
+each line (``{"law": {"seconds": s, "verdict": v, "lines": {"module": {"line": hits}}}}``);
+``-k ID ...`` adds laws to an existing map, marked ``"added"`` (the report names the survivors
+of an earlier pass that such a law kills).
 
 ``tests.mutants.auto`` runs a mutant only against the laws that run its line (ordered by hits
 per second: the law most likely to reach the changed behaviour soonest first); a mutant whose
@@ -67,7 +69,7 @@ def _trace_law(law: Any, profile: str, files: dict[str, str]) -> dict[str, Any]:
     try:
         outcome = run_law(law, ReferenceTarget(), profile, "cpu" if law.per_backend else None)
     finally:
-        threading.settrace(None)  # type: ignore[arg-type]
+        threading.settrace(None)
     return {
         "seconds": round(time.perf_counter() - start, 2),
         "verdict": outcome.verdict,
@@ -110,9 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     doc = build(args.profile, args.only)
     out = Path(args.out)
-    if args.only and out.is_file():  # refresh some laws of an existing map
+    if args.only and out.is_file():  # add (or refresh) some laws of an existing map
         old = load(out)
-        old["laws"].update(doc["laws"])
+        for law_id, entry in doc["laws"].items():
+            if law_id not in old["laws"]:
+                entry["added"] = True  # a law added since the map was first traced
+            old["laws"][law_id] = entry
         doc = old
     out.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
     failing = [k for k, v in doc["laws"].items() if v["verdict"] not in ("pass", "n/a")]

@@ -101,10 +101,10 @@ def _rates(rows: list[dict[str, Any]], triage: dict[str, Any]) -> dict[str, int]
         c[r["status"]] += 1
         if r["status"] in KILLED:
             c[f"killed by {r.get('phase')}"] += 1
-        if r["status"] in ("survived", "unreached"):
+        if r["status"] in ("survived", "unreached", "pending"):
             c[triage_for(r, triage).get("verdict", "untriaged")] += 1
     c["killed all"] = sum(c[s] for s in KILLED)
-    c["ran"] = len(rows) - c["incompetent"] - c["pending"] - c["not run"]
+    c["ran"] = len(rows) - c["incompetent"] - c["not run"]  # a pending one counts as a survivor
     c["non-equivalent"] = c["ran"] - sum(c[v] for v in EQUIVALENT)
     c["equivalent all"] = sum(c[v] for v in EQUIVALENT)
     c["specified"] = c["non-equivalent"] - sum(c[v] for v in OUTSIDE)
@@ -122,8 +122,8 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
     lines = [
         "| module | mutants | killed (dev) | killed (ci) | killed (rerun) "
         "| of which timeout / crash | survived | unreached | equivalent | outside the laws "
-        "| incompetent | pending | killed / non-equivalent | killed / specified |",
-        "| --- | " * 1 + "--- | " * 13,
+        "| incompetent | pending | not run | killed / non-equivalent | killed / specified |",
+        "| --- " * 16 + "|",
     ]
     for module, rows in [*sorted(by_module.items()), ("all", mutants)]:
         c = _rates(rows, triage)
@@ -133,7 +133,7 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
             f"{c['killed by rerun']} | {c['timeout']} / {c['crash']} | {c['survived']} | "
             f"{c['unreached']} | {c['equivalent all']} | {c['outside the laws']} | "
             f"{c['incompetent']} | "
-            f"{c['pending'] + c['not run']} | {_pct(c['killed all'], c['non-equivalent'])} | "
+            f"{c['pending']} | {c['not run']} | {_pct(c['killed all'], c['non-equivalent'])} | "
             f"{_pct(c['killed all'], c['specified'])} |"
         )
     return lines
@@ -149,10 +149,10 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"`python -m tests.mutants.auto` over every module of `reference` ({len(doc['modules'])} "
         f"modules with code in functions): {len(mutants)} AST mutants (comparison, boolean, `not`, "
         "constant, `+`/`-`, `break`/`continue` and statement-deletion operators, inside functions "
-        "and methods), each swapped into the live function and run against the laws that run its "
-        f"line (`tests/mutants/lawmap.json`, traced under `{doc['lawmap']['profile']}`), "
-        "first under `dev` (derandomized), then every survivor under `ci` against every law that "
-        "runs its function; a kill is a failure whose minimal case passes on the reference; "
+        "and methods). Each is swapped into the live function and run against the laws that run "
+        f"its line (`tests/mutants/lawmap.json`, traced under `{doc['lawmap']['profile']}`, the "
+        "most hits per second first): first under `dev` (derandomized), then each survivor under "
+        "`ci`. A kill is a failure whose failing case passes on the reference. "
         f"{doc['seconds']:.0f} s of worker time in all.",
         "",
         f"**Killed under ci: {c['killed all']} of {c['non-equivalent']} non-equivalent mutants "
@@ -164,6 +164,7 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         "*unreached*: no law runs the mutated line; *incompetent*: the mutant does not compile or "
         "install; *pending*: survived `dev`, `ci` not run yet.",
         "",
+        *[line for note in doc.get("notes", []) for line in (note, "")],
         *_module_table(mutants, triage),
         "",
         "First killers: " + ", ".join(f"{law} {n}" for law, n in killers.most_common(20)) + ".",
@@ -182,7 +183,7 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
             f"`{_cell(r['after'])}` | {r['law']} |"
             for r in rerun
         ]
-    survivors = [r for r in mutants if r["status"] in ("survived", "unreached")]
+    survivors = [r for r in mutants if r["status"] in ("survived", "unreached", "pending")]
     verdicts = Counter(triage_for(r, triage).get("verdict", "untriaged") for r in survivors)
     lines += [
         "",
