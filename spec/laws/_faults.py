@@ -100,11 +100,13 @@ COVERS: dict[str, tuple[tuple[str, str], ...]] = {
     "POP-1": (("pop", "immutable-node"),),
     "ROB-8": (*_cells(("merge",), (*_STATE, "noderef-root")), ("contexts", "noderef-root")),
     "ROB-9": _cells(("update",), _STATE),
-    "ROB-10": (
-        *_cells(_READERS, _GRAPH),
-        ("merge", "unhashable-static"),
-        ("merge", "invalid-key"),
-    ),
+    "ROB-13": _cells(_READERS, ("array-attribute",)),
+    "ROB-14": (*_cells(_READERS, ("unhashable-static",)), ("merge", "unhashable-static")),
+    "ROB-15": (("merge", "invalid-key"),),
+    "ROB-16": _cells(_READERS, ("invalid-key",)),
+    "ROB-17": _cells(_READERS, ("invalid-key",)),
+    "ROB-18": _cells(_READERS, ("pytree-cycle",)),
+    "ROB-19": _cells(_READERS, ("not-a-node",)),
     "ROB-11": _cells(("split", "state", "pop", "contexts"), _FILTER),
     "ROB-12": _cells(("update-context",), ("context-order", "after-exit", "noderef-root")),
 }
@@ -113,7 +115,7 @@ COVERS: dict[str, tuple[tuple[str, str], ...]] = {
 _NO_STATE = "takes a graph, no state: a fault of a state cannot reach it"
 _NO_GRAPH = (
     "takes a GraphDef and states, no graph: split refuses such a graph before any GraphDef "
-    "exists (ROB-10), and merge builds new containers, it never changes one"
+    "exists (ROB-13 ... ROB-19), and merge builds new containers, it never changes one"
 )
 _NO_FILTER = "takes no filters"
 _NO_CONTEXT = "uses no context"

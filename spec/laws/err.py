@@ -378,7 +378,7 @@ def update_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> Non
 
 def _hostile_parts(t: Target, case: Case) -> tuple[object, tuple[Token, ...], tuple[Any, ...]]:
     """Return x, the tokens of the GraphDef the hostile state meets, and the state's parts."""
-    op = hostile_op(case, HostileState, HostileState())
+    op = hostile_op(case, HostileState())
     x = build_case(t, case).root
     y = build_optional(t, case.other) if op.source == "other" else None
     m_source = observe(t, y if y is not None else x)
