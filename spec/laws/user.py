@@ -117,6 +117,9 @@ def hooks_see_only_user_attributes(t: Target, case: Case) -> None:
 def pytree_keyword_makes_a_jax_pytree(t: Target, case: Case) -> None:
     """A Module class declared with experimental_pytree=True is a jax pytree whose round trip is a clone.
 
+    The keyword is the seed's spelling; a target that renamed it is checked with its own (flax
+    >= 0.10.7: ``pytree=True``; ``zoo.KEYWORDS_SOURCE`` reads it off ``__init_subclass__``).
+
     Statement: class P(Module, experimental_pytree=True) is accepted ∧ for x of class P: model(tree_unflatten(*tree_flatten(x)[::-1])) == semantics.clone(model(x))
     Rationale: seed-era code declares modules as pytrees to pass them straight through jax transforms; rejecting the keyword breaks the class definition itself.
     Seed: module.py Module.__init_subclass__(experimental_pytree) registers _module_flatten / _module_unflatten (split / merge) with jax (holds).
