@@ -519,9 +519,9 @@ def graphs(
     cycle each, and about three quarters a pytree container (measured over 500 examples:
     50-57%, 53-55%, 45-49%, 75-83%), about 36% a pytree container on a cycle and 19% one that
     split meets again inside its own expansion (500 derandomized examples); ``hypothesis.event``
-    records each feature as ``graphs: <feature>``.  Examples shrink towards a single empty module, then fewer nodes,
-    edges and Variables, no sharing, no cycles, no pytree containers, scalar ``Param``
-    Variables and small values and seeds.
+    records each feature as ``graphs: <feature>``.  Examples shrink towards a single empty module,
+    then fewer nodes, edges and Variables, no sharing, no cycles, no pytree containers, scalar
+    ``Param`` Variables and small values and seeds.
     """
 
     def define() -> st.SearchStrategy[Blueprint]:

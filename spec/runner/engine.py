@@ -190,7 +190,10 @@ def _recursed(error: BaseException | None) -> bool:
 
 
 def _missing_text(t: Target, missing: list[str]) -> str:
-    return f"{t.name} lacks {'capability' if len(missing) == 1 else 'capabilities'} {', '.join(missing)}"
+    return (
+        f"{t.name} lacks {'capability' if len(missing) == 1 else 'capabilities'} "
+        f"{', '.join(missing)}"
+    )
 
 
 class _AllNotApplicable(unittest.SkipTest):

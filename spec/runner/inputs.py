@@ -64,7 +64,9 @@ from spec.target import resolve_target
 
 CASE = json.loads(r"""{data}""")
 
-verdict, reason, error = check_case(law_by_id({law_id!r}), resolve_target({target_spec!r}), Case.from_data(CASE))
+verdict, reason, error = check_case(
+    law_by_id({law_id!r}), resolve_target({target_spec!r}), Case.from_data(CASE)
+)
 print(verdict, reason or "", error if error is not None else "")
 sys.exit(1 if verdict == "fail" else 0)
 '''

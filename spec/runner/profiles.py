@@ -61,7 +61,8 @@ FIXED_SCALE: dict[str, float] = {"dev": 0.1}
 
 RUNNER_SETTINGS: dict[str, object] = {
     "report_multiple_bugs": False,
-    "print_blob": False,  # the failure vector replays a case; "@reproduce_failure" fits no user code
+    # the failure vector replays a case; "@reproduce_failure" fits no user code
+    "print_blob": False,
     "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     "suppress_health_check": [
         HealthCheck.too_slow,

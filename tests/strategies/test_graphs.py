@@ -1,4 +1,5 @@
-"""graphs(): validity, parameters, JSON round trip, the default feature mix and the shrink target."""
+"""graphs(): validity, parameters, JSON round trip, the default feature mix and the shrink
+target."""
 
 from __future__ import annotations
 
