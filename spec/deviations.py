@@ -171,7 +171,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "InvalidKeyError (a TypeError and a KeyError) naming the node's path when keys are "
             "unhashable or not mutually orderable, or when an Object gets a non-str key."
         ),
-        laws=("ROB-10",),
+        laws=("ROB-16", "ROB-17"),
     ),
     Deviation(
         id="D-9",
@@ -242,7 +242,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "the attribute's path; the hash is computed once and cached; HashableMapping hashes "
             "a frozenset of its items (no sorting)."
         ),
-        laws=("ERR-6",),
+        laws=("ERR-6", "ROB-14"),
     ),
     Deviation(
         id="D-13",
@@ -271,7 +271,17 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "found>[; <hint>]' and whose .path holds the whole path as data (the target declares "
             "errors-carry-paths, so the error laws check it)."
         ),
-        laws=("ROB-8", "ROB-9", "ROB-10", "ROB-11", "ROB-12"),
+        laws=(
+            "ROB-8",
+            "ROB-9",
+            "ROB-11",
+            "ROB-12",
+            "ROB-13",
+            "ROB-16",
+            "ROB-17",
+            "ROB-18",
+            "ROB-19",
+        ),
     ),
     Deviation(
         id="D-15",

@@ -21,6 +21,7 @@ from strategies._graphs import FEATURES as FEATURES
 from strategies._graphs import graph_features as graph_features
 from strategies._graphs import graphs as graphs
 from strategies._graphs import has_true_cycle as has_true_cycle
+from strategies._hostile import GRAPH_FAULTS as GRAPH_FAULTS
 from strategies._hostile import HOSTILE_INPUTS as HOSTILE_INPUTS
 from strategies._hostile import context_calls as context_calls
 from strategies._hostile import hostile_filter_calls as hostile_filter_calls
@@ -28,6 +29,7 @@ from strategies._hostile import hostile_graphs as hostile_graphs
 from strategies._hostile import hostile_inputs as hostile_inputs
 from strategies._hostile import hostile_states as hostile_states
 from strategies._hostile import state_edits as state_edits
+from strategies._nearmiss import near_misses as near_misses
 from strategies._programs import EDIT_KINDS as EDIT_KINDS
 from strategies._programs import programs as programs
 from strategies._reproducers import filters_source as filters_source
@@ -43,6 +45,7 @@ __all__ = [
     "FEATURES",
     "FILTER_INPUTS",
     "FIXED_FILTERS",
+    "GRAPH_FAULTS",
     "HOSTILE_INPUTS",
     "SCALE_SHAPES",
     "all_blueprints",
@@ -62,6 +65,7 @@ __all__ = [
     "hostile_graphs",
     "hostile_inputs",
     "hostile_states",
+    "near_misses",
     "nonexhaustive_filter_tuples",
     "program_source",
     "programs",

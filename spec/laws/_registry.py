@@ -47,6 +47,7 @@ AREAS: dict[str, str] = {
     "ST": "state contents",
     "FLT": "filters",
     "GD": "graphdef",
+    "EQ": "equality and hashing",
     "VAR": "variables",
     "MD": "Variable metadata",
     "UPD": "update",
@@ -75,14 +76,18 @@ INPUTS: dict[str, str] = {
     "bad_filters": "filters with a misplaced `...`/True or a term that is not a filter",
     "program": "a mutation program valid for the graph",
     "other": "a second graph blueprint",
+    "near_miss": "the graph changed in exactly one aspect (strategies.near_misses)",
     "hostile_state": (
         "a state for merge / update with missing, extra, renamed, misplaced or odd keys "
         "(spec.hostile)"
     ),
-    "hostile_graph": (
-        "a graph made hostile: an array or unhashable attribute, odd dict keys, a "
-        "self-containing pytree, a non-node root"
-    ),
+    "array_attribute": "an array set as a plain attribute (or in a dict attribute) of a node",
+    "unhashable_static": "a set stored as a static attribute (or in a dict attribute) of a node",
+    "orderable_dict_keys": "a dict attribute whose keys are of odd types but can be ordered",
+    "unorderable_dict_keys": "a dict attribute whose keys cannot be ordered together",
+    "unorderable_node_keys": "a registered graph or pytree node type whose keys cannot be ordered",
+    "pytree_cycle": "a list or dict attribute that contains itself (directly or after a node)",
+    "non_node_root": "a Variable, an array, an int or a str where a graph belongs",
     "hostile_filters": (
         "an operation (split / state / variables / pop / SplitContext.split) with any filters, "
         "bad ones included"
@@ -200,6 +205,11 @@ class Law:
 
 
 LAWS: list[Law] = []
+
+RETIRED: dict[str, str] = {
+    "ROB-10": "split by fault kind into ROB-13 ... ROB-19 (one hostile graph fault each)",
+}
+"""Law ids no longer in the catalogue, with where their content went: never reused."""
 _ID = re.compile(r"^([A-Z]+)-([1-9][0-9]*)$")
 _SECTIONS = ("Statement", "Rationale", "Seed")
 
@@ -240,6 +250,8 @@ def law(
     m = _ID.match(law_id)
     if not m or m.group(1) not in AREAS:
         raise ValueError(f"law id {law_id!r} does not match AREA-N with AREA in {tuple(AREAS)}")
+    if law_id in RETIRED:
+        raise ValueError(f"law id {law_id} is retired ({RETIRED[law_id]}); ids are never reused")
     unknown = [i for i in inputs if i not in INPUTS]
     if unknown:
         raise ValueError(f"law {law_id} names unknown inputs {unknown}; known: {tuple(INPUTS)}")
@@ -274,4 +286,6 @@ def law_by_id(law_id: str) -> Law:
     for candidate in LAWS:
         if candidate.id == law_id:
             return candidate
+    if law_id in RETIRED:
+        raise KeyError(f"law {law_id} is retired: {RETIRED[law_id]}")
     raise KeyError(f"no law {law_id!r}; known laws: {', '.join(x.id for x in LAWS)}")

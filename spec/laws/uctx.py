@@ -292,7 +292,7 @@ def protocol_survives_a_jit_cache_hit(t: Target, case: Case) -> None:
     Statement: step = jit(λ gd, s: (2) run(program) (3), static gd); protocol(x₁, step);
         protocol(x₂, step) with x₂ = f_values(build(g))  ⟹  traces(step) == 1 ∧ z₂ is x₂ ∧
         model(x₂) == semantics.rebuild(semantics.apply(model(x₂₀), program)) ∧ survivors keep
-        their identity (as UCTX-3)
+        their identity (as UCTX-3) ∧ x₂ and x₁ share no graph node or Variable
     Rationale: nnx.jit's second call reuses the trace, so step (4) alone must rebuild the inside's
         effect from the cached GraphDef and the new state, on the caller's own objects.
     Seed: graph.py UpdateContext.merge (the outer merge reads index_mapping from the GraphDef the
@@ -328,3 +328,15 @@ def protocol_survives_a_jit_cache_hit(t: Target, case: Case) -> None:
     require(z is x2, "step (4) after a cache hit returned a new object, but should return x")
     require_same_model(expected, observe_root(t, x2), "x after the protocol on a jit cache hit")
     _require_survivors(t, x2, before, survivors, "the protocol on a jit cache hit")
+    shared = _tracked(t, x1) & _tracked(t, x2)
+    require(
+        not shared,
+        f"x and the graph of the first call share {len(shared)} graph node(s) or Variable(s) "
+        "after a cache hit, but the objects the inside creates should be new for each call",
+    )
+
+
+def _tracked(t: Target, x: object) -> set[int]:
+    """The ids of the graph nodes and Variables of ``x``."""
+    _, nodes, variables = observe_objects(t, x)
+    return {id(o) for o in nodes if t.classify(o) == "graph"} | {id(v) for v in variables}

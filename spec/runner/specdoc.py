@@ -214,6 +214,35 @@ def _ownership() -> list[str]:
     return [*lines, ""]
 
 
+def _fault_matrix() -> list[str]:
+    from spec.laws._faults import FAULTS, OPERATIONS, cell
+
+    reasons: dict[str, str] = {}
+    lines = [
+        '<a id="fault-matrix"></a>',
+        "## Operation × fault matrix",
+        "",
+        "For every operation and every kind of bad input, the laws that check what happens, or "
+        "(a lettered note) why the fault cannot reach the operation (`spec/laws/_faults.py`).",
+        "",
+        "| fault | " + " | ".join(OPERATIONS) + " |",
+        "|---|" + "---|" * len(OPERATIONS),
+    ]
+    for fault, description in FAULTS.items():
+        row = []
+        for op in OPERATIONS:
+            laws, reason = cell(op, fault)
+            if laws:
+                row.append(", ".join(f"[{law}](#{law.lower()})" for law in laws))
+            else:
+                assert reason is not None  # sanity check: tests/spec/test_fault_matrix.py
+                letter = reasons.setdefault(reason, chr(ord("a") + len(reasons)))
+                row.append(f"({letter})")
+        lines.append(f"| `{fault}`: {_cell(description)} | " + " | ".join(row) + " |")
+    lines += ["", *(f"- ({letter}) {reason}" for reason, letter in reasons.items()), ""]
+    return lines
+
+
 def render() -> str:
     """Return SPEC.md (see the module docstring)."""
     areas = [(prefix, name) for prefix, name in AREAS.items() if _area_laws(prefix)]
@@ -235,13 +264,15 @@ def render() -> str:
         lines.append(
             f"- [{prefix}: {name}](#{_anchor(prefix)}) ({count} law{'s' if count != 1 else ''})"
         )
-    lines += ["- [Ownership](#ownership)", "- [Deviations](#deviations)", "- [Notation](#notation)"]
+    lines += ["- [Ownership](#ownership)", "- [Operation × fault matrix](#fault-matrix)"]
+    lines += ["- [Deviations](#deviations)", "- [Notation](#notation)"]
     lines.append("")
     for prefix, name in areas:
         lines += [f'<a id="{_anchor(prefix)}"></a>', f"## {prefix}: {name}", ""]
         for law in _area_laws(prefix):
             lines += _law_section(law)
     lines += _ownership()
+    lines += _fault_matrix()
     lines += _deviations()
     lines += ["## Notation", "", "| notation | meaning |", "|---|---|"]
     lines += [f"| {term} | {meaning} |" for term, meaning in GLOSSARY]

@@ -19,6 +19,7 @@ import collections
 import dataclasses
 import functools
 import importlib
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
@@ -265,15 +266,15 @@ class NNXTarget(Target):
             return list(items), None
 
         if kind == "graph":
-            register(
-                cls,
+            hooks: list[Callable[..., object]] = [
                 flatten,
-                lambda node, key, value: None,
-                lambda node, key: None,
-                lambda aux: cls(),
-                lambda node: None,
-                lambda node, children: None,
-            )
+                lambda node, key, value: None,  # set_key
+                lambda node, key: None,  # pop_key
+                lambda aux: cls(),  # create_empty
+                lambda node: None,  # clear
+                lambda node, children: None,  # init (from flax 0.10.1)
+            ]
+            register(cls, *hooks[: len(inspect.signature(register).parameters) - 1])
         else:
             register(cls, flatten, lambda children, aux: cls())
         return cls()

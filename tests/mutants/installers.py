@@ -262,6 +262,16 @@ class _UpdateSharesMetadata(ReferenceTarget):
                 object.__setattr__(v, "__dict__", leaf.__dict__)
 
 
+def _contexts_live_on_after_exit(p: Patcher) -> None:
+    from reference._contexts import MergeContext, SplitContext
+
+    def keep(self: Any) -> None:
+        """The exit forgets to drop the maps: the context works on after its block."""
+
+    p.set_attr(SplitContext, "close", keep)
+    p.set_attr(MergeContext, "close", keep)
+
+
 def _merge_shares_metadata(p: Patcher) -> None:
     from reference._variables import VariableState
 
@@ -801,6 +811,40 @@ def _all_as_any(self: Any, path: Any, x: Any) -> bool:
     return any(p(path, x) for p in self.predicates)
 
 
+def _combinators_remember_paths(p: Patcher) -> None:
+    """Any / All / Not objects remember their answer per path, across calls and graphs."""
+    from reference import _filters
+
+    memo: dict[int, tuple[Any, dict[tuple[Any, ...], bool]]] = {}
+
+    def remembering(original: Callable[[Any, Any, Any], bool]) -> Callable[[Any, Any, Any], bool]:
+        def __call__(self: Any, path: Any, x: Any) -> bool:
+            _, answers = memo.setdefault(id(self), (self, {}))  # keeps self alive: ids stay unique
+            key = tuple(path)
+            if key not in answers:
+                answers[key] = original(self, path, x)
+            return answers[key]
+
+        return __call__
+
+    for name in ("Any", "All", "Not"):
+        cls = getattr(_filters, name)
+        p.set_attr(cls, "__call__", remembering(cls.__call__))
+
+
+def _not_type_only(p: Patcher) -> None:
+    """Not(f) claims to look at the type only, whatever f looks at (answers cached per type)."""
+    from reference import _filters
+
+    original = _filters.Not.__init__
+
+    def __init__(self: Any, filter: Any, /) -> None:
+        original(self, filter)
+        self.type_only = True
+
+    p.set_attr(_filters.Not, "__init__", __init__)
+
+
 # --- the update-context protocol ----------------------------------------------------------------
 
 
@@ -1008,6 +1052,10 @@ def _graphdef_eq(variant: str) -> Installer:
         def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
             if variant == "ignore_metadata":
                 return tuple(t[:4] if t[0] == tk.LEAF_DEF else t for t in tokens)
+            if variant == "keys_as_strings":
+                return tuple(t if t[0] == tk.NODE else (t[0], str(t[1]), *t[2:]) for t in tokens)
+            if variant == "statics_by_identity":
+                return tuple((*t[:2], id(t[2]), *t[3:]) if t[0] == tk.STATIC else t for t in tokens)
             return tuple(t[:2] if t[0] == tk.STATIC else t for t in tokens)
 
         def __hash__(self: Any) -> int:
@@ -1044,6 +1092,21 @@ def _unhashable_unnamed(p: Patcher) -> None:
             raise TypeError(f"GraphDef is not hashable: {error.__context__}") from None
 
     p.set_attr(g.NodeDef, "__hash__", __hash__)
+
+
+def _metadata_hash_by_insertion_order(p: Patcher) -> None:
+    """Variable metadata hashes its entries in insertion order (equality stays order-free)."""
+    mappings = ref("reference._mappings")
+
+    def __hash__(self: Any) -> int:
+        return hash(tuple(self.items()))
+
+    p.set_attr(mappings.HashableMapping, "__hash__", __hash__)
+
+
+def _state_hashable(p: Patcher) -> None:
+    """A State hashes by identity (so it can key a dict), though it is a mutable mapping."""
+    p.set_attr(ref("reference._state").State, "__hash__", object.__hash__)
 
 
 # --- call / apply, State.merge -----------------------------------------------------------------
@@ -1407,6 +1470,12 @@ MUTANTS: tuple[Mutant, ...] = (
         _split_shares_metadata,
     ),
     _m(
+        "contexts_live_on_after_exit",
+        "split_context / merge_context keep their maps at exit: a stale handle works on",
+        "ERR-15",
+        _contexts_live_on_after_exit,
+    ),
+    _m(
         "leaves_share_metadata",
         "split's state leaves and merge's Variables hold one another's metadata dicts",
         "OWN-1 OWN-2 OWN-3 OWN-7 OWN-8",
@@ -1600,6 +1669,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "FLT-1 FLT-4",
         _filter_call("All", _all_as_any),
     ),
+    _m(
+        "combinators_remember_paths",
+        "an Any / All / Not object answers a path as it did the first time (across graphs)",
+        "FLT-8",
+        _combinators_remember_paths,
+    ),
+    _m(
+        "not_is_type_only",
+        "Not(f) is marked type-only, so its answers are cached per Variable type",
+        "FLT-9",
+        _not_type_only,
+    ),
     # contexts
     _m(
         "split_context_fresh_refmap",
@@ -1691,6 +1772,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "the GraphDef hash ignores static values and equality compares hashes",
         "GD-4",
         _graphdef_eq("hash_ignores_statics"),
+    ),
+    _m(
+        "graphdef_keys_as_strings",
+        "GraphDef equality and hash compare attribute keys as strings (1 and '1' are one key)",
+        "EQ-1",
+        _graphdef_eq("keys_as_strings"),
+    ),
+    _m(
+        "graphdef_statics_by_identity",
+        "GraphDef equality and hash compare static values by identity, not by ==",
+        "EQ-1 GD-3",
+        _graphdef_eq("statics_by_identity"),
+    ),
+    _m(
+        "metadata_hash_by_insertion_order",
+        "Variable metadata in a GraphDef hashes in insertion order, while == ignores the order",
+        "EQ-1 MD-2",
+        _metadata_hash_by_insertion_order,
+    ),
+    _m(
+        "state_hashable_by_identity",
+        "a State is hashable (by identity), though it is a mutable mapping",
+        "EQ-3",
+        _state_hashable,
     ),
     _m(
         "unhashable_error_unnamed",

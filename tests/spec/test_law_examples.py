@@ -237,6 +237,60 @@ class CachedPartialOnCloneToy(CachedPartialToy):
         return functools.partial(fn, *(self.clone(n) for n in nodes))
 
 
+class SeedGraphErrorsToy(ReferenceTarget):
+    """split, graphdef, state and clone raise the seed's errors for hostile graphs: a bare
+    TypeError naming nothing for keys that cannot be ordered (D-8), a RecursionError for a
+    self-containing pytree, a RuntimeError for a root that is not a node (D-14)."""
+
+    name = "toy-seed-graph-errors"
+
+    def _seed(self, op: Callable[..., Any], *args: object) -> Any:
+        from reference.errors import InvalidKeyError, NotANodeError, PytreeCycleError
+
+        try:
+            return op(*args)
+        except InvalidKeyError:
+            raise TypeError("'<' not supported between instances") from None
+        except PytreeCycleError:
+            raise RecursionError("maximum recursion depth exceeded") from None
+        except NotANodeError:
+            raise RuntimeError("Unsupported type, this is a bug.") from None
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        return cast(tuple[object, ...], self._seed(super().split, x, *filters))
+
+    def graphdef(self, x: object) -> object:
+        return self._seed(super().graphdef, x)
+
+    def state(self, x: object, *filters: object) -> object:
+        return self._seed(super().state, x, *filters)
+
+    def clone(self, x: object) -> object:
+        return self._seed(super().clone, x)
+
+
+class StrIntKeysOnlyToy(ReferenceTarget):
+    """split and clone refuse any key that is not a str or an int (a key check stricter than
+    the spec's: orderable keys of other types are valid)."""
+
+    name = "toy-str-int-keys-only"
+
+    def _check_keys(self, x: object) -> None:
+        from spec.model import observe
+
+        for path, _, _ in observe(self, x).walk():
+            if any(type(k) not in (str, int) for k in path):
+                raise TypeError(f"invalid key at {path!r}: only str and int keys are supported")
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        self._check_keys(x)
+        return super().split(x, *filters)
+
+    def clone(self, x: object) -> object:
+        self._check_keys(x)
+        return super().clone(x)
+
+
 class Step4NeedsInsideToy(ReferenceTarget):
     """Updates the outer graph in place only after the inside ran: when step (4) follows step (1)
     directly, as on a jit cache hit, it merges the pair like a plain merge (new objects)."""
@@ -252,6 +306,33 @@ class Step4NeedsInsideToy(ReferenceTarget):
             c.unflatten_end({}, outer=True)
             return y
         return super().ctx_merge(ctx, graphdef, state, *states)
+
+
+class UntiesVariablesToy(ReferenceTarget):
+    """merge_context gives a later piece a copy of each Variable an earlier merge of the same
+    context built, where the Variable is a graph node's attribute (a tied weight untied)."""
+
+    name = "toy-unties-variables"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built: dict[int, set[int]] = {}  # id(merge context) -> ids of the Variables built
+
+    def merge_in(
+        self, merge_ctx: object, graphdef: object, state: object, *states: object
+    ) -> object:
+        import copy
+
+        y = super().merge_in(merge_ctx, graphdef, state, *states)
+        built = self._built.setdefault(id(merge_ctx), set())
+        nodes = [n for _, n in self.nnx.iter_graph(y) if self.classify(n) == "graph"]
+        variables = {id(v) for _, v in self.nnx.iter_graph(y) if isinstance(v, self.nnx.Variable)}
+        for node in nodes:
+            for key, v in list(self.inspect(node).entries):
+                if isinstance(v, self.nnx.Variable) and id(v) in built:
+                    self.set_attr(node, key, copy.copy(v))
+        built |= variables
+        return y
 
 
 def _dict_keys(add: bool) -> Callable[[Patcher], None]:
@@ -308,7 +389,10 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "pop_remembers": (PopRemembersToy, None),
     "cached_partial": (CachedPartialToy, None),
     "cached_partial_on_clone": (CachedPartialOnCloneToy, None),
+    "seed_graph_errors": (SeedGraphErrorsToy, None),
+    "str_int_keys_only": (StrIntKeysOnlyToy, None),
     "step4_needs_inside": (Step4NeedsInsideToy, None),
+    "unties_variables": (UntiesVariablesToy, None),
 }
 """Toy name -> (adapter class, patches installed while it is used)."""
 
