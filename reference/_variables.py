@@ -108,7 +108,9 @@ class Variable(ValueOperators, Generic[A]):
         state: VariableState[A] = object.__new__(VariableState)
         state.type = type(self)
         state.value = self.raw_value
-        state.__dict__.update(self.__dict__)
+        metadata = self.__dict__
+        if metadata:  # an instance dict is made on first use: none for no metadata
+            state.__dict__.update(metadata)
         return state
 
     def update_from_state(self, variable_state: VariableState[A]) -> None:
@@ -286,7 +288,9 @@ class VariableState(Generic[A]):
         """Return a new Variable of ``type`` sharing the value, with copied metadata."""
         variable = object.__new__(self.type)
         variable.raw_value = self.value
-        variable.__dict__.update(self.__dict__)
+        metadata = self.__dict__
+        if metadata:  # an instance dict is made on first use: none for no metadata
+            variable.__dict__.update(metadata)
         return variable
 
     def copy(self) -> VariableState[A]:
