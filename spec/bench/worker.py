@@ -16,7 +16,7 @@ crash).  Requests (field ``cmd``):
 ``time`` ``shape`` ``name`` ``number``          ``samples`` samples, each the mean seconds per
 ``samples`` ``gc`` ``clock``                    call of ``number`` calls by ``clock`` (``cpu``:
                                                 the process's CPU time; ``wall``), and the same
-                                                samples in wall time; ``gc.collect()`` once
+                                                samples in wall time; ``gc.collect()`` and ``gc.freeze()`` once
                                                 first, the collector ``enabled`` or ``disabled``
                                                 during samples
 ``memory`` ``shape``                            tracemalloc peak and retained bytes of one split
@@ -27,9 +27,9 @@ Clocks: ``cpu`` is ``time.process_time`` (user + system time of the worker, all 
 other processes on a busy machine disturb far less than ``wall`` (``time.perf_counter``, the time a
 user waits); every sample is taken with both clocks.
 
-Garbage collection: after a graph is built, everything alive is frozen (``gc.freeze``), so
-collections during samples scan only what the timed operation allocated, the same for every
-target.  The protocol is kept to stdout; everything libraries print goes to stderr.
+Garbage collection: after a graph is built, everything alive is frozen (``gc.freeze``), and so
+are the inputs an operation needs (made before its samples), so collections during samples scan
+only what the timed operation allocated, the same for every target.  The protocol is kept to stdout; everything libraries print goes to stderr.
 """
 
 from __future__ import annotations
@@ -152,7 +152,10 @@ class Worker:
         out: list[float] = []
         wall: list[float] = []
         fn = None if op.first_call else op.make(g)
-        gc.collect()  # once per batch: samples in a row see each other's garbage, as a loop would
+        # once per batch: samples in a row see each other's garbage, as a loop would; the inputs
+        # just made (a GraphDef and State to merge, say) are frozen like the graph
+        gc.collect()
+        gc.freeze()
         for _ in range(samples):
             call = op.make(g) if fn is None else fn  # first-call ops: fresh inputs, untimed
             if gc_mode == "disabled":
