@@ -12,7 +12,9 @@ Contract:
 
 Why metadata lives in ``__dict__``: both classes are slotted for their core fields and
 use the instance ``__dict__`` *as* the metadata dict, so metadata reads and writes are
-plain attribute accesses and no ``__setattr__`` hook sits on the hot path.
+plain attribute accesses and no ``__setattr__`` hook sits on the hot path. CPython makes such
+a dict on first use, so conversions copy metadata only when there is some: a Variable or state
+without metadata costs no dict, and each still owns the one it gets when metadata is first set.
 
 Metadata hooks passed as keyword arguments (``on_get_value``, ``on_set_value``,
 ``on_create_value``, each ``(variable, value) -> value``) are applied by ``value``; like

@@ -233,9 +233,10 @@ def _method(results: Results) -> list[str]:
         "Garbage collection: after building a graph each worker freezes what is alive "
         "(`gc.freeze()`: imports and the graph), runs `gc.collect()` and freezes again before "
         "each batch of samples (so the inputs made for the operation, such as the GraphDef and "
-        f"State that merge reads, are frozen too), and leaves the collector **{s['gc']}** during samples, so a collection scans "
-        "what the operation allocated (an implementation that pauses the collector itself keeps "
-        f"that advantage). jit operations are skipped above {s['jit_max_leaves']:,} state "
+        "State that merge reads, are frozen too), and leaves the collector "
+        f"**{s['gc']}** during samples, so a collection scans what the operation allocated (an "
+        "implementation that pauses the collector itself keeps that advantage). "
+        f"jit operations are skipped above {s['jit_max_leaves']:,} state "
         "leaves. µs/Var divides by the state's leaves (distinct Variables).",
         "",
         "Operations: "

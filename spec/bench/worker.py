@@ -16,9 +16,9 @@ crash).  Requests (field ``cmd``):
 ``time`` ``shape`` ``name`` ``number``          ``samples`` samples, each the mean seconds per
 ``samples`` ``gc`` ``clock``                    call of ``number`` calls by ``clock`` (``cpu``:
                                                 the process's CPU time; ``wall``), and the same
-                                                samples in wall time; ``gc.collect()`` and ``gc.freeze()`` once
-                                                first, the collector ``enabled`` or ``disabled``
-                                                during samples
+                                                samples in wall time; ``gc.collect()`` and
+                                                ``gc.freeze()`` once first, the collector
+                                                ``enabled`` or ``disabled`` during samples
 ``memory`` ``shape``                            tracemalloc peak and retained bytes of one split
 ``quit``                                        exit
 ==============================================  ==================================================
@@ -29,7 +29,8 @@ user waits); every sample is taken with both clocks.
 
 Garbage collection: after a graph is built, everything alive is frozen (``gc.freeze``), and so
 are the inputs an operation needs (made before its samples), so collections during samples scan
-only what the timed operation allocated, the same for every target.  The protocol is kept to stdout; everything libraries print goes to stderr.
+only what the timed operation allocated, the same for every target.  The protocol is kept to
+stdout; everything libraries print goes to stderr.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Examples::
 
     nnxspec bench --targets reference,flax --quick
     nnxspec bench --targets reference,flax,flax@.venvs/flax-0.10.3 --json bench.json \\
-        --markdown BENCHMARKS.md --plot BENCHMARKS.png
+        --markdown BENCHMARKS.md --plot BENCHMARKS.png --notes spec/bench/changes.md
     nnxspec bench --from-json bench.json --markdown BENCHMARKS.md --plot BENCHMARKS.png
 
 Performance is measured here, never asserted: the exit status is 0 whatever the numbers.
