@@ -136,7 +136,8 @@ class UpdateContext:
             self.index_ref, self._step = index_ref, _MERGED_IN
 
     def close(self) -> None:
-        """Remove the reference maps (as the seed's exit does); later calls raise ``ContextError``."""
+        """Remove the reference maps (as the seed's exit does); later calls raise
+        ``ContextError``."""
         self._closed = True
         del self.ref_index, self.index_ref
 

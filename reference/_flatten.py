@@ -250,6 +250,7 @@ def _array_error(frame: _Frame, key: Any, value: Any) -> ArrayLeafError:
     return ArrayLeafError(
         f"a {type(value).__name__} attribute",
         frame.path(key),
-        f"expected a Variable or a static value, found an array of shape {getattr(value, 'shape', '?')}",
+        "expected a Variable or a static value, found an array of shape "
+        f"{getattr(value, 'shape', '?')}",
         "wrap it in a Variable, e.g. `Param(x)`",
     )

@@ -86,7 +86,10 @@ class VariableDef:
     metadata: HashableMapping[str, Any]
 
     def __repr__(self) -> str:
-        return f"VariableDef(type={name_of(self.type)}, index={self.index}, metadata={self.metadata!r})"
+        return (
+            f"VariableDef(type={name_of(self.type)}, index={self.index}, "
+            f"metadata={self.metadata!r})"
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -354,6 +354,7 @@ def _unknown_keys(
     return UnknownKeyError(
         f"{unknown[0]!r}",
         (*path, unknown[0]),
-        f"expected only attributes of {getattr(node_type, '__name__', node_type)} ({sorted(map(repr, known))}), "
+        f"expected only attributes of {getattr(node_type, '__name__', node_type)} "
+        f"({sorted(map(repr, known))}), "
         f"found extra keys {unknown!r}",
     )

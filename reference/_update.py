@@ -211,7 +211,8 @@ def _new_child(frame: _Frame, key: Any, value: Any) -> Any:
         frame.path(key),
         f"expected an existing attribute, or a state leaf (VariableState) for a new one; "
         f"found a {type(value).__name__}",
-        "add new Variables with a VariableState (e.g. Param.state(value)) or set the attribute directly",
+        "add new Variables with a VariableState (e.g. Param.state(value)) or set the "
+        "attribute directly",
     )
 
 

@@ -148,7 +148,8 @@ class InvalidKeyError(GraphTypeError, GraphKeyError):
 
 
 class PytreeCycleError(GraphError):
-    """A pytree container contains itself without a graph node in between (prefix ``pytree cycle``)."""
+    """A pytree container contains itself without a graph node in between (prefix
+    ``pytree cycle``)."""
 
     prefix = "pytree cycle"
 

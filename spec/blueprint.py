@@ -417,7 +417,8 @@ def _check_edge(i: int, key: Key, e: Edge, bp: Blueprint) -> None:
             _check(
                 bp.nodes[e.index].is_graph,
                 where,
-                f"back edge to nodes[{e.index}] of kind {bp.nodes[e.index].kind!r}; back edges must target graph nodes",
+                f"back edge to nodes[{e.index}] of kind {bp.nodes[e.index].kind!r}; back "
+                "edges must target graph nodes",
             )
     elif isinstance(e, ToVar):
         _check(0 <= e.index < len(bp.variables), where, f"Variable index {e.index} out of range")

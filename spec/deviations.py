@@ -88,12 +88,17 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation(
         id="D-4",
         title="pop removes every alias",
-        flax_0_10_3="An aliased Variable is popped only at its first path; other attributes keep it.",
+        flax_0_10_3=(
+            "An aliased Variable is popped only at its first path; other attributes keep it."
+        ),
         reproducer=(
             "v = nnx.Param(1); m = nnx.Dict(a=v, b=v); nnx.pop(m, nnx.Param); "
             "print(hasattr(m, 'b'))  # True"
         ),
-        reference="pop removes every attribute that holds a popped Variable; the State has it at its first path.",
+        reference=(
+            "pop removes every attribute that holds a popped Variable; the State has it at its "
+            "first path."
+        ),
         laws=("POP-2",),
     ),
     Deviation(
@@ -104,7 +109,9 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "first () of the whole graph are yielded, while a shared Variable is yielded at every "
             "occurrence."
         ),
-        reproducer="print([p for p, _ in nnx.iter_graph(nnx.Dict(a=None, b=None))])  # [('a',), ()]",
+        reproducer=(
+            "print([p for p, _ in nnx.iter_graph(nnx.Dict(a=None, b=None))])  # [('a',), ()]"
+        ),
         reference=(
             "Post-order, root last with path (); each graph node and each Variable once, at its "
             "first path; pytree containers (None and () included) and static values at every "
@@ -156,12 +163,15 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "is_key_like is always True, so the 'Invalid key' check never fires; mixed int/str "
             "dict keys fail later with a bare TypeError from sorted() that names no path."
         ),
-        reproducer="nnx.split(nnx.Dict(d={1: nnx.Param(1), 'a': nnx.Param(2)}))  # TypeError: '<' not supported",
+        reproducer=(
+            "nnx.split(nnx.Dict(d={1: nnx.Param(1), 'a': nnx.Param(2)}))  # TypeError: '<' not "
+            "supported"
+        ),
         reference=(
             "InvalidKeyError (a TypeError and a KeyError) naming the node's path when keys are "
             "unhashable or not mutually orderable, or when an Object gets a non-str key."
         ),
-        laws=("ROB-10",),
+        laws=("ROB-16", "ROB-17"),
     ),
     Deviation(
         id="D-9",
@@ -224,20 +234,27 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "static value is unhashable; HashableMapping sorts its items, so mixed int/str keys "
             "make it unhashable."
         ),
-        reproducer="gd = nnx.graphdef(nnx.Dict(s={1})); hash(gd)  # TypeError: unhashable type: 'set'",
+        reproducer=(
+            "gd = nnx.graphdef(nnx.Dict(s={1})); hash(gd)  # TypeError: unhashable type: 'set'"
+        ),
         reference=(
             "split succeeds; hash(graphdef) raises UnhashableGraphDefError (a TypeError) naming "
             "the attribute's path; the hash is computed once and cached; HashableMapping hashes "
             "a frozenset of its items (no sorting)."
         ),
-        laws=("ERR-6",),
+        laws=("ERR-6", "ROB-14"),
     ),
     Deviation(
         id="D-13",
         title="Dict length and missing entries",
-        flax_0_10_3="len(nnx.Dict(...)) counts the bookkeeping attribute _object__state; d[k] of a missing k raises AttributeError.",
+        flax_0_10_3=(
+            "len(nnx.Dict(...)) counts the bookkeeping attribute _object__state; d[k] of a "
+            "missing k raises AttributeError."
+        ),
         reproducer="print(len(nnx.Dict(a=1)))  # 2",
-        reference="len counts the entries only; a missing entry raises KeyError (so `in` and get work).",
+        reference=(
+            "len counts the entries only; a missing entry raises KeyError (so `in` and get work)."
+        ),
     ),
     Deviation(
         id="D-14",
@@ -254,7 +271,17 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "found>[; <hint>]' and whose .path holds the whole path as data (the target declares "
             "errors-carry-paths, so the error laws check it)."
         ),
-        laws=("ROB-8", "ROB-9", "ROB-10", "ROB-11", "ROB-12"),
+        laws=(
+            "ROB-8",
+            "ROB-9",
+            "ROB-11",
+            "ROB-12",
+            "ROB-13",
+            "ROB-16",
+            "ROB-17",
+            "ROB-18",
+            "ROB-19",
+        ),
     ),
     Deviation(
         id="D-15",
@@ -267,7 +294,9 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "gd, st = nnx.split(nnx.Dict(a=nnx.Dict(b=nnx.Param(1)))); "
             "nnx.merge(gd, {'a': st['a']})  # AssertionError"
         ),
-        reference="Any Mapping (dict, State, ...) is accepted wherever a subgraph's state is expected.",
+        reference=(
+            "Any Mapping (dict, State, ...) is accepted wherever a subgraph's state is expected."
+        ),
     ),
     Deviation(
         id="D-16",
@@ -327,7 +356,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "the items from 0.12.0, checked in the 0.11.2 and 0.12.0 sources)."
         ),
         reproducer=(
-            "import jax; a = nnx.VariableState(nnx.Param, 1, x=1, y=2); b = nnx.VariableState(nnx.Param, 1, y=2, x=1); "
+            "import jax; a = nnx.VariableState(nnx.Param, 1, x=1, y=2); b = "
+            "nnx.VariableState(nnx.Param, 1, y=2, x=1); "
             "print(jax.tree.structure(a) == jax.tree.structure(b))  # False"
         ),
         reference=(
@@ -347,7 +377,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ),
         reproducer=(
             "s = nnx.State({'0': nnx.VariableState(nnx.Param, 1)}); "
-            "s.replace_by_pure_dict({'0': 2})  # ValueError: key in pure_dict not available in state: (0,)"
+            "s.replace_by_pure_dict({'0': 2})  # ValueError: key in pure_dict not available "
+            "in state: (0,)"
         ),
         reference=(
             "A key of the pure dict names the state key equal to it, or, if there is none and it "

@@ -88,12 +88,14 @@ __all__ = [
     "NonNodeRoot",
     "OddDictKeys",
     "OddNodeKeys",
+    "PlantedAttribute",
     "PytreeSelfCycle",
     "RawValue",
     "RenameKey",
     "Restyle",
     "StateEdit",
     "UnhashableStatic",
+    "attribute_node_paths",
     "corrupt",
     "describe",
     "graph_node_paths",
@@ -207,6 +209,11 @@ class ArrayAttribute:
     at: int
     boxed: bool = False
 
+    @property
+    def place(self) -> Path:
+        """The path of the hostile value below the node (the place at fault)."""
+        return ("zz_box", "zz_array") if self.boxed else ("zz_array",)
+
 
 @dataclasses.dataclass(frozen=True)
 class UnhashableStatic:
@@ -216,6 +223,10 @@ class UnhashableStatic:
     at: int
     boxed: bool = False
 
+    @property
+    def place(self) -> Path:
+        return ("zz_box", "zz_set") if self.boxed else ("zz_set",)
+
 
 @dataclasses.dataclass(frozen=True)
 class OddDictKeys:
@@ -224,6 +235,14 @@ class OddDictKeys:
 
     at: int
     kinds: tuple[KeyKind, ...] = ("str",)
+
+    @property
+    def place(self) -> Path:
+        return ("zz_dict",)
+
+    @property
+    def keys(self) -> list[object]:
+        return odd_keys(self.kinds)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,14 +256,33 @@ class OddNodeKeys:
     node: Literal["graph", "pytree"] = "graph"
     kinds: tuple[KeyKind, ...] = ()
 
+    @property
+    def place(self) -> Path:
+        return ("zz_registered",)
+
+    @property
+    def keys(self) -> list[object]:
+        return odd_keys(("str", "int", *self.kinds))
+
 
 @dataclasses.dataclass(frozen=True)
 class PytreeSelfCycle:
-    """``node.zz_cycle = c`` where the list / dict ``c`` contains itself (at ``0`` / ``"zz_self"``;
-    ``list-after-node``: ``c = [m, c]`` with ``m`` a module holding a static, so a graph node is walked before ``c`` recurs)."""
+    """``node.zz_cycle = c`` where the list / dict ``c`` contains itself (at ``0`` /
+    ``"zz_self"``; ``list-after-node``: ``c = [m, c]`` with ``m`` a module holding a static, so
+    a graph node is walked before ``c`` recurs)."""
 
     at: int
     form: Literal["list", "dict", "list-after-node"] = "list"
+
+    @property
+    def place(self) -> Path:
+        return ("zz_cycle",)
+
+    @property
+    def closing(self) -> Key:
+        """The key through which the container contains itself."""
+        closing: dict[str, Key] = {"list": 0, "list-after-node": 1, "dict": "zz_self"}
+        return closing[self.form]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,6 +322,11 @@ class ContextCalls:
 
     calls: tuple[Call, ...] = ()
 
+
+PlantedAttribute = Union[
+    ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle
+]
+"""The hostile graphs made by one attribute ``zz_...`` set on the ``at``-th graph node."""
 
 Hostile = Union[
     HostileState,
@@ -339,6 +382,13 @@ def node_paths(m: Model, *, graph_only: bool = False, root: bool = True) -> list
 def graph_node_paths(m: Model) -> list[Path]:
     """Return the first path of every graph node of ``m``, the root first if it is one."""
     return node_paths(m, graph_only=True)
+
+
+def attribute_node_paths(m: Model) -> list[Path]:
+    """Return the first path of every graph node of ``m`` that takes named attributes (not a
+    positional one, like ``nnx.List``), the root first if it is one."""
+    nodes = [(p, m.root if p == () else _resolved_node(m, p)) for p in graph_node_paths(m)]
+    return [p for p, node in nodes if node is not None and not node.positional]
 
 
 def static_paths(m: Model) -> list[Path]:

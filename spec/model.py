@@ -56,7 +56,8 @@ Path = tuple[Key, ...]
 MetaValue = Union[None, bool, int, float, str, tuple["MetaValue", ...]]
 """A Variable metadata value, as plain data."""
 NodeKind = Literal["graph", "pytree"]
-"""A node is a graph node (identity-tracked, mutable) or a pytree container (rebuilt per occurrence)."""
+"""A node is a graph node (identity-tracked, mutable) or a pytree container (rebuilt per
+occurrence)."""
 Token = tuple[Union[str, int, float, bool, tuple[object, ...], None], ...]
 """One element of a canonical GraphDef token stream (``spec.semantics.flatten`` gives the grammar;
 ``Target.graphdef_tokens`` must produce the same)."""
@@ -409,7 +410,10 @@ def _describe_slot(m: Model, s: Slot) -> str:
 def _diff_node(e: NodeModel, a: NodeModel, path: Path) -> str | None:
     where = path_str(path)
     if (e.kind, e.type_name) != (a.kind, a.type_name):
-        return f"at {where}: expected a {e.kind} node {e.type_name}, found a {a.kind} node {a.type_name}"
+        return (
+            f"at {where}: expected a {e.kind} node {e.type_name}, found a {a.kind} node "
+            f"{a.type_name}"
+        )
     if e.keys != a.keys:
         return f"at {where}: expected keys {list(e.keys)!r}, found {list(a.keys)!r}"
     return None
@@ -431,10 +435,12 @@ def diff(expected: Model, actual: Model, *, what: str = "graph") -> str | None:
         path, es, as_ = pairs.pop(0)
         where = path_str(path)
         if type(es) is not type(as_):
-            return f"at {where}: expected {_describe_slot(expected, es)}, found {_describe_slot(actual, as_)}"
+            e_txt, a_txt = _describe_slot(expected, es), _describe_slot(actual, as_)
+            return f"at {where}: expected {e_txt}, found {a_txt}"
         if isinstance(es, StaticSlot) and isinstance(as_, StaticSlot):
             if es.value != as_.value:
-                return f"at {where}: expected static {es.value.describe()}, found {as_.value.describe()}"
+                e_txt, a_txt = es.value.describe(), as_.value.describe()
+                return f"at {where}: expected static {e_txt}, found {a_txt}"
             continue
         assert isinstance(es, (NodeSlot, VarSlot)) and isinstance(
             as_, (NodeSlot, VarSlot)
@@ -469,7 +475,8 @@ def diff(expected: Model, actual: Model, *, what: str = "graph") -> str | None:
         if problem:
             return problem
         pairs.extend(((*path, k), s1, s2) for (k, s1), (_, s2) in zip(en.entries, an.entries))
-    return f"the {what}s differ in a way the path walk cannot localise (models: {expected!r} vs {actual!r})"
+    models = f"models: {expected!r} vs {actual!r}"
+    return f"the {what}s differ in a way the path walk cannot localise ({models})"
 
 
 # --- Rendering ---------------------------------------------------------------------------------

@@ -232,7 +232,8 @@ class Target(abc.ABC):
         raise NotImplementedError(f"{self.name} cannot choose a metadata order")
 
     def set_metadata(self, variable: object, name: str, value: object) -> None:
-        """Set metadata entry ``name`` of a live Variable (``variable.name = value`` in the seed)."""
+        """Set metadata entry ``name`` of a live Variable (``variable.name = value`` in the
+        seed)."""
         raise NotImplementedError(f"{self.name} cannot set Variable metadata")
 
     # --- Observing -------------------------------------------------------------------------
@@ -331,7 +332,8 @@ class Target(abc.ABC):
         raise NotImplementedError(f"{self.name} does not provide Module.sow()")
 
     def jit(self, fn: Callable[..., object]) -> Callable[..., object]:
-        """``jit(fn)``: the target's own graph-aware jit; n/a without ``Capability.CACHED_PARTIAL``."""
+        """``jit(fn)``: the target's own graph-aware jit; n/a without
+        ``Capability.CACHED_PARTIAL``."""
         raise NotImplementedError(f"{self.name} does not provide jit()")
 
     def cached_partial(self, fn: Callable[..., object], *nodes: object) -> Callable[..., object]:

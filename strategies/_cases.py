@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -18,6 +19,7 @@ from spec.target import Capability
 from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_filter_tuples
 from strategies._graphs import graphs
 from strategies._hostile import HOSTILE_INPUTS, hostile_inputs
+from strategies._nearmiss import near_misses
 from strategies._programs import programs
 from strategies._validation import check_int, check_subset, lazy
 
@@ -55,6 +57,9 @@ def _cases(
         draw(programs(graph, max_edits=max_edits, dtypes=dtypes)) if "program" in inputs else ()
     )
     other = draw(other_strategy) if "other" in inputs else None
+    if "near_miss" in inputs:
+        aspect, other = draw(near_misses(graph))
+        event(f"near miss: {aspect}")
     hostile = tuple(draw(hostile_inputs(kind, graph)) for kind in HOSTILE_INPUTS if kind in inputs)
     return Case(graph=graph, filters=filters, program=program, other=other, hostile=hostile)
 
@@ -67,24 +72,30 @@ def cases(
     max_variables: int = 4,
     max_edits: int = 4,
     capabilities: Collection[str] = (),
+    tail: str = "sometimes",
 ) -> st.SearchStrategy[Case]:
     """Return a strategy for ``Case``\\ s holding the input kinds ``inputs`` (``spec.laws.INPUTS``).
 
     ``graph`` is always drawn (``graphs()``; root kind ``module`` if ``module_graph`` is named;
     at least one Variable if ``nonexhaustive_filters`` is).  ``filters`` come from
     ``filter_tuples()``, ``filter_tuples(exhaustive=True)``, ``nonexhaustive_filter_tuples(graph)``
-    or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``;
-    ``hostile`` holds one operation per hostile kind named (``strategies.hostile_inputs``).
+    or ``bad_filter_tuples()``; ``program`` from ``programs(graph)``; ``other`` from ``graphs()``
+    (with ``near_miss``: ``near_misses(graph)``, the graph changed in one aspect); ``hostile``
+    holds one operation per hostile kind named (``strategies.hostile_inputs``).
     Kinds not named stay empty.  ``dtypes`` restricts every Variable (drop ``"bfloat16"`` for
     targets without it).  ``capabilities`` (a target's ``Target.capabilities``) turns on the
     inputs only some targets can build: both module modes with ``Capability.PYTREE_MODULES``,
     ``nnx_list`` nodes with ``Capability.LIST_NODES``, ``sequential`` nodes with
-    ``Capability.SEQUENTIAL_NODES``.  Shrinks as its parts do, the graph first.
+    ``Capability.SEQUENTIAL_NODES``.  ``tail`` is ``graph``'s scale tail (``graphs(tail=...)``:
+    ``"always"`` is how the runner gives every law its floor of deep and wide graphs; ``other``
+    keeps the default).  Shrinks as its parts do, the graph first.
     """
 
     def define() -> st.SearchStrategy[Case]:
         names = check_subset("inputs", inputs, INPUTS, non_empty=False)
         named_filters = [n for n in names if n in FILTER_INPUTS]
+        if "near_miss" in names and "other" in names:
+            raise InvalidArgument(f"inputs={inputs!r} names other and near_miss; a Case holds one")
         if len(named_filters) > 1:
             raise InvalidArgument(
                 f"inputs={inputs!r} names {named_filters}, but a Case holds one filter tuple"
@@ -106,6 +117,7 @@ def cases(
             pytree_modes=pytree_modes,
             list_nodes=list_nodes,
             sequential_nodes=sequential_nodes,
+            tail=tail,
         )
         other_strategy = graphs(
             max_nodes=max_nodes,

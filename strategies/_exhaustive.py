@@ -33,6 +33,7 @@ from spec.blueprint import Blueprint, Edge, NodeSpec, ToNode, ToVar, VarSpec
 from spec.build import blueprint_model
 from spec.filters import FilterSpec, Invalid, Literal, Nothing, NotOf, PathContains, TypeFilter
 from spec.laws._registry import INPUTS, Case
+from spec.nearmiss import near_misses_of
 from spec.program import (
     AddNode,
     AddVariable,
@@ -140,7 +141,8 @@ def _check_scope(max_graph_nodes: int, max_variables: int, max_edges: int) -> No
     if max_graph_nodes - 1 + max_variables > max_edges:
         raise InvalidArgument(
             f"max_edges={max_edges!r} cannot connect max_graph_nodes={max_graph_nodes!r} nodes and "
-            f"max_variables={max_variables!r} Variables (that needs {max_graph_nodes - 1 + max_variables} edges); "
+            f"max_variables={max_variables!r} Variables (that needs "
+            f"{max_graph_nodes - 1 + max_variables} edges); "
             "the larger graphs of the scope would silently be missing"
         )
 
@@ -215,7 +217,8 @@ def exhaustive_cases(
 ) -> list[Case]:
     """Return a finite list of Cases for a law naming ``inputs``: every blueprint of
     ``all_blueprints(...)`` crossed with the fixed options of each named kind (``FIXED_FILTERS``,
-    three programs per graph, and as ``other`` the graph itself and the next blueprint of the list).
+    three programs per graph, and as ``other`` the graph itself and the next blueprint of the list;
+    with ``near_miss``, the graph changed in each aspect that applies, at its first place).
     """
     names = check_subset("inputs", inputs, INPUTS, non_empty=False)
     named_filters = [n for n in names if n in FIXED_FILTERS]
@@ -239,6 +242,8 @@ def exhaustive_cases(
         other_options: list[Blueprint | None] = (
             [bp, graphs[(i + 1) % len(graphs)]] if "other" in names else [None]
         )
+        if "near_miss" in names:
+            other_options = [near for _, near in near_misses_of(bp)] or [bp]
         for fs, program, other in itertools.product(filter_options, program_options, other_options):
             out.append(Case(graph=bp, filters=fs, program=program, other=other))
     return out

@@ -1,5 +1,5 @@
 """Hostile-input strategies: states, graphs, filter calls and context-call sequences that are wrong
-on purpose (``spec.hostile``), for the robustness laws ROB-8..ROB-12.
+on purpose (``spec.hostile``), for the hostile robustness laws (ROB-8 and on).
 
 Every choice is a small integer read modulo the options the graph offers when the operation is
 applied (``spec.hostile.corrupt``), so a drawn operation never becomes invalid while the graph it
@@ -40,12 +40,15 @@ from spec.hostile import (
     Restyle,
     StateEdit,
     UnhashableStatic,
+    odd_keys,
 )
+from spec.semantics.hostile import keys_fault
 from strategies._filters import bad_filter_tuples, filter_tuples, nonexhaustive_filter_tuples
 from strategies._validation import check_int, check_sizes, lazy
 from strategies._values import integers
 
 __all__ = [
+    "GRAPH_FAULTS",
     "HOSTILE_INPUTS",
     "context_calls",
     "hostile_filter_calls",
@@ -57,7 +60,13 @@ __all__ = [
 
 HOSTILE_INPUTS: tuple[str, ...] = (
     "hostile_state",
-    "hostile_graph",
+    "array_attribute",
+    "unhashable_static",
+    "orderable_dict_keys",
+    "unorderable_dict_keys",
+    "unorderable_node_keys",
+    "pytree_cycle",
+    "non_node_root",
     "hostile_filters",
     "hostile_calls",
 )
@@ -122,25 +131,42 @@ def _odd_kinds(kinds: tuple[KeyKind, ...]) -> bool:
     return not ("float" in kinds and ("int" in kinds or "bool" in kinds))
 
 
-@functools.cache
+def _orderable(kinds: tuple[KeyKind, ...]) -> bool:
+    return keys_fault(odd_keys(kinds), ()) is None
+
+
+def _key_kinds(min_size: int) -> st.SearchStrategy[tuple[KeyKind, ...]]:
+    kinds = st.lists(st.sampled_from(_DICT_KEY_KINDS), min_size=min_size, max_size=3)
+    return kinds.map(tuple).filter(_odd_kinds)
+
+
+_AT = integers(0, 7)
+"""The graph node a hostile attribute is set on (read modulo the graph's graph nodes)."""
+
+GRAPH_FAULTS: dict[str, st.SearchStrategy[Hostile]] = {
+    "array_attribute": st.builds(ArrayAttribute, _AT, st.booleans()),
+    "unhashable_static": st.builds(UnhashableStatic, _AT, st.booleans()),
+    "orderable_dict_keys": st.builds(OddDictKeys, _AT, _key_kinds(1).filter(_orderable)),
+    "unorderable_dict_keys": st.builds(
+        OddDictKeys, _AT, _key_kinds(2).filter(lambda k: not _orderable(k))
+    ),
+    "unorderable_node_keys": st.builds(
+        OddNodeKeys, _AT, st.sampled_from(("graph", "pytree")), st.just(()) | _key_kinds(1)
+    ),
+    "pytree_cycle": st.builds(
+        PytreeSelfCycle, _AT, st.sampled_from(("list", "dict", "list-after-node"))
+    ),
+    "non_node_root": st.builds(NonNodeRoot, st.sampled_from(("variable", "array", "int", "str"))),
+}
+"""The hostile graph input kinds (one fault each, ROB-13..ROB-19) and their strategies."""
+
+
 def hostile_graphs() -> st.SearchStrategy[Hostile]:
-    """Return a strategy for one graph corruption: an array attribute, an unhashable static, a
-    dict with odd keys (1..3 kinds), a registered node type with unorderable keys, a
-    self-containing list or dict, or a root that is no node."""
-    at = integers(0, 7)
-    kinds = (
-        st.lists(st.sampled_from(_DICT_KEY_KINDS), min_size=1, max_size=3)
-        .map(tuple)
-        .filter(_odd_kinds)
-    )
-    return st.one_of(
-        st.builds(ArrayAttribute, at, st.booleans()),
-        st.builds(UnhashableStatic, at, st.booleans()),
-        st.builds(OddDictKeys, at, kinds),
-        st.builds(OddNodeKeys, at, st.sampled_from(("graph", "pytree")), st.just(()) | kinds),
-        st.builds(PytreeSelfCycle, at, st.sampled_from(("list", "dict", "list-after-node"))),
-        st.builds(NonNodeRoot, st.sampled_from(("variable", "array", "int", "str"))),
-    )
+    """Return a strategy for one graph corruption of any kind (``GRAPH_FAULTS``): an array
+    attribute, an unhashable static, a dict with odd keys (1..3 kinds, orderable or not), a
+    registered node type with unorderable keys, a self-containing list or dict, or a root that
+    is no node."""
+    return st.one_of(*GRAPH_FAULTS.values())
 
 
 @st.composite
@@ -191,8 +217,8 @@ def hostile_inputs(kind: str, graph: Blueprint) -> st.SearchStrategy[Hostile]:
     """Return the strategy for the hostile input kind ``kind`` (``HOSTILE_INPUTS``) on ``graph``."""
     if kind == "hostile_state":
         return hostile_states()
-    if kind == "hostile_graph":
-        return hostile_graphs()
+    if kind in GRAPH_FAULTS:
+        return GRAPH_FAULTS[kind]
     if kind == "hostile_filters":
         return hostile_filter_calls(graph)
     return context_calls()

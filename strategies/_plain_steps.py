@@ -114,7 +114,9 @@ def snapshot(x, metadata_keys=()):
     while stack:
         path, y = stack.pop()
         variable = isinstance(y, nnx.Variable)
-        node = not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        node = (
+            not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        )
         if variable or node:
             if id(y) in seen:
                 out[path] = ("same as", seen[id(y)])
@@ -135,7 +137,8 @@ def first_difference(expected, found):
     """The first place where two snapshots differ, as text (None when they are equal)."""
     for p in sorted(set(expected) | set(found), key=lambda p: [sort_key(k) for k in p]):
         if expected.get(p) != found.get(p):
-            return f"at {path_str(p)}: expected {expected.get(p, 'nothing')}, found {found.get(p, 'nothing')}"
+            want, got = expected.get(p, "nothing"), found.get(p, "nothing")
+            return f"at {path_str(p)}: expected {want}, found {got}"
     return None
 
 
@@ -177,7 +180,8 @@ def reachable(x):
             continue
         seen.add(id(y))
         out.append((path, y))
-        if not isinstance(y, nnx.Variable) and (is_pytree(y) or hasattr(y, "__dict__")) and not hasattr(y, "dtype"):
+        node = is_pytree(y) or hasattr(y, "__dict__")
+        if not isinstance(y, nnx.Variable) and node and not hasattr(y, "dtype"):
             stack.extend(((*path, k), v) for k, v in reversed(entries(y)))
     return out
 
@@ -268,14 +272,16 @@ def _must_fail_unchanged(
     root: str = "x",
 ) -> str:
     key = error.path[-1] if error.path else None
+    changed = law_id + ": " + what + " changed " + root + " before failing: "
+    holds = law_id + " holds: " + what + " fails, naming " + path_str(error.path)
     return (
         f"{setup}"
         f"before = snapshot({root}, {meta!r})\n"
         f"must_fail({law_id + ': ' + what!r}, lambda: {call}, {key!r}, {str(error)!r})\n"
         f"difference = first_difference(before, snapshot({root}, {meta!r}))\n"
-        f"assert difference is None, f{law_id + ': ' + what + ' changed ' + root + ' before failing: '!r}"
+        f"assert difference is None, f{changed!r}"
         "f'{difference}'\n"
-        f"print({law_id + ' holds: ' + what + ' fails, naming ' + path_str(error.path) + ', and changes nothing'!r})\n"
+        f"print({holds + ', and changes nothing'!r})\n"
     )
 
 
@@ -730,12 +736,16 @@ def _pop2(case: Case, law: Law) -> str:
         semantics.pop(m, (f,))
     except SpecError as e:
         raise NoPlainStep("an alias sits in a pytree container (POP-1 checks that failure)") from e
+    still = (
+        f"{law.id}: after pop(x, {f.type_name}) the popped Variable "
+        f"(first at {path_str(paths[0])}) is still reachable at "
+    )
     return (
         _program_call(case)
         + f"popped = {_accessor(m, paths[0])}\n"
         + f"nnx.pop(x, {_filter_source(f)})\n"
         + "still = [path_str(p) for p, _ in reachable(x) if _ is popped]\n"
-        + f"assert not still, f{law.id + ': after pop(x, ' + f.type_name + ') the popped Variable (first at ' + path_str(paths[0]) + ') is still reachable at '!r}"
+        + f"assert not still, f{still!r}"
         + "f'{still}'\n"
         + f"print({law.id + ' holds: pop removes every alias'!r})\n"
     )
@@ -752,10 +762,12 @@ def _it1(case: Case, law: Law) -> str:
     return (
         _program_call(case)
         + f"EXPECTED = {expected!r}\n"
-        + "found = [tuple(p) for p, _ in nnx.iter_graph(x) if not any(isinstance(k, str) and k.startswith('_') for k in p)]\n"
+        + "found = [tuple(p) for p, _ in nnx.iter_graph(x) if not any(isinstance(k, str) and "
+        "k.startswith('_') for k in p)]\n"
         + "for i, (want, got) in enumerate(zip(EXPECTED, found)):\n"
         + f"    assert want == got, f{law.id + ': iter_graph(x) item '!r}"
-        + "f'{i} is at {path_str(got)}, but should be at {path_str(want)} (expected order: {[path_str(p) for p in EXPECTED]})'\n"
+        + "f'{i} is at {path_str(got)}, but should be at {path_str(want)} (expected order: "
+        "{[path_str(p) for p in EXPECTED]})'\n"
         + f"assert len(found) == len(EXPECTED), f{law.id + ': iter_graph(x) yields '!r}"
         + "f'{len(found)} items, but should yield {len(EXPECTED)}'\n"
         + f"print({law.id + ' holds: iter_graph(x) yields the expected paths in post-order'!r})\n"
@@ -778,7 +790,8 @@ def _var1(case: Case, law: Law) -> str:
         + "for i, (want, got) in enumerate(zip(EXPECTED, groups)):\n"
         + "    assert sorted(map(repr, want)) == sorted(map(repr, flat_paths(got))), (\n"
         + f"        f{law.id + ': variables(x, *fs)['!r}"
-        + "f'{i}] has paths {[path_str(p) for p in flat_paths(got)]}, but should have {[path_str(p) for p in want]}')\n"
+        + "f'{i}] has paths {[path_str(p) for p in flat_paths(got)]}, but should have "
+        "{[path_str(p) for p in want]}')\n"
         + f"print({law.id + ' holds: variables(x, *fs) has the paths of state(x, *fs)'!r})\n"
     )
 
@@ -877,14 +890,16 @@ def _rob2(case: Case, law: Law) -> str:
 def _rob4(case: Case, law: Law) -> str:
     depth, size, _, iter_depth = _size(case)
     pop = '[("pop(x, nnx.Param)", lambda x: nnx.pop(x, nnx.Param))]'
+    deep = f"iter_graph(a {iter_depth}-deep chain)"
+    first = f"{law.id}: the first item of {deep} is at a path of "
     return (
         _SIZE_HELPERS
         + f"\nx = chain({iter_depth})\n"
         + "try:\n    path, _ = next(iter(nnx.iter_graph(x)))\n"
         + "except RecursionError as e:\n"
-        + f"    raise AssertionError({law.id + ': iter_graph(a ' + str(iter_depth) + '-deep chain) raised RecursionError'!r}) from e\n"
+        + f"    raise AssertionError({law.id + ': ' + deep + ' raised RecursionError'!r}) from e\n"
         + f"assert tuple(path) == ('child',) * {iter_depth - 1} + ('p',), (\n"
-        + f"    f{law.id + ': the first item of iter_graph(a ' + str(iter_depth) + '-deep chain) is at a path of '!r}"
+        + f"    f{first!r}"
         + "f'{len(path)} keys, but should be at the Param at the bottom'"
         + f" {' (' + str(iter_depth) + ' keys)'!r})\n"
         + f"survives({law.id!r}, 'a {depth}-deep chain', chain({depth}), {pop})\n"

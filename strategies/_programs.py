@@ -172,8 +172,9 @@ def programs(
     Edits: set a static attribute, add or replace a Variable, add an empty module, delete an
     attribute, alias a graph node or Variable under a new or existing key, point back to a
     graph-node ancestor (a cycle), transform every Variable's value.  On an ``nnx_list`` node
-    the same edits append (index ``len``), replace or delete (``del l[i]``) elements.  New Variables take
-    ``dtypes``.  Shrinks towards fewer edits, then ``SetStatic`` on the root with the value 0.
+    the same edits append (index ``len``), replace or delete (``del l[i]``) elements.  New
+    Variables take ``dtypes``.  Shrinks towards fewer edits, then ``SetStatic`` on the root with
+    the value 0.
     """
 
     def define() -> st.SearchStrategy[Program]:

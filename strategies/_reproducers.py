@@ -223,7 +223,8 @@ def _describe(f: FilterSpec) -> str:
         inner = ", ".join(_describe(g) for g in f.items)
         return f"[{inner}]" if f.form == "list" else f"({inner}{',' if len(f.items) == 1 else ''})"
     if isinstance(f, (AnyOf, AllOf)):
-        return f"nnx.{'Any' if isinstance(f, AnyOf) else 'All'}({', '.join(_describe(g) for g in f.items)})"
+        items = ", ".join(_describe(g) for g in f.items)
+        return f"nnx.{'Any' if isinstance(f, AnyOf) else 'All'}({items})"
     if isinstance(f, NotOf):
         return f"nnx.Not({_describe(f.item)})"
     return describe(f)
@@ -278,7 +279,8 @@ def _edit_lines(edit: Edit, m: Model | None) -> list[str]:
             return [f"del {owner}[{edit.key}]"]
         value = _edit_value(edit, m)
         return [
-            f"{owner}.append({value}) if len({owner}) == {edit.key} else {owner}.__setitem__({edit.key}, {value})"
+            f"{owner}.append({value}) if len({owner}) == {edit.key} else "
+            f"{owner}.__setitem__({edit.key}, {value})"
         ]
     target = f"{owner}.{edit.key}"
     if isinstance(edit, SetStatic):
@@ -348,7 +350,8 @@ def reproducer(case: Case, law: Law, target: Target) -> str:
         step = law.repro.strip() + "\n"
     parts = [
         f'"""Reproducer for {law.id} ({law.title}) on {target.describe()}, written by nnxspec.\n\n'
-        f"Plain code against {target.name}'s own API: it exits non-zero with {law.id}'s message while "
+        f"Plain code against {target.name}'s own API: it exits non-zero with {law.id}'s "
+        "message while "
         'the law fails."""\n',
         f"# case: {case.to_json()}\n",
         target.reproducer_prelude(),

@@ -43,7 +43,8 @@ def check_sizes(min_name: str, min_value: int, max_name: str, max_value: int) ->
     """Raise InvalidArgument if the lower bound exceeds the upper bound."""
     if min_value > max_value:
         raise InvalidArgument(
-            f"{min_name}={min_value!r} is larger than {max_name}={max_value!r}, so nothing can be drawn"
+            f"{min_name}={min_value!r} is larger than {max_name}={max_value!r}, so nothing "
+            "can be drawn"
         )
 
 

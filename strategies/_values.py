@@ -94,7 +94,8 @@ def metadata() -> st.SearchStrategy[tuple[tuple[str, MetaValue], ...]]:
 @functools.cache
 def variable_specs(dtypes: tuple[str, ...]) -> st.SearchStrategy[VarSpec]:
     """Draw a VarSpec: type, shape of rank <= 2 with dims 1..3, a dtype of ``dtypes``, a seed in
-    0..40 and metadata.  Shrinks towards ``Param``, shape ``()``, ``dtypes[0]``, seed 0, no metadata.
+    0..40 and metadata.  Shrinks towards ``Param``, shape ``()``, ``dtypes[0]``, seed 0, no
+    metadata.
     """
     return st.builds(
         VarSpec,

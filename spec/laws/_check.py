@@ -201,7 +201,8 @@ def expect_failure(
                 )
                 raise LawViolation(
                     f"{what} raised {type(e).__name__}: {e!s}, which carries {found}, but should "
-                    f"carry {_places_text(places)} (the target declares {Capability.ERRORS_CARRY_PATHS})"
+                    f"carry {_places_text(places)} (the target declares "
+                    f"{Capability.ERRORS_CARRY_PATHS})"
                 ) from e
         return e
     except Exception as e:

@@ -5,14 +5,15 @@ for a verdict.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
 from spec import semantics
-from spec.blueprint import Blueprint, Key, Unhashable, VarSpec
+from spec.blueprint import Blueprint, Unhashable, VarSpec
 from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.hostile import (
     ArrayAttribute,
@@ -20,16 +21,17 @@ from spec.hostile import (
     NonNodeRoot,
     OddDictKeys,
     OddNodeKeys,
+    PlantedAttribute,
     PytreeSelfCycle,
     UnhashableStatic,
-    odd_keys,
+    attribute_node_paths,
+    describe,
 )
 from spec.laws._check import (
     Snapshot,
     build_case,
     expect_failure,
     flat_models,
-    message_names,
     need,
     observe_root,
     require,
@@ -41,7 +43,7 @@ from spec.laws._check import (
 )
 from spec.laws._protocol import TAG
 from spec.laws._registry import Case
-from spec.model import Model, StaticSlot, observe, var_model
+from spec.model import Model, observe, var_model
 from spec.semantics import hostile as oracle
 from spec.target import Capability, Path, Target, Token
 
@@ -50,14 +52,15 @@ NODEREF_TOKENS: tuple[Token, ...] = (("ref", 0),)
 
 
 H = TypeVar("H")
+R = TypeVar("R")
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def hostile_op(case: Case, cls: type[H], default: H) -> H:
-    """Return the case's first hostile operation of type ``cls`` (``default`` if it has none)."""
-    return next((h for h in case.hostile if isinstance(h, cls)), default)
+def hostile_op(case: Case, default: H) -> H:
+    """Return the case's first hostile operation of ``default``'s type (``default`` if none)."""
+    return next((h for h in case.hostile if isinstance(h, type(default))), default)
 
 
 def build_optional(t: Target, bp: Blueprint | None) -> object | None:
@@ -101,10 +104,18 @@ class CallInputs:
     """Every input of one call: graphs (models and object identities) and States (each leaf's
     path, identity and content, raw arrays included), to check that a call changed nothing."""
 
-    def __init__(self, t: Target, graphs: Sequence[object], states: Sequence[object]) -> None:
-        self.t, self.graphs, self.states = t, list(graphs), list(states)
+    def __init__(
+        self,
+        t: Target,
+        graphs: Sequence[object],
+        states: Sequence[object],
+        *,
+        leaves: Sequence[object] = (),
+    ) -> None:
+        self.t, self.graphs, self.states, self.leaves = t, list(graphs), list(states), list(leaves)
         self.before = snapshot(t, *self.graphs)
         self.state_before = [self._state(s) for s in self.states]
+        self.leaves_before = [_leaf_data(t, leaf) for leaf in self.leaves]
 
     def _state(self, s: object) -> list[tuple[Path, int, object, object]]:
         return [(p, id(leaf), leaf, _leaf_data(self.t, leaf)) for p, leaf in self.t.flat_state(s)]
@@ -121,6 +132,47 @@ class CallInputs:
                 [i_ for _, i_, _, _ in new] == [i_ for _, i_, _, _ in old],
                 f"{what} replaced leaves of State {i} (same values, different objects)",
             )
+        require(
+            [_leaf_data(self.t, leaf) for leaf in self.leaves] == self.leaves_before,
+            f"{what} changed the value or metadata of a Variable it was given",
+        )
+
+
+class Inputs(Protocol):
+    """The inputs of one call, recorded before it (``CallInputs``, ``Planted``)."""
+
+    def require_unchanged(self, what: str) -> None: ...
+
+
+def expect_outcome(
+    t: Target,
+    call: Callable[[], R],
+    outcome: object,
+    what: str,
+    inputs: Inputs,
+    places: Sequence[Path] = (),
+    *,
+    result: Callable[[R], None] | None = None,
+) -> BaseException | None:
+    """The rule every hostile law states: the outcome the oracle gives for one call.
+
+    Where ``outcome`` is an error (a ``SpecError``), ``call`` must raise a documented error
+    naming one of the places at fault (``outcome.path`` or ``places``, see ``expect_failure``)
+    and leave every input exactly as it was; that error is returned.  Otherwise ``call`` must
+    return, and ``result`` (the law's comparison of what it returned with the oracle's result)
+    must hold; an error, or a result that cannot even be compared, is a violation.
+    """
+    if isinstance(outcome, SpecError):
+        error = expect_failure(t, call, outcome, what, places)
+        inputs.require_unchanged(what)
+        return error
+    try:
+        got = call()
+    except Exception as e:
+        raise LawViolation(f"{what} raised {type(e).__name__}: {e}, but should succeed") from e
+    if result is not None:
+        _checked(lambda: result(got), what)
+    return None
 
 
 def verdict_of(compute: Callable[[], H]) -> tuple[H | None, SpecError | None]:
@@ -140,7 +192,7 @@ def noderef_graphdef(t: Target, x: object) -> tuple[object, object]:
     return gd, s
 
 
-# --- ROB-10: hostile graphs ---------------------------------------------------------------------
+# --- hostile graphs (ROB-13 .. ROB-19) ----------------------------------------------------------
 
 GRAPH_OPS: tuple[tuple[str, Callable[[Target, object], object]], ...] = (
     ("split", lambda t, x: t.split(x)),
@@ -148,9 +200,15 @@ GRAPH_OPS: tuple[tuple[str, Callable[[Target, object], object]], ...] = (
     ("state", lambda t, x: t.state(x)),
     ("clone", lambda t, x: t.clone(x)),
 )
+"""The operations every hostile graph goes through."""
 
 
-def shallow_copy(value: object) -> object:
+def graph_calls(t: Target, x: object, what: str) -> list[tuple[str, Callable[[], object]]]:
+    """Return ``(description, call)`` for each of split, graphdef, state and clone of ``x``."""
+    return [(f"{name}(x) with {what}", functools.partial(op, t, x)) for name, op in GRAPH_OPS]
+
+
+def _children(value: object) -> object:
     """The identity of a hostile value's direct children (to check it was not rewritten)."""
     if isinstance(value, dict):
         return [(k, id(v)) for k, v in value.items()]
@@ -159,31 +217,79 @@ def shallow_copy(value: object) -> object:
     return id(value)
 
 
-def hostile_part(t: Target, op: object, at: Path) -> tuple[str, object, str, Path]:
-    """Return (attribute key, live value, fault kind, fault path) for a hostile graph operation."""
-    if isinstance(op, ArrayAttribute):
-        array = t.get_value(t.new_variable(VarSpec(shape=(2,))))
-        if op.boxed:
-            return "zz_box", {"zz_array": array}, "array", (*at, "zz_box", "zz_array")
-        return "zz_array", array, "array", (*at, "zz_array")
-    if isinstance(op, UnhashableStatic):
-        unhashable = t.new_static(Unhashable((1, 2)))
-        if op.boxed:
-            return "zz_box", {"zz_set": unhashable}, "unhashable", (*at, "zz_box", "zz_set")
-        return "zz_set", unhashable, "unhashable", (*at, "zz_set")
-    if isinstance(op, OddDictKeys):
-        keys = odd_keys(op.kinds or ("str",))
-        value = {k: t.new_variable(VarSpec(seed=i)) for i, k in enumerate(keys)}
-        return "zz_dict", value, "keys", (*at, "zz_dict")
-    if isinstance(op, OddNodeKeys):
+P = TypeVar("P", ArrayAttribute, UnhashableStatic, OddDictKeys, OddNodeKeys, PytreeSelfCycle)
+
+
+@dataclasses.dataclass
+class Planted(Generic[P]):
+    """The case's graph ``x`` with the hostile attribute of ``op`` set on one of its graph nodes;
+    ``path`` is the place at fault.  As the inputs of a call, it is unchanged when the rest of
+    the graph is as before the attribute was set and the hostile value was not rewritten."""
+
+    t: Target
+    op: P
+    x: object
+    node: object
+    value: object
+    path: Path
+    before: Snapshot
+    children: object
+
+    @property
+    def what(self) -> str:
+        return describe(self.op)
+
+    def require_unchanged(self, what: str) -> None:
+        key = self.op.place[0]
+        self.t.del_attr(self.node, key)
         try:
-            registered = t.new_registered_node(
-                op.node, [(k, i) for i, k in enumerate(registered_keys(op))]
-            )
+            unchanged_guarded(self.t, self.before, self.x, what=what)
+        finally:
+            self.t.set_attr(self.node, key, self.value)
+        require(_children(self.value) == self.children, f"{what} rewrote the hostile attribute")
+
+
+def plant(t: Target, case: Case, op: P) -> Planted[P]:
+    """Build the case's graph and set the hostile attribute of ``op`` on its ``op.at``-th
+    graph node that takes named attributes (modulo their number)."""
+    x = build_case(t, case).root
+    paths = attribute_node_paths(observe(t, x))
+    at: Path = paths[op.at % len(paths)]
+    node = x
+    for key in at:
+        node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
+    before = snapshot(t, x)
+    value = hostile_value(t, op)
+    try:  # as in the seed, an assignment takes any value: the graph API is where it is checked
+        t.set_attr(node, op.place[0], value)
+    except Exception as e:
+        raise LawViolation(
+            f"setting the attribute of {describe(op)} raised {type(e).__name__}: {e}, but "
+            "should store it (split, graphdef, state and clone are where it is checked)"
+        ) from e
+    return Planted(t, op, x, node, value, (*at, *op.place), before, _children(value))
+
+
+def hostile_value(t: Target, op: PlantedAttribute) -> object:
+    """The live value of the hostile attribute of ``op`` (in a dict when ``op.place`` says so)."""
+    value: object
+    if isinstance(op, ArrayAttribute):
+        value = t.get_value(t.new_variable(VarSpec(shape=(2,))))
+    elif isinstance(op, UnhashableStatic):
+        value = t.new_static(Unhashable((1, 2)))
+    elif isinstance(op, OddDictKeys):
+        value = {k: t.new_variable(VarSpec(seed=i)) for i, k in enumerate(op.keys)}
+    elif isinstance(op, OddNodeKeys):
+        try:
+            value = t.new_registered_node(op.node, [(k, i) for i, k in enumerate(op.keys)])
         except NotImplementedError as e:
             raise NotApplicable(str(e)) from e
-        return "zz_registered", registered, "keys", (*at, "zz_registered")
-    assert isinstance(op, PytreeSelfCycle)  # sanity check: the graph operations are a closed set
+    else:
+        value = _self_containing(t, op)
+    return {op.place[1]: value} if len(op.place) == 2 else value
+
+
+def _self_containing(t: Target, op: PytreeSelfCycle) -> object:
     cycle: Any = {} if op.form == "dict" else []
     if op.form == "list-after-node":  # a graph node (not empty) walked before the container recurs
         node = t.new_graph_node("module")
@@ -193,75 +299,60 @@ def hostile_part(t: Target, op: object, at: Path) -> tuple[str, object, str, Pat
         cycle["zz_self"] = cycle
     else:
         cycle.append(cycle)
-    return "zz_cycle", cycle, "cycle", (*at, "zz_cycle")
+    return cycle
 
 
-def closing_entry(op: PytreeSelfCycle) -> Key:
-    """The key through which the container of ``op`` contains itself."""
-    closing: dict[str, Key] = {"list": 0, "list-after-node": 1, "dict": "zz_self"}
-    return closing[op.form]
-
-
-def registered_keys(op: OddNodeKeys) -> list[object]:
-    """The keys the registered node of ``op`` flattens to: never mutually orderable."""
-    return odd_keys(("str", "int", *op.kinds))
-
-
-def check_non_node_root(t: Target, op: NonNodeRoot) -> None:
+def non_node_root(t: Target, op: NonNodeRoot) -> tuple[object, CallInputs]:
+    """The root of ``op`` (made from one Variable) and the inputs a failed call must not change:
+    that Variable."""
     variable = t.new_variable(VarSpec(shape=(2,)))
-    root = {"variable": variable, "array": t.get_value(variable), "int": 3, "str": "zz_str"}[
-        op.form
-    ]
-    verdict = oracle.graph_fault("root", ())
-    assert verdict is not None  # sanity check: a non-node root is always a fault
-    data = _leaf_data(t, variable)
-    for name, call in GRAPH_OPS:
-        expect_failure(
-            t, functools.partial(call, t, root), verdict, f"{name}(a {op.form}) (not a node)"
-        )
-    require(
-        _leaf_data(t, variable) == data, "a failed call on a Variable changed its value or metadata"
-    )
+    roots = {"variable": variable, "array": t.get_value(variable), "int": 3, "str": "zz_str"}
+    return roots[op.form], CallInputs(t, [], [], leaves=[variable])
 
 
 def check_round_trips(t: Target, x: object, what: str) -> None:
-    m = observe(t, x)
+    """split, merge and clone of ``x`` succeed with the oracle's results and leave ``x`` as it
+    was; where every static of ``x`` is hashable, two GraphDefs of ``x`` hash alike."""
+    m, inputs = observe(t, x), CallInputs(t, [x], [])
     tokens, flat = semantics.flatten(m)
-    gd, s = t.split(x)
-    require_same_tokens(tokens, t.graphdef_tokens(gd), f"the GraphDef of split(x) with {what}")
-    require_same_state(flat, flat_models(t, s), f"split(x)[1] with {what}")
-    merged, cloned = t.merge(gd, s), t.clone(x)
-    same_model_guarded(
-        semantics.rebuild(m), lambda: observe_root(t, merged), f"merge(*split(x)) with {what}"
+
+    def split_result(pair: tuple[object, ...]) -> None:
+        gd, s = pair
+        require_same_tokens(tokens, t.graphdef_tokens(gd), f"the GraphDef of split(x) with {what}")
+        require_same_state(flat, flat_models(t, s), f"split(x)[1] with {what}")
+        merged = observe_root(t, t.merge(gd, s))
+        require_same_model(semantics.rebuild(m), merged, f"merge(*split(x)) with {what}")
+
+    def clone_result(y: object) -> None:
+        require_same_model(semantics.clone(m), observe_root(t, y), f"clone(x) with {what}")
+
+    def same_hash(h: int) -> None:
+        require(h == hash(t.graphdef(x)), f"two GraphDefs of x with {what} hash differently")
+
+    expect_outcome(
+        t, lambda: t.split(x), None, f"split(x) with {what}", inputs, result=split_result
     )
-    same_model_guarded(semantics.clone(m), lambda: observe_root(t, cloned), f"clone(x) with {what}")
-    same_model_guarded(m, lambda: observe(t, x), f"x after split / merge / clone with {what}")
-    unhashable = {
-        p[-1]
-        for p, slot, _ in m.walk()
-        if isinstance(slot, StaticSlot)
-        and slot.value.type_name in ("set", "frozenset", "list", "dict")
-    }
-    if unhashable:
-        error = expect_failure(
-            t, lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}"
+    expect_outcome(
+        t, lambda: t.clone(x), None, f"clone(x) with {what}", inputs, result=clone_result
+    )
+    inputs.require_unchanged(f"split / merge / clone with {what}")
+    if not oracle.unhashable_statics(m):
+        gd = t.graphdef(x)
+        expect_outcome(
+            t, lambda: hash(gd), None, f"hash(graphdef(x)) with {what}", inputs, result=same_hash
         )
-        require(
-            isinstance(error, TypeError),
-            f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError",
-        )
-        require(
-            any(message_names(error, k) for k in unhashable),
-            f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes {sorted(map(str, unhashable))}",
-        )
-    else:
-        try:
-            same = hash(gd) == hash(t.graphdef(x))
-        except Exception as e:
-            raise LawViolation(
-                f"hash(graphdef(x)) with {what} raised {type(e).__name__}: {e}, but every static is hashable"
-            ) from e
-        require(same, f"two GraphDefs of x with {what} hash differently")
+
+
+def check_hash_fails(t: Target, x: object, what: str) -> None:
+    """``hash(graphdef(x))`` of an ``x`` with unhashable statics raises a TypeError naming one."""
+    places = oracle.unhashable_statics(observe(t, x))
+    gd, hashed = t.graphdef(x), f"hash(graphdef(x)) with {what}"
+    fault = SpecError("unhashable-static", places[0])
+    error = expect_outcome(t, lambda: hash(gd), fault, hashed, CallInputs(t, [x], []), places)
+    require(
+        isinstance(error, TypeError),
+        f"{hashed} raised {type(error).__name__}, but should raise a TypeError",
+    )
 
 
 # --- ROB-11: filters ----------------------------------------------------------------------------

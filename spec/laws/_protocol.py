@@ -20,7 +20,8 @@ def protocol(
     ]
     | None = None,
 ) -> object:
-    """Run the four calls on ``x`` with ``inner`` applied to the inner graph; return step (4)'s result.
+    """Run the four calls on ``x`` with ``inner`` applied to the inner graph; return step (4)'s
+    result.
 
     ``wrap`` may wrap the inside (steps 2-3), e.g. in ``jax.jit`` with a static graphdef.
     """

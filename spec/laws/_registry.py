@@ -2,11 +2,16 @@
 
 A law is one function with one id.  Its docstring has four labelled parts, checked here::
 
-    <title: one line>
+    <title: one sentence>
 
     Statement: <one to three math-like lines>
     Rationale: <why the spec says so>
     Seed:      <the seed function it derives from, and whether the seed holds>
+
+Source lines stay within 100 columns: the title may run over several lines (they are joined
+with single spaces), and a line of a part indented deeper than its label continues the line
+above it (joined with a single space), so a long statement line wraps in the source without
+changing its value.  Break such lines at single spaces only.
 
 Ids match ``AREA-N``; ``AREA`` must be one of ``AREAS``.  Ids are never renumbered or reused.
 A law names the *kinds* of input it quantifies over (``INPUTS``); the runner draws them from
@@ -16,6 +21,7 @@ A law names the *kinds* of input it quantifies over (``INPUTS``); the runner dra
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -41,11 +47,13 @@ AREAS: dict[str, str] = {
     "ST": "state contents",
     "FLT": "filters",
     "GD": "graphdef",
+    "EQ": "equality and hashing",
     "VAR": "variables",
     "MD": "Variable metadata",
     "UPD": "update",
     "POP": "pop",
     "CL": "clone",
+    "OWN": "ownership",
     "IT": "iter_graph",
     "CALL": "call and apply",
     "CTX": "split and merge contexts",
@@ -68,10 +76,25 @@ INPUTS: dict[str, str] = {
     "bad_filters": "filters with a misplaced `...`/True or a term that is not a filter",
     "program": "a mutation program valid for the graph",
     "other": "a second graph blueprint",
-    "hostile_state": "a state for merge / update with missing, extra, renamed, misplaced or odd keys (spec.hostile)",
-    "hostile_graph": "a graph made hostile: an array or unhashable attribute, odd dict keys, a self-containing pytree, a non-node root",
-    "hostile_filters": "an operation (split / state / variables / pop / SplitContext.split) with any filters, bad ones included",
-    "hostile_calls": "a sequence of update-context calls in any order (after exit, with a NodeRef GraphDef)",
+    "near_miss": "the graph changed in exactly one aspect (strategies.near_misses)",
+    "hostile_state": (
+        "a state for merge / update with missing, extra, renamed, misplaced or odd keys "
+        "(spec.hostile)"
+    ),
+    "array_attribute": "an array set as a plain attribute (or in a dict attribute) of a node",
+    "unhashable_static": "a set stored as a static attribute (or in a dict attribute) of a node",
+    "orderable_dict_keys": "a dict attribute whose keys are of odd types but can be ordered",
+    "unorderable_dict_keys": "a dict attribute whose keys cannot be ordered together",
+    "unorderable_node_keys": "a registered graph or pytree node type whose keys cannot be ordered",
+    "pytree_cycle": "a list or dict attribute that contains itself (directly or after a node)",
+    "non_node_root": "a Variable, an array, an int or a str where a graph belongs",
+    "hostile_filters": (
+        "an operation (split / state / variables / pop / SplitContext.split) with any filters, "
+        "bad ones included"
+    ),
+    "hostile_calls": (
+        "a sequence of update-context calls in any order (after exit, with a NodeRef GraphDef)"
+    ),
 }
 """Input kinds a law may quantify over."""
 
@@ -182,6 +205,11 @@ class Law:
 
 
 LAWS: list[Law] = []
+
+RETIRED: dict[str, str] = {
+    "ROB-10": "split by fault kind into ROB-13 ... ROB-19 (one hostile graph fault each)",
+}
+"""Law ids no longer in the catalogue, with where their content went: never reused."""
 _ID = re.compile(r"^([A-Z]+)-([1-9][0-9]*)$")
 _SECTIONS = ("Statement", "Rationale", "Seed")
 
@@ -189,17 +217,20 @@ _SECTIONS = ("Statement", "Rationale", "Seed")
 def _parse_doc(law_id: str, doc: str | None) -> tuple[str, dict[str, str]]:
     if not doc:
         raise ValueError(f"law {law_id} has no docstring")
-    lines = [line.strip() for line in doc.strip().splitlines()]
-    title = lines[0]
+    head, _, body = inspect.cleandoc(doc).partition("\n\n")
+    title = " ".join(line.strip() for line in head.splitlines())
     parts: dict[str, list[str]] = {}
     current = None
-    for line in lines[1:]:
+    for line in body.splitlines():
         m = re.match(r"^(Statement|Rationale|Seed):\s*(.*)$", line)
         if m:
             current = m.group(1)
             parts[current] = [m.group(2)] if m.group(2) else []
-        elif current and line:
-            parts[current].append(line)
+        elif current and line.strip():
+            if line[0].isspace() and parts[current]:
+                parts[current][-1] += " " + line.strip()
+            else:
+                parts[current].append(line.strip())
     missing = [s for s in _SECTIONS if not parts.get(s)]
     if missing:
         raise ValueError(f"law {law_id}'s docstring lacks {', '.join(missing)}")
@@ -219,6 +250,8 @@ def law(
     m = _ID.match(law_id)
     if not m or m.group(1) not in AREAS:
         raise ValueError(f"law id {law_id!r} does not match AREA-N with AREA in {tuple(AREAS)}")
+    if law_id in RETIRED:
+        raise ValueError(f"law id {law_id} is retired ({RETIRED[law_id]}); ids are never reused")
     unknown = [i for i in inputs if i not in INPUTS]
     if unknown:
         raise ValueError(f"law {law_id} names unknown inputs {unknown}; known: {tuple(INPUTS)}")
@@ -253,4 +286,6 @@ def law_by_id(law_id: str) -> Law:
     for candidate in LAWS:
         if candidate.id == law_id:
             return candidate
+    if law_id in RETIRED:
+        raise KeyError(f"law {law_id} is retired: {RETIRED[law_id]}")
     raise KeyError(f"no law {law_id!r}; known laws: {', '.join(x.id for x in LAWS)}")

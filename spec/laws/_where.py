@@ -47,7 +47,8 @@ def checker_location(law: Law) -> str:
 
 
 def _named(node: ast.AST, scope: dict[str, object]) -> object | None:
-    """Resolve a ``Name`` or a dotted ``Attribute`` chain in ``scope``; None if it does not resolve."""
+    """Resolve a ``Name`` or a dotted ``Attribute`` chain in ``scope``; None if it does not
+    resolve."""
     if isinstance(node, ast.Name):
         return scope.get(node.id)
     if isinstance(node, ast.Attribute):

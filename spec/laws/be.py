@@ -46,9 +46,11 @@ def _devices_of(tree: object) -> set[Any]:
 
 @law("BE-1", requires=(Capability.JIT,), per_backend=True)
 def jitted_results_stay_on_the_backend(t: Target, case: Case) -> None:
-    """A state placed on a backend's device, transformed under jit, comes back on that device with the right values.
+    """A state placed on a backend's device, transformed under jit, comes back on that device with
+    the right values.
 
-    Statement: s_d = device_put(state(x), d); s' = jit(λ gd, s: state(f(merge(gd, s))))(gd, s_d)  ⟹  devices(s') = {d} ∧ model(s') == f(semantics.state(model(x)))
+    Statement: s_d = device_put(state(x), d); s' = jit(λ gd, s: state(f(merge(gd, s))))(gd,
+        s_d)  ⟹  devices(s') = {d} ∧ model(s') == f(semantics.state(model(x)))
     Rationale: a conformance result on CPU says nothing about GPU or TPU placement.
     Seed: not a seed function; JAX placement semantics through split / merge.
     """
@@ -85,9 +87,11 @@ def jitted_results_stay_on_the_backend(t: Target, case: Case) -> None:
     per_backend=True,
 )
 def protocol_on_the_backend(t: Target, case: Case) -> None:
-    """On each backend, the jitted update-context protocol equals direct mutation and keeps values on that device.
+    """On each backend, the jitted update-context protocol equals direct mutation and keeps values
+    on that device.
 
-    Statement: x placed on d; protocol(x, run(program), inside = jit)  ⟹  model(x) == semantics.rebuild(semantics.apply(model(x₀), program)) ∧ devices(state(x)) ⊆ {d}
+    Statement: x placed on d; protocol(x, run(program), inside = jit)  ⟹  model(x) ==
+        semantics.rebuild(semantics.apply(model(x₀), program)) ∧ devices(state(x)) ⊆ {d}
     Rationale: lifted transforms must behave the same on every accelerator.
     Seed: graph.py update_context (holds).
     """
@@ -112,5 +116,6 @@ def protocol_on_the_backend(t: Target, case: Case) -> None:
     placed = _devices_of(t.split(x)[1])
     require(
         placed <= {device},
-        f"x's values live on {sorted(map(str, placed))} after the protocol, but should stay on {device}",
+        f"x's values live on {sorted(map(str, placed))} after the protocol, but should stay "
+        f"on {device}",
     )

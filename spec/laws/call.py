@@ -31,7 +31,8 @@ def _module_paths(m: Model) -> list[Path]:
 
 
 def _navigate(proxy: Any, m: Model, path: Path) -> Any:
-    """Follow ``path`` on a call proxy: item access into dicts and sequences, attributes elsewhere."""
+    """Follow ``path`` on a call proxy: item access into dicts and sequences, attributes
+    elsewhere."""
     node = m.root
     for key in path:
         if node.type_name in ("dict", "list", "tuple") or not isinstance(key, str):
@@ -77,9 +78,11 @@ def _check_call(t: Target, case: Case, make_proxy: str, *, writes_through: bool 
 
 @law("CALL-1", requires=(Capability.CALL, Capability.MERGE_COPIES_VARIABLES))
 def call_runs_a_method_purely(t: Target, case: Case) -> None:
-    """call((gd, s)).<path>.method() runs the method on merge(gd, s) and returns its result with the new split, touching neither x nor s.
+    """call((gd, s)).<path>.method() runs the method on merge(gd, s) and returns its result with the
+    new split, touching neither x nor s.
 
-    Statement: out, (gd', s') = call(split(x))@p.bump()  ⟹  (model(merge(gd', s')), out) == semantics.bump(model(x), p) ∧ x, s unchanged
+    Statement: out, (gd', s') = call(split(x))@p.bump()  ⟹  (model(merge(gd', s')), out) ==
+        semantics.bump(model(x), p) ∧ x, s unchanged
     Rationale: call is the pure way to run a stateful method inside jax transforms.
     Seed: graph.py call (holds; with flax >= 0.11.2's reusing merge CALL-3 is the variant).
     """
@@ -102,11 +105,16 @@ def apply_runs_a_method_purely(t: Target, case: Case) -> None:
     requires=(Capability.CALL, Capability.MERGE_REUSES_VARIABLES, Capability.STATE_LEAVES_ARE_LIVE),
 )
 def call_writes_through_live_state(t: Target, case: Case) -> None:
-    """With live state leaves and a reusing merge, call((gd, s)).<path>.method() returns what CALL-1 says and its writes land in s, hence in x.
+    """With live state leaves and a reusing merge, call((gd, s)).<path>.method() returns what CALL-1
+    says and its writes land in s, hence in x.
 
-    Statement: out, (gd', s') = call(split(x))@p.bump()  ⟹  (model(merge(gd', s')), out) == semantics.bump(model(x₀), p) ∧ model(x) == semantics.bump(model(x₀), p)[0] ∧ s holds its leaves
-    Rationale: the variant of CALL-1 where split returns x's own Variables and merge reuses them: call is pure only under a jax transform.
-    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2 merge(copy=False), PR #4912).
+    Statement: out, (gd', s') = call(split(x))@p.bump()  ⟹  (model(merge(gd', s')), out) ==
+        semantics.bump(model(x₀), p) ∧ model(x) == semantics.bump(model(x₀), p)[0] ∧ s holds its
+        leaves
+    Rationale: the variant of CALL-1 where split returns x's own Variables and merge reuses them:
+        call is pure only under a jax transform.
+    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2
+        merge(copy=False), PR #4912).
     """
     _check_call(t, case, "call", writes_through=True)
 
@@ -120,10 +128,12 @@ def call_writes_through_live_state(t: Target, case: Case) -> None:
     ),
 )
 def apply_writes_through_live_state(t: Target, case: Case) -> None:
-    """With live state leaves and a reusing merge, gd.apply(s).<path>.method() behaves as call((gd, s)) in CALL-3.
+    """With live state leaves and a reusing merge, gd.apply(s).<path>.method() behaves as
+    call((gd, s)) in CALL-3.
 
     Statement: gd.apply(s)@p.bump() == call((gd, s))@p.bump()  (both as in CALL-3)
     Rationale: the variant of CALL-2 for targets whose merge reuses live state leaves.
-    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2 merge(copy=False), PR #4912).
+    Seed: not in the seed (flax 0.11.0 live state leaves, PR #4800; 0.11.2
+        merge(copy=False), PR #4912).
     """
     _check_call(t, case, "apply", writes_through=True)

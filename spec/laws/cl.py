@@ -31,9 +31,11 @@ def clone_rebuilds_the_graph(t: Target, case: Case) -> None:
 def clone_is_disjoint_from_the_original(t: Target, case: Case) -> None:
     """clone(x) shares no graph node and no Variable with x, so writing one never changes the other.
 
-    Statement: nodes(clone(x)) ∩ nodes(x) = ∅ ∧ variables(clone(x)) ∩ variables(x) = ∅ ∧ writes to clone(x) leave model(x) unchanged
+    Statement: nodes(clone(x)) ∩ nodes(x) = ∅ ∧ variables(clone(x)) ∩ variables(x) = ∅ ∧ writes to
+        clone(x) leave model(x) unchanged
     Rationale: a clone used as an EMA copy or a frozen teacher must not move with the original.
-    Seed: graph.py clone (holds; flax >= 0.11 shares array buffers, which is fine for immutable arrays).
+    Seed: graph.py clone (holds; flax >= 0.11 shares array buffers, which is fine for immutable
+        arrays).
     """
     x = build_case(t, case).root
     before = observe(t, x)

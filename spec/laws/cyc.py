@@ -17,7 +17,8 @@ from spec.target import Target, live_at
 def graphdef_closes_cycles_with_references(t: Target, case: Case) -> None:
     """Splitting a cyclic graph terminates and every back edge is a reference in the graphdef.
 
-    Statement: tokens(graphdef(x)) == semantics.graphdef_tokens(model(x)), which holds ("ref", i) for every back edge
+    Statement: tokens(graphdef(x)) == semantics.graphdef_tokens(model(x)), which holds ("ref", i)
+        for every back edge
     Rationale: a cycle must be encoded finitely, pointing to the node already numbered.
     Seed: graph.py _graph_flatten (ref_index before children; holds).
     """
@@ -48,5 +49,6 @@ def merge_restores_cycles(t: Target, case: Case) -> None:
             target = node_paths[slot.id]
             require(
                 live_at(t, y, path) is live_at(t, y, target),
-                f"y{path_str(path)} is not y{path_str(target)} after merge(*split(x)), but should be the same object",
+                f"y{path_str(path)} is not y{path_str(target)} after merge(*split(x)), but "
+                "should be the same object",
             )

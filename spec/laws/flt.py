@@ -1,9 +1,35 @@
-"""FLT: filters partition the state by first match; a remainder or a malformed filter is an error."""
+"""FLT: filters partition the state by first match; a remainder or a malformed filter is an
+error.
+
+FLT-8 and FLT-9 treat filters as an algebra: one filter object reused on graphs where the same
+path or type has another answer, and the combinators checked leaf by leaf against what their
+terms select, so that an answer cached by type, by filter object or by path cannot hide.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spec import semantics
+from spec.blueprint import Blueprint
+from spec.build import build
 from spec.errors import SpecError
+from spec.filters import (
+    AllOf,
+    AnyOf,
+    CallableFilter,
+    FilterSpec,
+    Literal,
+    NotOf,
+    OfType,
+    PathContains,
+    Seq,
+    TagFilter,
+    TypeFilter,
+    WithTag,
+    describe,
+    is_catch_all,
+)
 from spec.laws._check import (
     build_case,
     expect_failure,
@@ -15,15 +41,19 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import observe
-from spec.target import Target
+from spec.model import Model, Path, aliasing, observe, path_str
+from spec.nearmiss import near_misses_of
+from spec.semantics import FlatState
+from spec.target import Capability, Target
 
 
 @law("FLT-1", inputs=("graph", "exhaustive_filters"))
 def split_partitions_the_state(t: Target, case: Case) -> None:
-    """split with exhaustive filters partitions the state: each leaf goes to the first filter that matches it.
+    """split with exhaustive filters partitions the state: each leaf goes to the first filter that
+    matches it.
 
-    Statement: split(x, *fs)[1:] == semantics.split(model(x), fs)  (disjoint, union = state(x), first match wins)
+    Statement: split(x, *fs)[1:] == semantics.split(model(x), fs)  (disjoint, union = state(x),
+        first match wins)
     Rationale: parameters and batch statistics must land in exactly one group each.
     Seed: State.split (holds).
     """
@@ -43,7 +73,8 @@ def split_rejects_a_remainder(t: Target, case: Case) -> None:
     """split with filters that leave a leaf unmatched raises, and changes nothing.
 
     Statement: ∃ leaf matched by no f ∈ fs  ⟹  split(x, *fs) raises (non-exhaustive) ∧ x unchanged
-    Rationale: silently dropping parameters is worse than an error; `...` says "the rest" explicitly.
+    Rationale: silently dropping parameters is worse than an error; `...` says "the rest"
+        explicitly.
     Seed: State.split "Non-exhaustive filters" (holds).
     """
     x = build_case(t, case).root
@@ -60,10 +91,13 @@ def split_rejects_a_remainder(t: Target, case: Case) -> None:
 
 @law("FLT-3", inputs=("graph", "bad_filters"))
 def malformed_filters_are_rejected(t: Target, case: Case) -> None:
-    """A `...` or True followed by another filter, or a term that is not a filter, makes split and state raise.
+    """A `...` or True followed by another filter, or a term that is not a filter, makes split and
+    state raise.
 
-    Statement: misplaced(fs) ∨ invalid(fs)  ⟹  split(x, *fs) and state(x, *fs) raise ValueError / TypeError
-    Rationale: `...` means "everything else"; a filter after it can never match, which is a bug in the caller.
+    Statement: misplaced(fs) ∨ invalid(fs)  ⟹  split(x, *fs) and state(x, *fs) raise ValueError /
+        TypeError
+    Rationale: `...` means "everything else"; a filter after it can never match, which is a bug in
+        the caller.
     Seed: filterlib.filters_to_predicates (holds, but the seed treats the integer 1 as True: D-10).
     """
     x = build_case(t, case).root
@@ -82,7 +116,8 @@ def malformed_filters_are_rejected(t: Target, case: Case) -> None:
 
 @law("FLT-4", inputs=("graph", "filters"))
 def state_groups_by_first_match(t: Target, case: Case) -> None:
-    """state(x, *fs) groups leaves by first match and drops the remainder; one State per filter (one for 0 or 1).
+    """state(x, *fs) groups leaves by first match and drops the remainder; one State per filter
+    (one for 0 or 1).
 
     Statement: state(x, *fs) == semantics.state_groups(model(x), fs), as a tuple iff |fs| >= 2
     Rationale: state() is the non-exhaustive reader; it must agree with split() on what it keeps.
@@ -97,10 +132,13 @@ def state_groups_by_first_match(t: Target, case: Case) -> None:
 
 @law("FLT-5", inputs=("graph",))
 def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
-    """PathContains(k) takes exactly the leaves with k anywhere on their path, for every key k of the state's paths.
+    """PathContains(k) takes exactly the leaves with k anywhere on their path, for every key k of
+    the state's paths.
 
-    Statement: ∀ k ∈ keys(paths(state(x))): state(x, PathContains(k)) == semantics.state_groups(model(x), (PathContains(k),))[0]
-    Rationale: selecting a submodule's parameters by name (PathContains('encoder')) must reach leaves at any depth below it.
+    Statement: ∀ k ∈ keys(paths(state(x))): state(x, PathContains(k)) ==
+        semantics.state_groups(model(x), (PathContains(k),))[0]
+    Rationale: selecting a submodule's parameters by name (PathContains('encoder')) must reach
+        leaves at any depth below it.
     Seed: filterlib.PathContains (`self.key in path`; holds).
     """
     from spec.filters import PathContains
@@ -118,14 +156,17 @@ def path_contains_looks_at_every_key(t: Target, case: Case) -> None:
 
 @law("FLT-6", inputs=("graph",))
 def type_filters_match_subclasses(t: Target, case: Case) -> None:
-    """A type filter (the class itself, or OfType) takes exactly the leaves of that type or a subclass, for every Variable type.
+    """A type filter (the class itself, or OfType) takes exactly the leaves of that type or a
+    subclass, for every Variable type.
 
-    Statement: ∀ T ∈ VARIABLE_TYPES, f ∈ {T, OfType(T)}: state(x, f) == semantics.state_groups(model(x), (f,))[0]
-    Rationale: nnx.Param must select user subclasses of Param too; an exact-type test silently drops them from optimizers.
+    Statement: ∀ T ∈ VARIABLE_TYPES, f ∈ {T, OfType(T)}: state(x, f) ==
+        semantics.state_groups(model(x), (f,))[0]
+    Rationale: nnx.Param must select user subclasses of Param too; an exact-type test silently drops
+        them from optimizers.
     Seed: filterlib.OfType (isinstance / issubclass; holds).
     """
     from spec.blueprint import VARIABLE_TYPES
-    from spec.filters import FilterSpec, OfType, TypeFilter
+    from spec.filters import OfType, TypeFilter
 
     x = build_case(t, case).root
     m = observe(t, x)
@@ -142,11 +183,15 @@ def type_filters_match_subclasses(t: Target, case: Case) -> None:
 
 @law("FLT-7", inputs=("graph",))
 def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
-    """The integer 1 is not a filter and not a catch-all, alone, after another filter or before `...`: split and state reject it.
+    """The integer 1 is not a filter and not a catch-all, alone, after another filter or before
+    `...`: split and state reject it.
 
-    Statement: ∀ fs ∈ {(1,), (Param, 1), (1, ...)}: split(x, *fs) and state(x, *fs) raise ValueError / TypeError
-    Rationale: `1 == True` in Python; an implementation testing `f == True` silently turns a stray 1 into "everything else".
-    Seed: filterlib.to_predicate (breaks: the seed tests `filter == True`, so 1 is a catch-all, D-10).
+    Statement: ∀ fs ∈ {(1,), (Param, 1), (1, ...)}: split(x, *fs) and state(x, *fs) raise ValueError
+        / TypeError
+    Rationale: `1 == True` in Python; an implementation testing `f == True` silently turns a stray 1
+        into "everything else".
+    Seed: filterlib.to_predicate (breaks: the seed tests `filter == True`, so 1 is a catch-all,
+        D-10).
     """
     from spec.filters import Invalid, Literal, TypeFilter
 
@@ -169,4 +214,139 @@ def numbers_equal_to_true_are_not_filters(t: Target, case: Case) -> None:
             lambda fs=filters: t.state(x, *fs),  # type: ignore[misc]
             SpecError("invalid-filter"),
             f"state(x, {what})",
+        )
+
+
+PROBES: tuple[FilterSpec, ...] = (
+    AllOf((OfType("Param"), NotOf(WithTag("red")))),
+    AnyOf((PathContains("a"), TagFilter("blue"))),
+    NotOf(Seq("list", (TypeFilter("BatchStat"), CallableFilter("even_depth")))),
+)
+"""Terms FLT-8 and FLT-9 check besides the drawn ones: each mixes type, metadata and path."""
+
+
+def _graphs_for(case: Case) -> list[tuple[str, Blueprint]]:
+    """The graphs FLT-8 runs one filter object over: x, its drawn near miss, x with a Variable's
+    type, a metadata value or a key's type changed (same places, other answers), x once more."""
+    keep = ("variable_type", "metadata_value", "key_type")
+    out = [("x", case.graph)]
+    kinds = {n.kind for n in case.graph.nodes} | {"list", "tuple", "dict", "none"}
+    if case.other is not None and {n.kind for n in case.other.nodes} <= kinds:
+        out.append(("y (x's drawn near miss)", case.other))  # a new kind may not be buildable
+    out += [
+        (f"x with its {a.replace('_', ' ')} changed", bp)
+        for a, bp in near_misses_of(case.graph)
+        if a in keep
+    ]
+    return [*out, ("x again", case.graph)]
+
+
+def _pop_groups(t: Target, m: Model, f: FilterSpec) -> FlatState | None:
+    """Return what pop(x, f) must return, or None where pop must fail or a Variable is reached
+    by several paths (which alias pop removes is POP-1's and POP-2's business, not a filter's)."""
+    if any(kind == "Variable" for kind, _ in aliasing(m)):
+        return None
+    mutable = Capability.PYTREE_DICTS_ARE_MUTABLE in t.capabilities
+    try:
+        return semantics.pop(m, (f,), mutable_dicts=mutable)[1][0]
+    except SpecError:
+        return None
+
+
+def _answers_anew(
+    t: Target, f: FilterSpec, filter_object: object, what: str, bp: Blueprint
+) -> None:
+    """Check state, split and pop with ``filter_object`` on a fresh build of ``bp``."""
+    shown = describe(f)
+    x = build(t, bp).root
+    m = observe(t, x)
+    expected = semantics.state_groups(m, (f,))[0]
+    where = f"on {what}"
+    require_same_state(
+        expected, flat_models(t, t.state(x, filter_object)), f"state(x, {shown}) {where}"
+    )
+    rest = t.make_filter(Literal("..."))
+    first = t.split(x, filter_object, rest)[1]
+    require_same_state(expected, flat_models(t, first), f"split(x, {shown}, ...)[1] {where}")
+    popped = _pop_groups(t, m, f)
+    if Capability.POP in t.capabilities and popped is not None:
+        result = t.pop(x, filter_object)
+        require_same_state(popped, flat_models(t, result), f"pop(x, {shown}) {where}")
+
+
+@law("FLT-8", inputs=("graph", "filters", "near_miss"), examples=0.5)
+def one_filter_object_answers_every_graph_anew(t: Target, case: Case) -> None:
+    """One filter object, reused on near-miss graphs by state, split and pop, decides leaves anew.
+
+    Statement: ∀ f ∈ fs ∪ PROBES, F = make_filter(f) once, ∀ g ∈ (x, y, x retyped / retagged /
+    rekeyed, x again): state(g, F) == split(g, F, ...)[1] == state_groups(model(g), (f,))[0]
+    ∧ pop(g, F) == semantics.pop(model(g), (f,)) where pop succeeds and no Variable is aliased
+    Rationale: users build filters once (a module constant) and reuse them on every model; an
+    answer cached by filter object, by Variable type or by path is wrong as soon as the same
+    path or type means something else in the next graph.
+    Seed: filterlib.to_predicate / State.filter / graph.py pop (predicates are called per leaf;
+    holds).
+    """
+    for f in (*case.filters, *PROBES):
+        filter_object = t.make_filter(f)
+        for what, bp in _graphs_for(case):
+            _answers_anew(t, f, filter_object, what, bp)
+
+
+def _paths(t: Target, x: object, f: FilterSpec) -> frozenset[Path]:
+    return frozenset(p for p, _ in t.flat_state(t.state(x, t.make_filter(f))))
+
+
+def _algebra(
+    f: FilterSpec, g: FilterSpec
+) -> list[tuple[FilterSpec, str, Callable[..., frozenset[Path]]]]:
+    """Composite terms of ``f`` and ``g`` with the set each must select, from the sets ``f``
+    and ``g`` select (F, G) and every path (U)."""
+    return [
+        (NotOf(f), "U − F", lambda F, G, U: U - F),
+        (NotOf(NotOf(f)), "F", lambda F, G, U: F),
+        (AnyOf((f, g)), "F ∪ G", lambda F, G, U: F | G),
+        (AllOf((f, g)), "F ∩ G", lambda F, G, U: F & G),
+        (Seq("list", (f, g)), "F ∪ G", lambda F, G, U: F | G),
+        (AllOf((f, NotOf(g))), "F − G", lambda F, G, U: F - G),
+        (NotOf(AnyOf((f, g))), "U − (F ∪ G)", lambda F, G, U: U - (F | G)),
+        (AnyOf(()), "∅", lambda F, G, U: frozenset()),
+        (AllOf(()), "U", lambda F, G, U: U),
+    ]
+
+
+@law("FLT-9", inputs=("graph", "filters"))
+def combinators_are_a_boolean_algebra(t: Target, case: Case) -> None:
+    """Not, Any, All and lists select, leaf by leaf, the complement, union and intersection.
+
+    Statement: S(h) = paths(state(x, h)), U = paths(state(x)): ∀ f, g ∈ fs ∪ PROBES (pairs in
+    turn): S(Not f) = U − S(f), S(Any(f, g)) = S([f, g]) = S(f) ∪ S(g), S(All(f, g)) =
+    S(f) ∩ S(g), S(Any()) = ∅, S(All()) = U ∧ split(x, f, Not f) == (S(f), U − S(f)) (f no `...`)
+    Rationale: an implementation that decides a combinator without asking its terms per leaf
+    (a cached or type-only answer) breaks these identities even where every term alone is right.
+    Seed: filterlib.Any / All / Not (holds).
+    """
+    x = build_case(t, case).root
+    universe = frozenset(p for p, _ in semantics.state(observe(t, x)))
+    terms = (*case.filters, *PROBES)
+    for f, g in zip(terms, (*terms[1:], terms[0])):
+        sf, sg = _paths(t, x, f), _paths(t, x, g)
+        for h, rule, select in _algebra(f, g):
+            found = _paths(t, x, h)
+            want = select(sf, sg, universe)
+            require(
+                found == want,
+                f"state(x, {describe(h)}) selects {sorted(map(path_str, found))}, but should select"
+                f" {rule} = {sorted(map(path_str, want))} (F = state(x, {describe(f)}),"
+                f" G = state(x, {describe(g)}))",
+            )
+        if is_catch_all(f):
+            continue  # `...` must come last: FLT-3's business
+        parts = t.split(x, t.make_filter(f), t.make_filter(NotOf(f)))[1:]
+        got = tuple(frozenset(p for p, _ in t.flat_state(s)) for s in parts)
+        require(
+            got == (sf, universe - sf),
+            f"split(x, {describe(f)}, Not({describe(f)})) gives {len(got)} groups"
+            f" {[sorted(map(path_str, s)) for s in got]}, but should give F and U − F"
+            f" = {[sorted(map(path_str, sf)), sorted(map(path_str, universe - sf))]}",
         )

@@ -36,8 +36,10 @@ def _transformed(flat: FlatState) -> FlatState:
 def merging_a_flat_state_is_merging_its_state(t: Target, case: Case) -> None:
     """merge(gd, to_flat_state(s)) rebuilds the graph exactly as merge(gd, s) does.
 
-    Statement: gd, s = split(x)  ⟹  model(merge(gd, to_flat_state(s))) == model(merge(gd, s)) == semantics.rebuild(model(x))
-    Rationale: a FlatState is the same leaves at the same paths as its State; jit and checkpoint code pass either, and must get one graph.
+    Statement: gd, s = split(x)  ⟹  model(merge(gd, to_flat_state(s))) == model(merge(gd, s)) ==
+        semantics.rebuild(model(x))
+    Rationale: a FlatState is the same leaves at the same paths as its State; jit and checkpoint
+        code pass either, and must get one graph.
     Seed: not in the seed (flax 0.10.4: FlatState, to_flat_state; merge takes it from 0.10.7).
     """
     x = build_case(t, case).root
@@ -48,17 +50,21 @@ def merging_a_flat_state_is_merging_its_state(t: Target, case: Case) -> None:
         y = t.merge(gd, flat)
     except Exception as e:
         raise LawViolation(
-            f"merge(gd, to_flat_state(s)) raised {type(e).__name__}: {e}, but should rebuild x as merge(gd, s) does"
+            f"merge(gd, to_flat_state(s)) raised {type(e).__name__}: {e}, but should rebuild "
+            "x as merge(gd, s) does"
         ) from e
     require_same_model(expected, observe_root(t, y), "merge(gd, to_flat_state(s))")
 
 
 @law("FS-2", requires=(Capability.FLAT_STATE,))
 def updating_from_a_flat_state_is_updating_from_its_state(t: Target, case: Case) -> None:
-    """update(x, to_flat_state(s')) writes s' into x exactly as update(x, s') does, keeping every identity.
+    """update(x, to_flat_state(s')) writes s' into x exactly as update(x, s') does, keeping every
+    identity.
 
-    Statement: s' = f(state(x))  ⟹  update(x, to_flat_state(s')) gives model(x) == semantics.update(model(x₀), s') ∧ ids(x) unchanged
-    Rationale: restoring from a flat checkpoint or a transform's flat output must reach the same Variables as restoring from the State.
+    Statement: s' = f(state(x))  ⟹  update(x, to_flat_state(s')) gives model(x) ==
+        semantics.update(model(x₀), s') ∧ ids(x) unchanged
+    Rationale: restoring from a flat checkpoint or a transform's flat output must reach the same
+        Variables as restoring from the State.
     Seed: not in the seed (flax 0.10.4: FlatState, to_flat_state).
     """
     x = build_case(t, case).root
@@ -71,7 +77,8 @@ def updating_from_a_flat_state_is_updating_from_its_state(t: Target, case: Case)
         t.update(x, flat)
     except Exception as e:
         raise LawViolation(
-            f"{what} raised {type(e).__name__}: {e}, but should update x as update(x, f(state(x))) does"
+            f"{what} raised {type(e).__name__}: {e}, but should update x as update(x, "
+            "f(state(x))) does"
         ) from e
     require_same_model(semantics.update(m, new), observe(t, x), f"x after {what}")
     require(

@@ -1,4 +1,5 @@
-"""GD: what graphdef must return: split's GraphDef, the canonical flatten, equal iff structures are."""
+"""GD: what graphdef must return: split's GraphDef, the canonical flatten, equal iff structures
+are."""
 
 from __future__ import annotations
 
@@ -55,10 +56,12 @@ def _statics(t: Target, x: object) -> list[object]:
 
 @law("GD-2")
 def graphdef_encodes_the_canonical_flatten(t: Target, case: Case) -> None:
-    """The graphdef encodes the canonical depth-first flatten: node and Variable order, indices, references, statics and metadata.
+    """The graphdef encodes the canonical depth-first flatten: node and Variable order, indices,
+    references, statics and metadata.
 
     Statement: tokens(graphdef(x)) == semantics.graphdef_tokens(model(x))
-    Rationale: the index order is what NodeRefs, states and the update-context index mappings point into.
+    Rationale: the index order is what NodeRefs, states and the update-context index mappings point
+        into.
     Seed: graph.py _graph_flatten (holds).
     """
     x = build_case(t, case).root
@@ -69,9 +72,11 @@ def graphdef_encodes_the_canonical_flatten(t: Target, case: Case) -> None:
 
 @law("GD-3", inputs=("graph", "program"))
 def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
-    """Two graphdefs are equal exactly when their structures (tokens) are: values do not count, statics (by ==), sharing and metadata do.
+    """Two graphdefs are equal exactly when their structures (tokens) are: values do not count,
+    statics (by ==), sharing and metadata do.
 
-    Statement: y = run(program, x')  ⟹  (graphdef(x) == graphdef(y)) ⇔ (structure(tokens(model(x))) == structure(tokens(model(y))))
+    Statement: y = run(program, x')  ⟹  (graphdef(x) == graphdef(y)) ⇔
+        (structure(tokens(model(x))) == structure(tokens(model(y))))
     Rationale: over-sensitive graphdefs retrace jit; under-sensitive ones reuse stale compiled code.
     Seed: graph.py NodeDef equality (holds).
     """
@@ -84,7 +89,8 @@ def graphdefs_are_equal_iff_structures_are(t: Target, case: Case) -> None:
     equal = t.graphdef(x) == t.graphdef(y)
     require(
         equal == same,
-        f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but should be {same}",
+        f"graphdef(x) == graphdef(y) is {equal} after {len(case.program)} edit(s), but "
+        f"should be {same}",
     )
 
 
@@ -106,10 +112,13 @@ def _first_graph_node_of(t: Target, x: object) -> object | None:
 
 @law("GD-4")
 def graphdefs_see_statics_and_metadata(t: Target, case: Case) -> None:
-    """Two graphs that differ only in one static value, or only in one Variable's metadata, have unequal graphdefs.
+    """Two graphs that differ only in one static value, or only in one Variable's metadata, have
+    unequal graphdefs.
 
-    Statement: y = x with x@p.k = s₁ vs s₂ ≠ s₁ (or a Variable with metadata m₁ vs m₂ ≠ m₁)  ⟹  graphdef(x) != graphdef(y)
-    Rationale: statics and metadata are baked into traced code; a graphdef blind to them lets jit reuse code compiled for other values.
+    Statement: y = x with x@p.k = s₁ vs s₂ ≠ s₁ (or a Variable with metadata m₁ vs m₂ ≠
+        m₁)  ⟹  graphdef(x) != graphdef(y)
+    Rationale: statics and metadata are baked into traced code; a graphdef blind to them lets jit
+        reuse code compiled for other values.
     Seed: graph.py NodeDef / StaticAttribute / VariableDef equality (holds).
     """
     from spec.blueprint import VarSpec
@@ -124,14 +133,16 @@ def graphdefs_see_statics_and_metadata(t: Target, case: Case) -> None:
     t.set_attr(ny, "zz_static", 2)
     require(
         t.graphdef(x) != t.graphdef(y),
-        "graphdef(x) == graphdef(y) for graphs whose static zz_static is 1 and 2, but they should differ",
+        "graphdef(x) == graphdef(y) for graphs whose static zz_static is 1 and 2, but they "
+        "should differ",
     )
     t.set_attr(ny, "zz_static", 1)
     t.set_attr(nx, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "one"),))))
     t.set_attr(ny, "zz_var", t.new_variable(VarSpec(metadata=(("tag", "two"),))))
     require(
         t.graphdef(x) != t.graphdef(y),
-        "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and 'two', but they should differ",
+        "graphdef(x) == graphdef(y) for graphs whose Variable zz_var has tag 'one' and "
+        "'two', but they should differ",
     )
 
 
@@ -153,7 +164,8 @@ def _added_then_popped(
     )
     require(
         gd == gd0,
-        f"graphdef(x) after {what}; pop(x, {fresh}) differs from the graphdef before, but should be equal",
+        f"graphdef(x) after {what}; pop(x, {fresh}) differs from the graphdef before, but "
+        "should be equal",
     )
     if is_hashable(gd0):
         require(
@@ -164,10 +176,14 @@ def _added_then_popped(
 
 @law("GD-5", requires=(Capability.POP,), inputs=("module_graph",))
 def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case) -> None:
-    """Adding a Variable to a module and popping it again gives the graphdef of the module before, by assignment and by sow alike.
+    """Adding a Variable to a module and popping it again gives the graphdef of the module before,
+    by assignment and by sow alike.
 
-    Statement: gd₀ = graphdef(x); x.k = T(v) (or x.sow(T, k, v) with Capability.SOW); pop(x, T)  ⟹  graphdef(x) == gd₀ ∧ hash(graphdef(x)) == hash(gd₀) ∧ tokens equal  (T a new Variable type, k a new key)
-    Rationale: sow → pop collects intermediates every step; a key or bookkeeping entry left behind changes the structure jit caches on, so every step retraces (flax #5130).
+    Statement: gd₀ = graphdef(x); x.k = T(v) (or x.sow(T, k, v) with Capability.SOW);
+        pop(x, T)  ⟹  graphdef(x) == gd₀ ∧ hash(graphdef(x)) == hash(gd₀) ∧ tokens
+        equal  (T a new Variable type, k a new key)
+    Rationale: sow → pop collects intermediates every step; a key or bookkeeping entry left behind
+        changes the structure jit caches on, so every step retraces (flax #5130).
     Seed: Module.sow / graph.py pop (holds: pop deletes the attribute through pop_key).
     """
     try:

@@ -1,4 +1,5 @@
-"""ID: split is deterministic and pure: equal graphs give equal results, and the graph is left as it was."""
+"""ID: split is deterministic and pure: equal graphs give equal results, and the graph is left as
+it was."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ def _hashable_equal(a: object, b: object) -> bool:
 def split_is_deterministic(t: Target, case: Case) -> None:
     """Splitting the same graph twice gives equal graphdefs and equal states.
 
-    Statement: gd1, s1 = split(x); gd2, s2 = split(x)  ⟹  gd1 == gd2 ∧ hash(gd1) == hash(gd2) ∧ model(s1) == model(s2)
-    Rationale: a GraphDef is a cache key for jax.jit; nondeterminism means retracing and wrong reuse.
+    Statement: gd1, s1 = split(x); gd2, s2 = split(x)  ⟹  gd1 == gd2 ∧ hash(gd1) == hash(gd2) ∧
+        model(s1) == model(s2)
+    Rationale: a GraphDef is a cache key for jax.jit; nondeterminism means retracing and wrong
+        reuse.
     Seed: graph.py split (holds).
     """
     x = build_case(t, case).root
@@ -44,7 +47,8 @@ def split_is_deterministic(t: Target, case: Case) -> None:
 def split_does_not_change_the_graph(t: Target, case: Case) -> None:
     """split, state and graphdef leave the graph and every object in it untouched.
 
-    Statement: model(x) and the identities of its nodes and Variables are the same before and after split(x), state(x), graphdef(x)
+    Statement: model(x) and the identities of its nodes and Variables are the same before and after
+        split(x), state(x), graphdef(x)
     Rationale: reading a graph's state must never rewire or copy the graph itself.
     Seed: graph.py flatten (holds).
     """
@@ -60,7 +64,8 @@ def split_does_not_change_the_graph(t: Target, case: Case) -> None:
 def equal_graphs_have_equal_graphdefs(t: Target, case: Case) -> None:
     """Two graphs built independently from one blueprint have equal graphdefs with equal hashes.
 
-    Statement: x1, x2 = build(g), build(g)  ⟹  graphdef(x1) == graphdef(x2) ∧ hash(graphdef(x1)) == hash(graphdef(x2))
+    Statement: x1, x2 = build(g), build(g)  ⟹  graphdef(x1) == graphdef(x2) ∧ hash(graphdef(x1)) ==
+        hash(graphdef(x2))
     Rationale: jit caches compiled code per GraphDef; equal structure must hit the same cache entry.
     Seed: graph.py NodeDef (frozen dataclass equality; holds).
     """

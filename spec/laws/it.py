@@ -39,11 +39,13 @@ def _expected_items(m: Model) -> list[tuple[Path, tuple[str, object]]]:
 
 @law("IT-1")
 def iter_graph_walks_in_post_order_once_per_object(t: Target, case: Case) -> None:
-    """iter_graph(x) yields in post-order: each graph node and Variable once at its first path, pytree containers and statics at every occurrence, the root last.
+    """iter_graph(x) yields in post-order: each graph node and Variable once at its first path,
+    pytree containers and statics at every occurrence, the root last.
 
     Statement: [(p, item(v)) for p, v in iter_graph(x)] == semantics.iter_graph(model(x))
     Rationale: iter_graph is the basis of iter_modules and of every "for each submodule" utility.
-    Seed: graph.py iter_graph (breaks: a shared Variable is yielded at every path, and only the first None / () of the whole graph is, D-5).
+    Seed: graph.py iter_graph (breaks: a shared Variable is yielded at every path, and only the
+        first None / () of the whole graph is, D-5).
     """
     x = build_case(t, case).root
     m, nodes, variables = observe_objects(t, x)
@@ -54,7 +56,8 @@ def iter_graph_walks_in_post_order_once_per_object(t: Target, case: Case) -> Non
     for i, (e, a) in enumerate(zip(expected, actual)):
         require(
             e == a,
-            f"iter_graph(x) item {i} is {path_str(a[0])} {a[1]!r}, but should be {path_str(e[0])} {e[1]!r}",
+            f"iter_graph(x) item {i} is {path_str(a[0])} {a[1]!r}, but should be "
+            f"{path_str(e[0])} {e[1]!r}",
         )
     require(
         len(actual) == len(expected),

@@ -33,7 +33,8 @@ from spec.target import Capability, Target
 def jitted_roundtrip_equals_eager(t: Target, case: Case) -> None:
     """split(merge(gd, s)) inside jax.jit, with gd static, gives the eager result.
 
-    Statement: jit(λ gd, s: split(merge(gd, s)), static gd)(gd, s) == (gd, s)  where gd, s = split(x)
+    Statement: jit(λ gd, s: split(merge(gd, s)), static gd)(gd, s) == (gd, s)  where gd, s =
+        split(x)
     Rationale: the functional training loop jits exactly this; tracing must not change the result.
     Seed: graph.py split / merge with register_static GraphDefs (holds).
     """
@@ -44,7 +45,8 @@ def jitted_roundtrip_equals_eager(t: Target, case: Case) -> None:
     gd2, s2 = jit_static_graphdef(lambda gd, s: t.split(t.merge(gd, s)))(gd, s)
     require(gd2 == gd, "the graphdef returned from jit differs from the one passed in")
     # unordered: jax rebuilds mapping pytrees with sorted keys, so a State that crossed jit may list
-    # namedtuple fields sorted; leaf order inside a mapping is not part of its value (ST-2 covers split)
+    # namedtuple fields sorted; leaf order inside a mapping is not part of its value (ST-2 covers
+    # split)
     require_same_state(flat_models(t, s), flat_models(t, s2), "the state returned from jit")
     require_same_model(
         semantics.rebuild(observe(t, x)), observe_root(t, t.merge(gd2, s2)), "merge of jit's output"
@@ -53,9 +55,11 @@ def jitted_roundtrip_equals_eager(t: Target, case: Case) -> None:
 
 @law("JIT-2", requires=(Capability.JIT,), inputs=("graph", "program"))
 def jit_traces_once_per_structure(t: Target, case: Case) -> None:
-    """A jitted function of (graphdef, state) traces once per distinct structure: never again for new values, again for a new structure.
+    """A jitted function of (graphdef, state) traces once per distinct structure: never again for
+    new values, again for a new structure.
 
-    Statement: traces(f(split(x)), f(split(f_values(x))), f(split(run(program, x)))) == 1 + [tokens(x) ≠ tokens(run(program, x))]
+    Statement: traces(f(split(x)), f(split(f_values(x))), f(split(run(program, x)))) == 1 +
+        [tokens(x) ≠ tokens(run(program, x))]
     Rationale: spurious retracing is the most reported NNX performance bug (flax #4329, #5548).
     Seed: graph.py NodeDef equality / hash (holds).
     """
@@ -86,7 +90,8 @@ def jit_traces_once_per_structure(t: Target, case: Case) -> None:
     jf(gdz, sz)
     require(
         len(traces) == 1 + changed,
-        f"{len(traces)} traces after a program that {'changes' if changed else 'keeps'} the structure, but should be {1 + changed}",
+        f"{len(traces)} traces after a program that {'changes' if changed else 'keeps'} the "
+        f"structure, but should be {1 + changed}",
     )
 
 
@@ -96,10 +101,13 @@ def jit_traces_once_per_structure(t: Target, case: Case) -> None:
     inputs=("module_graph", "program"),
 )
 def protocol_under_jit_equals_direct_mutation(t: Target, case: Case) -> None:
-    """The update-context protocol with its inside under jax.jit has the effect of running the program directly.
+    """The update-context protocol with its inside under jax.jit has the effect of running the
+    program directly.
 
-    Statement: protocol(x, run(program), inside = jit)  ⟹  z is x ∧ model(x) == semantics.rebuild(semantics.apply(model(x₀), program))
-    Rationale: this is what nnx.jit does; tracing must not lose statics, new nodes or rewired sharing.
+    Statement: protocol(x, run(program), inside = jit)  ⟹  z is x ∧ model(x) ==
+        semantics.rebuild(semantics.apply(model(x₀), program))
+    Rationale: this is what nnx.jit does; tracing must not lose statics, new nodes or rewired
+        sharing.
     Seed: graph.py update_context docstring (jit example; holds).
     """
     x = build_case(t, case).root
@@ -123,10 +131,15 @@ def _add_one_everywhere(t: Target) -> Callable[..., None]:
 
 @law("JIT-4", requires=(Capability.CACHED_PARTIAL,), inputs=("module_graph",))
 def cached_partial_acts_like_jit(t: Target, case: Case) -> None:
-    """A cached_partial call sees and updates the graph's own objects, as the uncached jit call does, raw array attributes included.
+    """A cached_partial call sees and updates the graph's own objects, as the uncached jit call
+    does, raw array attributes included.
 
-    Statement: f(m) = (v ← v + 1 ∀ Variables v of m); c = cached_partial(jit(f), x₁); c(); c()  and  jit(f)(x₂) twice  ⟹  model(x₁) == model(x₂) == semantics.apply(model(x₀), add_one twice) ∧ ids(x₁) unchanged  (x₀.zz_array a raw array where arrays are leaves)
-    Rationale: cached_partial is flax's answer to per-call graph traversal cost; it may skip the traversal, not change what the call does to the graph it was given.
+    Statement: f(m) = (v ← v + 1 ∀ Variables v of m); c = cached_partial(jit(f), x₁); c();
+        c()  and  jit(f)(x₂) twice  ⟹  model(x₁) == model(x₂) ==
+        semantics.apply(model(x₀), add_one twice) ∧ ids(x₁) unchanged  (x₀.zz_array a raw array
+        where arrays are leaves)
+    Rationale: cached_partial is flax's answer to per-call graph traversal cost; it may skip the
+        traversal, not change what the call does to the graph it was given.
     Seed: not in the seed (flax 0.10.4, PR #4469: cached_partial).
     """
     import jax.numpy as jnp
@@ -156,7 +169,8 @@ def _cached_partial_case(t: Target, case: Case, array: object) -> None:
         cached()
     except Exception as e:
         raise LawViolation(
-            f"cached_partial(jit(f), x)(){with_array} raised {type(e).__name__}: {e}, but should run as jit(f)(x) does"
+            f"cached_partial(jit(f), x)(){with_array} raised {type(e).__name__}: {e}, but "
+            "should run as jit(f)(x) does"
         ) from e
     jitted(x2)
     jitted(x2)
@@ -166,7 +180,8 @@ def _cached_partial_case(t: Target, case: Case, array: object) -> None:
     )
     require(
         _identities(t, x1) == ids,
-        f"cached_partial(jit(f), x)(){with_array} replaced graph nodes or Variables of x, but should update them in place",
+        f"cached_partial(jit(f), x)(){with_array} replaced graph nodes or Variables of x, "
+        "but should update them in place",
     )
 
 

@@ -30,7 +30,8 @@ OWNER_KEY = "nnxspec_owner"
 """The metadata entry MD-1 sets on the Variables of one merge."""
 
 EXTRA_METADATA: tuple[tuple[str, MetaValue], ...] = (("alpha", 1), ("omega", "z"))
-"""Metadata MD-2 gives every Variable (besides its own), so that every order has two entries to permute."""
+"""Metadata MD-2 gives every Variable (besides its own), so that every order has two entries to
+permute."""
 
 
 def _raw_state(t: Target, x: object) -> object:
@@ -47,11 +48,17 @@ def _variables(t: Target, x: object) -> list[object]:
 
 @law("MD-1")
 def merged_variables_own_their_metadata(t: Target, case: Case) -> None:
-    """Setting metadata on a Variable that merge built from a raw leaf changes neither the GraphDef nor another merge's Variables.
+    """Setting metadata on a Variable that merge built from a raw leaf changes neither the GraphDef
+    nor another merge's Variables.
 
-    Statement: r = raw(state(x)); y₁, y₂ = merge(gd, r), merge(gd, r); v.k = "y1" ∀ v ∈ vars(y₁)  ⟹  every v ∈ vars(y₁) has k ∧ model(y₂) unchanged ∧ tokens(gd) unchanged ∧ model(merge(gd, r)) == model(y₂)
-    Rationale: merge from a pure dict (a checkpoint) must give independent Variables; metadata shared with the GraphDef would leak one model's annotations into every later merge, or be read-only.
-    Seed: graph.py unflatten / Variable.from_metadata (fails: the new Variable keeps the VariableDef's own metadata mapping, read-only; deviation D-7).
+    Statement: r = raw(state(x)); y₁, y₂ = merge(gd, r), merge(gd, r); v.k = "y1" ∀ v ∈
+        vars(y₁)  ⟹  every v ∈ vars(y₁) has k ∧ model(y₂) unchanged ∧ tokens(gd) unchanged ∧
+        model(merge(gd, r)) == model(y₂)
+    Rationale: merge from a pure dict (a checkpoint) must give independent Variables; metadata
+        shared with the GraphDef would leak one model's annotations into every later merge, or be
+        read-only.
+    Seed: graph.py unflatten / Variable.from_metadata (fails: the new Variable keeps the
+        VariableDef's own metadata mapping, read-only; deviation D-7).
     """
     x = build_case(t, case).root
     gd, _ = t.split(x)
@@ -68,14 +75,16 @@ def merged_variables_own_their_metadata(t: Target, case: Case) -> None:
             raise NotApplicable(str(e)) from e
         except Exception as e:
             raise LawViolation(
-                f"setting metadata {OWNER_KEY!r} on a Variable of merge(gd, raw state) raised {type(e).__name__}: {e}, "
+                f"setting metadata {OWNER_KEY!r} on a Variable of merge(gd, raw state) "
+                f"raised {type(e).__name__}: {e}, "
                 "but the Variable should own its metadata"
             ) from e
     for v in _variables(t, y1):
         found = dict(t.leaf_view(v).metadata).get(OWNER_KEY)
         require(
             found == "y1",
-            f"a Variable of y1 = merge(gd, raw state) has {OWNER_KEY}={found!r} after setting it, but should have 'y1'",
+            f"a Variable of y1 = merge(gd, raw state) has {OWNER_KEY}={found!r} after "
+            "setting it, but should have 'y1'",
         )
     require_same_model(
         before,
@@ -110,10 +119,15 @@ def _hashable(gd: object) -> bool:
 
 @law("MD-2")
 def metadata_insertion_order_is_not_structure(t: Target, case: Case) -> None:
-    """Graphs whose Variables got equal metadata inserted in different orders have equal graphdefs and jax tree structures, and jit traces once.
+    """Graphs whose Variables got equal metadata inserted in different orders have equal graphdefs
+    and jax tree structures, and jit traces once.
 
-    Statement: x₁, x₂ = build(g) with metadata in sorted / reversed order  ⟹  graphdef(x₁) == graphdef(x₂) ∧ hash equal ∧ treedef(state(x₁)) == treedef(state(x₂)) ∧ traces(jit f over both) == 1
-    Rationale: metadata is a mapping (Variable(v, a=1, b=2) equals Variable(v, b=2, a=1)); a graphdef or treedef keyed on insertion order recompiles for nothing, and caches never hit across code paths that annotate in different orders.
+    Statement: x₁, x₂ = build(g) with metadata in sorted / reversed order  ⟹  graphdef(x₁) ==
+        graphdef(x₂) ∧ hash equal ∧ treedef(state(x₁)) == treedef(state(x₂)) ∧
+        traces(jit f over both) == 1
+    Rationale: metadata is a mapping (Variable(v, a=1, b=2) equals Variable(v, b=2, a=1)); a
+        graphdef or treedef keyed on insertion order recompiles for nothing, and caches never hit
+        across code paths that annotate in different orders.
     Seed: graph.py VariableDef metadata (HashableMapping, order-free equality; holds).
     """
     import jax
@@ -130,7 +144,8 @@ def metadata_insertion_order_is_not_structure(t: Target, case: Case) -> None:
     gd2, s2 = t.split(x2)
     require(
         gd1 == gd2,
-        "graphdef(x1) == graphdef(x2) is False for equal metadata inserted in other orders, but should be True",
+        "graphdef(x1) == graphdef(x2) is False for equal metadata inserted in other orders, "
+        "but should be True",
     )
     if not _hashable(gd1):
         return  # an unhashable static: ERR-6's business
@@ -142,7 +157,8 @@ def metadata_insertion_order_is_not_structure(t: Target, case: Case) -> None:
     td2: Any = jax.tree_util.tree_structure(s2)
     require(
         bool(td1 == td2),
-        "the jax tree structures of state(x1) and state(x2) differ for equal metadata inserted in other orders",
+        "the jax tree structures of state(x1) and state(x2) differ for equal metadata "
+        "inserted in other orders",
         expected=str(td1),
         actual=str(td2),
     )
@@ -159,5 +175,6 @@ def metadata_insertion_order_is_not_structure(t: Target, case: Case) -> None:
     jf(gd2, s2)
     require(
         len(traces) == 1,
-        f"jit traced {len(traces)} times for two states that differ only in metadata insertion order, but should trace once",
+        f"jit traced {len(traces)} times for two states that differ only in metadata "
+        "insertion order, but should trace once",
     )

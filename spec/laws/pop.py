@@ -29,10 +29,13 @@ from spec.target import Capability, Target
     inputs=("graph", "filters"),
 )
 def pop_returns_and_removes_the_matched_variables(t: Target, case: Case) -> None:
-    """pop(x, *fs) returns the matched Variables grouped by first match and removes every reference to them.
+    """pop(x, *fs) returns the matched Variables grouped by first match and removes every reference
+    to them.
 
-    Statement: pop(x, *fs) == semantics.pop(model(x), fs)[1] ∧ model(x) afterwards == semantics.pop(model(x), fs)[0]; all-or-nothing
-    Rationale: pop is how sown intermediates leave a module; anything left behind leaks into the next step.
+    Statement: pop(x, *fs) == semantics.pop(model(x), fs)[1] ∧ model(x) afterwards ==
+        semantics.pop(model(x), fs)[0]; all-or-nothing
+    Rationale: pop is how sown intermediates leave a module; anything left behind leaks into the
+        next step.
     Seed: graph.py pop (breaks on aliased Variables: only the first alias is removed, D-4).
     """
     _pop_matches_the_oracle(t, case, mutable_dicts=False)
@@ -62,7 +65,8 @@ def pop_removes_every_alias(t: Target, case: Case) -> None:
     """Popping a Variable that several attributes share removes it from all of them.
 
     Statement: v ∈ pop(x, type(v))  ⟹  no path of x reaches v afterwards
-    Rationale: a popped Variable that stays reachable through an alias is silently kept in the graph.
+    Rationale: a popped Variable that stays reachable through an alias is silently kept in the
+        graph.
     Seed: graph.py _graph_pop (breaks: only the first path is removed, D-4).
     """
     x = build_case(t, case).root
@@ -78,10 +82,14 @@ def pop_removes_every_alias(t: Target, case: Case) -> None:
     popped = observe_objects(t, x)[2][shared[0]]
     t.pop(x, t.make_filter(f))
     remaining = observe_objects(t, x)
+    still = [
+        path_str(p)
+        for p, s, _ in remaining[0].walk()
+        if isinstance(s, VarSlot) and remaining[2][s.id] is popped
+    ]
     require(
         all(v is not popped for v in remaining[2]),
-        f"after pop(x, {f.type_name}) the popped Variable is still reachable at "
-        f"{[path_str(p) for p, s, _ in remaining[0].walk() if isinstance(s, VarSlot) and remaining[2][s.id] is popped]}",
+        f"after pop(x, {f.type_name}) the popped Variable is still reachable at {still}",
     )
 
 
@@ -105,7 +113,8 @@ def pop_needs_a_filter(t: Target, case: Case) -> None:
     inputs=("graph", "filters"),
 )
 def pop_also_removes_dict_entries(t: Target, case: Case) -> None:
-    """pop(x, *fs) behaves as in POP-1, except that entries of plain dict containers are removed in place.
+    """pop(x, *fs) behaves as in POP-1, except that entries of plain dict containers are removed in
+    place.
 
     Statement: as POP-1, with semantics.pop(model(x), fs, mutable_dicts=True)
     Rationale: the variant of POP-1 for targets whose pop removes dict entries (flax >= 0.11.1).
@@ -129,11 +138,15 @@ canonical order, though A was found first and ``c/0`` has the smaller last key."
 
 @law("POP-5", requires=(Capability.POP,), inputs=())
 def pop_names_the_first_place_it_cannot_pop_from(t: Target, case: Case) -> None:
-    """pop that would remove Variables from pytree containers raises, naming the first such place in canonical order, and changes nothing.
+    """pop that would remove Variables from pytree containers raises, naming the first such place in
+    canonical order, and changes nothing.
 
-    Statement: x = _BLOCKED_POP  ⟹  pop(x, Param) raises (immutable-node at the first blocked path: b/1) ∧ x unchanged
-    Rationale: the error must point at the first offending place, whatever order the implementation finds Variables in.
-    Seed: graph.py _graph_pop (raises at the first pytree it meets, after popping the Variables before it, D-2).
+    Statement: x = _BLOCKED_POP  ⟹  pop(x, Param) raises (immutable-node at the first blocked path:
+        b/1) ∧ x unchanged
+    Rationale: the error must point at the first offending place, whatever order the implementation
+        finds Variables in.
+    Seed: graph.py _graph_pop (raises at the first pytree it meets, after popping the Variables
+        before it, D-2).
     """
     x = build(t, _BLOCKED_POP).root
     m = observe(t, x)

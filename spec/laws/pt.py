@@ -1,4 +1,5 @@
-"""PT: pytree containers are rebuilt per occurrence, carry no index, and keep what they hold shared."""
+"""PT: pytree containers are rebuilt per occurrence, carry no index, and keep what they hold
+shared."""
 
 from __future__ import annotations
 
@@ -31,16 +32,19 @@ def pytree_containers_are_rebuilt_per_occurrence(t: Target, case: Case) -> None:
     for (kind, i), paths in aliasing(m).items():
         if kind == "node" and m.nodes[i].kind == "pytree":
             raise LawViolation(
-                f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as y{path_str(paths[0])}, "
+                f"y{path_str(paths[1])} is the same {m.nodes[i].type_name} as "
+                f"y{path_str(paths[0])}, "
                 "but pytree containers must be rebuilt per occurrence"
             )
 
 
 @law("PT-2")
 def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
-    """In the graphdef, pytree containers carry index -1 and graph nodes and Variables count 0, 1, 2, …
+    """In the graphdef, pytree containers carry index -1 and graph nodes and Variables count 0, 1,
+    2, …
 
-    Statement: [i for ("node", "graph", _, i, _) or ("variable", _, _, i, _) in tokens(graphdef(x))] == 0, 1, …, n-1 ∧ pytree indices = -1
+    Statement: [i for ("node", "graph", _, i, _) or ("variable", _, _, i, _) in tokens(graphdef(x))]
+        == 0, 1, …, n-1 ∧ pytree indices = -1
     Rationale: only identity-tracked objects take part in the index space that NodeRefs point into.
     Seed: graph.py _graph_flatten (holds).
     """
@@ -51,7 +55,8 @@ def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
     ]
     require(
         indices == list(range(len(indices))),
-        f"graph node and Variable indices in pre-order are {indices}, but should be 0..{len(indices) - 1} in order",
+        f"graph node and Variable indices in pre-order are {indices}, but should be "
+        f"0..{len(indices) - 1} in order",
     )
     bad = [tok for tok in tokens if tok[0] == "node" and tok[1] == "pytree" and tok[3] != -1]
     require(
@@ -63,7 +68,8 @@ def pytree_nodes_carry_no_index(t: Target, case: Case) -> None:
 def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
     """A Variable inside a pytree container reached twice is still one Variable after a round trip.
 
-    Statement: ∀ Variable v of x with |paths(v)| > 1: merge(*split(x))@p is merge(*split(x))@q for p, q ∈ paths(v)
+    Statement: ∀ Variable v of x with |paths(v)| > 1: merge(*split(x))@p is merge(*split(x))@q for
+        p, q ∈ paths(v)
     Rationale: rebuilding a container must not duplicate the identity-tracked objects inside it.
     Seed: graph.py _graph_flatten (Variables are recorded even inside pytrees; holds).
     """
@@ -76,16 +82,21 @@ def variables_in_shared_containers_stay_shared(t: Target, case: Case) -> None:
             for q in paths[1:]:
                 require(
                     live_at(t, y, q) is first,
-                    f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but should be one",
+                    f"y{path_str(q)} and y{path_str(paths[0])} are distinct Variables, but "
+                    "should be one",
                 )
 
 
 @law("PT-4", requires=(Capability.GENERIC_PYTREES,), inputs=())
 def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Case) -> None:
-    """Once a type is registered with jax as a pytree, its instances are pytree nodes for every operation, even where they were static attributes before.
+    """Once a type is registered with jax as a pytree, its instances are pytree nodes for every
+    operation, even where they were static attributes before.
 
-    Statement: x.zz_late = D(v=Param), D a new dataclass; split(x) (D static); register_dataclass(D)  ⟹  update(x, {zz_late.v: f(v)}) as the next call writes f(v) into the Param ∧ state(x) == semantics.state(model(x))
-    Rationale: models register their pytree types at import time, often after a first model was built; a type cache must not freeze the first answer.
+    Statement: x.zz_late = D(v=Param), D a new dataclass; split(x) (D static);
+        register_dataclass(D)  ⟹  update(x, {zz_late.v: f(v)}) as the next call writes f(v) into the
+        Param ∧ state(x) == semantics.state(model(x))
+    Rationale: models register their pytree types at import time, often after a first model was
+        built; a type cache must not freeze the first answer.
     Seed: graph.py is_node (asks jax each time; holds).
     """
     import dataclasses
@@ -120,5 +131,6 @@ def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Cas
     )
     require(
         any(path == ("zz_late", "v") for path, _ in semantics.state(m)),
-        "state(x) after the registration lacks zz_late.v, but should hold the Param inside the registered type",
+        "state(x) after the registration lacks zz_late.v, but should hold the Param inside "
+        "the registered type",
     )

@@ -31,7 +31,7 @@ import time
 import tracemalloc
 import weakref
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 from spec import semantics
 from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, VarSpec
@@ -50,7 +50,6 @@ from spec.hostile import (
     UnhashableStatic,
     corrupt,
     describe,
-    graph_node_paths,
     split_parts,
 )
 from spec.laws._check import (
@@ -68,21 +67,20 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._hostile import (
-    GRAPH_OPS,
     NODEREF_TOKENS,
     CallInputs,
     build_optional,
-    check_non_node_root,
+    check_hash_fails,
     check_round_trips,
-    closing_entry,
+    expect_outcome,
     filter_oracle,
+    graph_calls,
     hostile_op,
-    hostile_part,
     noderef_graphdef,
-    registered_keys,
+    non_node_root,
+    plant,
     run_calls,
     same_model_guarded,
-    shallow_copy,
     unchanged_guarded,
     verdict_of,
 )
@@ -93,7 +91,7 @@ from spec.model import Model, observe, observe_objects
 from spec.program import SetStatic, TransformValues
 from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
-from spec.target import Capability, Path, Target
+from spec.target import Capability, Target
 
 DEPTH = 100_000
 
@@ -582,7 +580,7 @@ def merge_survives_hostile_states(t: Target, case: Case) -> None:
     Rationale: a checkpoint that does not fit the model must be refused with a pointer to the mismatch, never half-loaded or loaded by position.
     Seed: graph.py _graph_unflatten (mostly holds; bare KeyError / AssertionError on some inputs, D-14, D-15).
     """
-    op = hostile_op(case, HostileState, HostileState())
+    op = hostile_op(case, HostileState())
     x = build_case(t, case).root
     y = build_optional(t, case.other) if "other" in (op.source, op.graphdef) else None
     source = y if op.source == "other" and y is not None else x
@@ -640,7 +638,7 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     Rationale: a failed update that applied half the state leaves a model nobody can reason about.
     Seed: graph.py _graph_update_dynamic (not atomic, D-2; stores VariableStates, D-6; bare errors, D-14).
     """
-    op = hostile_op(case, HostileState, HostileState())
+    op = hostile_op(case, HostileState())
     x = build_case(t, case).root
     m = observe(t, x)
     y = build_optional(t, case.other) if op.source == "other" else None
@@ -679,74 +677,123 @@ def update_survives_hostile_states(t: Target, case: Case) -> None:
     given.require_unchanged(what)
 
 
-GRAPH_FAULTS = (
-    ArrayAttribute,
-    UnhashableStatic,
-    OddDictKeys,
-    OddNodeKeys,
-    PytreeSelfCycle,
-    NonNodeRoot,
+# --- ROB-13 .. ROB-19: hostile graphs, one fault each ------------------------------------------
+
+
+@law(
+    "ROB-13",
+    requires=(Capability.ARRAY_ATTRIBUTES_ARE_ERRORS,),
+    inputs=("module_graph", "array_attribute"),
+    examples=2,
 )
-"""The hostile edits ROB-10 draws from (``spec.hostile``)."""
+def array_attributes_are_refused(t: Target, case: Case) -> None:
+    """split, graphdef, state and clone refuse an array attribute, naming it, and change nothing.
 
-
-@law("ROB-10", inputs=("module_graph", "hostile_graph"), examples=2)
-def hostile_graphs_fail_cleanly_or_round_trip(t: Target, case: Case) -> None:
-    """split, graphdef, state and clone of a graph with an array attribute, a self-containing pytree, unorderable dict keys or keys of a registered node type, or a root that is not a node raise a documented error naming the attribute and change nothing; unhashable statics and orderable odd keys round-trip.
-
-    Statement: fault(x) = hostile.graph_fault(…)  ⟹  op(x) raises naming it (a pytree cycle: the container, or the entry through which it contains itself) ∧ x unchanged; else op(x) == oracle ∧ hash(gd) raises TypeError iff a static is unhashable
-    Rationale: a mistake in a model definition must be reported where it is, not as a crash deep inside a traversal.
-    Seed: graph.py _graph_flatten (RuntimeError for a non-node root, D-14; bare TypeError for unorderable keys, D-8; RecursionError for a self-containing list).
+    Statement: node.zz_array = array (or node.zz_box = {"zz_array": array})  ⟹  ∀ op ∈ {split,
+    graphdef, state, clone}: op(x) raises array-attribute naming it ∧ x unchanged
+    Rationale: an array outside a Variable is a mistake in a model definition (it would be
+    frozen into the GraphDef); it must be reported where it is.
+    Seed: graph.py _graph_flatten (ValueError naming the attribute, holds).
     """
-    op = next((h for h in case.hostile if isinstance(h, GRAPH_FAULTS)), UnhashableStatic(0))
-    if isinstance(op, NonNodeRoot):
-        check_non_node_root(t, op)
-        return
-    x = build_case(t, case).root
-    paths = graph_node_paths(observe(t, x))
-    at = paths[cast(Any, op).at % len(paths)]
-    node = x
-    for key in at:
-        node = next(v for k, v in t.inspect(node).entries if k == key and type(k) is type(key))
-    before = snapshot(t, x)
-    key, value, kind, fault_path = hostile_part(t, op, at)
-    if kind == "keys":
-        keys = (
-            registered_keys(op)
-            if isinstance(op, OddNodeKeys)
-            else list(cast(dict[object, object], value))
-        )
-        fault = oracle.keys_fault(keys, fault_path)
-    else:
-        fault = oracle.graph_fault(
-            kind,
-            fault_path,
-            arrays_are_errors=Capability.ARRAY_ATTRIBUTES_ARE_ERRORS in t.capabilities,
-        )
-        if kind == "array" and fault is None:
-            raise NotApplicable(
-                f"{t.name} makes array attributes leaves, which the oracle does not model"
-            )
-    shallow = shallow_copy(value)
-    t.set_attr(node, key, value)
-    what = describe(op)
-    if fault is not None:
-        # a pytree cycle's place: the container, or the entry through which it contains itself
-        closing: Path = (*fault_path, closing_entry(op)) if isinstance(op, PytreeSelfCycle) else ()
-        faults = (fault_path, closing) if closing else (fault_path,)
-        for name, call in GRAPH_OPS:
-            expect_failure(
-                t, functools.partial(call, t, x), fault, f"{name}(x) with {what}", faults
-            )
-            t.del_attr(node, key)  # compare the rest of the graph with the snapshot taken before
-            unchanged_guarded(t, before, x, what=f"{name}(x) with {what}")
-            require(
-                shallow_copy(value) == shallow,
-                f"{name}(x) with {what} rewrote the hostile attribute itself",
-            )
-            t.set_attr(node, key, value)
-        return
-    check_round_trips(t, x, what)
+    h = plant(t, case, hostile_op(case, ArrayAttribute(0)))
+    for what, call in graph_calls(t, h.x, h.what):
+        expect_outcome(t, call, oracle.graph_fault("array", h.path), what, h)
+
+
+@law("ROB-14", inputs=("module_graph", "unhashable_static"), examples=2)
+def unhashable_statics_round_trip(t: Target, case: Case) -> None:
+    """A graph with an unhashable static round-trips; only hash(graphdef) fails, naming it.
+
+    Statement: node.zz_set = {1, 2} (or in a dict)  ⟹  split, merge, clone == oracle ∧ x
+    unchanged ∧ hash(graphdef(x)) raises a TypeError naming an unhashable static
+    Rationale: a static need not be hashable until a transform caches on the GraphDef; the
+    error then has to say which attribute to fix.
+    Seed: graph.py _graph_flatten, GraphDef.__hash__ (a bare TypeError naming nothing, D-12).
+    """
+    h = plant(t, case, hostile_op(case, UnhashableStatic(0)))
+    check_round_trips(t, h.x, h.what)
+    check_hash_fails(t, h.x, h.what)
+
+
+@law("ROB-15", inputs=("module_graph", "orderable_dict_keys"), examples=2)
+def orderable_odd_dict_keys_round_trip(t: Target, case: Case) -> None:
+    """A dict attribute whose keys are of odd types (None, tuples, floats, bytes, bools) but can
+    be ordered round-trips.
+
+    Statement: node.zz_dict = {k: Param, ...}, sorted(keys) defined  ⟹  split, merge, clone ==
+    oracle ∧ x unchanged ∧ two GraphDefs of x hash alike (where every static is hashable)
+    Rationale: jax sorts dict keys; any keys it can sort are valid pytree keys.
+    Seed: graph.py _graph_flatten (holds).
+    """
+    h = plant(t, case, hostile_op(case, OddDictKeys(0, ("none",))))
+    if oracle.keys_fault(h.op.keys, h.path) is not None:
+        raise NotApplicable(f"{h.what}: these keys cannot be ordered (ROB-16's input)")
+    check_round_trips(t, h.x, h.what)
+
+
+@law("ROB-16", inputs=("module_graph", "unorderable_dict_keys"), examples=2)
+def unorderable_dict_keys_are_refused(t: Target, case: Case) -> None:
+    """split, graphdef, state and clone refuse a dict attribute whose keys cannot be ordered
+    together, naming it, and change nothing.
+
+    Statement: node.zz_dict = {k: Param, ...}, sorted(keys) raises  ⟹  ∀ op: op(x) raises
+    invalid-key naming zz_dict ∧ x unchanged
+    Rationale: the canonical order of a node's entries is the order of its keys; keys without
+    one have no canonical state, and the bare sort error names no place.
+    Seed: graph.py _graph_flatten (a bare TypeError from sorted() naming nothing, D-8).
+    """
+    h = plant(t, case, hostile_op(case, OddDictKeys(0, ("str", "int"))))
+    for what, call in graph_calls(t, h.x, h.what):
+        expect_outcome(t, call, oracle.keys_fault(h.op.keys, h.path), what, h)
+
+
+@law("ROB-17", inputs=("module_graph", "unorderable_node_keys"), examples=2)
+def unorderable_registered_node_keys_are_refused(t: Target, case: Case) -> None:
+    """split, graphdef, state and clone refuse an instance of a registered node type whose keys
+    cannot be ordered together, naming it, and change nothing.
+
+    Statement: node.zz_registered = r, keys(r) ⊇ {str, int}  ⟹  ∀ op: op(x) raises invalid-key
+    naming zz_registered ∧ x unchanged
+    Rationale: a user-registered graph or pytree node type is sorted like a dict; its keys
+    must be checked the same way.
+    Seed: graph.py _graph_flatten (a bare TypeError from sorted() naming nothing, D-8).
+    """
+    h = plant(t, case, hostile_op(case, OddNodeKeys(0)))
+    for what, call in graph_calls(t, h.x, h.what):
+        expect_outcome(t, call, oracle.keys_fault(h.op.keys, h.path), what, h)
+
+
+@law("ROB-18", inputs=("module_graph", "pytree_cycle"), examples=2)
+def self_containing_pytrees_are_refused(t: Target, case: Case) -> None:
+    """split, graphdef, state and clone refuse a list or dict attribute that contains itself,
+    naming it, and change nothing.
+
+    Statement: node.zz_cycle = c, c ∋ c (directly or after a graph node)  ⟹  ∀ op: op(x) raises
+    pytree-cycle naming the container or the entry through which it contains itself ∧ x
+    unchanged
+    Rationale: a pytree is a tree; a container that holds itself would be walked forever.
+    Seed: graph.py _graph_flatten (RecursionError).
+    """
+    h = plant(t, case, hostile_op(case, PytreeSelfCycle(0)))
+    places = (h.path, (*h.path, h.op.closing))
+    for what, call in graph_calls(t, h.x, h.what):
+        expect_outcome(t, call, oracle.graph_fault("cycle", h.path), what, h, places)
+
+
+@law("ROB-19", inputs=("non_node_root",), examples=2)
+def non_node_roots_are_refused(t: Target, case: Case) -> None:
+    """split, graphdef, state and clone refuse a Variable, an array, an int or a str as the
+    root, and change nothing.
+
+    Statement: x ∈ {Variable, array, int, str}  ⟹  ∀ op: op(x) raises not-a-node ∧ the
+    Variable is unchanged
+    Rationale: passing the wrong object is the commonest mistake; it must read as one.
+    Seed: graph.py _graph_flatten (RuntimeError 'this is a bug', D-14).
+    """
+    op = hostile_op(case, NonNodeRoot())
+    x, inputs = non_node_root(t, op)
+    for what, call in graph_calls(t, x, f"x a {op.form} (not a node)"):
+        expect_outcome(t, call, oracle.graph_fault("root", ()), what, inputs)
 
 
 def filtering_call(t: Target, op: str, x: object, filters: list[object]) -> object:
@@ -771,7 +818,7 @@ def every_filtering_call_survives_hostile_filters(t: Target, case: Case) -> None
     Rationale: every entry point that takes filters must validate them the same way, before it touches anything.
     Seed: filterlib.filters_to_predicates, State.split, graph.py pop (the integer 1 counts as True, D-10; pop is not atomic, D-2).
     """
-    op = hostile_op(case, FilterCall, FilterCall("split", case.filters))
+    op = hostile_op(case, FilterCall("split", case.filters))
     if op.op == "pop":
         need(t, Capability.POP, "pop() is not provided")
     elif op.op == "variables":
@@ -831,7 +878,7 @@ def context_calls_in_any_order_are_checked(t: Target, case: Case) -> None:
     Rationale: a transform that gets the protocol wrong must be told at once, not corrupt the caller's model or crash later.
     Seed: graph.py UpdateContext (a second outer split takes the inner branch, use after exit raises AttributeError, D-11).
     """
-    op = hostile_op(case, ContextCalls, ContextCalls(("split", "merge", "split", "merge")))
+    op = hostile_op(case, ContextCalls(("split", "merge", "split", "merge")))
     x = build_case(t, case).root
     ref = noderef_graphdef(t, x) if "merge_ref" in op.calls else None
     manager = t.update_context(TAG)

@@ -20,7 +20,8 @@ def roundtrip_rebuilds_the_graph(t: Target, case: Case) -> None:
     """merge(*split(x)) is isomorphic to x, with every pytree container occurrence rebuilt.
 
     Statement: model(merge(*split(x))) == semantics.rebuild(model(x))
-    Rationale: split/merge is the bridge across jax transforms; it must lose nothing but pytree aliasing.
+    Rationale: split/merge is the bridge across jax transforms; it must lose nothing but pytree
+        aliasing.
     Seed: graph.py split / merge (holds).
     """
     x = build_case(t, case).root
@@ -49,7 +50,8 @@ def roundtrip_keeps_the_graphdef(t: Target, case: Case) -> None:
 def merging_parts_in_any_order_rebuilds_the_graph(t: Target, case: Case) -> None:
     """Merging the parts of an exhaustive split, in any order, rebuilds the graph.
 
-    Statement: gd, *ss = split(x, *fs)  ⟹  model(merge(gd, *ss)) == model(merge(gd, *reversed(ss))) == semantics.rebuild(model(x))
+    Statement: gd, *ss = split(x, *fs)  ⟹  model(merge(gd, *ss)) == model(merge(gd, *reversed(ss)))
+        == semantics.rebuild(model(x))
     Rationale: the parts of a partition are disjoint, so their order cannot matter.
     Seed: graph.py merge / State.merge (holds).
     """
@@ -68,7 +70,8 @@ def merge_builds_new_objects(t: Target, case: Case) -> None:
     """merge(*split(x)) shares no graph node and no Variable with x.
 
     Statement: nodes(y) ∩ nodes(x) = ∅ ∧ variables(y) ∩ variables(x) = ∅  where y = merge(*split(x))
-    Rationale: with copying merge, a function of (graphdef, state) cannot reach into its caller's graph.
+    Rationale: with copying merge, a function of (graphdef, state) cannot reach into its caller's
+        graph.
     Seed: graph.py unflatten (holds; flax >= 0.11.2 shares Variables by default).
     """
     from spec.model import observe_objects
@@ -92,8 +95,10 @@ def merge_builds_new_objects(t: Target, case: Case) -> None:
 def later_states_win_in_merge(t: Target, case: Case) -> None:
     """merge(gd, s, s2) with two states at the same paths takes the later state's leaves.
 
-    Statement: gd, s = split(x); s2 = f(s)  ⟹  model(merge(gd, s, s2)) == semantics.merge(tokens(x), semantics.merge_states(s, s2))
-    Rationale: merge(gd, params, new_params) is how fresh values override stale ones; the first state winning silently loses the update.
+    Statement: gd, s = split(x); s2 = f(s)  ⟹  model(merge(gd, s, s2)) ==
+        semantics.merge(tokens(x), semantics.merge_states(s, s2))
+    Rationale: merge(gd, params, new_params) is how fresh values override stale ones; the first
+        state winning silently loses the update.
     Seed: graph.py merge / State.merge (later states override earlier ones; holds).
     """
     x = build_case(t, case).root
@@ -109,10 +114,13 @@ def later_states_win_in_merge(t: Target, case: Case) -> None:
 
 @law("RT-6", requires=(Capability.MERGE_REUSES_VARIABLES,))
 def merge_reuses_the_states_variables(t: Target, case: Case) -> None:
-    """merge(gd, s) builds the graph around the state's own Variables: the Variable at each state path is that leaf.
+    """merge(gd, s) builds the graph around the state's own Variables: the Variable at each state
+    path is that leaf.
 
-    Statement: gd, s = split(x); y = merge(gd, s)  ⟹  ∀ (p, leaf) ∈ s: y@p is leaf ∧ model(y) == semantics.rebuild(model(x))
-    Rationale: the variant of RT-4 (flax >= 0.11.2 merges with copy=False): a function of (graphdef, state) writes into the state it was given.
+    Statement: gd, s = split(x); y = merge(gd, s)  ⟹  ∀ (p, leaf) ∈ s: y@p is leaf ∧ model(y) ==
+        semantics.rebuild(model(x))
+    Rationale: the variant of RT-4 (flax >= 0.11.2 merges with copy=False): a function of
+        (graphdef, state) writes into the state it was given.
     Seed: not in the seed (flax 0.11.2, PR #4912).
     """
     from spec.model import observe_objects
@@ -128,5 +136,6 @@ def merge_reuses_the_states_variables(t: Target, case: Case) -> None:
     for p, leaf in t.flat_state(s):
         require(
             by_path.get(tuple(p)) is leaf,
-            f"merge(gd, s) holds at {tuple(p)!r} a Variable that is not the state's leaf, but should reuse it",
+            f"merge(gd, s) holds at {tuple(p)!r} a Variable that is not the state's leaf, "
+            "but should reuse it",
         )

@@ -1,4 +1,5 @@
-"""SHARE: a shared Variable or node is one leaf of the state and stays shared through a round trip."""
+"""SHARE: a shared Variable or node is one leaf of the state and stays shared through a round
+trip."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def shared_variables_appear_once_in_the_state(t: Target, case: Case) -> None:
 
     Statement: ∀ Variable v of x: |{p : state(x)[p] ≅ v}| = 1 ∧ that p = first(v)
     Rationale: tied weights must be one parameter for the optimizer, not two that drift apart.
-    Seed: graph.py _graph_flatten (LeafAttribute NodeRef for repeats; a pytree container is flattened anew at every occurrence, also inside its own expansion; holds).
+    Seed: graph.py _graph_flatten (LeafAttribute NodeRef for repeats; a pytree container is
+        flattened anew at every occurrence, also inside its own expansion; holds).
     """
     x = build_case(t, case).root
     m = observe(t, x)
@@ -50,7 +52,8 @@ def shared_variables_appear_once_in_the_state(t: Target, case: Case) -> None:
 def roundtrip_keeps_aliasing(t: Target, case: Case) -> None:
     """A round trip keeps exactly which paths reach the same graph node or Variable.
 
-    Statement: aliases(merge(*split(x))) == aliases(semantics.rebuild(model(x)))  (restricted to graph nodes and Variables)
+    Statement: aliases(merge(*split(x))) == aliases(semantics.rebuild(model(x)))  (restricted to
+        graph nodes and Variables)
     Rationale: sharing is the reason NNX graphs are graphs and not trees.
     Seed: graph.py NodeRef / index_ref (holds).
     """
@@ -63,19 +66,24 @@ def roundtrip_keeps_aliasing(t: Target, case: Case) -> None:
     gained = sorted(actual - expected)
     require(
         not lost,
-        f"after merge(*split(x)) the paths {[path_str(p) for p in lost[0]] if lost else ''} reach distinct objects, but should reach one",
+        f"after merge(*split(x)) the paths {[path_str(p) for p in lost[0]] if lost else ''} "
+        "reach distinct objects, but should reach one",
     )
     require(
         not gained,
-        f"after merge(*split(x)) the paths {[path_str(p) for p in gained[0]] if gained else ''} reach one object, but should not",
+        "after merge(*split(x)) the paths "
+        f"{[path_str(p) for p in gained[0]] if gained else ''} reach one object, but should "
+        "not",
     )
 
 
 @law("SHARE-3")
 def a_write_reaches_exactly_its_aliases(t: Target, case: Case) -> None:
-    """After a round trip, writing a Variable through one path changes it at every path that reached it in x, and nowhere else.
+    """After a round trip, writing a Variable through one path changes it at every path that reached
+    it in x, and nowhere else.
 
-    Statement: y = merge(*split(x)); y@p.value ← f(y@p.value)  ⟹  ∀ q: y@q.value changed ⇔ q ~ p in x
+    Statement: y = merge(*split(x)); y@p.value ← f(y@p.value)  ⟹  ∀ q: y@q.value changed ⇔ q ~ p in
+        x
     Rationale: aliasing must be real object identity, and distinct Variables must not share storage.
     Seed: graph.py unflatten (index_ref reuse; holds).
     """
@@ -101,6 +109,7 @@ def a_write_reaches_exactly_its_aliases(t: Target, case: Case) -> None:
                     changed == should,
                     f"after writing y{path_str(p)}, y{path_str(path)} "
                     f"{'changed' if changed else 'did not change'}, but it should "
-                    f"{'' if should else 'not '}change: in x it {'is' if should else 'is not'} the same Variable",
+                    f"{'' if should else 'not '}change: in x it "
+                    f"{'is' if should else 'is not'} the same Variable",
                 )
         before = after

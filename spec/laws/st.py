@@ -17,7 +17,8 @@ from spec.target import Capability, Target
 
 @law("ST-1")
 def state_holds_each_variable_at_its_first_path(t: Target, case: Case) -> None:
-    """state(x) holds one leaf per distinct Variable, at its first path, equal to it in type, value and metadata.
+    """state(x) holds one leaf per distinct Variable, at its first path, equal to it in type, value
+    and metadata.
 
     Statement: model(state(x)) == semantics.state(model(x))
     Rationale: the state is the data half of the graph; its paths are how users address parameters.
@@ -32,7 +33,8 @@ def state_is_in_canonical_order(t: Target, case: Case) -> None:
     """state(x) lists its leaves in canonical depth-first order (sorted keys, then positions).
 
     Statement: [p for p, _ in flat(state(x))] == [p for p, _ in semantics.state(model(x))]
-    Rationale: leaf order decides the order of jax.tree leaves, hence of optimizer states and checkpoints.
+    Rationale: leaf order decides the order of jax.tree leaves, hence of optimizer states and
+        checkpoints.
     Seed: graph.py flatten + State.from_flat_path (holds).
     """
     x = build_case(t, case).root

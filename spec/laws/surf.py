@@ -32,10 +32,13 @@ _STATE_METHODS = (
 
 @law("SURF-1", inputs=())
 def target_has_the_surface_it_claims(t: Target, case: Case) -> None:
-    """Every entry of the public surface a target claims is present with a compatible signature, or omitted with a reason.
+    """Every entry of the public surface a target claims is present with a compatible signature, or
+    omitted with a reason.
 
-    Statement: ∀ entry e of inventory(t.surface): e ∈ t with a signature accepting every call e accepts ∨ e matches an omission of t; ∀ omission: it matches a gap
-    Rationale: seed-era code calls State, Variable, Module and context methods by name; a method no law calls is still API.
+    Statement: ∀ entry e of inventory(t.surface): e ∈ t with a signature accepting every call e
+        accepts ∨ e matches an omission of t; ∀ omission: it matches a gap
+    Rationale: seed-era code calls State, Variable, Module and context methods by name; a method no
+        law calls is still API.
     Seed: flax 0.10.3's public names, generated into spec/surface/flax-0.10.3.json (holds there).
     """
     report = check_target(t)
@@ -68,11 +71,17 @@ def _spells_an_int(key: object) -> bool:
 
 @law("SURF-2")
 def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
-    """State.map(f) is a new State of f(path, leaf); to_pure_dict then replace_by_pure_dict moves its values into another State in place, keeping each leaf's type and metadata, also with every key written as a string (as checkpoints store them).
+    """State.map(f) is a new State of f(path, leaf); to_pure_dict then replace_by_pure_dict moves
+    its values into another State in place, keeping each leaf's type and metadata, also with every
+    key written as a string (as checkpoints store them).
 
-    Statement: s = state(x); r = s.map(λ p, l: l.replace(value(next(p)))) ⟹ s unchanged ∧ r[p] = s[p] with value(next(p)); s.replace_by_pure_dict(r.to_pure_dict()) ⟹ s == r; likewise from the string-keyed pure dict
-    Rationale: restoring a checkpoint is replace_by_pure_dict on a fresh model's state; a wrong path, type or key reading silently loads the wrong weights.
-    Seed: statelib.State.map / to_pure_dict / replace_by_pure_dict (holds; D-20 for string keys that spell integers).
+    Statement: s = state(x); r = s.map(λ p, l: l.replace(value(next(p)))) ⟹ s unchanged ∧ r[p] =
+        s[p] with value(next(p)); s.replace_by_pure_dict(r.to_pure_dict()) ⟹ s == r; likewise from
+        the string-keyed pure dict
+    Rationale: restoring a checkpoint is replace_by_pure_dict on a fresh model's state; a wrong
+        path, type or key reading silently loads the wrong weights.
+    Seed: statelib.State.map / to_pure_dict / replace_by_pure_dict
+        (holds; D-20 for string keys that spell integers).
     """
     _need_state_methods(t)
     x = build_case(t, case).root
@@ -116,9 +125,12 @@ def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
 def split_and_merge_contexts_let_go_on_exit(t: Target, case: Case) -> None:
     """Once a split_context or merge_context has exited, it keeps no graph object alive.
 
-    Statement: with split_context() as c: c.split(x); with merge_context() as d: y = d.merge(...) ⟹ after exit, dropping x and y frees every graph node of both while c and d live
-    Rationale: a context object outlives its block (transforms keep it); holding the index maps pins whole models.
-    Seed: graph.py split_context / merge_context (holds: exit deletes ref_index / index_ref and ctxtag).
+    Statement: with split_context() as c: c.split(x); with merge_context() as d: y = d.merge(...) ⟹
+        after exit, dropping x and y frees every graph node of both while c and d live
+    Rationale: a context object outlives its block (transforms keep it); holding the index maps pins
+        whole models.
+    Seed: graph.py split_context / merge_context (holds: exit deletes ref_index / index_ref and
+        ctxtag).
     """
     x = build_case(t, case).root
     if observe(t, x).root.kind != "graph":

@@ -30,10 +30,12 @@ from spec.laws._check import (
     require,
     require_same_model,
 )
+from spec.laws._jit import is_hashable, jit_static_graphdef
 from spec.laws._protocol import TAG, protocol
 from spec.laws._registry import Case, law
 from spec.live_program import run
 from spec.model import observe, observe_objects, path_str
+from spec.program import TransformValues
 from spec.target import Capability, Path, Target, live_at
 
 
@@ -54,7 +56,8 @@ def _survivors(t: Target, x: object, case: Case) -> dict[Path, Path]:
 
 @law("UCTX-1", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
-    """The four calls with nothing done inside return the very outer root, unchanged but for rebuilt pytree containers.
+    """The four calls with nothing done inside return the very outer root, unchanged but for rebuilt
+    pytree containers.
 
     Statement: z = protocol(x, inner = id)  ⟹  z is x ∧ model(x) == semantics.rebuild(model(x₀))
     Rationale: a transform that changes nothing must hand back the caller's own object.
@@ -70,10 +73,13 @@ def protocol_returns_the_outer_root(t: Target, case: Case) -> None:
 
 @law("UCTX-2", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
 def protocol_equals_direct_mutation(t: Target, case: Case) -> None:
-    """Whatever the inside does to the inner graph (values, statics, new nodes, deletions, new sharing, new cycles) happens to the outer graph.
+    """Whatever the inside does to the inner graph (values, statics, new nodes, deletions, new
+    sharing, new cycles) happens to the outer graph.
 
-    Statement: protocol(x, inner = run(program))  ⟹  model(x) == semantics.rebuild(semantics.apply(model(x₀), program))
-    Rationale: this commuting square is what makes a lifted transform (nnx.jit) behave like plain Python.
+    Statement: protocol(x, inner = run(program))  ⟹  model(x) ==
+        semantics.rebuild(semantics.apply(model(x₀), program))
+    Rationale: this commuting square is what makes a lifted transform (nnx.jit) behave like plain
+        Python.
     Seed: graph.py UpdateContext (holds).
     """
     x = build_case(t, case).root
@@ -85,34 +91,53 @@ def protocol_equals_direct_mutation(t: Target, case: Case) -> None:
 
 @law("UCTX-3", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
 def protocol_keeps_surviving_identities(t: Target, case: Case) -> None:
-    """Every outer graph node and Variable that the inside keeps (even at a new path) is the same object afterwards.
+    """Every outer graph node and Variable that the inside keeps (even at a new path) is the same
+    object afterwards.
 
-    Statement: ∀ object o of x₀ still in run(program, x₀) at first path p: x@p is o after the protocol
+    Statement: ∀ object o of x₀ still in run(program, x₀) at first path p: x@p is o after the
+        protocol
     Rationale: optimizers and other holders of references into the model must stay attached.
     Seed: graph.py UpdateContext.merge (index_ref_cache; holds).
     """
     survivors = _survivors(t, build(t, case.graph).root, case)
     x = build_case(t, case).root
-    m0, nodes0, vars0 = observe_objects(t, x)
-    first_nodes0, first_vars0 = m0.first_paths()
-    by_path = {first_nodes0[i]: o for i, o in enumerate(nodes0)}
-    by_path.update({first_vars0[i]: v for i, v in enumerate(vars0)})
+    before = _by_first_path(t, x)
     with t.update_context(TAG) as ctx:
         protocol(t, ctx, x, lambda y: run(t, y, case.program))
+    _require_survivors(t, x, before, survivors, "the protocol")
+
+
+def _by_first_path(t: Target, x: object) -> dict[Path, object]:
+    """First path -> live object, for every node and Variable of ``x``."""
+    m, nodes, variables = observe_objects(t, x)
+    first_nodes, first_vars = m.first_paths()
+    by_path = {first_nodes[i]: o for i, o in enumerate(nodes)}
+    by_path.update({first_vars[i]: v for i, v in enumerate(variables)})
+    return by_path
+
+
+def _require_survivors(
+    t: Target, x: object, before: dict[Path, object], survivors: dict[Path, Path], what: str
+) -> None:
+    """Every survivor (new first path -> old first path) is at its new path in ``x``."""
     for new_path, old_path in survivors.items():
         require(
-            live_at(t, x, new_path) is by_path[old_path],
-            f"x{path_str(new_path)} is a new object after the protocol, but should be the object that was at x{path_str(old_path)}",
+            live_at(t, x, new_path) is before[old_path],
+            f"x{path_str(new_path)} is a new object after {what}, but should be the "
+            f"object that was at x{path_str(old_path)}",
         )
 
 
 @law("UCTX-4", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_drops_its_references(t: Target, case: Case) -> None:
-    """Once the protocol is complete, and after the context exits (normally or by an exception), the context keeps no graph object alive.
+    """Once the protocol is complete, and after the context exits (normally or by an exception), the
+    context keeps no graph object alive.
 
-    Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x (weakref + gc)
+    Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x
+        (weakref + gc)
     Rationale: a long-lived context that pins old graphs leaks device memory step after step.
-    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index, D-11).
+    Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index,
+        D-11).
     """
     refs: dict[bool, list[weakref.ref[object]]] = {}
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
@@ -136,7 +161,8 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
         require(
             alive == 0,
             f"{alive} graph node(s) of x are still alive after the context "
-            f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the context should hold none",
+            f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the "
+            "context should hold none",
         )
 
 
@@ -146,9 +172,11 @@ class _Exit(Exception):
 
 @law("UCTX-5", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def contexts_are_thread_local(t: Target, case: Case) -> None:
-    """An update context is visible only in the thread that entered it; each thread runs its own protocol.
+    """An update context is visible only in the thread that entered it; each thread runs its own
+    protocol.
 
-    Statement: with update_context(tag) in thread A: current_update_context(tag) raises in thread B ∧ B's own protocol works
+    Statement: with update_context(tag) in thread A: current_update_context(tag) raises in thread B
+        ∧ B's own protocol works
     Rationale: data loaders and multi-host drivers call transforms from several threads at once.
     Seed: graph.py GraphContext(threading.local) (holds).
     """
@@ -177,11 +205,14 @@ def contexts_are_thread_local(t: Target, case: Case) -> None:
 
 @law("UCTX-6", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
-    """A merge before any split, or a second outer split before the inner merge, raises a documented error.
+    """A merge before any split, or a second outer split before the inner merge, raises a documented
+    error.
 
     Statement: ctx.merge(...) as the first call raises ∧ ctx.split(x); ctx.split(x) raises
-    Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the outer graph.
-    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split branch, D-11).
+    Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the
+        outer graph.
+    Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split
+        branch, D-11).
     """
     x = build_case(t, case).root
     gd, s = t.split(x)
@@ -201,9 +232,11 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
 
 @law("UCTX-7", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
 def decorator_form_runs_the_protocol(t: Target, case: Case) -> None:
-    """update_context(tag) used as a decorator activates a context for the call, reachable with current_update_context.
+    """update_context(tag) used as a decorator activates a context for the call, reachable with
+    current_update_context.
 
-    Statement: @update_context(tag) g runs protocol(x, run(program)) via current_update_context(tag) ⟹ as UCTX-2
+    Statement: @update_context(tag) g runs protocol(x, run(program)) via current_update_context(tag)
+        ⟹ as UCTX-2
     Rationale: the decorator is how library transforms wrap user functions.
     Seed: graph.py update_context docstring, second example (holds).
     """
@@ -220,9 +253,11 @@ def decorator_form_runs_the_protocol(t: Target, case: Case) -> None:
 
 @law("UCTX-8", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
 def nested_contexts_stack(t: Target, case: Case) -> None:
-    """Nested contexts with one tag stack: the innermost is current, and the outer one is current again after it exits.
+    """Nested contexts with one tag stack: the innermost is current, and the outer one is current
+    again after it exits.
 
-    Statement: with ctx_a: with ctx_b: current(tag) is ctx_b; then current(tag) is ctx_a; after both, current(tag) raises
+    Statement: with ctx_a: with ctx_b: current(tag) is ctx_b; then current(tag) is ctx_a; after
+        both, current(tag) raises
     Rationale: a transform inside a transform of the same kind must find its own context.
     Seed: graph.py UpdateContextManager (holds).
     """
@@ -242,3 +277,66 @@ def nested_contexts_stack(t: Target, case: Case) -> None:
         SpecError("no-context", ("nnxspec",)),
         "current_update_context after exit",
     )
+
+
+@law(
+    "UCTX-9",
+    requires=(Capability.UPDATE_CONTEXT, Capability.JIT),
+    inputs=("module_graph", "program"),
+)
+def protocol_survives_a_jit_cache_hit(t: Target, case: Case) -> None:
+    """When jax.jit's cache skips the inside (a cache hit runs steps (1) and (4) only), the outer
+    graph is still updated in place as if the program had run on it, every survivor keeping its
+    identity.
+
+    Statement: step = jit(λ gd, s: (2) run(program) (3), static gd); protocol(x₁, step);
+        protocol(x₂, step) with x₂ = f_values(build(g))  ⟹  traces(step) == 1 ∧ z₂ is x₂ ∧
+        model(x₂) == semantics.rebuild(semantics.apply(model(x₂₀), program)) ∧ survivors keep
+        their identity (as UCTX-3) ∧ x₂ and x₁ share no graph node or Variable
+    Rationale: nnx.jit's second call reuses the trace, so step (4) alone must rebuild the inside's
+        effect from the cached GraphDef and the new state, on the caller's own objects.
+    Seed: graph.py UpdateContext.merge (the outer merge reads index_mapping from the GraphDef the
+        trace returned; holds).
+    """
+    x1 = build_case(t, case).root
+    if not is_hashable(t.split(x1)[0]):
+        return  # an unhashable static attribute; ERR-6 covers it
+    x2 = build(t, case.graph).root
+    run(t, x2, (TransformValues("add_one"),))
+    expected = semantics.rebuild(semantics.apply(observe(t, x2), case.program))
+    survivors = _survivors(t, build(t, case.graph).root, case)
+    before = _by_first_path(t, x2)
+    traces: list[int] = []
+
+    def inside(gd: object, s: object) -> tuple[object, ...]:
+        traces.append(1)
+        ctx = t.current_update_context(TAG)
+        y = t.ctx_merge(ctx, gd, s)
+        run(t, y, case.program)
+        return t.ctx_split(ctx, y)
+
+    step = jit_static_graphdef(inside)
+    for x in (x1, x2):
+        with t.update_context(TAG) as ctx:
+            gd, s = t.ctx_split(ctx, x)
+            z = t.ctx_merge(ctx, *step(gd, s))
+    require(
+        len(traces) == 1,
+        f"the jitted inside traced {len(traces)} times for two graphs of one structure, but "
+        "should trace once (the second call a cache hit)",
+    )
+    require(z is x2, "step (4) after a cache hit returned a new object, but should return x")
+    require_same_model(expected, observe_root(t, x2), "x after the protocol on a jit cache hit")
+    _require_survivors(t, x2, before, survivors, "the protocol on a jit cache hit")
+    shared = _tracked(t, x1) & _tracked(t, x2)
+    require(
+        not shared,
+        f"x and the graph of the first call share {len(shared)} graph node(s) or Variable(s) "
+        "after a cache hit, but the objects the inside creates should be new for each call",
+    )
+
+
+def _tracked(t: Target, x: object) -> set[int]:
+    """The ids of the graph nodes and Variables of ``x``."""
+    _, nodes, variables = observe_objects(t, x)
+    return {id(o) for o in nodes if t.classify(o) == "graph"} | {id(v) for v in variables}

@@ -39,7 +39,8 @@ def _identities(t: Target, x: object) -> list[int]:
 def update_with_own_state_changes_nothing(t: Target, case: Case) -> None:
     """Updating a graph with its own state changes nothing: values, structure and identities stay.
 
-    Statement: update(x, state(x))  ⟹  model(x) and the identities of its nodes and Variables unchanged
+    Statement: update(x, state(x))  ⟹  model(x) and the identities of its nodes and Variables
+        unchanged
     Rationale: the identity update is the base case every optimizer step relies on.
     Seed: graph.py update (holds).
     """
@@ -53,8 +54,10 @@ def update_with_own_state_changes_nothing(t: Target, case: Case) -> None:
 def update_applies_values_in_place(t: Target, case: Case) -> None:
     """update(x, s) writes the state's values into x's existing Variables, keeping every identity.
 
-    Statement: update(x, s') with s' = f(state(x))  ⟹  model(x) == semantics.update(model(x), s') ∧ ids(x) unchanged
-    Rationale: references to a Variable held elsewhere (optimizers, tied weights) must see the update.
+    Statement: update(x, s') with s' = f(state(x))  ⟹  model(x) == semantics.update(model(x), s') ∧
+        ids(x) unchanged
+    Rationale: references to a Variable held elsewhere (optimizers, tied weights) must see the
+        update.
     Seed: graph.py _graph_update_dynamic (holds).
     """
     x = build_case(t, case).root
@@ -73,7 +76,8 @@ def update_applies_values_in_place(t: Target, case: Case) -> None:
 def update_with_a_part_changes_only_that_part(t: Target, case: Case) -> None:
     """Updating with one part of an exhaustive split changes exactly the leaves of that part.
 
-    Statement: _, *ss = split(x, *fs); update(x, f(ss[k]))  ⟹  model(x) == semantics.update(model(x), f(ss[k]))
+    Statement: _, *ss = split(x, *fs); update(x, f(ss[k]))  ⟹  model(x) ==
+        semantics.update(model(x), f(ss[k]))
     Rationale: partial states (just the params, just the batch stats) are how training loops update.
     Seed: graph.py update (holds).
     """
@@ -113,11 +117,15 @@ def _first_graph_node_path(t: Target, x: object) -> Path | None:
 
 @law("UPD-5")
 def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
-    """A state leaf at a key a graph node lacks becomes a new Variable of that node (never a stored state leaf), whatever leaves come after it.
+    """A state leaf at a key a graph node lacks becomes a new Variable of that node
+    (never a stored state leaf), whatever leaves come after it.
 
-    Statement: update(x, {p + (k,): leaf} ∪ f(state(x))) with k ∉ keys(x@p), k first  ⟹  model(x) == semantics.update(model(x), …) ∧ x@p.k is a Variable
-    Rationale: sown intermediates and new caches enter the graph this way; a VariableState attribute would be a broken node.
-    Seed: graph.py _graph_update_dynamic (breaks: stores the VariableState itself as the attribute, D-6).
+    Statement: update(x, {p + (k,): leaf} ∪ f(state(x))) with k ∉ keys(x@p), k first  ⟹  model(x) ==
+        semantics.update(model(x), …) ∧ x@p.k is a Variable
+    Rationale: sown intermediates and new caches enter the graph this way; a VariableState attribute
+        would be a broken node.
+    Seed: graph.py _graph_update_dynamic (breaks: stores the VariableState itself as the attribute,
+        D-6).
     """
     x = build_case(t, case).root
     path = _first_graph_node_path(t, x)
@@ -134,10 +142,13 @@ def update_adds_new_variables_to_graph_nodes(t: Target, case: Case) -> None:
 
 @law("UPD-6", requires=(Capability.PYTREE_CONTAINERS_ARE_IMMUTABLE,))
 def update_cannot_add_keys_to_pytree_containers(t: Target, case: Case) -> None:
-    """A new key inside a pytree container is rejected (containers are immutable), and nothing changes.
+    """A new key inside a pytree container is rejected (containers are immutable), and nothing
+    changes.
 
-    Statement: x@p is a pytree container ∧ k ∉ keys(x@p)  ⟹  update(x, {p + (k,): leaf}) raises (immutable-node) ∧ x unchanged
-    Rationale: a list or tuple cannot grow a named attribute; silently dropping the leaf would lose data.
+    Statement: x@p is a pytree container ∧ k ∉ keys(x@p)  ⟹  update(x, {p + (k,): leaf}) raises
+        (immutable-node) ∧ x unchanged
+    Rationale: a list or tuple cannot grow a named attribute; silently dropping the leaf would lose
+        data.
     Seed: graph.py _graph_update_dynamic (holds; raises after applying earlier keys, D-2).
     """
     _update_with_a_new_container_key(t, case, mutable_dicts=False)
@@ -174,10 +185,13 @@ def _update_with_a_new_container_key(t: Target, case: Case, *, mutable_dicts: bo
 
 @law("UPD-8", requires=(Capability.PYTREE_DICTS_ARE_MUTABLE,))
 def update_adds_keys_to_dicts_only(t: Target, case: Case) -> None:
-    """A new key inside a plain dict container is added in place as a new Variable; inside any other pytree container it is rejected and nothing changes.
+    """A new key inside a plain dict container is added in place as a new Variable; inside any other
+    pytree container it is rejected and nothing changes.
 
-    Statement: x@p a dict  ⟹  model(x) after update(x, f(state(x)) ∪ {p + (k,): leaf}) == semantics.update(…, mutable_dicts=True); otherwise as UPD-6
-    Rationale: the variant of UPD-6 for targets whose update writes into plain dicts (flax >= 0.11.1).
+    Statement: x@p a dict  ⟹  model(x) after update(x, f(state(x)) ∪ {p + (k,): leaf}) ==
+        semantics.update(…, mutable_dicts=True); otherwise as UPD-6
+    Rationale: the variant of UPD-6 for targets whose update writes into plain dicts
+        (flax >= 0.11.1).
     Seed: not in the seed (flax 0.11.1, b5f67688: update / pop work on dicts).
     """
     _update_with_a_new_container_key(t, case, mutable_dicts=True)
@@ -185,10 +199,13 @@ def update_adds_keys_to_dicts_only(t: Target, case: Case) -> None:
 
 @law("UPD-7")
 def update_applies_metadata(t: Target, case: Case) -> None:
-    """update(x, s) gives each updated Variable the leaf's metadata as well as its value, keeping every identity.
+    """update(x, s) gives each updated Variable the leaf's metadata as well as its value, keeping
+    every identity.
 
-    Statement: update(x, s') with s' = state(x) with new values and metadata  ⟹  model(x) == semantics.update(model(x), s') ∧ ids(x) unchanged
-    Rationale: a state leaf is a whole Variable snapshot; metadata it carries (sharding, tags) must reach the graph, not only the value.
+    Statement: update(x, s') with s' = state(x) with new values and metadata  ⟹  model(x) ==
+        semantics.update(model(x), s') ∧ ids(x) unchanged
+    Rationale: a state leaf is a whole Variable snapshot; metadata it carries (sharding, tags) must
+        reach the graph, not only the value.
     Seed: graph.py _graph_update_dynamic (Variable.update_from_state copies the metadata; holds).
     """
     x = build_case(t, case).root
@@ -215,10 +232,13 @@ def update_applies_metadata(t: Target, case: Case) -> None:
 
 @law("UPD-9")
 def update_reaches_variables_of_a_type_met_for_the_first_time(t: Target, case: Case) -> None:
-    """update(x, s) writes s's values into Variables whose type no graph operation has met before, as into any other.
+    """update(x, s) writes s's values into Variables whose type no graph operation has met before,
+    as into any other.
 
-    Statement: T a new subclass of Param, x built with every Variable of type T, no operation since  ⟹  update(x, f(state(x))) as UPD-2
-    Rationale: restoring a checkpoint into a freshly built model is often the first operation on it; a type cache filled by split must not decide what update sees.
+    Statement: T a new subclass of Param, x built with every Variable of type T, no operation
+        since  ⟹  update(x, f(state(x))) as UPD-2
+    Rationale: restoring a checkpoint into a freshly built model is often the first operation on it;
+        a type cache filled by split must not decide what update sees.
     Seed: graph.py _graph_update_dynamic (is_state_leaf / isinstance checks per value; holds).
     """
     try:
@@ -245,11 +265,15 @@ def update_reaches_variables_of_a_type_met_for_the_first_time(t: Target, case: C
 
 @law("UPD-10")
 def update_with_raw_values_keeps_types_and_metadata(t: Target, case: Case) -> None:
-    """update(x, s) with plain arrays for leaves (a pure-dict checkpoint) writes each value into the existing Variable, which keeps its type and metadata.
+    """update(x, s) with plain arrays for leaves (a pure-dict checkpoint) writes each value into the
+    existing Variable, which keeps its type and metadata.
 
-    Statement: update(x, {p: array(f(v)) for p, v in state(x)})  ⟹  model(x) == semantics.update(model(x), those raw leaves) ∧ ids(x) unchanged
-    Rationale: checkpoints are often restored from pure dicts of arrays; the model's own Variable types and metadata must survive the restore.
-    Seed: graph.py _graph_update_dynamic (a value that is not a state leaf becomes the Variable's raw value; holds).
+    Statement: update(x, {p: array(f(v)) for p, v in state(x)})  ⟹  model(x) ==
+        semantics.update(model(x), those raw leaves) ∧ ids(x) unchanged
+    Rationale: checkpoints are often restored from pure dicts of arrays; the model's own Variable
+        types and metadata must survive the restore.
+    Seed: graph.py _graph_update_dynamic (a value that is not a state leaf becomes the Variable's
+        raw value; holds).
     """
     x = build_case(t, case).root
     m = observe(t, x)
@@ -273,10 +297,15 @@ _SECOND_NEW = VarModel("BatchStat", "float32", (), np.float32(2).tobytes(), (("n
 
 @law("UPD-11")
 def update_through_two_paths_of_a_shared_node(t: Target, case: Case) -> None:
-    """A state that reaches a shared graph node at two of its paths updates the node at each, in the state's order, a new key included: the first write creates the Variable, the second writes into it.
+    """A state that reaches a shared graph node at two of its paths updates the node at each, in the
+    state's order, a new key included: the first write creates the Variable, the second writes into
+    it.
 
-    Statement: x@p is x@q a graph node, k new, s = f(state(x)) ∪ {p.k: leaf₁, q.k: leaf₂}  ⟹  update(x, s) gives semantics.update(model(x), s in the State's own order)
-    Rationale: a checkpoint written with one entry per alias must restore a tied module the same way whichever alias comes first, never as two unrelated Variables.
+    Statement: x@p is x@q a graph node, k new, s = f(state(x)) ∪
+        {p.k: leaf₁, q.k: leaf₂}  ⟹  update(x, s) gives semantics.update(model(x), s in the State's
+        own order)
+    Rationale: a checkpoint written with one entry per alias must restore a tied module the same way
+        whichever alias comes first, never as two unrelated Variables.
     Seed: graph.py _graph_update_dynamic (breaks: the new key stores the VariableState itself, D-6).
     """
     x = build_case(t, case).root

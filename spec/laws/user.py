@@ -82,11 +82,17 @@ def _operations(t: Target, x: object) -> list[tuple[str, Callable[[], object]]]:
 
 @law("USER-1")
 def hooks_see_only_user_attributes(t: Target, case: Case) -> None:
-    """A user's attribute hooks see only the attribute names the user's code writes: never bookkeeping.
+    """A user's attribute hooks see only the attribute names the user's code writes: never
+    bookkeeping.
 
-    Statement: with every module's class overriding __setattr__ / __delattr__ / __getattr__: log(build x) == [the builder's writes, in order] ∧ ∀ op ∈ {split, state, graphdef, clone, merge, update, pop}: names(log(op(x))) ⊆ keys(x)
-    Rationale: Module subclasses override __setattr__ to log, validate or route writes into a dict; an implementation that writes or reads its own bookkeeping (an object-state attribute) through them breaks such classes at construction, clone or merge.
-    Seed: object.py Object (metaclass __call__ and _graph_node_create_empty write _object__state into vars(); set_key uses setattr only for keys the state carries) (holds).
+    Statement: with every module's class overriding __setattr__ / __delattr__ / __getattr__:
+        log(build x) == [the builder's writes, in order] ∧ ∀ op ∈
+        {split, state, graphdef, clone, merge, update, pop}: names(log(op(x))) ⊆ keys(x)
+    Rationale: Module subclasses override __setattr__ to log, validate or route writes into a dict;
+        an implementation that writes or reads its own bookkeeping (an object-state attribute)
+        through them breaks such classes at construction, clone or merge.
+    Seed: object.py Object (metaclass __call__ and _graph_node_create_empty write _object__state
+        into vars(); set_key uses setattr only for keys the state carries) (holds).
     """
     bp = hooked(case.graph)
     x, log = _build_hooked(t, case, bp)
@@ -115,11 +121,18 @@ def hooks_see_only_user_attributes(t: Target, case: Case) -> None:
 
 @law("USER-2", inputs=("module_graph",))
 def pytree_keyword_makes_a_jax_pytree(t: Target, case: Case) -> None:
-    """A Module class declared with experimental_pytree=True is a jax pytree whose round trip is a clone.
+    """A Module class declared with experimental_pytree=True is a jax pytree whose round trip is a
+    clone.
 
-    Statement: class P(Module, experimental_pytree=True) is accepted ∧ for x of class P: model(tree_unflatten(*tree_flatten(x)[::-1])) == semantics.clone(model(x))
-    Rationale: seed-era code declares modules as pytrees to pass them straight through jax transforms; rejecting the keyword breaks the class definition itself.
-    Seed: module.py Module.__init_subclass__(experimental_pytree) registers _module_flatten / _module_unflatten (split / merge) with jax (holds).
+    The keyword is the seed's spelling; a target that renamed it is checked with its own (flax
+    >= 0.10.7: ``pytree=True``; ``zoo.KEYWORDS_SOURCE`` reads it off ``__init_subclass__``).
+
+    Statement: class P(Module, experimental_pytree=True) is accepted ∧ for x of class P:
+        model(tree_unflatten(*tree_flatten(x)[::-1])) == semantics.clone(model(x))
+    Rationale: seed-era code declares modules as pytrees to pass them straight through jax
+        transforms; rejecting the keyword breaks the class definition itself.
+    Seed: module.py Module.__init_subclass__(experimental_pytree) registers _module_flatten /
+        _module_unflatten (split / merge) with jax (holds).
     """
     import jax
 

@@ -15,10 +15,13 @@ from spec.target import Capability, Target
 
 @law("VAR-1", requires=(Capability.VARIABLES,), inputs=("graph", "filters"))
 def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> None:
-    """variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.
+    """variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and
+    returns one State per filter.
 
-    Statement: paths(variables(x, *fs)[i]) == paths(semantics.state_groups(model(x), fs)[i]) ∧ leaf is x@p ∧ |result| = max(1, |fs|)
-    Rationale: variables() is state() without copying; the seed returned |fs| + 2 groups for 2+ filters (D-3).
+    Statement: paths(variables(x, *fs)[i]) == paths(semantics.state_groups(model(x), fs)[i]) ∧ leaf
+        is x@p ∧ |result| = max(1, |fs|)
+    Rationale: variables() is state() without copying; the seed returned |fs| + 2 groups for 2+
+        filters (D-3).
     Seed: graph.py variables (breaks: arity 4 for two filters, paths from iter_graph).
     """
     x = build_case(t, case).root
@@ -32,7 +35,8 @@ def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> No
         require(
             [p for p, _ in e] == [tuple(p) for p, _ in leaves]
             or sorted(map(repr, (p for p, _ in e))) == sorted(repr(tuple(p)) for p, _ in leaves),
-            f"variables(x, *fs)[{i}] has paths {[path_str(p) for p, _ in leaves]}, but should have {[path_str(p) for p, _ in e]}",
+            f"variables(x, *fs)[{i}] has paths {[path_str(p) for p, _ in leaves]}, but "
+            f"should have {[path_str(p) for p, _ in e]}",
         )
         for p, leaf in leaves:
             require(

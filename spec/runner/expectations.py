@@ -66,7 +66,8 @@ class Expectation:
         return self.law if self.backend is None else f"{self.law}@{self.backend}"
 
     def pass_allowed(self, profile: str) -> bool:
-        """True when a pass under ``profile`` is no sign of a stale entry (see the module docstring)."""
+        """True when a pass under ``profile`` is no sign of a stale entry (see the module
+        docstring)."""
         return bool(self.profiles) and profile not in self.profiles
 
 
@@ -112,7 +113,8 @@ class Expectations:
                 out.append(f"expectation {e.key!r}{where} matches no law")
             elif e.backend is not None and not law.per_backend:
                 out.append(
-                    f"expectation {e.key!r}{where} names a backend, but {e.law} is not checked per backend"
+                    f"expectation {e.key!r}{where} names a backend, but {e.law} is not "
+                    "checked per backend"
                 )
             elif not e.reason:
                 out.append(f"expectation {e.key!r}{where} gives no reason")

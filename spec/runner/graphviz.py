@@ -73,7 +73,8 @@ def dot(bp: Blueprint, title: str = "") -> str:
                 f"set({list(e.value.items)})" if isinstance(e.value, Unhashable) else repr(e.value)
             )
             lines.append(
-                f"  s{statics} [label={_q('= ' + value)}, shape=note, fontcolor=gray30, color=gray60];"
+                f"  s{statics} [label={_q('= ' + value)}, shape=note, fontcolor=gray30, "
+                "color=gray60];"
             )
             lines.append(
                 f"  n{i} -> s{statics} [label={label}, style=dotted, color=gray50, arrowhead=none];"

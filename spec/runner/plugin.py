@@ -66,7 +66,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--nnxspec-target",
         default=None,
         metavar="T",
-        help=f"target to check: reference, flax, an entry point or module:attr (env {ENV['target']})",
+        help="target to check: reference, flax, an entry point or module:attr (env "
+        f"{ENV['target']})",
     )
     group.addoption(
         "--nnxspec-profile",
@@ -78,7 +79,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--nnxspec-backends",
         default=None,
         metavar="B",
-        help=f"comma-separated jax backends; default: every platform of jax.devices(), plus cpu (env {ENV['backends']})",
+        help="comma-separated jax backends; default: every platform of jax.devices(), plus cpu "
+        f"(env {ENV['backends']})",
     )
     group.addoption(
         "--nnxspec-report",
@@ -241,8 +243,10 @@ class _ActiveRun:
         s = self.state
         v = versions()
         lines = [
-            f"nnxspec: target {s.target.describe()} ({s.config.target}) · profile {s.config.profile}",
-            f"nnxspec: jax {v['jax']} · jaxlib {v['jaxlib']} · numpy {v['numpy']} · hypothesis {v['hypothesis']} · python {v['python']}",
+            f"nnxspec: target {s.target.describe()} ({s.config.target}) · profile "
+            f"{s.config.profile}",
+            f"nnxspec: jax {v['jax']} · jaxlib {v['jaxlib']} · numpy {v['numpy']} · "
+            f"hypothesis {v['hypothesis']} · python {v['python']}",
             f"nnxspec: backends {describe_backends(s.config.backends)}",
         ]
         if s.config.expect is not None:

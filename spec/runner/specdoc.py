@@ -34,7 +34,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     (
         "`first(v)`",
         "the first path of a node or Variable `v`: where a depth-first walk from the root, keys in "
-        "canonical order, first reaches it; a graph node is walked once, a pytree container again at "
+        "canonical order, first reaches it; a graph node is walked once, a pytree container "
+        "again at "
         "every occurrence, also inside its own expansion (`Model.walk`, as split flattens)",
     ),
     (
@@ -50,7 +51,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("`run(x, prog)`", "a mutation program applied to a live graph (`spec.program`)"),
     (
         "`≅`",
-        "isomorphic: equal canonical models (same kinds, keys, statics, values, metadata and aliasing)",
+        "isomorphic: equal canonical models (same kinds, keys, statics, values, metadata and "
+        "aliasing)",
     ),
     ("`⟹`, `⇔`", "implies; if and only if"),
     ("`∧`, `∨`", "and; or"),
@@ -189,15 +191,69 @@ def _deviations() -> list[str]:
     return [*lines, ""]
 
 
+def _ownership() -> list[str]:
+    from spec.semantics.ownership import PART_KINDS, RULES
+
+    lines = [
+        '<a id="ownership"></a>',
+        "## Ownership: what each operation may share",
+        "",
+        "The rules the OWN laws check (`spec/semantics/ownership.py`).  A mutable part is "
+        + "; ".join(f"`{k}`: {v}" for k, v in PART_KINDS.items())
+        + ".  Changing one on either side of an operation must change nothing on the other side "
+        "nor in another call's results, except through the same object shared whole, where the "
+        "column *may share* allows it.",
+        "",
+        "| operation | may share | rule |",
+        "|---|---|---|",
+    ]
+    for rule in RULES.values():
+        shared = [f"{', '.join(sorted(k))} with `{c}`" for c, k in rule.when]
+        shared = [", ".join(sorted(rule.always))] * bool(rule.always) + shared
+        lines.append(f"| {rule.operation} | {'; '.join(shared) or 'nothing'} | {rule.sentence} |")
+    return [*lines, ""]
+
+
+def _fault_matrix() -> list[str]:
+    from spec.laws._faults import FAULTS, OPERATIONS, cell
+
+    reasons: dict[str, str] = {}
+    lines = [
+        '<a id="fault-matrix"></a>',
+        "## Operation × fault matrix",
+        "",
+        "For every operation and every kind of bad input, the laws that check what happens, or "
+        "(a lettered note) why the fault cannot reach the operation (`spec/laws/_faults.py`).",
+        "",
+        "| fault | " + " | ".join(OPERATIONS) + " |",
+        "|---|" + "---|" * len(OPERATIONS),
+    ]
+    for fault, description in FAULTS.items():
+        row = []
+        for op in OPERATIONS:
+            laws, reason = cell(op, fault)
+            if laws:
+                row.append(", ".join(f"[{law}](#{law.lower()})" for law in laws))
+            else:
+                assert reason is not None  # sanity check: tests/spec/test_fault_matrix.py
+                letter = reasons.setdefault(reason, chr(ord("a") + len(reasons)))
+                row.append(f"({letter})")
+        lines.append(f"| `{fault}`: {_cell(description)} | " + " | ".join(row) + " |")
+    lines += ["", *(f"- ({letter}) {reason}" for reason, letter in reasons.items()), ""]
+    return lines
+
+
 def render() -> str:
     """Return SPEC.md (see the module docstring)."""
     areas = [(prefix, name) for prefix, name in AREAS.items() if _area_laws(prefix)]
     lines = [
         "# nnxspec: the specification of Flax NNX object-graph semantics",
         "",
-        f"<!-- Generated from spec/laws by `nnxspec laws --markdown`; do not edit. Regenerate with: {REGENERATE} -->",
+        "<!-- Generated from spec/laws by `nnxspec laws --markdown`; do not edit. "
+        f"Regenerate with: {REGENERATE} -->",
         "",
-        f"{len(LAWS)} laws in {len(areas)} areas. Each law is one checker in `spec/laws/`; `nnxspec check` runs "
+        f"{len(LAWS)} laws in {len(areas)} areas. Each law is one checker in `spec/laws/`; "
+        "`nnxspec check` runs "
         "them against a target, and `nnxspec laws` lists them.",
         "",
         "## Contents",
@@ -208,11 +264,15 @@ def render() -> str:
         lines.append(
             f"- [{prefix}: {name}](#{_anchor(prefix)}) ({count} law{'s' if count != 1 else ''})"
         )
-    lines += ["- [Deviations](#deviations)", "- [Notation](#notation)", ""]
+    lines += ["- [Ownership](#ownership)", "- [Operation × fault matrix](#fault-matrix)"]
+    lines += ["- [Deviations](#deviations)", "- [Notation](#notation)"]
+    lines.append("")
     for prefix, name in areas:
         lines += [f'<a id="{_anchor(prefix)}"></a>', f"## {prefix}: {name}", ""]
         for law in _area_laws(prefix):
             lines += _law_section(law)
+    lines += _ownership()
+    lines += _fault_matrix()
     lines += _deviations()
     lines += ["## Notation", "", "| notation | meaning |", "|---|---|"]
     lines += [f"| {term} | {meaning} |" for term, meaning in GLOSSARY]

@@ -151,7 +151,8 @@ def contract_names(typings: Path = TYPINGS) -> list[str]:
 
 
 PROBE_SCRIPT = Path(__file__).with_name("typing_probe.py")
-"""The probe run in the target's interpreter (``spec.runner.typing_probe``, standard library only)."""
+"""The probe run in the target's interpreter (``spec.runner.typing_probe``, standard library
+only)."""
 
 
 class TargetImportError(RuntimeError):
@@ -176,7 +177,8 @@ def probe(target: Target, names: Sequence[str], python: str) -> Probe:
                 python,
                 "-c",
                 "import importlib.metadata as m, platform, json; "
-                "print(json.dumps({'python': platform.python_version(), 'mypy': m.version('mypy')}))",
+                "print(json.dumps({'python': platform.python_version(), 'mypy': "
+                "m.version('mypy')}))",
             ],
             capture_output=True,
             text=True,

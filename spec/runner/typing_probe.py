@@ -3,7 +3,8 @@
 ``nnxspec typecheck`` runs this file as a script with the target environment's Python (standard
 library only, so that environment needs no nnxspec)::
 
-    PYTHON spec/runner/typing_probe.py '[["flax.nnx", "flax.nnx.graph"], ["split", "State"], "flax"]'
+    PYTHON spec/runner/typing_probe.py '[["flax.nnx", "flax.nnx.graph"], ["split", "State"],
+    "flax"]'
 
 The argument is JSON: the modules to search in order, the contract's names, and the distribution
 whose version labels the results.  It prints one JSON object: ``found`` (name -> the first module

@@ -16,8 +16,8 @@ Format (``FORMAT`` = ``"nnxspec-vector/1"``), one JSON object::
                   "spec": "reference"},       # how resolve_target finds it again
       "expect":  "fail",                      # the outcome on that target: "fail" or "pass"
       "reason":  null, "link": null,          # why it is expected, where it is tracked
-      "case":    {...},                       # Case.to_data(): graph, filters, program, other, backend
-      "failure": {"kind": "violation",        # "violation" (a LawViolation) or "error"
+      "case":    {...},                       # Case.to_data(): graph, filters, program, other,
+      backend "failure": {"kind": "violation",        # "violation" (a LawViolation) or "error"
                   "type": "LawViolation", "message": "...",
                   "diff": "...", "expected": "...", "actual": "...",  # renderings, or null
                   "traceback": "..."},        # for errors; null for violations

@@ -12,7 +12,8 @@ described in ``spec.hostile``.
   sorts dict keys, D-8).
 * ``graph_fault``: an array attribute (``array-attribute``, where arrays are not leaves), a
   pytree container that contains itself (``pytree-cycle``), a root that is not a node
-  (``not-a-node``); an unhashable static is no fault of split (only ``hash(graphdef)`` fails).
+  (``not-a-node``); an unhashable static is no fault of split (only ``hash(graphdef)`` fails,
+  naming one of ``unhashable_statics``).
 * ``merge_faults`` / ``update_faults``: every fault of a hostile input, not only the first (a
   target may find another one first; each is a place its message may name).
 * ``protocol_steps``: the update-context protocol as a state machine (below).
@@ -26,7 +27,7 @@ from typing import Any, cast
 
 from spec.blueprint import Key
 from spec.errors import SpecError
-from spec.model import Model, NodeSlot, Path, Token, VarModel
+from spec.model import Model, NodeSlot, Path, StaticSlot, Token, VarModel
 from spec.semantics.merge import Nested, StateLeaf, merge_states, nest
 from spec.semantics.merge import merge as plain_merge
 from spec.semantics.update import update as plain_update
@@ -42,6 +43,7 @@ __all__ = [
     "merge",
     "merge_faults",
     "protocol_steps",
+    "unhashable_statics",
     "update",
     "update_faults",
 ]
@@ -163,7 +165,8 @@ def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
 
 
 def keys_fault(keys: Sequence[object], path: Path) -> SpecError | None:
-    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be sorted."""
+    """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be
+    sorted."""
     try:
         sorted(cast(Sequence[Any], keys))  # orderability is what is being checked
     except TypeError as e:
@@ -190,7 +193,20 @@ def graph_fault(kind: str, path: Path, *, arrays_are_errors: bool = True) -> Spe
     return None
 
 
-# --- the update-context protocol as a state machine ------------------------------------------------
+UNHASHABLE_TYPES = ("set", "frozenset", "list", "dict")
+"""Static value types that cannot be hashed (``spec.blueprint.Unhashable``)."""
+
+
+def unhashable_statics(m: Model) -> list[Path]:
+    """Return every path of ``m`` holding an unhashable static: ``hash(graphdef)`` fails there."""
+    return [
+        p
+        for p, slot, _ in m.walk()
+        if isinstance(slot, StaticSlot) and slot.value.type_name in UNHASHABLE_TYPES
+    ]
+
+
+# --- the update-context protocol as a state machine --------------------------------------------
 
 FRESH, SPLIT_OUT, MERGED_IN, SPLIT_IN = "fresh", "split-out", "merged-in", "split-in"
 """Phases: no round begun (or the last one complete), after (1), after (2), after (3)."""

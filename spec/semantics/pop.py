@@ -3,10 +3,11 @@
 Seed: ``graph.py pop / _graph_pop``, with deviation D-4 (every alias is removed) and D-2
 (atomic).  pop visits every node once, pytree containers included (unlike split, which
 flattens a container anew at every occurrence: ``Model.walk(pytrees_again=False)``).  Each
-distinct Variable, at its first path in that walk, goes to the first filter that matches; matched Variables are returned (one state per filter) and *every* entry that
-holds one is removed.  An entry inside a pytree container cannot be removed
-(``immutable-node``), and then nothing is removed at all.  No filter at all is ``no-filter``.
-With ``mutable_dicts`` (the variant of targets declaring ``pytree-dicts-are-mutable``, flax >=
+distinct Variable, at its first path in that walk, goes to the first filter that matches; matched
+Variables are returned (one state per filter) and *every* entry that holds one is removed.  An
+entry inside a pytree container cannot be removed (``immutable-node``), and then nothing is removed
+at all.  No filter at all is ``no-filter``. With ``mutable_dicts`` (the variant of targets
+declaring ``pytree-dicts-are-mutable``, flax >=
 0.11.1) entries of plain ``dict`` containers are removed in place like attributes.
 """
 

@@ -46,7 +46,8 @@ def _set_leaf(d: Draft, var_id: int, leaf: StateLeaf) -> None:
 def update(
     m: Model, *states: Sequence[tuple[Path, StateLeaf]], mutable_dicts: bool = False
 ) -> Model:
-    """Return the model of ``x`` after ``update(x, *states)``; raise SpecError where it must fail."""
+    """Return the model of ``x`` after ``update(x, *states)``; raise SpecError where it must
+    fail."""
     d = Draft(m)
     stack: list[tuple[int, Path, Iterator[tuple[Key, Nested | StateLeaf]]]] = [
         (0, (), iter(nest(merge_states(*states)).items()))

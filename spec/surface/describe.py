@@ -1,8 +1,8 @@
 """Describe live objects as plain data: the one introspection the inventory and its check share.
 
-An object becomes a dict (an *entry*): its ``kind`` (``module``, ``class``, ``function``, ``typevar``,
-``alias``, ``value``; for class members ``method``, ``classmethod``, ``staticmethod``, ``property``,
-``slot``, ``field``, ``attribute``) and what the kind carries: call parameters as
+An object becomes a dict (an *entry*): its ``kind`` (``module``, ``class``, ``function``,
+``typevar``, ``alias``, ``value``; for class members ``method``, ``classmethod``, ``staticmethod``,
+``property``, ``slot``, ``field``, ``attribute``) and what the kind carries: call parameters as
 ``[name, kind, has_default]`` triples (the bound ``self`` / ``cls`` dropped), whether a property can
 be set, a class's constructor parameters and the ``collections.abc`` interfaces it implements.
 Everything is read with ``inspect`` (static lookups for members, so no descriptor runs), never by

@@ -1,9 +1,10 @@
 """A Target for any implementation shaped like the seed's ``nnx`` namespace.
 
 Import it from its public home, ``spec.targets`` (``from spec.targets import NNXTarget``); this
-module stays importable for code that names it.  ``NNXTarget`` drives a module object ``nnx`` that exports the seed's names (``split``, ``merge``,
-``Module``, ``Param``, ``State``, filters, contexts …).  The reference target is this class as is;
-flax targets subclass it and override what moved between releases.
+module stays importable for code that names it.  ``NNXTarget`` drives a module object ``nnx`` that
+exports the seed's names (``split``, ``merge``, ``Module``, ``Param``, ``State``, filters, contexts
+…).  The reference target is this class as is; flax targets subclass it and override what moved
+between releases.
 
 Blueprint kinds become: ``module`` -> a ``Node(nnx.Module)`` subclass defined here (with the
 ``bump`` method of ``spec.semantics.bump``); ``container`` -> ``nnx.Dict``; ``list`` / ``tuple`` /
@@ -18,6 +19,7 @@ import collections
 import dataclasses
 import functools
 import importlib
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
@@ -264,15 +266,15 @@ class NNXTarget(Target):
             return list(items), None
 
         if kind == "graph":
-            register(
-                cls,
+            hooks: list[Callable[..., object]] = [
                 flatten,
-                lambda node, key, value: None,
-                lambda node, key: None,
-                lambda aux: cls(),
-                lambda node: None,
-                lambda node, children: None,
-            )
+                lambda node, key, value: None,  # set_key
+                lambda node, key: None,  # pop_key
+                lambda aux: cls(),  # create_empty
+                lambda node: None,  # clear
+                lambda node, children: None,  # init (from flax 0.10.1)
+            ]
+            register(cls, *hooks[: len(inspect.signature(register).parameters) - 1])
         else:
             register(cls, flatten, lambda children, aux: cls())
         return cls()
@@ -582,7 +584,8 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 '''
 
 

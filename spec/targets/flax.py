@@ -21,8 +21,9 @@ nested (0.10) or flat (0.10.6+) GraphDef turned into the canonical token stream;
 where ``UpdateContext.split`` / ``.merge`` are gone, the four protocol steps run through
 ``split_context(tag)`` / ``merge_context(tag, inner)``.
 
-Only flax 0.10.3, 0.11.2 and 0.12.8 were run (``VERIFIED``); the boundaries between them come
-from the flax changelog and commit history (see ``notes/flax-versions.md``).
+Every row of ``CHANGES`` was checked against the source of the release it names and of the one
+before it (0.10.2 - 0.10.5, 0.10.7, 0.11.1, 0.12.1 - 0.12.5 read from their wheels); the releases
+in ``VERIFIED`` were also run.
 
 The adapter tests flax's *default* behaviour: ``merge`` is called without ``copy=``, ``clone``
 without ``variables=`` / ``arrays=``.  On flax >= 0.12.5 graph mode and graph updates are pinned on
@@ -76,7 +77,8 @@ from graphdefs as the seed-shaped adapter filters them from introspection and it
 
 
 def parse_version(text: str) -> Version:
-    """Return the ``(major, minor, patch)`` of a version string such as ``0.12.8`` or ``0.13.0.dev1``."""
+    """Return the ``(major, minor, patch)`` of a version string such as ``0.12.8`` or
+    ``0.13.0.dev1``."""
     parts = [int(p) for p in re.findall(r"\d+", text.split("+")[0])[:3]]
     while len(parts) < 3:
         parts.append(0)
@@ -95,7 +97,8 @@ _HOOK_METADATA = frozenset(
         "remove_axis_hooks",
     }
 )
-"""The hook tuples every Variable of flax 0.10.0 - 0.10.2 lists in ``get_metadata()`` (empty by default)."""
+"""The hook tuples every Variable of flax 0.10.0 - 0.10.2 lists in ``get_metadata()`` (empty by
+default)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,8 +132,8 @@ class Behaviour:
     """``UpdateContext.split`` / ``.merge`` exist; else the protocol runs through
     ``split_context(tag)`` / ``merge_context(tag, inner)``."""
     merge_context_args: Literal["tag", "inner-tag", "tag-inner"] = "tag"
-    """``merge_context``'s signature: ``(tag)`` (0.10.0 - 0.10.3), ``(inner, tag)`` (0.10.4 - 0.10.5)
-    or ``(tag, inner)`` (0.10.6+)."""
+    """``merge_context``'s signature: ``(tag)`` (0.10.0 - 0.10.3), ``(inner, tag)`` (0.10.4 -
+    0.10.5) or ``(tag, inner)`` (0.10.6+)."""
     graph_mode_flags: bool = False
     """``flax.config`` has ``nnx_graph_mode`` / ``nnx_graph_updates``; both are pinned on."""
 
@@ -432,10 +435,10 @@ def flat_graphdef_tokens(
     ``g`` is flax's graph module.  Attributes are interleaved in pre-order: a NodeDef owns the
     next ``num_attributes`` entries of ``graphdef.attributes``, and each ``NodeAttr`` takes the
     next entry of ``graphdef.nodes``.  flax's bookkeeping attributes (``_pytree__*``, and an
-    ``nnx.List``'s ``_length``) and their subtrees are consumed but not emitted; ``required`` metadata keys are dropped.  A node with an
-    index is a graph node; pytree nodes (index None) get index -1.  A raw-array attribute gives an
-    ``("array", key)`` token, which the spec's grammar does not have (blueprints never build one).
-    Iterative, so deep graphdefs cost no recursion.
+    ``nnx.List``'s ``_length``) and their subtrees are consumed but not emitted; ``required``
+    metadata keys are dropped.  A node with an index is a graph node; pytree nodes (index None) get
+    index -1.  A raw-array attribute gives an ``("array", key)`` token, which the spec's grammar
+    does not have (blueprints never build one). Iterative, so deep graphdefs cost no recursion.
     """
     from spec.model import static_model
 
@@ -743,7 +746,8 @@ class FlaxTarget(NNXTarget):
         native = getattr(self.nnx, "Dict" if kind == "container" else "List", None)
         if native is None or not getattr(native, "_pytree__is_pytree", False):
             raise NotApplicable(
-                f"flax {self.version} has no pytree-mode nnx.{'Dict' if kind == 'container' else 'List'}"
+                f"flax {self.version} has no pytree-mode "
+                f"nnx.{'Dict' if kind == 'container' else 'List'}"
             )
         return native()
 
@@ -944,12 +948,16 @@ class FlaxTarget(NNXTarget):
     def reproducer_prelude(self) -> str:
         b = self.behaviour
         pin = (
-            'flax.config.update("nnx_graph_mode", True)\nflax.config.update("nnx_graph_updates", True)\n'
+            'flax.config.update("nnx_graph_mode", True)\n'
+            'flax.config.update("nnx_graph_updates", True)\n'
             if b.graph_mode_flags
             else ""
         )
         if b.accessors == "get_value":
-            bump = "value.set_value(~value.get_value() if value.get_value().dtype == bool else value.get_value() + 1)"
+            bump = (
+                "value.set_value(~value.get_value() if value.get_value().dtype == bool else "
+                "value.get_value() + 1)"
+            )
         else:
             bump = "value.value = ~value.value if value.value.dtype == bool else value.value + 1"
         container = ""
@@ -1017,7 +1025,8 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 '''
 
 _CONTAINER_PRELUDE = '''class Dict(nnx.Dict, pytree=False):

@@ -1,9 +1,10 @@
-"""The automated mutation pass: small AST mutations of the reference's core graph modules.
+"""The automated mutation pass: small AST mutations of every module of ``reference``.
 
-    python -m tests.mutants.auto [--modules M ...] [-n N] [--profile P] [--json FILE] [--list]
+    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both] [-n N] [--log FILE]
+                                 [--json FILE] [--list] [--rerun]
 
-Every mutation point of ``MODULES`` (``reference._flatten``, ``_unflatten``, ``_update``,
-``_pop``) gets one mutant per operator that applies there:
+Every mutation point inside a function or method of every module of ``reference`` gets one
+mutant per operator that applies there:
 
 ==========  ==============================================================================
 operator    change
@@ -18,17 +19,42 @@ operator    change
 ``stmt``    a call statement, an assignment or an augmented assignment -> ``pass``
 ==========  ==============================================================================
 
-Docstrings, ``raise`` statements (error texts and paths: the ERR laws read those through the
-documented error classes) and type annotations are not mutated.
+Not mutated: docstrings, ``raise`` statements (error texts and paths: the ERR laws read those
+through the documented error classes), imports, type annotations, and what is evaluated once at
+import rather than when a function runs: module- and class-level code (token and kind numbers,
+``dataclass(frozen=True)`` flags), the decorators and default values of module-level functions
+and methods.
 
-A mutant runs in a worker process that loads the module's mutated source into a fresh namespace
-and installs its functions everywhere the originals were imported (``tests.mutants.patch.Patcher``).
-The test command is the suite's laws (``ROB-*`` included only with ``--rob``), run in catalogue
-order under ``--profile`` until one *genuinely* fails: its minimal failing case must pass on the
-unmutated reference.  A mutant that hangs past ``--timeout`` counts as killed (timeout); one whose
-source does not compile or load is ``incompetent``.  Results, one per mutant, go to ``--json``;
-``tests/mutants/triage.json`` explains every survivor (killed by a new law, or equivalent)
-and ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
+**Installing a mutant.**  A worker process imports the suite once; for each mutant it compiles
+the module's source with the one change and swaps the new code object into the live function
+(``function.__code__``) that contains the point: every reference to that function (imports,
+bound methods, properties, registered hooks) now runs the mutant, while module state (registries,
+caches, classes) stays the reference's own.  Nothing is written to disk, so any number of passes
+can run beside a working tree.  After the mutant the code is swapped back and the reference's
+module-level dicts, lists and sets (registries, caches) are restored from a snapshot.
+
+**Law selection.**  ``tests/mutants/lawmap.json`` (``python -m tests.mutants.lawmap``) records
+which laws run which lines of the reference.  Phase ``dev`` runs a mutant against the laws that
+run its line (most hits per second first) under the ``dev`` profile, derandomized so that a pass
+is reproducible, until one fails *genuinely*: the failing case passes on the unmutated reference
+(for a fixed law: the law passes there).  Hypothesis does not shrink in the workers: whether a
+law fails does not depend on shrinking, and the check takes any failing case.  A mutant whose
+line no law runs is *unreached*.  Phase ``ci`` runs each survivor of phase ``dev`` under the
+``ci`` profile against the same laws (an unreached one: against every law that runs any line of
+the function around it).  Each phase runs at most the first ``--max-laws`` (12) of the laws it
+selects: a survivor might still fall to a law further down the list, so the cap can only
+understate the kill rate.  Within a phase mutants run in a fixed pseudo-random order, so a pass
+cut short is a sample of every module.  A law that runs past its time limit
+(``--timeout-factor`` times its time on the reference, at least 30 s) kills the mutant by
+*timeout* (reported as such); a mutant that crashes the worker is killed by *crash*; one whose
+code does not compile or install is *incompetent*.
+
+**Incremental.**  Every result is appended to ``--log`` (JSON lines) as it comes; a later run
+with the same log skips what is done (``--fresh`` ignores it), so an interrupted pass loses
+nothing.  ``--rerun`` runs the final survivors again under ``ci`` against the current laws (a
+survivor killed then names the law that closes its gap).  ``--json`` writes the merged results
+(``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
+``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -37,60 +63,34 @@ import argparse
 import ast
 import copy
 import dataclasses
+import gc
+import hashlib
 import importlib
 import json
 import os
+import pkgutil
 import select
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 __all__ = ["MODULES", "Mutation", "apply_mutation", "main", "mutations"]
 
-MODULES: tuple[str, ...] = (
-    "reference._flatten",
-    "reference._unflatten",
-    "reference._update",
-    "reference._pop",
-)
+HERE = Path(__file__).resolve().parent
 
-SUBSETS: dict[str, tuple[str, ...]] = {
-    "reference._flatten": (
-        "ID",
-        "RT",
-        "SHARE",
-        "CYC",
-        "PT",
-        "STAT",
-        "ST",
-        "FLT",
-        "GD",
-        "CL",
-        "IT",
-        "CTX",
-        "UCTX",
-        "ERR",
-    ),
-    "reference._unflatten": (
-        "RT",
-        "SHARE",
-        "CYC",
-        "PT",
-        "STAT",
-        "CL",
-        "CALL",
-        "CTX",
-        "UCTX",
-        "ERR",
-    ),
-    "reference._update": ("UPD", "ERR", "ID", "RT", "PT"),
-    "reference._pop": ("POP",),
-}
-"""The targeted fast subset per module: the law areas whose operations run the module's code
-(``--all-laws`` runs every law instead)."""
+
+def _all_modules() -> tuple[str, ...]:
+    import reference
+
+    return tuple(f"reference.{i.name}" for i in pkgutil.iter_modules(reference.__path__))
+
+
+MODULES: tuple[str, ...] = _all_modules()
+"""Every module of the ``reference`` package."""
 
 _CMP: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Eq: ast.NotEq,
@@ -104,11 +104,13 @@ _CMP: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.In: ast.NotIn,
     ast.NotIn: ast.In,
 }
+_DEF = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclasses.dataclass(frozen=True)
 class Mutation:
-    """One mutation: where (module, line, column, the n-th point there) and what."""
+    """One mutation: where (module, line, column, the n-th point there, the lines it spans and
+    the module-level function or method around it) and what."""
 
     module: str
     index: int
@@ -117,72 +119,97 @@ class Mutation:
     operator: str
     before: str
     after: str
+    end_line: int = 0
+    function: str = ""
+    def_line: int = 0
+    def_end: int = 0
 
     @property
     def key(self) -> str:
         return f"{self.module.split('.')[-1]}:{self.line}:{self.col}:{self.operator}:{self.index}"
 
 
-def _skip_ids(tree: ast.AST) -> set[int]:
-    """Ids of nodes never mutated: docstrings, raise statements, annotations."""
+def _outer_defs(body: list[ast.stmt], prefix: str = "") -> Iterator[tuple[str, ast.AST]]:
+    """The module-level functions and the methods (of classes at any depth), in source order,
+    with their qualified names; also those under module-level ``if`` / ``try`` / ``with``."""
+    for st in body:
+        if isinstance(st, _DEF):
+            yield prefix + st.name, st
+        elif isinstance(st, ast.ClassDef):
+            yield from _outer_defs(st.body, f"{prefix}{st.name}.")
+        else:
+            for field in ("body", "orelse", "finalbody"):
+                yield from _outer_defs(getattr(st, field, None) or [], prefix)
+            for handler in getattr(st, "handlers", None) or []:
+                yield from _outer_defs(handler.body, prefix)
+
+
+def _skip_ids(outer: ast.AST) -> set[int]:
+    """Ids of nodes never mutated inside ``outer``: docstrings, raise statements, imports,
+    annotations, and ``outer``'s own decorators and defaults (evaluated once, at import)."""
     skip: set[int] = set()
 
-    def mark(node: ast.AST) -> None:
-        skip.update(id(n) for n in ast.walk(node))
+    def mark(node: ast.AST | None) -> None:
+        if node is not None:
+            skip.update(id(n) for n in ast.walk(node))
 
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Raise):
+    assert isinstance(outer, _DEF)  # sanity check: _outer_defs yields defs
+    for d in (*outer.decorator_list, *outer.args.defaults, *outer.args.kw_defaults):
+        mark(d)
+    for node in ast.walk(outer):
+        if isinstance(node, (ast.Raise, ast.Import, ast.ImportFrom)):
             mark(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module, ast.ClassDef)):
+        if isinstance(node, (*_DEF, ast.ClassDef)):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 mark(body[0])
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for a in (*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs):
-                if a.annotation is not None:
+        if isinstance(node, _DEF):
+            args = node.args
+            for a in (*args.args, *args.kwonlyargs, *args.posonlyargs, args.vararg, args.kwarg):
+                if a is not None:
                     mark(a.annotation)
-            if node.returns is not None:
-                mark(node.returns)
+            mark(node.returns)
         if isinstance(node, ast.AnnAssign):
             mark(node.annotation)
-        if isinstance(node, ast.ImportFrom) or isinstance(node, ast.Import):
-            mark(node)
     return skip
 
 
-def _points(tree: ast.AST) -> Iterator[tuple[ast.AST, str, Any]]:
-    """Yield ``(node, operator, detail)`` for every mutation point, in a stable order."""
-    skip = _skip_ids(tree)
-    in_function: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            in_function.update(id(n) for n in ast.walk(node) if n is not node)
-    for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
-        if isinstance(node, ast.Compare):
-            for i, op in enumerate(node.ops):
-                if type(op) in _CMP:
-                    yield node, "cmp", i
-        elif isinstance(node, ast.BoolOp):
-            yield node, "bool", None
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            yield node, "not", None
-        elif isinstance(node, ast.Constant) and (
-            node.value is True
-            or node.value is False
-            or (type(node.value) is int and -1 <= node.value <= 8)
-        ):
-            yield node, "const", None
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            yield node, "arith", None
-        elif isinstance(node, (ast.Break, ast.Continue)):
-            yield node, "flow", None
-        elif (
-            isinstance(node, (ast.Assign, ast.AugAssign))
-            or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))
-        ) and id(node) in in_function:
-            yield node, "stmt", None
+def _operator(node: ast.AST) -> Iterator[tuple[str, Any]]:
+    """The operators that apply at ``node``, with their detail (a comparison's position)."""
+    if isinstance(node, ast.Compare):
+        for i, op in enumerate(node.ops):
+            if type(op) in _CMP:
+                yield "cmp", i
+    elif isinstance(node, ast.BoolOp):
+        yield "bool", None
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        yield "not", None
+    elif isinstance(node, ast.Constant) and (
+        node.value is True
+        or node.value is False
+        or (type(node.value) is int and -1 <= node.value <= 8)
+    ):
+        yield "const", None
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        yield "arith", None
+    elif isinstance(node, (ast.Break, ast.Continue)):
+        yield "flow", None
+    elif isinstance(node, (ast.Assign, ast.AugAssign)) or (
+        isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+    ):
+        yield "stmt", None
+
+
+def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, Any, str, ast.AST]]:
+    """Yield ``(node, operator, detail, function name, function node)`` for every mutation
+    point, in a stable order."""
+    for name, outer in _outer_defs(tree.body):
+        skip = _skip_ids(outer)
+        for node in ast.walk(outer):
+            if node is outer or id(node) in skip:
+                continue
+            for operator, detail in _operator(node):
+                yield node, operator, detail, name, outer
 
 
 def _mutate(node: ast.AST, operator: str, detail: Any) -> ast.AST:
@@ -217,33 +244,49 @@ def _source(module: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+def source_digest(module: str) -> str:
+    """A short digest of ``module``'s current source (the lawmap's lines are only valid for it)."""
+    return hashlib.sha256(_source(module).encode()).hexdigest()[:16]
+
+
+def _first_line(node: ast.AST) -> int:
+    """The line a def's code object starts at (its first decorator's, if any)."""
+    assert isinstance(node, _DEF)  # sanity check: called on defs
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
 def mutations(module: str) -> list[Mutation]:
     """Return every mutation of ``module``'s current source."""
     tree = ast.parse(_source(module))
     out = []
-    for i, (node, operator, detail) in enumerate(_points(tree)):
+    for i, (node, operator, detail, name, outer) in enumerate(_points(tree)):
         before = ast.unparse(node).splitlines()[0][:80]
         after = ast.unparse(_mutate(node, operator, detail)).splitlines()[0][:80]
+        line = getattr(node, "lineno", 0)
         out.append(
             Mutation(
                 module,
                 i,
-                getattr(node, "lineno", 0),
+                line,
                 getattr(node, "col_offset", 0),
                 operator,
                 before,
                 after,
+                getattr(node, "end_lineno", None) or line,
+                name,
+                _first_line(outer),
+                getattr(outer, "end_lineno", 0) or 0,
             )
         )
     return out
 
 
-def _locate(m: Mutation, tree: ast.AST) -> int:
+def _locate(m: Mutation, tree: ast.Module) -> int:
     """Return the index of ``m``'s point in the module's *current* source: the point with the
     same operator and text nearest to ``m.line`` (the source may have changed since ``m`` was
     listed); ValueError if the current source has no such point."""
     best: tuple[int, int] | None = None
-    for i, (node, operator, detail) in enumerate(_points(tree)):
+    for i, (node, operator, detail, _, _) in enumerate(_points(tree)):
         if operator != m.operator:
             continue
         if ast.unparse(node).splitlines()[0][:80] != m.before:
@@ -262,11 +305,12 @@ def _locate(m: Mutation, tree: ast.AST) -> int:
     return best[1]
 
 
-def apply_mutation(m: Mutation) -> str:
-    """Return ``m.module``'s source with mutation ``m`` applied (located in the current source)."""
+def _mutated_tree(m: Mutation) -> tuple[ast.Module, str, int]:
+    """The module's tree with ``m`` applied (line numbers kept), the name and first line of the
+    function around it."""
     tree = ast.parse(_source(m.module))
-    node, operator, detail = list(_points(tree))[_locate(m, tree)]
-    replacement = _mutate(node, operator, detail)
+    node, operator, detail, _, outer = list(_points(tree))[_locate(m, tree)]
+    replacement = ast.copy_location(_mutate(node, operator, detail), node)
 
     class Swap(ast.NodeTransformer):
         def visit(self, n: ast.AST) -> Any:
@@ -274,135 +318,253 @@ def apply_mutation(m: Mutation) -> str:
                 return replacement
             return super().visit(n)
 
+    assert isinstance(outer, _DEF)  # sanity check: points live in defs
     new_tree = ast.fix_missing_locations(Swap().visit(tree))
-    return ast.unparse(new_tree)
+    return new_tree, outer.name, _first_line(outer)
+
+
+def apply_mutation(m: Mutation) -> str:
+    """Return ``m.module``'s source with mutation ``m`` applied (located in the current source)."""
+    return ast.unparse(_mutated_tree(m)[0])
+
+
+def _find_code(code: types.CodeType, name: str, line: int) -> types.CodeType | None:
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            if c.co_name == name and c.co_firstlineno == line:
+                return c
+            found = _find_code(c, name, line)
+            if found is not None:
+                return found
+    return None
+
+
+def mutated_code(m: Mutation) -> tuple[types.CodeType, str, int]:
+    """The code object of the function around ``m``, mutated; its name and first line."""
+    tree, name, line = _mutated_tree(m)
+    path = importlib.import_module(m.module).__file__
+    code = _find_code(compile(tree, str(path), "exec"), name, line)
+    if code is None:
+        raise LookupError(f"{m.key}: no code object for {m.function} at line {line}")
+    return code, name, line
 
 
 # --- the worker ------------------------------------------------------------------------------
 
+_LIVE: dict[str, dict[tuple[str, int], list[types.FunctionType]]] = {}
 
-def _install(m: Mutation) -> Any:
-    """Load the mutated module into a fresh namespace and patch its functions in everywhere."""
-    import types
 
-    from tests.mutants.catalogue import Patcher
+def _live_functions(path: str, name: str, line: int) -> list[types.FunctionType]:
+    """Every live function object compiled from ``path`` at ``line`` named ``name``."""
+    if path not in _LIVE:
+        table: dict[tuple[str, int], list[types.FunctionType]] = {}
+        for obj in gc.get_objects():
+            if isinstance(obj, types.FunctionType) and obj.__code__.co_filename == path:
+                key = (obj.__code__.co_name, obj.__code__.co_firstlineno)
+                table.setdefault(key, []).append(obj)
+        _LIVE[path] = table
+    return _LIVE[path].get((name, line), [])
 
-    module = importlib.import_module(m.module)
-    code = compile(apply_mutation(m), f"<mutant {m.key}>", "exec")
-    namespace: dict[str, Any] = {"__name__": m.module, "__file__": module.__file__}
-    exec(code, namespace)
-    p = Patcher()
-    for name, value in namespace.items():
-        original = getattr(module, name, None)
-        if isinstance(value, types.FunctionType) and isinstance(original, types.FunctionType):
-            p.swap_function(m.module, name, value)
-    return p
+
+class _Installed:
+    """A mutant swapped into the live functions; ``undo`` swaps the reference's code back and
+    restores the module-level containers of every reference module."""
+
+    def __init__(self, m: Mutation) -> None:
+        self.swapped: list[tuple[types.FunctionType, types.CodeType]] = []
+        self.saved: list[tuple[Any, Any]] = []
+        for name, module in list(sys.modules.items()):
+            if module is None or not (name == "reference" or name.startswith("reference.")):
+                continue
+            for value in list(vars(module).values()):
+                if type(value) in (dict, list, set):
+                    self.saved.append((value, copy.copy(value)))
+        code, fname, line = mutated_code(m)
+        path = code.co_filename
+        functions = _live_functions(path, fname, line)
+        if not functions:
+            raise LookupError(f"no live function {m.function} (line {line}) in {m.module}")
+        try:
+            for f in functions:
+                old = f.__code__
+                f.__code__ = code
+                self.swapped.append((f, old))
+        except ValueError:
+            self.undo()
+            raise
+
+    def undo(self) -> None:
+        """Swap the reference's code back; put back every entry the module-level containers
+        had.  New entries stay (node types the strategies registered meanwhile), except in the
+        kind cache ``KIND``, which is put back exactly (it is recomputed from the registries)."""
+        from reference._registry import KIND
+
+        for f, old in reversed(self.swapped):
+            f.__code__ = old
+        self.swapped.clear()
+        for live, saved in self.saved:
+            if live == saved:
+                continue
+            if isinstance(live, list) or live is KIND:
+                live.clear()
+            if isinstance(live, list):
+                live.extend(saved)
+            else:
+                live.update(saved)
+
+
+RESTART = ("reference._registry", "reference._object", "reference._jax")
+"""Modules whose mutants may register node types wrongly for good: the worker process that
+ran one of them exits after it (the driver starts a fresh one)."""
 
 
 class _LawTimeout(BaseException):
-    """Raised by the alarm when one law runs past ``LAW_TIMEOUT`` (a mutant that hangs)."""
+    """Raised by the timer when one law runs past its limit (a mutant that hangs)."""
 
 
-LAW_TIMEOUT = 60
-SCAN_PROFILE: dict[str, object] = {
-    "max_examples": 6,
+DEV_FIXED: dict[str, object] = {
+    "max_examples": 12,
     "deadline": None,
     "derandomize": True,
     "database": None,
 }
-"""``--profile scan``: six derandomized examples per law, the automated pass's quick look."""
+"""Phase ``dev``: the ``dev`` profile's examples, derandomized (a reproducible pass)."""
 
 
-def _worker(profile: str) -> None:
-    import signal
-
-    from spec.laws import law_by_id
-    from spec.runner import profiles
+def _genuine(law: Any, outcome: Any, profile: str) -> bool:
+    """Whether ``outcome`` (a failure on the mutant) is the mutant's: the minimal failing case
+    passes on the reference (a fixed law without a case: the law passes there)."""
     from spec.runner.engine import check_case, run_law
     from spec.targets.reference import ReferenceTarget
 
-    profiles.PROFILES.setdefault("scan", dict(SCAN_PROFILE))  # this worker process only
-    if hasattr(profiles, "FIXED_SCALE"):
-        profiles.FIXED_SCALE.setdefault("scan", 0.1)  # the robustness laws at a tenth of their size
+    if outcome.case is not None:
+        return check_case(law, ReferenceTarget(), outcome.case)[0] in ("pass", "n/a")
+    again = run_law(law, ReferenceTarget(), profile, "cpu" if law.per_backend else None)
+    return bool(again.verdict in ("pass", "n/a"))
+
+
+def _run_job(
+    m: Mutation, laws: list[str], limits: dict[str, float], profile: str
+) -> dict[str, Any]:
+    import signal
+
+    from spec.laws import law_by_id
+    from spec.runner.engine import run_law
+    from spec.targets.reference import ReferenceTarget
+
+    result: dict[str, Any] = {"key": m.key, "status": "survived", "law": None, "laws_run": 0}
+    try:
+        installed = _Installed(m)
+    except Exception as e:
+        result.update(status="incompetent", detail=f"{type(e).__name__}: {e}"[:200])
+        return result
+    try:
+        for law_id in laws:
+            law = law_by_id(law_id)
+            result["laws_run"] += 1
+            signal.setitimer(signal.ITIMER_REAL, limits.get(law_id, 60.0))
+            try:
+                outcome = run_law(
+                    law, ReferenceTarget(), profile, "cpu" if law.per_backend else None
+                )
+            except _LawTimeout:
+                installed.undo()
+                limit = limits.get(law_id, 60.0)
+                result.update(status="timeout", law=law_id, detail=f"ran past {limit:.0f} s")
+                result["exit"] = True  # the law's thread still runs: this worker must go
+                return result
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            if outcome.verdict not in ("fail", "error") or outcome.error is None:
+                continue
+            installed.undo()
+            if _genuine(law, outcome, profile):
+                result.update(
+                    status="killed",
+                    law=law_id,
+                    kind=outcome.verdict,
+                    examples=outcome.examples,
+                    detail=f"{type(outcome.error).__name__}: {outcome.error}"[:200],
+                )
+                return result
+            installed = _Installed(m)
+    finally:
+        installed.undo()
+    return result
+
+
+def _worker() -> None:
+    import signal
+
+    from hypothesis import Phase
+
+    from spec.runner import profiles
+
+    profiles.PROFILES.setdefault("dev-fixed", dict(DEV_FIXED))  # this worker process only
+    # No shrinking (nor targeting) here: whether a law fails does not depend on it, and the
+    # genuine check takes any failing case; a shrink costs more than the search that found it.
+    profiles.RUNNER_SETTINGS["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
+    profiles.FIXED_SCALE.setdefault("dev-fixed", profiles.FIXED_SCALE.get("dev", 1.0))
 
     def alarm(signum: int, frame: object) -> None:
         raise _LawTimeout
 
     signal.signal(signal.SIGALRM, alarm)
-    reference = ReferenceTarget()
     for line in sys.stdin:
         job = json.loads(line)
-        laws = job.pop("laws")
-        m = Mutation(**job)
+        m = Mutation(**job["mutation"])
         start = time.perf_counter()
-        result: dict[str, Any] = {"key": m.key, "status": "survived", "law": None, "examples": 0}
-        try:
-            p = _install(m)
-        except Exception as e:
-            result.update(status="incompetent", detail=f"{type(e).__name__}: {e}"[:200])
-            print(json.dumps(result), flush=True)
-            continue
-        try:
-            for law_id in laws:
-                law = law_by_id(law_id)
-                signal.alarm(LAW_TIMEOUT)
-                try:
-                    outcome = run_law(
-                        law, ReferenceTarget(), profile, "cpu" if law.per_backend else None
-                    )
-                except _LawTimeout:
-                    result.update(
-                        status="killed",
-                        law=law_id,
-                        detail=f"timeout: {law_id} ran past {LAW_TIMEOUT} s",
-                    )
-                    break
-                finally:
-                    signal.alarm(0)
-                if outcome.verdict != "fail":
-                    continue
-                case = outcome.case
-                p.undo()
-                verdict = check_case(law, reference, case)[0] if case is not None else "fail"
-                if verdict != "fail":
-                    result.update(
-                        status="killed",
-                        law=law_id,
-                        examples=outcome.examples,
-                        detail=f"{type(outcome.error).__name__}: {outcome.error}"[:200],
-                    )
-                    break
-                p = _install(m)
-        finally:
-            p.undo()
+        result = _run_job(m, job["laws"], job["limits"], job["profile"])
         result["seconds"] = round(time.perf_counter() - start, 2)
         print(json.dumps(result), flush=True)
+        if result.pop("exit", False) or m.module in RESTART:
+            os._exit(0)
 
 
 # --- the driver ------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass
+class Job:
+    """One mutant to run in one phase: the laws in order and each law's time limit."""
+
+    mutation: Mutation
+    phase: str
+    laws: list[str]
+    limits: dict[str, float]
+
+    @property
+    def profile(self) -> str:
+        return "dev-fixed" if self.phase == "dev" else "ci"
+
+
 class _Worker:
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self) -> None:
         import spec
 
         env = dict(os.environ)
         root = str(Path(spec.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.mutants.auto", "--worker", *args],
+            [sys.executable, "-m", "tests.mutants.auto", "--worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env=env,
         )
-        self.job: Mutation | None = None
+        self.job: Job | None = None
         self.started = 0.0
 
-    def send(self, m: Mutation, laws: list[str]) -> None:
+    def send(self, job: Job) -> None:
         assert self.proc.stdin is not None
-        self.job, self.started = m, time.perf_counter()
-        self.proc.stdin.write(json.dumps({**dataclasses.asdict(m), "laws": laws}) + "\n")
+        self.job, self.started = job, time.perf_counter()
+        doc = {
+            "mutation": dataclasses.asdict(job.mutation),
+            "laws": job.laws,
+            "limits": job.limits,
+            "profile": job.profile,
+        }
+        self.proc.stdin.write(json.dumps(doc) + "\n")
         self.proc.stdin.flush()
 
     def kill(self) -> None:
@@ -410,84 +572,193 @@ class _Worker:
         self.proc.wait()
 
 
-def run(
-    ms: Sequence[Mutation],
-    laws: dict[str, list[str]],
-    workers: int,
-    worker_args: list[str],
-    timeout: float,
-    log: Path | None = None,
-) -> list[dict[str, Any]]:
-    """Run every mutation (against ``laws[module]``) on ``workers`` worker processes; return
-    the results in order (and append each to ``log`` as a JSON line as it comes)."""
-    todo = list(ms)
-    results: dict[str, dict[str, Any]] = {}
-    pool = [_Worker(worker_args) for _ in range(max(1, min(workers, len(todo))))]
+def _record(job: Job, result: dict[str, Any], log: Path | None) -> dict[str, Any]:
+    r = {**dataclasses.asdict(job.mutation), "key": job.mutation.key, **result, "phase": job.phase}
+    if log is not None:
+        with log.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(r, sort_keys=True) + "\n")
+    print(
+        f"{job.phase:<4} {r['status']:<11} {job.mutation.key:<32} {r.get('law') or '':<8} "
+        f"{r.get('seconds', 0):>6} s  {job.mutation.before!r} -> {job.mutation.after!r}",
+        flush=True,
+    )
+    return r
 
-    def _send(w: _Worker, m: Mutation) -> None:
-        w.send(m, laws[m.module])
 
-    def _log(r: dict[str, Any]) -> None:
-        if log is not None:
-            with log.open("a", encoding="utf-8") as f:
-                f.write(json.dumps(r, sort_keys=True) + "\n")
-
+def run(jobs: Sequence[Job], workers: int, log: Path | None = None) -> list[dict[str, Any]]:
+    """Run every job on ``workers`` worker processes; return the results (each appended to
+    ``log`` as a JSON line as it comes)."""
+    todo = list(jobs)
+    results: list[dict[str, Any]] = []
+    pool = [_Worker() for _ in range(max(1, min(workers, len(todo))))]
     for w in pool:
         if todo:
-            _send(w, todo.pop(0))
+            w.send(todo.pop(0))
     while any(w.job is not None for w in pool):
-        busy = {
-            w.proc.stdout.fileno(): w
-            for w in pool
-            if w.job is not None and w.proc.stdout is not None
-        }
+        busy = {w.proc.stdout.fileno(): w for w in pool if w.job and w.proc.stdout}
         ready, _, _ = select.select(list(busy), [], [], 1.0)
         for fd in ready:
             w = busy[fd]
-            assert w.proc.stdout is not None
+            assert w.proc.stdout is not None and w.job is not None
             line = w.proc.stdout.readline()
-            job = w.job
-            assert job is not None
-            if line:
-                results[job.key] = {**dataclasses.asdict(job), **json.loads(line)}
-            else:  # the worker died: the mutant crashed the interpreter
-                results[job.key] = {
-                    **dataclasses.asdict(job),
-                    "key": job.key,
-                    "status": "killed",
-                    "law": None,
-                    "detail": "the worker process died",
-                }
-                pool[pool.index(w)] = w = _Worker(worker_args)
-            _log(results[job.key])
-            print(
-                f"{results[job.key]['status']:<11} {job.key}  {job.before!r} -> {job.after!r}  "
-                f"{results[job.key].get('law') or ''}",
-                flush=True,
+            result = (
+                json.loads(line)
+                if line
+                else {"status": "crash", "law": None, "detail": "the worker process died"}
             )
+            results.append(_record(w.job, result, log))
+            restart = not line or result["status"] == "timeout" or w.job.mutation.module in RESTART
             w.job = None
-            if todo:
-                _send(w, todo.pop(0))
-        for w in list(pool):
-            if w.job is not None and time.perf_counter() - w.started > timeout:
-                job = w.job
-                results[job.key] = {
-                    **dataclasses.asdict(job),
-                    "key": job.key,
-                    "status": "killed",
-                    "law": None,
-                    "detail": f"timeout ({timeout:.0f} s)",
-                }
-                _log(results[job.key])
-                print(f"timeout     {job.key}", flush=True)
+            if restart:
                 w.kill()
-                new = _Worker(worker_args)
-                pool[pool.index(w)] = new
-                if todo:
-                    _send(new, todo.pop(0))
+                pool[pool.index(w)] = w = _Worker()
+            if todo:
+                w.send(todo.pop(0))
+        for w in list(pool):
+            job = w.job
+            if job is None or time.perf_counter() - w.started <= sum(job.limits.values()) + 120:
+                continue
+            detail = f"the mutant ran past {sum(job.limits.values()) + 120:.0f} s"
+            results.append(_record(job, {"status": "timeout", "law": None, "detail": detail}, log))
+            w.kill()
+            new = _Worker()
+            pool[pool.index(w)] = new
+            if todo:
+                new.send(todo.pop(0))
     for w in pool:
         w.kill()
-    return [results[m.key] for m in ms]
+    return results
+
+
+# --- law selection ---------------------------------------------------------------------------
+
+
+def _covering(m: Mutation, lawmap: dict[str, Any], lo: int, hi: int) -> list[tuple[float, str]]:
+    """``(hits per second, law)`` for every law that runs a line of ``m.module`` in [lo, hi]."""
+    out = []
+    for law_id, entry in lawmap.get("laws", {}).items():
+        lines = entry["lines"].get(m.module, {})
+        hits = sum(lines.get(str(n), 0) for n in range(lo, hi + 1))
+        if hits:
+            out.append((hits / max(float(entry["seconds"]), 0.05), law_id))
+    return sorted(out, key=lambda t: (-t[0], t[1]))
+
+
+def plan(m: Mutation, phase: str, lawmap: dict[str, Any], factor: float, most: int = 0) -> Job:
+    """The laws (and their time limits) that phase ``phase`` runs against ``m`` (the first
+    ``most`` of them when ``most`` is positive)."""
+    line_laws = [law for _, law in _covering(m, lawmap, m.line, m.end_line)]
+    laws = line_laws
+    if phase != "dev" and not line_laws:  # unreached under dev: the laws that run its function
+        laws = [law for _, law in _covering(m, lawmap, m.def_line, m.def_end)]
+    if most > 0:
+        laws = laws[:most]
+    scale = 1.0 if phase == "dev" else 4.0  # ci: 40 examples a law against dev's 12
+    limits = {
+        law: max(30.0, factor * scale * float(lawmap["laws"][law]["seconds"])) for law in laws
+    }
+    return Job(m, phase, laws, limits)
+
+
+def _read_log(path: Path | None) -> dict[tuple[str, str], dict[str, Any]]:
+    done: dict[tuple[str, str], dict[str, Any]] = {}
+    if path is not None and path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                done[(r["key"], r["phase"])] = r
+    return done
+
+
+KILLED = ("killed", "timeout", "crash")
+
+
+def final(m: Mutation, done: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    """The mutant's result over its phases: the first kill, else the last phase run."""
+    base = {**dataclasses.asdict(m), "key": m.key}
+    for phase in ("dev", "ci", "rerun"):
+        r = done.get((m.key, phase))
+        if r is None:
+            continue
+        if r["status"] in KILLED or r["status"] == "incompetent":
+            return {**base, **r}
+        base = {**base, **r}
+    if "status" not in base:
+        return {**base, "status": "not run", "phase": None, "law": None}
+    if base["phase"] == "dev":  # survived dev, ci not run yet
+        return {**base, "status": "pending"}
+    return base
+
+
+def _unreached(job: Job) -> dict[str, Any]:
+    return {"status": "unreached", "law": None, "laws_run": 0, "seconds": 0.0}
+
+
+def _jobs(
+    ms: Sequence[Mutation],
+    phase: str,
+    done: dict[tuple[str, str], dict[str, Any]],
+    lawmap: dict[str, Any],
+    factor: float,
+    log: Path | None,
+    most: int = 0,
+) -> list[Job]:
+    """The jobs of ``phase`` still to run (an unreached mutant is recorded at once)."""
+    jobs = []
+    for m in ms:
+        if (m.key, phase) in done:
+            continue
+        if phase == "ci":
+            first = done.get((m.key, "dev"))
+            if first is None or first["status"] not in ("survived", "unreached"):
+                continue
+        if phase == "rerun" and final(m, done)["status"] not in ("survived", "unreached"):
+            continue
+        job = plan(m, "ci" if phase == "rerun" else phase, lawmap, factor, most)
+        job.phase = phase
+        if not job.laws:
+            done[(m.key, phase)] = _record(job, _unreached(job), log)
+            continue
+        jobs.append(job)
+
+    def order(j: Job) -> tuple[bool, str]:  # survivors of dev before the unreached ones
+        first = done.get((j.mutation.key, "dev"), {})
+        return first.get("status") == "unreached", _shuffle(j.mutation.key)
+
+    return sorted(jobs, key=order)
+
+
+def _shuffle(key: str) -> str:
+    """A fixed pseudo-random order: any prefix of a pass is a sample of every module."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def write_json(
+    path: Path,
+    ms: Sequence[Mutation],
+    done: dict[tuple[str, str], dict[str, Any]],
+    lawmap: dict[str, Any],
+    notes: Sequence[str] = (),
+) -> dict[str, int]:
+    results = [final(m, done) for m in ms]
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    seconds = sum(float(r.get("seconds") or 0.0) for r in done.values())
+    doc = {
+        "modules": sorted({m.module for m in ms}),
+        "counts": counts,
+        "seconds": round(seconds, 1),
+        "lawmap": {
+            "profile": lawmap.get("profile"),
+            "laws": len(lawmap.get("laws", {})),
+            "added": sorted(k for k, v in lawmap.get("laws", {}).items() if v.get("added")),
+        },
+        "mutants": results,
+        "notes": notes,
+    }
+    path.write_text(json.dumps(doc, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    return counts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -497,95 +768,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--modules", nargs="+", default=list(MODULES))
+    p.add_argument("--phase", choices=("dev", "ci", "both", "rerun"), default="both")
+    p.add_argument("--lawmap", default=str(HERE / "lawmap.json"))
+    p.add_argument("--log", metavar="FILE", help="append each result to FILE (and resume from it)")
+    p.add_argument("--fresh", action="store_true", help="ignore the results already in --log")
+    p.add_argument("--only", nargs="+", metavar="KEY", help="run only these mutations")
+    p.add_argument("--every", type=int, default=1, help="run every n-th mutation only (a sample)")
+    p.add_argument("-n", dest="workers", type=int, default=1)
+    p.add_argument("--timeout-factor", type=float, default=10.0)
     p.add_argument(
-        "--profile", default="scan", help="scan (default: 6 examples a law), dev, ci, ..."
+        "--max-laws",
+        type=int,
+        default=12,
+        help="run at most the first N laws (by hits per second) a phase selects (0: all)",
     )
+    p.add_argument("--json", metavar="FILE", help="write the merged results to FILE")
+    p.add_argument("--note", action="append", help="a sentence for RESULTS.md about this run")
     p.add_argument(
-        "--laws", nargs="+", metavar="ID", help="the laws to run (default: the module's SUBSETS)"
+        "--collect", action="store_true", help="run nothing: merge --log's results into --json"
     )
-    p.add_argument(
-        "--all-laws", action="store_true", help="run every law (but ROB-* without --rob)"
-    )
-    p.add_argument("--log", metavar="FILE", help="append each result to FILE as a JSON line")
-    p.add_argument("--rob", action="store_true", help="include the robustness laws")
-    p.add_argument(
-        "--only", nargs="+", metavar="KEY", help="run only the mutations with these keys"
-    )
-    p.add_argument("-n", dest="workers", type=int, default=2)
-    p.add_argument("--timeout", type=float, default=600.0)
-    p.add_argument("--json", metavar="FILE")
     p.add_argument("--list", action="store_true", help="list the mutations and stop")
-    p.add_argument("--resume", action="store_true", help="skip the mutations already in --log")
-    p.add_argument(
-        "--collect",
-        action="store_true",
-        help="run nothing: write --json from --log (mutations not in it are 'not run')",
-    )
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    from spec.laws import LAWS
-
     if args.worker:
-        _worker(args.profile)
+        _worker()
         return 0
+    from tests.mutants import lawmap as lawmap_module
 
-    def laws_for(module: str) -> list[str]:
-        if args.laws:
-            return list(args.laws)
-        return [
-            law.id
-            for law in LAWS
-            if (args.rob or law.prefix != "ROB")
-            and (args.all_laws or law.prefix in SUBSETS.get(module, ()) or law.prefix == "ROB")
-        ]
-
-    laws = {module: laws_for(module) for module in args.modules}
     ms = [m for module in args.modules for m in mutations(module)]
     if args.only:
         ms = [m for m in ms if m.key in args.only]
+    ms = ms[:: args.every]
     if args.list:
         for m in ms:
-            print(f"{m.key}  {m.before!r} -> {m.after!r}")
+            print(f"{m.key}  {m.function}  {m.before!r} -> {m.after!r}")
         print(f"{len(ms)} mutations")
         return 0
-    done: dict[str, dict[str, Any]] = {}
-    if args.resume and args.log and Path(args.log).is_file():
-        for line in Path(args.log).read_text(encoding="utf-8").splitlines():
-            r = json.loads(line)
-            done[r["key"]] = r
+    lawmap = lawmap_module.load(Path(args.lawmap))
+    stale = [
+        mod
+        for mod in args.modules
+        if lawmap.get("sources", {}).get(mod) not in (None, source_digest(mod))
+    ]
+    if stale:
+        print(f"warning: the lawmap's lines predate the current source of {', '.join(stale)}")
+    log = Path(args.log) if args.log else None
+    done = {} if args.fresh else _read_log(log)
+    phases = {"both": ("dev", "ci"), "dev": ("dev",), "ci": ("ci",), "rerun": ("rerun",)}
     if args.collect:
-        fresh = [
-            {**dataclasses.asdict(m), "key": m.key, "status": "not run", "law": None}
-            for m in ms
-            if m.key not in done
-        ]
-    else:
-        fresh = run(
-            [m for m in ms if m.key not in done],
-            laws,
-            args.workers,
-            ["--profile", args.profile],
-            args.timeout,
-            Path(args.log) if args.log else None,
-        )
-    by_key = {**done, **{r["key"]: r for r in fresh}}
-    results = [by_key[m.key] for m in ms]
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
+        phases = {args.phase: ()}
+    for phase in phases[args.phase]:
+        jobs = _jobs(ms, phase, done, lawmap, args.timeout_factor, log, args.max_laws)
+        print(f"phase {phase}: {len(jobs)} mutants to run", flush=True)
+        for r in run(jobs, args.workers, log):
+            done[(r["key"], phase)] = r
     if args.json:
-        seconds = sum(float(r.get("seconds") or 0.0) for r in results)  # worker time, all runs
-        doc = {
-            "profile": args.profile,
-            "laws": laws,
-            "modules": args.modules,
-            "counts": counts,
-            "seconds": round(seconds, 1),
-            "mutants": results,
-        }
-        Path(args.json).write_text(
-            json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        counts = write_json(Path(args.json), ms, done, lawmap, args.note or [])
+    else:
+        counts = {}
+        for m in ms:
+            s = final(m, done)["status"]
+            counts[s] = counts.get(s, 0) + 1
     print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     return 0
 

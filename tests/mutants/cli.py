@@ -1,6 +1,7 @@
 """``nnxspec mutants``: run the conformance suite against every hand-written mutant.
 
-Each mutant runs in its own subprocess through ``nnxspec check --target tests.mutants.catalogue:<name>
+Each mutant runs in its own subprocess through ``nnxspec check --target
+tests.mutants.catalogue:<name>
 --profile P --report DIR`` (so a monkeypatch never leaks into another mutant), in two phases:
 
 1. the laws the catalogue expects to kill it;
@@ -13,7 +14,8 @@ prints killed / survived, the killing laws with the examples each took (``result
 ``examples``: examples run until the failure, shrinking included) and whether an expected law
 was among them; then the closing line ``N killed, N survived``.  Exit status 0 iff every mutant
 selected was killed.  ``--json FILE`` writes the summary (``tests/mutants/hand.json`` is
-the committed one, rendered into ``tests/mutants/RESULTS.md`` by ``python -m tests.mutants.report``).
+the committed one, rendered into ``tests/mutants/RESULTS.md`` by ``python -m
+tests.mutants.report``).
 
 Subprocesses see two CPU devices (``--xla_force_host_platform_device_count=2``) unless XLA_FLAGS
 already sets a count, so a mutant that moves values to the wrong device is observable without an
@@ -236,7 +238,8 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     results: dict[str, MutantResult] = {}
     print(
-        f"nnxspec mutants: {len(names)} mutant(s), profile {args.profile}, {args.workers} at a time, "
+        f"nnxspec mutants: {len(names)} mutant(s), profile {args.profile}, {args.workers} at "
+        "a time, "
         f"reports in {workdir}",
         flush=True,
     )

@@ -232,6 +232,58 @@ def _clone_shares_variables(p: Patcher) -> None:
     p.replace("reference._api", "clone", clone)
 
 
+def _split_shares_metadata(p: Patcher) -> None:
+    from reference._variables import Variable, VariableState
+
+    def to_state(self: Any) -> Any:
+        state = object.__new__(VariableState)
+        state.type = type(self)
+        state.value = self.raw_value
+        state.__dict__ = self.__dict__  # the Variable's own metadata dict, not a copy
+        return state
+
+    p.set_attr(Variable, "to_state", to_state)
+
+
+def _leaves_share_metadata(p: Patcher) -> None:
+    _split_shares_metadata(p)
+    _merge_shares_metadata(p)
+
+
+class _UpdateSharesMetadata(ReferenceTarget):
+    """update leaves every written Variable holding the state leaf's own metadata dict."""
+
+    def update(self, x: object, state: object, *states: object) -> None:
+        super().update(x, state, *states)
+        leaves = {p: v for s in (state, *states) for p, v in self.flat_state(s)}
+        for path, v in self.nnx.iter_graph(x):
+            leaf = leaves.get(tuple(path))
+            if isinstance(v, self.nnx.Variable) and leaf is not None:
+                object.__setattr__(v, "__dict__", leaf.__dict__)
+
+
+def _contexts_live_on_after_exit(p: Patcher) -> None:
+    from reference._contexts import MergeContext, SplitContext
+
+    def keep(self: Any) -> None:
+        """The exit forgets to drop the maps: the context works on after its block."""
+
+    p.set_attr(SplitContext, "close", keep)
+    p.set_attr(MergeContext, "close", keep)
+
+
+def _merge_shares_metadata(p: Patcher) -> None:
+    from reference._variables import VariableState
+
+    def to_variable(self: Any) -> Any:
+        variable = object.__new__(self.type)
+        variable.raw_value = self.value
+        variable.__dict__ = self.__dict__  # the state leaf's own metadata dict, not a copy
+        return variable
+
+    p.set_attr(VariableState, "to_variable", to_variable)
+
+
 def _back_refs_become_fresh_nodes(p: Patcher) -> None:
     from reference._graphdef import NodeDef, NodeRef, SubGraphAttribute
 
@@ -504,7 +556,8 @@ def _update_trusts_the_type_cache(p: Patcher) -> None:
 
 
 def _occurrences(root: Any) -> dict[int, tuple[Any, list[tuple[Any, Any, bool]]]]:
-    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph node)])``."""
+    """Every Variable below ``root``: ``id -> (variable, [(parent, key, parent is a graph
+    node)])``."""
     return {
         vid: (v, [(parent, key, is_graph) for parent, key, _, is_graph in where])
         for vid, (v, where) in places(root).items()
@@ -532,7 +585,8 @@ def _pop_blames_the_first_found(p: Patcher) -> None:
                         raise r.errors.ImmutableNodeError(
                             f"key {key!r} popped from a {type(parent).__name__}",
                             path,
-                            "expected the Variable to be held by graph nodes only: pytree nodes are immutable",
+                            "expected the Variable to be held by graph nodes only: pytree "
+                            "nodes are immutable",
                         ) from None
                 raise
 
@@ -757,6 +811,40 @@ def _all_as_any(self: Any, path: Any, x: Any) -> bool:
     return any(p(path, x) for p in self.predicates)
 
 
+def _combinators_remember_paths(p: Patcher) -> None:
+    """Any / All / Not objects remember their answer per path, across calls and graphs."""
+    from reference import _filters
+
+    memo: dict[int, tuple[Any, dict[tuple[Any, ...], bool]]] = {}
+
+    def remembering(original: Callable[[Any, Any, Any], bool]) -> Callable[[Any, Any, Any], bool]:
+        def __call__(self: Any, path: Any, x: Any) -> bool:
+            _, answers = memo.setdefault(id(self), (self, {}))  # keeps self alive: ids stay unique
+            key = tuple(path)
+            if key not in answers:
+                answers[key] = original(self, path, x)
+            return answers[key]
+
+        return __call__
+
+    for name in ("Any", "All", "Not"):
+        cls = getattr(_filters, name)
+        p.set_attr(cls, "__call__", remembering(cls.__call__))
+
+
+def _not_type_only(p: Patcher) -> None:
+    """Not(f) claims to look at the type only, whatever f looks at (answers cached per type)."""
+    from reference import _filters
+
+    original = _filters.Not.__init__
+
+    def __init__(self: Any, filter: Any, /) -> None:
+        original(self, filter)
+        self.type_only = True
+
+    p.set_attr(_filters.Not, "__init__", __init__)
+
+
 # --- the update-context protocol ----------------------------------------------------------------
 
 
@@ -964,6 +1052,10 @@ def _graphdef_eq(variant: str) -> Installer:
         def view(tokens: tuple[Any, ...]) -> tuple[Any, ...]:
             if variant == "ignore_metadata":
                 return tuple(t[:4] if t[0] == tk.LEAF_DEF else t for t in tokens)
+            if variant == "keys_as_strings":
+                return tuple(t if t[0] == tk.NODE else (t[0], str(t[1]), *t[2:]) for t in tokens)
+            if variant == "statics_by_identity":
+                return tuple((*t[:2], id(t[2]), *t[3:]) if t[0] == tk.STATIC else t for t in tokens)
             return tuple(t[:2] if t[0] == tk.STATIC else t for t in tokens)
 
         def __hash__(self: Any) -> int:
@@ -1000,6 +1092,21 @@ def _unhashable_unnamed(p: Patcher) -> None:
             raise TypeError(f"GraphDef is not hashable: {error.__context__}") from None
 
     p.set_attr(g.NodeDef, "__hash__", __hash__)
+
+
+def _metadata_hash_by_insertion_order(p: Patcher) -> None:
+    """Variable metadata hashes its entries in insertion order (equality stays order-free)."""
+    mappings = ref("reference._mappings")
+
+    def __hash__(self: Any) -> int:
+        return hash(tuple(self.items()))
+
+    p.set_attr(mappings.HashableMapping, "__hash__", __hash__)
+
+
+def _state_hashable(p: Patcher) -> None:
+    """A State hashes by identity (so it can key a dict), though it is a mutable mapping."""
+    p.set_attr(ref("reference._state").State, "__hash__", object.__hash__)
 
 
 # --- call / apply, State.merge -----------------------------------------------------------------
@@ -1230,7 +1337,8 @@ MUTANTS: tuple[Mutant, ...] = (
     # flatten
     _m(
         "forget_noderef",
-        "a Variable seen again is defined again (new index, second state entry) instead of a NodeRef",
+        "a Variable seen again is defined again (new index, second state entry) instead of a "
+        "NodeRef",
         "SHARE-1 ST-1 SHARE-2 GD-2",
         flatten_bugs.forget_variable_refs,
     ),
@@ -1349,6 +1457,36 @@ MUTANTS: tuple[Mutant, ...] = (
         "CL-2",
         _clone_shares_variables,
     ),
+    _m(
+        "merge_shares_metadata",
+        "merge gives each Variable it builds the state leaf's own metadata dict, not a copy",
+        "OWN-3 OWN-8",
+        _merge_shares_metadata,
+    ),
+    _m(
+        "split_shares_metadata",
+        "split's state leaves hold their Variable's own metadata dict, not a copy",
+        "OWN-1 OWN-2 OWN-5 OWN-7 OWN-8",
+        _split_shares_metadata,
+    ),
+    _m(
+        "contexts_live_on_after_exit",
+        "split_context / merge_context keep their maps at exit: a stale handle works on",
+        "ERR-15",
+        _contexts_live_on_after_exit,
+    ),
+    _m(
+        "leaves_share_metadata",
+        "split's state leaves and merge's Variables hold one another's metadata dicts",
+        "OWN-1 OWN-2 OWN-3 OWN-7 OWN-8",
+        _leaves_share_metadata,
+    ),
+    _w(
+        "update_shares_metadata",
+        "update leaves each Variable it writes holding the state leaf's own metadata dict",
+        "OWN-4",
+        _UpdateSharesMetadata,
+    ),
     # update
     _m(
         "update_only_one_alias",
@@ -1388,7 +1526,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_second_alias_recreates",
-        "a key new on a shared node, given through two of its paths, is made afresh at the second instead of updated",
+        "a key new on a shared node, given through two of its paths, is made afresh at the "
+        "second instead of updated",
         "UPD-11",
         _update_wrapper(_second_alias_recreates),
     ),
@@ -1400,7 +1539,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_mapping_check_dict_only",
-        "update rejects a dict given for a Variable but stores a State (any other mapping) as its value",
+        "update rejects a dict given for a Variable but stores a State (any other mapping) "
+        "as its value",
         "ERR-11",
         _update_mapping_check_dict_only,
     ),
@@ -1412,7 +1552,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "update_trusts_the_type_cache",
-        "update trusts its type cache: a value whose type no split has met (a new Variable type), or met as a leaf (a jax pytree registered since), is taken for a static",
+        "update trusts its type cache: a value whose type no split has met (a new Variable "
+        "type), or met as a leaf (a jax pytree registered since), is taken for a static",
         "UPD-9 PT-4",
         _update_trusts_the_type_cache,
     ),
@@ -1437,7 +1578,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _m(
         "pop_blames_the_first_found",
-        "pop's error names a place of the Variable it found first, not the first place in traversal order",
+        "pop's error names a place of the Variable it found first, not the first place in "
+        "traversal order",
         "POP-5",
         _pop_blames_the_first_found,
     ),
@@ -1526,6 +1668,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "All(f, g) matches when any of its filters matches",
         "FLT-1 FLT-4",
         _filter_call("All", _all_as_any),
+    ),
+    _m(
+        "combinators_remember_paths",
+        "an Any / All / Not object answers a path as it did the first time (across graphs)",
+        "FLT-8",
+        _combinators_remember_paths,
+    ),
+    _m(
+        "not_is_type_only",
+        "Not(f) is marked type-only, so its answers are cached per Variable type",
+        "FLT-9",
+        _not_type_only,
     ),
     # contexts
     _m(
@@ -1618,6 +1772,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "the GraphDef hash ignores static values and equality compares hashes",
         "GD-4",
         _graphdef_eq("hash_ignores_statics"),
+    ),
+    _m(
+        "graphdef_keys_as_strings",
+        "GraphDef equality and hash compare attribute keys as strings (1 and '1' are one key)",
+        "EQ-1",
+        _graphdef_eq("keys_as_strings"),
+    ),
+    _m(
+        "graphdef_statics_by_identity",
+        "GraphDef equality and hash compare static values by identity, not by ==",
+        "EQ-1 GD-3",
+        _graphdef_eq("statics_by_identity"),
+    ),
+    _m(
+        "metadata_hash_by_insertion_order",
+        "Variable metadata in a GraphDef hashes in insertion order, while == ignores the order",
+        "EQ-1 MD-2",
+        _metadata_hash_by_insertion_order,
+    ),
+    _m(
+        "state_hashable_by_identity",
+        "a State is hashable (by identity), though it is a mutable mapping",
+        "EQ-3",
+        _state_hashable,
     ),
     _m(
         "unhashable_error_unnamed",

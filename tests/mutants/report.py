@@ -69,93 +69,145 @@ def _hand(doc: dict[str, Any]) -> list[str]:
                 or "**SURVIVED**"
             )
         lines.append(
-            f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | {' '.join(m.expected)} | {killed} |"
+            f"| `{m.name}` | {_cell(m.description)} | {m.mechanism} | "
+            f"{' '.join(m.expected)} | {killed} |"
+        )
+    return lines
+
+
+_STATUS = (
+    "killed",
+    "timeout",
+    "crash",
+    "survived",
+    "unreached",
+    "incompetent",
+    "pending",
+    "not run",
+)
+KILLED = ("killed", "timeout", "crash")
+EQUIVALENT = ("equivalent", "runs at import")
+OUTSIDE = ("outside the laws",)
+
+
+def triage_for(r: dict[str, Any], triage: dict[str, Any]) -> dict[str, Any]:
+    """A survivor's triage: its own entry, else its function's (``fn:<module>:<function>``)."""
+    return triage.get(r["key"]) or triage.get(f"fn:{r['module']}:{r.get('function')}") or {}
+
+
+def _rates(rows: list[dict[str, Any]], triage: dict[str, Any]) -> dict[str, int]:
+    c: Counter[str] = Counter()
+    for r in rows:
+        c[r["status"]] += 1
+        if r["status"] in KILLED:
+            c[f"killed by {r.get('phase')}"] += 1
+        if r["status"] in ("survived", "unreached", "pending"):
+            c[triage_for(r, triage).get("verdict", "untriaged")] += 1
+    c["killed all"] = sum(c[s] for s in KILLED)
+    c["ran"] = len(rows) - c["incompetent"] - c["not run"]  # a pending one counts as a survivor
+    c["non-equivalent"] = c["ran"] - sum(c[v] for v in EQUIVALENT)
+    c["equivalent all"] = sum(c[v] for v in EQUIVALENT)
+    c["specified"] = c["non-equivalent"] - sum(c[v] for v in OUTSIDE)
+    return c
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "-"
+
+
+def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list[str]:
+    by_module: dict[str, list[dict[str, Any]]] = {}
+    for r in mutants:
+        by_module.setdefault(r["module"], []).append(r)
+    lines = [
+        "| module | mutants | killed (dev) | killed (ci) | killed (rerun) "
+        "| of which timeout / crash | survived | unreached | equivalent | outside the laws "
+        "| incompetent | pending | not run | killed / non-equivalent | killed / specified |",
+        "| --- " * 16 + "|",
+    ]
+    for module, rows in [*sorted(by_module.items()), ("all", mutants)]:
+        c = _rates(rows, triage)
+        name = f"`{module}`" if module != "all" else "**all**"
+        lines.append(
+            f"| {name} | {len(rows)} | {c['killed by dev']} | {c['killed by ci']} | "
+            f"{c['killed by rerun']} | {c['timeout']} / {c['crash']} | {c['survived']} | "
+            f"{c['unreached']} | {c['equivalent all']} | {c['outside the laws']} | "
+            f"{c['incompetent']} | "
+            f"{c['pending']} | {c['not run']} | {_pct(c['killed all'], c['non-equivalent'])} | "
+            f"{_pct(c['killed all'], c['specified'])} |"
         )
     return lines
 
 
 def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     mutants = doc["mutants"]
-    counts = Counter(r["status"] for r in mutants)
-    by_module: dict[str, Counter[str]] = {}
-    for r in mutants:
-        by_module.setdefault(r["module"], Counter())[r["status"]] += 1
+    c = _rates(mutants, triage)
+    killers = Counter(r["law"] for r in mutants if r["status"] == "killed" and r.get("law"))
     lines = [
         "## Automated pass",
         "",
-        f"`python -m tests.mutants.auto --profile {doc['profile']}` over {', '.join(f'`{m}`' for m in doc['modules'])}: "
-        f"{len(mutants)} AST mutants (comparison, boolean, `not`, constant, `+`/`-`, `break`/`continue` "
-        f"and statement-deletion operators), each run against its module's law subset "
-        f"until a genuine failure (a hang counts as killed); {doc['seconds']:.0f} s of worker time.  "
-        "*incompetent*: the mutated module does not load; "
-        + (
-            f"*not run*: {counts['not run']} left when the session's time ran out."
-            if counts["not run"]
-            else "*not run*: none (every mutant ran; `--resume` continues a pass from its `--log`)."
-        ),
+        f"`python -m tests.mutants.auto` over every module of `reference` ({len(doc['modules'])} "
+        f"modules with code in functions): {len(mutants)} AST mutants (comparison, boolean, `not`, "
+        "constant, `+`/`-`, `break`/`continue` and statement-deletion operators, inside functions "
+        "and methods). Each is swapped into the live function and run against the laws that run "
+        f"its line (`tests/mutants/lawmap.json`, traced under `{doc['lawmap']['profile']}`, the "
+        "most hits per second first): first under `dev` (derandomized), then each survivor under "
+        "`ci`. A kill is a failure whose failing case passes on the reference. "
+        f"{doc['seconds']:.0f} s of worker time in all.",
         "",
-        "| module | mutants | killed | survived | incompetent | not run |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for module, c in sorted(by_module.items()):
-        lines.append(
-            f"| `{module}` | {sum(c.values())} | {c['killed']} | {c['survived']} | {c['incompetent']} | {c['not run']} |"
-        )
-    lines.append(
-        f"| all | {len(mutants)} | {counts['killed']} | {counts['survived']} | {counts['incompetent']} | {counts['not run']} |"
-    )
-    run_total = len(mutants) - counts["not run"] - counts["incompetent"]
-    lines += [
+        f"**Killed under ci: {c['killed all']} of {c['non-equivalent']} non-equivalent mutants "
+        f"({_pct(c['killed all'], c['non-equivalent'])})**; of the {c['specified']} in code some "
+        f"law specifies (not *outside the laws*): {_pct(c['killed all'], c['specified'])}.  "
+        "*killed (dev)*: by the first phase; *killed (ci)*: survived `dev`, killed under `ci`; "
+        "*killed (rerun)*: survived both, killed when rerun against laws added later (named "
+        "below); *timeout*: a law ran past its limit (a hang); *crash*: the worker process died; "
+        "*unreached*: no law runs the mutated line; *incompetent*: the mutant does not compile or "
+        "install; *pending*: survived `dev`, `ci` not run yet.",
         "",
-        f"Kill rate over the mutants run (incompetent ones excluded): "
-        f"{counts['killed']} / {run_total} = {100 * counts['killed'] / max(run_total, 1):.0f}%.",
+        *[line for note in doc.get("notes", []) for line in (note, "")],
+        *_module_table(mutants, triage),
+        "",
+        "First killers: " + ", ".join(f"{law} {n}" for law, n in killers.most_common(20)) + ".",
     ]
-    rerun = [r for r in mutants if r.get("first_pass") == "survived"]
+    rerun = [r for r in mutants if r["status"] in KILLED and r.get("phase") == "rerun"]
     if rerun:
         lines += [
             "",
-            f"### First-pass survivors killed on the rerun ({sum(r['status'] == 'killed' for r in rerun)} of {len(rerun)})",
+            f"### Survivors killed by laws added after the first run ({len(rerun)})",
             "",
-            "Every survivor of the first pass was run again, with the robustness laws included "
-            f"(`--rob --only KEY ...`, {doc.get('rerun_seconds', 0):.0f} s), after the laws and checks "
-            "its triage asked for were added: UPD-9 (a Variable type met for the first time), UPD-10 (raw "
-            "arrays for leaves), UPD-11 (a shared node updated through two paths), PT-4 (a type registered "
-            "with jax later), POP-5 (the first blocked place of a pop), ERR-11 / ERR-12 (a mapping for a "
-            "Variable, a leaf for a subgraph in update), ROB-10's registered node types with unorderable "
-            "keys and cycles closed after a graph node, and whole-path checks of errors for targets "
-            "declaring `errors-carry-paths`.",
-            "",
-            "| mutant | change | killed by |",
-            "| --- | --- | --- |",
+            "| mutant | function | change | killed by |",
+            "| --- | --- | --- | --- |",
         ]
         lines += [
-            f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | {r['law']} |"
+            f"| `{r['key']}` | `{r.get('function', '')}` | `{_cell(r['before'])}` → "
+            f"`{_cell(r['after'])}` | {r['law']} |"
             for r in rerun
-            if r["status"] == "killed"
         ]
-    survivors = [r for r in mutants if r["status"] == "survived"]
-    verdicts = Counter(triage.get(r["key"], {}).get("verdict", "untriaged") for r in survivors)
+    survivors = [r for r in mutants if r["status"] in ("survived", "unreached", "pending")]
+    verdicts = Counter(triage_for(r, triage).get("verdict", "untriaged") for r in survivors)
     lines += [
         "",
         f"### Survivors ({len(survivors)}): "
         + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())),
         "",
-        "Verdicts (`triage.json`): *equivalent*: behaviour provably unchanged; *equivalent in practice*: "
-        "unchanged for every input the laws build; *unreached*: no law's inputs reach the changed "
-        "behaviour (the why names an input that does); *killed with --rob*: the robustness laws, "
-        "left out of this pass, kill it (`--rob --laws ROB-n`); *killed by a sharper check*: a law "
-        "or adapter sharpened after the pass kills it (the why says which); *weak check (error path)*: an error "
-        "law reaches it but checks too little; *gap*: a plain input shows wrong behaviour that no law "
-        "checks (the why proposes the check).",
+        "Verdicts (`triage.json`, by mutant key or for a whole function as `fn:<module>:<name>`): "
+        "*equivalent*: behaviour provably unchanged; *runs at import*: the function runs only "
+        "while the reference is imported, so a mutant swapped in later never runs (counted with "
+        "the equivalent ones); *outside the laws*: code no law specifies "
+        "(reprs, conveniences beyond the graph semantics; the reference's own tests cover it), "
+        "not counted in the second rate; *new law*: a plain input shows wrong behaviour that no "
+        "law checks (the why proposes the law); *sharper check*: a law reaches it but checks too "
+        "little (the why says what to check).",
         "",
-        "| mutant | change | verdict | why |",
-        "| --- | --- | --- | --- |",
+        "| mutant | function | change | status | verdict | why |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in survivors:
-        t = triage.get(r["key"], {})
+        t = triage_for(r, triage)
         lines.append(
-            f"| `{r['key']}` | `{_cell(r['before'])}` → `{_cell(r['after'])}` | "
-            f"{t.get('verdict', '**untriaged**')} | {_cell(t.get('why', ''))} |"
+            f"| `{r['key']}` | `{r.get('function', '')}` | `{_cell(r['before'])}` → "
+            f"`{_cell(r['after'])}` | {r['status']} | {t.get('verdict', '**untriaged**')} | "
+            f"{_cell(t.get('why', ''))} |"
         )
     return lines
 

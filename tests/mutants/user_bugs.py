@@ -97,7 +97,8 @@ def _object_init_subclass(cls: type) -> None:
 
 
 def pytree_keyword_rejected(p: Patcher) -> None:
-    """``Module.__init_subclass__`` takes no keyword: ``experimental_pytree=True`` is a TypeError."""
+    """``Module.__init_subclass__`` takes no keyword: ``experimental_pytree=True`` is a
+    TypeError."""
 
     def __init_subclass__(cls: type) -> None:
         _object_init_subclass(cls)

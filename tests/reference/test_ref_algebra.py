@@ -1,4 +1,5 @@
-"""RefMap, HashableMapping, compose_mapping(_reversed), NodeDef.apply, index_ref_cache, custom pytrees."""
+"""RefMap, HashableMapping, compose_mapping(_reversed), NodeDef.apply, index_ref_cache, custom
+pytrees."""
 
 from __future__ import annotations
 

@@ -203,7 +203,8 @@ def test_d7_replace_never_mutates_the_source() -> None:
     assert v.replace(tag="z").value == 1 and v.tag == "x"
 
 
-# --- D-8: keys -------------------------------------------------------------------------------------
+# --- D-8: keys
+# -------------------------------------------------------------------------------------
 
 
 def test_d8_unorderable_keys_raise_naming_the_path() -> None:
@@ -239,7 +240,8 @@ def test_d9_a_type_lives_in_one_registry() -> None:
         )
 
 
-# --- D-10: filters ----------------------------------------------------------------------------------
+# --- D-10: filters
+# ----------------------------------------------------------------------------------
 
 
 def test_d10_one_is_not_true() -> None:
@@ -260,7 +262,8 @@ def test_d10_invalid_filter_is_a_type_error() -> None:
         nnx.state(D(a=nnx.Param(1)), 1.5)  # type: ignore[call-overload]
 
 
-# --- D-11: update context protocol --------------------------------------------------------------------
+# --- D-11: update context protocol
+# --------------------------------------------------------------------
 
 
 def test_d11_two_outer_splits_are_rejected() -> None:
@@ -314,7 +317,8 @@ def test_d11_maps_are_dropped_on_exit_by_exception() -> None:
         nnx.current_update_context("boom")
 
 
-# --- D-12: GraphDef hashing ----------------------------------------------------------------------------
+# --- D-12: GraphDef hashing
+# ----------------------------------------------------------------------------
 
 
 def test_d12_unhashable_static_fails_at_hash_naming_the_path() -> None:
@@ -339,7 +343,8 @@ def test_d12_hash_is_cached_and_mixed_keys_hash() -> None:
     assert hash(nnx.HashableMapping({1: 1, "a": 2})) == hash(nnx.HashableMapping({"a": 2, 1: 1}))
 
 
-# --- D-13 / D-14 / D-15 / D-16 -------------------------------------------------------------------------
+# --- D-13 / D-14 / D-15 / D-16
+# -------------------------------------------------------------------------
 
 
 def test_d13_dict_len_counts_entries_and_missing_is_key_error() -> None:

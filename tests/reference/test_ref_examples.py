@@ -1,4 +1,5 @@
-"""The examples of the seed's docstrings (seed-semantics.md section 5), run against ``reference``."""
+"""The examples of the seed's docstrings (seed-semantics.md section 5), run against
+``reference``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Core graph semantics: round trips (sharing, cycles, pytrees, jit), indexing, state paths, update, pop."""
+"""Core graph semantics: round trips (sharing, cycles, pytrees, jit), indexing, state paths,
+update, pop."""
 
 from __future__ import annotations
 

@@ -114,6 +114,21 @@ def test_replay_of_an_unknown_law(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "RT-1" not in out[0]
 
 
+def test_replay_names_a_bad_file_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "v.json"
+    path.write_text("{}", encoding="utf-8")
+    assert cli.main(["replay", str(path)]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"ERROR {path}: not an nnxspec vector")
+    assert first.count(str(path)) == 1
+
+
+def test_replay_of_a_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nosuch.json"
+    assert cli.main(["replay", str(missing)]) == 2
+    assert capsys.readouterr().out == f"nnxspec replay: {missing}: no such file or folder\n"
+
+
 def test_show_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     path = _vector(tmp_path)
     done = subprocess.run(

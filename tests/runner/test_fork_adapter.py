@@ -159,8 +159,10 @@ def test_check_with_a_wrong_adapter_prints_one_line(tmp_path: Path) -> None:
     done = _run(folder, "-m", "spec.runner", "check", "--target", "bad_adapter:Bad")
     assert done.returncode == 4
     assert done.stdout.splitlines() == [
-        "nnxspec check: bad_adapter:Bad() failed: TypeError: NNXTarget.__init__() missing 1 required "
-        "positional argument: 'nnx' (an adapter is built with no arguments: give it an __init__(self) "
+        "nnxspec check: bad_adapter:Bad() failed: TypeError: NNXTarget.__init__() missing 1 "
+        "required "
+        "positional argument: 'nnx' (an adapter is built with no arguments: give it an "
+        "__init__(self) "
         "that calls super().__init__(...) with what the base class needs, e.g. the nnx module)"
     ]
     assert "INTERNALERROR" not in done.stdout + done.stderr

@@ -97,9 +97,11 @@ HOW: dict[str, Run | str] = {
         [*NNX, "env", "flax==0.10.3", "{tmp}/flax-0.10.3", "--dry-run"],
         (0,),
     ),
-    ".venvs/flax-0.10.3/bin/nnxspec check --target flax --profile ci --expect spec/targets/expectations/flax-0.10.3.toml "
+    ".venvs/flax-0.10.3/bin/nnxspec check --target flax --profile ci --expect "
+    "spec/targets/expectations/flax-0.10.3.toml "
     "--report results/flax-0.10.3": "venv",
-    "nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 --section results/typing.md > CONFORMANCE.md": (
+    "nnxspec conformance results/reference results/flax-0.10.3 results/flax-0.12.8 --section "
+    "results/typing.md > CONFORMANCE.md": (
         [
             *NNX,
             "conformance",
@@ -241,5 +243,6 @@ def test_readme_command_runs(command: str, tmp_path: Path) -> None:
     env = {**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert proc.returncode in ok, (
-        f"{command!r} ran as {argv}: exit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        f"{command!r} ran as {argv}: exit "
+        f"{proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
     )

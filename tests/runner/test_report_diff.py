@@ -1,4 +1,5 @@
-"""``nnxspec reproduce``, ``nnxspec report`` and ``nnxspec diff`` (with ``spec.diff``'s near misses)."""
+"""``nnxspec reproduce``, ``nnxspec report`` and ``nnxspec diff`` (with ``spec.diff``'s near
+misses)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ def test_report_is_issue_ready_markdown(capsys: pytest.CaptureFixture[str]) -> N
     lines = out.splitlines()
     assert (
         lines[0]
-        == "# flax 0.10.3: Popping a Variable that several attributes share removes it from all of them. (POP-2)"
+        == "# flax 0.10.3: Popping a Variable that several attributes share removes it from all "
+        "of them. (POP-2)"
     )
     for heading in (
         "## Versions",
@@ -101,6 +103,15 @@ def test_report_falls_back_to_the_stored_script(
     assert (
         "the script stored with the vector" in text and data["reproducer"].splitlines()[0] in text
     )
+
+
+def test_report_for_a_named_target_that_cannot_load_is_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out = _run(capsys, "report", str(POP2), "--target", "nosuch_module_here:Target")
+    assert status == 2
+    assert out.startswith("nnxspec report: --target nosuch_module_here:Target: ")
+    assert "nosuch_module_here" in out.splitlines()[0]
 
 
 def test_report_of_a_non_vector(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

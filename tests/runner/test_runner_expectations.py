@@ -1,5 +1,5 @@
-"""Expectations files: parsing, profiles, the target they name, lookups, warnings, and how they turn verdicts into
-xfail / xpass."""
+"""Expectations files: parsing, profiles, the target they name, lookups, warnings, and how they
+turn verdicts into xfail / xpass."""
 
 from __future__ import annotations
 

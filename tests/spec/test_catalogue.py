@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from spec.laws import AREAS, INPUTS, LAWS, law_by_id
+from spec.laws import AREAS, INPUTS, LAWS, RETIRED, law_by_id
 from spec.laws._where import checker_location
 from spec.target import Capability
 
@@ -30,10 +30,17 @@ def test_ids_are_unique_and_well_formed() -> None:
 
 
 def test_numbers_in_each_area_have_no_gaps() -> None:
-    """Ids are never reused, and new ones are appended: each area counts 1, 2, 3, ..."""
+    """Ids are never reused, and new ones are appended: each area counts 1, 2, 3, ...
+    (a retired id keeps its number)."""
+    ids = [law.id for law in LAWS] + list(RETIRED)
     for prefix in AREAS:
-        numbers = sorted(int(law.id.split("-")[1]) for law in LAWS if law.prefix == prefix)
+        numbers = sorted(int(i.split("-")[1]) for i in ids if i.split("-")[0] == prefix)
         assert numbers == list(range(1, len(numbers) + 1)), (prefix, numbers)
+
+
+def test_retired_ids_are_not_laws_and_say_where_they_went() -> None:
+    assert not {law.id for law in LAWS} & set(RETIRED)
+    assert all(RETIRED.values())
 
 
 def test_every_law_states_itself_formally() -> None:

@@ -7,11 +7,11 @@ Hypothesis by ``tests/spec/law_examples/generate.py``, then kept)::
      "pass": [{"target": "reference", "case": <Case.to_data()>}],
      "fail": [{"target": "mutant:forget_noderef", "case": <Case.to_data()>, "message": "..."}]}
 
-A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``, installed
-for the one check and undone) or ``toy:<name>`` (a deliberately broken or capability-declaring
-adapter defined below, for laws the reference cannot show alone).  A passing example must pass;
-a failing one must raise ``LawViolation`` from the law's own checker (not a crash).  The last
-test fails when a law has no example of either kind, so a new law needs both.
+A target is ``reference``, ``mutant:<name>`` (a hand-written mutant of ``tests.mutants.catalogue``,
+installed for the one check and undone) or ``toy:<name>`` (a deliberately broken or
+capability-declaring adapter defined below, for laws the reference cannot show alone).  A passing
+example must pass; a failing one must raise ``LawViolation`` from the law's own checker (not a
+crash).  The last test fails when a law has no example of either kind, so a new law needs both.
 """
 
 from __future__ import annotations
@@ -140,6 +140,16 @@ class SharedMetadataToy(ReferenceTarget):
         return y
 
 
+class PopKeepsLiveToy(ReferenceTarget):
+    """pop hands out x's live Variables and leaves them in x (a live pop that forgets to
+    remove)."""
+
+    name = "toy-pop-keeps-live"
+
+    def pop(self, x: object, *filters: object) -> object:
+        return self.variables(x, *filters)
+
+
 def _insertion_order_leaf() -> type:
     """A state leaf type whose pytree aux data keeps metadata in insertion order (the seed's)."""
     import jax
@@ -227,6 +237,104 @@ class CachedPartialOnCloneToy(CachedPartialToy):
         return functools.partial(fn, *(self.clone(n) for n in nodes))
 
 
+class SeedGraphErrorsToy(ReferenceTarget):
+    """split, graphdef, state and clone raise the seed's errors for hostile graphs: a bare
+    TypeError naming nothing for keys that cannot be ordered (D-8), a RecursionError for a
+    self-containing pytree, a RuntimeError for a root that is not a node (D-14)."""
+
+    name = "toy-seed-graph-errors"
+
+    def _seed(self, op: Callable[..., Any], *args: object) -> Any:
+        from reference.errors import InvalidKeyError, NotANodeError, PytreeCycleError
+
+        try:
+            return op(*args)
+        except InvalidKeyError:
+            raise TypeError("'<' not supported between instances") from None
+        except PytreeCycleError:
+            raise RecursionError("maximum recursion depth exceeded") from None
+        except NotANodeError:
+            raise RuntimeError("Unsupported type, this is a bug.") from None
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        return cast(tuple[object, ...], self._seed(super().split, x, *filters))
+
+    def graphdef(self, x: object) -> object:
+        return self._seed(super().graphdef, x)
+
+    def state(self, x: object, *filters: object) -> object:
+        return self._seed(super().state, x, *filters)
+
+    def clone(self, x: object) -> object:
+        return self._seed(super().clone, x)
+
+
+class StrIntKeysOnlyToy(ReferenceTarget):
+    """split and clone refuse any key that is not a str or an int (a key check stricter than
+    the spec's: orderable keys of other types are valid)."""
+
+    name = "toy-str-int-keys-only"
+
+    def _check_keys(self, x: object) -> None:
+        from spec.model import observe
+
+        for path, _, _ in observe(self, x).walk():
+            if any(type(k) not in (str, int) for k in path):
+                raise TypeError(f"invalid key at {path!r}: only str and int keys are supported")
+
+    def split(self, x: object, *filters: object) -> tuple[object, ...]:
+        self._check_keys(x)
+        return super().split(x, *filters)
+
+    def clone(self, x: object) -> object:
+        self._check_keys(x)
+        return super().clone(x)
+
+
+class Step4NeedsInsideToy(ReferenceTarget):
+    """Updates the outer graph in place only after the inside ran: when step (4) follows step (1)
+    directly, as on a jit cache hit, it merges the pair like a plain merge (new objects)."""
+
+    name = "toy-step4-needs-inside"
+
+    def ctx_merge(self, ctx: object, graphdef: object, state: object, *states: object) -> object:
+        from reference._contexts import _SPLIT_OUT
+
+        c = cast(Any, ctx)
+        if c._step == _SPLIT_OUT and cast(Any, graphdef).index_mapping is not None:
+            y = self.merge(graphdef, state, *states)
+            c.unflatten_end({}, outer=True)
+            return y
+        return super().ctx_merge(ctx, graphdef, state, *states)
+
+
+class UntiesVariablesToy(ReferenceTarget):
+    """merge_context gives a later piece a copy of each Variable an earlier merge of the same
+    context built, where the Variable is a graph node's attribute (a tied weight untied)."""
+
+    name = "toy-unties-variables"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built: dict[int, set[int]] = {}  # id(merge context) -> ids of the Variables built
+
+    def merge_in(
+        self, merge_ctx: object, graphdef: object, state: object, *states: object
+    ) -> object:
+        import copy
+
+        y = super().merge_in(merge_ctx, graphdef, state, *states)
+        built = self._built.setdefault(id(merge_ctx), set())
+        nodes = [n for _, n in self.nnx.iter_graph(y) if self.classify(n) == "graph"]
+        variables = {id(v) for _, v in self.nnx.iter_graph(y) if isinstance(v, self.nnx.Variable)}
+        for node in nodes:
+            for key, v in list(self.inspect(node).entries):
+                if isinstance(v, self.nnx.Variable) and id(v) in built:
+                    self.set_attr(node, key, copy.copy(v))
+        built |= variables
+        return y
+
+
 def _dict_keys(add: bool) -> Callable[[Patcher], None]:
     """An ``update_graph`` patch: a leaf at a key a plain dict lacks is added to the dict as a
     new Variable (``add``), or silently dropped (the broken toy)."""
@@ -276,10 +384,15 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "flat_state": (FlatStateToy, None),
     "flat_state_by_position": (FlatStateByPositionToy, None),
     "shared_metadata": (SharedMetadataToy, None),
+    "pop_keeps_live": (PopKeepsLiveToy, None),
     "insertion_order": (InsertionOrderToy, None),
     "pop_remembers": (PopRemembersToy, None),
     "cached_partial": (CachedPartialToy, None),
     "cached_partial_on_clone": (CachedPartialOnCloneToy, None),
+    "seed_graph_errors": (SeedGraphErrorsToy, None),
+    "str_int_keys_only": (StrIntKeysOnlyToy, None),
+    "step4_needs_inside": (Step4NeedsInsideToy, None),
+    "unties_variables": (UntiesVariablesToy, None),
 }
 """Toy name -> (adapter class, patches installed while it is used)."""
 

@@ -28,7 +28,8 @@ def _is_type_checking(node: ast.AST) -> bool:
 
 
 def imports_of(path: Path, *, runtime_only: bool = False) -> set[str]:
-    """The modules ``path`` imports (absolute imports); ``runtime_only`` skips ``if TYPE_CHECKING:``."""
+    """The modules ``path`` imports (absolute imports); ``runtime_only`` skips ``if
+    TYPE_CHECKING:``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     if runtime_only:
         for node in ast.walk(tree):

@@ -1,6 +1,7 @@
 """Hostile-input strategies (``strategies._hostile``) and their neutral descriptions
 (``spec.hostile``): valid by construction, every kind reached, exact through JSON, shrinking to the
-simplest operation; edited states stay valid flat states; the context-call oracle's state machine."""
+simplest operation; edited states stay valid flat states; the context-call oracle's state
+machine."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from spec.semantics import flatten, state
 from spec.semantics import hostile as oracle
 from spec.semantics.merge import RawLeaf
 from strategies import (
+    GRAPH_FAULTS,
     HOSTILE_INPUTS,
     cases,
     context_calls,
@@ -119,6 +121,26 @@ def test_hostile_graphs_are_valid_and_exact_through_json(op: object) -> None:
     _round_trips(op)
 
 
+@pytest.mark.parametrize(
+    ("kind", "cls", "orderable"),
+    [
+        ("orderable_dict_keys", OddDictKeys, True),
+        ("unorderable_dict_keys", OddDictKeys, False),
+        ("unorderable_node_keys", OddNodeKeys, False),
+    ],
+)
+def test_each_key_fault_draws_keys_of_its_own_outcome(
+    kind: str, cls: type, orderable: bool
+) -> None:
+    @FAST
+    @given(GRAPH_FAULTS[kind])
+    def check(op: OddDictKeys | OddNodeKeys) -> None:
+        assert isinstance(op, cls)
+        assert (oracle.keys_fault(op.keys, ()) is None) == orderable
+
+    check()
+
+
 @FAST
 @given(graphs().flatmap(lambda g: st.tuples(st.just(g), hostile_filter_calls(g))))
 def test_hostile_filter_calls_are_valid_and_exact_through_json(
@@ -141,7 +163,13 @@ def test_context_calls_are_never_empty_and_exact_through_json(op: ContextCalls) 
     "kinds",
     [
         ("graph", "other", "hostile_state"),
-        ("module_graph", "hostile_graph"),
+        ("module_graph", "array_attribute"),
+        ("module_graph", "unhashable_static"),
+        ("module_graph", "orderable_dict_keys"),
+        ("module_graph", "unorderable_dict_keys"),
+        ("module_graph", "unorderable_node_keys"),
+        ("module_graph", "pytree_cycle"),
+        ("non_node_root",),
         ("graph", "hostile_filters"),
         ("module_graph", "hostile_calls"),
     ],
@@ -196,7 +224,8 @@ def test_context_calls_shrink_to_one_split() -> None:
     assert len(merged_twice.calls) <= 4
 
 
-# --- corrupt(): edited states stay valid flat states -----------------------------------------------
+# --- corrupt(): edited states stay valid flat states
+# -----------------------------------------------
 
 
 @FAST
@@ -264,7 +293,8 @@ def test_an_edit_with_nothing_to_act_on_does_nothing() -> None:
         assert corrupt(empty, (), (edit,)) == ((), ())
 
 
-# --- the oracle ------------------------------------------------------------------------------------
+# --- the oracle
+# ------------------------------------------------------------------------------------
 
 
 def _errors(calls: tuple[str, ...]) -> list[str | None]:

@@ -57,7 +57,8 @@ run_program(x)
 groups = nnx.state(x, *fs)
 groups = groups if len(fs) >= 2 else (groups,)
 paths = [sorted((tuple(p) for p, _ in t.flat_state(g)), key=repr) for g in groups]
-sys.stdout.write(pickle.dumps((observe(t, x), paths, observe(t, other) if "other" in globals() else None)).hex())
+seen_other = observe(t, other) if "other" in globals() else None
+sys.stdout.write(pickle.dumps((observe(t, x), paths, seen_other)).hex())
 """
 """A fake law's step: run the program, take the state with the filters, print what is seen."""
 

@@ -1,4 +1,5 @@
-"""The zoo of user-written module classes: blueprints carry it, targets build it, graphs() draws it."""
+"""The zoo of user-written module classes: blueprints carry it, targets build it, graphs() draws
+it."""
 
 from __future__ import annotations
 

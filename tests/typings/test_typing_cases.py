@@ -108,7 +108,8 @@ def test_the_committed_default_alias_is_the_generated_one(
         encoding="utf-8"
     )
     assert tc.DEFAULT_ALIAS.read_text(encoding="utf-8") == generated, (
-        "regenerate: nnxspec typecheck --target reference --alias > typings/default/nnx_under_test.pyi"
+        "regenerate: nnxspec typecheck --target reference --alias > "
+        "typings/default/nnx_under_test.pyi"
     )
     assert reference_run.missing == []
 
@@ -223,7 +224,8 @@ def test_the_alias_derives_graphstate_and_falls_back_to_the_contract() -> None:
     assert "Filter: _TypeAlias = type[_Any] | str" in text
 
 
-# --- result files and the CONFORMANCE.md section ---------------------------------------------------
+# --- result files and the CONFORMANCE.md section
+# ---------------------------------------------------
 
 
 def _run(label: str, passed: bool) -> tc.Run:

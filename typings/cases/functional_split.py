@@ -2,8 +2,9 @@
 
 Shape claims at the seed's precision: 0 and 1 filter give exactly a pair; 2+ filters give a
 GraphDef[M] then States (``State[Any, Any]`` here: the exact State type is
-``state_types.py``, so that a target with other State parameters fails there only). Exact arities for 2 and 3 filters, which plain unpacking
-needs, and ``split(m, *filters)`` are ``precision_split.py``.
+``state_types.py``, so that a target with other State parameters fails there only). Exact arities
+for 2 and 3 filters, which plain unpacking needs, and ``split(m, *filters)`` are
+``precision_split.py``.
 """
 
 from __future__ import annotations

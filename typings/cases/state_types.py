@@ -1,7 +1,7 @@
-"""The State types are exact: ``split`` / ``state`` / ``pop`` / ``flatten`` give ``GraphState = State[Key, VariableState[Any]]``; ``variables`` gives
-``State[Key, Variable[Any]]``. (The other case files only need a ``State[Any, Any]``, so
-a target whose States have other parameters, e.g. ``State[Any, Any]`` or a union of leaf
-types, fails here only.)
+"""The State types are exact: ``split`` / ``state`` / ``pop`` / ``flatten`` give ``GraphState =
+State[Key, VariableState[Any]]``; ``variables`` gives ``State[Key, Variable[Any]]``. (The other
+case files only need a ``State[Any, Any]``, so a target whose States have other parameters, e.g.
+``State[Any, Any]`` or a union of leaf types, fails here only.)
 """
 
 from __future__ import annotations

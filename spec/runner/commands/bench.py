@@ -3,10 +3,11 @@
 Times ``split``, ``merge``, ``update``, ``clone``, ``state``, graphdef hashing (a new GraphDef's
 first hash, then later hashes of the same one), a jitted ``split(merge(graphdef, state))`` round
 trip (first call with tracing, then steady state), and two floors: ``jax.tree_util`` flatten +
-unflatten of the same state (C++), and the same written in pure Python.  Shapes: MLP-shaped models (``mlp-10``, ``mlp-50``), wide graphs
-of 1k to 256k Variables with 10% sharing (``wide-16k`` ...), a 100,000-deep chain and a
-1,000-node ring.  Each target runs in its own worker process, in its own environment
-(``flax@/path/to/venv``), and the workers are sampled round-robin (``spec.bench.driver``).
+unflatten of the same state (C++), and the same written in pure Python.  Shapes: MLP-shaped models
+(``mlp-10``, ``mlp-50``), wide graphs of 1k to 256k Variables with 10% sharing (``wide-16k`` ...),
+a 100,000-deep chain and a 1,000-node ring.  Each target runs in its own worker process, in its own
+environment (``flax@/path/to/venv``), and the workers are sampled round-robin
+(``spec.bench.driver``).
 
 Examples::
 
@@ -86,7 +87,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--memory-shapes",
         default="mlp-10,wide-16k",
-        help="shapes whose split peak memory is measured with tracemalloc (default mlp-10,wide-16k)",
+        help="shapes whose split peak memory is measured with tracemalloc (default "
+        "mlp-10,wide-16k)",
     )
     p.add_argument(
         "--timeout",
@@ -210,7 +212,8 @@ def run(args: argparse.Namespace) -> int:
 register(
     Command(
         name="bench",
-        help="time split / merge / update / clone / state / hashing / jit of several targets side by side",
+        help="time split / merge / update / clone / state / hashing / jit of several targets side "
+        "by side",
         description=__doc__ or "",
         configure=_configure,
         run=run,

@@ -1,4 +1,5 @@
-"""``nnxspec bisect LAW --releases A..B``: the first flax release between A and B where a law's status changes.
+"""``nnxspec bisect LAW --releases A..B``: the first flax release between A and B where a law's
+status changes.
 
 The committed results have a column for some releases only; when a law's status differs between
 two of them (``nnxspec history``), bisect runs the releases in between on demand and names the
@@ -72,7 +73,8 @@ class Bisection:
             i = self.releases.index(self.first_change)
             prev = self.releases[i - 1]
             out.append(
-                f"{self.law}: first change in {self.first_change}: {self.statuses[prev]} in {prev} -> "
+                f"{self.law}: first change in {self.first_change}: {self.statuses[prev]} in "
+                f"{prev} -> "
                 f"{self.statuses[self.first_change]} in {self.first_change}"
             )
         return out
@@ -170,7 +172,8 @@ class EnvRunner:
 
 
 def read_status(results: Path, law: str) -> str:
-    """Return ``law``'s normalised status in a run's ``results.json`` (``error`` if it did not run)."""
+    """Return ``law``'s normalised status in a run's ``results.json`` (``error`` if it did not
+    run)."""
     try:
         doc = json.loads(results.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -243,7 +246,8 @@ def run(args: argparse.Namespace, *, status_of: StatusOf | None = None) -> int:
 register(
     Command(
         name="bisect",
-        help="run a law on the flax releases between A and B and name the first whose status changes",
+        help="run a law on the flax releases between A and B and name the first whose status "
+        "changes",
         description=__doc__ or "",
         configure=_configure,
         run=run,

@@ -151,7 +151,8 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
     if args.verbose:
         print()
     print(
-        f"nnxspec check: {results.target} {results.target_version} ({args.target or 'reference'}) · "
+        f"nnxspec check: {results.target} {results.target_version} "
+        f"({args.target or 'reference'}) · "
         f"profile {results.profile} · backends {', '.join(results.backends)} · jax {results.jax}"
     )
     if results.records:
@@ -166,7 +167,8 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
             else f"{folder} (a temporary folder: use --report DIR to choose)"
         )
         print(
-            f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay PATH', "
+            f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay "
+            "PATH', "
             "draw one with 'nnxspec show PATH'"
         )
     print(report.closing_line(results.records))

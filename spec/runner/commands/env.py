@@ -248,7 +248,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         type=Path,
-        help="nnxspec checkout (or a built nnxspec wheel) to install (default: the running checkout)",
+        help="nnxspec checkout (or a built nnxspec wheel) to install (default: the running "
+        "checkout)",
     )
     p.add_argument("--clear", action="store_true", help="empty DIR first if it exists")
     p.add_argument("--editable", action="store_true", help="install the checkout with pip -e")
@@ -266,7 +267,8 @@ def run(args: argparse.Namespace) -> int:
     if jax is None:
         known = ", ".join(PINS)
         print(
-            f"nnxspec env: no known-good jax pin for flax {flax} (pinned: {known}); pass --jax VERSION"
+            f"nnxspec env: no known-good jax pin for flax {flax} (pinned: {known}); pass "
+            "--jax VERSION"
         )
         return 2
     lowest = minimum_python(flax)
@@ -277,7 +279,8 @@ def run(args: argparse.Namespace) -> int:
         if python is None:
             print(
                 f"nnxspec env: flax {flax} wants Python {want}, which is not installed here "
-                f"(not this interpreter, not python{want} on PATH, not {_pyenv_root()}/versions/{want}.*); "
+                f"(not this interpreter, not python{want} on PATH, not "
+                f"{_pyenv_root()}/versions/{want}.*); "
                 "pass --python PATH"
             )
             return 2
@@ -295,7 +298,8 @@ def run(args: argparse.Namespace) -> int:
     wheel = source is not None and Path(source).suffix == ".whl" and Path(source).is_file()
     if source is None or not (wheel or (Path(source) / "pyproject.toml").is_file()):
         print(
-            "nnxspec env: no nnxspec checkout to install (this copy is installed); pass --source PATH"
+            "nnxspec env: no nnxspec checkout to install (this copy is installed); pass "
+            "--source PATH"
         )
         return 2
     folder: Path = args.folder.resolve()

@@ -44,7 +44,8 @@ def release_key(version: str) -> tuple[int, ...]:
 
 
 def normalise(status: str) -> str:
-    """Return ``fail`` for ``fail`` / ``xfail``, ``pass`` for ``pass`` / ``xpass``, else the status."""
+    """Return ``fail`` for ``fail`` / ``xfail``, ``pass`` for ``pass`` / ``xpass``, else the
+    status."""
     return {"xfail": "fail", "xpass": "pass"}.get(status, status)
 
 
@@ -193,7 +194,8 @@ def run(args: argparse.Namespace) -> int:
     folders = [f for f in folders if (f / "results.json").is_file() or f.is_file()]
     if not folders:
         print(
-            "nnxspec history: no results folders (give report folders, or run it from the checkout root)"
+            "nnxspec history: no results folders (give report folders, or run it from the "
+            "checkout root)"
         )
         return 2
     try:
@@ -208,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
 register(
     Command(
         name="history",
-        help="for each law, the release that breaks it and the one that fixes it (from committed results)",
+        help="for each law, the release that breaks it and the one that fixes it (from committed "
+        "results)",
         description=__doc__ or "",
         configure=_configure,
         run=run,

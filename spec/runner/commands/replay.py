@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
     bad = 0
     seen = 0
     for root in args.paths:
+        if not Path(root).exists():
+            print(f"nnxspec replay: {root}: no such file or folder")
+            return 2
         for path in find(root):
             seen += 1
             try:
@@ -59,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
                     targets[spec] = resolve_target(spec)
                 r = replay(v, targets[spec], spec)
             except (VectorError, TargetError) as e:
-                print(f"ERROR {path}: {e}")
+                message = str(e)  # a loading error names its file already
+                print(f"ERROR {message if message.startswith(str(path)) else f'{path}: {message}'}")
                 bad += 1
                 continue
             print(_line(r))

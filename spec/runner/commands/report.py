@@ -44,9 +44,11 @@ def _script(v: Vector, target: str | None) -> tuple[str, str]:
     """The reproducer and a note on where it comes from."""
     from spec.runner.commands.reproduce import script_for
 
-    try:
-        assert v.path is not None  # sanity check: report loads vectors from files
+    assert v.path is not None  # sanity check: report loads vectors from files
+    if target is not None:  # asked for by name: a target that cannot be loaded is the user's error
         return script_for(v.path, target), ""
+    try:
+        return script_for(v.path, None), ""
     except (TargetError, VectorError, ImportError) as e:
         if not v.reproducer:
             return "", f"(no reproducer: the target cannot be loaded here: {e})"
@@ -115,7 +117,11 @@ def run(args: argparse.Namespace) -> int:
         law: Law | None = law_by_id(v.law)
     except KeyError:
         law = None
-    text = markdown(v, law, target=args.target)
+    try:
+        text = markdown(v, law, target=args.target)
+    except (TargetError, VectorError, ImportError) as e:
+        print(f"nnxspec report: --target {args.target}: {e}")
+        return 2
     if args.output is not None:
         write_atomic(args.output, text)
         print(f"wrote {args.output}")

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
 register(
     Command(
         name="reproduce",
-        help="write a vector's standalone reproducer script again (plain target API where possible)",
+        help="write a vector's standalone reproducer script again (plain target API where "
+        "possible)",
         description=__doc__ or "",
         configure=_configure,
         run=run,

@@ -1,4 +1,5 @@
-"""``nnxspec typecheck [--target T] [--python PY] [--record]``: the typing cases under mypy --strict.
+"""``nnxspec typecheck [--target T] [--python PY] [--record]``: the typing cases under mypy
+--strict.
 
 Runs the typing cases of ``typings/cases`` against an implementation's own annotations: each case
 imports the implementation as ``nnx_under_test``, whose stub re-exports the target's names (found

@@ -1,5 +1,5 @@
-"""Replay ROB-10 on flax through nnxspec (exits 1 while the law fails)."""
-# (a plain-API reproducer was not available: NoPlainStep: ROB-10 has no plain-API step writer)
+"""Replay ROB-17 on flax through nnxspec (exits 1 while the law fails)."""
+# (a plain-API reproducer was not available: NoPlainStep: ROB-17 has no plain-API step writer)
 import json
 import sys
 
@@ -24,9 +24,12 @@ CASE = json.loads(r"""{
  "hostile": {
   "$tuple": [
    {
-    "$": "PytreeSelfCycle",
+    "$": "OddNodeKeys",
     "at": 0,
-    "form": "list-after-node"
+    "kinds": {
+     "$tuple": []
+    },
+    "node": "graph"
    }
   ]
  },
@@ -37,6 +40,6 @@ CASE = json.loads(r"""{
  "scale": 1.0
 }""")
 
-verdict, reason, error = check_case(law_by_id('ROB-10'), resolve_target('flax'), Case.from_data(CASE))
+verdict, reason, error = check_case(law_by_id('ROB-17'), resolve_target('flax'), Case.from_data(CASE))
 print(verdict, reason or "", error if error is not None else "")
 sys.exit(1 if verdict == "fail" else 0)

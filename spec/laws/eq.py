@@ -1,0 +1,168 @@
+"""EQ: ``==`` and ``hash`` distinguish exactly what the model distinguishes, on near-miss pairs.
+
+Every law here takes a graph and a drawn *near miss* of it (``strategies.near_misses``: the
+graph changed in exactly one aspect: a Variable's type, a metadata value, a static's value or
+identity, a key's type, an index, a container's type) and, on every case, also the graph built
+a second time with its metadata inserted in reverse order and the graph changed in every aspect
+that applies to it (``spec.nearmiss.near_misses_of``).  ``spec.semantics.equality`` says, per
+aspect and why, what the model distinguishes; the laws compare against its decision, so an
+implementation blind to an aspect (a hash that ignores metadata, a GraphDef that compares keys
+as strings) fails, and so does one that sees too much (statics compared by identity, metadata by
+insertion order), and equal objects must have equal hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spec.blueprint import Blueprint
+from spec.build import build
+from spec.laws._check import build_case, require
+from spec.laws._jit import is_hashable
+from spec.laws._registry import Case, law
+from spec.model import Model, diff, observe
+from spec.nearmiss import near_misses_of
+from spec.semantics.equality import graphdefs_equal, state_paths, state_structures_equal
+from spec.target import Target
+
+
+def _kinds(bp: Blueprint) -> set[str]:
+    return {n.kind for n in bp.nodes}
+
+
+def _pairs(t: Target, case: Case) -> Iterator[tuple[str, object, object]]:
+    """Yield ``(what, x, y)``: the case's graph and its drawn near miss, the graph and the same
+    graph with metadata inserted in reverse order (where the target can choose an order), then
+    the graph and its near miss in every aspect that applies, at the first place.  A near miss
+    with a node kind x lacks (other than a list, tuple, dict or None) is left out: the target
+    may not have that kind, and building is not what these laws check."""
+    x = build_case(t, case).root
+    others = [("its near miss y", case.other)] if case.other is not None else []
+    others += [
+        (f"y = x with its {aspect.replace('_', ' ')} changed", bp)
+        for aspect, bp in near_misses_of(case.graph)
+    ]
+    try:
+        reordered = build(t, case.graph, reversed_metadata=True).root
+        yield "x and x with metadata inserted in reverse order", x, reordered
+    except NotImplementedError:
+        pass
+    known = _kinds(case.graph) | {"list", "tuple", "dict", "none"}
+    for what, bp in others:
+        if _kinds(bp) <= known:
+            yield f"x and {what}", x, build(t, bp).root
+
+
+def _difference(a: Model, b: Model) -> str:
+    found = diff(a, b, what="graph")
+    return f" ({found})" if found else " (the models are equal)"
+
+
+@law("EQ-1", inputs=("graph", "near_miss"))
+def graphdef_equality_follows_the_model(t: Target, case: Case) -> None:
+    """On near-miss pairs graphdef == is the model's, both ways round; equal graphdefs hash equal.
+
+    Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z):
+    (gx == gy) = (gy == gx) = equality.graphdefs_equal(model(x), model(y))
+    ∧ (gx == gy ∧ hashable(gx) ⟹ hash(gx) == hash(gy))
+    Rationale: jit caches on graphdefs: seeing too little reuses code compiled for another
+    structure, seeing too much (identity, insertion order) recompiles for nothing, and a hash
+    that disagrees with == breaks every cache keyed on it.
+    Seed: graph.py NodeDef / VariableDef / HashableMapping: structural == and hash (holds).
+    """
+    for what, x, y in _pairs(t, case):
+        mx, my = observe(t, x), observe(t, y)
+        expected = graphdefs_equal(mx, my)
+        gx, gy = t.graphdef(x), t.graphdef(y)
+        for name, found in (("gx == gy", gx == gy), ("gy == gx", gy == gx)):
+            require(
+                bool(found) == expected,
+                f"for {what}{_difference(mx, my)}: {name} is {bool(found)}, but the model says"
+                f" {expected} (gx = graphdef(x), gy = graphdef(y))",
+            )
+        if expected and is_hashable(gx):
+            require(
+                hash(gx) == hash(gy),
+                f"for {what}{_difference(mx, my)}: graphdef(x) == graphdef(y), but their hashes"
+                " differ",
+            )
+
+
+def _tree_structure(t: Target, x: object) -> Any:
+    import jax
+
+    return jax.tree_util.tree_structure(t.split(x)[1])
+
+
+@law("EQ-2", inputs=("graph", "near_miss"))
+def state_structure_equality_follows_the_model(t: Target, case: Case) -> None:
+    """On near-miss pairs the states' tree structures are equal iff paths, types, metadata are.
+
+    Statement: ∀ (x, y) near miss or metadata reordered, tz = treedef(split(z)[1]):
+    (tx == ty) = equality.state_structures_equal(model(x), model(y))
+    ∧ (tx == ty ⟹ hash(tx) == hash(ty))
+    Rationale: a jitted step is cached on its state's tree structure: one blind to a leaf's
+    type or metadata runs code traced for other leaves; one that sees container types, statics
+    or insertion order retraces for nothing.
+    Seed: statelib.State and VariableState (aux data: type and metadata items in insertion
+    order, so the seed breaks on the reordered pair: MD-2).
+    """
+    for what, x, y in _pairs(t, case):
+        mx, my = observe(t, x), observe(t, y)
+        expected = state_structures_equal(mx, my)
+        tx, ty = _tree_structure(t, x), _tree_structure(t, y)
+        require(
+            bool(tx == ty) == expected,
+            f"for {what}{_difference(mx, my)}: treedef(split(x)[1]) == treedef(split(y)[1]) is"
+            f" {bool(tx == ty)}, but the model says {expected}",
+            expected=str(tx) if not expected else None,
+            actual=str(ty) if not expected else None,
+        )
+        if expected:
+            require(
+                hash(tx) == hash(ty),
+                f"for {what}{_difference(mx, my)}: the states' tree structures are equal, but"
+                " their hashes differ",
+            )
+
+
+def _compares(a: object, b: object) -> bool:
+    """Check if ``a == b`` gives an answer (comparing array leaves may raise: no verdict)."""
+    try:
+        bool(a == b)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@law("EQ-3", inputs=("graph", "near_miss"))
+def states_compare_as_mappings(t: Target, case: Case) -> None:
+    """A State compares as a mapping: equal to its own leaves, unequal to other paths, unhashable.
+
+    Statement: s = state(x): s == s ∧ s == make_state(flat(s))
+    ∧ (paths(x) ≠ paths(y) ⟹ s != state(y), where comparing leaves gives an answer)
+    ∧ hash(s) raises TypeError
+    Rationale: a State is a mutable mapping of Variables: a hash would go stale as it
+    changes, and a key's type (1 vs '1') is part of its path.
+    Seed: statelib.State (Mapping.__eq__, unhashable; holds).
+    """
+    for what, x, y in _pairs(t, case):
+        s, sy = t.state(x), t.state(y)
+        require(bool(s == s), f"for {what}: state(x) == state(x) (the same object) is False")
+        rebuilt = t.make_state(t.flat_state(s))
+        require(
+            bool(s == rebuilt),
+            f"for {what}: state(x) != a State holding the same leaf objects at the same paths",
+        )
+        mx, my = observe(t, x), observe(t, y)
+        if state_paths(mx) != state_paths(my) and _compares(s, sy):
+            require(
+                not bool(s == sy),
+                f"for {what}{_difference(mx, my)}: state(x) == state(y), but their paths differ",
+            )
+        try:
+            hash(s)
+        except TypeError:
+            continue
+        require(False, f"for {what}: hash(state(x)) returned, but a State is mutable: unhashable")

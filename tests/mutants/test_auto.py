@@ -1,0 +1,55 @@
+"""The automated pass's machinery: what it mutates, and that a mutant swapped into the live
+reference takes effect everywhere and is undone exactly (the law runs themselves are not
+repeated here: ``python -m tests.mutants.auto`` is a long run)."""
+
+from __future__ import annotations
+
+from reference import _registry
+from reference._mappings import HashableMapping
+from tests.mutants import auto
+
+
+def test_every_module_with_functions_is_mutated() -> None:
+    modules = {m.module for module in auto.MODULES for m in auto.mutations(module)}
+    assert {"reference._flatten", "reference._unflatten", "reference._state"} <= modules
+    # type aliases and a decorated marker class: no code inside functions
+    assert set(auto.MODULES) - modules <= {"reference._typing", "reference._static"}
+
+
+def test_only_code_run_by_functions_is_mutated() -> None:
+    ms = auto.mutations("reference._tokens")
+    assert ms and all(m.function and m.def_line <= m.line <= m.def_end for m in ms)
+    assert not any(m.line < 30 for m in ms)  # the token numbers (module level) stay
+
+
+def test_a_mutant_takes_effect_everywhere_and_is_undone() -> None:
+    (m,) = [
+        m
+        for m in auto.mutations("reference._mappings")
+        if m.function == "HashableMapping.__eq__" and m.operator == "cmp"
+    ]
+    a, b = HashableMapping({"x": 1}), HashableMapping({"x": 1})
+    kinds = dict(_registry.KIND)
+    assert a == b
+    installed = auto._Installed(m)
+    try:
+        assert a != b  # the class's own method, as every caller sees it
+        _registry.KIND[HashableMapping] = _registry.K_STATIC  # a cache the mutant filled
+    finally:
+        installed.undo()
+    assert a == b
+    assert dict(_registry.KIND) == kinds
+
+
+def test_the_law_map_orders_laws_by_hits_per_second() -> None:
+    m = auto.mutations("reference._mappings")[0]
+    lawmap = {
+        "laws": {
+            "A-1": {"seconds": 1.0, "lines": {m.module: {str(m.line): 2}}},
+            "B-1": {"seconds": 0.1, "lines": {m.module: {str(m.line): 1}}},
+            "C-1": {"seconds": 0.1, "lines": {}},
+        }
+    }
+    job = auto.plan(m, "dev", lawmap, 10.0)
+    assert job.laws == ["B-1", "A-1"]
+    assert all(limit >= 30.0 for limit in job.limits.values())
