@@ -1,7 +1,7 @@
 """The automated mutation pass: small AST mutations of every module of ``reference``.
 
-    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both] [-n N] [--log FILE]
-                                 [--json FILE] [--list] [--rerun]
+    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun] [-n N]
+                                 [--log FILE] [--json FILE] [--list] [--collect]
 
 Every mutation point inside a function or method of every module of ``reference`` gets one
 mutant per operator that applies there:
@@ -51,8 +51,9 @@ code does not compile or install is *incompetent*.
 
 **Incremental.**  Every result is appended to ``--log`` (JSON lines) as it comes; a later run
 with the same log skips what is done (``--fresh`` ignores it), so an interrupted pass loses
-nothing.  ``--rerun`` runs the final survivors again under ``ci`` against the current laws (a
-survivor killed then names the law that closes its gap).  ``--json`` writes the merged results
+nothing.  ``--phase rerun`` runs the final survivors again under ``ci``, against the laws added to
+the law map since (``python -m tests.mutants.lawmap -k ID ...`` marks them): a survivor killed
+then names the law that closes its gap.  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
 ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
@@ -535,7 +536,7 @@ class Job:
 
     @property
     def profile(self) -> str:
-        return "dev-fixed" if self.phase == "dev" else "ci"
+        return "dev-fixed" if self.phase == "dev" else "ci"  # ci and rerun
 
 
 class _Worker:
@@ -651,6 +652,8 @@ def plan(m: Mutation, phase: str, lawmap: dict[str, Any], factor: float, most: i
     laws = line_laws
     if phase != "dev" and not line_laws:  # unreached under dev: the laws that run its function
         laws = [law for _, law in _covering(m, lawmap, m.def_line, m.def_end)]
+    if phase == "rerun":  # a final survivor: only the laws added to the map since it ran
+        laws = [law for law in laws if lawmap["laws"][law].get("added")]
     if most > 0:
         laws = laws[:most]
     scale = 1.0 if phase == "dev" else 4.0  # ci: 40 examples a law against dev's 12
@@ -714,10 +717,11 @@ def _jobs(
                 continue
         if phase == "rerun" and final(m, done)["status"] not in ("survived", "unreached"):
             continue
-        job = plan(m, "ci" if phase == "rerun" else phase, lawmap, factor, most)
+        job = plan(m, phase, lawmap, factor, most)
         job.phase = phase
         if not job.laws:
-            done[(m.key, phase)] = _record(job, _unreached(job), log)
+            if phase != "rerun":  # no new law reaches a survivor: it stays what it was
+                done[(m.key, phase)] = _record(job, _unreached(job), log)
             continue
         jobs.append(job)
 
