@@ -21,7 +21,8 @@
 # NNXSPEC_FRESH_VERSIONS (default "0.10.3 0.12.12"), NNXSPEC_FRESH_REFERENCE=0 (skip the reference
 # run), NNXSPEC_FRESH_JOBS (flax runs side by side, default 2; NNXSPEC_FRESH_SERIAL=1 means 1),
 # NNXSPEC_FRESH_ENVS=DIR (reuse DIR/flax-V environments made by `nnxspec env`, e.g. .venvs, instead
-# of building them; they must hold this checkout, e.g. `--editable --source .`).
+# of building them; this checkout is put first on their PYTHONPATH, so the code run is this
+# checkout's even when the environment was installed from another one).
 # CONFORMANCE.md has a column for the reference and for every results/flax-* folder, oldest release
 # first, then the release history (`nnxspec history`) of those folders.
 set -uo pipefail
@@ -50,6 +51,9 @@ say() { echo "[conformance-fresh $(( $(date +%s) - start ))s] $*"; }
 nnxspec() { "$PY" -m spec.runner "$@"; }
 # the CONFORMANCE.md columns: the reference, then every committed flax release, oldest first
 columns() { echo results/reference; ls -d results/flax-* 2>/dev/null | sort -V; }
+# the environment variables of a run in a flax environment: a built one imports its own nnxspec
+# wheel; a reused one (NNXSPEC_FRESH_ENVS) imports this checkout first
+envvars() { if [ "$1" = "$WORK/flax-${1##*/flax-}" ]; then echo "-u PYTHONPATH"; else echo "PYTHONPATH=$ROOT"; fi; }
 env_of() { if [ -n "$ENVS" ] && [ -f "$ENVS/flax-$1/nnxspec-env.json" ]; then echo "$ENVS/flax-$1"; else echo "$WORK/flax-$1"; fi; }
 
 RUNS=()
@@ -109,9 +113,9 @@ run_one() {
   # a memory cap, so a law that runs away fails with MemoryError instead of the OOM killer taking
   # the whole run (flax's traversals of the 100,000-node inputs of the robustness laws)
   (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"
-   cd "$WORK" && env -u PYTHONPATH "$envdir/bin/nnxspec" check --target flax --profile ci \
+   cd "$WORK" && env $(envvars "$envdir") "$envdir/bin/python" -m spec.runner check --target flax --profile ci \
       --expect "$ROOT/spec/targets/expectations/flax-$v.toml" --report "$out") > "$WORK/check-$run.log" 2>&1
-  (cd "$WORK" && env -u PYTHONPATH "$envdir/bin/python" -m pytest -q -p no:cacheprovider \
+  (cd "$WORK" && env $(envvars "$envdir") "$envdir/bin/python" -m pytest -q -p no:cacheprovider \
       -c "$ROOT/pyproject.toml" --rootdir "$ROOT" "$ROOT/tests/targets") > "$WORK/tests-$run.log" 2>&1
   echo $? > "$WORK/tests-$run.rc"
   # every vector's standalone reproducer must fail on its release (the committed ones; the new
@@ -121,7 +125,7 @@ run_one() {
   for f in "$vecs"/*.py; do
     [ -e "$f" ] || continue
     if (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"; cd "$WORK" && timeout 600 \
-        env -u PYTHONPATH "$envdir/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
+        env $(envvars "$envdir") "$envdir/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
       echo "reproducer passed on flax $v (it must fail): $f"; bad=1
     elif grep -qE "^(SyntaxError|IndentationError|ModuleNotFoundError|ImportError)" \
         "$WORK/repro-$run-$(basename "$f").log"; then

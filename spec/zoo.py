@@ -12,7 +12,8 @@ The recipes cover what real code does to a Module class: overridden ``__setattr_
 private names), ``__getattr__`` (answering misses from a table) and ``__getattribute__``
 (delegating), properties and other descriptors, class-level defaults shadowed by instances,
 ``@dataclasses.dataclass`` on a Module (every two instances equal, unhashable), ``__eq__`` /
-``__hash__`` overrides, unhashable nodes, the ``experimental_pytree=True`` class keyword, a
+``__hash__`` overrides, unhashable nodes, the ``experimental_pytree=True`` class keyword
+(``pytree=True`` from flax 0.10.7), a
 deep subclass chain with cooperative ``__init__`` / ``__init_subclass__``, and an ``__init__``
 that requires arguments (so nothing may rebuild a node by calling it).
 
@@ -34,6 +35,7 @@ from typing import Any
 
 __all__ = [
     "HOOKED_STYLES",
+    "KEYWORDS_SOURCE",
     "LOG_SOURCE",
     "RECIPES",
     "STYLES",
@@ -53,8 +55,9 @@ __all__ = [
 @dataclasses.dataclass(frozen=True)
 class Recipe:
     """One user-written class: its name, its source (over ``Node``, ``nnx``, ``log_hook``,
-    ``dataclasses`` and ``KEYWORDS``, the class keywords that keep a subclass in ``Node``'s
-    module mode) and the positional arguments its constructor needs."""
+    ``dataclasses``, ``KEYWORDS``, the class keywords that keep a subclass in ``Node``'s
+    module mode, and ``PYTREE_KEYWORDS``, those that declare it a jax pytree) and the positional
+    arguments its constructor needs."""
 
     name: str
     source: str
@@ -206,8 +209,9 @@ class ZooUnhashable(Node, **KEYWORDS):
     "pytree_keyword": Recipe(
         "ZooPytreeKeyword",
         '''
-class ZooPytreeKeyword(Node, experimental_pytree=True, **KEYWORDS):
-    """A Module declared with the class keyword ``experimental_pytree=True``."""
+class ZooPytreeKeyword(Node, **PYTREE_KEYWORDS):
+    """A Module declared a jax pytree by its class keyword: ``experimental_pytree=True``, spelled
+    ``pytree=True`` where the release renamed it (flax >= 0.10.7)."""
 ''',
     ),
     "deep_chain": Recipe(
@@ -272,14 +276,33 @@ def constructor(style: str) -> str:
     return f"{class_name(style)}({', '.join(map(repr, args))})"
 
 
-LOG_SOURCE = """
-KEYWORDS = {"pytree": False} if getattr(Node, "_pytree__is_pytree", None) is False else {}
+KEYWORDS_SOURCE = '''
+def class_keywords(node):
+    """The class keywords that keep a subclass of node in its module mode (flax >= 0.11 makes
+    every Module subclass a pytree unless it says pytree=False again; flax 0.11.1 - 0.11.2 keep
+    no flag to read it from, and the blueprint Node there is declared pytree=False), and the ones
+    that declare a subclass a jax pytree (experimental_pytree=True, pytree=True from 0.10.7)."""
+    import inspect
+
+    takes_pytree = "pytree" in inspect.signature(node.__init_subclass__).parameters
+    mode = getattr(node, "_pytree__is_pytree", getattr(node, "_object__is_pytree", None))
+    keep = {"pytree": False} if mode is False or (mode is None and takes_pytree) else {}
+    return keep, {"pytree": True} if takes_pytree else {"experimental_pytree": True}
+'''
+"""The source of ``class_keywords(node)``: ``(KEYWORDS, PYTREE_KEYWORDS)`` for the recipes (run by
+``node_keywords`` and written into every reproducer that builds a recipe)."""
+
+LOG_SOURCE = (
+    KEYWORDS_SOURCE
+    + """
+KEYWORDS, PYTREE_KEYWORDS = class_keywords(Node)
 hook_log = []
 
 
 def log_hook(node, hook, name):
     hook_log.append((type(node).__name__, hook, name))
 """
+)
 """The ``log_hook`` a reproducer script defines for the recipes (it keeps every call)."""
 
 
@@ -320,10 +343,14 @@ def recording() -> Iterator[list[tuple[str, str, str]]]:
 # --- building ----------------------------------------------------------------------------------
 
 
-def node_keywords(node: type) -> dict[str, Any]:
-    """Return the class keywords a subclass of ``node`` needs to stay in its module mode: flax
-    >= 0.12 makes every Module subclass a pytree unless it says ``pytree=False`` again."""
-    return {"pytree": False} if getattr(node, "_pytree__is_pytree", None) is False else {}
+def node_keywords(node: type) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return ``(KEYWORDS, PYTREE_KEYWORDS)`` for subclasses of ``node`` (``KEYWORDS_SOURCE``):
+    the class keywords that keep one in ``node``'s module mode, and those that make one a jax
+    pytree."""
+    namespace: dict[str, Any] = {}
+    exec(compile(KEYWORDS_SOURCE, "<zoo class keywords>", "exec", dont_inherit=True), namespace)
+    keep, pytree = namespace["class_keywords"](node)
+    return dict(keep), dict(pytree)
 
 
 @functools.cache
@@ -333,7 +360,8 @@ def _namespace(node: type, nnx: Any) -> dict[str, Any]:
         "nnx": nnx,
         "log_hook": log_hook,
         "dataclasses": dataclasses,
-        "KEYWORDS": node_keywords(node),
+        "KEYWORDS": node_keywords(node)[0],
+        "PYTREE_KEYWORDS": node_keywords(node)[1],
         "__name__": __name__,
     }
 

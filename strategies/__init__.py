@@ -36,6 +36,8 @@ from strategies._reproducers import filters_source as filters_source
 from strategies._reproducers import graph_source as graph_source
 from strategies._reproducers import program_source as program_source
 from strategies._reproducers import reproducer as reproducer
+from strategies._scale import SHAPES as SCALE_SHAPES
+from strategies._scale import scale_shape as scale_shape
 from strategies._values import variable_specs as variable_specs
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "FIXED_FILTERS",
     "GRAPH_FAULTS",
     "HOSTILE_INPUTS",
+    "SCALE_SHAPES",
     "all_blueprints",
     "bad_filter_tuples",
     "cases",
@@ -67,6 +70,7 @@ __all__ = [
     "program_source",
     "programs",
     "reproducer",
+    "scale_shape",
     "state_edits",
     "variable_specs",
 ]

@@ -72,6 +72,7 @@ def cases(
     max_variables: int = 4,
     max_edits: int = 4,
     capabilities: Collection[str] = (),
+    tail: str = "sometimes",
 ) -> st.SearchStrategy[Case]:
     """Return a strategy for ``Case``\\ s holding the input kinds ``inputs`` (``spec.laws.INPUTS``).
 
@@ -85,7 +86,9 @@ def cases(
     targets without it).  ``capabilities`` (a target's ``Target.capabilities``) turns on the
     inputs only some targets can build: both module modes with ``Capability.PYTREE_MODULES``,
     ``nnx_list`` nodes with ``Capability.LIST_NODES``, ``sequential`` nodes with
-    ``Capability.SEQUENTIAL_NODES``.  Shrinks as its parts do, the graph first.
+    ``Capability.SEQUENTIAL_NODES``.  ``tail`` is ``graph``'s scale tail (``graphs(tail=...)``:
+    ``"always"`` is how the runner gives every law its floor of deep and wide graphs; ``other``
+    keeps the default).  Shrinks as its parts do, the graph first.
     """
 
     def define() -> st.SearchStrategy[Case]:
@@ -114,6 +117,7 @@ def cases(
             pytree_modes=pytree_modes,
             list_nodes=list_nodes,
             sequential_nodes=sequential_nodes,
+            tail=tail,
         )
         other_strategy = graphs(
             max_nodes=max_nodes,

@@ -35,6 +35,7 @@ from typing import TypeVar
 
 from hypothesis import event
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from spec.blueprint import (
     DTYPES,
@@ -54,6 +55,7 @@ from spec.blueprint import (
 )
 from spec.build import blueprint_model
 from spec.model import NodeSlot
+from strategies._scale import TailGene, add_tail, scale_shape, tail_genes
 from strategies._validation import check_bool, check_int, check_sizes, check_subset, lazy
 from strategies._values import KEY_POOL, integers, static_values, variable_specs
 from strategies._zoo import NO_ZOO, ZooGene, apply_zoo, report_zoo, zoo_genes
@@ -158,6 +160,7 @@ class _Params:
     child_kinds: tuple[str, ...]
     zoo: bool = True
     pytree_modes: bool = False
+    tail: str = "sometimes"
 
 
 def _weighted(kinds: Sequence[str], weights: dict[str, int]) -> tuple[str, ...]:
@@ -213,6 +216,7 @@ class _Genes:
     unhashable: tuple[int, int, list[int]]
     pytree_loop: _Pair = None
     zoo: list[ZooGene] = dataclasses.field(default_factory=list)
+    tail: TailGene | None = None
 
 
 @functools.cache
@@ -225,7 +229,8 @@ def _genes(p: _Params) -> st.SearchStrategy[_Genes]:
     variable = st.tuples(variable_specs(p.dtypes), _RAW)
     return st.builds(
         _Genes,
-        # drawn first, so that a graph without it is always the simpler one for the shrinker
+        # drawn first, so that a graph without them is always the simpler one for the shrinker
+        tail=st.none() if p.tail == "never" else tail_genes(p.tail == "sometimes"),
         pytree_loop=_RARE_PAIR if p.sharing and p.cycles else st.none(),
         root=st.tuples(st.sampled_from(p.root_kinds), statics, _RAW, _RAW, mode),
         nodes=st.lists(node, min_size=p.min_nodes - 1, max_size=p.max_nodes - 1),
@@ -470,6 +475,19 @@ def _blueprint(p: _Params, g: _Genes) -> Blueprint:
         if present:
             event(f"graphs: {feature}")
     report_zoo(bp.nodes)
+    if g.tail is None:
+        return bp
+    # the features above are the carried graph's: the tail adds none of them, and finding
+    # them again on hundreds of nodes would cost more than drawing the graph
+    bp = add_tail(
+        bp,
+        g.tail,
+        root_kinds=p.root_kinds,
+        child_kinds=p.child_kinds,
+        statics=p.statics,
+        dtype=p.dtypes[0],
+    )
+    event(f"graphs: scale tail: {scale_shape(bp)}")
     return bp
 
 
@@ -491,6 +509,7 @@ def graphs(
     pytree_modes: bool = False,
     list_nodes: bool = False,
     sequential_nodes: bool = False,
+    tail: str = "sometimes",
 ) -> st.SearchStrategy[Blueprint]:
     """Return a strategy for valid ``Blueprint`` graphs (see the module docstring for how).
 
@@ -511,6 +530,12 @@ def graphs(
         list_nodes: also draw ``nnx_list`` graph nodes (``Capability.LIST_NODES``).
         sequential_nodes: also draw ``sequential`` graph nodes (``Capability.SEQUENTIAL_NODES``),
             whose first entry is called ``layers``.
+        tail: ``"sometimes"`` (about one graph in ``TAIL_ONE_IN``), ``"always"`` or
+            ``"never"``: wrap the graph in a *scale tail* (``strategies._scale``: a spine of
+            >= 100 levels, a module of >= 300 attributes, a dict of >= 20 int keys, a list or
+            tuple of >= 64 elements).  The size bounds above bound the carried graph; the tail
+            adds its own nodes and scalar Variables.  With ``max_depth``, or without
+            ``sharing`` (a cycle closing at the carried root would share it), there is none.
         zoo: let up to two module nodes be user-written classes (``spec.zoo``: overridden
             attribute hooks, descriptors, dataclass modules, class keywords ...); ``zoo: <style>``
             events report the mix.
@@ -555,6 +580,13 @@ def graphs(
         roots = [k for k in allowed if k != "none"]
         if root_kinds is not None:
             roots = list(check_subset("root_kinds", root_kinds, roots))
+        if tail not in ("never", "sometimes", "always"):
+            raise InvalidArgument(f"tail={tail!r} must be 'never', 'sometimes' or 'always'")
+        if tail == "always" and (max_depth is not None or not sharing):
+            raise InvalidArgument(
+                f"tail='always' needs sharing=True and no max_depth, not sharing={sharing!r}, "
+                f"max_depth={max_depth!r}"
+            )
         upper = max_nodes
         if max_depth == 0:
             check_sizes("min_nodes", min_nodes, "the one node max_depth=0 allows; max_nodes", 1)
@@ -573,6 +605,7 @@ def graphs(
             _weighted(allowed, _CHILD_WEIGHTS),
             zoo,
             pytree_modes,
+            tail if max_depth is None and sharing else "never",
         )
         return _genes(p).map(functools.partial(_blueprint, p))
 

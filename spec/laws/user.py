@@ -124,6 +124,9 @@ def pytree_keyword_makes_a_jax_pytree(t: Target, case: Case) -> None:
     """A Module class declared with experimental_pytree=True is a jax pytree whose round trip is a
     clone.
 
+    The keyword is the seed's spelling; a target that renamed it is checked with its own (flax
+    >= 0.10.7: ``pytree=True``; ``zoo.KEYWORDS_SOURCE`` reads it off ``__init_subclass__``).
+
     Statement: class P(Module, experimental_pytree=True) is accepted ∧ for x of class P:
         model(tree_unflatten(*tree_flatten(x)[::-1])) == semantics.clone(model(x))
     Rationale: seed-era code declares modules as pytrees to pass them straight through jax

@@ -22,6 +22,14 @@ pytest, so the CLI, the meta tests and other tools can call it directly.
   remembers the last failing case, so ``Outcome.case`` is the minimal one.
 * **Counting.**  ``Outcome.examples`` counts the law runs that reached a verdict (passed or
   failed), shrinking included; rejected (n/a) examples are not counted.
+* **Scale.**  Every law with drawn inputs checks at least ``profiles.scale_floor(profile,
+  law.examples)`` examples (2 under ``dev``) on graphs with a *scale tail* (deep or wide,
+  ``strategies._scale``).  Its own search draws them now and then (one graph in ten); when it
+  ends without a failure and short of the floor, a second search of the missing number of
+  examples draws only graphs with a tail.  A failure there shrinks within the tail (to the
+  shape's floor size, carrying the smallest graph that still fails); a failure the tail does
+  not need is usually found, and shrunk without it, by the first search.  ``Outcome.scaled``
+  counts the examples that ran on a tail.  The ``exhaustive`` profile has no floor.
 * **Thorough.**  Under the ``thorough`` profile every drawn case calls ``hypothesis.target``
   with its sharing, cycles and depth, pushing the search towards the interesting graphs.
 * **Errors.**  A law that could not be checked is ``error``, never ``fail``: an input that could
@@ -55,7 +63,7 @@ from spec.errors import HarnessError, NotApplicable
 from spec.laws import Case, Law
 from spec.runner import inputs
 from spec.runner.config import backend_devices
-from spec.runner.profiles import FIXED_SCALE, settings_for
+from spec.runner.profiles import FIXED_SCALE, scale_floor, settings_for
 from spec.target import Target
 
 __all__ = ["NA_PROBE", "Outcome", "Verdict", "check_case", "device_scope", "fixed_case", "run_law"]
@@ -76,6 +84,8 @@ class Outcome:
     reason: str | None = None
     case: Case | None = None
     error: BaseException | None = None
+    scaled: int = 0
+    """How many of ``examples`` ran on a graph with a scale tail (``strategies.scale_shape``)."""
 
 
 def fixed_case(backend: str | None = None, profile: str = "ci") -> Case:
@@ -210,6 +220,7 @@ class _Tally:
     reasons: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
     failing: Case | None = None
     stop: tuple[Verdict, str | None, BaseException | None] | None = None
+    scaled: int = 0
 
     @property
     def reason(self) -> str:
@@ -254,7 +265,8 @@ def _run_law(law: Law, t: Target, profile: str, backend: str | None) -> Outcome:
         verdict: Verdict, reason: str | None = None, error: BaseException | None = None
     ) -> Outcome:
         case = tally.failing if verdict in ("fail", "error") else None
-        return Outcome(verdict, tally.examples, time.perf_counter() - start, reason, case, error)
+        seconds = time.perf_counter() - start
+        return Outcome(verdict, tally.examples, seconds, reason, case, error, tally.scaled)
 
     missing = sorted(law.requires - t.capabilities)
     if missing:
@@ -304,7 +316,32 @@ def _aim(case: Case) -> None:
 def _hypothesis(
     law: Law, t: Target, profile: str, backend: str | None, tally: _Tally, outcome: _Make
 ) -> Outcome:
-    from hypothesis import given, reject
+    """The law's Hypothesis search, then (see Scale in the module docstring) a second search on
+    graphs that all carry a scale tail, for as many examples as the first one left the law
+    short of its floor."""
+    ended = _search(law, t, profile, backend, tally, outcome, None)
+    floor = scale_floor(profile, law.examples)
+    if ended is None and tally.scaled < floor:
+        ended = _search(law, t, profile, backend, tally, outcome, floor - tally.scaled)
+    if ended is not None:
+        return ended
+    if tally.examples == 0:
+        return outcome("n/a", tally.reason)
+    return outcome("pass")
+
+
+def _search(
+    law: Law,
+    t: Target,
+    profile: str,
+    backend: str | None,
+    tally: _Tally,
+    outcome: _Make,
+    scale: int | None,
+) -> Outcome | None:
+    """One Hypothesis search: the law's own (``scale`` None) or ``scale`` examples on graphs
+    with a scale tail.  Returns the outcome that ends the law, or None if nothing failed."""
+    from hypothesis import errors, given, reject, settings
 
     def body(case: Case) -> None:
         case = _on(case, backend)
@@ -316,6 +353,7 @@ def _hypothesis(
             if tally.examples == 0 and sum(tally.reasons.values()) >= NA_PROBE:
                 raise _AllNotApplicable(tally.reason)
             reject()
+        tally.scaled += verdict != "error" and inputs.scale_shape(case) is not None
         if verdict == "error" or _recursed(error):
             tally.failing, tally.stop = case, (verdict, reason, error)
             tally.examples += verdict != "error"
@@ -326,10 +364,13 @@ def _hypothesis(
             raise error
 
     # Each law (and backend) gets its own example-database key, although ``body`` is one function.
-    body._hypothesis_internal_add_digest = f"{law.id}@{backend}".encode()  # type: ignore[attr-defined]
-    test = given(inputs.cases(law.inputs, t.capabilities))(
-        settings_for(profile, law.examples)(body)
-    )
+    digest = f"{law.id}@{backend}" + ("" if scale is None else "@scale")
+    body._hypothesis_internal_add_digest = digest.encode()  # type: ignore[attr-defined]
+    chosen = settings_for(profile, law.examples)
+    if scale is not None:
+        chosen = settings(chosen, max_examples=scale)
+    tail = "sometimes" if scale is None else "always"
+    test = given(inputs.cases(law.inputs, t.capabilities, tail))(chosen(body))
     try:
         test()
     except BaseException as e:
@@ -337,10 +378,10 @@ def _hypothesis(
             return outcome(*tally.stop)
         if isinstance(e, _AllNotApplicable):
             return outcome("n/a", str(e))
+        if scale is not None and isinstance(e, (errors.Unsatisfiable, errors.FailedHealthCheck)):
+            return None  # the law applies to no scale graph it was given: judged on the others
         return _ended(e, tally, outcome)
-    if tally.examples == 0:
-        return outcome("n/a", tally.reason)
-    return outcome("pass")
+    return None
 
 
 def _ended(e: BaseException, tally: _Tally, outcome: _Make) -> Outcome:

@@ -15,17 +15,25 @@ from hypothesis.strategies import SearchStrategy
 from spec.laws import Case, Law
 from spec.target import Target
 
-__all__ = ["cases", "exhaustive_cases", "generic_reproducer", "reproducer"]
+__all__ = ["cases", "exhaustive_cases", "generic_reproducer", "reproducer", "scale_shape"]
 
 
 def cases(
-    kinds: tuple[str, ...], capabilities: frozenset[str] = frozenset()
+    kinds: tuple[str, ...], capabilities: frozenset[str] = frozenset(), tail: str = "sometimes"
 ) -> SearchStrategy[Case]:
     """``strategies.cases(kinds)``: Cases holding the inputs ``kinds`` of a law, with the inputs
-    only some targets can build drawn where ``capabilities`` (the target's) include them."""
+    only some targets can build drawn where ``capabilities`` (the target's) include them, and
+    the graph's scale tail drawn ``tail`` (``"sometimes"`` or ``"always"``)."""
     import strategies
 
-    return strategies.cases(kinds, capabilities=capabilities)
+    return strategies.cases(kinds, capabilities=capabilities, tail=tail)
+
+
+def scale_shape(case: Case) -> str | None:
+    """The scale shape of ``case``'s graph (``strategies.scale_shape``), or None."""
+    import strategies
+
+    return strategies.scale_shape(case.graph)
 
 
 def exhaustive_cases(kinds: tuple[str, ...]) -> Iterable[Case]:

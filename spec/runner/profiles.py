@@ -30,8 +30,10 @@ __all__ = [
     "FLOORS",
     "PROFILES",
     "RUNNER_SETTINGS",
+    "SCALE_FLOORS",
     "examples_for",
     "register_profiles",
+    "scale_floor",
     "settings_for",
 ]
 
@@ -58,6 +60,22 @@ FLOORS: dict[str, int] = {"thorough": 1000}
 FIXED_SCALE: dict[str, float] = {"dev": 0.1}
 """Profile name -> ``Case.scale`` of the built-in input of fixed laws (1 where not listed): the
 ``dev`` profile checks the robustness laws at a tenth of their size."""
+
+SCALE_FLOORS: dict[str, int] = {"dev": 2, "ci": 4, "thorough": 25}
+"""Profile name -> the fewest examples on a graph with a scale tail (deep or wide,
+``strategies._scale``) that each law with drawn inputs checks per run, scaled by the law's
+weight but never under 2: the first such example Hypothesis draws is the simplest (a 100-level
+spine over an empty module), the others carry random graphs.  The runner tops up what the law's
+own search drew (``spec.runner.engine``)."""
+
+
+def scale_floor(profile: str, weight: float) -> int:
+    """Return the scale-tail floor of a law of relative ``weight`` under ``profile`` (0 for a
+    profile without one, as ``exhaustive``)."""
+    if profile not in SCALE_FLOORS:
+        return 0
+    return max(2, round(SCALE_FLOORS[profile] * weight))
+
 
 RUNNER_SETTINGS: dict[str, object] = {
     "report_multiple_bugs": False,

@@ -21,8 +21,9 @@ nested (0.10) or flat (0.10.6+) GraphDef turned into the canonical token stream;
 where ``UpdateContext.split`` / ``.merge`` are gone, the four protocol steps run through
 ``split_context(tag)`` / ``merge_context(tag, inner)``.
 
-Only flax 0.10.3, 0.11.2 and 0.12.8 were run (``VERIFIED``); the boundaries between them come
-from the flax changelog and commit history (see ``notes/flax-versions.md``).
+Every row of ``CHANGES`` was checked against the source of the release it names and of the one
+before it (0.10.2 - 0.10.5, 0.10.7, 0.11.1, 0.12.1 - 0.12.5 read from their wheels); the releases
+in ``VERIFIED`` were also run.
 
 The adapter tests flax's *default* behaviour: ``merge`` is called without ``copy=``, ``clone``
 without ``variables=`` / ``arrays=``.  On flax >= 0.12.5 graph mode and graph updates are pinned on

@@ -181,3 +181,44 @@ def test_check_case_reports_each_verdict(reference: Target, toy: Target) -> None
     verdict, _, error = engine.check_case(law_by_id("CL-1"), toy, case)
     assert verdict == "fail" and isinstance(error, RuntimeError)
     assert engine.check_case(law_by_id("ST-5"), reference, case)[0] == "n/a"
+
+
+# --- The scale tail -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("law_id", ["RT-1", "JIT-1", "UPD-1", "FLT-2"])
+def test_every_law_checks_its_floor_of_scale_graphs_under_dev(
+    reference: Target, law_id: str
+) -> None:
+    law = law_by_id(law_id)
+    outcome = run_law(law, reference, "dev")
+    assert outcome.verdict == "pass"
+    assert outcome.scaled >= profiles.scale_floor("dev", law.examples) >= 2
+
+
+def test_the_scale_floor_tops_up_with_tailed_graphs_only(reference: Target) -> None:
+    from strategies import scale_shape
+
+    shapes: list[str | None] = []
+    outcome = run_law(
+        fake_law(lambda t, case: shapes.append(scale_shape(case.graph))), reference, "dev"
+    )
+    floor = profiles.scale_floor("dev", 1.0)
+    assert outcome.scaled == sum(s is not None for s in shapes) >= floor
+    # the top-up search runs after the law's own and draws nothing but tails
+    own = profiles.examples_for("dev", 1.0)
+    assert all(s is not None for s in shapes[own:])
+
+
+def test_a_failure_on_scale_graphs_only_shrinks_to_the_tails_floor(reference: Target) -> None:
+    from strategies import scale_shape
+
+    def check(t: Target, case: Case) -> None:
+        if scale_shape(case.graph) is not None:
+            raise LawViolation("fails on any scale tail")
+
+    outcome = run_law(fake_law(check), reference, "dev")
+    assert outcome.verdict == "fail" and outcome.case is not None
+    # the simplest tail: a 100-level spine of one-entry nodes over an empty module
+    assert outcome.case.graph.depth() == 100
+    assert len(outcome.case.graph.nodes) == 101 and not outcome.case.graph.variables

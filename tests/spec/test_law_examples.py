@@ -308,6 +308,33 @@ class Step4NeedsInsideToy(ReferenceTarget):
         return super().ctx_merge(ctx, graphdef, state, *states)
 
 
+class UntiesVariablesToy(ReferenceTarget):
+    """merge_context gives a later piece a copy of each Variable an earlier merge of the same
+    context built, where the Variable is a graph node's attribute (a tied weight untied)."""
+
+    name = "toy-unties-variables"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built: dict[int, set[int]] = {}  # id(merge context) -> ids of the Variables built
+
+    def merge_in(
+        self, merge_ctx: object, graphdef: object, state: object, *states: object
+    ) -> object:
+        import copy
+
+        y = super().merge_in(merge_ctx, graphdef, state, *states)
+        built = self._built.setdefault(id(merge_ctx), set())
+        nodes = [n for _, n in self.nnx.iter_graph(y) if self.classify(n) == "graph"]
+        variables = {id(v) for _, v in self.nnx.iter_graph(y) if isinstance(v, self.nnx.Variable)}
+        for node in nodes:
+            for key, v in list(self.inspect(node).entries):
+                if isinstance(v, self.nnx.Variable) and id(v) in built:
+                    self.set_attr(node, key, copy.copy(v))
+        built |= variables
+        return y
+
+
 def _dict_keys(add: bool) -> Callable[[Patcher], None]:
     """An ``update_graph`` patch: a leaf at a key a plain dict lacks is added to the dict as a
     new Variable (``add``), or silently dropped (the broken toy)."""
@@ -365,6 +392,7 @@ TOYS: dict[str, tuple[type[ReferenceTarget], Callable[[Patcher], None] | None]] 
     "seed_graph_errors": (SeedGraphErrorsToy, None),
     "str_int_keys_only": (StrIntKeysOnlyToy, None),
     "step4_needs_inside": (Step4NeedsInsideToy, None),
+    "unties_variables": (UntiesVariablesToy, None),
 }
 """Toy name -> (adapter class, patches installed while it is used)."""
 

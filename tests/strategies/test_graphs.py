@@ -20,7 +20,8 @@ from spec.blueprint import (
     validate,
 )
 from spec.build import blueprint_model
-from strategies import FEATURES, graph_features, graphs, has_true_cycle
+from strategies import FEATURES, SCALE_SHAPES, graph_features, graphs, has_true_cycle, scale_shape
+from strategies._scale import DEEP, INT_KEYS, LONG, WIDE
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 
@@ -35,7 +36,7 @@ def test_drawn_blueprints_are_valid_and_round_trip_through_json(bp: Blueprint) -
 
 
 @FAST
-@given(graphs(min_nodes=2, max_nodes=4, min_variables=1, max_variables=2))
+@given(graphs(min_nodes=2, max_nodes=4, min_variables=1, max_variables=2, tail="never"))
 def test_size_bounds_are_respected(bp: Blueprint) -> None:
     assert 2 <= len(bp.nodes) <= 4
     assert 1 <= len(bp.variables) <= 2
@@ -192,3 +193,54 @@ def test_every_feature_is_reachable(feature: str) -> None:
         settings=settings(SHRINK, phases=[Phase.generate]),
     )
     assert feature in graph_features(found)
+
+
+# --- The scale tail ----------------------------------------------------------------------------
+
+
+@FAST
+@given(graphs(tail="always", root_kinds=("module",)))
+def test_an_always_tail_is_deep_or_wide_and_keeps_the_root_kind(bp: Blueprint) -> None:
+    shape = scale_shape(bp)
+    assert shape in SCALE_SHAPES
+    assert bp.nodes[0].kind == "module"
+    sizes = {
+        "deep": bp.depth(),
+        "wide": max(len(n.entries) for n in bp.nodes if n.kind == "module"),
+        "int-keyed dict": max((len(n.entries) for n in bp.nodes if n.kind == "dict"), default=0),
+        "long list": max((len(n.entries) for n in bp.nodes if n.kind == "list"), default=0),
+        "long tuple": max((len(n.entries) for n in bp.nodes if n.kind == "tuple"), default=0),
+    }
+    floors = {"deep": DEEP, "wide": WIDE, "int-keyed dict": INT_KEYS}
+    assert sizes[str(shape)] >= floors.get(str(shape), LONG)
+
+
+@FAST
+@given(graphs(tail="never"))
+def test_tail_never_draws_small_graphs(bp: Blueprint) -> None:
+    assert scale_shape(bp) is None
+
+
+@pytest.mark.parametrize("shape", SCALE_SHAPES)
+def test_every_scale_shape_is_reachable_and_shrinks_to_its_floor(shape: str) -> None:
+    bp = find(
+        graphs(),
+        lambda b: scale_shape(b) == shape,
+        settings=settings(max_examples=2000, deadline=None, derandomize=True, database=None),
+    )
+    floor = {"deep": DEEP, "wide": WIDE, "int-keyed dict": INT_KEYS}.get(shape, LONG)
+    if shape == "deep":
+        assert bp.depth() == floor and len(bp.nodes) == floor + 1
+    else:  # one fan node, the root, carrying an empty module
+        assert max(len(n.entries) for n in bp.nodes) == floor
+        assert len(bp.nodes) == 2
+
+
+def test_the_scale_tail_obeys_the_kind_switches() -> None:
+    @FAST
+    @given(graphs(tail="always", containers=False, statics=False))
+    def check(bp: Blueprint) -> None:
+        assert scale_shape(bp) == "deep"
+        assert all(n.kind in GRAPH_KINDS for n in bp.nodes)
+
+    check()
