@@ -144,11 +144,12 @@ class _Flatten:
                 if kind is None or kind == K_DYNAMIC:
                     kind = kind_of(value)
                 if kind == K_VARIABLE:
-                    index = ids.get(id(value))
+                    address = id(value)
+                    index = ids.get(address)
                     if index is not None:
                         ops.append((LEAF_REF, key, t, index))
                         continue
-                    index = ids[id(value)] = self.counter
+                    index = ids[address] = self.counter
                     self.counter += 1
                     self.alive.append(value)
                     metadata = value.__dict__

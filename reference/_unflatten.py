@@ -71,7 +71,8 @@ class _Frame:
     """The node's key in its parent (None for the root)."""
     reused: bool
     """The graph node came from ``index_ref_cache``."""
-    children: list[tuple[Any, Any]] = dataclasses.field(default_factory=list)
+    children: dict[Any, Any] = dataclasses.field(default_factory=dict)
+    """The attributes built so far, by key."""
     consumed: int = 0
     """Keys of ``state`` used so far (leftovers are an error)."""
 
@@ -164,15 +165,15 @@ class _Build:
                         variable = self._leaf(token, value)
                     consumed += value is not MISSING
                     index_ref[token[3]] = variable
-                    children.append((key, variable))
+                    children[key] = variable
                 elif tag == STATIC:
                     if key in st:
                         raise self._static_state(key, st[key])
-                    children.append((key, token[2]))
+                    children[key] = token[2]
                 elif tag == SUB:
                     value = st.get(key, MISSING)
                     if value is MISSING and ops[pos][1] is _NONE_TYPE:  # common: no frame
-                        children.append((key, None))
+                        children[key] = None
                         pos += 1
                         continue
                     consumed += value is not MISSING
@@ -181,14 +182,14 @@ class _Build:
                     break
                 else:  # SUB_REF or LEAF_REF
                     consumed += key in st
-                    children.append((key, self._reference(frame, token)))
+                    children[key] = self._reference(frame, token)
             else:
                 self.pos, frame.consumed = pos, consumed
                 node = self._close(frame)
                 self.stack.pop()
                 if not self.stack:
                     return node
-                self.stack[-1].children.append((frame.key, node))
+                self.stack[-1].children[frame.key] = node
 
     def _open(self, pos: int, state: Mapping[Any, Any], key: Any) -> None:
         """Start building the node whose header is at ``pos``: push its frame."""
@@ -230,11 +231,12 @@ class _Build:
         if frame.consumed != len(frame.state):
             raise _unknown_keys(self.ops, frame.header, frame.state, self.path())
         if frame.node is None:  # a pytree: built from its children
-            return frame.impl.unflatten(frame.children, self.ops[frame.header][3])  # type: ignore[union-attr]
+            children = list(frame.children.items())
+            return frame.impl.unflatten(children, self.ops[frame.header][3])  # type: ignore[union-attr]
         if self.cache is None:
-            frame.impl.init(frame.node, frame.children)  # type: ignore[union-attr]
+            frame.impl.init(frame.node, frame.children.items())  # type: ignore[union-attr]
         else:  # reused objects change only once everything is built
-            self.commits.append((frame.impl, frame.node, frame.children, frame.reused))
+            self.commits.append((frame.impl, frame.node, frame.children.items(), frame.reused))
         return frame.node
 
     def _leaf(self, token: Token, value: Any) -> Any:

@@ -21,7 +21,8 @@ twice and the last write wins.
 [Deviation D-2] two phases: the whole state is checked and every write is planned
 first (later steps see the planned new keys through an overlay), then the writes are
 applied. A failing call changes nothing. [Deviation D-1] iterative: an explicit stack of
-``_Frame`` records, one per node being updated; the planned writes are ``_Write`` tuples.
+``_Frame`` records, one per node being updated; the planned writes go into a ``_Plan``
+(the Variables to write and their values in two flat lists: no record per Variable).
 """
 
 from __future__ import annotations
@@ -80,41 +81,49 @@ class _Frame:
         return tuple(reversed(keys))
 
 
-_Write = tuple[GraphNodeImpl[Any, Any, Any] | None, Any, Any, Any]
-"""A planned write ``(impl, target, key, value)``: a new key set through ``impl``, or (impl None)
-a Variable's new value."""
+_NewKey = tuple[GraphNodeImpl[Any, Any, Any], Any, Any, Any]
+"""A planned new key ``(impl, node, key, value)``, set through ``impl.set_key``."""
+
+
+@dataclasses.dataclass(slots=True)
+class _Plan:
+    """The writes planned so far, applied only once the whole state has been checked."""
+
+    variables: list[Variable[Any]] = dataclasses.field(default_factory=list)
+    """The Variables to write, in state order (a Variable reached twice is written twice)."""
+    values: list[Any] = dataclasses.field(default_factory=list)
+    """What each of ``variables`` receives: a VariableState, a Variable or a raw value."""
+    new_keys: list[_NewKey] = dataclasses.field(default_factory=list)
+    overlay: dict[int, dict[Any, Any]] = dataclasses.field(default_factory=dict)
+    """id(node) -> the new children planned for it (later steps see them)."""
 
 
 def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
     """Update ``node`` in place from the nested mapping ``state`` (see module docstring)."""
     root_impl = node_impl(node)
-    writes: list[_Write] = []
-    overlay: dict[int, dict[Any, Any]] = {}  # id(node) -> planned new children
+    plan = _Plan()
     root = _Frame(node, root_impl, root_impl.node_dict(node), iter(()), None, None)
     root.items = iter(_items(state, root, None))
     stack = [root]
     while stack:
         frame = stack[-1]
-        planned = overlay.get(id(frame.node))
+        planned = plan.overlay.get(id(frame.node))
         for key, value in frame.items:
             if planned is not None and key in planned:
                 current = planned[key]
             else:
                 current = frame.children.get(key, MISSING)
             if current is MISSING:
-                value = _new_child(frame, key, value)
-                planned = overlay.setdefault(id(frame.node), {})
-                planned[key] = value
-                impl = cast(GraphNodeImpl[Any, Any, Any], frame.impl)  # checked by _new_child
-                writes.append((impl, frame.node, key, value))
+                planned = _plan_new_key(plan, frame, key, value)
                 continue
             kind = KIND.get(type(current))
             if kind is None or kind == K_DYNAMIC:
                 kind = kind_of(current)
             if kind == K_VARIABLE:
-                if type(value) is dict or isinstance(value, Mapping):  # [Deviation D-17]
-                    raise _mapping_for_variable(frame, key, value)
-                writes.append((None, current, None, value))
+                if type(value) is not VariableState and isinstance(value, Mapping):
+                    raise _mapping_for_variable(frame, key, value)  # [Deviation D-17]
+                plan.variables.append(current)
+                plan.values.append(value)
             elif kind in _NODE_KINDS:
                 stack.append(_subframe(frame, key, current, kind, value))
                 break
@@ -122,7 +131,17 @@ def update_graph(node: Any, state: Mapping[Any, Any]) -> None:
                 raise _static_error(frame, key, current)
         else:
             stack.pop()
-    _apply(writes)
+    _apply(plan)
+
+
+def _plan_new_key(plan: _Plan, frame: _Frame, key: Any, value: Any) -> dict[Any, Any]:
+    """Plan adding ``key`` to the frame's node; return the node's planned children."""
+    value = _new_child(frame, key, value)
+    planned = plan.overlay.setdefault(id(frame.node), {})
+    planned[key] = value
+    impl = cast(GraphNodeImpl[Any, Any, Any], frame.impl)  # checked by _new_child
+    plan.new_keys.append((impl, frame.node, key, value))
+    return planned
 
 
 def _subframe(frame: _Frame, key: Any, current: Any, kind: int, value: Any) -> _Frame:
@@ -197,15 +216,23 @@ def _new_child(frame: _Frame, key: Any, value: Any) -> Any:
     )
 
 
-def _apply(writes: list[_Write]) -> None:
-    """Apply the planned writes in order (Variables in place, new keys via set_key)."""
-    for impl, target, key, value in writes:
-        if impl is not None:
-            impl.set_key(target, key, value)
-        elif type(value) is VariableState or isinstance(value, Variable):
-            # [Deviation D-6] a Variable counts as its state: it is never nested
-            target.raw_value = value.raw_value if isinstance(value, Variable) else value.value
-            if value.__dict__ or target.__dict__:
-                target.__dict__ = dict(value.__dict__)
+def _apply(plan: _Plan) -> None:
+    """Apply the planned writes: Variables in place, in state order, then the new keys (their
+    new Variables were planned complete, so the order between the two kinds does not matter)."""
+    for target, value in zip(plan.variables, plan.values):
+        if type(value) is VariableState:
+            target.raw_value = value.value
+            _copy_metadata(target, value.__dict__)
+        elif isinstance(value, Variable):  # [Deviation D-6] a Variable counts as its state
+            target.raw_value = value.raw_value
+            _copy_metadata(target, value.__dict__)
         else:
             target.raw_value = value
+    for impl, node, key, value in plan.new_keys:
+        impl.set_key(node, key, value)
+
+
+def _copy_metadata(target: Variable[Any], metadata: dict[str, Any]) -> None:
+    """Give ``target`` its own copy of ``metadata`` (nothing to do when both are empty)."""
+    if metadata or target.__dict__:
+        target.__dict__ = dict(metadata)

@@ -12,7 +12,9 @@ Contract:
 
 Why metadata lives in ``__dict__``: both classes are slotted for their core fields and
 use the instance ``__dict__`` *as* the metadata dict, so metadata reads and writes are
-plain attribute accesses and no ``__setattr__`` hook sits on the hot path.
+plain attribute accesses and no ``__setattr__`` hook sits on the hot path. CPython makes such
+a dict on first use, so conversions copy metadata only when there is some: a Variable or state
+without metadata costs no dict, and each still owns the one it gets when metadata is first set.
 
 Metadata hooks passed as keyword arguments (``on_get_value``, ``on_set_value``,
 ``on_create_value``, each ``(variable, value) -> value``) are applied by ``value``; like
@@ -108,7 +110,9 @@ class Variable(ValueOperators, Generic[A]):
         state: VariableState[A] = object.__new__(VariableState)
         state.type = type(self)
         state.value = self.raw_value
-        state.__dict__.update(self.__dict__)
+        metadata = self.__dict__
+        if metadata:  # an instance dict is made on first use: none for no metadata
+            state.__dict__.update(metadata)
         return state
 
     def update_from_state(self, variable_state: VariableState[A]) -> None:
@@ -286,7 +290,9 @@ class VariableState(Generic[A]):
         """Return a new Variable of ``type`` sharing the value, with copied metadata."""
         variable = object.__new__(self.type)
         variable.raw_value = self.value
-        variable.__dict__.update(self.__dict__)
+        metadata = self.__dict__
+        if metadata:  # an instance dict is made on first use: none for no metadata
+            variable.__dict__.update(metadata)
         return variable
 
     def copy(self) -> VariableState[A]:

@@ -9,8 +9,9 @@ every round, so that machine noise (this project's benchmark box is a shared 2-c
 on all targets alike and the ratios are taken side by side.
 
 Every shape starts with fresh worker processes, so each graph is timed in a heap that holds
-nothing left over from the shapes before.  A worker that dies (a C stack overflow, an out-of-memory kill) or overruns ``timeout`` is
-recorded as such for that operation and restarted for the next one.
+nothing left over from the shapes before.  A worker that dies (a C stack overflow, an
+out-of-memory kill) or overruns ``timeout`` is recorded as such for that operation and restarted
+for the next one.
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ class Settings:
     """A sample is at least this many seconds of back-to-back calls (timer resolution)."""
     min_samples: int = 3
     max_samples: int = 60
+    clock: str = "cpu"
+    """What the samples measure: ``cpu`` (the worker's CPU time, fair on a shared machine) or
+    ``wall`` (elapsed time); the other clock's medians are kept beside them."""
     gc: str = "enabled"
     """The cyclic collector during samples: ``enabled`` (as users run) or ``disabled``; the
     built graph is frozen (``gc.freeze``) and ``gc.collect()`` runs before each batch either way."""
@@ -117,7 +121,7 @@ class Settings:
     """Seconds one worker request may take before the worker is killed."""
 
     def plan(self, per_sample: float) -> tuple[int, int]:
-        """Return ``(rounds, samples per round)`` for an operation whose sample takes ``per_sample`` s."""
+        """``(rounds, samples per round)`` for an operation whose sample takes ``per_sample`` s."""
         wanted = self.budget / max(per_sample, 1e-9)
         total = max(self.min_samples, min(self.max_samples, math.ceil(wanted)))
         rounds = max(1, min(self.rounds, total))
@@ -268,10 +272,11 @@ def _failure(reply: Reply) -> Reply:
     return {"error": str(reply.get("error", "Error")), "message": str(reply.get("message", ""))}
 
 
-def _summary(samples: list[float], number: int) -> Reply:
+def _summary(samples: list[float], number: int, wall: list[float]) -> Reply:
     us = [s * 1e6 for s in samples]
     return {
         "median_us": statistics.median(us),
+        "wall_median_us": statistics.median(wall) * 1e6 if wall else None,
         "min_us": min(us),
         "max_us": max(us),
         "n": len(us),
@@ -298,6 +303,7 @@ def _time_op(
         rounds, per_round = settings.plan(per_call * number)
         plans[label] = (number, rounds, per_round)
     samples: dict[str, list[float]] = {label: [] for label in plans}
+    wall: dict[str, list[float]] = {label: [] for label in plans}
     most = max((r for _, r, _ in plans.values()), default=0)
     for r in range(most):
         order = list(zip(workers, labels))
@@ -315,15 +321,17 @@ def _time_op(
                     "number": number,
                     "samples": per_round,
                     "gc": settings.gc,
+                    "clock": settings.clock,
                 },
             )
             if reply.get("ok"):
                 samples[label] += [float(s) for s in reply["samples"]]
+                wall[label] += [float(s) for s in reply.get("wall_samples", ())]
             else:
                 results[label] = _failure(reply)
     for label, (number, _, _) in plans.items():
         if label not in results:
-            results[label] = _summary(samples[label], number)
+            results[label] = _summary(samples[label], number, wall[label])
     return results
 
 

@@ -100,6 +100,32 @@ def smu(shape: Results, label: str) -> float | None:
     return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
 
 
+def wall_smu(shape: Results, label: str) -> float | None:
+    """split + merge + update in wall time (sum of the wall-time medians), if recorded."""
+    found = [shape["ops"].get(op, {}).get(label, {}).get("wall_median_us") for op in SMU]
+    return None if any(x is None for x in found) else float(sum(found))
+
+
+def _wall_notes(results: Results, first: str, others: Sequence[str]) -> list[str]:
+    """The speed-ups of s+m+u in wall time, when the tables report CPU time."""
+    if clock_of(results) != "cpu":
+        return []
+    out = []
+    for label in others:
+        ratios = []
+        for shape in results["shapes"]:
+            mine, theirs = wall_smu(shape, first), wall_smu(shape, label)
+            if mine and theirs:
+                ratios.append((theirs / mine, shape["name"]))
+        if ratios:
+            low, high = min(ratios), max(ratios)
+            out.append(
+                f"- in wall time, s+m+u is {low[0]:.2f}× ({low[1]}) to {high[0]:.2f}× "
+                f"({high[1]}) faster than {label}"
+            )
+    return out
+
+
 def _smu_failure(shape: Results, label: str) -> str:
     for op in SMU:
         why = failure(shape, op, label)
@@ -145,7 +171,8 @@ def _machine(results: Results) -> list[str]:
     if "load_before" in m:
         after = m.get("load_after")
         out.append(
-            f"- **load average** (1, 5, 15 min) at the start: {', '.join(map(str, m['load_before']))}"
+            "- **load average** (1, 5, 15 min) at the start: "
+            + ", ".join(map(str, m["load_before"]))
             + (f"; at the end: {', '.join(map(str, after))}" if after else "")
         )
     if m.get("niceness"):
@@ -170,20 +197,47 @@ def _machine(results: Results) -> list[str]:
     return out
 
 
+CLOCK_TEXT = {
+    "cpu": "**CPU time** of the worker process (`time.process_time`: user + system time of all "
+    "its threads), which other processes on a busy machine disturb far less than wall time",
+    "wall": "**wall time** (`time.perf_counter`), the time a user waits",
+}
+
+
+def clock_of(results: Results) -> str:
+    """What the medians measure (results from before the clock was recorded are wall time)."""
+    return str(results["settings"].get("clock", "wall"))
+
+
 def _method(results: Results) -> list[str]:
     s = results["settings"]
+    clock = clock_of(results)
     return [
-        f"Every target runs in its own worker process, started afresh for each shape; for each shape and operation every worker is "
-        f"calibrated (a warm-up call, then how many back-to-back calls make one sample last at least "
-        f"{s['min_sample'] * 1e3:g} ms), then asked for samples round-robin over up to {s['rounds']} "
-        f"rounds with the order rotated each round, so noise falls on all targets alike. About "
-        f"{s['budget']:g} s of samples per target and operation, at least {s['min_samples']} and at most "
-        f"{s['max_samples']} samples; the tables give **medians** in µs per call. Garbage collection: "
-        f"after building a graph each worker freezes what is alive (`gc.freeze()`: imports and the graph), "
-        f"runs `gc.collect()` before each batch of samples, and leaves the collector **{s['gc']}** during "
-        f"samples, so a collection scans what the operation allocated (an implementation that pauses the "
-        f"collector itself keeps that advantage). jit operations are skipped above "
-        f"{s['jit_max_leaves']:,} state leaves. µs/Var divides by the state's leaves (distinct Variables).",
+        "Every target runs in its own worker process, started afresh for each shape; for each "
+        "shape and operation every worker is calibrated (a warm-up call, then how many "
+        f"back-to-back calls make one sample last at least {s['min_sample'] * 1e3:g} ms), then "
+        f"asked for samples round-robin over up to {s['rounds']} rounds with the order rotated "
+        "each round, so noise falls on all targets alike (the targets are interleaved round by "
+        f"round). About {s['budget']:g} s of samples per target and operation, at least "
+        f"{s['min_samples']} and at most {s['max_samples']} samples; the tables give **medians** "
+        "over all rounds' samples, in µs per call.",
+        "",
+        f"Clock: every figure is {CLOCK_TEXT.get(clock, clock)}."
+        + (
+            " Each sample is also taken in wall time; the wall-time speed-ups are listed under "
+            "the goals and every wall-time median is in the JSON results."
+            if clock == "cpu"
+            else ""
+        ),
+        "",
+        "Garbage collection: after building a graph each worker freezes what is alive "
+        "(`gc.freeze()`: imports and the graph), runs `gc.collect()` and freezes again before "
+        "each batch of samples (so the inputs made for the operation, such as the GraphDef and "
+        "State that merge reads, are frozen too), and leaves the collector "
+        f"**{s['gc']}** during samples, so a collection scans what the operation allocated (an "
+        "implementation that pauses the collector itself keeps that advantage). "
+        f"jit operations are skipped above {s['jit_max_leaves']:,} state "
+        "leaves. µs/Var divides by the state's leaves (distinct Variables).",
         "",
         "Operations: "
         + "; ".join(f"`{name}`: {OPS[name].doc}" for name in s["ops"] if name in OPS)
@@ -274,10 +328,12 @@ def _goals(results: Results) -> list[str]:
             )
     if met.get("floor"):
         out.append(
-            f"- within {FLOOR_GOAL:g}× of jax's C++ flatten + unflatten of the same state (where jax can "
-            f"flatten it): {_yes(all(met['floor']))} ({sum(met['floor'])} of {len(met['floor'])} shapes); "
+            f"- within {FLOOR_GOAL:g}× of jax's C++ flatten + unflatten of the same state (where "
+            f"jax can flatten it): {_yes(all(met['floor']))} ({sum(met['floor'])} of "
+            f"{len(met['floor'])} shapes); "
             "the Python floor is the same flatten + unflatten written in pure Python"
         )
+    out += _wall_notes(results, first, others)
     out += _python_floor_note(results, first)
     out += _scaling_verdict(results, first)
     out += _hash_verdict(results, first)
@@ -294,8 +350,9 @@ def _python_floor_note(results: Results, label: str) -> list[str]:
     if not ratios:
         return []
     return [
-        f"- the same flatten + unflatten in pure Python takes {min(ratios):.1f}–{max(ratios):.1f}× jax's "
-        f"C++ time on these shapes: a Python traversal (three of them in s+m+u, each building objects "
+        f"- the same flatten + unflatten in pure Python takes {min(ratios):.1f}–"
+        f"{max(ratios):.1f}× jax's C++ time on these shapes: a Python traversal (three of them in "
+        "s+m+u, each building objects "
         f"per Variable) starts that far behind the C++ floor"
     ]
 
@@ -326,7 +383,7 @@ def _scaling_verdict(results: Results, label: str) -> list[str]:
     return [
         f"- s+m+u per Variable grows from {rows[0][0]} to {rows[-1][0]} by no more than "
         f"{SCALING_GOAL:g}× the growth of jax's floor per Variable: {_yes(ok)} (s+m+u "
-        f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.2f}; "
+        f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.3f}; "
         f"µs/Var: {sizes})"
     ]
 
@@ -340,7 +397,8 @@ def _hash_verdict(results: Results, label: str) -> list[str]:
         return []
     worst = max(x for _, x, _ in later)
     firsts = [(s, f) for s, _, f in later if f is not None]
-    detail = f"later calls {fmt_us(min(x for _, x, _ in later))}–{fmt_us(worst)} µs on {len(later)} shapes"
+    fastest = fmt_us(min(x for _, x, _ in later))
+    detail = f"later calls {fastest}–{fmt_us(worst)} µs on {len(later)} shapes"
     if firsts:
         small = min(firsts, key=lambda item: int(item[0].get("leaves", 0)))
         big = max(firsts, key=lambda item: int(item[0].get("leaves", 0)))
@@ -349,8 +407,8 @@ def _hash_verdict(results: Results, label: str) -> list[str]:
             f"{big[0]['name']}"
         )
     return [
-        f"- graphdef hashing O(1) after the first call (every later call ≤ {HASH_LATER_US:g} µs, whatever "
-        f"the size): {_yes(worst <= HASH_LATER_US)} ({detail})"
+        "- graphdef hashing O(1) after the first call (every later call ≤ "
+        f"{HASH_LATER_US:g} µs, whatever the size): {_yes(worst <= HASH_LATER_US)} ({detail})"
     ]
 
 
@@ -398,7 +456,8 @@ def _shape_table(results: Results, shape: Results) -> list[str]:
                 row.append(_ratio(x / base) if x is not None and base else "–")
         rows.append(row)
     out = [
-        f"### {shape['name']} ({shape.get('leaves', 0):,} Variables, state {shape.get('depth', '?')} deep)",
+        f"### {shape['name']} ({shape.get('leaves', 0):,} Variables, "
+        f"state {shape.get('depth', '?')} deep)",
         "",
     ]
     out += _table(header, rows)
@@ -445,8 +504,8 @@ def _memory(results: Results) -> list[str]:
     return [
         "## Peak memory of split",
         "",
-        "tracemalloc: the peak of Python allocations during one `split(root)` over what was allocated "
-        "before it, and what the result (graphdef and state) keeps.",
+        "tracemalloc: the peak of Python allocations during one `split(root)` over what was "
+        "allocated before it, and what the result (graphdef and state) keeps.",
         "",
         *_table(header, rows),
     ]
@@ -499,8 +558,15 @@ def _scaling(results: Results, plot: str | None) -> list[str]:
     return out
 
 
-def markdown(results: Results, *, plot: str | None = None, title: str = "Benchmarks") -> str:
-    """Render the whole report (``plot``: the image path to link, relative to the Markdown file)."""
+def markdown(
+    results: Results,
+    *,
+    plot: str | None = None,
+    title: str = "Benchmarks",
+    notes: str | None = None,
+) -> str:
+    """Render the whole report (``plot``: the image path to link, relative to the Markdown file;
+    ``notes``: Markdown placed after the goals, e.g. what each change to the code cost)."""
     out = [
         f"# {title}",
         "",
@@ -520,6 +586,7 @@ def markdown(results: Results, *, plot: str | None = None, title: str = "Benchma
         "",
         *_goals(results),
         "",
+        *([notes.strip(), ""] if notes else []),
         "## split + merge + update",
         "",
         *_smu_table(results),

@@ -14,16 +14,23 @@ crash).  Requests (field ``cmd``):
                                                 and ``number``, the calls per sample that make a
                                                 sample last at least ``min_sample`` seconds
 ``time`` ``shape`` ``name`` ``number``          ``samples`` samples, each the mean seconds per
-``samples`` ``gc``                              call of ``number`` calls; ``gc.collect()`` once
-                                                first, the collector ``enabled`` or ``disabled``
-                                                during samples
+``samples`` ``gc`` ``clock``                    call of ``number`` calls by ``clock`` (``cpu``:
+                                                the process's CPU time; ``wall``), and the same
+                                                samples in wall time; ``gc.collect()`` and
+                                                ``gc.freeze()`` once first, the collector
+                                                ``enabled`` or ``disabled`` during samples
 ``memory`` ``shape``                            tracemalloc peak and retained bytes of one split
 ``quit``                                        exit
 ==============================================  ==================================================
 
-Garbage collection: after a graph is built, everything alive is frozen (``gc.freeze``), so
-collections during samples scan only what the timed operation allocated, the same for every
-target.  The protocol is kept to stdout; everything libraries print goes to stderr.
+Clocks: ``cpu`` is ``time.process_time`` (user + system time of the worker, all its threads), which
+other processes on a busy machine disturb far less than ``wall`` (``time.perf_counter``, the time a
+user waits); every sample is taken with both clocks.
+
+Garbage collection: after a graph is built, everything alive is frozen (``gc.freeze``), and so
+are the inputs an operation needs (made before its samples), so collections during samples scan
+only what the timed operation allocated, the same for every target.  The protocol is kept to
+stdout; everything libraries print goes to stderr.
 """
 
 from __future__ import annotations
@@ -78,13 +85,14 @@ def versions(t: Target) -> Reply:
     return found
 
 
-def _timed_calls(fn: Callable[[], object], number: int) -> float:
-    """Seconds per call of ``number`` calls of ``fn`` in a row."""
-    clock = time.perf_counter
-    start = clock()
+def _timed_calls(fn: Callable[[], object], number: int) -> tuple[float, float]:
+    """``(cpu, wall)`` seconds per call of ``number`` calls of ``fn`` in a row."""
+    cpu, wall = time.process_time, time.perf_counter
+    start_cpu, start_wall = cpu(), wall()
     for _ in range(number):
         fn()
-    return (clock() - start) / number
+    end_wall, end_cpu = wall(), cpu()
+    return (end_cpu - start_cpu) / number, (end_wall - start_wall) / number
 
 
 class Worker:
@@ -128,30 +136,38 @@ class Worker:
         gc.collect()
         if op.first_call:
             fn = op.make(g)
-            return {"warmup": _timed_calls(fn, 1), "number": 1}
+            return {"warmup": _timed_calls(fn, 1)[1], "number": 1}
         fn = op.make(g)
-        first = _timed_calls(fn, 1)
+        first = _timed_calls(fn, 1)[1]
         # the first call may fill caches: calibrate on a second one, unless calls are slow anyway
-        again = _timed_calls(fn, 1) if first < SLOW_CALL else first
+        again = _timed_calls(fn, 1)[1] if first < SLOW_CALL else first
         per_call = max(again, 1e-9)
         number = 1 if per_call >= min_sample else min(1_000_000, math.ceil(min_sample / per_call))
         return {"warmup": first, "per_call": again, "number": number}
 
-    def time(self, shape: str, name: str, number: int, samples: int, gc_mode: str) -> Reply:
+    def time(
+        self, shape: str, name: str, number: int, samples: int, gc_mode: str, clock: str = "cpu"
+    ) -> Reply:
         op = OPS[name]
         g = self.graph_of(shape)
         out: list[float] = []
+        wall: list[float] = []
         fn = None if op.first_call else op.make(g)
-        gc.collect()  # once per batch: samples in a row see each other's garbage, as a loop would
+        # once per batch: samples in a row see each other's garbage, as a loop would; the inputs
+        # just made (a GraphDef and State to merge, say) are frozen like the graph
+        gc.collect()
+        gc.freeze()
         for _ in range(samples):
             call = op.make(g) if fn is None else fn  # first-call ops: fresh inputs, untimed
             if gc_mode == "disabled":
                 gc.disable()
             try:
-                out.append(_timed_calls(call, number))
+                cpu_s, wall_s = _timed_calls(call, number)
             finally:
                 gc.enable()
-        return {"samples": out}
+            out.append(cpu_s if clock == "cpu" else wall_s)
+            wall.append(wall_s)
+        return {"samples": out, "wall_samples": wall}
 
     def memory(self, shape: str) -> Reply:
         g = self.graph_of(shape)
@@ -185,6 +201,7 @@ class Worker:
                 int(request["number"]),
                 int(request["samples"]),
                 str(request.get("gc", "enabled")),
+                str(request.get("clock", "cpu")),
             )
         if cmd == "memory":
             return self.memory(str(request["shape"]))

@@ -13,7 +13,7 @@ Examples::
 
     nnxspec bench --targets reference,flax --quick
     nnxspec bench --targets reference,flax,flax@.venvs/flax-0.10.3 --json bench.json \\
-        --markdown BENCHMARKS.md --plot BENCHMARKS.png
+        --markdown BENCHMARKS.md --plot BENCHMARKS.png --notes spec/bench/changes.md
     nnxspec bench --from-json bench.json --markdown BENCHMARKS.md --plot BENCHMARKS.png
 
 Performance is measured here, never asserted: the exit status is 0 whatever the numbers.
@@ -66,6 +66,13 @@ def _configure(p: argparse.ArgumentParser) -> None:
         "--max-samples", type=int, help="samples per target and operation, at most (default 60)"
     )
     p.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="what the tables report: the worker's CPU time (default; fair on a shared machine) "
+        "or wall time (what a user waits); both are recorded",
+    )
+    p.add_argument(
         "--gc",
         choices=("enabled", "disabled"),
         default="enabled",
@@ -105,6 +112,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
         help="draw µs per Variable against size, log-log (needs matplotlib)",
     )
     p.add_argument(
+        "--notes",
+        type=Path,
+        metavar="FILE.md",
+        help="Markdown to place in the report after the goals (e.g. spec/bench/changes.md)",
+    )
+    p.add_argument(
         "--from-json",
         type=Path,
         metavar="FILE",
@@ -135,6 +148,7 @@ def _settings(args: argparse.Namespace) -> object:
         budget=args.budget if args.budget is not None else (0.05 if quick else 0.5),
         min_samples=args.min_samples or (2 if quick else 3),
         max_samples=args.max_samples or (20 if quick else 60),
+        clock=args.clock,
         gc=args.gc,
         jit_max_leaves=args.jit_max_leaves,
         memory_shapes=items(args.memory_shapes),
@@ -155,7 +169,8 @@ def _write_outputs(results: dict[str, object], args: argparse.Namespace) -> None
             image = os.path.relpath(args.plot.resolve(), base.resolve())
         else:
             print(f"nnxspec bench: {why}", file=sys.stderr)
-    text = markdown(results, plot=image)
+    notes = args.notes.read_text(encoding="utf-8") if args.notes is not None else None
+    text = markdown(results, plot=image, notes=notes)
     if args.json is not None and args.from_json is None:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         print(f"nnxspec bench: results written to {args.json}")
