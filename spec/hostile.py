@@ -565,7 +565,7 @@ def split_parts(entries: Sequence[Entry], parts: int) -> tuple[tuple[Entry, ...]
     return tuple(tuple(entries[i::n]) for i in range(n))
 
 
-# --- rendering -------------------------------------------------------------------------------------
+# --- rendering ---------------------------------------------------------------------------------
 
 
 def describe(op: Hostile) -> str:

@@ -861,7 +861,7 @@ _OPERATIONS = """[
 
 
 def _size(case: Case) -> tuple[int, int, int, int]:
-    from spec.laws.rob import DEPTH, ITER_DEPTH, RING, WIDTH
+    from spec.laws._stress import DEPTH, ITER_DEPTH, RING, WIDTH
 
     return tuple(max(2, int(n * case.scale)) for n in (DEPTH, RING, WIDTH, ITER_DEPTH))  # type: ignore[return-value]
 

@@ -18,6 +18,7 @@ from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.hostile import (
     ArrayAttribute,
     FilterCall,
+    HostileState,
     NonNodeRoot,
     OddDictKeys,
     OddNodeKeys,
@@ -25,13 +26,16 @@ from spec.hostile import (
     PytreeSelfCycle,
     UnhashableStatic,
     attribute_node_paths,
+    corrupt,
     describe,
+    split_parts,
 )
 from spec.laws._check import (
     Snapshot,
     build_case,
     expect_failure,
     flat_models,
+    make_state,
     need,
     observe_root,
     require,
@@ -40,11 +44,14 @@ from spec.laws._check import (
     require_same_tokens,
     require_unchanged,
     snapshot,
+    states_of,
 )
 from spec.laws._protocol import TAG
 from spec.laws._registry import Case
 from spec.model import Model, observe, var_model
+from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
+from spec.semantics.merge import StateLeaf
 from spec.target import Capability, Path, Target, Token
 
 NODEREF_TOKENS: tuple[Token, ...] = (("ref", 0),)
@@ -53,6 +60,8 @@ NODEREF_TOKENS: tuple[Token, ...] = (("ref", 0),)
 
 H = TypeVar("H")
 R = TypeVar("R")
+Parts = tuple[tuple[tuple[Path, StateLeaf], ...], ...]
+"""A hostile state handed over as one or more flat States (``spec.hostile.split_parts``)."""
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -111,11 +120,14 @@ class CallInputs:
         states: Sequence[object],
         *,
         leaves: Sequence[object] = (),
+        graphdefs: Sequence[object] = (),
     ) -> None:
         self.t, self.graphs, self.states, self.leaves = t, list(graphs), list(states), list(leaves)
+        self.graphdefs = list(graphdefs)
         self.before = snapshot(t, *self.graphs)
         self.state_before = [self._state(s) for s in self.states]
         self.leaves_before = [_leaf_data(t, leaf) for leaf in self.leaves]
+        self.tokens_before = [t.graphdef_tokens(gd) for gd in self.graphdefs]
 
     def _state(self, s: object) -> list[tuple[Path, int, object, object]]:
         return [(p, id(leaf), leaf, _leaf_data(self.t, leaf)) for p, leaf in self.t.flat_state(s)]
@@ -136,6 +148,8 @@ class CallInputs:
             [_leaf_data(self.t, leaf) for leaf in self.leaves] == self.leaves_before,
             f"{what} changed the value or metadata of a Variable it was given",
         )
+        for gd, tokens in zip(self.graphdefs, self.tokens_before):
+            require_same_tokens(tokens, self.t.graphdef_tokens(gd), f"the GraphDef after {what}")
 
 
 class Inputs(Protocol):
@@ -182,6 +196,27 @@ def verdict_of(compute: Callable[[], H]) -> tuple[H | None, SpecError | None]:
         return None, e
 
 
+def oracle_outcome(compute: Callable[[], H]) -> H | SpecError:
+    """The oracle's outcome: its result, or the error it says the operation raises."""
+    try:
+        return compute()
+    except SpecError as e:
+        return e
+
+
+def target_states(t: Target, parts: Parts, outcome: object) -> list[object] | None:
+    """The target's States of ``parts``; None where the target refuses to build them, which is a
+    documented rejection only where the oracle's ``outcome`` is an error."""
+    try:
+        return [make_state(t, part) for part in parts]
+    except (TypeError, ValueError, KeyError) as e:
+        require(
+            isinstance(outcome, SpecError),
+            f"the target cannot hold the state of a valid call: {type(e).__name__}: {e}",
+        )
+        return None
+
+
 def noderef_graphdef(t: Target, x: object) -> tuple[object, object]:
     """Return a bare NodeRef GraphDef of ``x`` (a graph node) and its empty state: its second
     split in one split_context."""
@@ -190,6 +225,116 @@ def noderef_graphdef(t: Target, x: object) -> tuple[object, object]:
         t.split_in(c, x)
         gd, s = t.split_in(c, x)
     return gd, s
+
+
+# --- hostile states (ROB-8, ROB-9) ---------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class HostileMerge:
+    """ROB-8's inputs: the graphs built (``x``, and ``y`` from the case's other graph), the
+    GraphDef merged into and its tokens, the edited state's parts and the places the edits
+    touched; ``noderef`` for a bare NodeRef GraphDef (also merged in a merge_context)."""
+
+    graphs: list[object]
+    graphdef: object
+    tokens: tuple[Token, ...]
+    parts: Parts
+    touched: tuple[Path, ...]
+    noderef: bool
+
+    def outcome(self) -> tuple[object, tuple[Path, ...]]:
+        """The oracle's outcome and every place at fault."""
+        outcome = oracle_outcome(lambda: oracle.merge(self.tokens, *self.parts))
+        failed = isinstance(outcome, SpecError)
+        faults = oracle.merge_faults(self.tokens, *self.parts) if failed else []
+        return outcome, (*self.touched, *(e.path for e in faults))
+
+
+def hostile_merge(t: Target, case: Case, op: HostileState) -> HostileMerge:
+    """Build ROB-8's inputs for ``op`` (``spec.hostile.HostileState``)."""
+    x = build_case(t, case).root
+    y = build_optional(t, case.other) if "other" in (op.source, op.graphdef) else None
+    m_source = observe(t, y if op.source == "other" and y is not None else x)
+    entries, touched = corrupt(m_source, semantics.state(m_source), op.edits)
+    # a bare NodeRef GraphDef exists only for a graph-node root: a pytree root is flattened again
+    # in the context (its graph nodes becoming references), so such a case merges its own GraphDef
+    noderef = op.graphdef == "noderef" and observe(t, x).root.kind == "graph"
+    owner = y if op.graphdef == "other" and y is not None else x
+    gd = noderef_graphdef(t, x)[0] if noderef else t.graphdef(owner)
+    tokens = NODEREF_TOKENS if noderef else semantics.graphdef_tokens(observe(t, owner))
+    graphs = [g for g in (x, y) if g is not None]
+    return HostileMerge(graphs, gd, tokens, split_parts(entries, op.parts), touched, noderef)
+
+
+def merged_as(
+    t: Target, expected: object, inputs: CallInputs, what: str
+) -> Callable[[object], None]:
+    """The check of a successful merge: the graph it returns has the oracle's model, and its
+    inputs are unchanged."""
+
+    def check(y: object) -> None:
+        require_same_model(cast(Model, expected), observe_root(t, y), what)
+        inputs.require_unchanged(what)
+
+    return check
+
+
+def updated_as(
+    t: Target, x: object, expected: object, given: CallInputs, what: str
+) -> Callable[[object], None]:
+    """The check of a successful update: ``x`` has the oracle's model, and the States it was
+    given are unchanged."""
+
+    def check(_: object) -> None:
+        require_same_model(cast(Model, expected), observe_root(t, x), f"x after {what}")
+        given.require_unchanged(what)
+
+    return check
+
+
+def merge_in_context(t: Target, graphdef: object, states: Sequence[object]) -> object:
+    with t.merge_context() as c:
+        return t.merge_in(c, graphdef, *states)
+
+
+@dataclasses.dataclass
+class HostileUpdate:
+    """ROB-9's inputs: ``x`` and its model, the graphs built, the edited state's parts (of
+    ``x``'s own state with every value plus one, or of the other graph's) and the places the
+    edits touched; ``mutable_dicts`` is the target's variant."""
+
+    x: object
+    model: Model
+    graphs: list[object]
+    parts: Parts
+    touched: tuple[Path, ...]
+    mutable_dicts: bool
+
+    def outcome(self) -> tuple[object, tuple[Path, ...]]:
+        """The oracle's outcome and every place at fault."""
+        m, parts, mutable = self.model, self.parts, self.mutable_dicts
+        outcome = oracle_outcome(lambda: oracle.update(m, *parts, mutable_dicts=mutable))
+        failed = isinstance(outcome, SpecError)
+        faults = oracle.update_faults(m, *parts, mutable_dicts=mutable) if failed else []
+        return outcome, (*self.touched, *(e.path for e in faults))
+
+
+def hostile_update(t: Target, case: Case, op: HostileState) -> HostileUpdate:
+    """Build ROB-9's inputs for ``op`` (``spec.hostile.HostileState``)."""
+    x = build_case(t, case).root
+    m = observe(t, x)
+    y = build_optional(t, case.other) if op.source == "other" else None
+    m_source = observe(t, y) if y is not None else m
+    flat: FlatState = (
+        semantics.state(m_source)
+        if y is not None
+        else tuple((p, semantics.transformed(v, "add_one")) for p, v in semantics.state(m))
+    )
+    entries, touched = corrupt(m_source, flat, op.edits)
+    mutable = Capability.PYTREE_DICTS_ARE_MUTABLE in t.capabilities
+    graphs = [g for g in (x, y) if g is not None]
+    return HostileUpdate(x, m, graphs, split_parts(entries, op.parts), touched, mutable)
 
 
 # --- hostile graphs (ROB-13 .. ROB-19) ----------------------------------------------------------
@@ -355,64 +500,128 @@ def check_hash_fails(t: Target, x: object, what: str) -> None:
     )
 
 
-# --- ROB-11: filters ----------------------------------------------------------------------------
+# --- hostile filter calls (ROB-11) ----------------------------------------------------------------
+
+ENTRY_POINTS: dict[str, tuple[str, str] | None] = {
+    "split": None,
+    "state": None,
+    "variables": (Capability.VARIABLES, "variables() is not provided"),
+    "pop": (Capability.POP, "pop() is not provided"),
+    "split_context": (Capability.SPLIT_MERGE_CONTEXT, "no split_context"),
+}
+"""Every filtering entry point (``FilterCall.op``) and the capability it needs, if any."""
 
 
-def filter_oracle(op: FilterCall, m: Model, t: Target) -> tuple[object | None, SpecError | None]:
+def filtering_call(t: Target, op: str, x: object, filters: list[object]) -> object:
+    """Call the filtering entry point ``op`` (ROB-11's ``FilterCall.op``) on ``x``."""
+    if op == "split":
+        return t.split(x, *filters)
+    if op == "state":
+        return t.state(x, *filters)
+    if op == "variables":
+        return t.variables(x, *filters)
+    if op == "pop":
+        return t.pop(x, *filters)
+    with t.split_context() as c:
+        return t.split_in(c, x, *filters)
+
+
+def filter_outcome(op: FilterCall, m: Model, t: Target) -> object:
+    """The oracle's outcome of ``op`` on a graph modelled by ``m``: its groups (for pop, the
+    model after it and its groups), or the error it raises."""
     if op.op in ("split", "split_context"):
-        return verdict_of(lambda: semantics.split(m, op.filters))
+        return oracle_outcome(lambda: semantics.split(m, op.filters))
     if op.op == "pop":
         mutable_dicts = Capability.PYTREE_DICTS_ARE_MUTABLE in t.capabilities
-        return verdict_of(lambda: semantics.pop(m, op.filters, mutable_dicts=mutable_dicts))
-    return verdict_of(lambda: semantics.state_groups(m, op.filters))
+        return oracle_outcome(lambda: semantics.pop(m, op.filters, mutable_dicts=mutable_dicts))
+    return oracle_outcome(lambda: semantics.state_groups(m, op.filters))
+
+
+def target_filters(t: Target, op: FilterCall, outcome: object) -> list[object] | None:
+    """The target's filters of ``op``; None where the target refuses a term while building it,
+    which is a documented rejection only where the oracle's ``outcome`` is an error."""
+    try:
+        return [t.make_filter(f) for f in op.filters]
+    except (TypeError, ValueError):
+        require(isinstance(outcome, SpecError), f"{describe(op)}: the target refuses valid filters")
+        return None
+
+
+def require_filter_result(
+    t: Target, op: FilterCall, x: object, result: object, expected: object, inputs: CallInputs
+) -> None:
+    """The groups of a successful filtering call are the oracle's; x is as the oracle says
+    (emptied by pop, else unchanged)."""
+    what = describe(op)
+    if op.op == "pop":
+        m_after, groups = cast(tuple[Model, tuple[FlatState, ...]], expected)
+        got = states_of(result, len(op.filters))
+        require_same_model(m_after, observe(t, x), f"x after {what}")
+    else:
+        groups = cast(tuple[FlatState, ...], expected)
+        split = op.op in ("split", "split_context")
+        got = cast(tuple[object, ...], result)[1:] if split else states_of(result, len(groups))
+        inputs.require_unchanged(what)
+    require(len(got) == len(groups), f"{what} returned {len(got)} States, not {len(groups)}")
+    for i, (group, s) in enumerate(zip(groups, got)):
+        require_same_state(group, flat_models(t, s), f"{what}[{i}]")
+
+
+# --- update-context calls in any order (ROB-12) ------------------------------------------------
+
+
+class OpenContext:
+    """An update context entered once and left once: by ``leave()`` (an ``exit`` call), or at
+    the end of the ``with`` block, with the exception that ended it."""
+
+    def __init__(self, t: Target) -> None:
+        self.manager = t.update_context(TAG)
+        self.ctx: object = None
+        self.left = False
+
+    def __enter__(self) -> OpenContext:
+        self.ctx = self.manager.__enter__()
+        return self
+
+    def leave(self, *exc: Any) -> None:
+        if not self.left:
+            self.left = True
+            self.manager.__exit__(*(exc or (None, None, None)))
+
+    def __exit__(self, *exc: Any) -> None:
+        self.leave(*exc)
 
 
 def run_calls(
-    t: Target,
-    ctx: object,
-    x: object,
-    calls: Sequence[str],
-    ref: tuple[object, object] | None,
-    leave: Callable[[], None],
+    t: Target, c: OpenContext, x: object, calls: Sequence[str], ref: tuple[object, object] | None
 ) -> None:
-    """Make ``calls`` on ``ctx`` one by one, each checked against ``protocol_steps``."""
+    """Make ``calls`` in the open context ``c`` one by one, each with the outcome
+    ``protocol_steps`` gives it: an error (nothing changed), or the result of its role."""
     rebuilt = semantics.rebuild(observe(t, x))
     latest: tuple[object, ...] = t.split(x)
-    inner: object | None = None
+    inner: list[object] = []
     for i, (call, step) in enumerate(zip(calls, oracle.protocol_steps(calls, TAG))):
-        what = f"call {i + 1} ({call}) of [{', '.join(calls)}]"
+        what = f"call {i + 1} ({call}) of [{', '.join(calls)}], the {step.role or 'error'}"
         if call == "exit":
-            leave()
+            c.leave()
             continue
-        graph = inner if step.graph == "inner" and inner is not None else x
-        run = _context_call(t, ctx, call, graph, latest, ref)
-        graphs = [g for g in (x, inner) if g is not None]
-        if step.error is not None:
-            before = snapshot(t, *graphs)
-            expect_failure(t, run, step.error, what)
-            unchanged_guarded(t, before, *graphs, what=what)
+        graph = inner[-1] if step.graph == "inner" and inner else x
+        run = _context_call(t, c.ctx, call, graph, latest, ref)
+        got: list[object] = []
+        inputs = CallInputs(t, [x, *inner[-1:]], [])
+        expect_outcome(t, run, step.error, what, inputs, result=got.append)
+        if not got:
             continue
-        try:
-            result = run()
-        except Exception as e:
-            raise LawViolation(
-                f"{what} raised {type(e).__name__}: {e}, but should succeed as the {step.role}"
-            ) from e
         if step.role in ("outer-split", "inner-split"):
-            latest = cast(tuple[object, ...], result)
+            latest = cast(tuple[object, ...], got[0])
         elif step.role == "inner-merge":
-            inner = result
-            same_model_guarded(
-                rebuilt, functools.partial(observe_root, t, inner), f"the inner graph of {what}"
-            )
+            inner.append(got[0])
+            same_model_guarded(rebuilt, functools.partial(observe_root, t, got[0]), f"{what}")
         elif step.role == "outer-merge":
-            require(
-                result is x,
-                f"{what} (the outer merge) returned a new object, but should return x itself",
-            )
+            require(got[0] is x, f"{what} returned a new object, but should return x itself")
             same_model_guarded(rebuilt, functools.partial(observe_root, t, x), f"x after {what}")
         elif step.role == "current":
-            require(result is ctx, f"{what} returned another context than the active one")
+            require(got[0] is c.ctx, f"{what} returned another context than the active one")
 
 
 def _context_call(
