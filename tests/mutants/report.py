@@ -140,6 +140,15 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
     return lines
 
 
+def _stale_modules() -> list[str]:
+    """The reference modules whose source differs from the one the law map was traced on."""
+    from tests.mutants.auto import source_digest
+
+    lawmap = _load("lawmap.json") or {}
+    sources: dict[str, str] = lawmap.get("sources", {})
+    return [m for m, digest in sorted(sources.items()) if source_digest(m) != digest]
+
+
 def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     mutants = doc["mutants"]
     c = _rates(mutants, triage)
@@ -170,6 +179,15 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         "",
         "First killers: " + ", ".join(f"{law} {n}" for law, n in killers.most_common(20)) + ".",
     ]
+    stale = _stale_modules()
+    if stale:
+        lines += [
+            "",
+            "**Stale for " + ", ".join(f"`{m}`" for m in stale) + ".** Their source changed "
+            "after this pass measured them (the law map's digests differ): their rows describe "
+            "the earlier code; rerun the pass for them (`--modules`, after "
+            "`python -m tests.mutants.lawmap`).",
+        ]
     rerun = [r for r in mutants if r["status"] in KILLED and r.get("phase") == "rerun"]
     if rerun:
         lines += [
