@@ -349,7 +349,8 @@ def _unknown_keys(
     for _ in range(ops[header][4]):
         known.add(ops[pos][1])
         pos += 2 + ops[pos + 1][5] if ops[pos][0] == SUB else 1
-    unknown = [key for key in state if key not in known]
+    # named in the spec's order (by repr), not the state's, so every target can agree on one
+    unknown = sorted((key for key in state if key not in known), key=repr)
     node_type = ops[header][1]
     return UnknownKeyError(
         f"{unknown[0]!r}",

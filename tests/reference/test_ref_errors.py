@@ -69,6 +69,21 @@ def test_unknown_key() -> None:
     assert error.path == ("layers", 0, "kernal")
 
 
+def test_unknown_keys_are_named_in_the_specs_order_not_the_states() -> None:
+    # several extra keys: the error carries the first by repr (the oracle's choice), whatever
+    # order the state holds them in (a namedtuple's fields come in declaration order)
+    graphdef, state = nnx.split(_graph())
+    bad = {"layers": {0: {"kernel": 1, "n": 1, "f": 1}}, "top": 1}
+    error = _raises(
+        lambda: nnx.merge(graphdef, state, bad),
+        errors.UnknownKeyError,
+        "unknown key",
+        "'layers/0/f'",
+    )
+    assert error.path == ("layers", 0, "f")
+    assert "found extra keys ['f', 'n']" in str(error)
+
+
 def test_state_mismatch() -> None:
     graphdef, _ = nnx.split(_graph())
     static = {"layers": {0: {"kernel": 1, "scale": 3.0}}, "top": 1}
