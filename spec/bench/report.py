@@ -383,7 +383,7 @@ def _scaling_verdict(results: Results, label: str) -> list[str]:
     return [
         f"- s+m+u per Variable grows from {rows[0][0]} to {rows[-1][0]} by no more than "
         f"{SCALING_GOAL:g}× the growth of jax's floor per Variable: {_yes(ok)} (s+m+u "
-        f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.2f}; "
+        f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.3f}; "
         f"µs/Var: {sizes})"
     ]
 

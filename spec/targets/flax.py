@@ -790,7 +790,13 @@ class FlaxTarget(NNXTarget):
         if pytree_mode:
             if not hasattr(self.nnx, "static") and str(key) in vars(node):
                 delattr(node, str(key))  # a fresh status: 0.11 has no nnx.static to override one
-            value = self._wrap(value)
+            wrapped = self._wrap(value)
+            setattr(node, str(key), wrapped)
+            if wrapped is not value and vars(node).get(str(key)) is wrapped:
+                # the class's own __setattr__ stored the marker raw (it bypasses flax's): store
+                # the value itself, as that class would for a plain assignment
+                vars(node)[str(key)] = value
+            return
         setattr(node, str(key), value)
 
     def del_attr(self, node: object, key: Key) -> None:

@@ -1,7 +1,7 @@
 """The automated mutation pass: small AST mutations of every module of ``reference``.
 
-    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both] [-n N] [--log FILE]
-                                 [--json FILE] [--list] [--rerun]
+    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun] [-n N]
+                                 [--log FILE] [--json FILE] [--list] [--collect]
 
 Every mutation point inside a function or method of every module of ``reference`` gets one
 mutant per operator that applies there:
@@ -51,8 +51,9 @@ code does not compile or install is *incompetent*.
 
 **Incremental.**  Every result is appended to ``--log`` (JSON lines) as it comes; a later run
 with the same log skips what is done (``--fresh`` ignores it), so an interrupted pass loses
-nothing.  ``--rerun`` runs the final survivors again under ``ci`` against the current laws (a
-survivor killed then names the law that closes its gap).  ``--json`` writes the merged results
+nothing.  ``--phase rerun`` runs the final survivors again under ``ci``, against the laws added to
+the law map since (``python -m tests.mutants.lawmap -k ID ...`` marks them): a survivor killed
+then names the law that closes its gap.  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
 ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
@@ -396,8 +397,9 @@ class _Installed:
     def undo(self) -> None:
         """Swap the reference's code back; put back every entry the module-level containers
         had.  New entries stay (node types the strategies registered meanwhile), except in the
-        kind cache ``KIND``, which is put back exactly (it is recomputed from the registries)."""
-        from reference._registry import KIND
+        kind cache ``KIND``, which is put back exactly and then given every registered node
+        type's kind, as registration gives it (the rest is recomputed on demand)."""
+        from reference._registry import GRAPH_REGISTRY, K_GRAPH, K_PYTREE, KIND, PYTREE_REGISTRY
 
         for f, old in reversed(self.swapped):
             f.__code__ = old
@@ -411,6 +413,8 @@ class _Installed:
                 live.extend(saved)
             else:
                 live.update(saved)
+        KIND.update(dict.fromkeys(GRAPH_REGISTRY, K_GRAPH))
+        KIND.update(dict.fromkeys(PYTREE_REGISTRY, K_PYTREE))
 
 
 RESTART = ("reference._registry", "reference._object", "reference._jax")
@@ -460,7 +464,10 @@ def _run_job(
         return result
     try:
         for law_id in laws:
-            law = law_by_id(law_id)
+            try:
+                law = law_by_id(law_id)
+            except KeyError:  # retired since the law map was traced
+                continue
             result["laws_run"] += 1
             signal.setitimer(signal.ITIMER_REAL, limits.get(law_id, 60.0))
             try:
@@ -535,7 +542,7 @@ class Job:
 
     @property
     def profile(self) -> str:
-        return "dev-fixed" if self.phase == "dev" else "ci"
+        return "dev-fixed" if self.phase == "dev" else "ci"  # ci and rerun
 
 
 class _Worker:
@@ -651,6 +658,8 @@ def plan(m: Mutation, phase: str, lawmap: dict[str, Any], factor: float, most: i
     laws = line_laws
     if phase != "dev" and not line_laws:  # unreached under dev: the laws that run its function
         laws = [law for _, law in _covering(m, lawmap, m.def_line, m.def_end)]
+    if phase == "rerun":  # a final survivor: only the laws added to the map since it ran
+        laws = [law for law in laws if lawmap["laws"][law].get("added")]
     if most > 0:
         laws = laws[:most]
     scale = 1.0 if phase == "dev" else 4.0  # ci: 40 examples a law against dev's 12
@@ -702,6 +711,7 @@ def _jobs(
     factor: float,
     log: Path | None,
     most: int = 0,
+    exclude: Sequence[str] = (),
 ) -> list[Job]:
     """The jobs of ``phase`` still to run (an unreached mutant is recorded at once)."""
     jobs = []
@@ -714,10 +724,12 @@ def _jobs(
                 continue
         if phase == "rerun" and final(m, done)["status"] not in ("survived", "unreached"):
             continue
-        job = plan(m, "ci" if phase == "rerun" else phase, lawmap, factor, most)
+        job = plan(m, phase, lawmap, factor, most)
+        job.laws = [law for law in job.laws if law not in exclude]
         job.phase = phase
         if not job.laws:
-            done[(m.key, phase)] = _record(job, _unreached(job), log)
+            if phase != "rerun":  # no new law reaches a survivor: it stays what it was
+                done[(m.key, phase)] = _record(job, _unreached(job), log)
             continue
         jobs.append(job)
 
@@ -783,6 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run at most the first N laws (by hits per second) a phase selects (0: all)",
     )
     p.add_argument("--json", metavar="FILE", help="write the merged results to FILE")
+    p.add_argument("--exclude", nargs="+", metavar="ID", help="run none of these laws")
     p.add_argument("--note", action="append", help="a sentence for RESULTS.md about this run")
     p.add_argument(
         "--collect", action="store_true", help="run nothing: merge --log's results into --json"
@@ -818,7 +831,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.collect:
         phases = {args.phase: ()}
     for phase in phases[args.phase]:
-        jobs = _jobs(ms, phase, done, lawmap, args.timeout_factor, log, args.max_laws)
+        jobs = _jobs(
+            ms, phase, done, lawmap, args.timeout_factor, log, args.max_laws, args.exclude or ()
+        )
         print(f"phase {phase}: {len(jobs)} mutants to run", flush=True)
         for r in run(jobs, args.workers, log):
             done[(r["key"], phase)] = r

@@ -114,6 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args.out)
     if args.only and out.is_file():  # add (or refresh) some laws of an existing map
         old = load(out)
+        from spec.laws import LAWS
+
+        current = {law.id for law in LAWS}
+        for law_id in [k for k in old["laws"] if k not in current]:
+            del old["laws"][law_id]  # retired
         for law_id, entry in doc["laws"].items():
             if law_id not in old["laws"]:
                 entry["added"] = True  # a law added since the map was first traced

@@ -2,7 +2,8 @@
 
     python -m tests.mutants.report [--check]
 
-Inputs (beside this module): ``hand.json`` (``nnxspec mutants --json``),
+Inputs (beside this module): ``hand.json`` (``nnxspec mutants --json``), ``hand-dev.json``
+(the same under ``--profile dev``: how much of ``ci``'s power the smoke test keeps),
 ``auto.json`` (``python -m tests.mutants.auto --json``) and ``triage.json`` (hand-written: for
 every survivor of the automated pass, ``{"key": {"verdict": "equivalent" | "new law" | ...,
 "why": "..."}}``).  ``--check`` exits 1 if RESULTS.md is not what the inputs render.
@@ -139,6 +140,15 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
     return lines
 
 
+def _stale_modules() -> list[str]:
+    """The reference modules whose source differs from the one the law map was traced on."""
+    from tests.mutants.auto import source_digest
+
+    lawmap = _load("lawmap.json") or {}
+    sources: dict[str, str] = lawmap.get("sources", {})
+    return [m for m, digest in sorted(sources.items()) if source_digest(m) != digest]
+
+
 def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     mutants = doc["mutants"]
     c = _rates(mutants, triage)
@@ -169,6 +179,15 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         "",
         "First killers: " + ", ".join(f"{law} {n}" for law, n in killers.most_common(20)) + ".",
     ]
+    stale = _stale_modules()
+    if stale:
+        lines += [
+            "",
+            "**Stale for " + ", ".join(f"`{m}`" for m in stale) + ".** Their source changed "
+            "after this pass measured them (the law map's digests differ): their rows describe "
+            "the earlier code; rerun the pass for them (`--modules`, after "
+            "`python -m tests.mutants.lawmap`).",
+        ]
     rerun = [r for r in mutants if r["status"] in KILLED and r.get("phase") == "rerun"]
     if rerun:
         lines += [
@@ -212,6 +231,26 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _dev_vs_ci(dev: dict[str, Any], ci: dict[str, Any]) -> list[str]:
+    """Which of the mutants ``ci`` kills ``dev`` kills too (over the mutants both ran)."""
+    dev_rows = {r["name"]: r for r in dev["mutants"]}
+    both = [r for r in ci["mutants"] if r["name"] in dev_rows]
+    ci_kills = [r["name"] for r in both if r["status"] == "killed"]
+    dev_kills = [n for n in ci_kills if dev_rows[n]["status"] == "killed"]
+    missed = sorted(set(ci_kills) - set(dev_kills))
+    return [
+        "## dev against ci",
+        "",
+        f"`nnxspec mutants --profile dev` (`hand-dev.json`, {dev['seconds']:.0f} s) kills "
+        f"**{len(dev_kills)} of the {len(ci_kills)}** mutants `ci` kills "
+        f"({_pct(len(dev_kills), len(ci_kills))}), over the {len(both)} both ran; "
+        f"{dev['killed']} of its {len(dev['mutants'])} in all.  `dev` draws at random, so a "
+        "rerun may differ by a mutant or two.",
+        "",
+        f"Killed by `ci` only: {', '.join(missed) or 'none'}.",
+    ]
+
+
 def render() -> str:
     """Return RESULTS.md as the result files say."""
     lines = [
@@ -223,6 +262,9 @@ def render() -> str:
     hand = _load("hand.json")
     if hand is not None:
         lines += [*_hand(hand), ""]
+    dev = _load("hand-dev.json")
+    if dev is not None and hand is not None:
+        lines += [*_dev_vs_ci(dev, hand), ""]
     auto = _load("auto.json")
     if auto is not None:
         lines += [*_auto(auto, _load("triage.json") or {}), ""]

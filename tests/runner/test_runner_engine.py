@@ -71,7 +71,10 @@ def test_a_violation_is_shrunk_to_one_variable(toy: Target) -> None:
 def test_laws_the_toy_does_not_break_pass(toy: Target) -> None:
     outcome = run_law(law_by_id("RT-1"), toy, "ci")
     assert (outcome.verdict, outcome.error) == ("pass", None)
-    assert outcome.examples == profiles.examples_for("ci", 1.0)
+    # the law's own examples, then at most the scale floor's top-up
+    own, floor = profiles.examples_for("ci", 1.0), profiles.scale_floor("ci", 1.0)
+    assert own <= outcome.examples <= own + floor
+    assert outcome.scaled >= floor
 
 
 def test_a_missing_capability_is_na_before_drawing(reference: Target) -> None:

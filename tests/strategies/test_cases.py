@@ -90,7 +90,16 @@ def test_cases_for_the_registered_laws(drawn: tuple[tuple[str, ...], Case]) -> N
 
 
 @FAST
-@given(cases(("graph", "program"), dtypes=("int32",), max_nodes=2, max_variables=1, max_edits=1))
+@given(
+    cases(
+        ("graph", "program"),
+        dtypes=("int32",),
+        max_nodes=2,
+        max_variables=1,
+        max_edits=1,
+        tail="never",
+    )
+)
 def test_case_size_arguments(case: Case) -> None:
     assert len(case.graph.nodes) <= 3  # two nodes, plus one a sharing choice may add
     assert len(case.program) <= 1
