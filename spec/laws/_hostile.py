@@ -601,7 +601,8 @@ def run_calls(
     latest: tuple[object, ...] = t.split(x)
     inner: list[object] = []
     for i, (call, step) in enumerate(zip(calls, oracle.protocol_steps(calls, TAG))):
-        what = f"call {i + 1} ({call}) of [{', '.join(calls)}], the {step.role or 'error'}"
+        role = f" (the {step.role})" if step.role else ""
+        what = f"call {i + 1} ({call}) of [{', '.join(calls)}]{role}"
         if call == "exit":
             c.leave()
             continue
