@@ -1,7 +1,7 @@
 """Reproducer for UPD-11 (A state that reaches a shared graph node at two of its paths updates the node at each, in the state's order, a new key included: the first write creates the Variable, the second writes into it.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with UPD-11's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [[0, {"node": 1}]], "kind": "list"}, {"entries": [["a", {"node": 1}]], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"node": 1}]], "kind": "module"}, {"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -32,12 +32,14 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
+n0 = Node()
 n1 = Node()
-n0 = [n1]
-n1.a = n1
+n0.a = n1
+n0.b = n1
 x = n0
 
 # --- the filters ---
@@ -116,7 +118,9 @@ def snapshot(x, metadata_keys=()):
     while stack:
         path, y = stack.pop()
         variable = isinstance(y, nnx.Variable)
-        node = not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        node = (
+            not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        )
         if variable or node:
             if id(y) in seen:
                 out[path] = ("same as", seen[id(y)])
@@ -137,7 +141,8 @@ def first_difference(expected, found):
     """The first place where two snapshots differ, as text (None when they are equal)."""
     for p in sorted(set(expected) | set(found), key=lambda p: [sort_key(k) for k in p]):
         if expected.get(p) != found.get(p):
-            return f"at {path_str(p)}: expected {expected.get(p, 'nothing')}, found {found.get(p, 'nothing')}"
+            want, got = expected.get(p, "nothing"), found.get(p, "nothing")
+            return f"at {path_str(p)}: expected {want}, found {got}"
     return None
 
 
@@ -150,11 +155,11 @@ def must_succeed(what, run):
 
 # --- UPD-11: A state that reaches a shared graph node at two of its paths updates the node at each, in the state's order, a new key included: the first write creates the Variable, the second writes into it.
 state = make_state([
-    ((0, 'zz_new'), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
-    ((0, 'a', 'zz_new'), leaf(nnx.BatchStat, jnp.asarray(2.0, dtype='float32'), note='second')),
+    (('a', 'zz_new'), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+    (('b', 'zz_new'), leaf(nnx.BatchStat, jnp.asarray(2.0, dtype='float32'), note='second')),
 ])
-EXPECTED = {(): ('pytree',), (0,): ('graph',), (0, 'a'): ('same as', (0,)), (0, 'zz_new'): ('Param', 'float32', (), 2.0, (('note', "'second'"),))}
-outcome = must_succeed("UPD-11: update(x, state with new key 'zz_new' at [0] and at [0].a)", lambda: nnx.update(x, state))
+EXPECTED = {(): ('graph',), ('a',): ('graph',), ('a', 'zz_new'): ('Param', 'float32', (), 2.0, (('note', "'second'"),)), ('b',): ('same as', ('a',))}
+outcome = must_succeed("UPD-11: update(x, state with new key 'zz_new' at .a and at .b)", lambda: nnx.update(x, state))
 difference = first_difference(EXPECTED, snapshot(x, ('note',)))
-assert difference is None, f"UPD-11: x after update(x, state with new key 'zz_new' at [0] and at [0].a): "f'{difference}'
-print("UPD-11 holds: update(x, state with new key 'zz_new' at [0] and at [0].a) gives the expected graph")
+assert difference is None, f"UPD-11: x after update(x, state with new key 'zz_new' at .a and at .b): "f'{difference}'
+print("UPD-11 holds: update(x, state with new key 'zz_new' at .a and at .b) gives the expected graph")

@@ -1,7 +1,7 @@
 """Reproducer for VAR-1 (variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with VAR-1's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": [{"$": "Everything"}, {"$": "Literal", "value": "..."}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -32,14 +32,15 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
 n0 = Node()
 x = n0
 
 # --- the filters ---
-fs = (nnx.Everything(), ...)
+fs = (nnx.Param, nnx.Param)
 
 # --- plain helpers: no nnxspec, only this release's own API ---
 DOCUMENTED = (ValueError, TypeError, KeyError)
