@@ -21,6 +21,12 @@ CASE = json.loads(r"""{
       {
        "var": 0
       }
+     ],
+     [
+      "b",
+      {
+       "var": 0
+      }
      ]
     ],
     "kind": "module"
