@@ -55,15 +55,18 @@ def run(args: argparse.Namespace) -> int:
                 v = load(path)
                 if v.law not in known:
                     raise VectorError(
-                        f"no law {v.law!r} in this nnxspec ('nnxspec laws' lists them)"
+                        f"{path}: no law {v.law!r} in this nnxspec ('nnxspec laws' lists them)"
                     )
                 spec = args.target or v.target_spec
                 if spec not in targets:
                     targets[spec] = resolve_target(spec)
                 r = replay(v, targets[spec], spec)
-            except (VectorError, TargetError) as e:
-                message = str(e)  # a loading error names its file already
-                print(f"ERROR {message if message.startswith(str(path)) else f'{path}: {message}'}")
+            except VectorError as e:  # names its file, as load's errors do
+                print(f"ERROR {e}")
+                bad += 1
+                continue
+            except TargetError as e:
+                print(f"ERROR {path}: {e}")
                 bad += 1
                 continue
             print(_line(r))
