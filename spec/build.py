@@ -30,6 +30,7 @@ from spec.blueprint import (
     Unhashable,
     variable_value,
 )
+from spec.errors import NotApplicable
 from spec.model import (
     Model,
     NodeModel,
@@ -41,9 +42,9 @@ from spec.model import (
     canonical,
     static_model,
 )
-from spec.target import Target
+from spec.target import Capability, Target
 
-__all__ = ["TYPE_NAMES", "Built", "blueprint_model", "build", "type_name"]
+__all__ = ["TYPE_NAMES", "Built", "blueprint_model", "build", "needed_capabilities", "type_name"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +74,29 @@ def build(
         raise
 
 
+KIND_CAPABILITIES: dict[str, str] = {
+    "nnx_list": Capability.LIST_NODES,
+    "sequential": Capability.SEQUENTIAL_NODES,
+}
+"""Blueprint node kinds that only a target with the capability can build faithfully."""
+
+
+def needed_capabilities(bp: Blueprint) -> frozenset[str]:
+    """Return the capabilities a target needs to build ``bp`` as drawn: ``nnx_list`` and
+    ``sequential`` nodes, and graph nodes in pytree mode."""
+    needed = {KIND_CAPABILITIES[n.kind] for n in bp.nodes if n.kind in KIND_CAPABILITIES}
+    if any(n.pytree for n in bp.nodes):
+        needed.add(Capability.PYTREE_MODULES)
+    return frozenset(needed)
+
+
 def _build(t: Target, bp: Blueprint, variable_type: str | None, reversed_metadata: bool) -> Built:
+    missing = sorted(needed_capabilities(bp) - t.capabilities)
+    if missing:
+        # a vector drawn on a richer target, replayed here: the input cannot exist on this one
+        raise NotApplicable(
+            f"{t.name} lacks {', '.join(missing)}, which this graph needs to be built"
+        )
     specs = (
         bp.variables
         if variable_type is None

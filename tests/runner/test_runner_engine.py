@@ -7,6 +7,7 @@ import dataclasses
 import hypothesis
 import pytest
 
+from spec.blueprint import Blueprint, NodeSpec, ToNode
 from spec.errors import LawViolation, NotApplicable
 from spec.laws import Case, Law, law_by_id
 from spec.runner import engine, profiles
@@ -184,6 +185,22 @@ def test_check_case_reports_each_verdict(reference: Target, toy: Target) -> None
     verdict, _, error = engine.check_case(law_by_id("CL-1"), toy, case)
     assert verdict == "fail" and isinstance(error, RuntimeError)
     assert engine.check_case(law_by_id("ST-5"), reference, case)[0] == "n/a"
+
+
+@pytest.mark.parametrize(
+    "node",
+    [NodeSpec("nnx_list", ()), NodeSpec("sequential", ()), NodeSpec("module", (), pytree=True)],
+)
+def test_a_graph_the_target_cannot_build_is_not_applicable(
+    reference: Target, node: NodeSpec
+) -> None:
+    """A vector drawn on a richer target (an nnx.List, a Sequential, a pytree=True module)
+    replayed on one without the capability is n/a, not a failure of the law."""
+    root = NodeSpec("module", (("x", ToNode(1)),))
+    case = dataclasses.replace(fixed_case(), graph=Blueprint((root, node), ()), backend=None)
+    verdict, reason, _ = engine.check_case(law_by_id("UCTX-2"), reference, case)
+    assert verdict == "n/a"
+    assert reason is not None and "which this graph needs to be built" in reason
 
 
 # --- The scale tail -----------------------------------------------------------------------------
