@@ -54,8 +54,8 @@ import sys
 import threading
 import time
 import unittest
-from collections.abc import Iterable, Iterator
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal, Protocol, TypeVar
 
 from spec import incidents
 from spec.blueprint import Blueprint, NodeSpec
@@ -66,7 +66,17 @@ from spec.runner.config import backend_devices
 from spec.runner.profiles import FIXED_SCALE, scale_floor, settings_for
 from spec.target import Target
 
-__all__ = ["NA_PROBE", "Outcome", "Verdict", "check_case", "device_scope", "fixed_case", "run_law"]
+__all__ = [
+    "NA_PROBE",
+    "Outcome",
+    "Verdict",
+    "check_case",
+    "check_case_isolated",
+    "device_scope",
+    "fixed_case",
+    "in_own_thread",
+    "run_law",
+]
 
 Verdict = Literal["pass", "fail", "n/a", "error"]
 NA_PROBE = 10
@@ -235,25 +245,46 @@ def run_law(law: Law, t: Target, profile: str = "dev", backend: str | None = Non
     """Check ``law`` on ``t`` under ``profile`` (on ``backend`` for a per-backend law), in a
     thread of its own (see Isolation in the module docstring)."""
     start = time.perf_counter()
-    result: list[Outcome] = []
+    try:
+        return in_own_thread(f"nnxspec-{law.id}", lambda: _run_law(law, t, profile, backend))
+    except BaseException as e:  # a crash of the harness: the law was not checked
+        return Outcome(
+            "error",
+            0,
+            time.perf_counter() - start,
+            f"the run crashed: {type(e).__name__}: {e}",
+            error=e,
+        )
+
+
+def check_case_isolated(
+    law: Law, t: Target, case: Case
+) -> tuple[Verdict, str | None, BaseException | None]:
+    """``check_case`` in a thread of its own (see Isolation in the module docstring): what
+    ``nnxspec replay`` runs, so that one vector's recursion in the target cannot break the next."""
+    return in_own_thread(f"nnxspec-{law.id}-replay", lambda: check_case(law, t, case))
+
+
+_T = TypeVar("_T")
+
+
+def in_own_thread(name: str, fn: Callable[[], _T]) -> _T:
+    """Return ``fn()`` run in a new thread (re-raising what it raised), so that whatever a
+    ``RecursionError`` leaves in the thread's recursion counter dies with that thread."""
+    result: list[_T] = []
+    raised: list[BaseException] = []
 
     def body() -> None:
         try:
-            result.append(_run_law(law, t, profile, backend))
-        except BaseException as e:  # a crash of the harness: the law was not checked
-            result.append(
-                Outcome(
-                    "error",
-                    0,
-                    time.perf_counter() - start,
-                    f"the run crashed: {type(e).__name__}: {e}",
-                    error=e,
-                )
-            )
+            result.append(fn())
+        except BaseException as e:
+            raised.append(e)
 
-    worker = threading.Thread(target=body, name=f"nnxspec-{law.id}", daemon=True)
+    worker = threading.Thread(target=body, name=name, daemon=True)
     worker.start()
     worker.join()
+    if raised:
+        raise raised[0]
     return result[0]
 
 

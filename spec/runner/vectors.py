@@ -46,7 +46,7 @@ from typing import Literal, cast
 from spec.codec import JSON
 from spec.errors import LawViolation
 from spec.laws import Case, Law, law_by_id
-from spec.runner.engine import Verdict, check_case
+from spec.runner.engine import Verdict, check_case_isolated
 from spec.target import Target
 
 __all__ = [
@@ -255,7 +255,7 @@ def replay(v: Vector, t: Target, target_spec: str | None = None) -> Replay:
     ``fail``.
     """
     law = law_by_id(v.law)
-    outcome, reason, error = check_case(law, t, v.case)
+    outcome, reason, error = check_case_isolated(law, t, v.case)
     own = (target_spec or t.name) in (v.target_spec, v.target_name)
     expected: tuple[Verdict, ...] = (v.expect,) if own else ("pass", "n/a")
     if error is not None:

@@ -135,7 +135,7 @@ def _run_check(
 def _judge(folder: Path, entries: list[dict[str, Any]]) -> list[Killer]:
     """Turn the failed laws of one run into killers, replaying each vector on the reference."""
     from spec.laws import Case, law_by_id
-    from spec.runner.engine import check_case
+    from spec.runner.engine import check_case_isolated
     from spec.targets.reference import ReferenceTarget
 
     reference = ReferenceTarget()
@@ -154,7 +154,7 @@ def _judge(folder: Path, entries: list[dict[str, Any]]) -> list[Killer]:
             except KeyError:  # a law added after this process loaded the catalogue
                 message = f"(not replayed on the reference: unknown law here) {message}"
             else:
-                verdict, _, _ = check_case(law, reference, Case.from_data(data["case"]))
+                verdict, _, _ = check_case_isolated(law, reference, Case.from_data(data["case"]))
                 genuine = verdict != "fail"
         killers.append(
             Killer(e["id"], int(e["examples"]), float(e["seconds"]), genuine, message, kind)

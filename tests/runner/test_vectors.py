@@ -12,10 +12,14 @@ same way forever.  Each vector replays twice:
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import pytest
 
+from spec.laws import Case, Law
+from spec.runner import engine
+from spec.runner.engine import Verdict
 from spec.runner.vectors import Vector, find, load, replay
 from spec.target import Target, TargetError, resolve_target
 
@@ -59,3 +63,22 @@ def test_vector_on_the_reference(path: Path) -> None:
     assert r.outcome in ("pass", "n/a"), (
         f"the reference fails counterexample {path.name} of {v.law}: {r.detail}"
     )
+
+
+def test_each_replay_runs_in_a_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a RecursionError inside a target can leave the running thread's recursion counter raised
+    # (jax's C++ tree functions do, on Python 3.11), so replaying a folder must not run two
+    # vectors, or a vector and the caller, in one thread
+    seen: list[threading.Thread] = []
+    check_case = engine.check_case
+
+    def recording(
+        law: Law, t: Target, case: Case
+    ) -> tuple[Verdict, str | None, BaseException | None]:
+        seen.append(threading.current_thread())
+        return check_case(law, t, case)
+
+    monkeypatch.setattr(engine, "check_case", recording)
+    for path in PATHS[:2]:
+        replay(load(path), _target("reference"), "reference")
+    assert len(seen) == 2 and len({id(t) for t in [*seen, threading.current_thread()]}) == 3
