@@ -88,7 +88,7 @@ _CHILD_WEIGHTS: dict[str, int] = {
     "none": 1,
     "namedtuple": 1,
     "dataclass": 1,
-    "nnx_list": 1,
+    "nnx_list": 3,  # with list_nodes: drawn in most ci searches, with edits of its elements
     "sequential": 1,
 }
 _ROOT_WEIGHTS: dict[str, int] = {**_CHILD_WEIGHTS, "module": 10, "container": 2, "none": 0}

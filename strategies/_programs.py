@@ -99,14 +99,15 @@ def _edit(m: Model, g: _Gene) -> Edit:
     targets = _graph_node_paths(m)
     if g.kind == "TransformValues" or not targets:
         return TransformValues(g.fn)
-    path = targets[g.node % len(targets)]
+    path = _edited_node(m, targets, g.node)
     slot = m.resolve(path)
     assert isinstance(slot, NodeSlot)  # sanity check: targets are node paths
     key: Key
     if _is_list_node(m, slot.id):
-        # an nnx.List: delete an element, replace one or append one (index len)
+        # an nnx.List: delete an element, replace one or append one (index len); a static that
+        # would replace an element deletes it instead, so deletions are as common as appends
         size = len(m.nodes[slot.id].entries)
-        if g.kind == "DeleteAttr" and size:
+        if size and (g.kind == "DeleteAttr" or (g.kind == "SetStatic" and g.replace)):
             return DeleteAttr(path, g.key % size)
         key = g.key % size if size and g.replace else size
         return _keyed_edit(m, g, path, key, targets)
@@ -115,6 +116,22 @@ def _edit(m: Model, g: _Gene) -> Edit:
         return DeleteAttr(path, _key(m, slot.id, g.key, existing=True))
     key = _key(m, slot.id, g.key, existing=has_keys and g.replace)
     return _keyed_edit(m, g, path, key, targets)
+
+
+def _edited_node(m: Model, targets: list[Path], raw: int) -> Path:
+    """Return the path of the graph node an edit addresses: where the graph has ``nnx.List``
+    nodes, every other choice (even ``raw``) picks one of them, so that appending, replacing and
+    deleting elements is common in a short search; elsewhere any graph node, the root first."""
+    lists = [p for p in targets if _is_list_node(m, _node_at(m, p))]
+    if lists and raw % 2 == 0:
+        return lists[(raw // 2) % len(lists)]
+    return targets[raw % len(targets)]
+
+
+def _node_at(m: Model, path: Path) -> int:
+    slot = m.resolve(path)
+    assert isinstance(slot, NodeSlot)  # sanity check: targets are node paths
+    return slot.id
 
 
 def _is_list_node(m: Model, node: int) -> bool:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import collections
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import spec.filters as F
 from spec.build import blueprint_model
 from spec.laws import INPUTS, LAWS, Case
+from spec.runner import profiles
 from spec.semantics import apply, check_filters, flatten, partition
+from spec.target import Capability
 from strategies import cases
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True, database=None)
@@ -105,3 +108,30 @@ def test_case_size_arguments(case: Case) -> None:
     assert len(case.program) <= 1
     for v in case.graph.variables:
         assert v.dtype == "int32"
+
+
+# --- The inputs of modern flax, under the ci profile ---------------------------------------------
+
+MODERN = frozenset({Capability.PYTREE_MODULES, Capability.LIST_NODES, Capability.SEQUENTIAL_NODES})
+
+
+def test_modern_inputs_are_drawn_within_one_laws_ci_search() -> None:
+    # what one law's ci search (its derandomized examples, scale floor aside) draws on a target
+    # with the capabilities of flax 0.12: both module modes, nnx.List and nnx.Sequential nodes,
+    # and programs that add, replace and delete nnx.List elements
+    seen: collections.Counter[str] = collections.Counter()
+
+    @settings(profiles.settings_for("ci", 1.0), phases=[Phase.generate])
+    @given(cases(("module_graph", "program"), capabilities=MODERN))
+    def draw(case: Case) -> None:
+        kinds = {n.kind for n in case.graph.nodes}
+        seen.update(k for k in ("nnx_list", "sequential") if k in kinds)
+        seen.update(["pytree-mode node"] if any(n.pytree for n in case.graph.nodes) else [])
+        lists = {i for i, n in enumerate(case.graph.nodes) if n.kind == "nnx_list"}
+        for edit in case.program:
+            if lists and getattr(edit, "key", None).__class__ is int:
+                seen[f"nnx.List {type(edit).__name__}"] += 1
+
+    draw()
+    wanted = ["nnx_list", "sequential", "pytree-mode node", "nnx.List DeleteAttr"]
+    assert all(seen[w] for w in wanted), dict(seen)
