@@ -16,7 +16,7 @@ from typing import cast
 import numpy as np
 
 from spec.blueprint import Key
-from spec.build import Built, build
+from spec.build import TYPE_NAMES, Built, build
 from spec.errors import ERROR_KINDS, NAMING_KINDS, LawViolation, NotApplicable, SpecError
 from spec.laws._registry import Case
 from spec.model import (
@@ -296,7 +296,7 @@ def observe_root(t: Target, x: object) -> Model:
 
 def fresh_key(m: Model, path: Path, name: str) -> Key:
     """Return a key absent from the node at ``path`` and of the kind its keys have: an int past
-    the last position for int-keyed containers (lists, tuples, int dicts), else ``name``.
+    the last position for int-keyed nodes (lists, tuples, int dicts, ``nnx.List``), else ``name``.
 
     Mixing int and str keys in one mapping is itself an error (keys must be orderable), which
     would hide the failure a law means to provoke.
@@ -307,7 +307,7 @@ def fresh_key(m: Model, path: Path, name: str) -> Key:
         assert isinstance(slot, NodeSlot)  # sanity check: the path leads through nodes
         node = m.nodes[slot.id]
     keys = node.keys
-    int_keyed = node.type_name in ("list", "tuple") or (
+    int_keyed = node.type_name in ("list", "tuple", TYPE_NAMES["nnx_list"]) or (
         bool(keys) and all(isinstance(k, int) for k in keys)
     )
     if int_keyed:

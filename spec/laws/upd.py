@@ -315,6 +315,7 @@ def update_through_two_paths_of_a_shared_node(t: Target, case: Case) -> None:
         for (kind, nid), paths in aliasing(m).items()
         if kind == "node"
         and m.nodes[nid].kind == "graph"
+        and not m.nodes[nid].positional  # an nnx.List grows by appending, not by a named key
         and all(isinstance(k, str) for k in m.nodes[nid].keys)
     ]
     if not shared:
