@@ -1,4 +1,6 @@
-"""Reproducer for ROB-2 (A ring of 10,000 modules (each pointing to the next, the last to the first) survives every operation.) on flax 0.10.0, written by nnxspec."""
+"""Reproducer for ROB-2 (A ring of 10,000 modules (each pointing to the next, the last to the first) survives every operation.) on flax 0.10.0, written by nnxspec.
+
+Plain code against flax's own API: it exits non-zero with ROB-2's message while the law fails."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.0: the classes nnxspec's flax target builds blueprints with
 import collections
@@ -13,7 +15,6 @@ import numpy as np
 from flax import nnx
 
 
-
 class Node(nnx.Module):
     """A blueprint module: attributes are set one by one after construction."""
 
@@ -26,30 +27,13 @@ class Node(nnx.Module):
         return count
 
 
-class UserVariable(nnx.Param):
-    pass
-
-
-
-
-@functools.lru_cache(maxsize=None)
-def namedtuple_type(fields):
-    return collections.namedtuple("NT_" + "_".join(fields), fields)
-
-
-@functools.lru_cache(maxsize=None)
-def dataclass_type(fields):
-    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
-    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
-    return cls
-
-
 def values(shape, dtype, seed):
     """The deterministic value of a blueprint Variable: arange(size) + seed, in dtype."""
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
 n0 = Node()
@@ -58,16 +42,36 @@ x = n0
 # --- the filters ---
 fs = ()
 
-# --- the mutation program ---
-def run_program(x):
-    pass
+# --- plain helpers: no nnxspec, only this release's own API ---
+DOCUMENTED = (ValueError, TypeError, KeyError)
 
-# --- the step of ROB-2 ---
-# this law has no plain-API step: replay it through nnxspec
-import json
 
-from spec.laws import Case, law_by_id
-from spec.target import resolve_target
+# --- ROB-2: A ring of 10,000 modules (each pointing to the next, the last to the first) survives every operation.
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
-law_by_id('ROB-2').run(resolve_target('flax'), CASE)
+
+def ring(size, every=100):
+    """size modules, each .next of the one before, the last pointing back to the first; every
+    every-th one holds a Param .p"""
+    nodes = [Node() for _ in range(size)]
+    for i, node in enumerate(nodes):
+        node.next = nodes[(i + 1) % size]
+        if i % every == 0:
+            node.p = nnx.Param(values((), 'float32', (i // every) % 5))
+    return nodes[0]
+
+
+def survives(law, what, x, operations):
+    for name, run in operations:
+        try:
+            run(x)
+        except RecursionError as e:
+            raise AssertionError(f"{law}: {name} of {what} raised RecursionError: {e}") from e
+
+survives('ROB-2', 'a 10000-node ring', ring(10000), [
+    ("split", lambda x: nnx.split(x)),
+    ("merge(*split(x))", lambda x: nnx.merge(*nnx.split(x))),
+    ("update(x, state(x))", lambda x: nnx.update(x, nnx.state(x))),
+    ("clone", lambda x: nnx.clone(x)),
+    ("iter_graph", lambda x: list(nnx.iter_graph(x))),
+])
+print('ROB-2 holds')

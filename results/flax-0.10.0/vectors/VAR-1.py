@@ -1,4 +1,6 @@
-"""Reproducer for VAR-1 (variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.) on flax 0.10.0, written by nnxspec."""
+"""Reproducer for VAR-1 (variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.) on flax 0.10.0, written by nnxspec.
+
+Plain code against flax's own API: it exits non-zero with VAR-1's message while the law fails."""
 # case: {"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.0: the classes nnxspec's flax target builds blueprints with
 import collections
@@ -13,7 +15,6 @@ import numpy as np
 from flax import nnx
 
 
-
 class Node(nnx.Module):
     """A blueprint module: attributes are set one by one after construction."""
 
@@ -26,30 +27,13 @@ class Node(nnx.Module):
         return count
 
 
-class UserVariable(nnx.Param):
-    pass
-
-
-
-
-@functools.lru_cache(maxsize=None)
-def namedtuple_type(fields):
-    return collections.namedtuple("NT_" + "_".join(fields), fields)
-
-
-@functools.lru_cache(maxsize=None)
-def dataclass_type(fields):
-    cls = dataclasses.make_dataclass("DC_" + "_".join(fields), list(fields), frozen=True)
-    jax.tree_util.register_dataclass(cls, data_fields=list(fields), meta_fields=[])
-    return cls
-
-
 def values(shape, dtype, seed):
     """The deterministic value of a blueprint Variable: arange(size) + seed, in dtype."""
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
 n0 = Node()
@@ -58,16 +42,32 @@ x = n0
 # --- the filters ---
 fs = (nnx.Param, nnx.Param)
 
-# --- the mutation program ---
-def run_program(x):
-    pass
+# --- plain helpers: no nnxspec, only this release's own API ---
+DOCUMENTED = (ValueError, TypeError, KeyError)
 
-# --- the step of VAR-1 ---
-# this law has no plain-API step: replay it through nnxspec
-import json
 
-from spec.laws import Case, law_by_id
-from spec.target import resolve_target
+def path_str(path):
+    return "".join(f".{k}" if isinstance(k, str) else f"[{k!r}]" for k in path) or "<root>"
 
-CASE = Case.from_data(json.loads('{"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}'))
-law_by_id('VAR-1').run(resolve_target('flax'), CASE)
+
+def flat_paths(state):
+    """The paths of a State's leaves, by plain mapping access."""
+    out, stack = [], [((), state)]
+    while stack:
+        path, s = stack.pop()
+        if hasattr(s, "items") and not isinstance(s, nnx.Variable) and not hasattr(s, "value"):
+            stack.extend(((*path, k), v) for k, v in reversed(list(s.items())))
+        else:
+            out.append(path)
+    return out
+
+
+# --- VAR-1: variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.
+EXPECTED = [[], []]
+outcome = nnx.variables(x, *fs)
+groups = outcome if len(fs) >= 2 else (outcome,)
+assert len(groups) == len(EXPECTED), f'VAR-1: variables(x, *fs) returned 'f'{len(groups)} States, but should return {len(EXPECTED)}'
+for i, (want, got) in enumerate(zip(EXPECTED, groups)):
+    assert sorted(map(repr, want)) == sorted(map(repr, flat_paths(got))), (
+        f'VAR-1: variables(x, *fs)['f'{i}] has paths {[path_str(p) for p in flat_paths(got)]}, but should have {[path_str(p) for p in want]}')
+print('VAR-1 holds: variables(x, *fs) has the paths of state(x, *fs)')
