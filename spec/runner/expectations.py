@@ -23,9 +23,10 @@ its target (and version), then has one table per expected failure; the table nam
 A law that is expected to fail and fails is reported ``xfail``; one that passes is ``xpass``
 (not a failure: the expectation is stale and should go).  ``profiles`` lists the profiles under
 which the failure is known to show (a failure that needs the larger or longer searches of ``ci``
-and ``thorough``, or one that the shorter ``dev`` search finds only sometimes); under any other
-profile the law may pass, and a pass there is a plain ``pass`` ("xpass-allowed"), while a failure
-is still ``xfail``.  So one file holds under ``dev``, ``ci`` and ``thorough`` alike.
+and ``thorough``); under any other profile the law may pass, and a pass there is a plain ``pass``
+("xpass-allowed"), while a failure is still ``xfail``.  So one file holds under ``dev``, ``ci``
+and ``thorough`` alike.  ``dev`` searches at random, so a failure it finds only sometimes is
+listed under the profiles that always show it, never under ``dev``.
 
 Warnings (printed with the results, never fatal): an entry naming no law, a backend on a law that
 is not per-backend, an entry with no reason, a profile that does not exist, and a file whose
