@@ -17,6 +17,13 @@ Hypothesis ``default`` profile, the named profile, the law's example weight and 
 additions: one minimal failure per law; no ``explain`` phase (it re-runs a failing law many times
 to annotate the report; the vector's diff already says what differs); no health check on slow
 or often-rejected inputs, since a law may reject inputs its target cannot build.
+
+Reproducible means: the same nnxspec, Hypothesis and target, imported the same way.  Hypothesis
+mixes literal constants of *local* modules (those not under ``site-packages``) into a few of its
+draws, so a ``ci`` run of nnxspec imported from a checkout (an editable install, as the README's
+commands make) draws other examples than the same code installed from a wheel.  Every committed
+result comes from a checkout import (``.ci/conformance-fresh.sh`` puts the checkout first on
+``PYTHONPATH`` in each release's environment).
 """
 
 from __future__ import annotations

@@ -21,12 +21,6 @@ CASE = json.loads(r"""{
       {
        "var": 0
       }
-     ],
-     [
-      "b",
-      {
-       "var": 0
-      }
      ]
     ],
     "kind": "module"

@@ -1,7 +1,7 @@
 """Reproducer for VAR-1 (variables(x, *fs) has the paths and grouping of state(x, *fs), holds x's live Variables, and returns one State per filter.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with VAR-1's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": [{"$": "Everything"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": [{"$": "TypeFilter", "type_name": "Param"}, {"$": "TypeFilter", "type_name": "Param"}]}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.10.3: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -40,7 +40,7 @@ n0 = Node()
 x = n0
 
 # --- the filters ---
-fs = (nnx.Everything(), nnx.Param)
+fs = (nnx.Param, nnx.Param)
 
 # --- plain helpers: no nnxspec, only this release's own API ---
 DOCUMENTED = (ValueError, TypeError, KeyError)

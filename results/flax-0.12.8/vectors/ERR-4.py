@@ -1,7 +1,7 @@
 """Reproducer for ERR-4 (merge with a state leaf at a static attribute raises (statics live in the graphdef).) on flax 0.12.8, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with ERR-4's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["h", {"static": 0}]], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["e", {"var": 0}], ["v", {"var": 1}], ["c", {"var": 2}], ["j", {"static": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}, {"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}, {"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.12.8: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -47,11 +47,18 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
+v0 = nnx.Param(values((), 'float32', 0))
+v1 = nnx.Param(values((), 'float32', 0))
+v2 = nnx.Param(values((), 'float32', 0))
 n0 = Node()
-n0.h = 0
+n0.e = v0
+n0.v = v1
+n0.c = v2
+n0.j = 0
 x = n0
 
 # --- the filters ---
@@ -94,7 +101,10 @@ def must_fail(what, run, key, expected):
 # --- ERR-4: merge with a state leaf at a static attribute raises (statics live in the graphdef).
 gd = nnx.graphdef(x)
 s0 = make_state([
-    (('h',), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+    (('c',), leaf(nnx.Param, jnp.asarray(0.0, dtype='float32'))),
+    (('e',), leaf(nnx.Param, jnp.asarray(0.0, dtype='float32'))),
+    (('v',), leaf(nnx.Param, jnp.asarray(0.0, dtype='float32'))),
+    (('j',), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
 ])
-must_fail('ERR-4: merge(graphdef(x), state with a leaf for a static)', lambda: nnx.merge(gd, s0), 'h', 'static-in-state at .h: static attributes live in the GraphDef')
-print('ERR-4 holds: merge(graphdef(x), state with a leaf for a static) fails, naming .h')
+must_fail('ERR-4: merge(graphdef(x), state with a leaf for a static)', lambda: nnx.merge(gd, s0), 'j', 'static-in-state at .j: static attributes live in the GraphDef')
+print('ERR-4 holds: merge(graphdef(x), state with a leaf for a static) fails, naming .j')

@@ -1,7 +1,7 @@
 """Reproducer for ERR-5 (merge with a state leaf standing where the graphdef has a subgraph raises.) on flax 0.12.8, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with ERR-5's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [[2, {"node": 1}]], "kind": "dict"}, {"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [[0, {"node": 1}], [1, {"var": 0}], [2, {"var": 0}]], "kind": "nnx_list"}, {"entries": [], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.12.8: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -47,11 +47,16 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
+v0 = nnx.Param(values((), 'float32', 0))
+n0 = nnx.List([])
 n1 = Node()
-n0 = {2: n1}
+n0.append(n1)
+n0.append(v0)
+n0.append(v0)
 x = n0
 
 # --- the filters ---
@@ -94,7 +99,8 @@ def must_fail(what, run, key, expected):
 # --- ERR-5: merge with a state leaf standing where the graphdef has a subgraph raises.
 gd = nnx.graphdef(x)
 s0 = make_state([
-    ((2,), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+    ((1,), leaf(nnx.Param, jnp.asarray(0.0, dtype='float32'))),
+    ((0,), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
 ])
-must_fail('ERR-5: merge(graphdef(x), state with a leaf for a subgraph)', lambda: nnx.merge(gd, s0), 2, 'leaf-for-subgraph at [2]: a state leaf stands where a subgraph belongs')
-print('ERR-5 holds: merge(graphdef(x), state with a leaf for a subgraph) fails, naming [2]')
+must_fail('ERR-5: merge(graphdef(x), state with a leaf for a subgraph)', lambda: nnx.merge(gd, s0), 0, 'leaf-for-subgraph at [0]: a state leaf stands where a subgraph belongs')
+print('ERR-5 holds: merge(graphdef(x), state with a leaf for a subgraph) fails, naming [0]')

@@ -47,7 +47,8 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
 v0 = nnx.Param(values((), 'float32', 0))
@@ -118,7 +119,9 @@ def snapshot(x, metadata_keys=()):
     while stack:
         path, y = stack.pop()
         variable = isinstance(y, nnx.Variable)
-        node = not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        node = (
+            not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        )
         if variable or node:
             if id(y) in seen:
                 out[path] = ("same as", seen[id(y)])
@@ -139,7 +142,8 @@ def first_difference(expected, found):
     """The first place where two snapshots differ, as text (None when they are equal)."""
     for p in sorted(set(expected) | set(found), key=lambda p: [sort_key(k) for k in p]):
         if expected.get(p) != found.get(p):
-            return f"at {path_str(p)}: expected {expected.get(p, 'nothing')}, found {found.get(p, 'nothing')}"
+            want, got = expected.get(p, "nothing"), found.get(p, "nothing")
+            return f"at {path_str(p)}: expected {want}, found {got}"
     return None
 
 

@@ -36,6 +36,8 @@ CASE = json.loads(r"""{
  "scale": 1.0
 }""")
 
-verdict, reason, error = check_case(law_by_id('ROB-19'), resolve_target('flax'), Case.from_data(CASE))
+verdict, reason, error = check_case(
+    law_by_id('ROB-19'), resolve_target('flax'), Case.from_data(CASE)
+)
 print(verdict, reason or "", error if error is not None else "")
 sys.exit(1 if verdict == "fail" else 0)

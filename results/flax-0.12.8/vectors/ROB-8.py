@@ -15,26 +15,11 @@ CASE = json.loads(r"""{
  "graph": {
   "nodes": [
    {
-    "entries": [
-     [
-      "h",
-      {
-       "var": 0
-      }
-     ]
-    ],
+    "entries": [],
     "kind": "module"
    }
   ],
-  "variables": [
-   {
-    "dtype": "float32",
-    "metadata": [],
-    "seed": 0,
-    "shape": [],
-    "type": "Param"
-   }
-  ]
+  "variables": []
  },
  "hostile": {
   "$tuple": [
@@ -43,8 +28,9 @@ CASE = json.loads(r"""{
     "edits": {
      "$tuple": [
       {
-       "$": "DropLeaf",
-       "pick": 0
+       "$": "ExtraLeaf",
+       "at": 0,
+       "key": "fresh"
       }
      ]
     },
@@ -69,6 +55,8 @@ CASE = json.loads(r"""{
  "scale": 1.0
 }""")
 
-verdict, reason, error = check_case(law_by_id('ROB-8'), resolve_target('flax'), Case.from_data(CASE))
+verdict, reason, error = check_case(
+    law_by_id('ROB-8'), resolve_target('flax'), Case.from_data(CASE)
+)
 print(verdict, reason or "", error if error is not None else "")
 sys.exit(1 if verdict == "fail" else 0)

@@ -16,7 +16,7 @@ CASE = json.loads(r"""{
   "nodes": [
    {
     "entries": [],
-    "kind": "list"
+    "kind": "nnx_list"
    }
   ],
   "variables": []
@@ -28,53 +28,26 @@ CASE = json.loads(r"""{
     "edits": {
      "$tuple": [
       {
-       "$": "DropLeaf",
-       "pick": 0
+       "$": "ExtraLeaf",
+       "at": 0,
+       "key": "fresh"
       }
      ]
     },
     "graphdef": "own",
     "parts": 1,
-    "source": "other"
+    "source": "own"
    }
   ]
  },
  "other": {
   "nodes": [
    {
-    "entries": [
-     [
-      0,
-      {
-       "var": 0
-      }
-     ],
-     [
-      1,
-      {
-       "var": 1
-      }
-     ]
-    ],
-    "kind": "list"
+    "entries": [],
+    "kind": "module"
    }
   ],
-  "variables": [
-   {
-    "dtype": "float32",
-    "metadata": [],
-    "seed": 0,
-    "shape": [],
-    "type": "Param"
-   },
-   {
-    "dtype": "float32",
-    "metadata": [],
-    "seed": 0,
-    "shape": [],
-    "type": "Param"
-   }
-  ]
+  "variables": []
  },
  "program": {
   "$tuple": []
@@ -82,6 +55,8 @@ CASE = json.loads(r"""{
  "scale": 1.0
 }""")
 
-verdict, reason, error = check_case(law_by_id('ROB-9'), resolve_target('flax'), Case.from_data(CASE))
+verdict, reason, error = check_case(
+    law_by_id('ROB-9'), resolve_target('flax'), Case.from_data(CASE)
+)
 print(verdict, reason or "", error if error is not None else "")
 sys.exit(1 if verdict == "fail" else 0)

@@ -1,7 +1,7 @@
 """Reproducer for UPD-8 (A new key inside a plain dict container is added in place as a new Variable; inside any other pytree container it is rejected and nothing changes.) on flax 0.12.8, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with UPD-8's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "list"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}]], "kind": "module"}, {"entries": [], "kind": "list"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.12.8: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -47,10 +47,13 @@ def values(shape, dtype, seed):
     base = np.arange(int(np.prod(shape)), dtype=np.int64) + seed
     if dtype == "bool":
         return jnp.asarray((base % 2 == 1).reshape(shape))
-    return jnp.asarray(base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape), dtype=dtype)
+    array = base.astype(np.float32 if dtype == "bfloat16" else dtype).reshape(shape)
+    return jnp.asarray(array, dtype=dtype)
 
 # --- the graph ---
-n0 = []
+n0 = Node()
+n1 = []
+n0.a = n1
 x = n0
 
 # --- the filters ---
@@ -129,7 +132,9 @@ def snapshot(x, metadata_keys=()):
     while stack:
         path, y = stack.pop()
         variable = isinstance(y, nnx.Variable)
-        node = not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        node = (
+            not variable and not is_pytree(y) and hasattr(y, "__dict__") and not hasattr(y, "dtype")
+        )
         if variable or node:
             if id(y) in seen:
                 out[path] = ("same as", seen[id(y)])
@@ -150,7 +155,8 @@ def first_difference(expected, found):
     """The first place where two snapshots differ, as text (None when they are equal)."""
     for p in sorted(set(expected) | set(found), key=lambda p: [sort_key(k) for k in p]):
         if expected.get(p) != found.get(p):
-            return f"at {path_str(p)}: expected {expected.get(p, 'nothing')}, found {found.get(p, 'nothing')}"
+            want, got = expected.get(p, "nothing"), found.get(p, "nothing")
+            return f"at {path_str(p)}: expected {want}, found {got}"
     return None
 
 
@@ -172,10 +178,10 @@ def must_fail(what, run, key, expected):
 
 # --- UPD-8: A new key inside a plain dict container is added in place as a new Variable; inside any other pytree container it is rejected and nothing changes.
 state = make_state([
-    ((0,), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+    (('a', 0), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
 ])
 before = snapshot(x, ())
-must_fail('UPD-8: update(x, state with a new key in a pytree container)', lambda: nnx.update(x, state), 0, 'immutable-node at [0]: cannot add a key to a list')
+must_fail('UPD-8: update(x, state with a new key in a pytree container)', lambda: nnx.update(x, state), 0, 'immutable-node at .a[0]: cannot add a key to a list')
 difference = first_difference(before, snapshot(x, ()))
 assert difference is None, f'UPD-8: update(x, state with a new key in a pytree container) changed x before failing: 'f'{difference}'
-print('UPD-8 holds: update(x, state with a new key in a pytree container) fails, naming [0], and changes nothing')
+print('UPD-8 holds: update(x, state with a new key in a pytree container) fails, naming .a[0], and changes nothing')
