@@ -6,7 +6,7 @@
 #   2. for each flax release (default: the seed-era 0.10.3 and the newest, 0.12.12 on Python 3.13;
 #      .ci/matrix.sh passes every release): rebuild its environment with `nnxspec env flax==V`
 #      (the pinned jax and Python; nnxspec from this checkout, built once as a wheel, though every
-#      run imports the checkout itself: see envvars below), rerun the `ci`
+#      run imports the checkout itself: see below), rerun the `ci`
 #      profile with the release's expectation file, run tests/targets inside it and every vector's
 #      standalone reproducer (.py), which must exit non-zero (and not with a SyntaxError or ImportError) (the releases side by side, each under
 #      a data-size limit of NNXSPEC_FRESH_MEMORY_KB, default 8 GB); then the reference's `ci` run,
@@ -52,14 +52,13 @@ say() { echo "[conformance-fresh $(( $(date +%s) - start ))s] $*"; }
 nnxspec() { "$PY" -m spec.runner "$@"; }
 # the CONFORMANCE.md columns: the reference, then every committed flax release, oldest first
 columns() { echo results/reference; ls -d results/flax-* 2>/dev/null | sort -V; }
-# the environment variables of a run in a flax environment: every run imports this checkout first,
-# in a built environment (whose nnxspec wheel proves the package installs) as in a reused one.
+# Every run in a flax environment imports this checkout first (env PYTHONPATH="$ROOT" below), in a
+# built environment (whose nnxspec wheel proves the package installs) as in a reused one.
 # One install mode for all runs matters: Hypothesis mixes literal constants of *local* modules (not
 # under site-packages) into its draws, so a derandomized ci run of nnxspec imported from a checkout
 # (an editable install, as the README's commands make) and of the same nnxspec imported from a
 # wheel draw different examples (flax 0.10.3's ERR-10 is found after 458 examples in the first
 # and not at all in the second).
-envvars() { echo "PYTHONPATH=$ROOT"; }
 env_of() { if [ -n "$ENVS" ] && [ -f "$ENVS/flax-$1/nnxspec-env.json" ]; then echo "$ENVS/flax-$1"; else echo "$WORK/flax-$1"; fi; }
 
 RUNS=()
@@ -119,9 +118,9 @@ run_one() {
   # a memory cap, so a law that runs away fails with MemoryError instead of the OOM killer taking
   # the whole run (flax's traversals of the 100,000-node inputs of the robustness laws)
   (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"
-   cd "$WORK" && env $(envvars "$envdir") "$envdir/bin/python" -m spec.runner check --target flax --profile ci \
+   cd "$WORK" && env PYTHONPATH="$ROOT" "$envdir/bin/python" -m spec.runner check --target flax --profile ci \
       --expect "$ROOT/spec/targets/expectations/flax-$v.toml" --report "$out") > "$WORK/check-$run.log" 2>&1
-  (cd "$WORK" && env $(envvars "$envdir") "$envdir/bin/python" -m pytest -q -p no:cacheprovider \
+  (cd "$WORK" && env PYTHONPATH="$ROOT" "$envdir/bin/python" -m pytest -q -p no:cacheprovider \
       -c "$ROOT/pyproject.toml" --rootdir "$ROOT" "$ROOT/tests/targets") > "$WORK/tests-$run.log" 2>&1
   echo $? > "$WORK/tests-$run.rc"
   # every vector's standalone reproducer must fail on its release (the committed ones; the new
@@ -131,7 +130,7 @@ run_one() {
   for f in "$vecs"/*.py; do
     [ -e "$f" ] || continue
     if (ulimit -d "${NNXSPEC_FRESH_MEMORY_KB:-8000000}"; cd "$WORK" && timeout 600 \
-        env $(envvars "$envdir") "$envdir/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
+        env PYTHONPATH="$ROOT" "$envdir/bin/python" "$f") > "$WORK/repro-$run-$(basename "$f").log" 2>&1; then
       echo "reproducer passed on flax $v (it must fail): $f"; bad=1
     elif grep -qE "^(SyntaxError|IndentationError|ModuleNotFoundError|ImportError)" \
         "$WORK/repro-$run-$(basename "$f").log"; then

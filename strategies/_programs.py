@@ -69,10 +69,10 @@ class _Gene:
     fn: str
 
 
-def _graph_node_paths(m: Model) -> list[Path]:
-    """Return the first path of every reachable graph node, root first."""
+def _graph_nodes(m: Model) -> list[tuple[int, Path]]:
+    """Return every reachable graph node with its first path, root first."""
     nodes, _ = m.first_paths()
-    return [nodes[i] for i in sorted(nodes) if m.nodes[i].kind == "graph"]
+    return [(i, nodes[i]) for i in sorted(nodes) if m.nodes[i].kind == "graph"]
 
 
 def _key(m: Model, node: int, raw: int, *, existing: bool) -> str:
@@ -96,42 +96,35 @@ def _ancestor_levels(m: Model, path: Path) -> list[int]:
 
 def _edit(m: Model, g: _Gene) -> Edit:
     """Return the edit ``g`` stands for on the graph modelled by ``m`` (valid by construction)."""
-    targets = _graph_node_paths(m)
-    if g.kind == "TransformValues" or not targets:
+    graph_nodes = _graph_nodes(m)
+    if g.kind == "TransformValues" or not graph_nodes:
         return TransformValues(g.fn)
-    path = _edited_node(m, targets, g.node)
-    slot = m.resolve(path)
-    assert isinstance(slot, NodeSlot)  # sanity check: targets are node paths
+    targets = [p for _, p in graph_nodes]
+    node, path = _edited_node(m, graph_nodes, g.node)
     key: Key
-    if _is_list_node(m, slot.id):
+    if _is_list_node(m, node):
         # an nnx.List: delete an element, replace one or append one (index len); a static that
         # would replace an element deletes it instead, so deletions are as common as appends
-        size = len(m.nodes[slot.id].entries)
+        size = len(m.nodes[node].entries)
         if size and (g.kind == "DeleteAttr" or (g.kind == "SetStatic" and g.replace)):
             return DeleteAttr(path, g.key % size)
         key = g.key % size if size and g.replace else size
         return _keyed_edit(m, g, path, key, targets)
-    has_keys = any(isinstance(k, str) for k in m.nodes[slot.id].keys)
+    has_keys = any(isinstance(k, str) for k in m.nodes[node].keys)
     if g.kind == "DeleteAttr" and has_keys:
-        return DeleteAttr(path, _key(m, slot.id, g.key, existing=True))
-    key = _key(m, slot.id, g.key, existing=has_keys and g.replace)
+        return DeleteAttr(path, _key(m, node, g.key, existing=True))
+    key = _key(m, node, g.key, existing=has_keys and g.replace)
     return _keyed_edit(m, g, path, key, targets)
 
 
-def _edited_node(m: Model, targets: list[Path], raw: int) -> Path:
-    """Return the path of the graph node an edit addresses: where the graph has ``nnx.List``
+def _edited_node(m: Model, graph_nodes: list[tuple[int, Path]], raw: int) -> tuple[int, Path]:
+    """Return the graph node an edit addresses, with its path: where the graph has ``nnx.List``
     nodes, every other choice (even ``raw``) picks one of them, so that appending, replacing and
     deleting elements is common in a short search; elsewhere any graph node, the root first."""
-    lists = [p for p in targets if _is_list_node(m, _node_at(m, p))]
+    lists = [(i, p) for i, p in graph_nodes if _is_list_node(m, i)]
     if lists and raw % 2 == 0:
         return lists[(raw // 2) % len(lists)]
-    return targets[raw % len(targets)]
-
-
-def _node_at(m: Model, path: Path) -> int:
-    slot = m.resolve(path)
-    assert isinstance(slot, NodeSlot)  # sanity check: targets are node paths
-    return slot.id
+    return graph_nodes[raw % len(graph_nodes)]
 
 
 def _is_list_node(m: Model, node: int) -> bool:

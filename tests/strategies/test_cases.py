@@ -127,9 +127,8 @@ def test_modern_inputs_are_drawn_within_one_laws_ci_search() -> None:
         kinds = {n.kind for n in case.graph.nodes}
         seen.update(k for k in ("nnx_list", "sequential") if k in kinds)
         seen.update(["pytree-mode node"] if any(n.pytree for n in case.graph.nodes) else [])
-        lists = {i for i, n in enumerate(case.graph.nodes) if n.kind == "nnx_list"}
-        for edit in case.program:
-            if lists and getattr(edit, "key", None).__class__ is int:
+        for edit in case.program:  # graph nodes other than an nnx.List have str keys
+            if "nnx_list" in kinds and type(getattr(edit, "key", None)) is int:
                 seen[f"nnx.List {type(edit).__name__}"] += 1
 
     draw()
