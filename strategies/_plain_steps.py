@@ -815,8 +815,79 @@ def _err6(case: Case, law: Law) -> str:
         + "gd = nnx.graphdef(node)  # split succeeds\n"
         + f"must_fail({law.id + ': hash(graphdef(x))'!r}, lambda: hash(gd), 'zz_unhashable', "
         + "'unhashable-static at .zz_unhashable')\n"
+        + "del node.zz_unhashable\n"
+        + "node.zz_unhashable_metadata = nnx.Param(values((), 'float32', 0), tag=[1, 2])\n"
+        + "gd = nnx.graphdef(node)  # split succeeds\n"
+        + f"must_fail({law.id + ': hash(graphdef(x)) with unhashable Variable metadata'!r}, "
+        + "lambda: hash(gd), 'zz_unhashable_metadata', "
+        + "'unhashable-static at .zz_unhashable_metadata')\n"
         + f"print({law.id + ' holds: hashing the graphdef names the unhashable attribute'!r})\n"
     )
+
+
+# the update-context protocol: UCTX-4
+
+
+@_writes("UCTX-4")
+def _uctx4(case: Case, law: Law) -> str:
+    if _model(case).root.kind != "graph":
+        raise _none()
+    message = (
+        "graph node(s) of x are still alive after step (4) and x was dropped (the context not "
+        "yet exited), but a finished protocol should hold none"
+    )
+    return (
+        _UCTX_HELPERS
+        + "x = nnx.clone(x)  # a copy that only x holds (the names above hold the original)\n"
+        + "nodes = [y for _, y in reachable(x) if is_graph_node(y)]\n"
+        + "refs = [weakref.ref(y) for y in nodes]\n"
+        + "del nodes\n"
+        + "with nnx.update_context(TAG):\n"
+        + "    assert protocol(x) is x\n"
+        + "    del x\n"
+        + "    n = alive(refs)\n"
+        + f"    assert n == 0, f{law.id + ': {n} ' + message!r}\n"
+        + "n = alive(refs)\n"
+        + f"assert n == 0, f{law.id + ': {n} graph node(s) of x are still alive after exit'!r}\n"
+        + f"print({law.id + ' holds: the context keeps no graph node alive after step (4)'!r})\n"
+    )
+
+
+_UCTX_HELPERS = """import gc
+import inspect
+import weakref
+
+TAG = 'nnxspec'
+# flax >= 0.10.6 tells the inner merge (2) from the outer one (4) by an argument
+TAKES_INNER = 'inner' in inspect.signature(nnx.merge_context).parameters
+
+
+def split(node):
+    with nnx.split_context(TAG) as c:
+        return c.split(node)
+
+
+def merge(gd, s, inner):
+    with (nnx.merge_context(TAG, inner) if TAKES_INNER else nnx.merge_context(TAG)) as m:
+        return m.merge(gd, s)
+
+
+def protocol(x):
+    \"\"\"The four calls of the update-context protocol, as nnx's transforms make them.\"\"\"
+    y = merge(*split(x), inner=True)  # (1) outside, (2) inside
+    return merge(*split(y), inner=False)  # (3) inside, (4) outside
+
+
+def is_graph_node(y):
+    return hasattr(y, '__dict__') and not isinstance(y, nnx.Variable) and not is_pytree(y)
+
+
+def alive(refs):
+    gc.collect()
+    return sum(r() is not None for r in refs)
+
+
+"""
 
 
 # size: ROB-1, ROB-2, ROB-4

@@ -34,3 +34,22 @@ def protocol(
 
     gd2, s2 = (wrap(inside) if wrap else inside)(gd, s)
     return t.ctx_merge(ctx, gd2, s2)
+
+
+def tagged_protocol(t: Target, x: object, inner: Callable[[object], None]) -> object:
+    """The four calls as nnx's transforms drive them inside ``update_context(TAG)``: each step in a
+    ``split_context(TAG)`` / ``merge_context(TAG)`` of its own; return step (4)'s result."""
+
+    def split(node: object) -> tuple[object, ...]:
+        with t.split_context(TAG) as c:
+            return t.split_in(c, node)
+
+    def merge(graphdef: object, state: object, *, inside: bool) -> object:
+        with t.merge_context(TAG, inner=inside) as m:
+            return t.merge_in(m, graphdef, state)
+
+    gd, s = split(x)
+    y = merge(gd, s, inside=True)
+    inner(y)
+    gd2, s2 = split(y)
+    return merge(gd2, s2, inside=False)

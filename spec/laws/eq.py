@@ -66,11 +66,15 @@ def graphdef_equality_follows_the_model(t: Target, case: Case) -> None:
     Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z):
     (gx == gy) = (gy == gx) = equality.graphdefs_equal(model(x), model(y))
     ∧ (gx == gy ∧ hashable(gx) ⟹ hash(gx) == hash(gy))
+    ∧ gx == gx ∧ gx != o for o in (None, state(x), the tokens of gx) both ways round
     Rationale: jit caches on graphdefs: seeing too little reuses code compiled for another
     structure, seeing too much (identity, insertion order) recompiles for nothing, and a hash
-    that disagrees with == breaks every cache keyed on it.
+    that disagrees with == breaks every cache keyed on it; a cache lookup also compares a
+    graphdef with itself and with keys of other kinds.
     Seed: graph.py NodeDef / VariableDef / HashableMapping: structural == and hash (holds).
     """
+    x = build_case(t, case).root
+    _require_reflexive_and_typed(t, t.graphdef(x), t.state(x))
     for what, x, y in _pairs(t, case):
         mx, my = observe(t, x), observe(t, y)
         expected = graphdefs_equal(mx, my)
@@ -87,6 +91,28 @@ def graphdef_equality_follows_the_model(t: Target, case: Case) -> None:
                 f"for {what}{_difference(mx, my)}: graphdef(x) == graphdef(y), but their hashes"
                 " differ",
             )
+
+
+def _require_reflexive_and_typed(t: Target, gd: object, state: object) -> None:
+    """``gd == gd`` (with a stable hash), and ``gd`` equals no object of another kind."""
+    require(bool(gd == gd), "graphdef(x) == graphdef(x) (the same object) is False")
+    if is_hashable(gd):
+        require(hash(gd) == hash(gd), "hash(graphdef(x)) differs between two calls")
+    others = (("None", None), ("state(x)", state), ("its tokens", t.graphdef_tokens(gd)))
+    for name, other in others:
+        for found, order in ((gd == other, "graphdef(x) == o"), (other == gd, "o == graphdef(x)")):
+            require(
+                not _truthy(found),
+                f"{order} is True for o = {name}, but a GraphDef equals only GraphDefs",
+            )
+
+
+def _truthy(found: object) -> bool:
+    """``bool(found)``, where comparing with a mapping of arrays may give no answer: False."""
+    try:
+        return bool(found)
+    except (TypeError, ValueError):
+        return False
 
 
 def _tree_structure(t: Target, x: object) -> Any:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spec import semantics
-from spec.blueprint import Unhashable, VarSpec
+from spec.blueprint import Key, Unhashable, VarSpec
 from spec.build import build
 from spec.errors import LawViolation, SpecError
 from spec.filters import FilterSpec, Invalid, Literal, TypeFilter
@@ -180,11 +180,11 @@ def _first_graph_node(t: Target, x: object) -> tuple[object, Path] | None:
 
 @law("ERR-6")
 def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: Case) -> None:
-    """With an unhashable static attribute split succeeds, but hashing the graphdef raises a
-    TypeError naming the attribute.
+    """With an unhashable static attribute, or a Variable with unhashable metadata, split
+    succeeds, but hashing the graphdef raises a TypeError naming the attribute.
 
-    Statement: x@p = set()  ⟹  gd = graphdef(x) succeeds ∧ hash(gd) raises TypeError mentioning p's
-        key
+    Statement: x@p = set() (or x@p = Variable with metadata tag = [1, 2])  ⟹  gd = graphdef(x)
+        succeeds ∧ hash(gd) raises TypeError mentioning p's key
     Rationale: the error must point at the attribute to fix, not at jit's cache internals.
     Seed: graph.py NodeDef hash (breaks: the TypeError names no attribute, D-12).
     """
@@ -193,21 +193,38 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
         return
     node, _ = found
     t.set_attr(node, "zz_unhashable", {1, 2})
-    unhashable = {
+    _require_hash_names(t, node, set(), "an unhashable static")
+    found = _first_graph_node(t, build(t, case.graph).root)
+    assert found is not None  # sanity check: the same graph as above
+    node, _ = found
+    variable = t.new_variable(VarSpec())
+    t.set_metadata(variable, "tag", [1, 2])
+    t.set_attr(node, "zz_unhashable_metadata", variable)
+    what = "a Variable's unhashable metadata"
+    _require_hash_names(t, node, {"zz_unhashable_metadata"}, what)
+
+
+def _require_hash_names(t: Target, node: object, keys: set[Key], what: str) -> None:
+    """``hash(graphdef(node))`` raises a TypeError naming one of ``keys`` or of the node's
+    unhashable static attributes (any of them may be the first the hash meets)."""
+    keys = keys | {
         p[-1]
         for p, s, _ in observe(t, node).walk()
         if isinstance(s, StaticSlot) and s.value.type_name in ("set", "frozenset", "list", "dict")
     }
     gd = t.graphdef(node)
-    error = expect_failure(t, lambda: hash(gd), SpecError("unhashable-static"), "hash(graphdef(x))")
-    require(
-        isinstance(error, TypeError),
-        f"hash(graphdef(x)) raised {type(error).__name__}, but should raise a TypeError",
+    error = expect_failure(
+        t, lambda: hash(gd), SpecError("unhashable-static"), f"hash(graphdef(x)) with {what}"
     )
     require(
-        any(repr(k) in str(error) or str(k) in str(error) for k in unhashable),
-        f"hash(graphdef(x)) raised {error!s}, which names none of the unhashable attributes "
-        f"{sorted(map(str, unhashable))}",
+        isinstance(error, TypeError),
+        f"hash(graphdef(x)) with {what} raised {type(error).__name__}, but should raise a "
+        "TypeError",
+    )
+    require(
+        any(repr(k) in str(error) or str(k) in str(error) for k in keys),
+        f"hash(graphdef(x)) with {what} raised {error!s}, which names none of the attributes "
+        f"{sorted(map(str, keys))}",
     )
 
 

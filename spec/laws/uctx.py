@@ -31,7 +31,7 @@ from spec.laws._check import (
     require_same_model,
 )
 from spec.laws._jit import is_hashable, jit_static_graphdef
-from spec.laws._protocol import TAG, protocol
+from spec.laws._protocol import TAG, protocol, tagged_protocol
 from spec.laws._registry import Case, law
 from spec.live_program import run
 from spec.model import observe, observe_objects, path_str
@@ -133,12 +133,13 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
     """Once the protocol is complete, and after the context exits (normally or by an exception), the
     context keeps no graph object alive.
 
-    Statement: after (4), and after exit: ∀ object o of x: o is collectable once the caller drops x
-        (weakref + gc)
+    Statement: after (4) inside the context, and after exit: ∀ object o of x: o is collectable once
+        the caller drops x (weakref + gc)
     Rationale: a long-lived context that pins old graphs leaks device memory step after step.
     Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index,
         D-11).
     """
+    _require_nothing_pinned_after_step_4(t, case)
     refs: dict[bool, list[weakref.ref[object]]] = {}
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
     for exit_by_exception in (False, True):
@@ -163,6 +164,22 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
             f"{alive} graph node(s) of x are still alive after the context "
             f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the "
             "context should hold none",
+        )
+
+
+def _require_nothing_pinned_after_step_4(t: Target, case: Case) -> None:
+    """Inside the context, right after step (4): dropping x frees every graph node of it."""
+    x = build(t, case.graph).root
+    weak = [weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"]
+    with t.update_context(TAG) as ctx:
+        protocol(t, ctx, x, lambda y: None)
+        del x
+        gc.collect()
+        alive = sum(r() is not None for r in weak)
+        require(
+            alive == 0,
+            f"{alive} graph node(s) of x are still alive after step (4) and x was dropped (the "
+            "context not yet exited), but a finished protocol should hold none",
         )
 
 
@@ -340,3 +357,32 @@ def _tracked(t: Target, x: object) -> set[int]:
     """The ids of the graph nodes and Variables of ``x``."""
     _, nodes, variables = observe_objects(t, x)
     return {id(o) for o in nodes if t.classify(o) == "graph"} | {id(v) for v in variables}
+
+
+@law(
+    "UCTX-10",
+    requires=(Capability.UPDATE_CONTEXT, Capability.SPLIT_MERGE_CONTEXT),
+    inputs=("module_graph", "program"),
+)
+def tagged_contexts_run_the_protocol(t: Target, case: Case) -> None:
+    """The four calls made as nnx's transforms make them, each in a split_context(tag) or
+    merge_context(tag) inside update_context(tag), keep the protocol's promises.
+
+    Statement: z = tagged_protocol(x, inner = run(program))  ⟹  z is x ∧ model(x) ==
+        semantics.rebuild(semantics.apply(model(x₀), program)) ∧ survivors keep their identity
+        (as UCTX-3)
+    Rationale: a transform reaches the update context through tagged split and merge contexts,
+        not through the context's own methods; the tag must lead each step to the same
+        bookkeeping (the outer indices stamped in step (3), the outer objects reused in step (4)).
+    Seed: graph.py SplitContext.split / MergeContext.merge with a ctxtag, flatten_end /
+        unflatten_end at the contexts' exit (holds).
+    """
+    survivors = _survivors(t, build(t, case.graph).root, case)
+    x = build_case(t, case).root
+    before = _by_first_path(t, x)
+    expected = semantics.rebuild(semantics.apply(observe(t, x), case.program))
+    with t.update_context(TAG):
+        z = tagged_protocol(t, x, lambda y: run(t, y, case.program))
+    require(z is x, "step (4) returned a new object, but should return the outer root x itself")
+    require_same_model(expected, observe_root(t, x), "x after the tagged protocol")
+    _require_survivors(t, x, before, survivors, "the tagged protocol")

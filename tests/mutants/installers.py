@@ -867,6 +867,35 @@ def _maps_not_cleared(p: Patcher) -> None:
     p.set_attr(c.UpdateContext, "close", close_keeping_maps)
 
 
+def _maps_kept_until_exit(p: Patcher) -> None:
+    """Step (4) leaves the reference maps in place; only the context's exit drops them."""
+    c = ref("reference._contexts")
+    unflatten_end = c.UpdateContext.unflatten_end
+
+    def keep_maps(self: Any, index_ref: Any, *, outer: bool = False) -> None:
+        ref_index = self.ref_index
+        unflatten_end(self, index_ref, outer=outer)
+        if ref_index is not None and self.ref_index is None:  # step (4): keep both maps
+            self.ref_index, self.index_ref = ref_index, index_ref
+
+    p.set_attr(c.UpdateContext, "unflatten_end", keep_maps)
+
+
+def _tagged_split_unstamped(p: Patcher) -> None:
+    """SplitContext.split ignores its tag: step (3) on the tagged route stamps no outer indices."""
+    c = ref("reference._contexts")
+    original = c.SplitContext.split
+
+    def split(self: Any, node: Any, *filters: Any) -> Any:
+        tag, self.ctxtag = self.ctxtag, None
+        try:
+            return original(self, node, *filters)
+        finally:
+            self.ctxtag = tag
+
+    p.set_attr(c.SplitContext, "split", split)
+
+
 def _thread_global(p: Patcher) -> None:
     from reference import _contexts as c
 
@@ -1092,6 +1121,41 @@ def _unhashable_unnamed(p: Patcher) -> None:
             raise TypeError(f"GraphDef is not hashable: {error.__context__}") from None
 
     p.set_attr(g.NodeDef, "__hash__", __hash__)
+
+
+def _metadata_unhashable_unnamed(p: Patcher) -> None:
+    """Hashing a GraphDef whose Variable metadata is unhashable raises a bare TypeError."""
+    g = ref("reference._graphdef")
+    errors = ref("reference.errors")
+    original_hash = g.NodeDef.__hash__
+
+    def __hash__(self: Any) -> int:
+        try:
+            return original_hash(self)  # type: ignore[no-any-return]
+        except errors.UnhashableGraphDefError as error:
+            if "Variable metadata" not in str(error):
+                raise
+            raise TypeError(f"unhashable type: {error.__context__}") from None
+
+    p.set_attr(g.NodeDef, "__hash__", __hash__)
+
+
+def _graphdef_eq_variant(variant: Literal["not_reflexive", "equals_other_kinds"]) -> Installer:
+    """NodeDef == unequal to itself (no identity fast path and a flag that breaks the
+    comparison of an object with itself), or equal to any object of another kind."""
+
+    def install(p: Patcher) -> None:
+        g = ref("reference._graphdef")
+        original_eq = g.NodeDef.__eq__
+
+        def __eq__(self: Any, other: object) -> bool:
+            if variant == "not_reflexive":
+                return self is not other and original_eq(self, other)
+            return True if not isinstance(other, g.NodeDef) else original_eq(self, other)
+
+        p.set_attr(g.NodeDef, "__eq__", __eq__)
+
+    return install
 
 
 def _metadata_hash_by_insertion_order(p: Patcher) -> None:
@@ -1701,6 +1765,18 @@ MUTANTS: tuple[Mutant, ...] = (
         _maps_not_cleared,
     ),
     _m(
+        "context_maps_kept_until_exit",
+        "step (4) keeps the update context's reference maps until the context exits (the seed)",
+        "UCTX-4",
+        _maps_kept_until_exit,
+    ),
+    _m(
+        "tagged_split_unstamped",
+        "a tagged split_context's split stamps no outer indices into step (3)'s graphdef",
+        "UCTX-10",
+        _tagged_split_unstamped,
+    ),
+    _m(
         "thread_global_contexts",
         "the update-context stacks are global instead of thread-local",
         "UCTX-5",
@@ -1802,6 +1878,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "hashing a GraphDef with an unhashable static names no attribute",
         "ERR-6",
         _unhashable_unnamed,
+    ),
+    _m(
+        "metadata_unhashable_error_unnamed",
+        "hashing a GraphDef whose Variable metadata is unhashable names no attribute",
+        "ERR-6",
+        _metadata_unhashable_unnamed,
+    ),
+    _m(
+        "graphdef_not_reflexive",
+        "a GraphDef is not equal to itself (== compares an object with itself as unequal)",
+        "EQ-1",
+        _graphdef_eq_variant("not_reflexive"),
+    ),
+    _m(
+        "graphdef_equals_other_kinds",
+        "a GraphDef equals any object that is not a GraphDef",
+        "EQ-1",
+        _graphdef_eq_variant("equals_other_kinds"),
     ),
     # call, apply, State.merge
     _m(

@@ -121,6 +121,17 @@ BREAKS = {
         "class GD:\n    def __hash__(self):\n        raise TypeError('unhashable')\n"
         "reference.graphdef = lambda x: GD()\n"
     ),
+    "UCTX-4": (  # merge contexts that keep every node they merged
+        "import contextlib\n"
+        "kept, merge_context = [], reference.merge_context\n"
+        "class Keeping:\n"
+        "    def __init__(self, m):\n        self.m = m\n"
+        "    def merge(self, *args):\n        kept.append(self.m.merge(*args))\n"
+        "        return kept[-1]\n"
+        "@contextlib.contextmanager\n"
+        "def keeping(*args):\n    with merge_context(*args) as m:\n        yield Keeping(m)\n"
+        "reference.merge_context = keeping\n"
+    ),
 }
 """A bug per law (code over ``reference``, run before the script): the script must fail."""
 
