@@ -304,6 +304,7 @@ def _time_op(
         plans[label] = (number, rounds, per_round)
     samples: dict[str, list[float]] = {label: [] for label in plans}
     wall: dict[str, list[float]] = {label: [] for label in plans}
+    full: dict[str, int] = {label: 0 for label in plans}
     most = max((r for _, r, _ in plans.values()), default=0)
     for r in range(most):
         order = list(zip(workers, labels))
@@ -327,11 +328,14 @@ def _time_op(
             if reply.get("ok"):
                 samples[label] += [float(s) for s in reply["samples"]]
                 wall[label] += [float(s) for s in reply.get("wall_samples", ())]
+                full[label] += int(reply.get("full_collections", 0))
             else:
                 results[label] = _failure(reply)
     for label, (number, _, _) in plans.items():
         if label not in results:
             results[label] = _summary(samples[label], number, wall[label])
+            calls = len(samples[label]) * number
+            results[label]["full_collections_per_call"] = full[label] / calls if calls else None
     return results
 
 

@@ -384,7 +384,27 @@ def _scaling_verdict(results: Results, label: str) -> list[str]:
         f"- s+m+u per Variable grows from {rows[0][0]} to {rows[-1][0]} by no more than "
         f"{SCALING_GOAL:g}× the growth of jax's floor per Variable: {_yes(ok)} (s+m+u "
         f"{growth:.2f}×, floor {floor_growth:.2f}×, ratio {growth / floor_growth:.3f}; "
-        f"µs/Var: {sizes})"
+        f"µs/Var: {sizes})",
+        *_collections_note(results, label, [name for name, _, _ in rows]),
+    ]
+
+
+def full_collections(shape: Results, label: str) -> float | None:
+    """Full (oldest-generation) collections per split + merge + update call, if recorded."""
+    found = [shape["ops"].get(op, {}).get(label, {}).get("full_collections_per_call") for op in SMU]
+    return None if any(x is None for x in found) else float(sum(found))
+
+
+def _collections_note(results: Results, label: str, names: Sequence[str]) -> list[str]:
+    """How many full collections the collector ran per s+m+u call on the scaling shapes."""
+    by_name = {s["name"]: full_collections(s, label) for s in results["shapes"]}
+    counts = [(name, by_name.get(name)) for name in names]
+    if any(n is None for _, n in counts) or results["settings"].get("gc") == "disabled":
+        return []
+    listed = ", ".join(f"{name} {n:.2f}" for name, n in counts)
+    return [
+        "- full collections (of the oldest generation: each scans every collector-tracked object "
+        f"made since the graph was frozen) per s+m+u call: {listed}"
     ]
 
 

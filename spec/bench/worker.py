@@ -18,7 +18,9 @@ crash).  Requests (field ``cmd``):
                                                 the process's CPU time; ``wall``), and the same
                                                 samples in wall time; ``gc.collect()`` and
                                                 ``gc.freeze()`` once first, the collector
-                                                ``enabled`` or ``disabled`` during samples
+                                                ``enabled`` or ``disabled`` during samples;
+                                                ``full_collections``: how many full collections
+                                                (oldest generation) ran during the timed calls
 ``memory`` ``shape``                            tracemalloc peak and retained bytes of one split
 ``quit``                                        exit
 ==============================================  ==================================================
@@ -95,6 +97,11 @@ def _timed_calls(fn: Callable[[], object], number: int) -> tuple[float, float]:
     return (end_cpu - start_cpu) / number, (end_wall - start_wall) / number
 
 
+def _full_collections() -> int:
+    """How many collections of the oldest generation the collector has run so far."""
+    return int(gc.get_stats()[-1]["collections"])
+
+
 class Worker:
     """The state of one worker: its target and the graph built last."""
 
@@ -152,6 +159,7 @@ class Worker:
         g = self.graph_of(shape)
         out: list[float] = []
         wall: list[float] = []
+        full = 0  # full (oldest-generation) collections during the timed calls
         fn = None if op.first_call else op.make(g)
         # once per batch: samples in a row see each other's garbage, as a loop would; the inputs
         # just made (a GraphDef and State to merge, say) are frozen like the graph
@@ -161,13 +169,15 @@ class Worker:
             call = op.make(g) if fn is None else fn  # first-call ops: fresh inputs, untimed
             if gc_mode == "disabled":
                 gc.disable()
+            before = _full_collections()
             try:
                 cpu_s, wall_s = _timed_calls(call, number)
             finally:
                 gc.enable()
+            full += _full_collections() - before
             out.append(cpu_s if clock == "cpu" else wall_s)
             wall.append(wall_s)
-        return {"samples": out, "wall_samples": wall}
+        return {"samples": out, "wall_samples": wall, "full_collections": full}
 
     def memory(self, shape: str) -> Reply:
         g = self.graph_of(shape)

@@ -65,8 +65,8 @@ def graphdef_equality_follows_the_model(t: Target, case: Case) -> None:
 
     Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z):
     (gx == gy) = (gy == gx) = equality.graphdefs_equal(model(x), model(y))
-    ∧ (gx == gy ∧ hashable(gx) ⟹ hash(gx) == hash(gy))
-    ∧ gx == gx ∧ gx != o for o in (None, state(x), the tokens of gx) both ways round
+    ∧ (gx == gy ∧ hashable(gx) ⟹ hash(gx) == hash(gy)) ∧ gx == gx ∧ gx ≠ None, state(x),
+        tokens(gx) (both ways round)
     Rationale: jit caches on graphdefs: seeing too little reuses code compiled for another
     structure, seeing too much (identity, insertion order) recompiles for nothing, and a hash
     that disagrees with == breaks every cache keyed on it; a cache lookup also compares a

@@ -145,6 +145,7 @@ def test_worker_answers_every_request() -> None:
     assert built == {"ok": True, "leaves": 6, "depth": 3, "seconds": built["seconds"]}
     assert calibrated["ok"] and calibrated["number"] >= 1
     assert timed["ok"] and len(timed["samples"]) == 2 and all(s > 0 for s in timed["samples"])
+    assert timed["full_collections"] == 0  # the collector is disabled during these samples
     assert first["ok"] and len(first["samples"]) == 2
     assert memory["ok"] and memory["peak_bytes"] > 0
 
@@ -272,6 +273,32 @@ def test_markdown_report(results: dict[str, Any]) -> None:
     assert "## Goals" in text and "## split + merge + update" in text and "### ring-3" in text
     assert "| `split` |" in text and "## Peak memory of split" in text
     assert "bench.png" not in text  # no scaling section without wide graphs
+
+
+def _scaling_results(gc_mode: str) -> dict[str, Any]:
+    """Two wide shapes whose s+m+u per Variable doubles while the floor's stays put."""
+
+    def ops(us: float, full: float, leaves: int) -> dict[str, Any]:
+        per = {"median_us": us, "full_collections_per_call": full / 3}
+        return {
+            **{op: {"ref": per} for op in report.SMU},
+            "tree": {"ref": {"median_us": leaves / 100}},
+        }
+
+    return {
+        "settings": {"gc": gc_mode},
+        "shapes": [
+            {"name": "wide-1k", "leaves": 1000, "ops": ops(100.0, 0.0, 1000)},
+            {"name": "wide-256k", "leaves": 256000, "ops": ops(51200.0, 3.0, 256000)},
+        ],
+    }
+
+
+def test_scaling_verdict_counts_full_collections() -> None:
+    lines = report._scaling_verdict(_scaling_results("enabled"), "ref")
+    assert "**missed**" in lines[0] and "ratio 2.000" in lines[0]
+    assert lines[1].endswith("per s+m+u call: wide-1k 0.00, wide-256k 3.00")
+    assert len(report._scaling_verdict(_scaling_results("disabled"), "ref")) == 1
 
 
 def test_report_helpers() -> None:
