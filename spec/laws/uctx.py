@@ -139,12 +139,11 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
     Seed: graph.py update_context (breaks: (4) sets index_ref again and never clears ref_index,
         D-11).
     """
-    _require_nothing_pinned_after_step_4(t, case)
     refs: dict[bool, list[weakref.ref[object]]] = {}
     contexts: list[object] = []  # kept alive on purpose: a live context must not pin the graph
     for exit_by_exception in (False, True):
         x = build(t, case.graph).root
-        refs[exit_by_exception] = [
+        weak = refs[exit_by_exception] = [
             weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"
         ]
         try:
@@ -154,33 +153,26 @@ def protocol_drops_its_references(t: Target, case: Case) -> None:
                 del x
                 if exit_by_exception:
                     raise _Exit
+                gc.collect()
+                _require_all_freed(
+                    weak,
+                    "after step (4) and x was dropped (the context not yet "
+                    "exited), but a finished protocol should hold none",
+                )
         except _Exit:
             pass
     gc.collect()  # once: graphs with cycles need the cyclic collector, and it is slow
     for exit_by_exception, weak in refs.items():
-        alive = sum(r() is not None for r in weak)
-        require(
-            alive == 0,
-            f"{alive} graph node(s) of x are still alive after the context "
-            f"{'raised' if exit_by_exception else 'exited'} and x was dropped, but the "
-            "context should hold none",
+        _require_all_freed(
+            weak,
+            f"after the context {'raised' if exit_by_exception else 'exited'} and x was dropped, "
+            "but the context should hold none",
         )
 
 
-def _require_nothing_pinned_after_step_4(t: Target, case: Case) -> None:
-    """Inside the context, right after step (4): dropping x frees every graph node of it."""
-    x = build(t, case.graph).root
-    weak = [weakref.ref(o) for o in observe_objects(t, x)[1] if t.classify(o) == "graph"]
-    with t.update_context(TAG) as ctx:
-        protocol(t, ctx, x, lambda y: None)
-        del x
-        gc.collect()
-        alive = sum(r() is not None for r in weak)
-        require(
-            alive == 0,
-            f"{alive} graph node(s) of x are still alive after step (4) and x was dropped (the "
-            "context not yet exited), but a finished protocol should hold none",
-        )
+def _require_all_freed(weak: list[weakref.ref[object]], when: str) -> None:
+    alive = sum(r() is not None for r in weak)
+    require(alive == 0, f"{alive} graph node(s) of x are still alive {when}")
 
 
 class _Exit(Exception):

@@ -849,21 +849,16 @@ def _not_type_only(p: Patcher) -> None:
 
 
 def _maps_not_cleared(p: Patcher) -> None:
+    """The seed: step (4) keeps the reference maps, and so does the context's exit."""
     c = ref("reference._contexts")
-    unflatten_end, close = c.UpdateContext.unflatten_end, c.UpdateContext.close
-
-    def keep_maps(self: Any, index_ref: Any, *, outer: bool = False) -> None:
-        ref_index = self.ref_index
-        unflatten_end(self, index_ref, outer=outer)
-        if ref_index is not None:  # the seed: the maps are never cleared
-            self.ref_index, self.index_ref = ref_index, index_ref
+    close = c.UpdateContext.close
+    _maps_kept_until_exit(p)
 
     def close_keeping_maps(self: Any) -> None:
         ref_index, index_ref = self.ref_index, self.index_ref
         close(self)
         self.ref_index, self.index_ref = ref_index, index_ref
 
-    p.set_attr(c.UpdateContext, "unflatten_end", keep_maps)
     p.set_attr(c.UpdateContext, "close", close_keeping_maps)
 
 
