@@ -20,6 +20,7 @@ term                   the user writes                            matches (path,
 ``OfType(T)``          ``OfType(T)``                              as ``TypeFilter(T)``
 ``WithTag(s)``         ``WithTag(s)``                             as ``TagFilter(s)``
 ``PathContains(k)``    ``PathContains(k)``                        ``k in path``
+``PathIn(ps)``         ``PathIn(*ps)``                            ``path in ps`` (whole paths)
 ``AnyOf(fs)``          ``Any(*fs)``                               any of ``fs`` matches
 ``AllOf(fs)``          ``All(*fs)``                               all of ``fs`` match
 ``NotOf(f)``           ``Not(f)``                                 ``f`` does not match
@@ -56,6 +57,7 @@ __all__ = [
     "Nothing",
     "OfType",
     "PathContains",
+    "PathIn",
     "Seq",
     "TagFilter",
     "TypeFilter",
@@ -111,6 +113,11 @@ class PathContains:
 
 
 @dataclasses.dataclass(frozen=True)
+class PathIn:
+    paths: tuple[tuple[Key, ...], ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class AnyOf:
     items: tuple[FilterSpec, ...]
 
@@ -151,6 +158,7 @@ FilterSpec = Union[
     OfType,
     WithTag,
     PathContains,
+    PathIn,
     AnyOf,
     AllOf,
     NotOf,
@@ -186,6 +194,8 @@ def matches(
         return CALLABLES[f.name](path)
     if isinstance(f, PathContains):
         return f.key in path
+    if isinstance(f, PathIn):
+        return path in f.paths
     if isinstance(f, (Seq, AnyOf)):
         return any(matches(g, path, type_name, metadata) for g in f.items)
     if isinstance(f, AllOf):
@@ -255,6 +265,8 @@ def describe(f: FilterSpec) -> str:
         return f"nnx.WithTag({f.tag!r})"
     if isinstance(f, PathContains):
         return f"nnx.PathContains({f.key!r})"
+    if isinstance(f, PathIn):
+        return f"nnx.PathIn({', '.join(map(repr, f.paths))})"
     if isinstance(f, AnyOf):
         return f"nnx.Any({', '.join(describe(g) for g in f.items)})"
     if isinstance(f, AllOf):
@@ -277,6 +289,7 @@ _codec.register(
     OfType,
     WithTag,
     PathContains,
+    PathIn,
     AnyOf,
     AllOf,
     NotOf,

@@ -144,12 +144,14 @@ def merge_rejects_state_for_a_static(t: Target, case: Case) -> None:
 
 @law("ERR-5")
 def merge_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None:
-    """merge with a state leaf standing where the graphdef has a subgraph raises.
+    """merge with a state leaf standing where the graphdef has a subgraph raises, also at a
+    shared subgraph's second path (where the graphdef holds a reference).
 
     Statement: x@p a node  ⟹  merge(gd, state(x) with the subtree at p replaced by a leaf) raises
-        (leaf-for-subgraph) ∧ inputs unchanged
+        (leaf-for-subgraph) ∧ inputs unchanged; likewise for state(x) ∪ {q: leaf}, q a second path
     Rationale: a leaf cannot be turned into a module; the state belongs to another graph.
-    Seed: graph.py _graph_unflatten ("Expected value of type …"; holds).
+    Seed: graph.py _graph_unflatten ("Expected value of type …", checked before a NodeRef is
+        followed; holds).
     """
     m, gd, tokens, flat = _split(t, case)
     nodes = _first_paths_of(m, "node")
@@ -158,6 +160,15 @@ def merge_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None
         kept = tuple((q, v) for q, v in flat if q[: len(p)] != p)
         _merge_must_match_oracle(
             t, gd, tokens, (*kept, (p, _LEAF)), "merge(gd, state with a leaf for a subgraph)"
+        )
+    again = [q for q, slot, first in m.walk() if not first and isinstance(slot, NodeSlot)]
+    if again:
+        _merge_must_match_oracle(
+            t,
+            gd,
+            tokens,
+            (*flat, (again[0], _LEAF)),
+            "merge(gd, state with a leaf at a shared subgraph's second path)",
         )
 
 

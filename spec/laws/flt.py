@@ -23,6 +23,7 @@ from spec.filters import (
     NotOf,
     OfType,
     PathContains,
+    PathIn,
     Seq,
     TagFilter,
     TypeFilter,
@@ -41,7 +42,7 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import Model, Path, aliasing, observe, path_str
+from spec.model import Model, NodeSlot, Path, aliasing, observe, path_str
 from spec.nearmiss import near_misses_of
 from spec.semantics import FlatState
 from spec.target import Capability, Target
@@ -352,3 +353,56 @@ def combinators_are_a_boolean_algebra(t: Target, case: Case) -> None:
             f" {[sorted(map(path_str, s)) for s in got]}, but should give F and U − F"
             f" = {[sorted(map(path_str, sf)), sorted(map(path_str, universe - sf))]}",
         )
+
+
+def _path_sets(m: Model) -> list[tuple[str, tuple[Path, ...]]]:
+    """Sets of whole paths for PathIn: single leaf paths, every other one, none, the nodes' paths
+    (prefixes of leaf paths), leaf paths one key longer, and leaf paths with int keys spelled as
+    strings (the near misses a prefix or key-type test would take)."""
+    leaves = [p for p, _ in semantics.state(m)]
+    out: list[tuple[str, tuple[Path, ...]]] = [(path_str(p), (p,)) for p in leaves[:6]]
+    out.append(("every other leaf path", tuple(leaves[::2])))
+    out.append(("no path", ()))
+    out.append(("the node paths", tuple(p for p, s, _ in m.walk() if isinstance(s, NodeSlot))))
+    out.append(("the leaf paths one key longer", tuple((*p, 0) for p in leaves)))
+    spelled: tuple[Path, ...] = tuple(
+        tuple(str(k) if isinstance(k, int) else k for k in p)
+        for p in leaves
+        if any(isinstance(k, int) for k in p)
+    )
+    if spelled:
+        out.append(("the leaf paths with int keys as strings", spelled))
+    return out
+
+
+@law("FLT-10", inputs=("graph", "filters"))
+def path_in_takes_exactly_the_paths_it_lists(t: Target, case: Case) -> None:
+    """PathIn(*ps) takes exactly the leaves whose whole path is in ps: not a leaf below or above a
+    listed path, nor one at a path spelled with keys of another type; its complement and its
+    intersections with drawn filters follow.
+
+    Statement: U = paths(state(x)), S(h) = paths(state(x, h)): ∀ ps ∈ path_sets(x): S(PathIn(*ps))
+        = ps ∩ U ∧ S(Not(PathIn(*ps))) = U − ps ∧ ∀ f ∈ fs: S(All(PathIn(*ps), f)) = ps ∩ S(f)
+    Rationale: PathIn selects the leaves a checkpoint or a config names by path; a prefix match or
+        a str/int key mix-up selects other parameters without a word.
+    Seed: filterlib.PathIn (`path in self.paths`; holds).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    universe = frozenset(p for p, _ in semantics.state(m))
+    drawn = [(f, _paths(t, x, f)) for f in case.filters[:2] if not is_catch_all(f)]
+    for name, ps in _path_sets(m):
+        f = PathIn(ps)
+        listed = universe & frozenset(ps)
+        checks: list[tuple[FilterSpec, frozenset[Path], str]] = [
+            (f, listed, "ps ∩ U"),
+            (NotOf(f), universe - listed, "U − ps"),
+        ]
+        checks += [(AllOf((f, g)), listed & sg, f"ps ∩ S({describe(g)})") for g, sg in drawn]
+        for h, want, rule in checks:
+            found = _paths(t, x, h)
+            require(
+                found == want,
+                f"state(x, {describe(h)}) selects {sorted(map(path_str, found))}, but should"
+                f" select {rule} = {sorted(map(path_str, want))} (ps: {name})",
+            )

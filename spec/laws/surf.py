@@ -14,8 +14,17 @@ import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
-from spec.errors import NotApplicable
-from spec.laws._check import build_case, flat_models, require, require_same_state
+from spec import semantics
+from spec.errors import NotApplicable, SpecError
+from spec.filters import Nothing, describe, is_catch_all
+from spec.laws._check import (
+    build_case,
+    expect_failure,
+    flat_models,
+    require,
+    require_same_state,
+    states_of,
+)
 from spec.laws._registry import Case, law
 from spec.model import observe, observe_objects
 from spec.surface.claim import check_target, claims
@@ -155,3 +164,48 @@ def split_and_merge_contexts_let_go_on_exit(t: Target, case: Case) -> None:
         f"the graphs were dropped, but {type(contexts[0]).__name__} and "
         f"{type(contexts[1]).__name__} should hold none",
     )
+
+
+@law("SURF-4", inputs=("graph", "filters"))
+def state_split_and_filter_partition_as_the_graph_calls_do(t: Target, case: Case) -> None:
+    """A State's own split and filter group its leaves exactly as split and state group the
+    graph's: split refuses a remainder, filter drops it, and the State itself is left as it was.
+
+    Statement: s = state(x), ∀ fs ∈ {drawn, drawn without `...`/True (or Nothing())}: s.split(*fs)
+        raises (non-exhaustive) iff semantics.split(model(x), fs) does, else == it; s.filter(*fs)
+        == semantics.state_groups(model(x), fs); a State for one filter, else a tuple; s unchanged
+    Rationale: training code splits the State it already holds (params, rest = s.split(nnx.Param,
+        ...)); a State method that groups otherwise than the graph call feeds optimizers the wrong
+        leaves.
+    Seed: statelib.State.split / State.filter (the same partition as graph.split / graph.state;
+        holds). Checked wherever the target's State has both methods, claimed surface or not.
+    """
+    if not case.filters:
+        return  # both methods need a first filter
+    x = build_case(t, case).root
+    m = observe(t, x)
+    s: Any = t.state(x)
+    if not all(callable(getattr(s, name, None)) for name in ("split", "filter")):
+        raise NotApplicable(f"{t.name} {t.version}'s State has no split and filter methods")
+    before = flat_models(t, s)
+    body = tuple(f for f in case.filters if not is_catch_all(f)) or (Nothing(),)
+    for fs in dict.fromkeys((case.filters, body)):  # the drawn filters, then without `...`
+        filters = [t.make_filter(f) for f in fs]
+        shown = f"({', '.join(map(describe, fs))})"
+        try:
+            expected = semantics.split(m, fs)
+        except SpecError as e:
+            expect_failure(
+                t,
+                lambda fs=filters: s.split(*fs),  # type: ignore[misc]
+                SpecError(e.kind),
+                f"s.split{shown}",
+            )
+        else:
+            parts = states_of(s.split(*filters), len(fs))
+            for i, (want, got) in enumerate(zip(expected, parts)):
+                require_same_state(want, flat_models(t, got), f"s.split{shown}[{i}]")
+        kept = states_of(s.filter(*filters), len(fs))
+        for i, (want, got) in enumerate(zip(semantics.state_groups(m, fs), kept)):
+            require_same_state(want, flat_models(t, got), f"s.filter{shown}[{i}]")
+    require_same_state(before, flat_models(t, s), "s = state(x) after its split and filter")

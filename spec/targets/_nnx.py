@@ -40,6 +40,7 @@ from spec.filters import (
     NotOf,
     OfType,
     PathContains,
+    PathIn,
     Seq,
     TagFilter,
     TypeFilter,
@@ -386,6 +387,9 @@ class NNXTarget(Target):
             return nnx.WithTag(f.tag)
         if isinstance(f, PathContains):
             return nnx.PathContains(f.key)
+        if isinstance(f, PathIn):  # flax keeps it in filterlib, unexported from nnx
+            path_in = getattr(nnx, "PathIn", None) or nnx.filterlib.PathIn
+            return path_in(*f.paths)
         if isinstance(f, AnyOf):
             return nnx.Any(*(self.make_filter(g) for g in f.items))
         if isinstance(f, AllOf):

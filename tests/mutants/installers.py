@@ -799,6 +799,35 @@ def _path_contains_last(self: Any, path: Any, x: Any) -> bool:
     return bool(path) and path[-1] == self.key
 
 
+def _path_in_prefixes(self: Any, path: Any, x: Any) -> bool:
+    return any(tuple(path[: len(q)]) == q for q in self.paths)
+
+
+def _path_in_spelled(self: Any, path: Any, x: Any) -> bool:
+    return tuple(map(str, path)) in {tuple(map(str, q)) for q in self.paths}
+
+
+def _state_split_as_filter(p: Patcher) -> None:
+    """State.split drops the leaves no filter matches (it groups like State.filter)."""
+    from reference._state import State
+
+    p.set_attr(State, "split", State.filter)
+
+
+def _state_filter_last_match(p: Patcher) -> None:
+    """State.filter puts a leaf in the last filter that matches it (State.split is untouched)."""
+    from reference import _state
+    from reference._state import State
+
+    def filter_last(self: Any, first: Any, /, *filters: Any) -> Any:
+        fs = (first, *filters)
+        parts = _state.split_mapping(self._mapping, fs[::-1], exhaustive=False)[::-1]
+        states = tuple(State._wrap(part) for part in parts)
+        return states[0] if len(states) == 1 else states
+
+    p.set_attr(State, "filter", filter_last)
+
+
 def _of_type_exact(self: Any, path: Any, x: Any) -> bool:
     from reference._variables import Variable
 
@@ -1717,6 +1746,18 @@ MUTANTS: tuple[Mutant, ...] = (
         _filter_call("PathContains", _path_contains_last),
     ),
     _m(
+        "path_in_matches_prefixes",
+        "PathIn(*ps) also takes the leaves below a listed path",
+        "FLT-10",
+        _filter_call("PathIn", _path_in_prefixes),
+    ),
+    _m(
+        "path_in_keys_as_strings",
+        "PathIn compares paths with every key as a string (1 and '1' are one key)",
+        "FLT-10",
+        _filter_call("PathIn", _path_in_spelled),
+    ),
+    _m(
         "oftype_exact_type",
         "OfType / type filters match the exact type, not subclasses",
         "FLT-6 FLT-1 FLT-4",
@@ -2001,6 +2042,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "split_context / merge_context keep their reference maps after exit",
         "SURF-3",
         _context_maps_kept_after_exit,
+    ),
+    _m(
+        "state_split_drops_remainder",
+        "State.split drops the leaves no filter matches instead of raising",
+        "SURF-4",
+        _state_split_as_filter,
+    ),
+    _m(
+        "state_filter_last_match_wins",
+        "State.filter puts a leaf in the last filter that matches it",
+        "SURF-4",
+        _state_filter_last_match,
+    ),
+    _m(
+        "shared_subgraph_state_unchecked",
+        "merge ignores a state leaf at a shared subgraph's second path",
+        "ERR-5",
+        _unflatten_preprocess(_drop_at("SUB_REF")),
     ),
     # user-written classes
     _m(
