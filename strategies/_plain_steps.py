@@ -492,16 +492,17 @@ def _err4(case: Case, law: Law) -> str:
 def _err5(case: Case, law: Law) -> str:
     m, tokens, flat = _split(case)
     nodes = _first_paths_of(m, "node")
+    again = [q for q, slot, first in m.walk() if not first and isinstance(slot, NodeSlot)]
     if not nodes:
         raise _none()
     p = nodes[0]
     kept = tuple((q, v) for q, v in flat if q[: len(p)] != p)
-    return _program_call(case) + _merge_step(
-        law.id,
-        "nnx.graphdef(x)",
-        tokens,
-        [(*kept, (p, _LEAF))],
-        "merge(graphdef(x), state with a leaf for a subgraph)",
+    steps = [((*kept, (p, _LEAF)), "merge(graphdef(x), state with a leaf for a subgraph)")]
+    if again:
+        what = "merge(graphdef(x), state with a leaf at a shared subgraph's second path)"
+        steps.append(((*flat, (again[0], _LEAF)), what))
+    return _program_call(case) + "".join(
+        _merge_step(law.id, "nnx.graphdef(x)", tokens, [f], what) for f, what in steps
     )
 
 

@@ -1,6 +1,6 @@
 """The automated mutation pass: small AST mutations of every module of ``reference``.
 
-    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun] [-n N]
+    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun|wide] [-n N]
                                  [--log FILE] [--json FILE] [--list] [--collect]
 
 Every mutation point inside a function or method of every module of ``reference`` gets one
@@ -53,7 +53,9 @@ code does not compile or install is *incompetent*.
 with the same log skips what is done (``--fresh`` ignores it), so an interrupted pass loses
 nothing.  ``--phase rerun`` runs the final survivors again under ``ci``, against the laws added to
 the law map since (``python -m tests.mutants.lawmap -k ID ...`` marks them): a survivor killed
-then names the law that closes its gap.  ``--json`` writes the merged results
+then names the law that closes its gap.  ``--phase wide`` runs the final survivors under ``ci``
+against the laws past the cap ``ci`` ran them under (the 7th law on, up to ``--max-laws`` more):
+a survivor killed there was the cap's, not a gap in the laws.  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
 ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
@@ -542,7 +544,7 @@ class Job:
 
     @property
     def profile(self) -> str:
-        return "dev-fixed" if self.phase == "dev" else "ci"  # ci and rerun
+        return "dev-fixed" if self.phase == "dev" else "ci"  # ci, rerun and wide
 
 
 class _Worker:
@@ -651,6 +653,10 @@ def _covering(m: Mutation, lawmap: dict[str, Any], lo: int, hi: int) -> list[tup
     return sorted(out, key=lambda t: (-t[0], t[1]))
 
 
+CI_CAP = 6
+"""The ``--max-laws`` the ``ci`` and ``rerun`` phases ran under; phase ``wide`` starts after it."""
+
+
 def plan(m: Mutation, phase: str, lawmap: dict[str, Any], factor: float, most: int = 0) -> Job:
     """The laws (and their time limits) that phase ``phase`` runs against ``m`` (the first
     ``most`` of them when ``most`` is positive)."""
@@ -660,6 +666,8 @@ def plan(m: Mutation, phase: str, lawmap: dict[str, Any], factor: float, most: i
         laws = [law for _, law in _covering(m, lawmap, m.def_line, m.def_end)]
     if phase == "rerun":  # a final survivor: only the laws added to the map since it ran
         laws = [law for law in laws if lawmap["laws"][law].get("added")]
+    if phase == "wide":  # a final survivor: the laws past the cap ci ran it under
+        laws = laws[CI_CAP:]
     if most > 0:
         laws = laws[:most]
     scale = 1.0 if phase == "dev" else 4.0  # ci: 40 examples a law against dev's 12
@@ -685,7 +693,7 @@ KILLED = ("killed", "timeout", "crash")
 def final(m: Mutation, done: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
     """The mutant's result over its phases: the first kill, else the last phase run."""
     base = {**dataclasses.asdict(m), "key": m.key}
-    for phase in ("dev", "ci", "rerun"):
+    for phase in ("dev", "ci", "rerun", "wide"):
         r = done.get((m.key, phase))
         if r is None:
             continue
@@ -724,11 +732,13 @@ def _jobs(
                 continue
         if phase == "rerun" and final(m, done)["status"] not in ("survived", "unreached"):
             continue
+        if phase == "wide" and final(m, done)["status"] != "survived":
+            continue
         job = plan(m, phase, lawmap, factor, most)
         job.laws = [law for law in job.laws if law not in exclude]
         job.phase = phase
         if not job.laws:
-            if phase != "rerun":  # no new law reaches a survivor: it stays what it was
+            if phase not in ("rerun", "wide"):  # nothing more reaches a survivor: it stays
                 done[(m.key, phase)] = _record(job, _unreached(job), log)
             continue
         jobs.append(job)
@@ -780,7 +790,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--modules", nargs="+", default=list(MODULES))
-    p.add_argument("--phase", choices=("dev", "ci", "both", "rerun"), default="both")
+    p.add_argument("--phase", choices=("dev", "ci", "both", "rerun", "wide"), default="both")
     p.add_argument("--lawmap", default=str(HERE / "lawmap.json"))
     p.add_argument("--log", metavar="FILE", help="append each result to FILE (and resume from it)")
     p.add_argument("--fresh", action="store_true", help="ignore the results already in --log")
@@ -827,7 +837,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"warning: the lawmap's lines predate the current source of {', '.join(stale)}")
     log = Path(args.log) if args.log else None
     done = {} if args.fresh else _read_log(log)
-    phases = {"both": ("dev", "ci"), "dev": ("dev",), "ci": ("ci",), "rerun": ("rerun",)}
+    phases = {
+        "both": ("dev", "ci"),
+        "dev": ("dev",),
+        "ci": ("ci",),
+        "rerun": ("rerun",),
+        "wide": ("wide",),
+    }
     if args.collect:
         phases = {args.phase: ()}
     for phase in phases[args.phase]:

@@ -129,8 +129,9 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
     for module, rows in [*sorted(by_module.items()), ("all", mutants)]:
         c = _rates(rows, triage)
         name = f"`{module}`" if module != "all" else "**all**"
+        ci_kills = c["killed by ci"] + c["killed by wide"]
         lines.append(
-            f"| {name} | {len(rows)} | {c['killed by dev']} | {c['killed by ci']} | "
+            f"| {name} | {len(rows)} | {c['killed by dev']} | {ci_kills} | "
             f"{c['killed by rerun']} | {c['timeout']} / {c['crash']} | {c['survived']} | "
             f"{c['unreached']} | {c['equivalent all']} | {c['outside the laws']} | "
             f"{c['incompetent']} | "
@@ -168,7 +169,8 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"**Killed under ci: {c['killed all']} of {c['non-equivalent']} non-equivalent mutants "
         f"({_pct(c['killed all'], c['non-equivalent'])})**; of the {c['specified']} in code some "
         f"law specifies (not *outside the laws*): {_pct(c['killed all'], c['specified'])}.  "
-        "*killed (dev)*: by the first phase; *killed (ci)*: survived `dev`, killed under `ci`; "
+        "*killed (dev)*: by the first phase; *killed (ci)*: survived `dev`, killed under `ci` (by "
+        "one of the first 6 laws, or in phase `wide` by a law past that cap); "
         "*killed (rerun)*: survived both, killed when rerun against laws added later (named "
         "below); *timeout*: a law ran past its limit (a hang); *crash*: the worker process died; "
         "*unreached*: no law runs the mutated line; *incompetent*: the mutant does not compile or "

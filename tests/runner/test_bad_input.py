@@ -65,6 +65,13 @@ def test_an_unavailable_backend_is_a_usage_error() -> None:
     )
 
 
+def test_a_selection_of_no_law_says_so_and_counts_nothing() -> None:
+    done = nnxspec("check", "-k", "NOPE-1")
+    assert done.returncode == 5
+    assert "nnxspec check: no law was selected ('nnxspec laws' lists them)" in done.stdout
+    assert "0 passed" not in done.stdout
+
+
 def test_a_failed_check_leaves_no_temporary_folder() -> None:
     before = set(Path(tempfile.gettempdir()).glob("nnxspec-report-*"))
     done = nnxspec("check", "--target", "nosuch", "-k", "[RT-1]")

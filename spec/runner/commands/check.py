@@ -171,10 +171,10 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
             "PATH', "
             "draw one with 'nnxspec show PATH'"
         )
-    print(report.closing_line(results.records))
     if status == 5 or not results.records:
-        print("nnxspec check: no law was selected")
+        print("nnxspec check: no law was selected ('nnxspec laws' lists them)")
         return 5
+    print(report.closing_line(results.records))
     return 1 if bad or status not in (0, 1, 5) else 0
 
 
