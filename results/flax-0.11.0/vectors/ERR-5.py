@@ -1,7 +1,7 @@
-"""Reproducer for ERR-5 (merge with a state leaf standing where the graphdef has a subgraph raises.) on flax 0.11.0, written by nnxspec.
+"""Reproducer for ERR-5 (merge with a state leaf standing where the graphdef has a subgraph raises, also at a shared subgraph's second path (where the graphdef holds a reference).) on flax 0.11.0, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with ERR-5's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"var": 0}]], "kind": "module"}, {"entries": [["a", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"var": 0}], ["c", {"var": 0}]], "kind": "module"}, {"entries": [["a", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.11.0: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -44,6 +44,7 @@ n0 = Node()
 n1 = Node()
 n0.a = n1
 n0.b = v0
+n0.c = v0
 n1.a = v0
 x = n0
 
@@ -84,7 +85,7 @@ def must_fail(what, run, key, expected):
     raise AssertionError(f"{what} returned a {type(result).__name__}, but should fail: {expected}")
 
 
-# --- ERR-5: merge with a state leaf standing where the graphdef has a subgraph raises.
+# --- ERR-5: merge with a state leaf standing where the graphdef has a subgraph raises, also at a shared subgraph's second path (where the graphdef holds a reference).
 gd = nnx.graphdef(x)
 s0 = make_state([
     (('a',), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),

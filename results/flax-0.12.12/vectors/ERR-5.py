@@ -1,7 +1,7 @@
-"""Reproducer for ERR-5 (merge with a state leaf standing where the graphdef has a subgraph raises.) on flax 0.12.12, written by nnxspec.
+"""Reproducer for ERR-5 (merge with a state leaf standing where the graphdef has a subgraph raises, also at a shared subgraph's second path (where the graphdef holds a reference).) on flax 0.12.12, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with ERR-5's message while the law fails."""
-# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [[0, {"node": 1}], [1, {"var": 0}], [2, {"var": 0}]], "kind": "nnx_list"}, {"entries": [], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
+# case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [["a", {"node": 1}], ["b", {"var": 0}], ["c", {"var": 0}]], "kind": "module"}, {"entries": [["a", {"var": 0}]], "kind": "module"}], "variables": [{"dtype": "float32", "metadata": [], "seed": 0, "shape": [], "type": "Param"}]}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
 # flax 0.12.12: the classes nnxspec's flax target builds blueprints with
 import collections
 import dataclasses
@@ -52,11 +52,12 @@ def values(shape, dtype, seed):
 
 # --- the graph ---
 v0 = nnx.Param(values((), 'float32', 0))
-n0 = nnx.List([])
+n0 = Node()
 n1 = Node()
-n0.append(n1)
-n0.append(v0)
-n0.append(v0)
+n0.a = n1
+n0.b = v0
+n0.c = v0
+n1.a = v0
 x = n0
 
 # --- the filters ---
@@ -96,11 +97,10 @@ def must_fail(what, run, key, expected):
     raise AssertionError(f"{what} returned a {type(result).__name__}, but should fail: {expected}")
 
 
-# --- ERR-5: merge with a state leaf standing where the graphdef has a subgraph raises.
+# --- ERR-5: merge with a state leaf standing where the graphdef has a subgraph raises, also at a shared subgraph's second path (where the graphdef holds a reference).
 gd = nnx.graphdef(x)
 s0 = make_state([
-    ((1,), leaf(nnx.Param, jnp.asarray(0.0, dtype='float32'))),
-    ((0,), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
+    (('a',), leaf(nnx.Param, jnp.asarray(1.0, dtype='float32'))),
 ])
-must_fail('ERR-5: merge(graphdef(x), state with a leaf for a subgraph)', lambda: nnx.merge(gd, s0), 0, 'leaf-for-subgraph at [0]: a state leaf stands where a subgraph belongs')
-print('ERR-5 holds: merge(graphdef(x), state with a leaf for a subgraph) fails, naming [0]')
+must_fail('ERR-5: merge(graphdef(x), state with a leaf for a subgraph)', lambda: nnx.merge(gd, s0), 'a', 'leaf-for-subgraph at .a: a state leaf stands where a subgraph belongs')
+print('ERR-5 holds: merge(graphdef(x), state with a leaf for a subgraph) fails, naming .a')
