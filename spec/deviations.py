@@ -154,7 +154,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "from_metadata copies the metadata into a fresh dict; replace copies the Variable and "
             "never touches the source; replace(**kw) keeps the value."
         ),
-        laws=("MD-1",),
+        laws=("MD-1", "VAR-2"),
     ),
     Deviation(
         id="D-8",

@@ -110,6 +110,11 @@ class Capability:
     ``Target.cached_partial`` / ``Target.jit``)."""
     SOW = "sow"
     """``Module.sow(type, name, value)`` exists (``Target.sow``)."""
+    NESTED_NODEDEF = "nested-nodedef"
+    """GraphDefs are the seed's nested ``NodeDef``: ``type``, ``index``, ``attributes``
+    (``StaticAttribute`` / ``LeafAttribute`` / ``SubGraphAttribute`` objects), ``metadata``,
+    ``index_mapping``, and ``NodeDef.create`` builds one from them (the seed, flax 0.10.3;
+    ``Target.rebuild_graphdef``)."""
     ERRORS_CARRY_PATHS = "errors-carry-paths"
     """every error about a place in the input carries that whole path as data
     (``Target.error_path``), and the error laws check it, not only the last key in the message."""
@@ -276,6 +281,11 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
         """Return the GraphDef as a canonical pre-order token stream (``spec.semantics.tokens``)."""
+
+    def rebuild_graphdef(self, graphdef: object) -> object:
+        """Return a new GraphDef built from ``graphdef``'s nested view with the target's own
+        constructors (``NodeDef.create``, child nodes first); see ``Capability.NESTED_NODEDEF``."""
+        raise NotImplementedError(f"{self.name} has no nested NodeDef to rebuild")
 
     # --- The graph API -----------------------------------------------------------------------
 

@@ -797,6 +797,70 @@ def _var1(case: Case, law: Law) -> str:
     )
 
 
+# Variable copies: VAR-2
+
+
+@_writes("VAR-2")
+def _var2(case: Case, law: Law) -> str:
+    def fail(text: str) -> str:
+        return f"f{law.id + ': ' + text!r}"
+
+    return (
+        _program_call(case)
+        + "import pickle\n"
+        + "PROBE = 'nnxspec_probe'\n"
+        + "W = np.arange(3, dtype=np.float32) + 0.5\n"
+        + "ids = set()\n"
+        + "variables = [y for _, y in reachable(x) if isinstance(y, nnx.Variable)"
+        " and not (id(y) in ids or ids.add(id(y)))]\n"
+        + "def metadata_of(v):\n"
+        + "    return dict(v.get_metadata()) if hasattr(v, 'get_metadata') else {}\n"
+        + "def set_metadata(v, name, value):\n"
+        + "    if hasattr(v, 'set_metadata'):\n"
+        + "        v.set_metadata(**{name: value})\n"
+        + "    else:\n"
+        + "        setattr(v, name, value)\n"
+        + "for i, v in enumerate(variables[:16]):\n"
+        + "    keys = (*metadata_of(v), PROBE)\n"
+        + "    before = describe_leaf(v, keys)\n"
+        + "    c = v.copy()\n"
+        + "    assert type(c) is type(v) and c is not v and describe_leaf(c, keys) == before, "
+        + fail("v.copy() of {before} is {describe_leaf(c, keys)}")
+        + "\n"
+        + "    r = v.replace(W, **{PROBE: 1})\n"
+        + "    assert describe_leaf(v, keys) == before, "
+        + fail("v.replace(w, nnxspec_probe=1) changed v: {before} became {describe_leaf(v, keys)}")
+        + "\n"
+        + "    want = (type(v).__name__, 'float32', (3,), W.tolist(), "
+        "tuple(sorted((*before[4], (PROBE, repr(1))))))\n"
+        + "    assert type(r) is type(v) and describe_leaf(r, keys) == want, "
+        + fail("v.replace(w, nnxspec_probe=1) is {describe_leaf(r, keys)}, expected {want}")
+        + "\n"
+        + "    c.copy_from(r)\n"
+        + "    assert describe_leaf(c, keys) == describe_leaf(r, keys), "
+        + fail("c.copy_from(r) left c as {describe_leaf(c, keys)}")
+        + "\n"
+        + "    trio = {'v': v, 'c': c, 'r': r}\n"
+        + "    for name, changed in trio.items():\n"
+        + "        seen = {n: describe_leaf(o, keys) for n, o in trio.items()"
+        " if o is not changed}\n"
+        + "        set_metadata(changed, PROBE, 2 + i)\n"
+        + "        for n, was in seen.items():\n"
+        + "            assert describe_leaf(trio[n], keys) == was, "
+        + fail(
+            "setting metadata on {name} also changed {n}"
+            " (c = v.copy(), r = v.replace(w, ...), then c.copy_from(r))"
+        )
+        + "\n"
+        + "    back = pickle.loads(pickle.dumps(v))\n"
+        + "    assert type(back) is type(v) and "
+        "describe_leaf(back, keys) == describe_leaf(v, keys), "
+        + fail("a pickle round trip of v gives {describe_leaf(back, keys)}")
+        + "\n"
+        + f"print({law.id + ' holds: copy, replace, copy_from and pickle share no metadata'!r})\n"
+    )
+
+
 # hashing: ERR-6
 
 

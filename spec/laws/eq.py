@@ -31,13 +31,14 @@ def _kinds(bp: Blueprint) -> set[str]:
     return {n.kind for n in bp.nodes}
 
 
-def _pairs(t: Target, case: Case) -> Iterator[tuple[str, object, object]]:
+def _pairs(t: Target, case: Case, x: object = None) -> Iterator[tuple[str, object, object]]:
     """Yield ``(what, x, y)``: the case's graph and its drawn near miss, the graph and the same
     graph with metadata inserted in reverse order (where the target can choose an order), then
     the graph and its near miss in every aspect that applies, at the first place.  A near miss
     with a node kind x lacks (other than a list, tuple, dict or None) is left out: the target
-    may not have that kind, and building is not what these laws check."""
-    x = build_case(t, case).root
+    may not have that kind, and building is not what these laws check.  ``x``: the case's graph
+    already built (else it is built here)."""
+    x = build_case(t, case).root if x is None else x
     others = [("its near miss y", case.other)] if case.other is not None else []
     others += [
         (f"y = x with its {aspect.replace('_', ' ')} changed", bp)
@@ -74,11 +75,13 @@ def graphdef_equality_follows_the_model(t: Target, case: Case) -> None:
     Seed: graph.py NodeDef / VariableDef / HashableMapping: structural == and hash (holds).
     """
     x = build_case(t, case).root
-    _require_reflexive_and_typed(t, t.graphdef(x), t.state(x))
-    for what, x, y in _pairs(t, case):
-        mx, my = observe(t, x), observe(t, y)
+    gx = t.graphdef(x)
+    _require_reflexive_and_typed(t, gx, t.state(x))
+    mx = observe(t, x)
+    for what, _, y in _pairs(t, case, x):
+        my = observe(t, y)
         expected = graphdefs_equal(mx, my)
-        gx, gy = t.graphdef(x), t.graphdef(y)
+        gy = t.graphdef(y)
         for name, found in (("gx == gy", gx == gy), ("gy == gx", gy == gx)):
             require(
                 bool(found) == expected,
@@ -192,3 +195,42 @@ def states_compare_as_mappings(t: Target, case: Case) -> None:
         except TypeError:
             continue
         require(False, f"for {what}: hash(state(x)) returned, but a State is mutable: unhashable")
+
+
+@law("EQ-4", inputs=("graph", "near_miss"))
+def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
+    """A GraphDef's repr names every type and key of its graph, and unequal graphdefs read apart.
+
+    Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z):
+    repr(gx) is the same on a second call
+    ∧ every node type name, Variable type name and repr(key) of model(x) occurs in repr(gx)
+    ∧ (¬ equality.graphdefs_equal(model(x), model(y)) ⟹ repr(gx) ≠ repr(gy))
+    Rationale: failure reports, jit cache misses and a user's debugging read graphdefs as text:
+    a repr that leaves out a key, a type or an index shows two structures as one, and the reader
+    looks for a difference that the text hides.  (Equal graphdefs may still read differently:
+    metadata keeps its insertion order, ``1`` and ``True`` are equal statics.)
+    Seed: graph.py NodeDef / VariableDef / NodeRef and their attributes are dataclasses whose
+    repr shows every field (holds).
+    """
+    x = build_case(t, case).root
+    gx = t.graphdef(x)
+    text = repr(gx)
+    require(repr(gx) == text, "repr(graphdef(x)) differs between two calls")
+    mx = observe(t, x)
+    missing = sorted(n for n in _names_in(mx) if n not in text)
+    require(not missing, f"repr(graphdef(x)) does not show {', '.join(missing)}", actual=text)
+    for what, _, y in _pairs(t, case, x):
+        my = observe(t, y)
+        if not graphdefs_equal(mx, my):
+            require(
+                repr(t.graphdef(y)) != text,
+                f"for {what}{_difference(mx, my)}: graphdef(x) != graphdef(y), but their reprs"
+                " are the same",
+                actual=text,
+            )
+
+
+def _names_in(m: Model) -> set[str]:
+    """What a graphdef's text must show: node and Variable type names, each key's repr."""
+    names = {n.type_name for n in m.nodes} | {v.type_name for v in m.variables}
+    return names | {repr(k) for n in m.nodes for k in n.keys}

@@ -18,7 +18,7 @@ from spec.laws._check import (
 from spec.laws._jit import is_hashable
 from spec.laws._registry import Case, law
 from spec.live_program import run
-from spec.model import NodeSlot, observe
+from spec.model import NodeSlot, diff, observe
 from spec.target import Capability, Target
 
 
@@ -205,3 +205,36 @@ def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case
         _added_then_popped(
             t, x, fresh, lambda k: t.sow(x, fresh, k, value), f"x.sow({fresh}, 'zz_sown', v)"
         )
+
+
+@law("GD-6", requires=(Capability.NESTED_NODEDEF,))
+def nodedef_view_rebuilds_the_graphdef(t: Target, case: Case) -> None:
+    """A NodeDef rebuilt from its own nested view with NodeDef.create is the same GraphDef.
+
+    Statement: g = graphdef(x), g' = NodeDef.create over g's view (type, index, attributes,
+    metadata, index_mapping; each SubGraphAttribute's NodeDef rebuilt first):
+    g' == g ∧ g == g' ∧ (hashable(g) ⟹ hash(g') == hash(g)) ∧ tokens(g') == tokens(g)
+    ∧ model(merge(g', state(x))) == model(merge(g, state(x)))
+    Rationale: the nested view is the seed's public GraphDef: code that walks it and builds a
+    NodeDef (serialisers, graph surgery, tests) must get back the GraphDef split made, one that
+    merges and hashes as it does.
+    Seed: graph.py NodeDef.create and the attribute classes (frozen dataclasses: holds).
+    """
+    x = build_case(t, case).root
+    g, state = t.split(x)
+    rebuilt = t.rebuild_graphdef(g)
+    require(bool(rebuilt == g), "NodeDef.create over graphdef(x)'s own view != graphdef(x)")
+    require(bool(g == rebuilt), "graphdef(x) != NodeDef.create over graphdef(x)'s own view")
+    if is_hashable(g):
+        require(
+            hash(rebuilt) == hash(g),
+            "NodeDef.create over graphdef(x)'s own view hashes differently from graphdef(x)",
+        )
+    require_same_tokens(t.graphdef_tokens(g), t.graphdef_tokens(rebuilt), "the rebuilt graphdef(x)")
+    expected = observe(t, t.merge(g, state))
+    found = diff(expected, observe(t, t.merge(rebuilt, state)), what="graph")
+    require(
+        found is None,
+        f"merge(the rebuilt graphdef(x), state(x)) differs from merge(graphdef(x), state(x)):"
+        f" {found}",
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, cast
+
 from spec import semantics
 from spec.laws._check import (
     build_case,
@@ -9,7 +12,7 @@ from spec.laws._check import (
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import observe_objects, path_str
+from spec.model import VarModel, observe_objects, path_str, var_model
 from spec.target import Capability, Target
 
 
@@ -43,3 +46,83 @@ def variables_returns_live_variables_at_state_paths(t: Target, case: Case) -> No
                 leaf is by_path.get(tuple(p)),
                 f"variables(x, *fs)[{i}] at {path_str(p)} is not x's live Variable",
             )
+
+
+_PROBE = "nnxspec_probe"
+"""A metadata name no blueprint draws: set on one Variable to see whether another shares it."""
+
+
+@law("VAR-2")
+def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
+    """A Variable's copy, replace, copy_from and pickle round trip carry its type, value and
+    metadata, and share no metadata with their source.
+
+    Statement: ∀ Variable v of x (the first 16), L = leaf(v), w a new value:
+    c = v.copy() ⟹ type(c) is type(v) ∧ c is not v ∧ leaf(c) = L
+    ∧ r = v.replace(w, probe=1) ⟹ type(r) is type(v) ∧ leaf(r) = L with value w and probe=1
+        ∧ leaf(v) = L
+    ∧ c.copy_from(r) ⟹ leaf(c) = leaf(r); then setting metadata on one of v, c, r leaves the
+        other two as they were
+    ∧ pickle.loads(pickle.dumps(v)) has type(v) ∧ leaf = L (where pickle can name type(v))
+    Rationale: transforms, optimizers and checkpoint code copy Variables to change one thing: a
+    copy that shares its source's metadata turns a change to one into a change to both.
+    Seed: variables.py Variable.copy / copy_from / __getstate__ (holds); Variable.replace wrote
+    the new metadata into the source's own dict ([Deviation D-7]).
+    """
+    import pickle
+
+    import numpy as np
+
+    x = build_case(t, case).root
+    _, _, variables = observe_objects(t, x)
+    new_value = np.arange(3, dtype=np.float32) + 0.5
+    for i, v in enumerate(variables[:16]):
+        where = f"Variable {i} of x ({type(v).__name__})"
+        before = _leaf(t, v)
+        c: Any = cast(Any, v).copy()
+        require(type(c) is type(v) and c is not v, f"{where}: v.copy() is not a new {where}")
+        require(_leaf(t, c) == before, f"{where}: v.copy() differs from v: {_leaf(t, c)}")
+        r: Any = cast(Any, v).replace(new_value, **{_PROBE: 1})
+        require(_leaf(t, v) == before, f"{where}: v.replace(w, {_PROBE}=1) changed v itself")
+        expected = dataclasses.replace(
+            before,
+            dtype="float32",
+            shape=(3,),
+            data=new_value.tobytes(),
+            metadata=tuple(sorted((*before.metadata, (_PROBE, 1)))),
+        )
+        require(
+            type(r) is type(v) and _leaf(t, r) == expected,
+            f"{where}: v.replace(w, {_PROBE}=1) is {type(r).__name__} {_leaf(t, r)}, expected"
+            f" {type(v).__name__} {expected}",
+        )
+        c.copy_from(r)
+        require(_leaf(t, c) == _leaf(t, r), f"{where}: c.copy_from(r) left c unlike r")
+        for name, changed in (("v", v), ("c", c), ("r", r)):
+            others = [
+                (n, o, _leaf(t, o)) for n, o in (("v", v), ("c", c), ("r", r)) if o is not changed
+            ]
+            t.set_metadata(changed, _PROBE, 2 + i)
+            for other_name, other, seen in others:
+                require(
+                    _leaf(t, other) == seen,
+                    f"{where}: setting metadata on {name} also changed {other_name}"
+                    " (c = v.copy(), r = v.replace(w, ...), then c.copy_from(r))",
+                )
+        if not _importable(type(v)):  # a type made at run time: pickle cannot name it
+            continue
+        back = pickle.loads(pickle.dumps(v))
+        require(
+            type(back) is type(v) and _leaf(t, back) == _leaf(t, v),
+            f"{where}: a pickle round trip of v gives {type(back).__name__} {_leaf(t, back)}",
+        )
+
+
+def _importable(cls: type) -> bool:
+    import sys
+
+    return getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls
+
+
+def _leaf(t: Target, v: object) -> VarModel:
+    return var_model(t.leaf_view(v))

@@ -176,6 +176,7 @@ class NNXTarget(Target):
             Capability.SPLIT_MERGE_CONTEXT,
             Capability.CALL,
             Capability.NODEDEF_APPLY,
+            Capability.NESTED_NODEDEF,
             Capability.BFLOAT16,
             Capability.VARIABLES,
             Capability.POP,
@@ -442,6 +443,11 @@ class NNXTarget(Target):
     def graphdef_tokens(self, graphdef: object) -> tuple[Token, ...]:
         return tuple(nested_nodedef_tokens(self.nnx, self.graph_ns, graphdef))
 
+    def rebuild_graphdef(self, graphdef: object) -> object:
+        if Capability.NESTED_NODEDEF not in self.capabilities:
+            return super().rebuild_graphdef(graphdef)
+        return rebuild_nested_nodedef(self.graph_ns, graphdef)
+
     # --- Graph API ----------------------------------------------------------------------
 
     def split(self, x: object, *filters: object) -> tuple[object, ...]:
@@ -651,3 +657,28 @@ def nested_nodedef_tokens(nnx: ModuleType, graph: Any, graphdef: object) -> Iter
                     ("variable", attr.key, vd.type.__name__, int(vd.index), _metadata(vd.metadata))
                 )
         stack.extend(reversed(pending))
+
+
+def rebuild_nested_nodedef(graph: Any, graphdef: Any) -> object:
+    """Build a new seed-style ``NodeDef`` from ``graphdef``'s nested view with
+    ``graph.NodeDef.create``, each child node before its parent (iteratively: no depth ceiling).
+    Static, leaf and reference attributes are immutable and carried over as they are."""
+    # a frame: the node, the attributes rebuilt so far, the iterator over its own attributes
+    stack: list[tuple[Any, list[Any], Iterator[Any]]] = [(graphdef, [], iter(graphdef.attributes))]
+    while True:
+        node, built, rest = stack[-1]
+        for attr in rest:
+            if type(attr).__name__ == "SubGraphAttribute" and isinstance(attr.value, graph.NodeDef):
+                built.append(attr.key)  # replaced by the rebuilt child when it is done
+                stack.append((attr.value, [], iter(attr.value.attributes)))
+                break
+            built.append(attr)
+        else:
+            stack.pop()
+            new = graph.NodeDef.create(
+                node.type, node.index, tuple(built), node.metadata, node.index_mapping
+            )
+            if not stack:
+                return new
+            parent_built = stack[-1][1]
+            parent_built[-1] = graph.SubGraphAttribute(parent_built[-1], new)

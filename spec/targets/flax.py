@@ -159,15 +159,19 @@ class Change:
     switches: tuple[tuple[str, object], ...] = ()
 
 
-BASE_CAPABILITIES: frozenset[str] = NNXTarget.capabilities | {Capability.SEQUENTIAL_NODES}
-"""flax 0.10.3 (the seed's era) provides everything the seed-shaped adapter declares, and
-``nnx.Sequential`` (helpers.py, exported from flax.nnx since the 0.10.0 source)."""
+BASE_CAPABILITIES: frozenset[str] = (NNXTarget.capabilities - {Capability.NESTED_NODEDEF}) | {
+    Capability.SEQUENTIAL_NODES
+}
+"""flax 0.10.0 provides everything the seed-shaped adapter declares but the seed's nested
+``NodeDef`` (0.10.3 only), and ``nnx.Sequential`` (helpers.py, exported from flax.nnx since the
+0.10.0 source)."""
 
 CHANGES: tuple[Change, ...] = (
     Change(
         (0, 10, 3),
         "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
         "without the hook tuples",
+        gain=frozenset({Capability.NESTED_NODEDEF}),
         switches=(("graphdef_encoding", "nested"), ("required_metadata", frozenset())),
     ),
     Change(
@@ -175,6 +179,7 @@ CHANGES: tuple[Change, ...] = (
         "NodeDef attributes as (key, value) pairs with outer_index (PR #4469); generic "
         "pytree children flattened in sorted key order; merge_context(inner, tag)",
         gain=frozenset({Capability.PYTREE_CHILDREN_SORTED}),
+        lose=frozenset({Capability.NESTED_NODEDEF}),
         switches=(("graphdef_encoding", "nested-pairs"), ("merge_context_args", "inner-tag")),
     ),
     Change(

@@ -807,6 +807,44 @@ def _path_in_spelled(self: Any, path: Any, x: Any) -> bool:
     return tuple(map(str, path)) in {tuple(map(str, q)) for q in self.paths}
 
 
+def _repr_keys_unquoted(p: Patcher) -> None:
+    """A GraphDef's repr writes string keys without quotes: 1 and '1' read the same."""
+    import re
+
+    g = ref("reference._graphdef")
+    original = g.NodeDef.__repr__
+
+    def unquoted(self: Any) -> str:
+        return re.sub(r"key='([^']*)'", r"key=\1", original(self))
+
+    p.set_attr(g.NodeDef, "__repr__", unquoted)
+
+
+def _nodedef_drops_metadata(p: Patcher) -> None:
+    """NodeDef(type, index, attributes, metadata, ...) stores None for the node's metadata."""
+    g = ref("reference._graphdef")
+    original = g.NodeDef.__init__
+
+    def dropping(
+        self: Any, type: Any, index: int, attributes: Any, metadata: Any, *rest: Any
+    ) -> None:
+        original(self, type, index, attributes, None, *rest)
+
+    p.set_attr(g.NodeDef, "__init__", dropping)
+
+
+def _replace_writes_source(p: Patcher) -> None:
+    """Variable.replace also writes the new metadata into its source (flax 0.10.3)."""
+    v = ref("reference._variables")
+    replace = v.Variable.replace
+
+    def writing(self: Any, *args: Any, **metadata: Any) -> Any:
+        self.__dict__.update(metadata)
+        return replace(self, *args, **metadata)
+
+    p.set_attr(v.Variable, "replace", writing)
+
+
 def _state_split_as_filter(p: Patcher) -> None:
     """State.split drops the leaves no filter matches (it groups like State.filter)."""
     from reference._state import State
@@ -1932,6 +1970,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "a GraphDef equals any object that is not a GraphDef",
         "EQ-1",
         _graphdef_eq_variant("equals_other_kinds"),
+    ),
+    _m(
+        "graphdef_repr_keys_unquoted",
+        "a GraphDef's repr writes keys with str, not repr (1 and '1' read the same)",
+        "EQ-4",
+        _repr_keys_unquoted,
+    ),
+    _m(
+        "nodedef_constructor_drops_metadata",
+        "NodeDef(type, index, attributes, metadata) keeps None for the node's metadata",
+        "GD-6",
+        _nodedef_drops_metadata,
+    ),
+    _m(
+        "variable_replace_writes_source",
+        "Variable.replace also writes the new metadata into the Variable it copies",
+        "VAR-2",
+        _replace_writes_source,
     ),
     # call, apply, State.merge
     _m(

@@ -72,6 +72,13 @@ def test_a_selection_of_no_law_says_so_and_counts_nothing() -> None:
     assert "0 passed" not in done.stdout
 
 
+def test_a_bad_keyword_expression_is_a_usage_error_not_a_table_of_errors() -> None:
+    done = nnxspec("check", "-k", "RT-1 RT-2")  # two ids without 'or'
+    assert done.returncode == 4
+    line = one_line(done.stdout + done.stderr)
+    assert line.startswith("nnxspec check: Wrong expression passed to '-k': RT-1 RT-2"), line
+
+
 def test_a_failed_check_leaves_no_temporary_folder() -> None:
     before = set(Path(tempfile.gettempdir()).glob("nnxspec-report-*"))
     done = nnxspec("check", "--target", "nosuch", "-k", "[RT-1]")

@@ -121,6 +121,13 @@ BREAKS = {
         "class GD:\n    def __hash__(self):\n        raise TypeError('unhashable')\n"
         "reference.graphdef = lambda x: GD()\n"
     ),
+    "VAR-2": (  # replace writes the new metadata into its source too (flax 0.10.3)
+        "replace = reference.Variable.replace\n"
+        "def writing_replace(self, *args, **metadata):\n"
+        "    self.__dict__.update(metadata)\n"
+        "    return replace(self, *args, **metadata)\n"
+        "reference.Variable.replace = writing_replace\n"
+    ),
     "UCTX-4": (  # merge contexts that keep every node they merged
         "import contextlib\n"
         "kept, merge_context = [], reference.merge_context\n"

@@ -34,6 +34,7 @@ from spec.program import (
 )
 from spec.runner.vectors import find, load, replay
 from spec.target import Capability, Target, resolve_target
+from spec.targets._nnx import NNXTarget
 from spec.targets.flax import (
     BASE_CAPABILITIES,
     CHANGES,
@@ -67,13 +68,16 @@ def test_versions_parse() -> None:
 
 def test_the_seed_era_release_has_the_seed_semantics() -> None:
     p = profile_for((0, 10, 3))
-    assert p.capabilities == BASE_CAPABILITIES
+    assert p.capabilities == BASE_CAPABILITIES | {Capability.NESTED_NODEDEF}
+    assert p.capabilities == NNXTarget.capabilities | {Capability.SEQUENTIAL_NODES}
     assert p.behaviour == Behaviour(graphdef_encoding="nested", required_metadata=frozenset())
 
 
 def test_the_oldest_release_has_the_split_fields_graphdef_and_hook_metadata() -> None:
     p = profile_for((0, 10, 0))
     assert p.capabilities == BASE_CAPABILITIES and p.changes == ()
+    assert Capability.NESTED_NODEDEF not in p.capabilities
+    assert Capability.NESTED_NODEDEF not in profile_for((0, 10, 4)).capabilities
     assert p.behaviour.graphdef_encoding == "split-fields"
     assert "set_value_hooks" in p.behaviour.required_metadata
 

@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, folder: Path) -> int:
     status, held = _pytest(pytest_arguments(args, folder), quiet=args.verbose == 0)
-    if not (folder / "results.json").is_file():
+    usage_error = status == 4  # pytest's: a bad -k expression, an unknown option
+    if usage_error or not (folder / "results.json").is_file():
         problems = _problems(held)
         for line in problems or [f"the run wrote no results (pytest exit status {status})"]:
             print(f"nnxspec check: {line}")
