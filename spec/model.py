@@ -200,6 +200,18 @@ class Model:
     def root(self) -> NodeModel:
         return self.nodes[0]
 
+    def paths_of(self, kind: Literal["static", "node", "node again"]) -> list[Path]:
+        """The paths, in ``walk`` order, of every static, of every node where it is first
+        reached (``"node"``), or of every graph node reached again (``"node again"``: split writes
+        a reference there)."""
+        out = []
+        for path, slot, first in self.walk():
+            if kind == "static" and isinstance(slot, StaticSlot):
+                out.append(path)
+            elif kind != "static" and isinstance(slot, NodeSlot) and first == (kind == "node"):
+                out.append(path)
+        return out
+
     def walk(self, *, pytrees_again: bool = True) -> Iterator[tuple[Path, Slot, bool]]:
         """Yield ``(path, slot, first)`` for every entry reachable from the root, depth-first in
         canonical order (pre-order), the way ``split`` flattens a graph.

@@ -381,16 +381,6 @@ def _program_call(case: Case) -> str:
     return "run_program(x)\n" if case.program else ""
 
 
-def _first_paths_of(m: Model, kind: str) -> list[Path]:
-    out: list[Path] = []
-    for path, slot, first in m.walk():
-        if kind == "static" and isinstance(slot, StaticSlot):
-            out.append(path)
-        elif kind == "node" and first and isinstance(slot, NodeSlot):
-            out.append(path)
-    return out
-
-
 def _first_graph_node_path(m: Model) -> Path | None:
     if m.root.kind == "graph":
         return ()
@@ -476,7 +466,7 @@ def _err3(case: Case, law: Law) -> str:
 @_writes("ERR-4")
 def _err4(case: Case, law: Law) -> str:
     m, tokens, flat = _split(case)
-    statics = _first_paths_of(m, "static")
+    statics = m.paths_of("static")
     if not statics:
         raise _none()
     return _program_call(case) + _merge_step(
@@ -491,8 +481,8 @@ def _err4(case: Case, law: Law) -> str:
 @_writes("ERR-5")
 def _err5(case: Case, law: Law) -> str:
     m, tokens, flat = _split(case)
-    nodes = _first_paths_of(m, "node")
-    again = [q for q, slot, first in m.walk() if not first and isinstance(slot, NodeSlot)]
+    nodes = m.paths_of("node")
+    again = m.paths_of("node again")
     if not nodes:
         raise _none()
     p = nodes[0]
@@ -545,7 +535,7 @@ def _err9(case: Case, law: Law) -> str:
     from spec import semantics
 
     m = _model(case)
-    statics = _first_paths_of(m, "static")
+    statics = m.paths_of("static")
     if not statics:
         raise _none()
     flat = (*_transformed(semantics.state(m)), (statics[-1], _LEAF))
@@ -576,7 +566,7 @@ def _err12(case: Case, law: Law) -> str:
     from spec import semantics
 
     m = _model(case)
-    nodes = _first_paths_of(m, "node")
+    nodes = m.paths_of("node")
     if not nodes:
         raise _none()
     p = max(nodes, key=len)

@@ -115,16 +115,6 @@ def merge_matches_leaves_by_key_not_position(t: Target, case: Case) -> None:
         )
 
 
-def _first_paths_of(m: Model, kind: str) -> list[Path]:
-    out = []
-    for path, slot, first in m.walk():
-        if kind == "static" and isinstance(slot, StaticSlot):
-            out.append(path)
-        elif kind == "node" and first and isinstance(slot, NodeSlot):
-            out.append(path)
-    return out
-
-
 @law("ERR-4")
 def merge_rejects_state_for_a_static(t: Target, case: Case) -> None:
     """merge with a state leaf at a static attribute raises (statics live in the graphdef).
@@ -135,7 +125,7 @@ def merge_rejects_state_for_a_static(t: Target, case: Case) -> None:
     Seed: graph.py _graph_unflatten ("Got state for static field"; holds).
     """
     m, gd, tokens, flat = _split(t, case)
-    statics = _first_paths_of(m, "static")
+    statics = m.paths_of("static")
     if statics:
         _merge_must_match_oracle(
             t, gd, tokens, (*flat, (statics[0], _LEAF)), "merge(gd, state with a leaf for a static)"
@@ -154,14 +144,14 @@ def merge_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> None
         followed; holds).
     """
     m, gd, tokens, flat = _split(t, case)
-    nodes = _first_paths_of(m, "node")
+    nodes = m.paths_of("node")
     if nodes:
         p = nodes[0]
         kept = tuple((q, v) for q, v in flat if q[: len(p)] != p)
         _merge_must_match_oracle(
             t, gd, tokens, (*kept, (p, _LEAF)), "merge(gd, state with a leaf for a subgraph)"
         )
-    again = [q for q, slot, first in m.walk() if not first and isinstance(slot, NodeSlot)]
+    again = m.paths_of("node again")
     if again:
         _merge_must_match_oracle(
             t,
@@ -292,7 +282,7 @@ def update_rejects_a_leaf_for_a_static(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     m = observe(t, x)
-    statics = _first_paths_of(m, "static")
+    statics = m.paths_of("static")
     if not statics:
         return
     good = tuple((p, semantics.transformed(v, "add_one")) for p, v in semantics.state(m))
@@ -389,7 +379,7 @@ def update_rejects_a_leaf_where_a_subgraph_belongs(t: Target, case: Case) -> Non
     """
     x = build_case(t, case).root
     m = observe(t, x)
-    p = _deepest(_first_paths_of(m, "node"))
+    p = _deepest(m.paths_of("node"))
     if p is None:
         return
     good = tuple(

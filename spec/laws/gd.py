@@ -4,6 +4,7 @@ are."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from spec import semantics
 from spec.blueprint import VarSpec
@@ -215,6 +216,7 @@ def nodedef_view_rebuilds_the_graphdef(t: Target, case: Case) -> None:
     metadata, index_mapping; each SubGraphAttribute's NodeDef rebuilt first):
     g' == g ∧ g == g' ∧ (hashable(g) ⟹ hash(g') == hash(g)) ∧ tokens(g') == tokens(g)
     ∧ model(merge(g', state(x))) == model(merge(g, state(x)))
+    ∧ the same for every NodeDef nested in g's view (== both ways round)
     Rationale: the nested view is the seed's public GraphDef: code that walks it and builds a
     NodeDef (serialisers, graph surgery, tests) must get back the GraphDef split made, one that
     merges and hashes as it does.
@@ -231,6 +233,12 @@ def nodedef_view_rebuilds_the_graphdef(t: Target, case: Case) -> None:
             "NodeDef.create over graphdef(x)'s own view hashes differently from graphdef(x)",
         )
     require_same_tokens(t.graphdef_tokens(g), t.graphdef_tokens(rebuilt), "the rebuilt graphdef(x)")
+    for where, view in _nested_views(g):
+        again = t.rebuild_graphdef(view)
+        require(
+            bool(view == again) and bool(again == view),
+            f"the NodeDef at {where} of graphdef(x)'s view != NodeDef.create over its own view",
+        )
     expected = observe(t, t.merge(g, state))
     found = diff(expected, observe(t, t.merge(rebuilt, state)), what="graph")
     require(
@@ -238,3 +246,19 @@ def nodedef_view_rebuilds_the_graphdef(t: Target, case: Case) -> None:
         f"merge(the rebuilt graphdef(x), state(x)) differs from merge(graphdef(x), state(x)):"
         f" {found}",
     )
+
+
+def _nested_views(g: Any) -> list[tuple[str, object]]:
+    """``(where, NodeDef)`` for every NodeDef nested in ``g``'s view, pre-order (iteratively)."""
+    out: list[tuple[str, object]] = []
+    stack: list[tuple[str, Any]] = [("<root>", g)]
+    while stack:
+        where, node = stack.pop()
+        subs = [a for a in node.attributes if type(a).__name__ == "SubGraphAttribute"]
+        for a in reversed(subs):
+            if hasattr(a.value, "attributes"):  # a NodeDef, not a NodeRef
+                path = f"{where}.{a.key}" if where != "<root>" else f".{a.key}"
+                stack.append((path, a.value))
+        if where != "<root>":
+            out.append((where, node))
+    return out
