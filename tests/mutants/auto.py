@@ -53,7 +53,8 @@ code does not compile or install is *incompetent*.
 with the same log skips what is done (``--fresh`` ignores it), so an interrupted pass loses
 nothing.  ``--phase rerun`` runs the final survivors again under ``ci``, against the laws added to
 the law map since (``python -m tests.mutants.lawmap -k ID ...`` marks them): a survivor killed
-then names the law that closes its gap.  ``--phase wide`` runs the final survivors under ``ci``
+then names the law that closes its gap; a survivor is rerun once per round of new laws (its
+rerun record lists the laws it ran: a law marked since brings it back).  ``--phase wide`` runs the final survivors under ``ci``
 against the laws past the cap ``ci`` ran them under (the 7th law on, up to ``--max-laws`` more):
 a survivor killed there was the cap's, not a gap in the laws.  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
@@ -583,6 +584,8 @@ class _Worker:
 
 def _record(job: Job, result: dict[str, Any], log: Path | None) -> dict[str, Any]:
     r = {**dataclasses.asdict(job.mutation), "key": job.mutation.key, **result, "phase": job.phase}
+    if job.phase == "rerun":
+        r["laws"] = list(job.laws)  # a later round of new laws reruns what this one left out
     if log is not None:
         with log.open("a", encoding="utf-8") as f:
             f.write(json.dumps(r, sort_keys=True) + "\n")
@@ -724,7 +727,7 @@ def _jobs(
     """The jobs of ``phase`` still to run (an unreached mutant is recorded at once)."""
     jobs = []
     for m in ms:
-        if (m.key, phase) in done:
+        if (m.key, phase) in done and not _new_laws_since(m, phase, done, lawmap):
             continue
         if phase == "ci":
             first = done.get((m.key, "dev"))
@@ -748,6 +751,17 @@ def _jobs(
         return first.get("status") == "unreached", _shuffle(j.mutation.key)
 
     return sorted(jobs, key=order)
+
+
+def _new_laws_since(
+    m: Mutation, phase: str, done: dict[tuple[str, str], dict[str, Any]], lawmap: dict[str, Any]
+) -> bool:
+    """Whether a final survivor's last ``rerun`` left out a law added to the map since (a law
+    map marks the laws of each round of new laws: a mutant is rerun against the newest)."""
+    if phase != "rerun" or done[(m.key, phase)]["status"] not in ("survived", "unreached"):
+        return False
+    ran = set(done[(m.key, phase)].get("laws", ()))
+    return not set(plan(m, phase, lawmap, 1.0).laws) <= ran
 
 
 def _shuffle(key: str) -> str:

@@ -53,3 +53,26 @@ def test_the_law_map_orders_laws_by_hits_per_second() -> None:
     job = auto.plan(m, "dev", lawmap, 10.0)
     assert job.laws == ["B-1", "A-1"]
     assert all(limit >= 30.0 for limit in job.limits.values())
+
+
+def test_a_survivor_is_rerun_against_each_new_round_of_laws_once() -> None:
+    m = auto.mutations("reference._mappings")[0]
+    line = {m.module: {str(m.line): 1}}
+    lawmap = {
+        "laws": {
+            "A-1": {"seconds": 1.0, "lines": line},
+            "N-1": {"seconds": 1.0, "lines": line, "added": True},
+        }
+    }
+    survived = {"status": "survived", "law": None, "laws_run": 1}
+    done = {
+        (m.key, "dev"): {**survived, "phase": "dev"},
+        (m.key, "ci"): {**survived, "phase": "ci"},
+    }
+    assert [j.laws for j in auto._jobs([m], "rerun", done, lawmap, 10.0, None)] == [["N-1"]]
+    done[(m.key, "rerun")] = {**survived, "phase": "rerun", "laws": ["N-1"]}
+    assert auto._jobs([m], "rerun", done, lawmap, 10.0, None) == []  # done for this round
+    lawmap["laws"]["A-1"]["added"] = True  # a later round of new laws
+    assert [j.laws for j in auto._jobs([m], "rerun", done, lawmap, 10.0, None)] == [["A-1", "N-1"]]
+    done[(m.key, "rerun")] = {**survived, "phase": "rerun", "status": "killed", "law": "N-1"}
+    assert auto._jobs([m], "rerun", done, lawmap, 10.0, None) == []  # killed: never again
