@@ -54,8 +54,9 @@ with the same log skips what is done (``--fresh`` ignores it), so an interrupted
 nothing.  ``--phase rerun`` runs the final survivors again under ``ci``, against the laws added to
 the law map since (``python -m tests.mutants.lawmap -k ID ...`` marks them): a survivor killed
 then names the law that closes its gap; a survivor is rerun once per round of new laws (its
-rerun record lists the laws it ran: a law marked since brings it back).  ``--phase wide`` runs the final survivors under ``ci``
-against the laws past the cap ``ci`` ran them under (the 7th law on, up to ``--max-laws`` more):
+rerun record lists the laws it ran: a law marked since brings it back).  ``--phase wide`` runs
+the final survivors under ``ci`` against the laws past the cap ``ci`` ran them under (the 7th
+law on, up to ``--max-laws`` more):
 a survivor killed there was the cap's, not a gap in the laws.  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
 ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.

@@ -64,7 +64,7 @@ def test_a_survivor_is_rerun_against_each_new_round_of_laws_once() -> None:
             "N-1": {"seconds": 1.0, "lines": line, "added": True},
         }
     }
-    survived = {"status": "survived", "law": None, "laws_run": 1}
+    survived: dict[str, object] = {"status": "survived", "law": None, "laws_run": 1}
     done = {
         (m.key, "dev"): {**survived, "phase": "dev"},
         (m.key, "ci"): {**survived, "phase": "ci"},
