@@ -146,6 +146,16 @@ def test_check_prints_the_table_and_not_pytest(toy_run: Run) -> None:
     assert any(line.startswith("ST-1 ") and " FAIL " in line for line in out.splitlines())
 
 
+def test_check_says_in_one_line_why_each_unexpected_failure_failed(toy_run: Run) -> None:
+    lines = toy_run.stdout.splitlines()
+    start = lines.index("why (first line; the whole failure: nnxspec show PATH):")
+    failure = vectors.load(toy_run.report / "vectors" / "ST-1.json").data["failure"]
+    assert isinstance(failure, dict)
+    first = str(failure["message"]).splitlines()[0]
+    assert lines[start + 1] == f"ST-1: {failure['type']}: {first}"
+    assert not any(line.startswith("CL-1: ") for line in lines)  # xfail: expected, not listed
+
+
 def test_an_expectation_matching_nothing_warns(toy_run: Run) -> None:
     assert "warning: expectation 'NOPE-7'" in toy_run.stdout
     assert "matches no law" in toy_run.stdout

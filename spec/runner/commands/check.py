@@ -158,6 +158,8 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
     )
     if results.records:
         print(report.table(results))
+        for line in _failure_lines(folder, results):
+            print(line)
     for warning in results.warnings:
         print(f"warning: {warning}")
     bad = any(r.status in ("fail", "error") for r in results.records)
@@ -177,6 +179,27 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
         return 5
     print(report.closing_line(results.records))
     return 1 if bad or status not in (0, 1, 5) else 0
+
+
+def _failure_lines(folder: Path, results: report.Results) -> list[str]:
+    """One line per law that failed unexpectedly: its id and the first line of its failure, read
+    from its counterexample vector (the whole failure: ``nnxspec replay`` / ``show``)."""
+    import json
+
+    out = []
+    for r in results.records:
+        if r.status not in ("fail", "error") or not r.counterexample:
+            continue
+        try:
+            failure = json.loads((folder / r.counterexample).read_text(encoding="utf-8"))["failure"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        text = str(failure.get("message") or failure.get("diff") or "").strip()
+        if text:
+            first = text.splitlines()[0]
+            kind = failure.get("type") or "failure"
+            out.append(f"{r.id}{'' if r.backend is None else f' [{r.backend}]'}: {kind}: {first}")
+    return (["", "why (first line; the whole failure: nnxspec show PATH):", *out]) if out else []
 
 
 def _pytest(arguments: list[str], *, quiet: bool) -> tuple[int, str]:
