@@ -201,8 +201,7 @@ def states_compare_as_mappings(t: Target, case: Case) -> None:
 def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
     """A GraphDef's repr names every type and key of its graph, and unequal graphdefs read apart.
 
-    Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z):
-    repr(gx) is the same on a second call
+    Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z): repr(gx) is stable
     ∧ every node type name, Variable type name and repr(key) of model(x) occurs in repr(gx)
     ∧ (¬ equality.graphdefs_equal(model(x), model(y)) ⟹ repr(gx) ≠ repr(gy))
     Rationale: failure reports, jit cache misses and a user's debugging read graphdefs as text:

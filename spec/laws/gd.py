@@ -212,11 +212,9 @@ def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case
 def nodedef_view_rebuilds_the_graphdef(t: Target, case: Case) -> None:
     """A NodeDef rebuilt from its own nested view with NodeDef.create is the same GraphDef.
 
-    Statement: g = graphdef(x), g' = NodeDef.create over g's view (type, index, attributes,
-    metadata, index_mapping; each SubGraphAttribute's NodeDef rebuilt first):
-    g' == g ∧ g == g' ∧ (hashable(g) ⟹ hash(g') == hash(g)) ∧ tokens(g') == tokens(g)
-    ∧ model(merge(g', state(x))) == model(merge(g, state(x)))
-    ∧ the same for every NodeDef nested in g's view (== both ways round)
+    Statement: g = graphdef(x), g' = NodeDef.create over g's view (children first): g' == g == g'
+    ∧ hash(g') == hash(g) (hashable g) ∧ tokens(g') == tokens(g) ∧ model(merge(g', state(x))) ==
+    model(merge(g, state(x))) ∧ each NodeDef nested in g's view == its own rebuild, both ways
     Rationale: the nested view is the seed's public GraphDef: code that walks it and builds a
     NodeDef (serialisers, graph surgery, tests) must get back the GraphDef split made, one that
     merges and hashes as it does.

@@ -57,13 +57,9 @@ def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
     """A Variable's copy, replace, copy_from and pickle round trip carry its type, value and
     metadata, and share no metadata with their source.
 
-    Statement: ∀ Variable v of x (the first 16), L = leaf(v), w a new value:
-    c = v.copy() ⟹ type(c) is type(v) ∧ c is not v ∧ leaf(c) = L
-    ∧ r = v.replace(w, probe=1) ⟹ type(r) is type(v) ∧ leaf(r) = L with value w and probe=1
-        ∧ leaf(v) = L
-    ∧ c.copy_from(r) ⟹ leaf(c) = leaf(r); then setting metadata on one of v, c, r leaves the
-        other two as they were
-    ∧ pickle.loads(pickle.dumps(v)) has type(v) ∧ leaf = L (where pickle can name type(v))
+    Statement: ∀ Variable v of x (first 16): c = v.copy(), r = v.replace(w, probe=1), then
+    c.copy_from(r): each has type(v) and the expected leaf, v is unchanged, and setting metadata
+    on one of v, c, r changes neither other ∧ pickle.loads(pickle.dumps(v)) has v's type and leaf
     Rationale: transforms, optimizers and checkpoint code copy Variables to change one thing: a
     copy that shares its source's metadata turns a change to one into a change to both.
     Seed: variables.py Variable.copy / copy_from / __getstate__ (holds); Variable.replace wrote
@@ -71,31 +67,11 @@ def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
     """
     import pickle
 
-    import numpy as np
-
     x = build_case(t, case).root
     _, _, variables = observe_objects(t, x)
-    new_value = np.arange(3, dtype=np.float32) + 0.5
     for i, v in enumerate(variables[:16]):
         where = f"Variable {i} of x ({type(v).__name__})"
-        before = _leaf(t, v)
-        c: Any = cast(Any, v).copy()
-        require(type(c) is type(v) and c is not v, f"{where}: v.copy() is not a new {where}")
-        require(_leaf(t, c) == before, f"{where}: v.copy() differs from v: {_leaf(t, c)}")
-        r: Any = cast(Any, v).replace(new_value, **{_PROBE: 1})
-        require(_leaf(t, v) == before, f"{where}: v.replace(w, {_PROBE}=1) changed v itself")
-        expected = dataclasses.replace(
-            before,
-            dtype="float32",
-            shape=(3,),
-            data=new_value.tobytes(),
-            metadata=tuple(sorted((*before.metadata, (_PROBE, 1)))),
-        )
-        require(
-            type(r) is type(v) and _leaf(t, r) == expected,
-            f"{where}: v.replace(w, {_PROBE}=1) is {type(r).__name__} {_leaf(t, r)}, expected"
-            f" {type(v).__name__} {expected}",
-        )
+        c, r = _copy_and_replace(t, v, where)
         c.copy_from(r)
         require(_leaf(t, c) == _leaf(t, r), f"{where}: c.copy_from(r) left c unlike r")
         for name, changed in (("v", v), ("c", c), ("r", r)):
@@ -116,6 +92,32 @@ def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
             type(back) is type(v) and _leaf(t, back) == _leaf(t, v),
             f"{where}: a pickle round trip of v gives {type(back).__name__} {_leaf(t, back)}",
         )
+
+
+def _copy_and_replace(t: Target, v: object, where: str) -> tuple[Any, Any]:
+    """``(v.copy(), v.replace(w, probe=1))``, each checked, and ``v`` checked unchanged."""
+    import numpy as np
+
+    new_value = np.arange(3, dtype=np.float32) + 0.5
+    before = _leaf(t, v)
+    c: Any = cast(Any, v).copy()
+    require(type(c) is type(v) and c is not v, f"{where}: v.copy() is not a new {where}")
+    require(_leaf(t, c) == before, f"{where}: v.copy() differs from v: {_leaf(t, c)}")
+    r: Any = cast(Any, v).replace(new_value, **{_PROBE: 1})
+    require(_leaf(t, v) == before, f"{where}: v.replace(w, {_PROBE}=1) changed v itself")
+    expected = dataclasses.replace(
+        before,
+        dtype="float32",
+        shape=(3,),
+        data=new_value.tobytes(),
+        metadata=tuple(sorted((*before.metadata, (_PROBE, 1)))),
+    )
+    require(
+        type(r) is type(v) and _leaf(t, r) == expected,
+        f"{where}: v.replace(w, {_PROBE}=1) is {type(r).__name__} {_leaf(t, r)}, expected"
+        f" {type(v).__name__} {expected}",
+    )
+    return c, r
 
 
 def _importable(cls: type) -> bool:
