@@ -94,6 +94,18 @@ def flat_models(t: Target, state: object) -> FlatState:
     return tuple((tuple(p), var_model(t.leaf_view(leaf))) for p, leaf in t.flat_state(state))
 
 
+def leaf_model(t: Target, leaf: object) -> VarModel:
+    """Return the model of one target state leaf or Variable."""
+    return var_model(t.leaf_view(leaf))
+
+
+def importable(cls: type) -> bool:
+    """Check if pickle can name ``cls`` (a type made at run time cannot be pickled)."""
+    import sys
+
+    return getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls
+
+
 def require_same_model(expected: Model, actual: Model, what: str) -> None:
     """Raise LawViolation naming the first differing path unless the models are equal."""
     problem = diff(expected, actual, what=what)

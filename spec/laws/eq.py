@@ -233,3 +233,35 @@ def _names_in(m: Model) -> set[str]:
     """What a graphdef's text must show: node and Variable type names, each key's repr."""
     names = {n.type_name for n in m.nodes} | {v.type_name for v in m.variables}
     return names | {repr(k) for n in m.nodes for k in n.keys}
+
+
+@law("EQ-5", inputs=("graph", "near_miss"))
+def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
+    """A State's repr names every key and Variable type, and states of unequal structure read apart.
+
+    Statement: ∀ (x, y) near miss or metadata reordered, sz = state(z): repr(sx) is stable
+    ∧ repr(key) of every key of every path of sx and every Variable type name occurs in repr(sx)
+    ∧ (¬ equality.state_structures_equal(model(x), model(y)) ⟹ repr(sx) ≠ repr(sy))
+    Rationale: a State is what a user prints to see what a split took; a repr that leaves out a
+    key's quotes, a leaf's type or its metadata shows two states that jit traces apart as one.
+    Seed: statelib.State.__nnx_repr__ (each key's repr, each leaf's VariableState repr with its
+    type and metadata; holds).
+    """
+    x = build_case(t, case).root
+    sx = t.state(x)
+    text = repr(sx)
+    require(repr(sx) == text, "repr(state(x)) differs between two calls")
+    mx = observe(t, x)
+    names = {repr(k) for path in state_paths(mx) for k in path}
+    names |= {v.type_name for v in mx.variables}
+    missing = sorted(n for n in names if n not in text)
+    require(not missing, f"repr(state(x)) does not show {', '.join(missing)}", actual=text)
+    for what, _, y in _pairs(t, case, x):
+        my = observe(t, y)
+        if not state_structures_equal(mx, my):
+            require(
+                repr(t.state(y)) != text,
+                f"for {what}{_difference(mx, my)}: the states' structures differ, but their"
+                " reprs are the same",
+                actual=text,
+            )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from spec import semantics
@@ -21,14 +21,17 @@ from spec.laws._check import (
     build_case,
     expect_failure,
     flat_models,
+    importable,
+    leaf_model,
     require,
     require_same_state,
     states_of,
 )
 from spec.laws._registry import Case, law
 from spec.model import observe, observe_objects
+from spec.semantics import FlatState
 from spec.surface.claim import check_target, claims
-from spec.target import Capability, Target
+from spec.target import Capability, Path, Target
 
 _STATE_METHODS = (
     "nnx.State.map",
@@ -209,3 +212,108 @@ def state_split_and_filter_partition_as_the_graph_calls_do(t: Target, case: Case
         for i, (want, got) in enumerate(zip(semantics.state_groups(m, fs), kept)):
             require_same_state(want, flat_models(t, got), f"s.filter{shown}[{i}]")
     require_same_state(before, flat_models(t, s), "s = state(x) after its split and filter")
+
+
+@law("SURF-5")
+def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
+    """A State reads, builds, assigns, merges, subtracts and copies as the nested mapping of its
+    leaves that it is.
+
+    Statement: s = state(x), S = type(s): s[k], s.k (identifier keys) and k ∈ s give each top
+        subtree or leaf ∧ S(dict(s)), S(nested dicts), a | b, s - a, deepcopy(s), pickle round
+        trip hold the expected leaves (a, b: halves of s) ∧ s.k = l, s[k] = S(...) store them
+    Rationale: user code reads, assembles and trims States as mappings (params.layer.kernel,
+        State({...}), state - frozen); one that drops or misplaces a leaf loads the wrong weights.
+    Seed: statelib.State (Mapping with attribute access, __or__ / __sub__, holds; a State built
+        from a mapping holding States breaks on reading them in flax 0.10.x).
+    """
+    x = build_case(t, case).root
+    s: Any = t.state(x)
+    cls = type(s)
+    if not all(callable(getattr(cls, name, None)) for name in ("__or__", "__sub__")):
+        raise NotApplicable(f"{t.name} {t.version}'s State has no | and - operators")
+    before = flat_models(t, s)
+    _require_nested_reads(t, s, before, "state(x)")
+    _require_nested_reads(t, cls({k: s[k] for k in s}), before, "S(dict(s))")
+    flat = t.flat_state(s)
+    half = len(flat) // 2
+    a, b = t.make_state(flat[:half]), t.make_state(flat[half:])
+    built: list[tuple[str, Callable[[], object], FlatState]] = [
+        ("S(dict(s))", lambda: cls({k: s[k] for k in s}), before),
+        ("S(nested dicts of s's leaves)", lambda: cls(_nested_dict(flat)), before),
+        ("a | b", lambda: cast(Any, a) | b, before),
+        ("s - a", lambda: s - a, flat_models(t, b)),
+        ("copy.deepcopy(s)", lambda: _deepcopy(s), before),
+    ]
+    if all(importable(kind) for _, leaf in flat for kind in _types_of(leaf)):  # pickle names them
+        built.append(("pickle.loads(pickle.dumps(s))", lambda: _pickled(s), before))
+    for what, make, want in built:
+        require_same_state(want, flat_models(t, make()), f"{what}, s = state(x) (a, b its halves)")
+    if flat:
+        _require_assignments(t, cls, flat[0][1])
+
+
+def _require_nested_reads(t: Target, s: Any, flat: Sequence[tuple[Path, Any]], name: str) -> None:
+    """``s[k]`` and ``s.k`` are the leaf or subtree at each top key ``k`` of ``s`` (``name``)."""
+    below: dict[Any, list[tuple[Path, Any]]] = {}
+    for path, leaf in flat:
+        below.setdefault(path[0], []).append((path[1:], leaf))
+    require("nnxspec_absent" not in s, f"'nnxspec_absent' in {name} is True")
+    for key, entries in below.items():
+        require(key in s, f"{key!r} in {name} is False, but {key!r} is its top key")
+        reads = [(f"{name}[{key!r}]", s[key])]
+        if isinstance(key, str) and key.isidentifier() and not hasattr(type(s), key):
+            reads.append((f"{name}.{key}", getattr(s, key)))
+        for what, got in reads:
+            if entries[0][0] == ():
+                found = leaf_model(t, got)
+                require(
+                    found == entries[0][1],
+                    f"{what} is {found.describe()}, but should be {entries[0][1].describe()}",
+                )
+            else:
+                require_same_state(tuple(entries), flat_models(t, got), what)
+
+
+def _require_assignments(t: Target, cls: Any, leaf: object) -> None:
+    """``s.k = leaf`` and ``s[k] = S({'q': leaf})`` store what they were given."""
+    s = cls({})
+    s.nnxspec_probe = leaf
+    s["nnxspec_sub"] = cls({"q": leaf})
+    expected = (
+        (("nnxspec_probe",), leaf_model(t, leaf)),
+        (("nnxspec_sub", "q"), leaf_model(t, leaf)),
+    )
+    require_same_state(
+        expected,
+        flat_models(t, s),
+        "s = S({}) after s.nnxspec_probe = l; s['nnxspec_sub'] = S({'q': l})",
+    )
+
+
+def _nested_dict(flat: Sequence[tuple[Path, object]]) -> dict[Any, Any]:
+    root: dict[Any, Any] = {}
+    for path, leaf in flat:
+        level = root
+        for key in path[:-1]:
+            level = level.setdefault(key, {})
+        level[path[-1]] = leaf
+    return root
+
+
+def _types_of(leaf: object) -> tuple[type, ...]:
+    """The classes pickle must name to pickle a state leaf: its own, and a VariableState's type."""
+    held = getattr(leaf, "type", None)
+    return (type(leaf), held) if isinstance(held, type) else (type(leaf),)
+
+
+def _deepcopy(s: object) -> object:
+    import copy
+
+    return copy.deepcopy(s)
+
+
+def _pickled(s: object) -> object:
+    import pickle
+
+    return pickle.loads(pickle.dumps(s))

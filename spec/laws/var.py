@@ -6,13 +6,9 @@ import dataclasses
 from typing import Any, cast
 
 from spec import semantics
-from spec.laws._check import (
-    build_case,
-    require,
-    states_of,
-)
+from spec.laws._check import build_case, importable, leaf_model, require, states_of
 from spec.laws._registry import Case, law
-from spec.model import VarModel, observe_objects, path_str, var_model
+from spec.model import observe_objects, path_str
 from spec.target import Capability, Target
 
 
@@ -73,24 +69,26 @@ def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
         where = f"Variable {i} of x ({type(v).__name__})"
         c, r = _copy_and_replace(t, v, where)
         c.copy_from(r)
-        require(_leaf(t, c) == _leaf(t, r), f"{where}: c.copy_from(r) left c unlike r")
+        require(leaf_model(t, c) == leaf_model(t, r), f"{where}: c.copy_from(r) left c unlike r")
         for name, changed in (("v", v), ("c", c), ("r", r)):
             others = [
-                (n, o, _leaf(t, o)) for n, o in (("v", v), ("c", c), ("r", r)) if o is not changed
+                (n, o, leaf_model(t, o))
+                for n, o in (("v", v), ("c", c), ("r", r))
+                if o is not changed
             ]
             t.set_metadata(changed, _PROBE, 2 + i)
             for other_name, other, seen in others:
                 require(
-                    _leaf(t, other) == seen,
+                    leaf_model(t, other) == seen,
                     f"{where}: setting metadata on {name} also changed {other_name}"
                     " (c = v.copy(), r = v.replace(w, ...), then c.copy_from(r))",
                 )
-        if not _importable(type(v)):  # a type made at run time: pickle cannot name it
+        if not importable(type(v)):  # a type made at run time: pickle cannot name it
             continue
         back = pickle.loads(pickle.dumps(v))
         require(
-            type(back) is type(v) and _leaf(t, back) == _leaf(t, v),
-            f"{where}: a pickle round trip of v gives {type(back).__name__} {_leaf(t, back)}",
+            type(back) is type(v) and leaf_model(t, back) == leaf_model(t, v),
+            f"{where}: a pickle round trip of v gives {type(back).__name__} {leaf_model(t, back)}",
         )
 
 
@@ -99,12 +97,12 @@ def _copy_and_replace(t: Target, v: object, where: str) -> tuple[Any, Any]:
     import numpy as np
 
     new_value = np.arange(3, dtype=np.float32) + 0.5
-    before = _leaf(t, v)
+    before = leaf_model(t, v)
     c: Any = cast(Any, v).copy()
     require(type(c) is type(v) and c is not v, f"{where}: v.copy() is not a new {where}")
-    require(_leaf(t, c) == before, f"{where}: v.copy() differs from v: {_leaf(t, c)}")
+    require(leaf_model(t, c) == before, f"{where}: v.copy() differs from v: {leaf_model(t, c)}")
     r: Any = cast(Any, v).replace(new_value, **{_PROBE: 1})
-    require(_leaf(t, v) == before, f"{where}: v.replace(w, {_PROBE}=1) changed v itself")
+    require(leaf_model(t, v) == before, f"{where}: v.replace(w, {_PROBE}=1) changed v itself")
     expected = dataclasses.replace(
         before,
         dtype="float32",
@@ -113,18 +111,8 @@ def _copy_and_replace(t: Target, v: object, where: str) -> tuple[Any, Any]:
         metadata=tuple(sorted((*before.metadata, (_PROBE, 1)))),
     )
     require(
-        type(r) is type(v) and _leaf(t, r) == expected,
-        f"{where}: v.replace(w, {_PROBE}=1) is {type(r).__name__} {_leaf(t, r)}, expected"
+        type(r) is type(v) and leaf_model(t, r) == expected,
+        f"{where}: v.replace(w, {_PROBE}=1) is {type(r).__name__} {leaf_model(t, r)}, expected"
         f" {type(v).__name__} {expected}",
     )
     return c, r
-
-
-def _importable(cls: type) -> bool:
-    import sys
-
-    return getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls
-
-
-def _leaf(t: Target, v: object) -> VarModel:
-    return var_model(t.leaf_view(v))

@@ -820,6 +820,33 @@ def _repr_keys_unquoted(p: Patcher) -> None:
     p.set_attr(g.NodeDef, "__repr__", unquoted)
 
 
+def _state_repr_hides_metadata(p: Patcher) -> None:
+    """A State's repr shows each leaf's type and value but none of its metadata."""
+    import re
+
+    st = ref("reference._state")
+    original = st.State.__repr__
+    metadata_line = re.compile(r"^ +(?!type=|value=)[A-Za-z_]\w*=.*\n", re.MULTILINE)
+
+    def hiding(self: Any) -> str:
+        return metadata_line.sub("", original(self))
+
+    p.set_attr(st.State, "__repr__", hiding)
+
+
+def _state_sub_by_top_key(p: Patcher) -> None:
+    """``s - other`` drops every leaf under a top-level key that ``other`` has a leaf under."""
+    st = ref("reference._state")
+    n = ref("reference._nested")
+
+    def subtract(self: Any, other: Any) -> Any:
+        drop = {path[0] for path, _ in n.iter_flat(other)}
+        kept = ((q, x) for q, x in n.iter_flat(self._mapping) if q[0] not in drop)
+        return st.State._wrap(n.from_flat(kept))
+
+    p.set_attr(st.State, "__sub__", subtract)
+
+
 def _nodedef_drops_metadata(p: Patcher) -> None:
     """NodeDef(type, index, attributes, metadata, ...) stores None for the node's metadata."""
     g = ref("reference._graphdef")
@@ -1976,6 +2003,19 @@ MUTANTS: tuple[Mutant, ...] = (
         "a GraphDef's repr writes keys with str, not repr (1 and '1' read the same)",
         "EQ-4",
         _repr_keys_unquoted,
+    ),
+    _m(
+        "state_repr_hides_metadata",
+        "a State's repr leaves out every leaf's metadata (Param(0.) and Param(0., note=1) read"
+        " the same)",
+        "EQ-5",
+        _state_repr_hides_metadata,
+    ),
+    _m(
+        "state_sub_by_top_key",
+        "s - other drops every leaf under a top-level key other touches, not just other's paths",
+        "SURF-5",
+        _state_sub_by_top_key,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
