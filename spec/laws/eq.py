@@ -202,7 +202,7 @@ def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
     """A GraphDef's repr names every type and key of its graph, and unequal graphdefs read apart.
 
     Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z): repr(gx) is stable
-    ∧ every node type name, Variable type name and repr(key) of model(x) occurs in repr(gx)
+    and bracket-balanced ∧ it shows every node and Variable type name and repr(key) of model(x)
     ∧ (¬ equality.graphdefs_equal(model(x), model(y)) ⟹ repr(gx) ≠ repr(gy))
     Rationale: failure reports, jit cache misses and a user's debugging read graphdefs as text:
     a repr that leaves out a key, a type or an index shows two structures as one, and the reader
@@ -215,6 +215,7 @@ def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
     gx = t.graphdef(x)
     text = repr(gx)
     require(repr(gx) == text, "repr(graphdef(x)) differs between two calls")
+    _require_balanced(text, "repr(graphdef(x))")
     mx = observe(t, x)
     missing = sorted(n for n in _names_in(mx) if n not in text)
     require(not missing, f"repr(graphdef(x)) does not show {', '.join(missing)}", actual=text)
@@ -229,6 +230,36 @@ def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
             )
 
 
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _require_balanced(text: str, what: str) -> None:
+    """Every bracket outside a string literal closes, in order: a reader can tell where each
+    node, leaf and mapping ends."""
+    open_: list[str] = []
+    quote = None
+    escaped = False
+    for i, c in enumerate(text):
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in _CLOSING:
+            open_.append(_CLOSING[c])
+        elif c in ")]}":
+            require(
+                bool(open_) and open_.pop() == c,
+                f"{what} closes a bracket it never opened ({c!r} at character {i})",
+                actual=text,
+            )
+    require(not open_, f"{what} leaves {''.join(reversed(open_))!r} unclosed", actual=text)
+
+
 def _names_in(m: Model) -> set[str]:
     """What a graphdef's text must show: node and Variable type names, each key's repr."""
     names = {n.type_name for n in m.nodes} | {v.type_name for v in m.variables}
@@ -239,8 +270,8 @@ def _names_in(m: Model) -> set[str]:
 def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     """A State's repr names every key and Variable type, and states of unequal structure read apart.
 
-    Statement: ∀ (x, y) near miss or metadata reordered, sz = state(z): repr(sx) is stable
-    ∧ repr(key) of every key of every path of sx and every Variable type name occurs in repr(sx)
+    Statement: ∀ (x, y) near miss or metadata reordered, sz = state(z): repr(sx) is stable and
+    bracket-balanced ∧ it shows repr(key) of every key of sx's paths and every Variable type name
     ∧ (¬ equality.state_structures_equal(model(x), model(y)) ⟹ repr(sx) ≠ repr(sy))
     Rationale: a State is what a user prints to see what a split took; a repr that leaves out a
     key's quotes, a leaf's type or its metadata shows two states that jit traces apart as one.
@@ -251,6 +282,7 @@ def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     sx = t.state(x)
     text = repr(sx)
     require(repr(sx) == text, "repr(state(x)) differs between two calls")
+    _require_balanced(text, "repr(state(x))")
     mx = observe(t, x)
     names = {repr(k) for path in state_paths(mx) for k in path}
     names |= {v.type_name for v in mx.variables}
