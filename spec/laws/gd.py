@@ -249,14 +249,15 @@ def nodedef_view_rebuilds_the_graphdef(t: Target, case: Case) -> None:
 def _nested_views(g: Any) -> list[tuple[str, object]]:
     """``(where, NodeDef)`` for every NodeDef nested in ``g``'s view, pre-order (iteratively)."""
     out: list[tuple[str, object]] = []
-    stack: list[tuple[str, Any]] = [("<root>", g)]
+    stack: list[tuple[str, Any]] = _subgraphs("", g)
     while stack:
         where, node = stack.pop()
-        subs = [a for a in node.attributes if type(a).__name__ == "SubGraphAttribute"]
-        for a in reversed(subs):
-            if hasattr(a.value, "attributes"):  # a NodeDef, not a NodeRef
-                path = f"{where}.{a.key}" if where != "<root>" else f".{a.key}"
-                stack.append((path, a.value))
-        if where != "<root>":
-            out.append((where, node))
+        out.append((where, node))
+        stack += _subgraphs(where, node)
     return out
+
+
+def _subgraphs(where: str, node: Any) -> list[tuple[str, Any]]:
+    """The NodeDefs (not NodeRefs) among ``node``'s subgraph attributes, last first."""
+    subs = [a for a in node.attributes if type(a).__name__ == "SubGraphAttribute"]
+    return [(f"{where}.{a.key}", a.value) for a in reversed(subs) if hasattr(a.value, "attributes")]

@@ -5,8 +5,9 @@
 Runs every law once on the reference under ``--profile`` with a line tracer on the reference's
 own files (``reference/*.py``), and writes, per law, its verdict, its time and how often it ran
 each line (``{"law": {"seconds": s, "verdict": v, "lines": {"module": {"line": hits}}}}``);
-``-k ID ...`` adds laws to an existing map, marked ``"added"`` (the report names the survivors
-of an earlier pass that such a law kills).
+``-k ID ...`` adds or retraces laws in an existing map and marks them ``"added"`` (new or
+changed: *rerun* runs the survivors they reach again, and the report names those they kill);
+``--new-round`` first clears the marks of every other law (the previous round's).
 
 ``tests.mutants.auto`` runs a mutant only against the laws that run its line (ordered by hits
 per second: the law most likely to reach the changed behaviour soonest first); a mutant whose
@@ -109,6 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--profile", default="dev")
     p.add_argument("--out", default=str(LAWMAP))
     p.add_argument("-k", dest="only", nargs="+", metavar="ID", help="trace only these laws")
+    p.add_argument(
+        "--new-round",
+        action="store_true",
+        help="with -k: clear the 'added' mark of every law not traced now",
+    )
     args = p.parse_args(argv)
     doc = build(args.profile, args.only)
     out = Path(args.out)
@@ -119,9 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         current = {law.id for law in LAWS}
         for law_id in [k for k in old["laws"] if k not in current]:
             del old["laws"][law_id]  # retired
+        if args.new_round:
+            for entry in old["laws"].values():
+                entry.pop("added", None)
         for law_id, entry in doc["laws"].items():
-            if law_id not in old["laws"]:
-                entry["added"] = True  # a law added since the map was first traced
+            entry["added"] = True  # added or changed since the map was first traced
             old["laws"][law_id] = entry
         doc = old
     out.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
