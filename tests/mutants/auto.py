@@ -543,6 +543,8 @@ class Job:
     phase: str
     laws: list[str]
     limits: dict[str, float]
+    rounds: dict[str, object] = dataclasses.field(default_factory=dict)
+    """In phase ``rerun``: each law's mark in the law map (the round of new laws it came in)."""
 
     @property
     def profile(self) -> str:
@@ -587,6 +589,7 @@ def _record(job: Job, result: dict[str, Any], log: Path | None) -> dict[str, Any
     r = {**dataclasses.asdict(job.mutation), "key": job.mutation.key, **result, "phase": job.phase}
     if job.phase == "rerun":
         r["laws"] = list(job.laws)  # a later round of new laws reruns what this one left out
+        r["rounds"] = dict(job.rounds)  # and so does a law traced again (changed) since
     if log is not None:
         with log.open("a", encoding="utf-8") as f:
             f.write(json.dumps(r, sort_keys=True) + "\n")
@@ -678,7 +681,8 @@ def plan(m: Mutation, phase: str, lawmap: dict[str, Any], factor: float, most: i
     limits = {
         law: max(30.0, factor * scale * float(lawmap["laws"][law]["seconds"])) for law in laws
     }
-    return Job(m, phase, laws, limits)
+    rounds = {law: lawmap["laws"][law].get("added") for law in laws} if phase == "rerun" else {}
+    return Job(m, phase, laws, limits, rounds)
 
 
 def _read_log(path: Path | None) -> dict[tuple[str, str], dict[str, Any]]:
@@ -757,12 +761,15 @@ def _jobs(
 def _new_laws_since(
     m: Mutation, phase: str, done: dict[tuple[str, str], dict[str, Any]], lawmap: dict[str, Any]
 ) -> bool:
-    """Whether a final survivor's last ``rerun`` left out a law added to the map since (a law
-    map marks the laws of each round of new laws: a mutant is rerun against the newest)."""
-    if phase != "rerun" or done[(m.key, phase)]["status"] not in ("survived", "unreached"):
+    """Whether a final survivor's last ``rerun`` left out a law added to the map since, or ran
+    one that has been traced again since (a law map marks each law of a round of new or changed
+    laws with the time it was traced: a mutant is rerun against the newest marks)."""
+    last = done[(m.key, phase)]
+    if phase != "rerun" or last["status"] not in ("survived", "unreached"):
         return False
-    ran = set(done[(m.key, phase)].get("laws", ()))
-    return not set(plan(m, phase, lawmap, 1.0).laws) <= ran
+    ran = last.get("rounds") or dict.fromkeys(last.get("laws", ()), True)  # older marks: True
+    job = plan(m, phase, lawmap, 1.0)
+    return any(ran.get(law) != job.rounds[law] for law in job.laws)
 
 
 def _shuffle(key: str) -> str:

@@ -5,8 +5,9 @@
 Runs every law once on the reference under ``--profile`` with a line tracer on the reference's
 own files (``reference/*.py``), and writes, per law, its verdict, its time and how often it ran
 each line (``{"law": {"seconds": s, "verdict": v, "lines": {"module": {"line": hits}}}}``);
-``-k ID ...`` adds or retraces laws in an existing map and marks them ``"added"`` (new or
-changed: *rerun* runs the survivors they reach again, and the report names those they kill);
+``-k ID ...`` adds or retraces laws in an existing map and marks them ``"added"`` with the time
+(new or changed: *rerun* runs the survivors they reach again, once per mark, and the report
+names those they kill);
 ``--new-round`` first clears the marks of every other law (the previous round's).
 
 ``tests.mutants.auto`` runs a mutant only against the laws that run its line (ordered by hits
@@ -128,8 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.new_round:
             for entry in old["laws"].values():
                 entry.pop("added", None)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         for law_id, entry in doc["laws"].items():
-            entry["added"] = True  # added or changed since the map was first traced
+            entry["added"] = stamp  # added or changed since the map was first traced
             old["laws"][law_id] = entry
         doc = old
     out.write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")

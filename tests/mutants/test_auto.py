@@ -74,5 +74,14 @@ def test_a_survivor_is_rerun_against_each_new_round_of_laws_once() -> None:
     assert auto._jobs([m], "rerun", done, lawmap, 10.0, None) == []  # done for this round
     lawmap["laws"]["A-1"]["added"] = True  # a later round of new laws
     assert [j.laws for j in auto._jobs([m], "rerun", done, lawmap, 10.0, None)] == [["A-1", "N-1"]]
+    done[(m.key, "rerun")] = {
+        **survived,
+        "phase": "rerun",
+        "laws": ["A-1", "N-1"],
+        "rounds": {"A-1": True, "N-1": True},
+    }
+    assert auto._jobs([m], "rerun", done, lawmap, 10.0, None) == []
+    lawmap["laws"]["N-1"]["added"] = "2026-12-02T22:00:00Z"  # N-1 changed and traced again
+    assert [j.laws for j in auto._jobs([m], "rerun", done, lawmap, 10.0, None)] == [["A-1", "N-1"]]
     done[(m.key, "rerun")] = {**survived, "phase": "rerun", "status": "killed", "law": "N-1"}
     assert auto._jobs([m], "rerun", done, lawmap, 10.0, None) == []  # killed: never again
