@@ -229,6 +229,13 @@ def _metadata_keys(*models: Model) -> tuple[str, ...]:
     return tuple(sorted({k for m in models for v in m.variables for k, _ in v.metadata}))
 
 
+def _flat_metadata_keys(*flats: Sequence[tuple[Path, StateLeaf]]) -> tuple[str, ...]:
+    """The metadata names the typed leaves of some flat states carry."""
+    return tuple(
+        sorted({k for f in flats for _, v in f if isinstance(v, VarModel) for k, _ in v.metadata})
+    )
+
+
 def expected_snapshot(m: Model) -> dict[Path, tuple[object, ...]]:
     """The ``snapshot`` (see ``HELPERS``) of a live graph observed as ``m``: the same pre-order
     walk, in the same sorted key order."""
@@ -285,10 +292,20 @@ def _must_fail_unchanged(
     )
 
 
-def _must_give(law_id: str, call: str, expected: Model, what: str, setup: str, result: str) -> str:
+def _must_give(
+    law_id: str,
+    call: str,
+    expected: Model,
+    what: str,
+    setup: str,
+    result: str,
+    inputs_metadata: tuple[str, ...] = (),
+) -> str:
     """``call`` must succeed and leave ``result`` (an expression, evaluated after the call) as
-    the oracle's graph ``expected``."""
-    meta = _metadata_keys(expected)
+    the oracle's graph ``expected``.  The script compares the metadata names ``expected`` and the
+    inputs carry (``inputs_metadata``): a name an input brings that the result must not keep is
+    compared too."""
+    meta = tuple(sorted({*_metadata_keys(expected), *inputs_metadata}))
     return (
         f"{setup}"
         f"EXPECTED = {expected_snapshot(expected)!r}\n"
@@ -311,13 +328,12 @@ def _update_step(
     from spec import semantics
 
     setup = f"state = {_state(flat)}\n"
+    meta = tuple(sorted({*_metadata_keys(m), *_flat_metadata_keys(flat)}))
     try:
         expected = semantics.update(m, flat, mutable_dicts=mutable_dicts)
     except SpecError as e:
-        return _must_fail_unchanged(
-            law_id, "nnx.update(x, state)", e, what, setup, _metadata_keys(m)
-        )
-    return _must_give(law_id, "nnx.update(x, state)", expected, what, setup, "x")
+        return _must_fail_unchanged(law_id, "nnx.update(x, state)", e, what, setup, meta)
+    return _must_give(law_id, "nnx.update(x, state)", expected, what, setup, "x", meta)
 
 
 def _merge_step(
@@ -340,7 +356,7 @@ def _merge_step(
             f"{setup}must_fail({law_id + ': ' + what!r}, lambda: {call}, {key!r}, {str(e)!r})\n"
             f"print({law_id + ' holds: ' + what + ' fails, naming ' + path_str(e.path)!r})\n"
         )
-    return _must_give(law_id, call, expected, what, setup, "outcome")
+    return _must_give(law_id, call, expected, what, setup, "outcome", _flat_metadata_keys(*flats))
 
 
 # --- Writers -----------------------------------------------------------------------------------
@@ -524,6 +540,7 @@ def _rt5(case: Case, law: Law) -> str:
         "merge(gd, s, s2) with s2 = s + 1",
         setup,
         "outcome",
+        _flat_metadata_keys(flat, newer),
     )
 
 
@@ -679,7 +696,7 @@ def _pop_step(
         "f'{i}] has paths {[path_str(p) for p in flat_paths(got)]}, '\n"
         "        f'but should have {[path_str(p) for p in want]}')\n"
     )
-    return _must_give(law_id, call, after, what, "", "x") + result
+    return _must_give(law_id, call, after, what, "", "x", _metadata_keys(m)) + result
 
 
 @_writes("POP-1", "POP-4")

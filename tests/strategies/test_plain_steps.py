@@ -189,3 +189,20 @@ def test_an_adapter_of_another_module_gets_scripts_for_that_module(tmp_path: Pat
         timeout=600,
     )
     assert proc.returncode == 0 and "POP-2 holds" in proc.stdout, proc.stderr[-2000:]
+
+
+def test_a_step_compares_the_metadata_names_its_inputs_carry() -> None:
+    """update(x, s) with a leaf without the metadata its Variable has: the expected graph has no
+    metadata, but the script must still compare the name, or an update that keeps stale
+    metadata passes it."""
+    import dataclasses
+
+    from spec import semantics
+    from strategies._plain_steps import _model, _update_step
+
+    m = _model(_cases()["ERR-1"])
+    flat = semantics.state(m)  # the leaves without metadata
+    noted = dataclasses.replace(m.variables[0], metadata=(("note", "old"),))
+    with_note = dataclasses.replace(m, variables=(noted, *m.variables[1:]))
+    step = _update_step("UPD-7", with_note, flat, "update(x, state without the note)")
+    assert "snapshot(x, ('note',))" in step, step
