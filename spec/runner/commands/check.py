@@ -164,15 +164,10 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
         print(f"warning: {warning}")
     bad = any(r.status in ("fail", "error") for r in results.records)
     if (folder / "vectors").is_dir():
-        where = (
-            folder
-            if args.report is not None
-            else f"{folder} (a temporary folder: use --report DIR to choose)"
-        )
         print(
-            f"counterexample vectors are in {where}/vectors; replay one with 'nnxspec replay "
-            "PATH', "
-            "draw one with 'nnxspec show PATH'"
+            f"counterexample vectors are in {folder / 'vectors'}; replay one with 'nnxspec replay "
+            "PATH', draw one with 'nnxspec show PATH'"
+            + ("" if args.report is not None else " (a temporary folder: --report DIR keeps them)")
         )
     if status == 5 or not results.records:
         print("nnxspec check: no law was selected ('nnxspec laws' lists them)")

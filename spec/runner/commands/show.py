@@ -68,7 +68,9 @@ def text(v: Vector) -> str:
         title = "(a law this nnxspec does not know)"
     lines = [
         f"{v.law}: {title}",
-        f"target: {v.target_name} {v.target_version} ({v.target_spec}); expected there: {v.expect}",
+        f"target: {v.target_name} {v.target_version} ({v.target_spec}), where the law"
+        f" {'fails' if v.expect == 'fail' else 'passes'} on this case (replay checks it still"
+        " does)",
     ]
     if v.data.get("reason"):
         lines.append(
