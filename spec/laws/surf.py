@@ -262,7 +262,8 @@ def _require_nested_reads(t: Target, s: Any, flat: Sequence[tuple[Path, Any]], n
     for key, entries in below.items():
         require(key in s, f"{key!r} in {name} is False, but {key!r} is its top key")
         reads = [(f"{name}[{key!r}]", s[key])]
-        if isinstance(key, str) and key.isidentifier() and not hasattr(type(s), key):
+        attribute = isinstance(key, str) and key.isidentifier() and not key.startswith("_")
+        if attribute and not hasattr(type(s), key):  # (a method's name reads as the method)
             reads.append((f"{name}.{key}", getattr(s, key)))
         for what, got in reads:
             if entries[0][0] == ():
