@@ -1,6 +1,6 @@
 """The automated mutation pass: small AST mutations of every module of ``reference``.
 
-    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun|wide] [-n N]
+    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun|wide|named] [-n N]
                                  [--log FILE] [--json FILE] [--list] [--collect]
 
 Every mutation point inside a function or method of every module of ``reference`` gets one
@@ -57,7 +57,11 @@ then names the law that closes its gap; a survivor is rerun once per round of ne
 rerun record lists the laws it ran: a law marked since brings it back).  ``--phase wide`` runs
 the final survivors under ``ci`` against the laws past the cap ``ci`` ran them under (the 7th
 law on, up to ``--max-laws`` more):
-a survivor killed there was the cap's, not a gap in the laws.  ``--json`` writes the merged results
+a survivor killed there was the cap's, not a gap in the laws.  ``--phase named --laws ID ...
+--only KEY ...`` runs final survivors under ``ci`` against laws named by hand: the law map ranks
+only the laws that run a mutant's own line under ``dev``, and a law that reaches the changed
+behaviour by another road (found while triaging) is recorded this way, under its own phase
+name.  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
 ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
@@ -701,7 +705,7 @@ KILLED = ("killed", "timeout", "crash")
 def final(m: Mutation, done: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
     """The mutant's result over its phases: the first kill, else the last phase run."""
     base = {**dataclasses.asdict(m), "key": m.key}
-    for phase in ("dev", "ci", "rerun", "wide"):
+    for phase in ("dev", "ci", "rerun", "wide", "named"):
         r = done.get((m.key, phase))
         if r is None:
             continue
@@ -713,6 +717,13 @@ def final(m: Mutation, done: dict[tuple[str, str], dict[str, Any]]) -> dict[str,
     if base["phase"] == "dev":  # survived dev, ci not run yet
         return {**base, "status": "pending"}
     return base
+
+
+def _named(job: Job, laws: Sequence[str], lawmap: dict[str, Any], factor: float) -> Job:
+    """Phase ``named``: a final survivor against laws named by hand, whatever the law map says
+    (a law that kills it may not run its line under ``dev``, so the map never ranks it)."""
+    limits = {law: max(30.0, factor * 4.0 * float(lawmap["laws"][law]["seconds"])) for law in laws}
+    return Job(job.mutation, "named", list(laws), limits)
 
 
 def _unreached(job: Job) -> dict[str, Any]:
@@ -740,12 +751,12 @@ def _jobs(
                 continue
         if phase == "rerun" and final(m, done)["status"] not in ("survived", "unreached"):
             continue
-        if phase == "wide" and final(m, done)["status"] != "survived":
+        if phase in ("wide", "named") and final(m, done)["status"] != "survived":
             continue
         job = plan(m, phase, lawmap, factor, most)
         job.laws = [law for law in job.laws if law not in exclude]
         job.phase = phase
-        if not job.laws:
+        if not job.laws and phase != "named":  # named: the caller gives the laws
             if phase not in ("rerun", "wide"):  # nothing more reaches a survivor: it stays
                 done[(m.key, phase)] = _record(job, _unreached(job), log)
             continue
@@ -812,7 +823,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--modules", nargs="+", default=list(MODULES))
-    p.add_argument("--phase", choices=("dev", "ci", "both", "rerun", "wide"), default="both")
+    p.add_argument(
+        "--phase", choices=("dev", "ci", "both", "rerun", "wide", "named"), default="both"
+    )
+    p.add_argument(
+        "--laws",
+        nargs="+",
+        metavar="ID",
+        help="phase named: the laws to run each final survivor against (under ci)",
+    )
     p.add_argument("--lawmap", default=str(HERE / "lawmap.json"))
     p.add_argument("--log", metavar="FILE", help="append each result to FILE (and resume from it)")
     p.add_argument("--fresh", action="store_true", help="ignore the results already in --log")
@@ -865,13 +884,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ci": ("ci",),
         "rerun": ("rerun",),
         "wide": ("wide",),
+        "named": ("named",),
     }
+    if args.phase == "named" and not args.laws:
+        p.error("--phase named needs --laws ID ...")
     if args.collect:
         phases = {args.phase: ()}
     for phase in phases[args.phase]:
         jobs = _jobs(
             ms, phase, done, lawmap, args.timeout_factor, log, args.max_laws, args.exclude or ()
         )
+        if phase == "named":
+            jobs = [_named(j, args.laws, lawmap, args.timeout_factor) for j in jobs]
         print(f"phase {phase}: {len(jobs)} mutants to run", flush=True)
         for r in run(jobs, args.workers, log):
             done[(r["key"], phase)] = r

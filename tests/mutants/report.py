@@ -129,7 +129,7 @@ def _module_table(mutants: list[dict[str, Any]], triage: dict[str, Any]) -> list
     for module, rows in [*sorted(by_module.items()), ("all", mutants)]:
         c = _rates(rows, triage)
         name = f"`{module}`" if module != "all" else "**all**"
-        ci_kills = c["killed by ci"] + c["killed by wide"]
+        ci_kills = c["killed by ci"] + c["killed by wide"] + c["killed by named"]
         lines.append(
             f"| {name} | {len(rows)} | {c['killed by dev']} | {ci_kills} | "
             f"{c['killed by rerun']} | {c['timeout']} / {c['crash']} | {c['survived']} | "
@@ -170,7 +170,8 @@ def _auto(doc: dict[str, Any], triage: dict[str, Any]) -> list[str]:
         f"({_pct(c['killed all'], c['non-equivalent'])})**; of the {c['specified']} in code some "
         f"law specifies (not *outside the laws*): {_pct(c['killed all'], c['specified'])}.  "
         "*killed (dev)*: by the first phase; *killed (ci)*: survived `dev`, killed under `ci` (by "
-        "one of the first 6 laws, or in phase `wide` by a law past that cap); "
+        "one of the first 6 laws, in phase `wide` by a law past that cap, or in phase `named` by "
+        "a law named by hand that the law map does not rank for the line); "
         "*killed (rerun)*: survived both, killed when rerun against laws added later (named "
         "below); *timeout*: a law ran past its limit (a hang); *crash*: the worker process died; "
         "*unreached*: no law runs the mutated line; *incompetent*: the mutant does not compile or "

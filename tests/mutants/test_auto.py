@@ -85,3 +85,21 @@ def test_a_survivor_is_rerun_against_each_new_round_of_laws_once() -> None:
     assert [j.laws for j in auto._jobs([m], "rerun", done, lawmap, 10.0, None)] == [["A-1", "N-1"]]
     done[(m.key, "rerun")] = {**survived, "phase": "rerun", "status": "killed", "law": "N-1"}
     assert auto._jobs([m], "rerun", done, lawmap, 10.0, None) == []  # killed: never again
+
+
+def test_phase_named_runs_a_final_survivor_against_the_laws_given() -> None:
+    m = auto.mutations("reference._mappings")[0]
+    lawmap = {"laws": {"A-1": {"seconds": 1.0, "lines": {}}, "B-1": {"seconds": 2.0, "lines": {}}}}
+    survived: dict[str, object] = {"status": "survived", "law": None, "laws_run": 1}
+    done = {
+        (m.key, "dev"): {**survived, "phase": "dev"},
+        (m.key, "ci"): {**survived, "phase": "ci"},
+    }
+    jobs = [
+        auto._named(j, ["B-1"], lawmap, 10.0)
+        for j in auto._jobs([m], "named", done, lawmap, 10.0, None)
+    ]
+    assert [(j.phase, j.laws) for j in jobs] == [("named", ["B-1"])]  # no law runs its line
+    done[(m.key, "named")] = {**survived, "phase": "named", "status": "killed", "law": "B-1"}
+    assert auto.final(m, done)["law"] == "B-1"
+    assert auto._jobs([m], "named", done, lawmap, 10.0, None) == []  # killed: never again
