@@ -213,12 +213,8 @@ def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     gx = t.graphdef(x)
-    text = repr(gx)
-    require(repr(gx) == text, "repr(graphdef(x)) differs between two calls")
-    _require_balanced(text, "repr(graphdef(x))")
     mx = observe(t, x)
-    missing = sorted(n for n in _names_in(mx) if n not in text)
-    require(not missing, f"repr(graphdef(x)) does not show {', '.join(missing)}", actual=text)
+    text = _require_readable(gx, _names_in(mx), "repr(graphdef(x))")
     for what, _, y in _pairs(t, case, x):
         my = observe(t, y)
         if not graphdefs_equal(mx, my):
@@ -228,6 +224,17 @@ def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
                 " are the same",
                 actual=text,
             )
+
+
+def _require_readable(obj: object, names: set[str], what: str) -> str:
+    """Return ``repr(obj)`` (``what``) after checking it is stable, its brackets balance and it
+    shows every one of ``names``."""
+    text = repr(obj)
+    require(repr(obj) == text, f"{what} differs between two calls")
+    _require_balanced(text, what)
+    missing = sorted(n for n in names if n not in text)
+    require(not missing, f"{what} does not show {', '.join(missing)}", actual=text)
+    return text
 
 
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
@@ -280,14 +287,9 @@ def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     sx = t.state(x)
-    text = repr(sx)
-    require(repr(sx) == text, "repr(state(x)) differs between two calls")
-    _require_balanced(text, "repr(state(x))")
     mx = observe(t, x)
     names = {repr(k) for path in state_paths(mx) for k in path}
-    names |= {v.type_name for v in mx.variables}
-    missing = sorted(n for n in names if n not in text)
-    require(not missing, f"repr(state(x)) does not show {', '.join(missing)}", actual=text)
+    text = _require_readable(sx, names | {v.type_name for v in mx.variables}, "repr(state(x))")
     for what, _, y in _pairs(t, case, x):
         my = observe(t, y)
         if not state_structures_equal(mx, my):

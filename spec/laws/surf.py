@@ -30,6 +30,7 @@ from spec.laws._check import (
 from spec.laws._registry import Case, law
 from spec.model import observe, observe_objects
 from spec.semantics import FlatState
+from spec.semantics.merge import nest
 from spec.surface.claim import check_target, claims
 from spec.target import Capability, Path, Target
 
@@ -233,14 +234,15 @@ def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
     if not all(callable(getattr(cls, name, None)) for name in ("__or__", "__sub__")):
         raise NotApplicable(f"{t.name} {t.version}'s State has no | and - operators")
     before = flat_models(t, s)
+    rebuilt = cls({k: s[k] for k in s})
     _require_nested_reads(t, s, before, "state(x)")
-    _require_nested_reads(t, cls({k: s[k] for k in s}), before, "S(dict(s))")
+    _require_nested_reads(t, rebuilt, before, "S(dict(s))")
     flat = t.flat_state(s)
     half = len(flat) // 2
     a, b = t.make_state(flat[:half]), t.make_state(flat[half:])
     built: list[tuple[str, Callable[[], object], FlatState]] = [
-        ("S(dict(s))", lambda: cls({k: s[k] for k in s}), before),
-        ("S(nested dicts of s's leaves)", lambda: cls(_nested_dict(flat)), before),
+        ("S(dict(s))", lambda: rebuilt, before),
+        ("S(nested dicts of s's leaves)", lambda: cls(nest(cast(Any, flat))), before),
         ("a | b", lambda: cast(Any, a) | b, before),
         ("s - a", lambda: s - a, flat_models(t, b)),
         ("copy.deepcopy(s)", lambda: _deepcopy(s), before),
@@ -290,16 +292,6 @@ def _require_assignments(t: Target, cls: Any, leaf: object) -> None:
         flat_models(t, s),
         "s = S({}) after s.nnxspec_probe = l; s['nnxspec_sub'] = S({'q': l})",
     )
-
-
-def _nested_dict(flat: Sequence[tuple[Path, object]]) -> dict[Any, Any]:
-    root: dict[Any, Any] = {}
-    for path, leaf in flat:
-        level = root
-        for key in path[:-1]:
-            level = level.setdefault(key, {})
-        level[path[-1]] = leaf
-    return root
 
 
 def _types_of(leaf: object) -> tuple[type, ...]:
