@@ -28,6 +28,7 @@ and ``int``; the model says ``True`` and ``1`` are one key).
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 
 from spec.blueprint import (
@@ -178,17 +179,30 @@ def _key_change(bp: Blueprint, pick: Pick) -> Blueprint | None:
 
 def _index_change(bp: Blueprint, pick: Pick) -> Blueprint | None:
     candidates: list[Blueprint] = []
+    uses = Counter((type(e), e.index) for _, _, e in bp.edges() if isinstance(e, (ToNode, ToVar)))
     for i, k, e in bp.edges():
-        if isinstance(e, (ToNode, ToVar)):
+        if isinstance(e, (ToNode, ToVar)) and not _sole_edge_to(e, uses):
             count = len(bp.nodes) if isinstance(e, ToNode) else len(bp.variables)
             for target in range(count):
-                if target != e.index:
+                if target != e.index and _may_point_back(bp, i, e, target):
                     changed = _replace_edge(bp, i, k, type(e)(target))
                     if changed is not None:
                         candidates.append(changed)
         if len(candidates) >= 16:
             break
     return candidates[pick(len(candidates))] if candidates else None
+
+
+def _sole_edge_to(e: ToNode | ToVar, uses: Counter[tuple[type, int]]) -> bool:
+    """Whether ``e`` is the only edge to its node (not the root) or Variable: moving it would
+    leave that node unreachable or that Variable unreferenced, so no move of it is valid."""
+    return uses[(type(e), e.index)] == 1 and not (isinstance(e, ToNode) and e.index == 0)
+
+
+def _may_point_back(bp: Blueprint, i: int, e: ToNode | ToVar, target: int) -> bool:
+    """False where moving edge ``e`` of ``nodes[i]`` to ``target`` makes a back edge to a node
+    that is not a graph node (``validate`` rejects it; this only saves building it)."""
+    return not isinstance(e, ToNode) or target > i or bp.nodes[target].is_graph
 
 
 def _container_change(bp: Blueprint, pick: Pick) -> Blueprint | None:

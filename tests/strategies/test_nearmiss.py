@@ -3,13 +3,22 @@ and the oracle's verdict on each aspect agrees with the table of ``spec.semantic
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spec.blueprint import Blueprint, NodeSpec, ToNode, ToStatic, ToVar, VarSpec
 from spec.build import blueprint_model
-from spec.nearmiss import NEAR_MISS_ASPECTS, near_miss, near_misses_of
+from spec.nearmiss import (
+    NEAR_MISS_ASPECTS,
+    _may_point_back,
+    _replace_edge,
+    _sole_edge_to,
+    near_miss,
+    near_misses_of,
+)
 from spec.semantics.equality import ASPECTS, graphdefs_equal, state_structures_equal
 from strategies import graphs, near_misses
 
@@ -79,3 +88,21 @@ def test_drawn_near_misses_change_one_aspect_that_the_table_predicts(data: st.Da
     equal = graphdefs_equal(blueprint_model(graph), blueprint_model(other))
     if expected is not None:
         assert equal == (not expected), (aspect, graph, other)
+
+
+@FAST
+@given(graphs())
+def test_index_moves_skip_only_moves_a_blueprint_rejects(graph: Blueprint) -> None:
+    """``_index_change`` skips a move without building it (a wide graph has hundreds of nodes
+    per edge); every move it skips must be one ``Blueprint`` validation rejects, so the
+    candidates, and the drawn near misses, are those of trying every move."""
+    uses = Counter(
+        (type(e), e.index) for _, _, e in graph.edges() if isinstance(e, (ToNode, ToVar))
+    )
+    for i, k, e in graph.edges():
+        if not isinstance(e, (ToNode, ToVar)):
+            continue
+        count = len(graph.nodes) if isinstance(e, ToNode) else len(graph.variables)
+        for target in set(range(count)) - {e.index}:
+            if _sole_edge_to(e, uses) or not _may_point_back(graph, i, e, target):
+                assert _replace_edge(graph, i, k, type(e)(target)) is None, (i, k, target)
