@@ -11,7 +11,7 @@ from typing import Any
 from spec import semantics
 from spec.blueprint import Key, Unhashable, VarSpec
 from spec.build import build
-from spec.errors import LawViolation, SpecError
+from spec.errors import HarnessError, LawViolation, SpecError
 from spec.filters import FilterSpec, Invalid, Literal, TypeFilter
 from spec.hostile import HostileState, corrupt, split_parts
 from spec.laws._check import (
@@ -38,9 +38,10 @@ from spec.laws._hostile import (
 )
 from spec.laws._protocol import TAG
 from spec.laws._registry import FIXED_CASE, Case, law
-from spec.model import Model, NodeSlot, StaticSlot, VarModel, observe
+from spec.model import Model, NodeSlot, StaticSlot, VarModel, observe, path_str
 from spec.semantics import FlatState
 from spec.semantics import hostile as oracle
+from spec.semantics.merge import nest
 from spec.target import Capability, Path, Target, Token
 
 _LEAF = VarModel("Param", "float32", (), b"\x00\x00\x80?", ())
@@ -647,3 +648,40 @@ def update_context_split_treats_filters_as_split_does(t: Target, case: Case) -> 
 def _ctx_split(t: Target, x: object, filters: list[object]) -> tuple[object, ...]:
     with t.update_context(TAG) as ctx:
         return t.ctx_split(ctx, x, *filters)
+
+
+@law("ERR-17")
+def a_state_path_through_a_leaf_is_refused(t: Target, case: Case) -> None:
+    """Building or merging States so that a path runs through another path's leaf raises,
+    naming the leaf's path or the later one, and leaves the States as they were.
+
+    Statement: flat = state(x) as (path, leaf) pairs (or one leaf at a new root key if x has
+        none), p its first path, b = (p + (k,), leaf): make_state(flat + [b]) raises
+        (subgraph-for-leaf at p, or at p + (k,)) ∧ so does s | make_state([b]) (s =
+        make_state(flat), where the State has |), s unchanged; semantics.merge.nest says so
+    Rationale: a flat state assembled by hand (a checkpoint loader, a state edited as a dict) or
+        merged from two sources that puts a leaf both at a path and below it is a mistake;
+        building it must say where, not fail inside array indexing or item assignment with no
+        path at all.
+    Seed: statelib.State.from_flat_path / State.merge (traverse_util.unflatten_dict: in flax
+        0.10.x a TypeError, 'VariableState' object does not support item assignment).
+    """
+    m = observe(t, build_case(t, case).root)
+    flat: FlatState = semantics.flatten(m)[1] or (((fresh_key(m, (), "zz_leaf"),), _LEAF),)
+    below = (*flat[0][0], "zz_below")
+    items = (*flat, (below, _LEAF))
+    try:
+        nest(items)
+    except SpecError as e:
+        what = f"a leaf at {path_str(below)}, below the leaf at {path_str(flat[0][0])}"
+        expect_failure(
+            t, lambda: make_state(t, items), e, f"make_state(state(x) + {what})", (below,)
+        )
+        s: Any = make_state(t, flat)
+        if callable(getattr(type(s), "__or__", None)):
+            tail = make_state(t, ((below, _LEAF),))
+            before = snapshot(t, s, tail)
+            expect_failure(t, lambda: s | tail, e, f"state(x) | State({what})", (below,))
+            require_unchanged(t, before, s, tail, what=f"state(x) | State({what})")
+    else:
+        raise HarnessError(f"the oracle accepts a path through a leaf: {path_str(below)}")

@@ -18,17 +18,19 @@ from spec import semantics
 from spec.errors import NotApplicable, SpecError
 from spec.filters import Nothing, describe, is_catch_all
 from spec.laws._check import (
+    DOCUMENTED_ERRORS,
     build_case,
     expect_failure,
     flat_models,
     importable,
     leaf_model,
+    message_names,
     require,
     require_same_state,
     states_of,
 )
 from spec.laws._registry import Case, law
-from spec.model import observe, observe_objects
+from spec.model import observe, observe_objects, path_str
 from spec.semantics import FlatState
 from spec.semantics.merge import nest
 from spec.surface.claim import check_target, claims
@@ -310,3 +312,89 @@ def _pickled(s: object) -> object:
     import pickle
 
     return pickle.loads(pickle.dumps(s))
+
+
+_MODE_NAMES = ("deterministic", "use_running_average")
+"""The attributes ``train()`` / ``eval()`` set (False / True)."""
+
+
+@law("SURF-6", inputs=("module_graph",))
+def set_attributes_reaches_every_module_that_has_them(t: Target, case: Case) -> None:
+    """Module.set_attributes, train and eval set each named attribute on every Module of the
+    graph that has it and that the filters select at its first path, add it to none, and change
+    nothing else.
+
+    Statement: x a module root; mods = the Modules of semantics.iter_graph(model(x)), each at its
+        path; x.eval() and x.train() raise nothing on x as built; plant deterministic on every
+        other attribute-keyed module, use_running_average on the rest, nnxspec_flag on all:
+        x.eval() sets each planted mode attribute to True, x.train() to False;
+        x.set_attributes(f, nnxspec_flag=v) with f(path, o) = (len(path) odd) sets it exactly
+        where f holds; x.set_attributes(nnxspec_absent=1) raises (ValueError / TypeError /
+        KeyError naming it) ∧ with raise_if_not_found=False does nothing; no module gains an
+        attribute; with the planted ones deleted, model(x) is as built
+    Rationale: train() / eval() are how users switch dropout and batch statistics for a whole
+        model; a walk that misses a nested or shared module evaluates it in training mode, one
+        that adds the attribute where it was absent changes the graph (and jit's cache key).
+    Seed: module.py Module.set_attributes / train / eval, over graph.py iter_graph (holds).
+    """
+    x: Any = build_case(t, case).root
+    if not all(callable(getattr(type(x), n, None)) for n in ("set_attributes", "train", "eval")):
+        raise NotApplicable(f"{t.name} {t.version}'s Module has no set_attributes, train, eval")
+    m, objects, _ = observe_objects(t, x)
+    mods = [
+        (path, objects[i])
+        for path, (kind, i) in semantics.iter_graph(m)
+        if kind == "node"
+        and isinstance(i, int)
+        and callable(getattr(type(objects[i]), "set_attributes", None))
+    ]
+    x.eval()
+    x.train()
+    planted = [(p, o) for p, o in mods if not t.inspect(o).positional]
+    names = {id(o): {_MODE_NAMES[i % 2], "nnxspec_flag"} for i, (_, o) in enumerate(planted)}
+    for i, (_, o) in enumerate(planted):
+        t.set_attr(o, _MODE_NAMES[i % 2], i % 3 == 0)
+        t.set_attr(o, "nnxspec_flag", 0)
+    for call, value in (("eval", True), ("train", False)):
+        getattr(x, call)()
+        for i, (path, o) in enumerate(planted):
+            _require_attribute(o, _MODE_NAMES[i % 2], value, f"x.{call}()", path)
+    odd = [o for path, o in planted if len(path) % 2]
+    _set_attributes(x, lambda path, _: len(path) % 2 == 1, refused=not odd, nnxspec_flag=7)
+    for path, o in planted:
+        want = 7 if len(path) % 2 else 0
+        _require_attribute(o, "nnxspec_flag", want, "x.set_attributes(f, nnxspec_flag=7)", path)
+    _set_attributes(x, refused=True, nnxspec_absent=1)
+    for path, o in mods:
+        have = {n for n in ("nnxspec_absent", "nnxspec_flag", *_MODE_NAMES) if hasattr(o, n)}
+        gained = sorted(have - names.get(id(o), set()))
+        require(not gained, f"the Module at {path_str(path)} gained {gained}, never set on it")
+    for i, (_, o) in enumerate(planted):
+        t.del_attr(o, _MODE_NAMES[i % 2])
+        t.del_attr(o, "nnxspec_flag")
+    require(observe(t, x) == m, "with the planted attributes deleted, x is not the graph it was")
+
+
+def _require_attribute(o: object, name: str, value: object, call: str, path: Path) -> None:
+    found = getattr(o, name, "(absent)")
+    require(
+        found == value and type(found) is type(value),
+        f"after {call}, the Module at {path_str(path)} has {name} = {found!r}, should be {value!r}",
+    )
+
+
+def _set_attributes(x: Any, *filters: object, refused: bool, **attributes: object) -> None:
+    """``x.set_attributes(*filters, **attributes)``, which raises naming the attributes iff
+    ``refused`` (no selected Module has them); with raise_if_not_found=False it never raises."""
+    call = f"x.set_attributes({'f, ' if filters else ''}{', '.join(f'{k}=…' for k in attributes)})"
+    try:
+        x.set_attributes(*filters, **attributes)
+    except DOCUMENTED_ERRORS as e:
+        require(refused, f"{call} raised {type(e).__name__}: {e}, but a selected Module has them")
+        require(
+            all(message_names(e, name) for name in attributes),
+            f"{call} raised {type(e).__name__}: {e}, which does not name the attributes",
+        )
+        x.set_attributes(*filters, raise_if_not_found=False, **attributes)
+    else:
+        require(not refused, f"{call} returned, but no Module it selects has them")

@@ -847,6 +847,54 @@ def _state_sub_by_top_key(p: Patcher) -> None:
     p.set_attr(st.State, "__sub__", subtract)
 
 
+def _from_flat_path_overwrites_leaves(p: Patcher) -> None:
+    """``State.from_flat_path``: a path below an earlier leaf replaces that leaf by a subtree."""
+    st = ref("reference._state")
+
+    def overwriting(cls: Any, flat_state: Any) -> Any:
+        pairs = flat_state.items() if isinstance(flat_state, dict) else flat_state
+        root: dict[Any, Any] = {}
+        for path, leaf in pairs:
+            level = root
+            for key in path[:-1]:
+                if type(level.get(key)) is not dict:
+                    level[key] = {}
+                level = level[key]
+            level[path[-1]] = leaf
+        return st.State._wrap(root)
+
+    p.set_attr(st.State, "from_flat_path", classmethod(overwriting))
+
+
+def _set_attributes_through_modules_only(p: Patcher) -> None:
+    """``Module.set_attributes`` walks Module attributes only: a Module in a list or dict of
+    another Module is never reached."""
+    o = ref("reference._object")
+
+    def walking(
+        self: Any, *filters: Any, raise_if_not_found: bool = True, **attributes: Any
+    ) -> Any:
+        remaining = set(attributes)
+        todo: list[tuple[tuple[str, ...], Any]] = [((), self)]
+        seen: set[int] = set()
+        while todo:
+            path, module = todo.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            todo.extend(((*path, name), sub) for name, sub in module.iter_children())
+            if filters and not any(f(path, module) for f in filters):
+                continue
+            for name, value in attributes.items():
+                if hasattr(module, name):
+                    remaining.discard(name)
+                    setattr(module, name, value)
+        if remaining and raise_if_not_found:
+            raise ValueError(f"no Module has {sorted(remaining)}")
+
+    p.set_attr(o.Module, "set_attributes", walking)
+
+
 def _nodedef_drops_metadata(p: Patcher) -> None:
     """NodeDef(type, index, attributes, metadata, ...) stores None for the node's metadata."""
     g = ref("reference._graphdef")
@@ -2016,6 +2064,19 @@ MUTANTS: tuple[Mutant, ...] = (
         "s - other drops every leaf under a top-level key other touches, not just other's paths",
         "SURF-5",
         _state_sub_by_top_key,
+    ),
+    _m(
+        "from_flat_path_overwrites_leaves",
+        "State.from_flat_path replaces a leaf by a subtree when a later path runs through it",
+        "ERR-17",
+        _from_flat_path_overwrites_leaves,
+    ),
+    _m(
+        "set_attributes_through_modules_only",
+        "Module.set_attributes / train / eval walk Module attributes only, missing the Modules"
+        " held in lists and dicts",
+        "SURF-6",
+        _set_attributes_through_modules_only,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
