@@ -36,20 +36,24 @@ def protocol(
     return t.ctx_merge(ctx, gd2, s2)
 
 
+def tagged_split(t: Target, node: object) -> tuple[object, ...]:
+    """A split as nnx's transforms make it: in a ``split_context(TAG)`` of its own."""
+    with t.split_context(TAG) as c:
+        return t.split_in(c, node)
+
+
+def tagged_merge(t: Target, graphdef: object, state: object, *, inside: bool) -> object:
+    """A merge as nnx's transforms make it: in a ``merge_context(TAG)`` of its own (``inside``:
+    step (2), else step (4))."""
+    with t.merge_context(TAG, inner=inside) as m:
+        return t.merge_in(m, graphdef, state)
+
+
 def tagged_protocol(t: Target, x: object, inner: Callable[[object], None]) -> object:
     """The four calls as nnx's transforms drive them inside ``update_context(TAG)``: each step in a
     ``split_context(TAG)`` / ``merge_context(TAG)`` of its own; return step (4)'s result."""
-
-    def split(node: object) -> tuple[object, ...]:
-        with t.split_context(TAG) as c:
-            return t.split_in(c, node)
-
-    def merge(graphdef: object, state: object, *, inside: bool) -> object:
-        with t.merge_context(TAG, inner=inside) as m:
-            return t.merge_in(m, graphdef, state)
-
-    gd, s = split(x)
-    y = merge(gd, s, inside=True)
+    gd, s = tagged_split(t, x)
+    y = tagged_merge(t, gd, s, inside=True)
     inner(y)
-    gd2, s2 = split(y)
-    return merge(gd2, s2, inside=False)
+    gd2, s2 = tagged_split(t, y)
+    return tagged_merge(t, gd2, s2, inside=False)

@@ -180,7 +180,8 @@ def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case
     """Adding a Variable to a module and popping it again gives the graphdef of the module before,
     by assignment and by sow alike.
 
-    Statement: gd₀ = graphdef(x); x.k = T(v) (or x.sow(T, k, v) with Capability.SOW);
+    Statement: gd₀ = graphdef(x); x.k = T(v) (or, with Capability.SOW, x.sow(T, k, v), or
+        x.sow(T, k, v); x.sow(T, k, v + 1), after which state(x, T) holds (v, v + 1));
         pop(x, T)  ⟹  graphdef(x) == gd₀ ∧ hash(graphdef(x)) == hash(gd₀) ∧ tokens
         equal  (T a new Variable type, k a new key)
     Rationale: sow → pop collects intermediates every step; a key or bookkeeping entry left behind
@@ -200,12 +201,26 @@ def adding_then_popping_an_attribute_restores_the_graphdef(t: Target, case: Case
         f"x.zz_sown = {fresh}(v)",
     )
     if Capability.SOW in t.capabilities:
+        import jax
         import jax.numpy as jnp
 
         value = jnp.arange(2.0)
         _added_then_popped(
             t, x, fresh, lambda k: t.sow(x, fresh, k, value), f"x.sow({fresh}, 'zz_sown', v)"
         )
+
+        def sow_twice(k: str) -> None:
+            t.sow(x, fresh, k, value)
+            t.sow(x, fresh, k, value + 1)
+            held = jax.tree_util.tree_leaves(t.state(x, t.make_filter(TypeFilter(fresh))))
+            require(
+                len(held) == 2 and bool((held[0] == value).all() & (held[1] == value + 1).all()),
+                f"after x.sow({fresh}, 'zz_sown', v) and x.sow({fresh}, 'zz_sown', v + 1) the"
+                f" sown Variable holds {held!r}, but should hold (v, v + 1) (the default"
+                " reduce_fn appends to the tuple)",
+            )
+
+        _added_then_popped(t, x, fresh, sow_twice, f"x.sow({fresh}, 'zz_sown', v) twice")
 
 
 @law("GD-6", requires=(Capability.NESTED_NODEDEF,))

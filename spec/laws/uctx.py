@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from collections.abc import Callable
 
 from spec import semantics
 from spec.build import build
@@ -31,7 +32,7 @@ from spec.laws._check import (
     require_same_model,
 )
 from spec.laws._jit import is_hashable, jit_static_graphdef
-from spec.laws._protocol import TAG, protocol, tagged_protocol
+from spec.laws._protocol import TAG, protocol, tagged_merge, tagged_protocol, tagged_split
 from spec.laws._registry import Case, law
 from spec.live_program import run
 from spec.model import observe, observe_objects, path_str
@@ -307,6 +308,26 @@ def protocol_survives_a_jit_cache_hit(t: Target, case: Case) -> None:
     Seed: graph.py UpdateContext.merge (the outer merge reads index_mapping from the GraphDef the
         trace returned; holds).
     """
+    _require_cache_hit_updates_x(
+        t,
+        case,
+        lambda ctx, x: t.ctx_split(ctx, x),
+        lambda ctx, gd, s, inside: t.ctx_merge(ctx, gd, s),
+        "the protocol",
+    )
+
+
+Split = Callable[[object, object], tuple[object, ...]]
+"""A protocol step that splits: ``(update context, graph) -> (graphdef, state)``."""
+Merge = Callable[[object, object, object, bool], object]
+"""A protocol step that merges: ``(update context, graphdef, state, inside) -> graph``."""
+
+
+def _require_cache_hit_updates_x(
+    t: Target, case: Case, split: Split, merge: Merge, what: str
+) -> None:
+    """Run ``what`` (its steps ``split`` and ``merge``) on two graphs of one structure through
+    one jitted inside; the second call, a cache hit, must update its graph as UCTX-9 says."""
     x1 = build_case(t, case).root
     if not is_hashable(t.split(x1)[0]):
         return  # an unhashable static attribute; ERR-6 covers it
@@ -320,28 +341,30 @@ def protocol_survives_a_jit_cache_hit(t: Target, case: Case) -> None:
     def inside(gd: object, s: object) -> tuple[object, ...]:
         traces.append(1)
         ctx = t.current_update_context(TAG)
-        y = t.ctx_merge(ctx, gd, s)
+        y = merge(ctx, gd, s, True)
         run(t, y, case.program)
-        return t.ctx_split(ctx, y)
+        return split(ctx, y)
 
     step = jit_static_graphdef(inside)
     for x in (x1, x2):
         with t.update_context(TAG) as ctx:
-            gd, s = t.ctx_split(ctx, x)
-            z = t.ctx_merge(ctx, *step(gd, s))
+            gd, s = split(ctx, x)
+            gd2, s2 = step(gd, s)
+            z = merge(ctx, gd2, s2, False)
     require(
         len(traces) == 1,
         f"the jitted inside traced {len(traces)} times for two graphs of one structure, but "
         "should trace once (the second call a cache hit)",
     )
-    require(z is x2, "step (4) after a cache hit returned a new object, but should return x")
-    require_same_model(expected, observe_root(t, x2), "x after the protocol on a jit cache hit")
-    _require_survivors(t, x2, before, survivors, "the protocol on a jit cache hit")
+    require(z is x2, f"step (4) of {what} after a cache hit returned a new object, not x")
+    require_same_model(expected, observe_root(t, x2), f"x after {what} on a jit cache hit")
+    _require_survivors(t, x2, before, survivors, f"{what} on a jit cache hit")
     shared = _tracked(t, x1) & _tracked(t, x2)
     require(
         not shared,
         f"x and the graph of the first call share {len(shared)} graph node(s) or Variable(s) "
-        "after a cache hit, but the objects the inside creates should be new for each call",
+        f"after a cache hit of {what}, but the objects the inside creates should be new for "
+        "each call",
     )
 
 
@@ -378,3 +401,11 @@ def tagged_contexts_run_the_protocol(t: Target, case: Case) -> None:
     require(z is x, "step (4) returned a new object, but should return the outer root x itself")
     require_same_model(expected, observe_root(t, x), "x after the tagged protocol")
     _require_survivors(t, x, before, survivors, "the tagged protocol")
+    if Capability.JIT in t.capabilities:
+        _require_cache_hit_updates_x(
+            t,
+            case,
+            lambda ctx, x: tagged_split(t, x),
+            lambda ctx, gd, s, inside: tagged_merge(t, gd, s, inside=inside),
+            "the tagged protocol",
+        )
