@@ -897,6 +897,32 @@ def _err6(case: Case, law: Law) -> str:
     )
 
 
+@_writes("ERR-17")
+def _err17(case: Case, law: Law) -> str:
+    from spec.laws._check import fresh_key
+    from spec.semantics.merge import nest
+
+    m, _, flat = _split(case)
+    flat = flat or (((fresh_key(m, (), "zz_leaf"),), _LEAF),)
+    below = (*flat[0][0], "zz_below")
+    items = (*flat, (below, _LEAF))
+    try:
+        nest(items)
+    except SpecError as e:
+        keys = (flat[0][0][-1], below[-1])
+        what = f"{law.id}: make_state(state(x) + a leaf at {path_str(below)})"
+        places = f"{path_str(flat[0][0])} or {path_str(below)}"
+        return (
+            f"WHAT = {what!r}\n"
+            f"e = must_fail(WHAT, lambda: {_state(items)}, None, {str(e)!r})\n"
+            f"named = [k for k in {keys!r} if repr(k) in str(e) or str(k) in str(e)]\n"
+            "assert named, (f'{WHAT} raised {type(e).__name__}: {e}, '\n"
+            f"               'but its message should name ' {places!r})\n"
+            f"print({law.id + ' holds: a path through a leaf is refused, naming it'!r})\n"
+        )
+    raise _none()
+
+
 # the update-context protocol: UCTX-4
 
 

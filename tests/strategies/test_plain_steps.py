@@ -121,6 +121,19 @@ BREAKS = {
         "class GD:\n    def __hash__(self):\n        raise TypeError('unhashable')\n"
         "reference.graphdef = lambda x: GD()\n"
     ),
+    "ERR-17": (  # from_flat_path lets a later path overwrite an earlier leaf
+        "def overwriting(cls, pairs):\n"
+        "    root = {}\n"
+        "    for path, leaf in pairs:\n"
+        "        level = root\n"
+        "        for key in path[:-1]:\n"
+        "            if type(level.get(key)) is not dict:\n"
+        "                level[key] = {}\n"
+        "            level = level[key]\n"
+        "        level[path[-1]] = leaf\n"
+        "    return reference.State(root)\n"
+        "reference.State.from_flat_path = classmethod(overwriting)\n"
+    ),
     "VAR-2": (  # replace writes the new metadata into its source too (flax 0.10.3)
         "replace = reference.Variable.replace\n"
         "def writing_replace(self, *args, **metadata):\n"
