@@ -361,10 +361,11 @@ def unorderable_registered_node_keys_are_refused(t: Target, case: Case) -> None:
 
 @law("ROB-18", inputs=("module_graph", "pytree_cycle"), examples=2)
 def self_containing_pytrees_are_refused(t: Target, case: Case) -> None:
-    """split, graphdef, state and clone refuse a list or dict attribute that contains itself,
-    naming it, and change nothing.
+    """split, graphdef, state, clone and iter_graph refuse a list or dict attribute that contains
+    itself, naming it, and change nothing.
 
-    Statement: node.zz_cycle = c, c ∋ c (directly or after a graph node)  ⟹  ∀ op: op(x) raises
+    Statement: node.zz_cycle = c, c ∋ c (directly or after a graph node)  ⟹  ∀ op ∈ {split,
+    graphdef, state, clone, list ∘ iter_graph}: op(x) raises
     pytree-cycle naming the container or the entry through which it contains itself ∧ x
     unchanged
     Rationale: a pytree is a tree; a container that holds itself would be walked forever.
@@ -372,8 +373,22 @@ def self_containing_pytrees_are_refused(t: Target, case: Case) -> None:
     """
     h = plant(t, case, hostile_op(case, PytreeSelfCycle(0)))
     places = (h.path, (*h.path, h.op.closing))
-    for what, call in graph_calls(t, h.x, h.what):
+    walk = (f"list(iter_graph(x)) with {h.what}", lambda: _walk(t, h.x))
+    for what, call in (*graph_calls(t, h.x, h.what), walk):
         expect_outcome(t, call, oracle.graph_fault("cycle", h.path), what, h, places)
+
+
+_WALK_LIMIT = 100_000
+"""More items than iter_graph yields on any graph the laws draw: past it, it walks a cycle."""
+
+
+def _walk(t: Target, x: object) -> list[object]:
+    """``list(iter_graph(x))``, stopped (a violation) where it never ends."""
+    items: list[object] = []
+    for item in t.iter_graph(x):
+        items.append(item)
+        require(len(items) <= _WALK_LIMIT, f"iter_graph(x) yields more than {_WALK_LIMIT} items")
+    return items
 
 
 @law("ROB-19", inputs=("non_node_root",), examples=2)
