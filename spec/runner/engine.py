@@ -28,8 +28,11 @@ pytest, so the CLI, the meta tests and other tools can call it directly.
   ends without a failure and short of the floor, a second search of the missing number of
   examples draws only graphs with a tail.  A failure there shrinks within the tail (to the
   shape's floor size, carrying the smallest graph that still fails); a failure the tail does
-  not need is usually found, and shrunk without it, by the first search.  ``Outcome.scaled``
-  counts the examples that ran on a tail.  The ``exhaustive`` profile has no floor.
+  not need is usually found, and shrunk without it, by the first search.  A failure whose
+  case still has a tail is then reduced (``spec.runner.reduce``): links of the tail spliced
+  out and its static entries dropped while the law still fails, so the vector shows the few
+  nodes the failure needs.  ``Outcome.scaled`` counts the examples that ran on a tail.  The
+  ``exhaustive`` profile has no floor.
 * **Thorough.**  Under the ``thorough`` profile every drawn case calls ``hypothesis.target``
   with its sharing, cycles and depth, pushing the search towards the interesting graphs.
 * **Errors.**  A law that could not be checked is ``error``, never ``fail``: an input that could
@@ -64,6 +67,7 @@ from spec.laws import Case, Law
 from spec.runner import inputs
 from spec.runner.config import backend_devices
 from spec.runner.profiles import FIXED_SCALE, scale_floor, settings_for
+from spec.runner.reduce import Budget, reduce_case
 from spec.target import Target
 
 __all__ = [
@@ -354,11 +358,34 @@ def _hypothesis(
     floor = scale_floor(profile, law.examples)
     if ended is None and tally.scaled < floor:
         ended = _search(law, t, profile, backend, tally, outcome, floor - tally.scaled)
+    if ended is not None and ended.verdict == "fail" and ended.case is not None:
+        if inputs.scale_shape(ended.case) is not None and not _recursed(ended.error):
+            return _reduced(law, t, ended)
     if ended is not None:
         return ended
     if tally.examples == 0:
         return outcome("n/a", tally.reason)
     return outcome("pass")
+
+
+def _reduced(law: Law, t: Target, ended: Outcome) -> Outcome:
+    """``ended`` (a failure on a graph with a scale tail) with the smallest case ``reduce_case``
+    finds on which the law still fails, and that case's error (see Scale in the module
+    docstring)."""
+    assert ended.case is not None  # sanity check: the caller checked
+    errors: list[BaseException] = []
+
+    def still_fails(case: Case) -> bool:
+        verdict, _, error = check_case(law, t, case)
+        if verdict == "fail" and error is not None:
+            errors.append(error)
+            return True
+        return False
+
+    case = reduce_case(ended.case, still_fails, Budget())
+    if case is ended.case:
+        return ended
+    return dataclasses.replace(ended, case=case, error=errors[-1])
 
 
 def _search(
