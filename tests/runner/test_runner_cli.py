@@ -199,6 +199,15 @@ def test_a_vector_fails_on_the_toy_and_passes_on_the_reference(toy_run: Run) -> 
     assert (on_reference.outcome, on_reference.ok) == ("pass", True)
 
 
+def test_a_vector_that_passes_on_its_own_target_says_it_may_be_fixed(toy_run: Run) -> None:
+    from spec.runner.commands.replay import _line
+
+    v = vectors.load(toy_run.report / "vectors" / "ST-1.json")
+    fixed = vectors.replay(v, ReferenceTarget(), SPEC)  # the toy's spec, its bug gone
+    assert (fixed.outcome, fixed.ok) == ("pass", False)
+    assert "the law holds on this case now: fixed" in _line(fixed)
+
+
 def test_replay_command(toy_run: Run, tmp_path: Path) -> None:
     done = nnxspec("replay", str(toy_run.report / "vectors"), "--keep", str(tmp_path))
     assert done.returncode == 0, done.stdout
