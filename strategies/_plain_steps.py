@@ -923,6 +923,67 @@ def _err17(case: Case, law: Law) -> str:
     raise _none()
 
 
+@_writes("SURF-6")
+def _surf6(case: Case, law: Law) -> str:
+    from spec import semantics
+    from strategies._reproducers import _accessor
+
+    m = _model(case)
+    graph_nodes = [(tuple(p), i) for p, (kind, i) in semantics.iter_graph(m) if kind == "node"]
+    rows = "".join(
+        f"    ({p!r}, {_accessor(m, p)}, {m.nodes[i].positional}),\n"
+        for p, i in graph_nodes
+        if isinstance(i, int) and m.nodes[i].kind == "graph"
+    )
+    return _program_call(case) + f"NODES = [\n{rows}]\n" + _SURF6_BODY.replace("LAW", law.id)
+
+
+_SURF6_BODY = """MODES = ("deterministic", "use_running_average")
+before = snapshot(x)
+mods = [(p, o) for p, o, _ in NODES if isinstance(o, nnx.Module)]
+x.eval()
+x.train()
+planted = [(p, o) for p, o, positional in NODES if isinstance(o, nnx.Module) and not positional]
+names = {id(o): {MODES[i % 2], "nnxspec_flag"} for i, (_, o) in enumerate(planted)}
+for i, (_, o) in enumerate(planted):
+    setattr(o, MODES[i % 2], i % 3 == 0)
+    o.nnxspec_flag = 0
+for call, value in (("eval", True), ("train", False)):
+    getattr(x, call)()
+    for i, (p, o) in enumerate(planted):
+        found = getattr(o, MODES[i % 2], "(absent)")
+        assert found is value, (f"LAW: after x.{call}(), the Module at {path_str(p)} has "
+                                f"{MODES[i % 2]} = {found!r}, should be {value!r}")
+odd = [o for p, o in planted if len(p) % 2]
+try:
+    x.set_attributes(lambda path, _: len(path) % 2 == 1, nnxspec_flag=7)
+    refused = None
+except DOCUMENTED as e:
+    refused = e
+    x.set_attributes(lambda path, _: len(path) % 2 == 1, raise_if_not_found=False, nnxspec_flag=7)
+assert (refused is None) == bool(odd), (
+    f"LAW: x.set_attributes(f, nnxspec_flag=7) raised {refused!r}" if refused is not None
+    else "LAW: x.set_attributes(f, nnxspec_flag=7) returned, but no Module it selects has it")
+for p, o in planted:
+    want, found = (7 if len(p) % 2 else 0), getattr(o, "nnxspec_flag", "(absent)")
+    assert found == want, (f"LAW: after x.set_attributes(f, nnxspec_flag=7), the Module at "
+                           f"{path_str(p)} has nnxspec_flag = {found!r}, should be {want!r}")
+must_fail("LAW: x.set_attributes(nnxspec_absent=1)", lambda: x.set_attributes(nnxspec_absent=1),
+          "nnxspec_absent", "no Module has nnxspec_absent")
+x.set_attributes(nnxspec_absent=1, raise_if_not_found=False)
+for p, o in mods:
+    have = {n for n in ("nnxspec_absent", "nnxspec_flag", *MODES) if hasattr(o, n)}
+    gained = sorted(have - names.get(id(o), set()))
+    assert not gained, f"LAW: the Module at {path_str(p)} gained {gained}, never set on it"
+for i, (_, o) in enumerate(planted):
+    delattr(o, MODES[i % 2])
+    delattr(o, "nnxspec_flag")
+difference = first_difference(before, snapshot(x))
+assert difference is None, f"LAW: with the planted attributes deleted, x differs: {difference}"
+print("LAW holds: set_attributes, train and eval reach every Module that has the attributes")
+"""
+
+
 # the update-context protocol: UCTX-4
 
 

@@ -134,6 +134,13 @@ BREAKS = {
         "    return reference.State(root)\n"
         "reference.State.from_flat_path = classmethod(overwriting)\n"
     ),
+    "SURF-6": (  # train / eval / set_attributes miss the Modules held in lists and dicts
+        "def shallow(self, *filters, raise_if_not_found=True, **attributes):\n"
+        "    for name, value in attributes.items():\n"
+        "        if hasattr(self, name):\n"
+        "            setattr(self, name, value)\n"
+        "reference.Module.set_attributes = shallow\n"
+    ),
     "VAR-2": (  # replace writes the new metadata into its source too (flax 0.10.3)
         "replace = reference.Variable.replace\n"
         "def writing_replace(self, *args, **metadata):\n"
