@@ -365,9 +365,8 @@ def self_containing_pytrees_are_refused(t: Target, case: Case) -> None:
     itself, naming it, and change nothing.
 
     Statement: node.zz_cycle = c, c ∋ c (directly or after a graph node)  ⟹  ∀ op ∈ {split,
-    graphdef, state, clone, list ∘ iter_graph}: op(x) raises
-    pytree-cycle naming the container or the entry through which it contains itself ∧ x
-    unchanged
+        graphdef, state, clone, list ∘ iter_graph}: op(x) raises pytree-cycle naming the
+        container or the entry through which it contains itself ∧ x unchanged
     Rationale: a pytree is a tree; a container that holds itself would be walked forever.
     Seed: graph.py _graph_flatten (RecursionError).
     """
