@@ -899,12 +899,10 @@ def _err6(case: Case, law: Law) -> str:
 
 @_writes("ERR-17")
 def _err17(case: Case, law: Law) -> str:
-    from spec.laws._check import fresh_key
+    from spec.laws.err import leaf_and_below
     from spec.semantics.merge import nest
 
-    m, _, flat = _split(case)
-    flat = flat or (((fresh_key(m, (), "zz_leaf"),), _LEAF),)
-    below = (*flat[0][0], "zz_below")
+    flat, below = leaf_and_below(_model(case))
     items = (*flat, (below, _LEAF))
     try:
         nest(items)

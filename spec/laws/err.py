@@ -666,9 +666,7 @@ def a_state_path_through_a_leaf_is_refused(t: Target, case: Case) -> None:
     Seed: statelib.State.from_flat_path / State.merge (traverse_util.unflatten_dict: in flax
         0.10.x a TypeError, 'VariableState' object does not support item assignment).
     """
-    m = observe(t, build_case(t, case).root)
-    flat: FlatState = semantics.flatten(m)[1] or (((fresh_key(m, (), "zz_leaf"),), _LEAF),)
-    below = (*flat[0][0], "zz_below")
+    flat, below = leaf_and_below(observe(t, build_case(t, case).root))
     items = (*flat, (below, _LEAF))
     try:
         nest(items)
@@ -685,3 +683,10 @@ def a_state_path_through_a_leaf_is_refused(t: Target, case: Case) -> None:
             require_unchanged(t, before, s, tail, what=f"state(x) | State({what})")
     else:
         raise HarnessError(f"the oracle accepts a path through a leaf: {path_str(below)}")
+
+
+def leaf_and_below(m: Model) -> tuple[FlatState, Path]:
+    """ERR-17's input (its plain reproducer step builds the same): the state of ``m`` (one leaf
+    at a new root key where ``m`` has none) and a path one key below its first leaf."""
+    flat: FlatState = semantics.flatten(m)[1] or (((fresh_key(m, (), "zz_leaf"),), _LEAF),)
+    return flat, (*flat[0][0], "zz_below")

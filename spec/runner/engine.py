@@ -358,14 +358,20 @@ def _hypothesis(
     floor = scale_floor(profile, law.examples)
     if ended is None and tally.scaled < floor:
         ended = _search(law, t, profile, backend, tally, outcome, floor - tally.scaled)
-    if ended is not None and ended.verdict == "fail" and ended.case is not None:
-        if inputs.scale_shape(ended.case) is not None and not _recursed(ended.error):
-            return _reduced(law, t, ended)
+    if ended is not None and ended.verdict == "fail" and _reducible(ended):
+        return _reduced(law, t, ended)
     if ended is not None:
         return ended
     if tally.examples == 0:
         return outcome("n/a", tally.reason)
     return outcome("pass")
+
+
+def _reducible(ended: Outcome) -> bool:
+    """Whether ``ended``'s case still has a scale tail and its thread can be trusted to run the
+    law again (no RecursionError)."""
+    case = ended.case
+    return case is not None and inputs.scale_shape(case) is not None and not _recursed(ended.error)
 
 
 def _reduced(law: Law, t: Target, ended: Outcome) -> Outcome:

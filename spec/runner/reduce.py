@@ -43,8 +43,8 @@ def reduce_case(case: Case, still_fails: Callable[[Case], bool], budget: Budget)
     no removal keeps the failure)."""
     deadline = time.monotonic() + budget.seconds
     checks = budget.checks
-    size = max(1, len(_units(case.graph)))
-    while size >= 1 and checks > 0 and time.monotonic() < deadline:
+    size = len(_units(case.graph))
+    while size > 0 and checks > 0 and time.monotonic() < deadline:
         units = _units(case.graph)
         size = min(size, len(units))
         kept = None
@@ -59,12 +59,10 @@ def reduce_case(case: Case, still_fails: Callable[[Case], bool], budget: Budget)
                 break
             if checks <= 0 or time.monotonic() >= deadline:
                 break
-        if kept is not None:
-            case = kept
-        elif size == 1:
-            break
+        if kept is None:
+            size //= 2  # one at a time found nothing: size 0 ends the loop
         else:
-            size //= 2
+            case = kept
     return case
 
 
