@@ -67,6 +67,7 @@ __all__ = [
     "is_catch_all",
     "matches",
     "misplaced_catch_all",
+    "same_filter",
     "type_names",
 ]
 
@@ -244,6 +245,44 @@ def has_invalid(f: FilterSpec) -> bool:
     if isinstance(f, NotOf):
         return has_invalid(f.item)
     return False
+
+
+def same_filter(f: FilterSpec, g: FilterSpec) -> bool:
+    """Check if the filter objects ``f`` and ``g`` denote compare equal (and so hash equal).
+
+    Filters compare as data (seed: filterlib): ``Any``, ``All`` and ``Not`` by their kind and
+    their terms in order, ``PathIn`` by its *set* of paths, ``OfType`` by its type, ``WithTag``
+    by its tag, ``PathContains`` by its key. Inside a combinator a class is ``OfType`` of it, a
+    string ``WithTag`` of it, a list or tuple ``Any`` of its items, ``...`` and ``True``
+    ``Everything()``, ``False`` and ``None`` ``Nothing()``; a function is itself.
+    """
+    return _canonical(f) == _canonical(g)
+
+
+def _canonical(f: FilterSpec) -> object:
+    if isinstance(f, (TypeFilter, OfType)):
+        return ("type", f.type_name)
+    if isinstance(f, (TagFilter, WithTag)):
+        return ("tag", f.tag)
+    if isinstance(f, Literal):
+        return ("everything",) if f.value in ("...", "true") else ("nothing",)
+    if isinstance(f, Everything):
+        return ("everything",)
+    if isinstance(f, Nothing):
+        return ("nothing",)
+    if isinstance(f, CallableFilter):
+        return ("callable", f.name)
+    if isinstance(f, PathContains):
+        return ("contains", f.key)
+    if isinstance(f, PathIn):
+        return ("in", frozenset(f.paths))
+    if isinstance(f, (Seq, AnyOf)):
+        return ("any", tuple(_canonical(g) for g in f.items))
+    if isinstance(f, AllOf):
+        return ("all", tuple(_canonical(g) for g in f.items))
+    if isinstance(f, NotOf):
+        return ("not", _canonical(f.item))
+    raise TypeError(f"{f!r} is not a valid filter")
 
 
 def describe(f: FilterSpec) -> str:

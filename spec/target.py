@@ -115,6 +115,13 @@ class Capability:
     (``StaticAttribute`` / ``LeafAttribute`` / ``SubGraphAttribute`` objects), ``metadata``,
     ``index_mapping``, and ``NodeDef.create`` builds one from them (the seed, flax 0.10.3;
     ``Target.rebuild_graphdef``)."""
+    NODE_PREDICATES = "node-predicates"
+    """``is_node_type(T)`` and ``is_pytree_node(x)`` exist (``Target.is_node_type`` /
+    ``Target.is_pytree_node``)."""
+    AXIS_METADATA_HOOKS = "axis-metadata-hooks"
+    """``Variable.add_axis`` / ``remove_axis`` call the ``on_add_axis`` / ``on_remove_axis``
+    metadata hook (the seed, flax >= 0.10.3; 0.10.0 - 0.10.2 call the tuples ``add_axis_hooks`` /
+    ``remove_axis_hooks``)."""
     ERRORS_CARRY_PATHS = "errors-carry-paths"
     """every error about a place in the input carries that whole path as data
     (``Target.error_path``), and the error laws check it, not only the last key in the message."""
@@ -246,6 +253,14 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def classify(self, x: object) -> Literal["graph", "pytree", "variable", "static"]:
         """Say what ``x`` is to this target: a graph node, a pytree node, a Variable or a leaf."""
+
+    def is_node_type(self, cls: type) -> bool:
+        """Return the target's ``is_node_type(cls)``: ``cls`` is a registered node type."""
+        raise NotImplementedError(f"{self.name} does not provide is_node_type()")
+
+    def is_pytree_node(self, x: object) -> bool:
+        """Return the target's ``is_pytree_node(x)``: ``x`` is a pytree container."""
+        raise NotImplementedError(f"{self.name} does not provide is_pytree_node()")
 
     @abc.abstractmethod
     def inspect(self, x: object) -> NodeView:

@@ -982,6 +982,45 @@ print("LAW holds: set_attributes, train and eval reach every Module that has the
 """
 
 
+@_writes("PT-5")
+def _pt5(case: Case, law: Law) -> str:
+    from strategies._reproducers import _accessor
+
+    m = _model(case)
+    nodes, variables = m.first_paths()
+    rows = "".join(
+        f"    ({p!r}, {_accessor(m, p)}, {m.nodes[i].kind!r}),\n" for i, p in sorted(nodes.items())
+    )
+    leaves = "".join(
+        f"    ({'the Variable at x' + path_str(p)!r}, {_accessor(m, p)}),\n"
+        for _, p in sorted(variables.items())[:4]
+    )
+    return (
+        _program_call(case)
+        + f"NODES = [\n{rows}]\nLEAVES = [\n{leaves}]\n"
+        + _PT5_BODY.replace("LAW", law.id)
+    )
+
+
+_PT5_BODY = """G = getattr(nnx, "graph", nnx)  # flax keeps is_node_type in nnx.graph
+REGISTERED = (list, tuple, dict, type(None))
+for p, o, kind in NODES:
+    where = f"the {type(o).__name__} at x{path_str(p)}"
+    if kind == "graph":
+        assert G.is_node_type(type(o)), f"LAW: is_node_type(type(o)) is False for {where}"
+        continue
+    assert G.is_pytree_node(o), f"LAW: is_pytree_node(o) is False for {where}"
+    registered = type(o) in REGISTERED
+    assert G.is_node_type(type(o)) == registered, (
+        f"LAW: is_node_type(type(o)) is {not registered} for {where}, a "
+        f"{'registered' if registered else 'generic'} pytree container")
+for what, leaf in [*LEAVES, ("1", 1), ("'s'", "s"), ("1.5", 1.5), ("a numpy array", np.ones(2))]:
+    assert not G.is_node_type(type(leaf)), f"LAW: is_node_type(type(o)) is True for {what}"
+    assert not G.is_pytree_node(leaf), f"LAW: is_pytree_node(o) is True for {what}"
+print("LAW holds: is_node_type and is_pytree_node tell nodes from leaves")
+"""
+
+
 # the update-context protocol: UCTX-4
 
 

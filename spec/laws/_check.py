@@ -183,6 +183,7 @@ def expect_failure(
     one of those places whole (``t.error_path``).  A fault of the whole input
     (``expected.path == ()``: a NodeRef or non-node root, a call out of order) has no path and
     needs no name; the ``no-context`` error names its tag (``NAMING_KINDS``), not a place.
+    The error must survive a pickle round trip with its type, message and carried place.
     """
     try:
         result = run()
@@ -216,6 +217,7 @@ def expect_failure(
                     f"carry {_places_text(places)} (the target declares "
                     f"{Capability.ERRORS_CARRY_PATHS})"
                 ) from e
+        _require_pickles(t, e, what)
         return e
     except Exception as e:
         raise LawViolation(
@@ -223,6 +225,29 @@ def expect_failure(
             f"ValueError, TypeError or KeyError ({expected.kind})"
         ) from e
     raise LawViolation(f"{what} returned {short_repr(result)}, but should fail: {expected}")
+
+
+def _require_pickles(t: Target, e: BaseException, what: str) -> None:
+    """Require a documented error to survive a pickle round trip with its type, its message and
+    the place it carries: errors cross process boundaries (pytest-xdist, multiprocessing) so."""
+    import pickle
+
+    try:
+        back = pickle.loads(pickle.dumps(e))
+    except Exception as err:
+        raise LawViolation(
+            f"{what} raised {type(e).__name__}: {e!s}, which a pickle round trip fails on"
+            f" ({type(err).__name__}: {err})"
+        ) from e
+    carries = Capability.ERRORS_CARRY_PATHS in t.capabilities
+    require(
+        type(back) is type(e)
+        and str(back) == str(e)
+        and (not carries or t.error_path(back) == t.error_path(e)),
+        f"{what} raised {type(e).__name__}: {e!s}, which a pickle round trip turns into"
+        f" {type(back).__name__}: {back!s}"
+        + (f" carrying {t.error_path(back)!r}, not {t.error_path(e)!r}" if carries else ""),
+    )
 
 
 def _places_text(places: Sequence[Path]) -> str:

@@ -18,8 +18,10 @@ from spec.filters import (
     AllOf,
     AnyOf,
     CallableFilter,
+    Everything,
     FilterSpec,
     Literal,
+    Nothing,
     NotOf,
     OfType,
     PathContains,
@@ -29,7 +31,9 @@ from spec.filters import (
     TypeFilter,
     WithTag,
     describe,
+    has_invalid,
     is_catch_all,
+    same_filter,
 )
 from spec.laws._check import (
     build_case,
@@ -406,3 +410,78 @@ def path_in_takes_exactly_the_paths_it_lists(t: Target, case: Case) -> None:
                 f"state(x, {describe(h)}) selects {sorted(map(path_str, found))}, but should"
                 f" select {rule} = {sorted(map(path_str, want))} (ps: {name})",
             )
+
+
+def _twins(f: FilterSpec) -> list[FilterSpec]:
+    """Terms one step from ``f``: some spell the same filter another way (a class and OfType, a
+    list and Any, PathIn's paths reordered), some differ in one part (Any for All, a key's type,
+    a path dropped, another type or tag)."""
+    if isinstance(f, (TypeFilter, OfType)):
+        other = "BatchStat" if f.type_name == "Param" else "Param"
+        return [OfType(f.type_name), TypeFilter(f.type_name), OfType(other)]
+    if isinstance(f, (TagFilter, WithTag)):
+        return [WithTag(f.tag), TagFilter(f.tag + "_")]
+    if isinstance(f, PathContains):
+        key = f.key
+        return [PathContains(str(key) if not isinstance(key, str) else key + "_")]
+    if isinstance(f, PathIn):
+        return [PathIn(f.paths[::-1]), PathIn(f.paths[1:]), PathIn((*f.paths, *f.paths[:1]))]
+    if isinstance(f, (AnyOf, Seq)):
+        return [AllOf(f.items), Seq("list", f.items), AnyOf(f.items[::-1])]
+    if isinstance(f, AllOf):
+        return [AnyOf(f.items), AllOf(f.items[::-1])]
+    if isinstance(f, NotOf):
+        return [f.item, NotOf(f)]
+    if isinstance(f, (Literal, Everything, Nothing)):
+        return [Everything(), Nothing(), Literal("none")]
+    if isinstance(f, CallableFilter):
+        return [CallableFilter("even_depth" if f.name != "even_depth" else "under_int_key")]
+    return []
+
+
+def _equality_terms(case: Case, limit: int = 32) -> list[FilterSpec]:
+    """A PathIn, FLT-8's probes and the drawn filters, their direct terms, and their twins."""
+    bases: list[FilterSpec] = []
+    for f in (PathIn((("a",), ("b", 0), (1,))), *PROBES, *case.filters):
+        if has_invalid(f):
+            continue
+        bases.append(f)
+        if isinstance(f, (Seq, AnyOf, AllOf)):
+            bases.extend(f.items)
+        elif isinstance(f, NotOf):
+            bases.append(f.item)
+    out: list[FilterSpec] = []
+    for f in bases:
+        for g in (f, *_twins(f)):
+            if g not in out:
+                out.append(g)
+    return out[:limit]
+
+
+@law("FLT-11", inputs=("filters",))
+def filters_compare_as_data(t: Target, case: Case) -> None:
+    """Filters built from terms that denote one filter are == with equal hashes; from any other
+    terms they are !=: Any, All and Not compare kind and terms in order, PathIn its path set.
+
+    Statement: ∀ h, h' ∈ terms(fs ∪ PROBES) and their one-step twins: (F(h) == F(h')) ⟺
+        same_filter(h, h') ∧ (F(h) == F(h') ⟹ hash(F(h)) == hash(F(h'))), F(h) = make_filter(Not h)
+    Rationale: nnx.StateAxes, DiffState and jit's static arguments key dicts and caches by filter:
+        a filter unequal to its twin misses its entry, and one equal to another takes its entry.
+    Seed: filterlib's __eq__ / __hash__ of Not, Any, All, PathIn, OfType, WithTag (holds).
+    """
+    terms = _equality_terms(case)
+    built = [(h, t.make_filter(NotOf(h))) for h in terms]
+    for i, (h, a) in enumerate(built):
+        for h2, b in built[i:]:
+            want = same_filter(h, h2)
+            got = bool(a == b) and bool(b == a)
+            require(
+                got == want,
+                f"Not({describe(h)}) == Not({describe(h2)}) is {got}, but should be {want}: the"
+                f" terms {'denote the same filter' if want else 'denote different filters'}",
+            )
+            if want:
+                require(
+                    hash(a) == hash(b),
+                    f"Not({describe(h)}) and Not({describe(h2)}) are equal but hash apart",
+                )

@@ -15,7 +15,7 @@ from spec.laws._check import (
     require_same_state,
 )
 from spec.laws._registry import Case, law
-from spec.model import aliasing, observe, path_str, var_model
+from spec.model import aliasing, observe, observe_objects, path_str, var_model
 from spec.target import Capability, LeafView, Target, live_at
 
 
@@ -134,3 +134,43 @@ def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Cas
         "state(x) after the registration lacks zz_late.v, but should hold the Param inside "
         "the registered type",
     )
+
+
+_REGISTERED_CONTAINERS = (list, tuple, dict, type(None))
+"""The pytree container types the seed registers as node types (the others are generic)."""
+
+
+@law("PT-5", requires=(Capability.NODE_PREDICATES,))
+def node_predicates_tell_nodes_from_leaves(t: Target, case: Case) -> None:
+    """is_node_type and is_pytree_node tell graph nodes, registered containers, generic pytrees,
+    Variables and plain leaves apart as split does.
+
+    Statement: ∀ object o of x: graph node ⟹ is_node_type(type(o)) ∧ pytree container ⟹
+        is_pytree_node(o) ∧ (is_node_type(type(o)) ⟺ type(o) ∈ {list, tuple, dict, None}) ∧
+        ∀ Variable or plain leaf o: ¬is_node_type(type(o)) ∧ ¬is_pytree_node(o)
+    Rationale: transforms and user code ask these before walking a value; a wrong answer treats
+        a Module as a leaf or walks into a Variable.
+    Seed: graph.py is_node_type / is_pytree_node (holds).
+    """
+    import numpy as np
+
+    x = build_case(t, case).root
+    m, nodes, variables = observe_objects(t, x)
+    paths, _ = m.first_paths()
+    for i, (node, o) in enumerate(zip(m.nodes, nodes)):
+        where = f"the {type(o).__name__} at x{path_str(paths.get(i, ()))}"
+        if node.kind == "graph":
+            require(t.is_node_type(type(o)), f"is_node_type(type(o)) is False for {where}")
+            continue
+        require(t.is_pytree_node(o), f"is_pytree_node(o) is False for {where}")
+        registered = type(o) in _REGISTERED_CONTAINERS
+        require(
+            t.is_node_type(type(o)) == registered,
+            f"is_node_type(type(o)) is {not registered} for {where}, a"
+            f" {'registered' if registered else 'generic'} pytree container",
+        )
+    leaves: list[tuple[str, object]] = [(f"the {type(v).__name__}", v) for v in variables[:4]]
+    leaves += [("1", 1), ("'s'", "s"), ("1.5", 1.5), ("a numpy array", np.ones(2))]
+    for what, leaf in leaves:
+        require(not t.is_node_type(type(leaf)), f"is_node_type(type(o)) is True for {what}")
+        require(not t.is_pytree_node(leaf), f"is_pytree_node(o) is True for {what}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from spec import semantics
@@ -116,3 +117,72 @@ def _copy_and_replace(t: Target, v: object, where: str) -> tuple[Any, Any]:
         f" {type(v).__name__} {expected}",
     )
     return c, r
+
+
+@law("VAR-3", requires=(Capability.AXIS_METADATA_HOOKS,))
+def axis_hooks_see_their_variable(t: Target, case: Case) -> None:
+    """add_axis and remove_axis call the on_add_axis / on_remove_axis metadata hook once, with
+    the Variable, the axis index and name, on a Variable and on its state leaf; without a hook
+    they do nothing.
+
+    Statement: ∀ Variable v of x (first 8): v.add_axis(i, n) without hooks leaves v as it was ∧
+        with hooks h set as metadata, v.add_axis(i, n) calls h_add(v, i, n) once and
+        v.remove_axis(j, n) calls h_remove(v, j, n) once ∧ so does leaf = state(x) at v's path
+    Rationale: vmap and scan tell each Variable of the axis they add or remove through these
+        hooks (sharding names move with the axis): a hook not called, or called with another
+        Variable, leaves partition specs of the wrong rank.
+    Seed: variables.py Variable.add_axis / remove_axis and VariableState's (holds).
+    """
+    x = build_case(t, case).root
+    m, _, variables = observe_objects(t, x)
+    _, first = m.first_paths()
+    calls: list[tuple[str, object, object, object]] = []
+    for k, v in enumerate(variables[:8]):
+        before = leaf_model(t, v)
+        cast(Any, v).add_axis(k % 3, f"axis{k}")
+        cast(Any, v).remove_axis(k % 3, f"axis{k}")
+        require(
+            leaf_model(t, v) == before,
+            f"Variable {k} of x ({type(v).__name__}): add_axis / remove_axis without a hook"
+            f" changed it: {leaf_model(t, v)}",
+        )
+        for name in ("on_add_axis", "on_remove_axis"):
+            t.set_metadata(v, name, _recorder(calls, name))
+    leaves = {tuple(p): leaf for p, leaf in t.flat_state(t.state(x))}
+    for k, v in enumerate(variables[:8]):
+        for owner, what in ((v, "v"), (leaves.get(first[k]), "v's state leaf")):
+            calls.clear()
+            cast(Any, owner).add_axis(k % 3, f"axis{k}")
+            cast(Any, owner).remove_axis(1 + k % 2, None)
+            want = [
+                ("on_add_axis", owner, k % 3, f"axis{k}"),
+                ("on_remove_axis", owner, 1 + k % 2, None),
+            ]
+            require(
+                len(calls) == 2
+                and all(
+                    c[1] is w[1] and (c[0], *c[2:]) == (w[0], *w[2:]) for c, w in zip(calls, want)
+                ),
+                f"Variable {k} of x ({type(v).__name__}) at {path_str(first[k])}: {what}.add_axis("
+                f"{k % 3}, 'axis{k}') then .remove_axis({1 + k % 2}, None) made the hook calls"
+                f" {_calls_text(calls, owner)}, but should make {_calls_text(want, owner)}",
+            )
+
+
+def _recorder(
+    calls: list[tuple[str, object, object, object]], name: str
+) -> Callable[[object, object, object], None]:
+    def hook(owner: object, axis_index: object, axis_name: object) -> None:
+        calls.append((name, owner, axis_index, axis_name))
+
+    return hook
+
+
+def _calls_text(calls: Sequence[tuple[str, object, object, object]], owner: object) -> str:
+    return (
+        "["
+        + ", ".join(
+            f"{n}({'it' if o is owner else type(o).__name__}, {i!r}, {a!r})" for n, o, i, a in calls
+        )
+        + "]"
+    )

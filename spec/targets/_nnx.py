@@ -117,6 +117,18 @@ def blueprint_array(shape: tuple[int, ...], dtype: str, seed: int) -> object:
     return _jnp_array(variable_value(VarSpec(shape=shape, dtype=dtype, seed=seed)))
 
 
+def _path_term(predicate: Callable[[tuple[Key, ...]], bool]) -> Callable[..., bool]:
+    def term(path: Sequence[Key], _x: object) -> bool:
+        return predicate(tuple(path))
+
+    return term
+
+
+_CALLABLE_TERMS = {name: _path_term(predicate) for name, predicate in CALLABLES.items()}
+"""One filter function per named path predicate, made once: a spec built twice gives the very
+same function, so filters built from equal specs compare equal (FLT-11)."""
+
+
 class NNXTarget(Target):
     """The base class of adapters over an NNX-shaped API: subclass it, name it, hand it the module.
 
@@ -182,6 +194,8 @@ class NNXTarget(Target):
             Capability.POP,
             Capability.JIT,
             Capability.SOW,
+            Capability.AXIS_METADATA_HOOKS,
+            Capability.NODE_PREDICATES,
         }
     )
 
@@ -317,6 +331,12 @@ class NNXTarget(Target):
             return "pytree"
         return "static"
 
+    def is_node_type(self, cls: type) -> bool:
+        return bool(self.graph_ns.is_node_type(cls))
+
+    def is_pytree_node(self, x: object) -> bool:
+        return bool(self.graph_ns.is_pytree_node(x))
+
     def module_attributes(self, x: object) -> list[tuple[Key, object]]:
         """Return a graph node's own attributes (its ``vars()`` minus bookkeeping)."""
         return [(k, v) for k, v in vars(x).items() if not k.startswith(_INTERNAL_PREFIXES)]
@@ -377,8 +397,7 @@ class NNXTarget(Target):
         if isinstance(f, LiteralFilter):
             return {"...": ..., "true": True, "false": False, "none": None}[f.value]
         if isinstance(f, CallableFilter):
-            predicate = CALLABLES[f.name]
-            return lambda path, _x: predicate(tuple(path))
+            return _CALLABLE_TERMS[f.name]
         if isinstance(f, Seq):
             items = [self.make_filter(g) for g in f.items]
             return items if f.form == "list" else tuple(items)

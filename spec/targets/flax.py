@@ -159,19 +159,19 @@ class Change:
     switches: tuple[tuple[str, object], ...] = ()
 
 
-BASE_CAPABILITIES: frozenset[str] = (NNXTarget.capabilities - {Capability.NESTED_NODEDEF}) | {
-    Capability.SEQUENTIAL_NODES
-}
+BASE_CAPABILITIES: frozenset[str] = (
+    NNXTarget.capabilities - {Capability.NESTED_NODEDEF, Capability.AXIS_METADATA_HOOKS}
+) | {Capability.SEQUENTIAL_NODES}
 """flax 0.10.0 provides everything the seed-shaped adapter declares but the seed's nested
-``NodeDef`` (0.10.3 only), and ``nnx.Sequential`` (helpers.py, exported from flax.nnx since the
-0.10.0 source)."""
+``NodeDef`` (0.10.3 only) and its axis metadata hooks, and ``nnx.Sequential`` (helpers.py,
+exported from flax.nnx since the 0.10.0 source)."""
 
 CHANGES: tuple[Change, ...] = (
     Change(
         (0, 10, 3),
         "nested NodeDef with attribute classes (217f5ba5, the seed); Variable metadata "
-        "without the hook tuples",
-        gain=frozenset({Capability.NESTED_NODEDEF}),
+        "without the hook tuples (add_axis calls the on_add_axis metadata hook)",
+        gain=frozenset({Capability.NESTED_NODEDEF, Capability.AXIS_METADATA_HOOKS}),
         switches=(("graphdef_encoding", "nested"), ("required_metadata", frozenset())),
     ),
     Change(

@@ -866,6 +866,35 @@ def _from_flat_path_overwrites_leaves(p: Patcher) -> None:
     p.set_attr(st.State, "from_flat_path", classmethod(overwriting))
 
 
+def _filter_equality_ignores_order(p: Patcher) -> None:
+    """``Any`` / ``All`` / ``Not`` compare (and hash) their terms as a set, not in order."""
+    f = ref("reference._filters")
+
+    def eq(self: Any, other: Any) -> bool:
+        return type(other) is type(self) and set(self.predicates) == set(other.predicates)
+
+    def hash_(self: Any) -> int:
+        return hash((type(self), frozenset(self.predicates)))
+
+    p.set_attr(f._Combinator, "__eq__", eq)
+    p.set_attr(f._Combinator, "__hash__", hash_)
+
+
+def _axis_hooks_skip_variable_states(p: Patcher) -> None:
+    """``VariableState.add_axis`` / ``remove_axis`` do nothing: only live Variables call their
+    axis hooks."""
+    v = ref("reference._variables")
+    p.set_attr(v.VariableState, "add_axis", lambda self, axis_index, axis_name: None)
+    p.set_attr(v.VariableState, "remove_axis", lambda self, axis_index, axis_name: None)
+
+
+def _is_node_type_graph_only(p: Patcher) -> None:
+    """``is_node_type`` answers for graph node types only: list, tuple and dict are not node
+    types."""
+    r = ref("reference._registry")
+    p.set_attr(ref("reference"), "is_node_type", lambda x: x in r.GRAPH_REGISTRY)
+
+
 def _set_attributes_through_modules_only(p: Patcher) -> None:
     """``Module.set_attributes`` walks Module attributes only: a Module in a list or dict of
     another Module is never reached."""
@@ -2077,6 +2106,24 @@ MUTANTS: tuple[Mutant, ...] = (
         " held in lists and dicts",
         "SURF-6",
         _set_attributes_through_modules_only,
+    ),
+    _m(
+        "filter_equality_ignores_order",
+        "Any / All / Not compare and hash their terms as a set: Any(a, b) == Any(b, a)",
+        "FLT-11",
+        _filter_equality_ignores_order,
+    ),
+    _m(
+        "axis_hooks_skip_variable_states",
+        "VariableState.add_axis / remove_axis never call the axis metadata hooks",
+        "VAR-3",
+        _axis_hooks_skip_variable_states,
+    ),
+    _m(
+        "is_node_type_graph_only",
+        "is_node_type is True for graph node types only, not for list, tuple, dict or None",
+        "PT-5",
+        _is_node_type_graph_only,
     ),
     _m(
         "nodedef_constructor_drops_metadata",

@@ -141,6 +141,11 @@ BREAKS = {
         "            setattr(self, name, value)\n"
         "reference.Module.set_attributes = shallow\n"
     ),
+    "PT-5": (  # list, tuple and dict are not node types (flax 0.10.0)
+        "import sys\n"
+        "registry = sys.modules['reference._registry']\n"
+        "reference.is_node_type = lambda t: t in registry.GRAPH_REGISTRY\n"
+    ),
     "VAR-2": (  # replace writes the new metadata into its source too (flax 0.10.3)
         "replace = reference.Variable.replace\n"
         "def writing_replace(self, *args, **metadata):\n"

@@ -68,7 +68,10 @@ def test_versions_parse() -> None:
 
 def test_the_seed_era_release_has_the_seed_semantics() -> None:
     p = profile_for((0, 10, 3))
-    assert p.capabilities == BASE_CAPABILITIES | {Capability.NESTED_NODEDEF}
+    assert p.capabilities == BASE_CAPABILITIES | {
+        Capability.NESTED_NODEDEF,
+        Capability.AXIS_METADATA_HOOKS,
+    }
     assert p.capabilities == NNXTarget.capabilities | {Capability.SEQUENTIAL_NODES}
     assert p.behaviour == Behaviour(graphdef_encoding="nested", required_metadata=frozenset())
 
@@ -77,6 +80,7 @@ def test_the_oldest_release_has_the_split_fields_graphdef_and_hook_metadata() ->
     p = profile_for((0, 10, 0))
     assert p.capabilities == BASE_CAPABILITIES and p.changes == ()
     assert Capability.NESTED_NODEDEF not in p.capabilities
+    assert Capability.AXIS_METADATA_HOOKS not in p.capabilities  # add_axis_hooks tuples
     assert Capability.NESTED_NODEDEF not in profile_for((0, 10, 4)).capabilities
     assert p.behaviour.graphdef_encoding == "split-fields"
     assert "set_value_hooks" in p.behaviour.required_metadata
