@@ -47,7 +47,9 @@ understate the kill rate.  Within a phase mutants run in a fixed pseudo-random o
 cut short is a sample of every module.  A law that runs past its time limit
 (``--timeout-factor`` times its time on the reference, at least 30 s) kills the mutant by
 *timeout* (reported as such); a mutant that crashes the worker is killed by *crash*; one whose
-code does not compile or install is *incompetent*.
+code does not compile or install is *incompetent*.  Each worker's address space is capped
+(``--worker-memory``, 6 GiB): a mutant that grows without end fails its law with MemoryError
+instead of taking the machine's memory.
 
 **Incremental.**  Every result is appended to ``--log`` (JSON lines) as it comes; a later run
 with the same log skips what is done (``--fresh`` ignores it), so an interrupted pass loses
@@ -508,6 +510,25 @@ def _run_job(
     return result
 
 
+WORKER_MEMORY_GIB = 6.0
+"""The address space a worker may take (``--worker-memory``): a mutant that grows without end
+(a walk around a cycle that never stops) then raises MemoryError in its law, which kills it,
+instead of taking the machine's memory until the kernel kills the worker."""
+
+WORKER_MEMORY_VARIABLE = "NNXSPEC_MUTANT_WORKER_MEMORY_GIB"
+
+
+def _cap_memory(gib: float) -> None:
+    """Cap this process's address space at ``gib`` GiB (0: no cap; where ``resource`` exists)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    if gib > 0:
+        limit = int(gib * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _worker() -> None:
     import signal
 
@@ -525,6 +546,7 @@ def _worker() -> None:
         raise _LawTimeout
 
     signal.signal(signal.SIGALRM, alarm)
+    _cap_memory(float(os.environ.get(WORKER_MEMORY_VARIABLE, WORKER_MEMORY_GIB)))
     for line in sys.stdin:
         job = json.loads(line)
         m = Mutation(**job["mutation"])
@@ -840,6 +862,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("-n", dest="workers", type=int, default=1)
     p.add_argument("--timeout-factor", type=float, default=10.0)
     p.add_argument(
+        "--worker-memory",
+        type=float,
+        default=WORKER_MEMORY_GIB,
+        metavar="GIB",
+        help=f"address space each worker may take (default {WORKER_MEMORY_GIB:g} GiB; 0: no cap)",
+    )
+    p.add_argument(
         "--max-laws",
         type=int,
         default=12,
@@ -857,6 +886,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worker:
         _worker()
         return 0
+    os.environ[WORKER_MEMORY_VARIABLE] = str(args.worker_memory)  # the workers inherit it
     from tests.mutants import lawmap as lawmap_module
 
     ms = [m for module in args.modules for m in mutations(module)]

@@ -103,3 +103,23 @@ def test_phase_named_runs_a_final_survivor_against_the_laws_given() -> None:
     done[(m.key, "named")] = {**survived, "phase": "named", "status": "killed", "law": "B-1"}
     assert auto.final(m, done)["law"] == "B-1"
     assert auto._jobs([m], "named", done, lawmap, 10.0, None) == []  # killed: never again
+
+
+def test_a_worker_that_outgrows_its_memory_cap_gets_a_memory_error() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from tests.mutants import auto\n"
+        "auto._cap_memory(1.0)\n"
+        "try:\n"
+        "    block = bytearray(2 << 30)\n"
+        "except MemoryError:\n"
+        "    print('capped')\n"
+        "else:\n"
+        "    print('not capped')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "capped"
