@@ -419,21 +419,37 @@ MEMORY_LIMIT = 32 * 1024
 """Bytes the traced heap may grow over the measured split / merge iterations (see ROB-7)."""
 
 
-def _split_merge(t: Target, x: object, n: int) -> None:
+def split_merge(t: Target, x: object, n: int) -> None:
+    """``n`` round trips ``merge(*split(x))``."""
     for _ in range(n):
         gd, s = t.split(x)
         t.merge(gd, s)
 
 
-def heap_growth(t: Target, x: object, n: int) -> tuple[int, str]:
-    """The traced heap's growth over ``n`` split / merge round trips of ``x`` (after a tenth as
-    many to warm caches), and its largest sources when it is over MEMORY_LIMIT."""
-    _split_merge(t, x, max(100, n // 10))
+def context_split_merge(t: Target, x: object, n: int) -> None:
+    """``n`` round trips of ``x`` through a ``split_context`` and a ``merge_context``."""
+    for _ in range(n):
+        with t.split_context() as c:
+            gd, s = t.split_in(c, x)
+        with t.merge_context() as c:
+            t.merge_in(c, gd, s)
+
+
+def heap_growth(
+    t: Target,
+    x: object,
+    n: int,
+    round_trips: Callable[[Target, object, int], None] = split_merge,
+) -> tuple[int, str]:
+    """The traced heap's growth over ``n`` round trips of ``x`` (``split_merge``, or another
+    ``round_trips``; after a tenth as many to warm caches), and its largest sources when it is
+    over MEMORY_LIMIT."""
+    round_trips(t, x, max(100, n // 10))
     gc.collect()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        _split_merge(t, x, n)
+        round_trips(t, x, n)
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - base
         top = tracemalloc.take_snapshot().statistics("lineno")[:3] if grown > MEMORY_LIMIT else []

@@ -14,14 +14,15 @@ insertion order), and equal objects must have equal hashes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from spec.blueprint import Blueprint
 from spec.build import build
+from spec.errors import LawViolation
 from spec.laws._check import build_case, require
 from spec.laws._jit import is_hashable
 from spec.laws._registry import Case, law
-from spec.model import Model, diff, observe
+from spec.model import Model, diff, observe, path_str
 from spec.nearmiss import near_misses_of
 from spec.semantics.equality import graphdefs_equal, state_paths, state_structures_equal
 from spec.target import Target
@@ -237,6 +238,70 @@ def _require_readable(obj: object, names: set[str], what: str) -> str:
     return text
 
 
+def _require_state_layout(text: str, paths: frozenset[tuple[Any, ...]], what: str) -> None:
+    """Require the seed's State layout of ``text``: the Python expression ``State({...})``
+    whose dicts nest as ``paths``, each key starting a line indented two spaces per depth, each
+    nested dict closed on a line of its own at its key's indentation."""
+    import ast
+
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError as e:
+        raise LawViolation(
+            f"{what} is not a Python expression: {e.msg} at line {e.lineno}", actual=text
+        ) from None
+    root = tree.args[0] if isinstance(tree, ast.Call) and len(tree.args) == 1 else None
+    require(
+        isinstance(tree, ast.Call)
+        and isinstance(tree.func, ast.Name)
+        and tree.func.id == "State"
+        and isinstance(root, ast.Dict),
+        f"{what} is not the expression State({{...}})",
+        actual=text,
+    )
+    lines = text.splitlines()
+    found: set[tuple[Any, ...]] = set()
+    stack: list[tuple[ast.Dict, tuple[Any, ...], int]] = [(cast(ast.Dict, root), (), 1)]
+    while stack:
+        node, prefix, depth = stack.pop()
+        for key_node, value in zip(node.keys, node.values):
+            try:
+                key = ast.literal_eval(cast(ast.expr, key_node))
+            except (ValueError, TypeError):
+                raise LawViolation(
+                    f"{what} has a key that is not a literal at line {node.lineno}", actual=text
+                ) from None
+            path, column = (*prefix, key), 2 * depth
+            line = lines[cast(ast.expr, key_node).lineno - 1]
+            indent = len(line) - len(line.lstrip(" "))
+            require(
+                cast(ast.expr, key_node).col_offset == indent == column,
+                f"{what}: the key at {path_str(path)} starts at column"
+                f" {cast(ast.expr, key_node).col_offset} of a line indented {indent}, but should"
+                f" start its line at column {column} (2 per depth)",
+                actual=text,
+            )
+            if not isinstance(value, ast.Dict):
+                found.add(path)
+                continue
+            end = lines[cast(int, value.end_lineno) - 1]
+            require(
+                not value.keys
+                or (end.strip() in ("}", "},") and cast(int, value.end_col_offset) - 1 == column),
+                f"{what}: the dict at {path_str(path)} closes in {end.strip()!r} at column"
+                f" {cast(int, value.end_col_offset) - 1}, but should close on a line of its own"
+                f" at column {column}",
+                actual=text,
+            )
+            stack.append((value, path, depth + 1))
+    require(
+        found == set(paths),
+        f"{what} nests its leaves at {sorted(map(path_str, found))}, but the state's paths are"
+        f" {sorted(map(path_str, paths))}",
+        actual=text,
+    )
+
+
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -279,6 +344,8 @@ def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
 
     Statement: ∀ (x, y) near miss or metadata reordered, sz = state(z): repr(sx) is stable and
     bracket-balanced ∧ it shows repr(key) of every key of sx's paths and every Variable type name
+    ∧ it, and the repr of the State of ints at sx's paths, parse as State({...}) with dicts nested
+    as sx's paths, keys and nested dicts' closing braces each starting a line indented 2 per depth
     ∧ (¬ equality.state_structures_equal(model(x), model(y)) ⟹ repr(sx) ≠ repr(sy))
     Rationale: a State is what a user prints to see what a split took; a repr that leaves out a
     key's quotes, a leaf's type or its metadata shows two states that jit traces apart as one.
@@ -290,6 +357,10 @@ def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     mx = observe(t, x)
     names = {repr(k) for path in state_paths(mx) for k in path}
     text = _require_readable(sx, names | {v.type_name for v in mx.variables}, "repr(state(x))")
+    _require_state_layout(text, state_paths(mx), "repr(state(x))")
+    raw = t.make_state([(tuple(p), i) for i, (p, _) in enumerate(t.flat_state(sx))])
+    what = "repr(r), r the State of ints at state(x)'s paths"
+    _require_state_layout(_require_readable(raw, names, what), state_paths(mx), what)
     for what, _, y in _pairs(t, case, x):
         my = observe(t, y)
         if not state_structures_equal(mx, my):

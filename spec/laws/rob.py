@@ -69,6 +69,7 @@ from spec.laws._stress import (
     WIDTH,
     busy_graph,
     chain,
+    context_split_merge,
     expected_after,
     first_failure,
     heap_growth,
@@ -192,10 +193,10 @@ def contexts_left_early_keep_nothing_alive(t: Target, case: Case) -> None:
 @law("ROB-7", inputs=(), examples=0.01)
 def repeated_split_merge_does_not_grow_memory(t: Target, case: Case) -> None:
     """10,000 split / merge round trips of one graph (after a tenth as many to warm caches) leave
-    the Python heap at most 32 KiB larger, and the graph as it was.
+    the Python heap at most 32 KiB larger, and the graph as it was; so do 10,000 through contexts.
 
-    Statement: n = 10_000: traced(after n × merge(*split(x))) − traced(before) ≤ 32 KiB ∧
-    model(x) unchanged
+    Statement: n = 10_000: traced(after n × merge(*split(x))) − traced(before) ≤ 32 KiB ∧ the
+    same for n round trips through a split_context and a merge_context ∧ model(x) unchanged
     Rationale: a training loop splits and merges every step; anything kept per call (a cache
     keyed by id, a growing registry) is a leak. The limit is 16 × the growth measured on the
     reference and flax (< 2 KiB, the measurement's own objects), and below what one leaked
@@ -211,6 +212,13 @@ def repeated_split_merge_does_not_grow_memory(t: Target, case: Case) -> None:
         f"{n} split / merge round trips grew the traced heap by {grown:,} bytes, "
         f"more than {MEMORY_LIMIT:,} (largest: {top})",
     )
+    if Capability.SPLIT_MERGE_CONTEXT in t.capabilities:
+        grown, top = heap_growth(t, x, n, context_split_merge)
+        require(
+            grown <= MEMORY_LIMIT,
+            f"{n} round trips through split_context / merge_context grew the traced heap by"
+            f" {grown:,} bytes, more than {MEMORY_LIMIT:,} (largest: {top})",
+        )
     require_same_model(expected, observe(t, x), f"x after {n} split / merge round trips")
 
 

@@ -31,7 +31,9 @@ the module's source with the one change and swaps the new code object into the l
 bound methods, properties, registered hooks) now runs the mutant, while module state (registries,
 caches, classes) stays the reference's own.  Nothing is written to disk, so any number of passes
 can run beside a working tree.  After the mutant the code is swapped back and the reference's
-module-level dicts, lists and sets (registries, caches) are restored from a snapshot.
+module-level dicts, lists and sets (registries, caches) are restored from a snapshot.  A function the
+reference runs once, at import (``IMPORT_TIME``: the built-in registrations), is undone and
+run again after the swap, so that its mutant takes effect.
 
 **Law selection.**  ``tests/mutants/lawmap.json`` (``python -m tests.mutants.lawmap``) records
 which laws run which lines of the reference.  Phase ``dev`` runs a mutant against the laws that
@@ -85,7 +87,7 @@ import subprocess
 import sys
 import time
 import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -403,6 +405,9 @@ class _Installed:
         except ValueError:
             self.undo()
             raise
+        rerun = IMPORT_TIME.get(f"{m.module}:{m.function}")
+        if rerun is not None:
+            rerun()
 
     def undo(self) -> None:
         """Swap the reference's code back; put back every entry the module-level containers
@@ -426,6 +431,27 @@ class _Installed:
         KIND.update(dict.fromkeys(GRAPH_REGISTRY, K_GRAPH))
         KIND.update(dict.fromkeys(PYTREE_REGISTRY, K_PYTREE))
 
+
+def _rerun_register_builtins() -> None:
+    """Take list, tuple, dict and None out of the registries, the kind cache and the trusted
+    key types, and register them again through ``_register_builtins`` (the mutant)."""
+    from reference import _registry as r
+
+    builtins = (list, tuple, dict, type(None))
+    for table in (r.GRAPH_REGISTRY, r.PYTREE_REGISTRY, r.IMPLS, r.KIND):
+        for t in builtins:
+            table.pop(t, None)
+    r.TRUSTED_KEYS.difference_update(builtins)
+    r._register_builtins()
+
+
+IMPORT_TIME: dict[str, Callable[[], None]] = {
+    "reference._registry:_register_builtins": _rerun_register_builtins,
+}
+"""Functions the reference runs once, when it is imported: a mutant of one is installed by
+undoing what the function did and running it again, mutated (``undo`` restores the rest).  The
+registration of static types with jax (``reference._jax:register_static``) is not here: jax
+cannot unregister a type."""
 
 RESTART = ("reference._registry", "reference._object", "reference._jax")
 """Modules whose mutants may register node types wrongly for good: the worker process that

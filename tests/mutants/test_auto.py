@@ -41,6 +41,24 @@ def test_a_mutant_takes_effect_everywhere_and_is_undone() -> None:
     assert dict(_registry.KIND) == kinds
 
 
+def test_a_mutant_of_a_function_run_at_import_is_run_again_and_undone() -> None:
+    (m,) = [
+        m
+        for m in auto.mutations("reference._registry")
+        if m.function == "_register_builtins"
+        and m.before.startswith("register_pytree_node_type(list")
+    ]
+    assert _registry.is_node_type(list)
+    installed = auto._Installed(m)
+    try:
+        assert not _registry.is_node_type(list)  # the registration the mutant drops
+        assert _registry.is_node_type(tuple) and _registry.is_node_type(dict)
+    finally:
+        installed.undo()
+    assert _registry.is_node_type(list)
+    assert _registry.kind_of([]) == _registry.K_PYTREE
+
+
 def test_the_law_map_orders_laws_by_hits_per_second() -> None:
     m = auto.mutations("reference._mappings")[0]
     lawmap = {
