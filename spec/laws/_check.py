@@ -106,6 +106,31 @@ def importable(cls: type) -> bool:
     return getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls
 
 
+def pickle_round_trip(obj: object) -> object:
+    """``pickle.loads(pickle.dumps(obj))``, with the types made at run time (which pickle cannot
+    name) carried across by reference: what is checked is the object's own pickling."""
+    import io
+    import pickle
+
+    kept: list[type] = []
+
+    class _Pickler(pickle.Pickler):
+        def persistent_id(self, o: object) -> int | None:
+            if isinstance(o, type) and not importable(o):
+                kept.append(o)
+                return len(kept) - 1
+            return None
+
+    class _Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid: object) -> object:
+            return kept[cast(int, pid)]
+
+    buffer = io.BytesIO()
+    _Pickler(buffer).dump(obj)
+    buffer.seek(0)
+    return _Unpickler(buffer).load()
+
+
 def require_same_model(expected: Model, actual: Model, what: str) -> None:
     """Raise LawViolation naming the first differing path unless the models are equal."""
     problem = diff(expected, actual, what=what)

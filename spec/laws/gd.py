@@ -13,6 +13,7 @@ from spec.errors import NotApplicable
 from spec.filters import TypeFilter
 from spec.laws._check import (
     build_case,
+    pickle_round_trip,
     require,
     require_same_tokens,
 )
@@ -25,17 +26,26 @@ from spec.target import Capability, Target
 
 @law("GD-1")
 def graphdef_is_splits_graphdef(t: Target, case: Case) -> None:
-    """graphdef(x) equals the graphdef half of split(x), with the same hash.
+    """graphdef(x) equals the graphdef half of split(x), with the same hash, and so does its
+    pickle round trip.
 
-    Statement: graphdef(x) == split(x)[0] ∧ hash(graphdef(x)) == hash(split(x)[0])
-    Rationale: jit users key caches on graphdef(x); it must be the split's.
-    Seed: graph.py graphdef docstring (holds).
+    Statement: graphdef(x) == split(x)[0] == pickle.loads(pickle.dumps(graphdef(x))), with equal
+        hashes (types made at run time are carried across by reference)
+    Rationale: jit users key caches on graphdef(x); it must be the split's. Data loaders and
+        checkpoints send graphdefs to other processes by pickle.
+    Seed: graph.py graphdef docstring (holds); NodeDef is a dataclass (pickles as its fields).
     """
     x = build_case(t, case).root
     gd, gd2 = t.graphdef(x), t.split(x)[0]
     require(gd == gd2, "graphdef(x) == split(x)[0] is False, but should be True")
+    back = pickle_round_trip(gd)
+    require(
+        t.graphdef_tokens(back) == t.graphdef_tokens(gd) and back == gd,
+        "a pickle round trip of graphdef(x) gives a graphdef unequal to it",
+    )
     if all(not isinstance(s, set) for s in _statics(t, x)):
         require(hash(gd) == hash(gd2), "hash(graphdef(x)) != hash(split(x)[0])")
+        require(hash(back) == hash(gd), "a pickle round trip of graphdef(x) hashes apart from it")
 
 
 def _statics(t: Target, x: object) -> list[object]:
