@@ -13,6 +13,7 @@ insertion order), and equal objects must have equal hashes.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -242,26 +243,9 @@ def _require_state_layout(text: str, paths: frozenset[tuple[Any, ...]], what: st
     """Require the seed's State layout of ``text``: the Python expression ``State({...})``
     whose dicts nest as ``paths``, each key starting a line indented two spaces per depth, each
     nested dict closed on a line of its own at its key's indentation."""
-    import ast
-
-    try:
-        tree = ast.parse(text, mode="eval").body
-    except SyntaxError as e:
-        raise LawViolation(
-            f"{what} is not a Python expression: {e.msg} at line {e.lineno}", actual=text
-        ) from None
-    root = tree.args[0] if isinstance(tree, ast.Call) and len(tree.args) == 1 else None
-    require(
-        isinstance(tree, ast.Call)
-        and isinstance(tree.func, ast.Name)
-        and tree.func.id == "State"
-        and isinstance(root, ast.Dict),
-        f"{what} is not the expression State({{...}})",
-        actual=text,
-    )
     lines = text.splitlines()
     found: set[tuple[Any, ...]] = set()
-    stack: list[tuple[ast.Dict, tuple[Any, ...], int]] = [(cast(ast.Dict, root), (), 1)]
+    stack: list[tuple[ast.Dict, tuple[Any, ...], int]] = [(_state_call_dict(text, what), (), 1)]
     while stack:
         node, prefix, depth = stack.pop()
         for key_node, value in zip(node.keys, node.values):
@@ -300,6 +284,26 @@ def _require_state_layout(text: str, paths: frozenset[tuple[Any, ...]], what: st
         f" {sorted(map(path_str, paths))}",
         actual=text,
     )
+
+
+def _state_call_dict(text: str, what: str) -> ast.Dict:
+    """The dict of ``text`` parsed as the Python expression ``State({...})``."""
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError as e:
+        raise LawViolation(
+            f"{what} is not a Python expression: {e.msg} at line {e.lineno}", actual=text
+        ) from None
+    root = tree.args[0] if isinstance(tree, ast.Call) and len(tree.args) == 1 else None
+    require(
+        isinstance(tree, ast.Call)
+        and isinstance(tree.func, ast.Name)
+        and tree.func.id == "State"
+        and isinstance(root, ast.Dict),
+        f"{what} is not the expression State({{...}})",
+        actual=text,
+    )
+    return cast(ast.Dict, root)
 
 
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
@@ -342,11 +346,9 @@ def _names_in(m: Model) -> set[str]:
 def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     """A State's repr names every key and Variable type, and states of unequal structure read apart.
 
-    Statement: ∀ (x, y) near miss or metadata reordered, sz = state(z): repr(sx) is stable and
-    bracket-balanced ∧ it shows repr(key) of every key of sx's paths and every Variable type name
-    ∧ it, and the repr of the State of ints at sx's paths, parse as State({...}) with dicts nested
-    as sx's paths, keys and nested dicts' closing braces each starting a line indented 2 per depth
-    ∧ (¬ equality.state_structures_equal(model(x), model(y)) ⟹ repr(sx) ≠ repr(sy))
+    Statement: ∀ (x, y) near miss or reordered, sz = state(z): repr(sx) is stable, balanced, shows
+        each key's repr and Variable type ∧ it and repr(S of ints at sx's paths) parse as
+        State({...}) nested as sx, 2 spaces a depth ∧ (¬ state_structures_equal(x, y) ⟹ repr(sx) ≠ repr(sy))
     Rationale: a State is what a user prints to see what a split took; a repr that leaves out a
     key's quotes, a leaf's type or its metadata shows two states that jit traces apart as one.
     Seed: statelib.State.__nnx_repr__ (each key's repr, each leaf's VariableState repr with its

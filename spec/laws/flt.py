@@ -75,12 +75,14 @@ def split_partitions_the_state(t: Target, case: Case) -> None:
 
 @law("FLT-2", inputs=("graph", "nonexhaustive_filters"))
 def split_rejects_a_remainder(t: Target, case: Case) -> None:
-    """split with filters that leave a leaf unmatched raises, and changes nothing.
+    """split with filters that leave a leaf unmatched raises, and changes nothing; so does a
+    split_context's split.
 
-    Statement: ∃ leaf matched by no f ∈ fs  ⟹  split(x, *fs) raises (non-exhaustive) ∧ x unchanged
+    Statement: ∃ leaf matched by no f ∈ fs  ⟹  split(x, *fs) and, in a split_context c,
+        c.split(x, *fs) raise (non-exhaustive) ∧ x unchanged
     Rationale: silently dropping parameters is worse than an error; `...` says "the rest"
         explicitly.
-    Seed: State.split "Non-exhaustive filters" (holds).
+    Seed: State.split "Non-exhaustive filters"; SplitContext.split splits as split (holds).
     """
     x = build_case(t, case).root
     try:
@@ -90,6 +92,15 @@ def split_rejects_a_remainder(t: Target, case: Case) -> None:
         filters = [t.make_filter(f) for f in case.filters]
         expect_failure(t, lambda: t.split(x, *filters), SpecError(e.kind), "split(x, *fs)")
         require_unchanged(t, before, x, what="split(x, *fs)")
+        if Capability.SPLIT_MERGE_CONTEXT in t.capabilities:
+            with t.split_context() as c:
+                expect_failure(
+                    t,
+                    lambda: t.split_in(c, x, *filters),
+                    SpecError(e.kind),
+                    "c.split(x, *fs) in a split_context c",
+                )
+            require_unchanged(t, before, x, what="c.split(x, *fs)")
         return
     # the strategy chose the unmatched leaf by the blueprint's first paths; a target that orders
     # pytree children otherwise (sorted keys) may reach that leaf first at a path a filter matches

@@ -222,9 +222,9 @@ def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
     """A State reads, builds, assigns, merges, subtracts and copies as the nested mapping of its
     leaves that it is.
 
-    Statement: s = state(x), S = type(s): s[k], s.k (identifier keys) and k ∈ s give each top
-        subtree or leaf ∧ S(dict(s)), S(nested dicts), a | b, s - a, deepcopy(s), pickle round
-        trip hold the expected leaves (a, b: halves of s) ∧ s.k = l, s[k] = S(...) store them
+    Statement: s = state(x), S = type(s): s[k], s.k, k ∈ s give each top leaf, or subtree as an S
+        ∧ S(dict(s)), S(nested dicts), a | b, s - a, deepcopy(s), pickle round trip hold the
+        expected leaves (a, b: halves of s) ∧ s.k = l, s[k] = S(...), s[k][q] = l store them
     Rationale: user code reads, assembles and trims States as mappings (params.layer.kernel,
         State({...}), state - frozen); one that drops or misplaces a leaf loads the wrong weights.
     Seed: statelib.State (Mapping with attribute access, __or__ / __sub__, holds; a State built
@@ -277,22 +277,31 @@ def _require_nested_reads(t: Target, s: Any, flat: Sequence[tuple[Path, Any]], n
                     f"{what} is {found.describe()}, but should be {entries[0][1].describe()}",
                 )
             else:
+                require(
+                    isinstance(got, type(s)),
+                    f"{what} is a {type(got).__name__}, but a subtree of a {type(s).__name__}"
+                    f" should read as a {type(s).__name__}",
+                )
                 require_same_state(tuple(entries), flat_models(t, got), what)
 
 
 def _require_assignments(t: Target, cls: Any, leaf: object) -> None:
-    """``s.k = leaf`` and ``s[k] = S({'q': leaf})`` store what they were given."""
+    """``s.k = leaf``, ``s[k] = S({'q': leaf})`` and ``s[k]['r'] = leaf`` (through the subtree
+    read) store what they were given."""
     s = cls({})
     s.nnxspec_probe = leaf
     s["nnxspec_sub"] = cls({"q": leaf})
+    s["nnxspec_sub"]["r"] = leaf
     expected = (
         (("nnxspec_probe",), leaf_model(t, leaf)),
         (("nnxspec_sub", "q"), leaf_model(t, leaf)),
+        (("nnxspec_sub", "r"), leaf_model(t, leaf)),
     )
     require_same_state(
         expected,
         flat_models(t, s),
-        "s = S({}) after s.nnxspec_probe = l; s['nnxspec_sub'] = S({'q': l})",
+        "s = S({}) after s.nnxspec_probe = l; s['nnxspec_sub'] = S({'q': l});"
+        " s['nnxspec_sub']['r'] = l",
     )
 
 
@@ -398,3 +407,40 @@ def _set_attributes(x: Any, *filters: object, refused: bool, **attributes: objec
         x.set_attributes(*filters, raise_if_not_found=False, **attributes)
     else:
         require(not refused, f"{call} returned, but no Module it selects has them")
+
+
+@law("SURF-7")
+def variable_and_leaf_node_reprs_name_what_they_hold(t: Target, case: Case) -> None:
+    """The repr of every Variable of x starts with its type's name and shows each of its
+    metadata names; so does the repr of every Module that holds no other node, with each public
+    attribute name.
+
+    Statement: ∀ Variable v of x (first 16): repr(v) = repr(v) starts with type(v).__name__ + '('
+        and shows f'{k}=' for each metadata name k ∧ the same for each graph node o of x whose
+        entries are Variables and statics only, with its public attribute names
+    Rationale: printing a layer is how a user sees what it holds; a repr that raises, leaves out
+        an attribute or a Variable's metadata, or names another type hides it.
+    Seed: variables.py Variable.__nnx_repr__, object.py Object.__nnx_repr__ (holds).
+    """
+    x = build_case(t, case).root
+    m, nodes, variables = observe_objects(t, x)
+    paths, variable_paths = m.first_paths()
+    for i, v in enumerate(variables[:16]):
+        names = [f"{name}=" for name, _ in t.leaf_view(v).metadata]
+        what = f"repr of the {type(v).__name__} at x{path_str(variable_paths[i])}"
+        _require_repr_names(v, names, what)
+    for i, (node, o) in enumerate(zip(m.nodes, nodes)):
+        entries = t.inspect(o).entries
+        if node.kind != "graph" or any(t.classify(v) in ("graph", "pytree") for _, v in entries):
+            continue
+        names = [f"{k}=" for k, _ in entries if isinstance(k, str) and not k.startswith("_")]
+        _require_repr_names(o, names, f"repr of the {type(o).__name__} at x{path_str(paths[i])}")
+
+
+def _require_repr_names(o: object, names: Sequence[str], what: str) -> None:
+    text = repr(o)
+    require(repr(o) == text, f"{what} differs between two calls", actual=text)
+    head = type(o).__name__ + "("
+    require(text.startswith(head), f"{what} does not start with {head!r}", actual=text)
+    missing = [n for n in names if n not in text]
+    require(not missing, f"{what} does not show {', '.join(missing)}", actual=text)

@@ -31,9 +31,9 @@ the module's source with the one change and swaps the new code object into the l
 bound methods, properties, registered hooks) now runs the mutant, while module state (registries,
 caches, classes) stays the reference's own.  Nothing is written to disk, so any number of passes
 can run beside a working tree.  After the mutant the code is swapped back and the reference's
-module-level dicts, lists and sets (registries, caches) are restored from a snapshot.  A function the
-reference runs once, at import (``IMPORT_TIME``: the built-in registrations), is undone and
-run again after the swap, so that its mutant takes effect.
+module-level dicts, lists and sets (registries, caches) are restored from a snapshot.  A
+function the reference runs once, at import (``IMPORT_TIME``: the built-in registrations), is
+undone and run again after the swap, so that its mutant takes effect.
 
 **Law selection.**  ``tests/mutants/lawmap.json`` (``python -m tests.mutants.lawmap``) records
 which laws run which lines of the reference.  Phase ``dev`` runs a mutant against the laws that

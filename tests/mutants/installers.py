@@ -895,6 +895,14 @@ def _is_node_type_graph_only(p: Patcher) -> None:
     p.set_attr(ref("reference"), "is_node_type", lambda x: x in r.GRAPH_REGISTRY)
 
 
+def _variable_repr_hides_metadata(p: Patcher) -> None:
+    """A Variable's repr shows its type and value but none of its metadata."""
+    v = ref("reference._variables")
+    p.set_attr(
+        v.Variable, "__repr__", lambda self: f"{type(self).__name__}(value={self.raw_value!r})"
+    )
+
+
 def _set_attributes_through_modules_only(p: Patcher) -> None:
     """``Module.set_attributes`` walks Module attributes only: a Module in a list or dict of
     another Module is never reached."""
@@ -2124,6 +2132,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "is_node_type is True for graph node types only, not for list, tuple, dict or None",
         "PT-5",
         _is_node_type_graph_only,
+    ),
+    _m(
+        "variable_repr_hides_metadata",
+        "a Variable's repr shows its type and value, none of its metadata",
+        "SURF-7",
+        _variable_repr_hides_metadata,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
