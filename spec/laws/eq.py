@@ -346,9 +346,9 @@ def _names_in(m: Model) -> set[str]:
 def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     """A State's repr names every key and Variable type, and states of unequal structure read apart.
 
-    Statement: ∀ (x, y) near miss or reordered, sz = state(z): repr(sx) is stable, balanced, shows
-        each key's repr and Variable type ∧ it and repr(S of ints at sx's paths) parse as
-        State({...}) nested as sx, 2 spaces a depth ∧ (¬ state_structures_equal(x, y) ⟹ repr(sx) ≠ repr(sy))
+    Statement: ∀ (x, y) near miss or reordered: repr(sx) is stable, balanced, shows each key's repr
+        and Variable type ∧ it and repr(S of ints at sx's paths) parse as State({...}) nested as
+        sx, 2 spaces a depth ∧ (¬ state_structures_equal(x, y) ⟹ repr(sx) ≠ repr(sy)), sz = state(z)
     Rationale: a State is what a user prints to see what a split took; a repr that leaves out a
     key's quotes, a leaf's type or its metadata shows two states that jit traces apart as one.
     Seed: statelib.State.__nnx_repr__ (each key's repr, each leaf's VariableState repr with its
