@@ -828,8 +828,12 @@ def _var2(case: Case, law: Law) -> str:
         + "    else:\n"
         + "        setattr(v, name, value)\n"
         + "for i, v in enumerate(variables[:16]):\n"
-        + "    keys = (*metadata_of(v), PROBE)\n"
+        + "    keys = (*metadata_of(v), PROBE, 'nnxspec_extra')\n"
         + "    before = describe_leaf(v, keys)\n"
+        + "    value = np.asarray(v.get_value() if hasattr(v, 'get_value') else v.value)\n"
+        + "    assert tuple(v.shape) == value.shape and np.dtype(v.dtype) == value.dtype, "
+        + fail("v.shape, v.dtype are {v.shape}, {v.dtype}, but its value's are {value.shape}")
+        + "\n"
         + "    c = v.copy()\n"
         + "    assert type(c) is type(v) and c is not v and describe_leaf(c, keys) == before, "
         + fail("v.copy() of {before} is {describe_leaf(c, keys)}")
@@ -843,6 +847,7 @@ def _var2(case: Case, law: Law) -> str:
         + "    assert type(r) is type(v) and describe_leaf(r, keys) == want, "
         + fail("v.replace(w, nnxspec_probe=1) is {describe_leaf(r, keys)}, expected {want}")
         + "\n"
+        + "    set_metadata(c, 'nnxspec_extra', 0)  # copy_from must drop what r lacks\n"
         + "    c.copy_from(r)\n"
         + "    assert describe_leaf(c, keys) == describe_leaf(r, keys), "
         + fail("c.copy_from(r) left c as {describe_leaf(c, keys)}")

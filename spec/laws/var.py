@@ -54,9 +54,9 @@ def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
     """A Variable's copy, replace, copy_from and pickle round trip carry its type, value and
     metadata, and share no metadata with their source.
 
-    Statement: ∀ Variable v of x (first 16): c = v.copy(), r = v.replace(w, probe=1), then
-    c.copy_from(r): each has type(v) and the expected leaf, v is unchanged, and setting metadata
-    on one of v, c, r changes neither other ∧ pickle.loads(pickle.dumps(v)) has v's type and leaf
+    Statement: ∀ Variable v of x (first 16): c = v.copy() (+ an extra entry), r = v.replace(w, p=1),
+    c.copy_from(r): each has type(v), the expected leaf; v unchanged; metadata set on one of v, c, r
+    changes no other ∧ a pickle round trip of v has its type, leaf ∧ v.shape, v.dtype: its value's
     Rationale: transforms, optimizers and checkpoint code copy Variables to change one thing: a
     copy that shares its source's metadata turns a change to one into a change to both.
     Seed: variables.py Variable.copy / copy_from / __getstate__ (holds); Variable.replace wrote
@@ -64,11 +64,21 @@ def variable_copies_share_no_metadata(t: Target, case: Case) -> None:
     """
     import pickle
 
+    import numpy as np
+
     x = build_case(t, case).root
     _, _, variables = observe_objects(t, x)
     for i, v in enumerate(variables[:16]):
         where = f"Variable {i} of x ({type(v).__name__})"
         c, r = _copy_and_replace(t, v, where)
+        value = np.asarray(t.get_value(v))
+        shape, dtype = cast(Any, v).shape, cast(Any, v).dtype
+        require(
+            tuple(shape) == value.shape and np.dtype(dtype) == value.dtype,
+            f"{where}: v.shape, v.dtype are {shape}, {dtype}, but its value's are {value.shape},"
+            f" {value.dtype}",
+        )
+        t.set_metadata(c, "nnxspec_extra", 0)  # copy_from must drop what r lacks
         c.copy_from(r)
         require(leaf_model(t, c) == leaf_model(t, r), f"{where}: c.copy_from(r) left c unlike r")
         for name, changed in (("v", v), ("c", c), ("r", r)):

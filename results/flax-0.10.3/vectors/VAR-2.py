@@ -111,14 +111,17 @@ def set_metadata(v, name, value):
     else:
         setattr(v, name, value)
 for i, v in enumerate(variables[:16]):
-    keys = (*metadata_of(v), PROBE)
+    keys = (*metadata_of(v), PROBE, 'nnxspec_extra')
     before = describe_leaf(v, keys)
+    value = np.asarray(v.get_value() if hasattr(v, 'get_value') else v.value)
+    assert tuple(v.shape) == value.shape and np.dtype(v.dtype) == value.dtype, f"VAR-2: v.shape, v.dtype are {v.shape}, {v.dtype}, but its value's are {value.shape}"
     c = v.copy()
     assert type(c) is type(v) and c is not v and describe_leaf(c, keys) == before, f'VAR-2: v.copy() of {before} is {describe_leaf(c, keys)}'
     r = v.replace(W, **{PROBE: 1})
     assert describe_leaf(v, keys) == before, f'VAR-2: v.replace(w, nnxspec_probe=1) changed v: {before} became {describe_leaf(v, keys)}'
     want = (type(v).__name__, 'float32', (3,), W.tolist(), tuple(sorted((*before[4], (PROBE, repr(1))))))
     assert type(r) is type(v) and describe_leaf(r, keys) == want, f'VAR-2: v.replace(w, nnxspec_probe=1) is {describe_leaf(r, keys)}, expected {want}'
+    set_metadata(c, 'nnxspec_extra', 0)  # copy_from must drop what r lacks
     c.copy_from(r)
     assert describe_leaf(c, keys) == describe_leaf(r, keys), f'VAR-2: c.copy_from(r) left c as {describe_leaf(c, keys)}'
     trio = {'v': v, 'c': c, 'r': r}
