@@ -22,7 +22,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Literal, Protocol, cast
 
@@ -118,6 +118,8 @@ class Capability:
     NODE_PREDICATES = "node-predicates"
     """``is_node_type(T)`` and ``is_pytree_node(x)`` exist (``Target.is_node_type`` /
     ``Target.is_pytree_node``)."""
+    REF_MAP = "ref-map"
+    """``RefMap``: a mutable mapping keyed by object identity (``Target.ref_map``)."""
     AXIS_METADATA_HOOKS = "axis-metadata-hooks"
     """``Variable.add_axis`` / ``remove_axis`` call the ``on_add_axis`` / ``on_remove_axis``
     metadata hook (the seed, flax >= 0.10.3; 0.10.0 - 0.10.2 call the tuples ``add_axis_hooks`` /
@@ -253,6 +255,10 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def classify(self, x: object) -> Literal["graph", "pytree", "variable", "static"]:
         """Say what ``x`` is to this target: a graph node, a pytree node, a Variable or a leaf."""
+
+    def ref_map(self, items: object = ()) -> MutableMapping[object, object]:
+        """Return the target's ``RefMap(items)`` (a mapping or ``(key, value)`` pairs)."""
+        raise NotImplementedError(f"{self.name} does not provide RefMap")
 
     def is_node_type(self, cls: type) -> bool:
         """Return the target's ``is_node_type(cls)``: ``cls`` is a registered node type."""

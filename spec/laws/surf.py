@@ -444,3 +444,53 @@ def _require_repr_names(o: object, names: Sequence[str], what: str) -> None:
     require(text.startswith(head), f"{what} does not start with {head!r}", actual=text)
     missing = [n for n in names if n not in text]
     require(not missing, f"{what} does not show {', '.join(missing)}", actual=text)
+
+
+@law("SURF-8", requires=(Capability.REF_MAP,))
+def ref_maps_key_by_identity(t: Target, case: Case) -> None:
+    """RefMap is a mutable mapping keyed by object identity, in insertion order: equal but
+    distinct keys are distinct entries, unhashable keys work, and RefMap(m) copies m.
+
+    Statement: K = x's nodes and Variables (first 16) + two equal lists, m[k_i] = i in a RefMap m
+        ⟹ m[k_i] = i ∧ list(m) is K ∧ an equal copy of k ∉ m ∧ RefMap(m) and RefMap(m.items())
+        hold the same ∧ del m[k_0] removes k_0 only
+    Rationale: split and merge contexts tell objects apart by identity through RefMap; two equal
+        Modules, Variables or lists must never share an entry.
+    Seed: graph.py RefMap (holds).
+    """
+    x = build_case(t, case).root
+    _, nodes, variables = observe_objects(t, x)
+    seen: set[int] = set()
+    keys = [o for o in (*nodes[:8], *variables[:8], [1], [1]) if not _seen(o, seen)]
+    m = t.ref_map()
+    for i, k in enumerate(keys):
+        m[k] = i
+    _require_ref_map(m, keys, list(range(len(keys))), "m after m[k_i] = i")
+    require([1] not in m, "[1] in m is True, but m holds other lists equal to it, not this one")
+    for what, copy in (
+        ("RefMap(m)", t.ref_map(m)),
+        ("RefMap(m.items())", t.ref_map(list(m.items()))),
+    ):
+        _require_ref_map(copy, keys, list(range(len(keys))), what)
+    del m[keys[0]]
+    _require_ref_map(m, keys[1:], list(range(1, len(keys))), "m after del m[k_0]")
+
+
+def _seen(o: object, seen: set[int]) -> bool:
+    """Whether ``o`` is in ``seen`` (by identity); adds it."""
+    if id(o) in seen:
+        return True
+    seen.add(id(o))
+    return False
+
+
+def _require_ref_map(m: Any, keys: Sequence[object], values: Sequence[int], what: str) -> None:
+    require(len(m) == len(keys), f"len({what}) is {len(m)}, but should be {len(keys)}")
+    listed = list(m)
+    require(
+        len(listed) == len(keys) and all(a is b for a, b in zip(listed, keys)),
+        f"list({what}) is not the keys in insertion order, the very objects",
+    )
+    for i, (k, v) in enumerate(zip(keys, values)):
+        require(k in m, f"key {i} ({type(k).__name__}) in {what} is False")
+        require(m[k] == v, f"{what}[key {i}] is {m[k]!r}, but should be {v!r}")

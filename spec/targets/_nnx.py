@@ -20,7 +20,7 @@ import dataclasses
 import functools
 import importlib
 import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any, Literal, cast
@@ -196,6 +196,7 @@ class NNXTarget(Target):
             Capability.SOW,
             Capability.AXIS_METADATA_HOOKS,
             Capability.NODE_PREDICATES,
+            Capability.REF_MAP,
         }
     )
 
@@ -330,6 +331,9 @@ class NNXTarget(Target):
         if self.graph_ns.is_node(x):
             return "pytree"
         return "static"
+
+    def ref_map(self, items: object = ()) -> MutableMapping[object, object]:
+        return cast(MutableMapping[object, object], self.graph_ns.RefMap(items))
 
     def is_node_type(self, cls: type) -> bool:
         return bool(self.graph_ns.is_node_type(cls))

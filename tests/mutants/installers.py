@@ -903,6 +903,16 @@ def _variable_repr_hides_metadata(p: Patcher) -> None:
     )
 
 
+def _ref_map_contains_by_equality(p: Patcher) -> None:
+    """``key in refmap`` compares keys by ``==``: an equal but distinct object is found."""
+    mp = ref("reference._mappings")
+
+    def contains(self: Any, key: object) -> bool:
+        return any(k is key or k == key for k in self._keys.values())
+
+    p.set_attr(mp.RefMap, "__contains__", contains)
+
+
 def _set_attributes_through_modules_only(p: Patcher) -> None:
     """``Module.set_attributes`` walks Module attributes only: a Module in a list or dict of
     another Module is never reached."""
@@ -2138,6 +2148,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "a Variable's repr shows its type and value, none of its metadata",
         "SURF-7",
         _variable_repr_hides_metadata,
+    ),
+    _m(
+        "ref_map_contains_by_equality",
+        "key in RefMap compares keys by ==, so an equal but distinct object is found",
+        "SURF-8",
+        _ref_map_contains_by_equality,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
