@@ -45,6 +45,7 @@ ERROR_KINDS: dict[str, str] = {
     "pytree-cycle": "a pytree container that contains itself with no graph node in between",
     "not-a-node": "the graph API called on something that is not a graph node or pytree",
     "noderef-root": "a GraphDef whose root is a reference to a node built elsewhere",
+    "registered-twice": "a node type registered a second time",
 }
 """Every documented failure, by stable kind."""
 

@@ -223,6 +223,19 @@ class Target(abc.ABC):
         """Register a new ``kind`` node type with the target (its ``register_graph_node_type`` /
         ``register_pytree_node_type``) whose flatten gives ``entries`` as they are, and return an
         instance of it (for laws about node types users register)."""
+        cls = self.new_node_type(kind, entries)
+        self.register_node_type(kind, cls)
+        return cls()
+
+    def new_node_type(
+        self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]
+    ) -> type:
+        """Return a new class, not yet registered, whose instances ``register_node_type(kind,
+        cls)`` makes nodes that flatten to ``entries`` as they are."""
+        raise NotImplementedError(f"{self.name} cannot register node types")
+
+    def register_node_type(self, kind: Literal["graph", "pytree"], cls: type) -> None:
+        """Register ``cls`` (from ``new_node_type``) as a ``kind`` node type with the target."""
         raise NotImplementedError(f"{self.name} cannot register node types")
 
     def new_static(self, value: StaticValue) -> object:

@@ -3,11 +3,14 @@ shared."""
 
 from __future__ import annotations
 
+import functools
+
 from spec import semantics
 from spec.blueprint import VarSpec, variable_value
-from spec.errors import LawViolation
+from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.laws._check import (
     build_case,
+    expect_failure,
     flat_models,
     make_state,
     observe_root,
@@ -134,6 +137,54 @@ def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Cas
         "state(x) after the registration lacks zz_late.v, but should hold the Param inside "
         "the registered type",
     )
+
+
+@law("PT-6", inputs=())
+def a_type_registered_late_is_a_node_and_registers_once(t: Target, case: Case) -> None:
+    """A type met as a static before it is registered as a graph or pytree node type is a node
+    from its registration on; registering it again is refused and keeps the first registration.
+
+    Statement: ∀ kind: x.zz_late = C() (C unregistered, flattening to {v: Param}); split(x);
+        register(kind, C) ⟹ state(x) holds zz_late.v ∧ register(kind, C) again raises a documented
+        error ∧ state(x) still holds zz_late.v
+    Rationale: libraries register their node types at import, often after a first model used an
+        instance as a plain attribute; a kind cache must not keep the first answer, and a second
+        registration must not silently replace the first one's hooks.
+    Seed: graph.py register_graph_node_type / register_pytree_node_type (raise on a type already
+        registered; is_node asks the registries each time; holds).
+    """
+    ran: list[str] = []
+    for kind in ("graph", "pytree"):
+        param = t.new_variable(VarSpec(seed=5))
+        try:
+            cls = t.new_node_type(kind, [("v", param)])
+        except NotImplementedError as e:
+            raise NotApplicable(str(e)) from None
+        x = t.new_graph_node("module")
+        t.set_attr(x, "zz_late", cls())
+        t.split(x)  # C is a static attribute here, and a cache may remember that
+        try:
+            t.register_node_type(kind, cls)
+        except NotImplementedError:
+            continue  # the target has no registration for this kind
+        ran.append(kind)
+        where = f"x.zz_late, an instance of a type registered as a {kind} node type after a split"
+        for attempt in ("", " and a second registration"):
+            paths = [tuple(p) for p, _ in t.flat_state(t.state(x))]
+            require(
+                ("zz_late", "v") in paths,
+                f"state(x) after the registration{attempt} has paths {paths}, but should hold"
+                f" zz_late.v: {where} is not a node",
+            )
+            if not attempt:
+                expect_failure(
+                    t,
+                    functools.partial(t.register_node_type, kind, cls),
+                    SpecError("registered-twice"),
+                    f"register_{kind}_node_type of a type already registered",
+                )
+    if not ran:
+        raise NotApplicable(f"{t.name} registers no node types")
 
 
 _REGISTERED_CONTAINERS = (list, tuple, dict, type(None))

@@ -268,16 +268,20 @@ class NNXTarget(Target):
             else cast(type, getattr(self.nnx, name))
         )
 
-    def new_registered_node(
+    def new_node_type(
         self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]
-    ) -> object:
+    ) -> type:
+        items = list(entries)
+        name = f"Registered{kind.title()}Node"
+        return type(name, (), {"__module__": __name__, "nnxspec_entries": items})
+
+    def register_node_type(self, kind: Literal["graph", "pytree"], cls: type) -> None:
         register = getattr(self.graph_ns, f"register_{kind}_node_type", None)
         if register is None:
             raise NotImplementedError(
                 f"{self.name} {self.version} has no register_{kind}_node_type"
             )
-        cls = type(f"Registered{kind.title()}Node", (), {"__module__": __name__})
-        items = list(entries)
+        items: list[tuple[object, object]] = cast(Any, cls).nnxspec_entries
 
         def flatten(node: object) -> tuple[list[tuple[object, object]], None]:
             return list(items), None
@@ -294,7 +298,6 @@ class NNXTarget(Target):
             register(cls, *hooks[: len(inspect.signature(register).parameters) - 1])
         else:
             register(cls, flatten, lambda children, aux: cls())
-        return cls()
 
     def new_variable_type(self, base: str) -> str:
         name = f"Fresh{len(self.fresh_variable_types)}{base}"

@@ -14,6 +14,7 @@ The installers below are grouped by the part of the API they break.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, Literal
@@ -911,6 +912,21 @@ def _ref_map_contains_by_equality(p: Patcher) -> None:
         return any(k is key or k == key for k in self._keys.values())
 
     p.set_attr(mp.RefMap, "__contains__", contains)
+
+
+def _registration_replaces(p: Patcher) -> None:
+    """Registering a node type again replaces its first registration instead of raising."""
+    r = ref("reference._registry")
+    for name in ("register_graph_node_type", "register_pytree_node_type"):
+        original = getattr(r, name)
+
+        @functools.wraps(original)  # the same signature: callers count its hooks
+        def replacing(type: Any, *hooks: Any, _original: Any = original) -> None:
+            for table in (r.GRAPH_REGISTRY, r.PYTREE_REGISTRY, r.IMPLS):
+                table.pop(type, None)
+            _original(type, *hooks)
+
+        p.set_attr(ref("reference"), name, replacing)
 
 
 def _set_attributes_through_modules_only(p: Patcher) -> None:
@@ -2154,6 +2170,13 @@ MUTANTS: tuple[Mutant, ...] = (
         "key in RefMap compares keys by ==, so an equal but distinct object is found",
         "SURF-8",
         _ref_map_contains_by_equality,
+    ),
+    _m(
+        "registration_replaces",
+        "register_graph_node_type / register_pytree_node_type of a registered type replace its"
+        " hooks instead of raising",
+        "PT-6",
+        _registration_replaces,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
