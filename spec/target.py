@@ -118,6 +118,9 @@ class Capability:
     NODE_PREDICATES = "node-predicates"
     """``is_node_type(T)`` and ``is_pytree_node(x)`` exist (``Target.is_node_type`` /
     ``Target.is_pytree_node``)."""
+    VARIABLE_INPLACE_OPERATORS = "variable-inplace-operators"
+    """``v += y`` (and the other in-place operators) update a Variable's value and give back the
+    Variable itself (the seed; flax 0.12 raises NotImplementedError)."""
     REF_MAP = "ref-map"
     """``RefMap``: a mutable mapping keyed by object identity (``Target.ref_map``)."""
     AXIS_METADATA_HOOKS = "axis-metadata-hooks"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from spec import semantics
+from spec.blueprint import VarSpec
 from spec.laws._check import build_case, importable, leaf_model, require, states_of
 from spec.laws._registry import Case, law
 from spec.model import observe_objects, path_str
@@ -195,4 +196,35 @@ def _calls_text(calls: Sequence[tuple[str, object, object, object]], owner: obje
             f"{n}({'it' if o is owner else type(o).__name__}, {i!r}, {a!r})" for n, o, i, a in calls
         )
         + "]"
+    )
+
+
+@law("VAR-4", inputs=())
+def value_operators_act_on_the_value(t: Target, case: Case) -> None:
+    """A Variable answers `in` and item assignment through its value, and an in-place operator
+    updates its value and gives back the Variable itself.
+
+    Statement: v = Param holding np.arange(3.): 2. ∈ v ∧ 7.5 ∉ v ∧ after v[0] = 7., v's value is
+        [7, 1, 2] ∧ w = v; w += 1 ⟹ w is v with value [8, 2, 3] (where in-place operators exist)
+    Rationale: optimizer and metric code updates Variables in place (count += 1, buffer[i] = x);
+        an operator that rebinds to a bare array, or writes nowhere, loses the update.
+    Seed: variables.py Variable.__contains__ / __setitem__ / __iadd__ (holds).
+    """
+    import numpy as np
+
+    v: Any = t.new_variable(VarSpec(seed=3))
+    t.set_value(v, np.arange(3.0))
+    require(2.0 in v and 7.5 not in v, "2. in v and 7.5 not in v should hold for v = [0, 1, 2]")
+    v[0] = 7.0
+    value = np.asarray(t.get_value(v)).tolist()
+    require(value == [7.0, 1.0, 2.0], f"after v[0] = 7., v holds {value}, should hold [7, 1, 2]")
+    if Capability.VARIABLE_INPLACE_OPERATORS not in t.capabilities:
+        return
+    w = v
+    w += 1
+    value = np.asarray(t.get_value(v)).tolist()
+    require(
+        w is v and value == [8.0, 2.0, 3.0],
+        f"w = v; w += 1 gives {'v itself' if w is v else type(w).__name__} and leaves v holding"
+        f" {value}, but should give v itself holding [8, 2, 3]",
     )

@@ -197,6 +197,7 @@ class NNXTarget(Target):
             Capability.AXIS_METADATA_HOOKS,
             Capability.NODE_PREDICATES,
             Capability.REF_MAP,
+            Capability.VARIABLE_INPLACE_OPERATORS,
         }
     )
 

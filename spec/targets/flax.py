@@ -247,6 +247,12 @@ CHANGES: tuple[Change, ...] = (
         gain=frozenset({Capability.LIST_NODES}),
     ),
     Change(
+        (0, 12, 0),
+        "in-place operators on Variables (v += 1) raise NotImplementedError (checked by running"
+        " 0.12.0, 0.12.8 and 0.12.12)",
+        lose=frozenset({Capability.VARIABLE_INPLACE_OPERATORS}),
+    ),
+    Change(
         (0, 12, 1),
         "Variable refactor: get_value()/set_value(), fixed metadata "
         "is_hijax/has_ref/is_mutable/eager_sharding",

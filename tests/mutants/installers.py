@@ -929,6 +929,12 @@ def _registration_replaces(p: Patcher) -> None:
         p.set_attr(ref("reference"), name, replacing)
 
 
+def _inplace_operators_rebind(p: Patcher) -> None:
+    """``v += y`` gives back the bare sum (an array), leaving the Variable as it was."""
+    ops = ref("reference._operators")
+    p.set_attr(ops.ValueOperators, "__iadd__", lambda self, other: self.value + other)
+
+
 def _set_attributes_through_modules_only(p: Patcher) -> None:
     """``Module.set_attributes`` walks Module attributes only: a Module in a list or dict of
     another Module is never reached."""
@@ -2177,6 +2183,12 @@ MUTANTS: tuple[Mutant, ...] = (
         " hooks instead of raising",
         "PT-6",
         _registration_replaces,
+    ),
+    _m(
+        "inplace_operators_rebind",
+        "v += y gives back the bare sum, leaving the Variable unchanged",
+        "VAR-4",
+        _inplace_operators_rebind,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
