@@ -17,14 +17,22 @@ from spec.target import Target
 
 @law("CL-1")
 def clone_rebuilds_the_graph(t: Target, case: Case) -> None:
-    """clone(x) is isomorphic to x, with pytree container occurrences rebuilt.
+    """clone(x) is isomorphic to x, with pytree container occurrences rebuilt; so is
+    copy.deepcopy(x) of a graph node.
 
-    Statement: model(clone(x)) == semantics.clone(model(x))
-    Rationale: clone is merge(*split(x)); it must keep sharing, cycles, statics and metadata.
-    Seed: graph.py clone (holds).
+    Statement: model(clone(x)) == semantics.clone(model(x)) ∧ (x a graph node ⟹
+        model(copy.deepcopy(x)) == semantics.clone(model(x)))
+    Rationale: clone is merge(*split(x)); it must keep sharing, cycles, statics and metadata, and
+        a Module's deepcopy is the same graph copy.
+    Seed: graph.py clone; object.py Object.__deepcopy__ (holds).
     """
+    import copy
+
     x = build_case(t, case).root
-    require_same_model(semantics.clone(observe(t, x)), observe_root(t, t.clone(x)), "clone(x)")
+    expected = semantics.clone(observe(t, x))
+    require_same_model(expected, observe_root(t, t.clone(x)), "clone(x)")
+    if t.classify(x) == "graph":
+        require_same_model(expected, observe_root(t, copy.deepcopy(x)), "copy.deepcopy(x)")
 
 
 @law("CL-2")
