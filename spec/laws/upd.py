@@ -22,6 +22,7 @@ from spec.laws._check import (
 )
 from spec.laws._registry import Case, law
 from spec.model import NodeSlot, VarModel, aliasing, observe, observe_objects, path_str
+from spec.program import TRANSFORMS
 from spec.semantics import FlatState, RawLeaf
 from spec.target import Capability, Path, Target
 
@@ -336,3 +337,33 @@ def update_through_two_paths_of_a_shared_node(t: Target, case: Case) -> None:
         set(ids) <= set(_identities(t, x)),
         "update replaced graph nodes or Variables, but should keep every identity",
     )
+
+
+@law("UPD-12", requires=(Capability.VARIABLES,))
+def update_with_live_variables_writes_their_state(t: Target, case: Case) -> None:
+    """update(y, variables(x)), whose leaves are x's live Variables, writes each one's value and
+    metadata into y's own Variables, as update with state(x) does.
+
+    Statement: y = clone(x); x's Variables get new values and a metadata entry; update(y,
+        variables(x)) ⟹ model(y) == semantics.clone(model(x)) ∧ ids(y) kept ∧ y shares no
+        Variable with x
+    Rationale: flax >= 0.11 States hold live Variables, so code moving weights between two models
+        passes them to update; a Variable leaf must count as its state, metadata included.
+    Seed: graph.py _graph_update_dynamic takes VariableStates only ([Deviation D-6]).
+    """
+    x = build_case(t, case).root
+    y = t.clone(x)
+    for v in observe_objects(t, x)[2]:
+        t.set_value(v, TRANSFORMS["add_one"](t.get_value(v)))  # type: ignore[arg-type]
+        t.set_metadata(v, "note", "updated")
+    ids = _identities(t, y)
+    t.update(y, t.variables(x))
+    require_same_model(
+        semantics.clone(observe(t, x)), observe(t, y), "y = clone(x) after update(y, variables(x))"
+    )
+    require(
+        _identities(t, y) == ids,
+        "update(y, variables(x)) replaced graph nodes or Variables of y, but should keep them",
+    )
+    shared = {id(v) for v in observe_objects(t, x)[2]} & {id(v) for v in observe_objects(t, y)[2]}
+    require(not shared, "update(y, variables(x)) put x's own Variables into y")

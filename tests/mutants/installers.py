@@ -935,6 +935,24 @@ def _inplace_operators_rebind(p: Patcher) -> None:
     p.set_attr(ops.ValueOperators, "__iadd__", lambda self, other: self.value + other)
 
 
+def _update_variable_leaves_value_only(p: Patcher) -> None:
+    """update writes a live Variable leaf's value but not its metadata (flax 0.10.3 - 0.10.6)."""
+    api = ref("reference")
+    n = ref("reference._nested")
+    st = ref("reference._state")
+    original = api.update
+
+    def values_only(state: Any) -> Any:
+        if not isinstance(state, st.State):
+            return state
+        flat = (
+            (q, x.raw_value if isinstance(x, api.Variable) else x) for q, x in n.iter_flat(state)
+        )
+        return st.State._wrap(n.from_flat(flat))
+
+    p.set_attr(api, "update", lambda x, *states: original(x, *map(values_only, states)))
+
+
 def _set_attributes_through_modules_only(p: Patcher) -> None:
     """``Module.set_attributes`` walks Module attributes only: a Module in a list or dict of
     another Module is never reached."""
@@ -2189,6 +2207,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "v += y gives back the bare sum, leaving the Variable unchanged",
         "VAR-4",
         _inplace_operators_rebind,
+    ),
+    _m(
+        "update_variable_leaves_value_only",
+        "update writes a live Variable leaf's value but not its metadata",
+        "UPD-12",
+        _update_variable_leaves_value_only,
     ),
     _m(
         "nodedef_constructor_drops_metadata",
