@@ -231,10 +231,13 @@ class Target(abc.ABC):
         return cls()
 
     def new_node_type(
-        self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]
+        self,
+        kind: Literal["graph", "pytree"],
+        entries: Sequence[tuple[object, object]],
+        metadata: object = None,
     ) -> type:
         """Return a new class, not yet registered, whose instances ``register_node_type(kind,
-        cls)`` makes nodes that flatten to ``entries`` as they are."""
+        cls)`` makes nodes that flatten to ``entries`` as they are, with ``metadata``."""
         raise NotImplementedError(f"{self.name} cannot register node types")
 
     def register_node_type(self, kind: Literal["graph", "pytree"], cls: type) -> None:

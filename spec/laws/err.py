@@ -182,11 +182,11 @@ def _first_graph_node(t: Target, x: object) -> tuple[object, Path] | None:
 
 @law("ERR-6")
 def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: Case) -> None:
-    """With an unhashable static attribute, or a Variable with unhashable metadata, split
+    """With an unhashable static attribute, or a Variable or node with unhashable metadata, split
     succeeds, but hashing the graphdef raises a TypeError naming the attribute.
 
-    Statement: x@p = set() (or x@p = Variable with metadata tag = [1, 2])  ⟹  gd = graphdef(x)
-        succeeds ∧ hash(gd) raises TypeError mentioning p's key
+    Statement: x@p = set() (or a Variable with metadata tag = [1, 2], or a registered graph node
+        with metadata [1, 2]) ⟹ gd = graphdef(x) succeeds ∧ hash(gd) raises TypeError naming p
     Rationale: the error must point at the attribute to fix, not at jit's cache internals.
     Seed: graph.py NodeDef hash (breaks: the TypeError names no attribute, D-12).
     """
@@ -204,6 +204,17 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
     t.set_attr(node, "zz_unhashable_metadata", variable)
     what = "a Variable's unhashable metadata"
     _require_hash_names(t, node, {"zz_unhashable_metadata"}, what)
+    try:
+        cls = t.new_node_type("graph", [], metadata=[1, 2])
+        t.register_node_type("graph", cls)
+    except NotImplementedError:
+        return  # the target registers no node types
+    found = _first_graph_node(t, build(t, case.graph).root)
+    assert found is not None  # sanity check: the same graph as above
+    node, _ = found
+    t.set_attr(node, "zz_unhashable_node", cls())
+    what = "a registered graph node's unhashable metadata"
+    _require_hash_names(t, node, {"zz_unhashable_node"}, what)
 
 
 def _require_hash_names(t: Target, node: object, keys: set[Key], what: str) -> None:

@@ -270,11 +270,14 @@ class NNXTarget(Target):
         )
 
     def new_node_type(
-        self, kind: Literal["graph", "pytree"], entries: Sequence[tuple[object, object]]
+        self,
+        kind: Literal["graph", "pytree"],
+        entries: Sequence[tuple[object, object]],
+        metadata: object = None,
     ) -> type:
-        items = list(entries)
-        name = f"Registered{kind.title()}Node"
-        return type(name, (), {"__module__": __name__, "nnxspec_entries": items})
+        fields: dict[str, object] = {"__module__": __name__, "nnxspec_entries": list(entries)}
+        fields["nnxspec_metadata"] = metadata
+        return type(f"Registered{kind.title()}Node", (), fields)
 
     def register_node_type(self, kind: Literal["graph", "pytree"], cls: type) -> None:
         register = getattr(self.graph_ns, f"register_{kind}_node_type", None)
@@ -283,9 +286,10 @@ class NNXTarget(Target):
                 f"{self.name} {self.version} has no register_{kind}_node_type"
             )
         items: list[tuple[object, object]] = cast(Any, cls).nnxspec_entries
+        metadata: object = cast(Any, cls).nnxspec_metadata
 
-        def flatten(node: object) -> tuple[list[tuple[object, object]], None]:
-            return list(items), None
+        def flatten(node: object) -> tuple[list[tuple[object, object]], object]:
+            return list(items), metadata
 
         if kind == "graph":
             hooks: list[Callable[..., object]] = [
