@@ -1,4 +1,4 @@
-"""Reproducer for ERR-6 (With an unhashable static attribute, or a Variable with unhashable metadata, split succeeds, but hashing the graphdef raises a TypeError naming the attribute.) on flax 0.10.3, written by nnxspec.
+"""Reproducer for ERR-6 (With an unhashable static attribute, or a Variable or node with unhashable metadata, split succeeds, but hashing the graphdef raises a TypeError naming the attribute.) on flax 0.10.3, written by nnxspec.
 
 Plain code against flax's own API: it exits non-zero with ERR-6's message while the law fails."""
 # case: {"backend": null, "filters": {"$tuple": []}, "graph": {"nodes": [{"entries": [], "kind": "module"}], "variables": []}, "other": null, "program": {"$tuple": []}, "scale": 1.0}
@@ -62,7 +62,7 @@ def must_fail(what, run, key, expected):
     raise AssertionError(f"{what} returned a {type(result).__name__}, but should fail: {expected}")
 
 
-# --- ERR-6: With an unhashable static attribute, or a Variable with unhashable metadata, split succeeds, but hashing the graphdef raises a TypeError naming the attribute.
+# --- ERR-6: With an unhashable static attribute, or a Variable or node with unhashable metadata, split succeeds, but hashing the graphdef raises a TypeError naming the attribute.
 node = x
 node.zz_unhashable = {1, 2}
 gd = nnx.graphdef(node)  # split succeeds
