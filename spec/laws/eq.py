@@ -249,20 +249,21 @@ def _require_state_layout(text: str, paths: frozenset[tuple[Any, ...]], what: st
     while stack:
         node, prefix, depth = stack.pop()
         for key_node, value in zip(node.keys, node.values):
+            key_expr = cast(ast.expr, key_node)  # None only for ** unpacking, which parses apart
             try:
-                key = ast.literal_eval(cast(ast.expr, key_node))
+                key = ast.literal_eval(key_expr)
             except (ValueError, TypeError):
                 raise LawViolation(
                     f"{what} has a key that is not a literal at line {node.lineno}", actual=text
                 ) from None
             path, column = (*prefix, key), 2 * depth
-            line = lines[cast(ast.expr, key_node).lineno - 1]
+            line = lines[key_expr.lineno - 1]
             indent = len(line) - len(line.lstrip(" "))
             require(
-                cast(ast.expr, key_node).col_offset == indent == column,
-                f"{what}: the key at {path_str(path)} starts at column"
-                f" {cast(ast.expr, key_node).col_offset} of a line indented {indent}, but should"
-                f" start its line at column {column} (2 per depth)",
+                key_expr.col_offset == indent == column,
+                f"{what}: the key at {path_str(path)} starts at column {key_expr.col_offset} of"
+                f" a line indented {indent}, but should start its line at column {column} (2 per"
+                " depth)",
                 actual=text,
             )
             if not isinstance(value, ast.Dict):

@@ -196,9 +196,13 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
     node, _ = found
     t.set_attr(node, "zz_unhashable", {1, 2})
     _require_hash_names(t, node, set(), "an unhashable static")
-    found = _first_graph_node(t, build(t, case.graph).root)
-    assert found is not None  # sanity check: the same graph as above
-    node, _ = found
+
+    def rebuilt_node() -> object:
+        found = _first_graph_node(t, build(t, case.graph).root)
+        assert found is not None  # sanity check: the same graph as above
+        return found[0]
+
+    node = rebuilt_node()
     variable = t.new_variable(VarSpec())
     t.set_metadata(variable, "tag", [1, 2])
     t.set_attr(node, "zz_unhashable_metadata", variable)
@@ -209,9 +213,7 @@ def unhashable_statics_fail_at_hash_time_naming_the_attribute(t: Target, case: C
         t.register_node_type("graph", cls)
     except NotImplementedError:
         return  # the target registers no node types
-    found = _first_graph_node(t, build(t, case.graph).root)
-    assert found is not None  # sanity check: the same graph as above
-    node, _ = found
+    node = rebuilt_node()
     t.set_attr(node, "zz_unhashable_node", cls())
     what = "a registered graph node's unhashable metadata"
     _require_hash_names(t, node, {"zz_unhashable_node"}, what)

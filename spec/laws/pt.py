@@ -168,23 +168,27 @@ def a_type_registered_late_is_a_node_and_registers_once(t: Target, case: Case) -
         except NotImplementedError:
             continue  # the target has no registration for this kind
         ran.append(kind)
-        where = f"x.zz_late, an instance of a type registered as a {kind} node type after a split"
-        for attempt in ("", " and a second registration"):
-            paths = [tuple(p) for p, _ in t.flat_state(t.state(x))]
-            require(
-                ("zz_late", "v") in paths,
-                f"state(x) after the registration{attempt} has paths {paths}, but should hold"
-                f" zz_late.v: {where} is not a node",
-            )
-            if not attempt:
-                expect_failure(
-                    t,
-                    functools.partial(t.register_node_type, kind, cls),
-                    SpecError("registered-twice"),
-                    f"register_{kind}_node_type of a type already registered",
-                )
+        _require_late_node(t, x, kind, "")
+        expect_failure(
+            t,
+            functools.partial(t.register_node_type, kind, cls),
+            SpecError("registered-twice"),
+            f"register_{kind}_node_type of a type already registered",
+        )
+        _require_late_node(t, x, kind, " and a second registration")
     if not ran:
         raise NotApplicable(f"{t.name} registers no node types")
+
+
+def _require_late_node(t: Target, x: object, kind: str, attempt: str) -> None:
+    """``state(x)`` holds ``zz_late.v``: the type of ``x.zz_late`` is a ``kind`` node type now."""
+    paths = [tuple(p) for p, _ in t.flat_state(t.state(x))]
+    require(
+        ("zz_late", "v") in paths,
+        f"state(x) after the registration{attempt} has paths {paths}, but should hold zz_late.v:"
+        f" x.zz_late, an instance of a type registered as a {kind} node type after a split, is"
+        " not a node",
+    )
 
 
 _REGISTERED_CONTAINERS = (list, tuple, dict, type(None))

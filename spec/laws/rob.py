@@ -80,6 +80,7 @@ from spec.laws._stress import (
     ring,
     run_threads,
     scaled,
+    split_merge,
     survives_every_operation,
     wide,
 )
@@ -206,18 +207,17 @@ def repeated_split_merge_does_not_grow_memory(t: Target, case: Case) -> None:
     n = max(1_000, int(MEMORY_ITERATIONS * case.scale))
     x = build(t, busy_graph()).root
     expected = observe(t, x)
-    grown, top = heap_growth(t, x, n)
-    require(
-        grown <= MEMORY_LIMIT,
-        f"{n} split / merge round trips grew the traced heap by {grown:,} bytes, "
-        f"more than {MEMORY_LIMIT:,} (largest: {top})",
-    )
+    round_trips = [("split / merge round trips", split_merge)]
     if Capability.SPLIT_MERGE_CONTEXT in t.capabilities:
-        grown, top = heap_growth(t, x, n, context_split_merge)
+        round_trips.append(
+            ("round trips through split_context / merge_context", context_split_merge)
+        )
+    for what, run in round_trips:
+        grown, top = heap_growth(t, x, n, run)
         require(
             grown <= MEMORY_LIMIT,
-            f"{n} round trips through split_context / merge_context grew the traced heap by"
-            f" {grown:,} bytes, more than {MEMORY_LIMIT:,} (largest: {top})",
+            f"{n} {what} grew the traced heap by {grown:,} bytes, more than {MEMORY_LIMIT:,}"
+            f" (largest: {top})",
         )
     require_same_model(expected, observe(t, x), f"x after {n} split / merge round trips")
 

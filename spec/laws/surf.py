@@ -460,8 +460,7 @@ def ref_maps_key_by_identity(t: Target, case: Case) -> None:
     """
     x = build_case(t, case).root
     _, nodes, variables = observe_objects(t, x)
-    seen: set[int] = set()
-    keys = [o for o in (*nodes[:8], *variables[:8], [1], [1]) if not _seen(o, seen)]
+    keys = list({id(o): o for o in (*nodes[:8], *variables[:8], [1], [1])}.values())
     m = t.ref_map()
     for i, k in enumerate(keys):
         m[k] = i
@@ -474,14 +473,6 @@ def ref_maps_key_by_identity(t: Target, case: Case) -> None:
         _require_ref_map(copy, keys, list(range(len(keys))), what)
     del m[keys[0]]
     _require_ref_map(m, keys[1:], list(range(1, len(keys))), "m after del m[k_0]")
-
-
-def _seen(o: object, seen: set[int]) -> bool:
-    """Whether ``o`` is in ``seen`` (by identity); adds it."""
-    if id(o) in seen:
-        return True
-    seen.add(id(o))
-    return False
 
 
 def _require_ref_map(m: Any, keys: Sequence[object], values: Sequence[int], what: str) -> None:

@@ -353,7 +353,8 @@ def update_with_live_variables_writes_their_state(t: Target, case: Case) -> None
     """
     x = build_case(t, case).root
     y = t.clone(x)
-    for v in observe_objects(t, x)[2]:
+    x_variables = observe_objects(t, x)[2]
+    for v in x_variables:
         t.set_value(v, TRANSFORMS["add_one"](t.get_value(v)))  # type: ignore[arg-type]
         t.set_metadata(v, "note", "updated")
     ids = _identities(t, y)
@@ -365,5 +366,5 @@ def update_with_live_variables_writes_their_state(t: Target, case: Case) -> None
         _identities(t, y) == ids,
         "update(y, variables(x)) replaced graph nodes or Variables of y, but should keep them",
     )
-    shared = {id(v) for v in observe_objects(t, x)[2]} & {id(v) for v in observe_objects(t, y)[2]}
+    shared = {id(v) for v in x_variables} & {id(v) for v in observe_objects(t, y)[2]}
     require(not shared, "update(y, variables(x)) put x's own Variables into y")

@@ -275,9 +275,8 @@ class NNXTarget(Target):
         entries: Sequence[tuple[object, object]],
         metadata: object = None,
     ) -> type:
-        fields: dict[str, object] = {"__module__": __name__, "nnxspec_entries": list(entries)}
-        fields["nnxspec_metadata"] = metadata
-        return type(f"Registered{kind.title()}Node", (), fields)
+        fields = {"__module__": __name__, "nnxspec_entries": list(entries)}
+        return type(f"Registered{kind.title()}Node", (), {**fields, "nnxspec_metadata": metadata})
 
     def register_node_type(self, kind: Literal["graph", "pytree"], cls: type) -> None:
         register = getattr(self.graph_ns, f"register_{kind}_node_type", None)
