@@ -152,9 +152,12 @@ class NNXTarget(Target):
     ``current_update_context`` (``update-context``), ``split_context`` / ``merge_context``
     (``split-merge-context``), ``Dict`` (blueprint ``container`` nodes), ``VariableState``
     (snapshot state leaves), the filter classes (``All``, ``Any``, ``Not``, ``OfType``,
-    ``PathContains``, ``WithTag``, ``Everything``, ``Nothing``), ``is_graph_node`` / ``is_node``
-    and ``register_graph_node_type`` / ``register_pytree_node_type``, looked up in ``nnx.graph``
-    when ``nnx`` has such a submodule, else in ``nnx`` itself.
+    ``PathContains``, ``WithTag``, ``Everything``, ``Nothing``), ``is_graph_node`` / ``is_node``,
+    ``is_node_type`` / ``is_pytree_node`` (``node-predicates``), ``RefMap`` (``ref-map``) and
+    ``register_graph_node_type`` / ``register_pytree_node_type``, looked up in ``nnx.graph``
+    when ``nnx`` has such a submodule, else in ``nnx`` itself; of Variables, ``add_axis`` /
+    ``remove_axis`` calling the ``on_add_axis`` / ``on_remove_axis`` metadata hooks
+    (``axis-metadata-hooks``) and in-place operators (``variable-inplace-operators``).
 
     Class attributes to set: ``name``, ``version``, ``capabilities`` (default: the seed's
     semantics; remove what the API lacks, add the variants it follows, see
