@@ -248,13 +248,16 @@ class OddDictKeys:
 @dataclasses.dataclass(frozen=True)
 class OddNodeKeys:
     """``node.zz_registered = r`` on the ``at``-th graph node, ``r`` an instance of a node type
-    registered for it (``Target.new_registered_node``, a graph or a pytree node type) whose
-    flatten gives a ``str`` key, an ``int`` key and one key of each kind in ``kinds``: keys that
-    cannot be ordered together."""
+    registered for it (``Target.new_registered_node``, a graph or a pytree node type; ``jax``: a
+    type registered with jax itself, ``register_pytree_with_keys``, its key paths ``DictKey``s)
+    whose flatten gives a ``str`` key, an ``int`` key and one key of each kind in ``kinds``: keys
+    that cannot be ordered together; ``unhashable``: the lists ``[1]`` and ``[2]`` instead, keys
+    that order but cannot be hashed."""
 
     at: int
-    node: Literal["graph", "pytree"] = "graph"
+    node: Literal["graph", "pytree", "jax"] = "graph"
     kinds: tuple[KeyKind, ...] = ()
+    unhashable: bool = False
 
     @property
     def place(self) -> Path:
@@ -262,6 +265,8 @@ class OddNodeKeys:
 
     @property
     def keys(self) -> list[object]:
+        if self.unhashable:
+            return [[1], [2]]
         return odd_keys(("str", "int", *self.kinds))
 
 

@@ -121,6 +121,10 @@ class Capability:
     VARIABLE_INPLACE_OPERATORS = "variable-inplace-operators"
     """``v += y`` (and the other in-place operators) update a Variable's value and give back the
     Variable itself (the seed; flax 0.12 raises NotImplementedError)."""
+    VARIABLE_DATA_EQUALITY = "variable-data-equality"
+    """``v == w`` compares two Variables as data: the same type, an equal value and equal
+    metadata (the seed, flax <= 0.10.3; 0.10.4 - 0.12.7 compare by identity, 0.12.8 and later
+    compare the values elementwise, whatever the types)."""
     REF_MAP = "ref-map"
     """``RefMap``: a mutable mapping keyed by object identity (``Target.ref_map``)."""
     AXIS_METADATA_HOOKS = "axis-metadata-hooks"

@@ -151,7 +151,11 @@ GRAPH_FAULTS: dict[str, st.SearchStrategy[Hostile]] = {
         OddDictKeys, _AT, _key_kinds(2).filter(lambda k: not _orderable(k))
     ),
     "unorderable_node_keys": st.builds(
-        OddNodeKeys, _AT, st.sampled_from(("graph", "pytree")), st.just(()) | _key_kinds(1)
+        OddNodeKeys,
+        _AT,
+        st.sampled_from(("graph", "pytree", "jax")),
+        st.just(()) | _key_kinds(1),
+        st.booleans(),
     ),
     "pytree_cycle": st.builds(
         PytreeSelfCycle, _AT, st.sampled_from(("list", "dict", "list-after-node"))

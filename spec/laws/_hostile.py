@@ -425,13 +425,38 @@ def hostile_value(t: Target, op: PlantedAttribute) -> object:
     elif isinstance(op, OddDictKeys):
         value = {k: t.new_variable(VarSpec(seed=i)) for i, k in enumerate(op.keys)}
     elif isinstance(op, OddNodeKeys):
-        try:
-            value = t.new_registered_node(op.node, [(k, i) for i, k in enumerate(op.keys)])
-        except NotImplementedError as e:
-            raise NotApplicable(str(e)) from e
+        value = _registered_node(t, op)
     else:
         value = _self_containing(t, op)
     return {op.place[1]: value} if len(op.place) == 2 else value
+
+
+def _registered_node(t: Target, op: OddNodeKeys) -> object:
+    """An instance of a node type registered as ``op`` says, flattening to ``op.keys``."""
+    entries = [(k, i) for i, k in enumerate(op.keys)]
+    if op.node == "jax":
+        if Capability.GENERIC_PYTREES not in t.capabilities:
+            raise NotApplicable(f"{t.name} {t.version} takes no jax pytree for a node")
+        return jax_keyed_pytree(entries)
+    try:
+        return t.new_registered_node(op.node, entries)
+    except NotImplementedError as e:
+        raise NotApplicable(str(e)) from e
+
+
+def jax_keyed_pytree(entries: Sequence[tuple[object, object]]) -> object:
+    """An instance of a new type registered with jax itself (``register_pytree_with_keys``) whose
+    children are ``entries``' values under ``DictKey``s of their keys."""
+    import jax
+
+    cls = type("JaxKeyedPytree", (), {"__module__": __name__})
+    items = list(entries)
+    jax.tree_util.register_pytree_with_keys(
+        cls,
+        lambda _: ([(jax.tree_util.DictKey(k), v) for k, v in items], None),
+        lambda _, children: cls(),
+    )
+    return cls()
 
 
 def _self_containing(t: Target, op: PytreeSelfCycle) -> object:

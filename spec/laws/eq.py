@@ -14,16 +14,19 @@ insertion order), and equal objects must have equal hashes.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import itertools
+import re
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
+from spec import semantics
 from spec.blueprint import Blueprint
 from spec.build import build
 from spec.errors import LawViolation
 from spec.laws._check import build_case, require
 from spec.laws._jit import is_hashable
 from spec.laws._registry import Case, law
-from spec.model import Model, diff, observe, path_str
+from spec.model import Model, Token, diff, observe, path_str
 from spec.nearmiss import near_misses_of
 from spec.semantics.equality import graphdefs_equal, state_paths, state_structures_equal
 from spec.target import Target
@@ -203,9 +206,9 @@ def states_compare_as_mappings(t: Target, case: Case) -> None:
 def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
     """A GraphDef's repr names every type and key of its graph, and unequal graphdefs read apart.
 
-    Statement: ∀ (x, y) near miss or metadata reordered, gz = graphdef(z): repr(gx) is stable
-    and bracket-balanced ∧ it shows every node and Variable type name and repr(key) of model(x)
-    ∧ (¬ equality.graphdefs_equal(model(x), model(y)) ⟹ repr(gx) ≠ repr(gy))
+    Statement: ∀ (x, y) near miss or reordered, gz = graphdef(z): repr(gx) stable, balanced, shows
+    each type name and repr(key) of model(x), each definition as type=T, index=i, a reference's
+    type as its target's ∧ (¬ equality.graphdefs_equal(model(x), model(y)) ⟹ repr(gx) ≠ repr(gy))
     Rationale: failure reports, jit cache misses and a user's debugging read graphdefs as text:
     a repr that leaves out a key, a type or an index shows two structures as one, and the reader
     looks for a difference that the text hides.  (Equal graphdefs may still read differently:
@@ -217,6 +220,7 @@ def graphdef_repr_shows_what_equality_sees(t: Target, case: Case) -> None:
     gx = t.graphdef(x)
     mx = observe(t, x)
     text = _require_readable(gx, _names_in(mx), "repr(graphdef(x))")
+    _require_indexed_types(text, semantics.flatten(mx)[0], "repr(graphdef(x))")
     for what, _, y in _pairs(t, case, x):
         my = observe(t, y)
         if not graphdefs_equal(mx, my):
@@ -285,6 +289,16 @@ def _require_state_layout(text: str, paths: frozenset[tuple[Any, ...]], what: st
         f" {sorted(map(path_str, paths))}",
         actual=text,
     )
+    for number, (line, after) in enumerate(itertools.pairwise(lines), start=1):
+        require(
+            not (after.strip() in _CLOSING_LINES and line.rstrip().endswith(",")),
+            f"{what}: line {number} ends in a comma before the line closing its group",
+            actual=text,
+        )
+
+
+_CLOSING_LINES = (")", "),", "}", "},", "})")
+"""A line of a State repr that only closes a leaf's fields or a nested dict."""
 
 
 def _state_call_dict(text: str, what: str) -> ast.Dict:
@@ -337,6 +351,32 @@ def _require_balanced(text: str, what: str) -> None:
     require(not open_, f"{what} leaves {''.join(reversed(open_))!r} unclosed", actual=text)
 
 
+def _require_indexed_types(text: str, tokens: Sequence[Token], what: str) -> None:
+    """Require ``text`` to show each graph node's and Variable's definition as its type name and
+    its index together (``type=T, index=i``, the name quoted or not), and each reference that
+    shows a type to show the type defined at its index."""
+    defined: dict[int, str] = {}
+    for token in tokens:
+        if token[0] == "node" and token[1] == "graph":
+            defined[cast(int, token[3])] = cast(str, token[2])
+        elif token[0] == "variable":
+            defined[cast(int, token[3])] = cast(str, token[2])
+    for index, name in sorted(defined.items()):
+        require(
+            re.search(rf"type='?{re.escape(name)}'?,\s*index={index}\b", text) is not None,
+            f"{what} does not show the definition of {name} {index} as type={name}, index={index}",
+            actual=text,
+        )
+    for match in re.finditer(r"NodeRef\(\s*type='?([\w.]+)'?,\s*index=(\d+)\b", text):
+        name, index = match.group(1), int(match.group(2))
+        require(
+            defined.get(index, name) == name,
+            f"{what} shows a reference to {index} as type={name}, but {index} is a"
+            f" {defined.get(index)}",
+            actual=text,
+        )
+
+
 def _names_in(m: Model) -> set[str]:
     """What a graphdef's text must show: node and Variable type names, each key's repr."""
     names = {n.type_name for n in m.nodes} | {v.type_name for v in m.variables}
@@ -347,9 +387,9 @@ def _names_in(m: Model) -> set[str]:
 def state_repr_shows_what_structure_sees(t: Target, case: Case) -> None:
     """A State's repr names every key and Variable type, and states of unequal structure read apart.
 
-    Statement: ∀ (x, y) near miss or reordered: repr(sx) is stable, balanced, shows each key's repr
-        and Variable type ∧ it and repr(S of ints at sx's paths) parse as State({...}) nested as
-        sx, 2 spaces a depth ∧ (¬ state_structures_equal(x, y) ⟹ repr(sx) ≠ repr(sy)), sz = state(z)
+    Statement: ∀ (x, y) near miss or reordered: repr(sx) stable, balanced, shows each key's repr and
+        Variable type ∧ it and repr(S of ints at sx's paths) parse as State({...}) nested as sx, 2
+        spaces a depth, no comma before a closing line ∧ (sx, sy unlike ⟹ repr(sx) ≠ repr(sy))
     Rationale: a State is what a user prints to see what a split took; a repr that leaves out a
     key's quotes, a leaf's type or its metadata shows two states that jit traces apart as one.
     Seed: statelib.State.__nnx_repr__ (each key's repr, each leaf's VariableState repr with its

@@ -12,6 +12,7 @@ from spec.laws._check import (
     build_case,
     expect_failure,
     flat_models,
+    leaf_model,
     make_state,
     observe_root,
     require,
@@ -145,8 +146,8 @@ def a_type_registered_late_is_a_node_and_registers_once(t: Target, case: Case) -
     from its registration on; registering it again is refused and keeps the first registration.
 
     Statement: ∀ kind: x.zz_late = C() (C unregistered, flattening to {v: Param}); split(x);
-        register(kind, C) ⟹ state(x) holds zz_late.v ∧ register(kind, C) again raises a documented
-        error ∧ state(x) still holds zz_late.v
+        register(kind, C) ⟹ state(x) holds zz_late.v ∧ (graph: update(x, {zz_late.v: f(v)}) writes
+        f(v)) ∧ register(kind, C) again raises a documented error ∧ state(x) still holds zz_late.v
     Rationale: libraries register their node types at import, often after a first model used an
         instance as a plain attribute; a kind cache must not keep the first answer, and a second
         registration must not silently replace the first one's hooks.
@@ -169,6 +170,8 @@ def a_type_registered_late_is_a_node_and_registers_once(t: Target, case: Case) -
             continue  # the target has no registration for this kind
         ran.append(kind)
         _require_late_node(t, x, kind, "")
+        if kind == "graph":  # the pytree type's unflatten ignores its children: no update shows
+            _require_update_writes(t, x, param, kind)
         expect_failure(
             t,
             functools.partial(t.register_node_type, kind, cls),
@@ -188,6 +191,24 @@ def _require_late_node(t: Target, x: object, kind: str, attempt: str) -> None:
         f"state(x) after the registration{attempt} has paths {paths}, but should hold zz_late.v:"
         f" x.zz_late, an instance of a type registered as a {kind} node type after a split, is"
         " not a node",
+    )
+
+
+def _require_update_writes(t: Target, x: object, param: object, kind: str) -> None:
+    """``update(x, {zz_late.v: f(v)})`` writes ``f(v)`` into the Param the late node holds."""
+    new = semantics.transformed(leaf_model(t, param), "add_one")
+    try:
+        t.update(x, make_state(t, ((("zz_late", "v"), new),)))
+    except Exception as e:
+        raise LawViolation(
+            f"update(x, {{zz_late.v: f(v)}}), x.zz_late of a type registered late as a {kind} node"
+            f" type, raised {type(e).__name__}: {e}"
+        ) from e
+    found = leaf_model(t, param)
+    require(
+        found == new,
+        f"x.zz_late.v after update(x, {{zz_late.v: f(v)}}) is {found.describe()}, but should be"
+        f" {new.describe()} (x.zz_late: a type registered late as a {kind} node type)",
     )
 
 

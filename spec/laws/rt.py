@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from spec import semantics
+from spec.errors import LawViolation
 from spec.laws._check import (
     build_case,
     make_state,
@@ -139,3 +143,39 @@ def merge_reuses_the_states_variables(t: Target, case: Case) -> None:
             f"merge(gd, s) holds at {tuple(p)!r} a Variable that is not the state's leaf, "
             "but should reuse it",
         )
+
+
+@law("RT-7")
+def merge_and_update_read_states_assembled_from_subtrees(t: Target, case: Case) -> None:
+    """merge and update read a dict whose entries are a State's top subtrees (States) and leaves
+    as they read that State.
+
+    Statement: gd, s = split(x); s' = f(s); p' = {k: s'[k] for k ∈ s'}  ⟹  model(merge(gd, p')) ==
+        semantics.merge(tokens(x), s') ∧ update(x, p') ⟹ model(x) == semantics.update(model(x), s')
+    Rationale: states are assembled from pieces ({'encoder': state['encoder'], 'head': new_head});
+        a reader that takes a nested State for a leaf, or fails on it, cannot load them.
+    Seed: graph.py merge / update through State.merge (a nested State is a mapping; holds in the
+        seed, flax 0.10.3's merge breaks on it).
+    """
+    x = build_case(t, case).root
+    m = observe(t, x)
+    tokens, flat = semantics.flatten(m)
+    newer = tuple((p, semantics.transformed(v, "add_one")) for p, v in flat)
+    gd, _ = t.split(x)
+    s: Any = make_state(t, newer)
+    pieces = {k: s[k] for k in s}
+    what = "merge(gd, {k: s[k] for k in s}), s = f(state(x))"
+    y = _reading(lambda: t.merge(gd, pieces), what)
+    require_same_model(semantics.merge(tokens, newer), observe_root(t, y), what)
+    _reading(lambda: t.update(x, pieces), "update(x, {k: s[k] for k in s})")
+    require_same_model(
+        semantics.update(m, newer), observe(t, x), "x after update(x, {k: s[k] for k in s})"
+    )
+
+
+def _reading(call: Callable[[], object], what: str) -> object:
+    """``call()``; any error it raises is a violation (the pieces are a valid state)."""
+    try:
+        return call()
+    except Exception as e:
+        raise LawViolation(f"{what} raised {type(e).__name__}: {e}") from e

@@ -9,14 +9,16 @@ target's own objects. A target that claims no surface, or omits the methods, is 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from spec import semantics
+from spec.blueprint import VarSpec
 from spec.errors import NotApplicable, SpecError
-from spec.filters import Nothing, describe, is_catch_all
+from spec.filters import Nothing, OfType, describe, is_catch_all
 from spec.laws._check import (
     DOCUMENTED_ERRORS,
     build_case,
@@ -92,7 +94,8 @@ def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
 
     Statement: s = state(x); r = s.map(λ p, l: l.replace(value(next(p)))) ⟹ s unchanged ∧ r[p] =
         s[p] with value(next(p)); s.replace_by_pure_dict(r.to_pure_dict()) ⟹ s == r; likewise from
-        the string-keyed pure dict
+        the string-keyed pure dict ∧ a pure dict with a key s lacks is refused, naming it, and s
+        is unchanged
     Rationale: restoring a checkpoint is replace_by_pure_dict on a fresh model's state; a wrong
         path, type or key reading silently loads the wrong weights.
     Seed: statelib.State.map / to_pure_dict / replace_by_pure_dict
@@ -123,6 +126,7 @@ def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
         "state(x) after replace_by_pure_dict(r.to_pure_dict())",
         ordered=True,
     )
+    _require_unknown_keys_refused(t, s, rotated.to_pure_dict())
     keys = [k for p in paths for k in p]
     if any(_spells_an_int(k) for k in keys):  # the seed cannot address those (D-20)
         return
@@ -134,6 +138,26 @@ def pure_dicts_carry_values_between_states(t: Target, case: Case) -> None:
         "state(x) after replace_by_pure_dict of the string-keyed pure dict",
         ordered=True,
     )
+
+
+def _require_unknown_keys_refused(t: Target, s: Any, pure: dict[Any, Any]) -> None:
+    """``s.replace_by_pure_dict`` of ``pure`` plus one key ``s`` lacks (a name, a string that
+    spells an int) raises a documented error naming it and leaves ``s`` unchanged."""
+    before = flat_models(t, s)
+    leaf = next(iter(pure.values()))
+    for key in ("nnxspec_unknown", "977"):
+        expect_failure(
+            t,
+            functools.partial(s.replace_by_pure_dict, {**pure, key: leaf}),
+            SpecError("unknown-key", (key,)),
+            f"s.replace_by_pure_dict(pure dict with a key {key!r} s lacks)",
+        )
+        require_same_state(
+            before,
+            flat_models(t, s),
+            f"s after a refused replace_by_pure_dict (unknown key {key!r})",
+            ordered=True,
+        )
 
 
 @law("SURF-3", requires=(Capability.SPLIT_MERGE_CONTEXT,))
@@ -177,9 +201,9 @@ def state_split_and_filter_partition_as_the_graph_calls_do(t: Target, case: Case
     """A State's own split and filter group its leaves exactly as split and state group the
     graph's: split refuses a remainder, filter drops it, and the State itself is left as it was.
 
-    Statement: s = state(x), ∀ fs ∈ {drawn, drawn without `...`/True (or Nothing())}: s.split(*fs)
-        raises (non-exhaustive) iff semantics.split(model(x), fs) does, else == it; s.filter(*fs)
-        == semantics.state_groups(model(x), fs); a State for one filter, else a tuple; s unchanged
+    Statement: s = state(x), ∀ fs ∈ {drawn, drawn without `...`/True}: s.split(*fs) raises iff
+        semantics.split(model(x), fs) does, else == it; s.filter(*fs) == semantics.state_groups; s
+        unchanged ∧ S({a: VariableState, b: live Param}).split(OfType(VariableState), ...) ≅ a, b
     Rationale: training code splits the State it already holds (params, rest = s.split(nnx.Param,
         ...)); a State method that groups otherwise than the graph call feeds optimizers the wrong
         leaves.
@@ -215,6 +239,27 @@ def state_split_and_filter_partition_as_the_graph_calls_do(t: Target, case: Case
         for i, (want, got) in enumerate(zip(semantics.state_groups(m, fs), kept)):
             require_same_state(want, flat_models(t, got), f"s.filter{shown}[{i}]")
     require_same_state(before, flat_models(t, s), "s = state(x) after its split and filter")
+    if Capability.STATE_LEAVES_ARE_COPIES in t.capabilities:
+        _require_leaf_kinds_apart(t)
+
+
+def _require_leaf_kinds_apart(t: Target) -> None:
+    """A State holding a Param's VariableState at ``a`` and a live Param at ``b`` splits by
+    ``OfType(VariableState)`` into ``a`` and ``b``: a filter's answer for one kind of leaf of a
+    type is not taken for the other kind."""
+    spec = VarSpec(seed=1)
+    live = t.new_variable(spec)
+    s: Any = t.make_state([(("a",), t.leaf_view(live)), (("b",), live)])
+    snapshot_type = type(t.flat_state(s)[0][1])
+    of_type: Any = type(t.make_filter(OfType("Param")))
+    parts = s.split(of_type(snapshot_type), ...)
+    got = [sorted(path_str(tuple(p)) for p, _ in t.flat_state(part)) for part in parts]
+    require(
+        got == [[".a"], [".b"]],
+        f"S({{a: Param's {snapshot_type.__name__}, b: a live Param}})"
+        f".split(OfType({snapshot_type.__name__}), ...) gives {got}, but should give"
+        " [['.a'], ['.b']]",
+    )
 
 
 @law("SURF-5")
@@ -222,9 +267,9 @@ def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
     """A State reads, builds, assigns, merges, subtracts and copies as the nested mapping of its
     leaves that it is.
 
-    Statement: s = state(x), S = type(s): s[k], s.k, k ∈ s give each top leaf, or subtree as an S
-        ∧ S(dict(s)), S(nested dicts), a | b, s - a, deepcopy(s), pickle round trip hold the
-        expected leaves (a, b: halves of s) ∧ s.k = l, s[k] = S(...), s[k][q] = l store them
+    Statement: s = state(x), S = type(s): s[k], s.k, k ∈ s give each top leaf or subtree (an S) ∧
+        S(dict(s)), S(nested dicts), a | b, s - a, deepcopy, pickle, S.merge(dict(s)) (an S) hold
+        the expected leaves (a, b: halves of s) ∧ s.k = l, s[k] = S(...), s[k][q] = l store them
     Rationale: user code reads, assembles and trims States as mappings (params.layer.kernel,
         State({...}), state - frozen); one that drops or misplaces a leaf loads the wrong weights.
     Seed: statelib.State (Mapping with attribute access, __or__ / __sub__, holds; a State built
@@ -253,6 +298,13 @@ def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
         built.append(("pickle.loads(pickle.dumps(s))", lambda: _pickled(s), before))
     for what, make, want in built:
         require_same_state(want, flat_models(t, make()), f"{what}, s = state(x) (a, b its halves)")
+    merged = cls.merge({k: s[k] for k in s})
+    require(
+        isinstance(merged, cls),
+        f"S.merge(m) of one mapping m (dict(s)) is a {type(merged).__name__}, but should be a"
+        f" {cls.__name__}",
+    )
+    require_same_state(before, flat_models(t, merged), "S.merge(dict(s))")
     if flat:
         _require_assignments(t, cls, flat[0][1])
 
@@ -485,3 +537,41 @@ def _require_ref_map(m: Any, keys: Sequence[object], values: Sequence[int], what
     for i, (k, v) in enumerate(zip(keys, values)):
         require(k in m, f"key {i} ({type(k).__name__}) in {what} is False")
         require(m[k] == v, f"{what}[key {i}] is {m[k]!r}, but should be {v!r}")
+
+
+@law("SURF-9", inputs=())
+def dict_containers_build_from_keywords_mappings_and_items(t: Target, case: Case) -> None:
+    """A Dict container built from keywords, from a mapping, or by item assignment is the
+    container that attribute assignment builds, holding the very values given.
+
+    Statement: e = {a: Param, b: 3, c: [Param]}; d₀ = D() with d₀.k = e[k]; d₁ = D(**e), d₂ = D(e),
+        d₃ = D() with d₃[k] = e[k]  ⟹  ∀ i: graphdef(dᵢ) == graphdef(d₀) ∧ state(dᵢ) == state(d₀)
+        ∧ dᵢ[k] is e[k]
+    Rationale: user code builds layer dictionaries all three ways (nnx.Dict(layers),
+        nnx.Dict(q=..., k=...), d[name] = layer); a form that drops an entry loses a layer from
+        every split.
+    Seed: object.py Dict (__init__ and __setitem__ set attributes; holds).
+    """
+    d0 = t.new_graph_node("container")  # NotApplicable where the target has no Dict
+    cls: Any = type(d0)
+    entries: dict[str, object] = {
+        "a": t.new_variable(VarSpec(seed=1)),
+        "b": 3,
+        "c": [t.new_variable(VarSpec(type="BatchStat", seed=2))],
+    }
+    for k, v in entries.items():
+        t.set_attr(d0, k, v)
+    d3 = cls()
+    for k, v in entries.items():
+        d3[k] = v
+    expected = (t.graphdef(d0), flat_models(t, t.state(d0)))
+    for what, d in (
+        ("D(**e)", cls(**entries)),
+        ("D(e)", cls(entries)),
+        ("D() with d[k] = e[k]", d3),
+    ):
+        got = (t.graphdef(d), flat_models(t, t.state(d)))
+        require(got[0] == expected[0], f"graphdef({what}) differs from graphdef(d0)")
+        require_same_state(expected[1], got[1], f"state({what})")
+        for k, v in entries.items():
+            require(d[k] is v, f"{what}[{k!r}] is not the value given for {k!r}")

@@ -16,17 +16,21 @@ The protocol runner the laws share is ``spec.laws._protocol.protocol``.
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 from spec import semantics
+from spec.blueprint import VarSpec
 from spec.build import build
 from spec.errors import SpecError
 from spec.laws._check import (
     build_case,
     expect_failure,
+    leaf_model,
     observe_root,
     require,
     require_same_model,
@@ -218,7 +222,8 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
     """A merge before any split, or a second outer split before the inner merge, raises a documented
     error.
 
-    Statement: ctx.merge(...) as the first call raises ∧ ctx.split(x); ctx.split(x) raises
+    Statement: ctx.merge(...) as the first call raises ∧ ctx.split(x); ctx.split(x) raises ∧ a
+        merge in merge_context(tag), for step (2) or (4), as the first call raises
     Rationale: out-of-order calls silently take the wrong branch of the protocol and corrupt the
         outer graph.
     Seed: graph.py UpdateContext (breaks: a second outer split silently takes the inner-split
@@ -238,6 +243,17 @@ def protocol_rejects_calls_out_of_order(t: Target, case: Case) -> None:
         expect_failure(
             t, lambda: t.ctx_split(ctx, x), SpecError("context-order"), "a second outer ctx.split"
         )
+    if Capability.SPLIT_MERGE_CONTEXT not in t.capabilities:
+        return
+    for inside in (False, True):
+        step = "step (2)" if inside else "step (4)"
+        with t.update_context(TAG):
+            expect_failure(
+                t,
+                functools.partial(tagged_merge, t, gd, s, inside=inside),
+                SpecError("context-order"),
+                f"merge_context(tag) for {step} before any split_context(tag)",
+            )
 
 
 @law("UCTX-7", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph", "program"))
@@ -409,3 +425,64 @@ def tagged_contexts_run_the_protocol(t: Target, case: Case) -> None:
             lambda ctx, gd, s, inside: tagged_merge(t, gd, s, inside=inside),
             "the tagged protocol",
         )
+
+
+@law("UCTX-11", requires=(Capability.UPDATE_CONTEXT,), inputs=("module_graph",))
+def step4_takes_metadata_and_raw_values_into_outer_variables(t: Target, case: Case) -> None:
+    """Step (4) writes into the outer Variables the metadata the inside set and a raw value
+    standing where step (3) put a state leaf, keeping each Variable's identity.
+
+    Statement: x.zz_m, x.zz_r Variables; inside: y.zz_m.nnxspec_probe = 1; step (4) given step
+        (3)'s state with zz_r's leaf replaced by its value + 1  ⟹  x.zz_m is the same Variable,
+        with nnxspec_probe = 1 ∧ x.zz_r is the same Variable, its value + 1, its metadata kept
+    Rationale: a transform's inside changes metadata (sharding names, collections), and a state
+        that went through a pure-dict conversion comes back with raw values; either lost at
+        step (4) leaves the caller's model stale.
+    Seed: graph.py _graph_unflatten with an index_ref_cache (update_from_state for a
+        VariableState, raw_value = value for a raw leaf; holds).
+    """
+    x = build_case(t, case).root
+    zz_m, zz_r = t.new_variable(VarSpec(seed=4)), t.new_variable(VarSpec(seed=6))
+    t.set_attr(x, "zz_m", zz_m)
+    t.set_attr(x, "zz_r", zz_r)
+    before = leaf_model(t, zz_r)
+
+    def inner(y: object) -> None:
+        t.set_metadata(live_at(t, y, ("zz_m",)), "nnxspec_probe", 1)
+
+    def raw_at_zz_r(inside: Callable[[object, object], tuple[object, ...]]) -> Any:
+        def run_inside(gd: object, s: object) -> tuple[object, ...]:
+            gd2, s2 = inside(gd, s)
+            items = [
+                (p, _plus_one(t.leaf_view(leaf).value) if tuple(p) == ("zz_r",) else leaf)
+                for p, leaf in t.flat_state(s2)
+            ]
+            return gd2, t.make_state(items)
+
+        return run_inside
+
+    with t.update_context(TAG) as ctx:
+        protocol(t, ctx, x, inner, raw_at_zz_r)
+    for key, was in (("zz_m", zz_m), ("zz_r", zz_r)):
+        now = live_at(t, x, (key,))
+        require(now is was, f"x.{key} after step (4) is a new {type(now).__name__}")
+    found = leaf_model(t, zz_m).metadata
+    require(
+        dict(found).get("nnxspec_probe") == 1,
+        f"x.zz_m's metadata after step (4) is {found}, but should hold nnxspec_probe = 1, set"
+        " inside",
+    )
+    want = semantics.transformed(before, "add_one")
+    got = leaf_model(t, zz_r)
+    require(
+        got == want,
+        f"x.zz_r after step (4) given its raw value + 1 is {got.describe()}, but should be"
+        f" {want.describe()}",
+    )
+
+
+def _plus_one(value: object) -> object:
+    """``value + 1`` as a numpy array (a 0-d one for a scalar, not a numpy scalar)."""
+    import numpy as np
+
+    return np.asarray(np.asarray(value) + 1)

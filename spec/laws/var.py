@@ -8,9 +8,10 @@ from typing import Any, cast
 
 from spec import semantics
 from spec.blueprint import VarSpec
+from spec.errors import LawViolation
 from spec.laws._check import build_case, importable, leaf_model, require, states_of
 from spec.laws._registry import Case, law
-from spec.model import observe_objects, path_str
+from spec.model import VarModel, observe_objects, path_str
 from spec.target import Capability, Target
 
 
@@ -228,3 +229,94 @@ def value_operators_act_on_the_value(t: Target, case: Case) -> None:
         f"w = v; w += 1 gives {'v itself' if w is v else type(w).__name__} and leaves v holding"
         f" {value}, but should give v itself holding [8, 2, 3]",
     )
+
+
+@law("VAR-5", requires=(Capability.VARIABLE_DATA_EQUALITY,), inputs=())
+def variables_compare_as_data(t: Target, case: Case) -> None:
+    """Two Variables are == exactly when they have one type, equal values and equal metadata,
+    and a Variable is == to itself whatever its value.
+
+    Statement: a, b two Variables of one spec ⟹ a == b ∧ ¬(a != b); b of another type, value,
+        metadata value or with one more metadata entry ⟹ a != b ∧ ¬(a == b); v holding an
+        array ⟹ v == v; a == a's raw value is False (where == compares Variables as data)
+    Rationale: tests, caches and checkpoint diffs compare Variables: an == that ignores the type
+        or the metadata calls a BatchStat a Param, and one that asks an array for its truth
+        raises on the Variable itself.
+    Seed: variables.py Variable.__eq__ (type and vars compared; holds).
+    """
+    spec = VarSpec(seed=2, metadata=(("note", "w"),))
+    a, b = t.new_variable(spec), t.new_variable(spec)
+    require(a == b and not a != b, f"two Variables of one spec ({a!r}, {b!r}) are not ==")
+    misses = {
+        "another type": dataclasses.replace(spec, type="BatchStat"),
+        "another value": dataclasses.replace(spec, seed=3),
+        "another metadata value": dataclasses.replace(spec, metadata=(("note", "v"),)),
+        "one more metadata entry": dataclasses.replace(
+            spec, metadata=(("extra", 1), *spec.metadata)
+        ),
+    }
+    for what, other in misses.items():
+        c = t.new_variable(other)
+        require(
+            a != c and not a == c,
+            f"a Variable and one that differs by {what} are == ({a!r}, {c!r})",
+        )
+    v = t.new_variable(VarSpec(shape=(3,)))
+    try:
+        same = bool(v == v)
+    except Exception as e:
+        raise LawViolation(f"v == v for a Variable holding an array raised {e!r}") from e
+    require(same, "v == v is False for a Variable holding an array")
+    require(not a == t.get_value(a), "a Variable is == to its own raw value")
+
+
+@law("VAR-6", inputs=())
+def variable_copies_are_variables_one_level_deep(t: Target, case: Case) -> None:
+    """copy.deepcopy of a Variable, and replace by a Variable of its type, give a Variable of that
+    type whose value is a plain value.
+
+    Statement: ∀ v of the Variable specs (an array value, metadata): d = copy.deepcopy(v) ⟹
+        type(d) is type(v) ∧ d is not v ∧ leaf(d) == leaf(v) ∧ d's metadata is not v's ∧ w of
+        type(v) ⟹ type(v.replace(w)) is type(v) ∧ its value is w's (not a Variable)
+    Rationale: models are copied with copy.deepcopy and Variables rebuilt with replace; a copy
+        that drops the Variable leaves a bare array where the graph expects a Variable, and one
+        that nests a Variable inside a Variable hides the value from every operation.
+    Seed: variables.py Variable (deepcopy through __getstate__, replace returns a Variable given
+        for the value; holds).
+    """
+    import copy
+
+    for spec in (VarSpec(shape=(2,), metadata=(("note", "w"),)), VarSpec(type="BatchStat")):
+        v = t.new_variable(spec)
+        t.set_metadata(v, "nnxspec_list", [1])
+        d: Any = copy.deepcopy(v)
+        require(
+            type(d) is type(v) and d is not v and _leaf_or_none(t, d) == leaf_model(t, v),
+            f"copy.deepcopy(v) of {type(v).__name__} {leaf_model(t, v).describe()} is"
+            f" {type(d).__name__} {_describe(t, d)}",
+        )
+        require(
+            d.nnxspec_list is not cast(Any, v).nnxspec_list,
+            "copy.deepcopy(v) shares v's metadata value nnxspec_list (a list)",
+        )
+        w = t.new_variable(dataclasses.replace(spec, seed=7))
+        r: Any = cast(Any, v).replace(w)
+        require(
+            type(r) is type(v) and _leaf_or_none(t, r) == leaf_model(t, w),
+            f"v.replace(w), w a {type(w).__name__} {leaf_model(t, w).describe()}, is"
+            f" {type(r).__name__} {_describe(t, r)}",
+        )
+
+
+def _leaf_or_none(t: Target, o: object) -> VarModel | None:
+    """The leaf model of ``o``, or None where ``o`` is none (a bare array, a nested Variable)."""
+    try:
+        return leaf_model(t, o)
+    except Exception:
+        return None
+
+
+def _describe(t: Target, o: object) -> str:
+    """The leaf of ``o`` if it is one, else its repr."""
+    m = _leaf_or_none(t, o)
+    return repr(o) if m is None else m.describe()

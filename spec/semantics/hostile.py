@@ -166,11 +166,15 @@ def _loose_get(entries: Sequence[tuple[Key, object]], key: object) -> object:
 
 def keys_fault(keys: Sequence[object], path: Path) -> SpecError | None:
     """Return the ``invalid-key`` error for a mapping at ``path`` whose ``keys`` cannot be
-    sorted."""
+    hashed or sorted."""
     try:
+        for key in keys:
+            hash(key)
         sorted(cast(Sequence[Any], keys))  # orderability is what is being checked
     except TypeError as e:
-        return SpecError("invalid-key", path, f"keys {list(keys)!r} cannot be ordered: {e}")
+        return SpecError(
+            "invalid-key", path, f"keys {list(keys)!r} cannot be hashed and ordered: {e}"
+        )
     return None
 
 

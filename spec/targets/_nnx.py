@@ -157,7 +157,8 @@ class NNXTarget(Target):
     ``register_graph_node_type`` / ``register_pytree_node_type``, looked up in ``nnx.graph``
     when ``nnx`` has such a submodule, else in ``nnx`` itself; of Variables, ``add_axis`` /
     ``remove_axis`` calling the ``on_add_axis`` / ``on_remove_axis`` metadata hooks
-    (``axis-metadata-hooks``) and in-place operators (``variable-inplace-operators``).
+    (``axis-metadata-hooks``), in-place operators (``variable-inplace-operators``) and ``==``
+    comparing type, value and metadata (``variable-data-equality``).
 
     Class attributes to set: ``name``, ``version``, ``capabilities`` (default: the seed's
     semantics; remove what the API lacks, add the variants it follows, see
@@ -201,6 +202,7 @@ class NNXTarget(Target):
             Capability.NODE_PREDICATES,
             Capability.REF_MAP,
             Capability.VARIABLE_INPLACE_OPERATORS,
+            Capability.VARIABLE_DATA_EQUALITY,
         }
     )
 

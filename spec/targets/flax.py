@@ -189,6 +189,12 @@ CHANGES: tuple[Change, ...] = (
         gain=frozenset({Capability.CACHED_PARTIAL, Capability.FLAT_STATE}),
     ),
     Change(
+        (0, 10, 4),
+        "Variable drops __eq__: Variables compare (and hash) by identity (variablelib.py in the"
+        " 0.10.4 source; 0.12.8 and later compare their values elementwise, whatever the types)",
+        lose=frozenset({Capability.VARIABLE_DATA_EQUALITY}),
+    ),
+    Change(
         (0, 10, 5),
         "raw array attributes are state leaves, no longer an error (PR #4612)",
         gain=frozenset({Capability.ARRAY_ATTRIBUTES_ARE_LEAVES}),

@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from spec.target import Path
 from spec.targets.reference import ReferenceTarget
@@ -935,6 +935,60 @@ def _inplace_operators_rebind(p: Patcher) -> None:
     p.set_attr(ops.ValueOperators, "__iadd__", lambda self, other: self.value + other)
 
 
+def _variable_eq_ignores_metadata(p: Patcher) -> None:
+    """``v == w`` compares the type and the value only: Variables differing in metadata are ==."""
+    api = ref("reference")
+
+    def eq(self: Any, other: object) -> bool:
+        if type(other) is not type(self):
+            return False
+        mine, theirs = self.raw_value, cast(Any, other).raw_value
+        return mine is theirs or bool(mine == theirs)
+
+    p.set_attr(api.Variable, "__eq__", eq)
+
+
+def _deepcopy_gives_the_value(p: Patcher) -> None:
+    """``copy.deepcopy(v)`` deep-copies the Variable's value and returns it bare (flax's own)."""
+    import copy
+
+    p.set_attr(
+        ref("reference").Variable,
+        "__deepcopy__",
+        lambda self, memo: copy.deepcopy(self.raw_value, memo),
+    )
+
+
+def _dict_keywords_ignored(p: Patcher) -> None:
+    """``Dict(**entries)`` ignores its keyword arguments (a mapping or pairs still work)."""
+    cls = ref("reference").Dict
+    original = cls.__init__
+    p.set_attr(cls, "__init__", lambda self, entries=(), /, **kwargs: original(self, entries))
+
+
+def _nested_states_asserted_away(p: Patcher) -> None:
+    """A State built from a dict keeps the States it holds, and merge's walk asserts each subtree
+    is a plain dict (flax 0.10.3's merge of ``{k: state[k]}``)."""
+    st = ref("reference._state")
+    merge = st.State.merge
+
+    def keeping(state: Any, /, *states: Any) -> Any:
+        if not states and type(state) is dict:
+            return st.State._wrap(dict(state))
+        return merge(state, *states)
+
+    def make(original: Any) -> Any:
+        def unflatten_graph(graphdef: Any, state: Any, *args: Any) -> Any:
+            raw = getattr(state, "raw_mapping", state)
+            assert all(type(v) is not st.State for v in raw.values()), "a subtree is not a dict"
+            return original(graphdef, state, *args)
+
+        return unflatten_graph
+
+    p.set_attr(st.State, "merge", staticmethod(keeping))
+    _wrap(p, "reference._unflatten", "unflatten_graph", make)
+
+
 def _update_variable_leaves_value_only(p: Patcher) -> None:
     """update writes a live Variable leaf's value but not its metadata (flax 0.10.3 - 0.10.6)."""
     api = ref("reference")
@@ -1230,9 +1284,14 @@ def _commit_variant(variant: str) -> Installer:
                     return original(graphdef, state, index_ref, index_ref_cache)
                 nodes, variables = _reused(graphdef, index_ref_cache)
                 before = [(n, _children(n)) for n in nodes]
+                metadata = [(v, dict(vars(v))) for v in variables]
                 result = original(graphdef, state, index_ref, index_ref_cache)
                 if variant == "wrong_device":
                     _to_last_device(variables)
+                elif variant == "keep_variable_metadata":
+                    for v, kept in metadata:
+                        vars(v).clear()
+                        vars(v).update(kept)
                 else:
                     for n, children in before:
                         _after_commit(n, children, variant)
@@ -2207,6 +2266,36 @@ MUTANTS: tuple[Mutant, ...] = (
         "v += y gives back the bare sum, leaving the Variable unchanged",
         "VAR-4",
         _inplace_operators_rebind,
+    ),
+    _m(
+        "variable_eq_ignores_metadata",
+        "v == w compares the Variables' type and value only, not their metadata",
+        "VAR-5",
+        _variable_eq_ignores_metadata,
+    ),
+    _m(
+        "deepcopy_gives_the_value",
+        "copy.deepcopy of a Variable gives a deep copy of its bare value",
+        "VAR-6",
+        _deepcopy_gives_the_value,
+    ),
+    _m(
+        "step4_keeps_outer_metadata",
+        "step (4) writes the outer Variables' values but keeps their metadata",
+        "UCTX-11",
+        _commit_variant("keep_variable_metadata"),
+    ),
+    _m(
+        "dict_keywords_ignored",
+        "Dict(**entries) ignores its keyword arguments",
+        "SURF-9",
+        _dict_keywords_ignored,
+    ),
+    _m(
+        "nested_states_asserted_away",
+        "a State built from a dict keeps the States it holds, and merge asserts plain dicts",
+        "RT-7",
+        _nested_states_asserted_away,
     ),
     _m(
         "update_variable_leaves_value_only",
