@@ -388,4 +388,23 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "ValueError, naming it), and leaves are replaced inside their nested dicts."
         ),
     ),
+    Deviation(
+        id="D-21",
+        title="A deep copy of a Variable is a Variable",
+        flax_0_10_3=(
+            "Variable.__getattr__ forwards every attribute a Variable lacks to its value, "
+            "__deepcopy__ included: copy.deepcopy of a Variable holding a jax array is a deep copy "
+            "of the bare array (so in every flax release since)."
+        ),
+        reproducer=(
+            "import copy, jax.numpy as jnp; print(type(copy.deepcopy(nnx.Param(jnp.ones(2)))).__name__)"
+            "  # ArrayImpl"
+        ),
+        reference=(
+            "Variable.__getattr__ refuses dunder names, so copy.deepcopy copies the Variable "
+            "itself (through __getstate__): its type, a deep copy of its value and of its "
+            "metadata."
+        ),
+        laws=("VAR-6",),
+    ),
 )

@@ -873,6 +873,37 @@ def _var2(case: Case, law: Law) -> str:
     )
 
 
+@_writes("VAR-6")
+def _var6(case: Case, law: Law) -> str:
+    return _VAR6_BODY.replace("LAW", law.id)
+
+
+_VAR6_BODY = """import copy
+def metadata_of(v):
+    return dict(v.get_metadata()) if hasattr(v, "get_metadata") else vars(v)
+def set_metadata(v, name, value):
+    if hasattr(v, "set_metadata"):
+        v.set_metadata(**{name: value})
+    else:
+        setattr(v, name, value)
+for cls, value, metadata in ((nnx.Param, [0.0, 1.0], {"note": "w"}), (nnx.BatchStat, 0.0, {})):
+    v = cls(jnp.asarray(value, dtype=jnp.float32), **metadata)
+    set_metadata(v, "nnxspec_list", [1])
+    d = copy.deepcopy(v)
+    assert type(d) is type(v) and d is not v, (
+        f"LAW: copy.deepcopy(v) of {v!r} is {type(d).__name__} {d!r}, not a {cls.__name__}")
+    assert np.asarray(value_of(d)).tolist() == np.asarray(value_of(v)).tolist(), (
+        f"LAW: copy.deepcopy(v) of {v!r} holds {value_of(d)!r}")
+    assert metadata_of(d)["nnxspec_list"] is not metadata_of(v)["nnxspec_list"], (
+        "LAW: copy.deepcopy(v) shares v's metadata value nnxspec_list (a list)")
+    w = cls(jnp.asarray(value, dtype=jnp.float32) + 7, **metadata)
+    r = v.replace(w)
+    assert type(r) is type(v) and not isinstance(value_of(r), nnx.Variable), (
+        f"LAW: v.replace(w), w = {w!r}, is {r!r}: not a {cls.__name__} holding w's value")
+print("LAW holds: copy.deepcopy(v) and v.replace(w) give a Variable one level deep")
+"""
+
+
 # hashing: ERR-6
 
 

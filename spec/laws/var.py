@@ -281,8 +281,8 @@ def variable_copies_are_variables_one_level_deep(t: Target, case: Case) -> None:
     Rationale: models are copied with copy.deepcopy and Variables rebuilt with replace; a copy
         that drops the Variable leaves a bare array where the graph expects a Variable, and one
         that nests a Variable inside a Variable hides the value from every operation.
-    Seed: variables.py Variable (deepcopy through __getstate__, replace returns a Variable given
-        for the value; holds).
+    Seed: variables.py Variable (breaks: __getattr__ forwards __deepcopy__ to the value, D-21;
+        replace returns a Variable given for the value, holds).
     """
     import copy
 
