@@ -397,8 +397,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "of the bare array (so in every flax release since)."
         ),
         reproducer=(
-            "import copy, jax.numpy as jnp; print(type(copy.deepcopy(nnx.Param(jnp.ones(2)))).__name__)"
-            "  # ArrayImpl"
+            "import copy, jax.numpy as jnp; "
+            "print(type(copy.deepcopy(nnx.Param(jnp.ones(2)))).__name__)  # ArrayImpl"
         ),
         reference=(
             "Variable.__getattr__ refuses dunder names, so copy.deepcopy copies the Variable "
