@@ -1,6 +1,7 @@
 """The automated mutation pass: small AST mutations of every module of ``reference``.
 
-    python -m tests.mutants.auto [--modules M ...] [--phase dev|ci|both|rerun|wide|named] [-n N]
+    python -m tests.mutants.auto [--modules M ...] [-n N]
+                                 [--phase dev|ci|both|rerun|wide|named|dev-recheck]
                                  [--log FILE] [--json FILE] [--list] [--collect]
 
 Every mutation point inside a function or method of every module of ``reference`` gets one
@@ -65,7 +66,10 @@ a survivor killed there was the cap's, not a gap in the laws.  ``--phase named -
 --only KEY ...`` runs final survivors under ``ci`` against laws named by hand: the law map ranks
 only the laws that run a mutant's own line under ``dev``, and a law that reaches the changed
 behaviour by another road (found while triaging) is recorded this way, under its own phase
-name.  ``--json`` writes the merged results
+name.  ``--phase dev-recheck`` runs every mutant a later phase killed by a law's failure again
+under ``dev`` (derandomized), against that law only: what users run first must find what ``ci``
+finds, and this measures it (its records never change a mutant's result; a kill by timeout or
+crash has no law to run).  ``--json`` writes the merged results
 (``tests/mutants/auto.json``); ``tests/mutants/triage.json`` explains every survivor and
 ``python -m tests.mutants.report`` renders both into ``tests/mutants/RESULTS.md``.
 """
@@ -600,7 +604,7 @@ class Job:
 
     @property
     def profile(self) -> str:
-        return "dev-fixed" if self.phase == "dev" else "ci"  # ci, rerun and wide
+        return "dev-fixed" if self.phase in ("dev", DEV_RECHECK) else "ci"  # ci, rerun, wide
 
 
 class _Worker:
@@ -749,6 +753,9 @@ def _read_log(path: Path | None) -> dict[tuple[str, str], dict[str, Any]]:
 
 KILLED = ("killed", "timeout", "crash")
 
+DEV_RECHECK = "dev-recheck"
+"""The phase that reruns a later phase's kill under ``dev`` (``final`` ignores its records)."""
+
 
 def final(m: Mutation, done: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
     """The mutant's result over its phases: the first kill, else the last phase run."""
@@ -801,6 +808,11 @@ def _jobs(
             continue
         if phase in ("wide", "named") and final(m, done)["status"] != "survived":
             continue
+        if phase == DEV_RECHECK:
+            job = _dev_recheck(m, done, lawmap, factor)
+            if job is not None:
+                jobs.append(job)
+            continue
         job = plan(m, phase, lawmap, factor, most)
         job.laws = [law for law in job.laws if law not in exclude]
         job.phase = phase
@@ -815,6 +827,21 @@ def _jobs(
         return first.get("status") == "unreached", _shuffle(j.mutation.key)
 
     return sorted(jobs, key=order)
+
+
+def _dev_recheck(
+    m: Mutation, done: dict[tuple[str, str], dict[str, Any]], lawmap: dict[str, Any], factor: float
+) -> Job | None:
+    """Phase ``dev-recheck``: a mutant a phase after ``dev`` killed by a law's failure, under
+    ``dev`` against that law (None for any other mutant)."""
+    result = final(m, done)
+    law = result.get("law")
+    if result["status"] != "killed" or result.get("phase") == "dev" or not isinstance(law, str):
+        return None
+    if law not in lawmap["laws"]:
+        return None
+    limit = max(30.0, factor * float(lawmap["laws"][law]["seconds"]))
+    return Job(m, DEV_RECHECK, [law], {law: limit})
 
 
 def _new_laws_since(
@@ -844,6 +871,10 @@ def write_json(
     notes: Sequence[str] = (),
 ) -> dict[str, int]:
     results = [final(m, done) for m in ms]
+    for r in results:
+        recheck = done.get((r["key"], DEV_RECHECK))
+        if recheck is not None:
+            r["dev_recheck"] = recheck["status"]
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
@@ -872,7 +903,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--modules", nargs="+", default=list(MODULES))
     p.add_argument(
-        "--phase", choices=("dev", "ci", "both", "rerun", "wide", "named"), default="both"
+        "--phase",
+        choices=("dev", "ci", "both", "rerun", "wide", "named", DEV_RECHECK),
+        default="both",
     )
     p.add_argument(
         "--laws",
@@ -941,6 +974,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rerun": ("rerun",),
         "wide": ("wide",),
         "named": ("named",),
+        DEV_RECHECK: (DEV_RECHECK,),
     }
     if args.phase == "named" and not args.laws:
         p.error("--phase named needs --laws ID ...")

@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from spec.target import Path
 from spec.targets.reference import ReferenceTarget
@@ -939,10 +939,10 @@ def _variable_eq_ignores_metadata(p: Patcher) -> None:
     """``v == w`` compares the type and the value only: Variables differing in metadata are ==."""
     api = ref("reference")
 
-    def eq(self: Any, other: object) -> bool:
+    def eq(self: Any, other: Any) -> bool:
         if type(other) is not type(self):
             return False
-        mine, theirs = self.raw_value, cast(Any, other).raw_value
+        mine, theirs = self.raw_value, other.raw_value
         return mine is theirs or bool(mine == theirs)
 
     p.set_attr(api.Variable, "__eq__", eq)

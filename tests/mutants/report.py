@@ -254,6 +254,27 @@ def _dev_vs_ci(dev: dict[str, Any], ci: dict[str, Any]) -> list[str]:
     ]
 
 
+def _auto_dev_vs_ci(auto: dict[str, Any]) -> list[str]:
+    """The automated pass's kills as ``dev`` finds them: its own phase, then ``dev-recheck``."""
+    kills = [m for m in auto["mutants"] if m["status"] in ("killed", "timeout", "crash")]
+    first = [m for m in kills if m.get("phase") == "dev"]
+    later = [m for m in kills if m.get("phase") != "dev"]
+    rechecked = [m for m in later if "dev_recheck" in m]
+    found = [m for m in rechecked if m["dev_recheck"] == "killed"]
+    missed = sorted(f"`{m['key']}` ({m['law']})" for m in rechecked if m not in found)
+    unrun = len(later) - len(rechecked)
+    return [
+        f"Automated pass: `dev` killed {len(first)} of the {len(kills)} mutants killed in all in"
+        f" its own phase; `--phase dev-recheck` ran the {len(rechecked)} that a later phase"
+        f" killed by a law's failure under `dev` against that law, and {len(found)} were"
+        f" killed: `dev` kills **{len(first) + len(found)} of the {len(kills)}**"
+        f" ({_pct(len(first) + len(found), len(kills))}); {unrun} not rechecked (a kill by"
+        " timeout or crash has no law to rerun, or the phase has not run yet).",
+        "",
+        f"Killed under `ci` only: {', '.join(missed) or 'none'}.",
+    ]
+
+
 def render() -> str:
     """Return RESULTS.md as the result files say."""
     lines = [
@@ -270,6 +291,7 @@ def render() -> str:
         lines += [*_dev_vs_ci(dev, hand), ""]
     auto = _load("auto.json")
     if auto is not None:
+        lines += [*_auto_dev_vs_ci(auto), ""]
         lines += [*_auto(auto, _load("triage.json") or {}), ""]
     return "\n".join(lines)
 

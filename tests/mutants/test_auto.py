@@ -123,6 +123,25 @@ def test_phase_named_runs_a_final_survivor_against_the_laws_given() -> None:
     assert auto._jobs([m], "named", done, lawmap, 10.0, None) == []  # killed: never again
 
 
+def test_dev_recheck_reruns_a_later_kill_under_dev_against_its_law_only() -> None:
+    m = auto.mutations("reference._mappings")[0]
+    lawmap = {"laws": {"A-1": {"seconds": 1.0, "lines": {}}, "B-1": {"seconds": 2.0, "lines": {}}}}
+    survived: dict[str, object] = {"status": "survived", "law": None, "laws_run": 1}
+    done = {
+        (m.key, "dev"): {**survived, "phase": "dev"},
+        (m.key, "ci"): {**survived, "phase": "ci", "status": "killed", "law": "B-1"},
+    }
+    jobs = auto._jobs([m], auto.DEV_RECHECK, done, lawmap, 10.0, None)
+    assert [(j.phase, j.laws, j.profile) for j in jobs] == [
+        (auto.DEV_RECHECK, ["B-1"], "dev-fixed")
+    ]
+    done[(m.key, auto.DEV_RECHECK)] = {**survived, "phase": auto.DEV_RECHECK}
+    assert auto.final(m, done)["status"] == "killed"  # a recheck never changes the result
+    assert auto._jobs([m], auto.DEV_RECHECK, done, lawmap, 10.0, None) == []  # done
+    done = {(m.key, "dev"): {**survived, "phase": "dev", "status": "killed", "law": "A-1"}}
+    assert auto._jobs([m], auto.DEV_RECHECK, done, lawmap, 10.0, None) == []  # dev's own kill
+
+
 def test_a_worker_that_outgrows_its_memory_cap_gets_a_memory_error() -> None:
     import subprocess
     import sys
