@@ -98,8 +98,7 @@ class Variable(ValueOperators, Generic[A]):
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: metadata lives in __dict__, so this
-        # is the fall-through to the value (``v.shape``). Guard the slot and dunders
-        # ([Deviation D-21]: the seed forwarded __deepcopy__, copying the bare value).
+        # is the fall-through to the value (``v.shape``). Guard the slot and dunders.
         if name == "raw_value" or name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.value, name)
