@@ -109,6 +109,8 @@ COVERS: dict[str, tuple[tuple[str, str], ...]] = {
     "ROB-19": _cells(_READERS, ("not-a-node",)),
     "ROB-11": _cells(("split", "state", "pop", "contexts"), _FILTER),
     "ROB-12": _cells(("update-context",), ("context-order", "after-exit", "noderef-root")),
+    "UCTX-6": (("update-context", "context-order"),),
+    "UCTX-11": (("update-context", "raw-value"),),
 }
 """Law id -> the (operation, fault) cells it covers."""
 
