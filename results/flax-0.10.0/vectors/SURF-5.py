@@ -15,37 +15,11 @@ CASE = json.loads(r"""{
  "graph": {
   "nodes": [
    {
-    "entries": [
-     [
-      "a",
-      {
-       "node": 1
-      }
-     ]
-    ],
-    "kind": "module"
-   },
-   {
-    "entries": [
-     [
-      "a",
-      {
-       "var": 0
-      }
-     ]
-    ],
+    "entries": [],
     "kind": "module"
    }
   ],
-  "variables": [
-   {
-    "dtype": "float32",
-    "metadata": [],
-    "seed": 0,
-    "shape": [],
-    "type": "Param"
-   }
-  ]
+  "variables": []
  },
  "other": null,
  "program": {

@@ -29,7 +29,8 @@ CASE = json.loads(r"""{
     "kinds": {
      "$tuple": []
     },
-    "node": "graph"
+    "node": "graph",
+    "unhashable": false
    }
   ]
  },
