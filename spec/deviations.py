@@ -407,4 +407,22 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ),
         laws=("VAR-6",),
     ),
+    Deviation(
+        id="D-22",
+        title="A dict of a State's subtrees is a state",
+        flax_0_10_3=(
+            "merge reads the state through State.merge, which keeps a State found inside a dict, "
+            "and _graph_unflatten asserts each subtree is a dict: merge(gd, {k: s[k] for k in s}) "
+            "raises AssertionError where a subtree has a shared reference (update reads it)."
+        ),
+        reproducer=(
+            "m = nnx.Dict(a=nnx.Dict(w=nnx.Param(1))); m.b = m.a.w; gd, s = nnx.split(m); "
+            "nnx.merge(gd, {k: s[k] for k in s})  # AssertionError"
+        ),
+        reference=(
+            "State(mapping) stores a nested State as its dict, so merge and update read a dict "
+            "of a State's subtrees as they read the State."
+        ),
+        laws=("RT-7",),
+    ),
 )

@@ -155,7 +155,7 @@ def merge_and_update_read_states_assembled_from_subtrees(t: Target, case: Case) 
     Rationale: states are assembled from pieces ({'encoder': state['encoder'], 'head': new_head});
         a reader that takes a nested State for a leaf, or fails on it, cannot load them.
     Seed: graph.py _graph_unflatten asserts each subtree is a dict (breaks: AssertionError where
-        the state keeps a nested State, as flax 0.10.3 shows; update reads any mapping).
+        the state keeps a nested State, as flax 0.10.3 shows, D-22; update reads any mapping).
     """
     x = build_case(t, case).root
     m = observe(t, x)
