@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -34,11 +34,14 @@ from spec.semantics import FlatState
 from spec.semantics.merge import StateLeaf
 from spec.target import Capability, LeafView, Path, Target, Token
 
+R = TypeVar("R")
+
 __all__ = [
     "DOCUMENTED_ERRORS",
     "Snapshot",
     "build_case",
     "expect_failure",
+    "expect_success",
     "flat_models",
     "fresh_key",
     "leaf_view_of",
@@ -250,6 +253,15 @@ def expect_failure(
             f"ValueError, TypeError or KeyError ({expected.kind})"
         ) from e
     raise LawViolation(f"{what} returned {short_repr(result)}, but should fail: {expected}")
+
+
+def expect_success(run: Callable[[], R], what: str) -> R:
+    """Run ``run`` and return its result; any error it raises is a violation (``what``: the call,
+    as the message names it)."""
+    try:
+        return run()
+    except Exception as e:
+        raise LawViolation(f"{what} raised {type(e).__name__}: {e}") from e
 
 
 def _require_pickles(t: Target, e: BaseException, what: str) -> None:

@@ -11,6 +11,7 @@ from spec.errors import LawViolation, NotApplicable, SpecError
 from spec.laws._check import (
     build_case,
     expect_failure,
+    expect_success,
     flat_models,
     leaf_model,
     make_state,
@@ -118,12 +119,9 @@ def a_type_registered_with_jax_later_is_a_node_from_then_on(t: Target, case: Cas
     jax.tree_util.register_dataclass(late, data_fields=["v"], meta_fields=[])
     new = semantics.transformed(var_model(LeafView(spec.type, variable_value(spec), ())), "add_one")
     state = make_state(t, ((("zz_late", "v"), new),))
-    try:  # the first call after the registration: nothing has looked at D since
-        t.update(x, state)
-    except Exception as e:
-        raise LawViolation(
-            f"update(x, {{zz_late.v: f(v)}}) after the registration raised {type(e).__name__}: {e}"
-        ) from e
+    expect_success(  # the first call after the registration: nothing has looked at D since
+        lambda: t.update(x, state), "update(x, {zz_late.v: f(v)}) after the registration"
+    )
     found = var_model(t.leaf_view(param))
     require(
         found == new,
@@ -197,13 +195,11 @@ def _require_late_node(t: Target, x: object, kind: str, attempt: str) -> None:
 def _require_update_writes(t: Target, x: object, param: object, kind: str) -> None:
     """``update(x, {zz_late.v: f(v)})`` writes ``f(v)`` into the Param the late node holds."""
     new = semantics.transformed(leaf_model(t, param), "add_one")
-    try:
-        t.update(x, make_state(t, ((("zz_late", "v"), new),)))
-    except Exception as e:
-        raise LawViolation(
-            f"update(x, {{zz_late.v: f(v)}}), x.zz_late of a type registered late as a {kind} node"
-            f" type, raised {type(e).__name__}: {e}"
-        ) from e
+    expect_success(
+        lambda: t.update(x, make_state(t, ((("zz_late", "v"), new),))),
+        f"update(x, {{zz_late.v: f(v)}}), x.zz_late of a type registered late as a {kind} node"
+        " type,",
+    )
     found = leaf_model(t, param)
     require(
         found == new,

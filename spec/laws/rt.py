@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from spec import semantics
-from spec.errors import LawViolation
 from spec.laws._check import (
     build_case,
+    expect_success,
     make_state,
     observe_root,
     require,
@@ -165,17 +164,9 @@ def merge_and_update_read_states_assembled_from_subtrees(t: Target, case: Case) 
     s: Any = make_state(t, newer)
     pieces = {k: s[k] for k in s}
     what = "merge(gd, {k: s[k] for k in s}), s = f(state(x))"
-    y = _reading(lambda: t.merge(gd, pieces), what)
+    y = expect_success(lambda: t.merge(gd, pieces), what)
     require_same_model(semantics.merge(tokens, newer), observe_root(t, y), what)
-    _reading(lambda: t.update(x, pieces), "update(x, {k: s[k] for k in s})")
+    expect_success(lambda: t.update(x, pieces), "update(x, {k: s[k] for k in s})")
     require_same_model(
         semantics.update(m, newer), observe(t, x), "x after update(x, {k: s[k] for k in s})"
     )
-
-
-def _reading(call: Callable[[], object], what: str) -> object:
-    """``call()``; any error it raises is a violation (the pieces are a valid state)."""
-    try:
-        return call()
-    except Exception as e:
-        raise LawViolation(f"{what} raised {type(e).__name__}: {e}") from e
