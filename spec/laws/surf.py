@@ -281,7 +281,8 @@ def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
     if not all(callable(getattr(cls, name, None)) for name in ("__or__", "__sub__")):
         raise NotApplicable(f"{t.name} {t.version}'s State has no | and - operators")
     before = flat_models(t, s)
-    rebuilt = cls({k: s[k] for k in s})
+    top = {k: s[k] for k in s}  # dict(s): each top key's leaf or subtree
+    rebuilt = cls(top)
     _require_nested_reads(t, s, before, "state(x)")
     _require_nested_reads(t, rebuilt, before, "S(dict(s))")
     flat = t.flat_state(s)
@@ -298,7 +299,7 @@ def states_are_nested_mutable_mappings(t: Target, case: Case) -> None:
         built.append(("pickle.loads(pickle.dumps(s))", lambda: _pickled(s), before))
     for what, make, want in built:
         require_same_state(want, flat_models(t, make()), f"{what}, s = state(x) (a, b its halves)")
-    merged = cls.merge({k: s[k] for k in s})
+    merged = cls.merge(top)
     require(
         isinstance(merged, cls),
         f"S.merge(m) of one mapping m (dict(s)) is a {type(merged).__name__}, but should be a"
